@@ -1,0 +1,162 @@
+"""Plain data crossing into and out of the solvers: frozen dataclasses, no database.
+
+These mirror the scenario and result files of docs/scenario.md ("waitlist-scenario/1",
+"waitlist-result/1"). Parsing and validating the JSON lives in solver/scenario.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Policy:
+    cross_district_after_weeks: int = 8
+    home_priority: str = "strict"  # see waitlist.domain.values.HomePriority
+    offer_response_days: int = 10
+    target_weeks: int = 8
+    small_cell_min: int = 5
+
+
+@dataclass(frozen=True)
+class District:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    slug: str
+    name: str
+    kind: str
+    child_age_min: int
+    child_age_max: int
+    capacity: int
+    min_size: int
+    languages: tuple[str, ...] = ()
+    sessions: int | None = None
+    weeks: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    programme: str
+    district: str
+    start: date
+    weekday: str
+    slot: str
+    language: str
+    capacity: int
+    min_size: int
+    taken: int = 0
+    status: str = "recruiting"
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+
+@dataclass(frozen=True)
+class Application:
+    id: str
+    programme: str
+    district: str
+    queue_date: date
+    lottery: int
+    child_birth: str
+    languages: tuple[str, ...]
+    slots: tuple[str, ...]
+    cross_district: bool = False
+    max_travel_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Leader:
+    id: str
+    district: str
+    programmes: tuple[str, ...]
+    max_groups: int
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CandidateGroup:
+    id: str
+    programme: str
+    district: str
+    start: date
+    weekday: str
+    slot: str
+    language: str
+    capacity: int
+    min_size: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    as_of: date
+    policy: Policy
+    districts: tuple[District, ...]
+    travel_minutes: dict[str, dict[str, int]]
+    programmes: tuple[Programme, ...]
+    groups: tuple[Group, ...] = ()
+    applications: tuple[Application, ...] = ()
+    leaders: tuple[Leader, ...] = ()
+    candidate_groups: tuple[CandidateGroup, ...] = ()
+
+    def travel(self, origin: str, destination: str) -> int | None:
+        """Minutes from origin to destination; 0 within a district; None when unreachable."""
+        if origin == destination:
+            return 0
+        return self.travel_minutes.get(origin, {}).get(destination)
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    MODEL_INVALID = "model_invalid"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Offer:
+    application: str
+    group: str
+    respond_by: date
+    cross_district: bool
+    travel_minutes: int
+    reason: str
+    reason_sv: str = ""
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    application: str
+    reason: str
+    reason_sv: str = ""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    candidate: str
+    leader: str
+    serves: dict[str, int]
+    reason: str
+    effect: dict[str, float]
+    applications: tuple[str, ...] = ()
+    reason_sv: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    as_of: date
+    status: SolveStatus
+    offers: tuple[Offer, ...] = ()
+    unplaced: tuple[Unplaced, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    objective: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, dict] = field(default_factory=dict)

@@ -1,0 +1,60 @@
+"""Rule 2, eligibility: child's age at group start, group language, time slot.
+
+The one source of truth used by the queue services, the placement solver and the
+group-start recommender alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from waitlist.domain.values import parse_year_month
+
+
+def child_age_on(child_birth: str, on: date) -> int:
+    """Age in completed years on a date, from birth year-month only.
+
+    Only the year and month are stored, so the child is taken to be born on the first day of
+    that month: the age changes on the first of the birth month. A child born in the month of
+    the group start counts as already having that birthday.
+    """
+    year, month = parse_year_month(child_birth)
+    age = on.year - year
+    if on.month < month:
+        age -= 1
+    return age
+
+
+def age_fits(child_birth: str, start: date, age_min: int, age_max: int) -> bool:
+    """The child's age at group start lies inside the programme's range (both ends included)."""
+    return age_min <= child_age_on(child_birth, start) <= age_max
+
+
+def ineligibility(
+    *,
+    child_birth: str,
+    languages: Iterable[str],
+    slots: Iterable[str],
+    start: date,
+    language: str,
+    slot: str,
+    age_min: int,
+    age_max: int,
+) -> str | None:
+    """Why an application cannot take a seat in a group, or None when it can.
+
+    The reason is a short English key: 'age', 'language' or 'slot' (explanations render it).
+    """
+    if not age_fits(child_birth, start, age_min, age_max):
+        return "age"
+    if language not in set(languages):
+        return "language"
+    slot_set = set(slots)
+    if slot_set and slot not in slot_set:
+        return "slot"
+    return None
+
+
+def is_eligible(**kwargs: object) -> bool:
+    return ineligibility(**kwargs) is None  # type: ignore[arg-type]
