@@ -1,0 +1,44 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench install seed clean-db
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: create the venv, install, migrate and seed the embedded SQLite (once), serve
+run: install
+	mkdir -p var
+	$(BIN)/waitlist init
+	$(BIN)/waitlist seed --demo --if-empty
+	$(BIN)/waitlist serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check waitlist solver api tests benchmarks
+	$(BIN)/ruff format --check waitlist solver api tests benchmarks
+	$(BIN)/mypy
+
+## make test: the whole suite, SQLite and PostgreSQL (started by scripts/postgres.sh), browsers
+test: install lint
+	bash scripts/chromium.sh
+	WAITLIST_TEST_POSTGRES="$${WAITLIST_TEST_POSTGRES:-$$(bash scripts/postgres.sh)}" \
+	  $(BIN)/pytest -n 2 --dist loadfile -q
+
+bench: install
+	WAITLIST_TEST_POSTGRES="$${WAITLIST_TEST_POSTGRES:-$$(bash scripts/postgres.sh)}" \
+	  sh -c 'for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done'
+
+clean-db:
+	rm -f var/waitlist.db var/waitlist.db-wal var/waitlist.db-shm

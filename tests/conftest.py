@@ -1,0 +1,63 @@
+"""Shared fixtures: a fresh database per test on SQLite and, when available, PostgreSQL.
+
+`make test` starts a disposable PostgreSQL (scripts/postgres.sh) and passes its URL in
+WAITLIST_TEST_POSTGRES. In CI (env CI set) a missing PostgreSQL is an error, never a skip.
+Use `database_url` for tests that must hold on both databases.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+PG_ENV = "WAITLIST_TEST_POSTGRES"
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if in_ci() and not os.environ.get(PG_ENV):
+        raise pytest.UsageError(f"CI must run the PostgreSQL tests: set {PG_ENV}")
+
+
+def _admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of a brand-new, empty PostgreSQL database, dropped after the test."""
+    admin = _admin_url()
+    if admin is None:
+        pytest.skip(f"{PG_ENV} not set (make test starts PostgreSQL and sets it)")
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    base = admin.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'waitlist.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
