@@ -57,7 +57,9 @@ def parse_year_month(value: str, *, field: str = "child_birth") -> tuple[int, in
     """Parse 'YYYY-MM' (the only birth data we keep) into (year, month)."""
     m = _YEAR_MONTH.match(value or "")
     if not m:
-        raise InvalidInput(f"{field} must be a year and month like 2019-05, got {value!r}", field=field)
+        raise InvalidInput(
+            f"{field} must be a year and month like 2019-05, got {value!r}", field=field
+        )
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12 or not 1900 <= year <= 2200:
         raise InvalidInput(f"{field} must be a real year and month, got {value!r}", field=field)
