@@ -1,0 +1,69 @@
+"""Offer lifecycle: pending -> accepted | declined | expired | revoked.
+
+A pending offer holds its seat in the group. Only one offer per application may be pending
+at a time. Declining never changes the application's queue date (rule 6).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from waitlist.domain.errors import IllegalTransition, InvalidInput
+from waitlist.domain.values import DeclineReason
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+FINAL_STATUSES = frozenset(
+    {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.EXPIRED, OfferStatus.REVOKED}
+)
+
+_MESSAGES = {
+    OfferStatus.ACCEPTED: "was already accepted",
+    OfferStatus.DECLINED: "was declined",
+    OfferStatus.EXPIRED: "has expired (the answer deadline passed)",
+    OfferStatus.REVOKED: "was withdrawn by the district",
+}
+
+
+def check_offer_transition(current: str, target: str) -> None:
+    """Only a pending offer can be answered, expire or be revoked."""
+    now, then = OfferStatus(current), OfferStatus(target)
+    if then is OfferStatus.PENDING:
+        raise IllegalTransition("An offer cannot be made pending again.", field="status")
+    if now is not OfferStatus.PENDING:
+        raise IllegalTransition(f"This offer {_MESSAGES[now]}.", field="status")
+
+
+def respond_by(made_on: date, response_days: int) -> date:
+    """The last day a parent can answer an offer made on `made_on`."""
+    if response_days < 1:
+        raise InvalidInput(
+            f"offer_response_days must be at least 1, got {response_days}",
+            field="offer_response_days",
+        )
+    return made_on + timedelta(days=response_days)
+
+
+def is_overdue(deadline: date, today: date) -> bool:
+    """An offer expires the day after its respond-by date."""
+    return today > deadline
+
+
+def parse_decline_reason(value: str | None) -> DeclineReason | None:
+    if value is None or value == "":
+        return None
+    try:
+        return DeclineReason(value)
+    except ValueError:
+        allowed = ", ".join(r.value for r in DeclineReason)
+        raise InvalidInput(
+            f"reason must be one of {allowed}, got {value!r}", field="reason"
+        ) from None

@@ -1,0 +1,127 @@
+"""Queues: one per district x programme, ordered by queue date, ties by lottery (rule 1).
+
+Also a parent's position and an honest wait estimate as a range, from the free seats in
+upcoming groups ahead of them and the queue's recent throughput; when neither says anything,
+no number is given and the reason is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol, TypeVar
+
+
+class Queued(Protocol):
+    @property
+    def id(self) -> int | str | None: ...
+    @property
+    def queue_date(self) -> date: ...
+    @property
+    def lottery(self) -> int: ...
+
+
+def queue_key(entry: Queued) -> tuple[date, int, str]:
+    """Sort key: queue date, then lottery, then id (ids only break exact lottery ties)."""
+    return (entry.queue_date, entry.lottery, str(entry.id))
+
+
+T = TypeVar("T", bound=Queued)
+
+
+def in_queue_order(entries: Iterable[T]) -> list[T]:
+    return sorted(entries, key=queue_key)
+
+
+def position_of(entry_id: int | str, entries: Iterable[Queued]) -> int | None:
+    """1-based position of an application in its queue, None when it is not in it."""
+    for index, entry in enumerate(in_queue_order(entries), start=1):
+        if entry.id == entry_id:
+            return index
+    return None
+
+
+@dataclass(frozen=True)
+class SeatBatch:
+    """Free seats in one upcoming group the parent could take (eligible for them)."""
+
+    start: date
+    free: int
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """Weeks from today until a likely offer, as a range; None with a reason when unknown."""
+
+    low_weeks: int | None
+    high_weeks: int | None
+    basis: str
+    reason: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.low_weeks is not None and self.high_weeks is not None
+
+
+THROUGHPUT_WINDOW_WEEKS = 52
+
+
+def estimate_wait(
+    *,
+    position: int,
+    today: date,
+    seats: Sequence[SeatBatch],
+    placements_in_window: int,
+    window_weeks: int = THROUGHPUT_WINDOW_WEEKS,
+) -> WaitEstimate:
+    """Estimate a wait as a range.
+
+    Seats: upcoming groups this parent fits, by start date. In the best case the parents
+    ahead do not fit those groups, so the first group with a free seat serves them; in the
+    worst case everyone ahead takes a seat first. Throughput: the queue placed
+    `placements_in_window` parents in the last `window_weeks` weeks; at that pace the wait is
+    position / rate, widened by +-30 % because intake is uneven. The range spans both views;
+    beyond the known seats only throughput speaks.
+    """
+    if position < 1:
+        raise ValueError("position is 1-based")
+    lows: list[float] = []
+    highs: list[float] = []
+    bases: list[str] = []
+    batches = sorted((s for s in seats if s.free > 0), key=lambda s: s.start)
+    if batches:
+        first = max(0.0, (batches[0].start - today).days / 7)
+        lows.append(first)
+        cumulative = 0
+        for batch in batches:
+            cumulative += batch.free
+            if cumulative >= position:
+                highs.append(max(0.0, (batch.start - today).days / 7))
+                break
+        bases.append("seats")
+    if placements_in_window > 0:
+        rate = placements_in_window / window_weeks
+        central = position / rate
+        lows.append(central * 0.7)
+        highs.append(central * 1.3)
+        bases.append("throughput")
+    if not lows or not highs:
+        if batches:
+            reason = (
+                "There are too few seats planned to reach your place in the queue, and no "
+                "placements in the last year to judge the pace."
+            )
+        else:
+            reason = (
+                "No group you fit is planned and nobody in this queue was placed in the last "
+                "year, so there is no basis for an estimate."
+            )
+        return WaitEstimate(None, None, basis="none", reason=reason)
+    low, high = min(lows), max(highs)
+    return WaitEstimate(
+        low_weeks=math.floor(low),
+        high_weeks=max(math.ceil(high), math.floor(low)),
+        basis="+".join(bases),
+    )
