@@ -1,0 +1,20 @@
+"""The policy values a use case needs, as plain data (built from Settings at the edge)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from waitlist.domain.values import HomePriority
+
+
+@dataclass(frozen=True)
+class Rules:
+    offer_response_days: int = 10
+    """Days a parent has to answer an offer (respond-by = made on + this)."""
+    max_expired_offers: int = 2
+    """Repeated-expiry policy: after this many unanswered offers in a row, pause (0 = never)."""
+    deadline_notice_days: int = 2
+    """A 'deadline near' notice goes out when this many days or fewer are left."""
+    cross_district_after_weeks: int = 8
+    home_priority: str = HomePriority.STRICT.value
+    target_weeks: int = 8

@@ -1,0 +1,101 @@
+"""Engines for SQLite (embedded default) and PostgreSQL (production), and schema set-up.
+
+SQLite: WAL journal, a 30 s busy timeout, foreign keys on, and write transactions opened with
+`BEGIN IMMEDIATE`, so two writers queue for the lock at BEGIN instead of failing with
+"database is locked" when a read lock would have to be upgraded mid-transaction. A read-only
+unit of work passes the execution option `waitlist_readonly=True` and begins DEFERRED.
+
+PostgreSQL: `postgresql+psycopg://user@host:port/db` (psycopg 3), READ COMMITTED; seats are
+taken by one guarded UPDATE and rows are locked with SELECT ... FOR UPDATE where it matters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel, create_engine
+
+BUSY_TIMEOUT_SECONDS = 30
+READONLY = "waitlist_readonly"
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`; for a SQLite file, its folder is created if missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=40)
+    memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
+    }
+    if memory:
+        kwargs["poolclass"] = StaticPool
+    else:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 40
+        kwargs["pool_timeout"] = BUSY_TIMEOUT_SECONDS
+    engine = create_engine(url, echo=echo, **kwargs)
+    _configure_sqlite(engine, wal=not memory)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        readonly = connection.get_execution_options().get(READONLY, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if readonly else "BEGIN IMMEDIATE")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table straight from the metadata (tests, throw-away databases)."""
+    import waitlist.storage.tables  # noqa: F401  (registers every table)
+
+    SQLModel.metadata.create_all(engine)
+
+
+def drop_schema(engine: Engine) -> None:
+    import waitlist.storage.tables  # noqa: F401
+
+    SQLModel.metadata.drop_all(engine)
+
+
+def alembic_config(url: str) -> Any:
+    """Alembic configuration for `url`, using the migrations shipped with the project."""
+    from alembic.config import Config
+
+    root = Path(__file__).resolve().parents[2]
+    ini = root / "alembic.ini"
+    config = Config(str(ini)) if ini.exists() else Config()
+    config.set_main_option("script_location", str(root / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the database at `url` up to `revision` with Alembic (what `waitlist init` runs)."""
+    from alembic import command
+
+    make_engine(url).dispose()  # creates the SQLite folder if needed
+    command.upgrade(alembic_config(url), revision)

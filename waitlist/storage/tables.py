@@ -1,0 +1,86 @@
+"""Every table, imported in one place so `SQLModel.metadata` is complete (for Alembic too)."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+from waitlist.storage.application_tables import (
+    Application,
+    ApplicationCreate,
+    ApplicationPublic,
+    ApplicationsPublic,
+    ApplicationUpdate,
+    LotterySeed,
+)
+from waitlist.storage.group_tables import (
+    Group,
+    GroupCreate,
+    GroupLeaderLink,
+    GroupPublic,
+    GroupsPublic,
+    GroupUpdate,
+    Leader,
+    LeaderCreate,
+    LeaderPublic,
+    LeaderUpdate,
+)
+from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
+from waitlist.storage.record_tables import (
+    Event,
+    EventPublic,
+    Outbox,
+    OutboxPublic,
+    PlacementRound,
+    PlacementRoundPublic,
+)
+from waitlist.storage.reference_tables import (
+    District,
+    DistrictPublic,
+    Programme,
+    ProgrammePublic,
+    Travel,
+)
+from waitlist.storage.staff_tables import Staff, StaffCreate, StaffPublic, StaffRole, StaffUpdate
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Application",
+    "ApplicationCreate",
+    "ApplicationPublic",
+    "ApplicationUpdate",
+    "ApplicationsPublic",
+    "District",
+    "DistrictPublic",
+    "Event",
+    "EventPublic",
+    "Group",
+    "GroupCreate",
+    "GroupLeaderLink",
+    "GroupPublic",
+    "GroupUpdate",
+    "GroupsPublic",
+    "Leader",
+    "LeaderCreate",
+    "LeaderPublic",
+    "LeaderUpdate",
+    "LotterySeed",
+    "Offer",
+    "OfferCreate",
+    "OfferPublic",
+    "OfferUpdate",
+    "OffersPublic",
+    "Outbox",
+    "OutboxPublic",
+    "PlacementRound",
+    "PlacementRoundPublic",
+    "Programme",
+    "ProgrammePublic",
+    "Staff",
+    "StaffCreate",
+    "StaffPublic",
+    "StaffRole",
+    "StaffUpdate",
+    "Travel",
+    "metadata",
+]

@@ -1,0 +1,143 @@
+"""Unit of work: one database transaction per use case; rolls back unless committed.
+
+    uow = UnitOfWork(engine, actor="coordinator:farsta")
+    with uow:
+        ...                      # uow.session, uow.record(...), uow.notify(...)
+        uow.commit()
+
+Nesting `with uow:` inside an open one starts a SAVEPOINT: an inner commit releases it, an
+inner failure rolls back only the inner work. Batch jobs (the demo seeder) use this to run
+many use cases in one transaction.
+
+`uow.record(...)` writes an `event` row and `uow.notify(...)` an `outbox` row in the same
+transaction as the change they describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session
+
+from waitlist.domain.policy import Rules
+from waitlist.storage.columns import utcnow
+from waitlist.storage.db import READONLY
+from waitlist.storage.record_tables import Event, Outbox
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        actor: str = "system",
+        rules: Rules | None = None,
+        clock: Callable[[], datetime] | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.rules = rules or Rules()
+        self.clock = clock or utcnow
+        self.readonly = readonly
+        self._session: Session | None = None
+        self._savepoints: list[SessionTransaction] = []
+        self._committed: list[bool] = []
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `with uow:`")
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def __enter__(self) -> UnitOfWork:
+        if self._session is None:
+            bind = self.engine.execution_options(**{READONLY: True}) if self.readonly else None
+            self._session = Session(bind or self.engine, expire_on_commit=False)
+        else:
+            self._savepoints.append(self.session.begin_nested())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._savepoints:
+            savepoint = self._savepoints.pop()
+            if savepoint.is_active:
+                savepoint.rollback()
+            return
+        session, self._session = self._session, None
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    @property
+    def nested(self) -> bool:
+        return bool(self._savepoints)
+
+    def commit(self) -> None:
+        if self._savepoints:
+            savepoint = self._savepoints[-1]
+            if savepoint.is_active:
+                savepoint.commit()
+            return
+        self.session.commit()
+
+    def rollback(self) -> None:
+        if self._savepoints:
+            self._savepoints[-1].rollback()
+            return
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def record(
+        self,
+        entity: str,
+        entity_id: int | str | None,
+        action: str,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        district: str | None = None,
+        programme: str | None = None,
+    ) -> Event:
+        """Write an audit event (no personal data in before/after) in this transaction."""
+        ev = Event(
+            at=self.now(),
+            actor=self.actor,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            before=before,
+            after=after,
+            district=district,
+            programme=programme,
+        )
+        self.session.add(ev)
+        return ev
+
+    def notify(self, kind: str, recipient: str, payload: dict[str, Any]) -> Outbox:
+        """Queue a notice in the outbox, in this transaction."""
+        row = Outbox(created_at=self.now(), kind=kind, recipient=recipient, payload=payload)
+        self.session.add(row)
+        return row
