@@ -16,6 +16,10 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    from api import web
+
+    web.install(app)  # server-rendered pages for parents and coordinators
+
     return app
 
 

@@ -1,0 +1,24 @@
+"""Server-rendered pages for parents (`/`) and coordinators (`/coordinator`).
+
+Thin like the API routes: parse the form, call a service in waitlist/services, render the
+result or the error next to the field it concerns. No business rule lives here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages, their static files and the CSRF error page to the app."""
+    from api.web import coordinator, errors, parents
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(parents.router)
+    app.include_router(coordinator.router)
+    errors.install(app)

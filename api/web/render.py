@@ -1,0 +1,102 @@
+"""Render a page: Jinja2 templates with the request's language, CSRF token and helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from api.web import catalogue, csrf, i18n
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@pass_context
+def _language_name(context: dict[str, Any], code: str) -> str:
+    return catalogue.language_name(code, context["lang"])
+
+
+env.filters["language_name"] = _language_name
+
+
+def url_with(request: Request, **params: str) -> str:
+    """The current page's address with some query parameters replaced."""
+    query = dict(request.query_params)
+    query.update(params)
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    lang = i18n.language_of(request)
+    other = "en" if lang == "sv" else "sv"
+
+    def fmt_date(value: date | None, style: str = "long") -> str:
+        return "" if value is None else format_date(value, format=style, locale=lang)
+
+    _ = i18n.gettext_for(lang)
+    return {
+        "request": request,
+        "slot_names": {
+            "morning": _("Mornings"),
+            "day": _("Daytime"),
+            "evening": _("Evenings"),
+            "weekend": _("Weekends"),
+        },
+        "weekday_names": {
+            "mon": _("Monday"),
+            "tue": _("Tuesday"),
+            "wed": _("Wednesday"),
+            "thu": _("Thursday"),
+            "fri": _("Friday"),
+            "sat": _("Saturday"),
+            "sun": _("Sunday"),
+        },
+        "lang": lang,
+        "other_lang": other,
+        "other_lang_name": i18n.LANGUAGE_NAMES[other],
+        "switch_url": url_with(request, lang=other),
+        "_": _,
+        "ngettext": i18n.ngettext_for(lang),
+        "csrf_field": csrf.FIELD,
+        "csrf_token": csrf.token_for(request),
+        "fmt_date": fmt_date,
+    }
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    data = page_context(request)
+    data.update(context or {})
+    html = env.get_template(template).render(data)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # status links must not leak
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    )
+    if request.cookies.get(csrf.COOKIE) != data["csrf_token"]:
+        response.set_cookie(
+            csrf.COOKIE, data["csrf_token"], httponly=True, samesite="lax", path="/"
+        )
+    asked = i18n.requested_language(request)
+    if asked and request.cookies.get(i18n.COOKIE) != asked:
+        response.set_cookie(i18n.COOKIE, asked, max_age=ONE_YEAR, samesite="lax", path="/")
+    return response
