@@ -1,0 +1,267 @@
+"""Read, validate and write the offline files ("waitlist-scenario/1", "waitlist-result/1").
+
+`parse_scenario` reports every problem at once, one line each, naming the JSON path
+(`$.groups[3].min_size: ...`), so a coordinator can fix a file in one go.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from solver.scenario_schema import RESULT_FORMAT, ResultFile, ScenarioFile
+from solver.types import (
+    Application,
+    CandidateGroup,
+    District,
+    Group,
+    Leader,
+    Policy,
+    Programme,
+    Result,
+    Scenario,
+)
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.values import parse_year_month
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def json_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """('groups', 3, 'min_size') -> '$.groups[3].min_size'."""
+    out = "$"
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _IDENT.match(str(part)):
+            out += f".{part}"
+        else:
+            out += "[" + json.dumps(str(part), ensure_ascii=False) + "]"
+    return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raises ScenarioError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([f"$: cannot read {path}: {exc.strerror}"]) from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError([f"$: not valid JSON (line {exc.lineno}, column {exc.colno})"]) from exc
+    return parse_scenario(data)
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """Validate parsed JSON and turn it into a solver.types.Scenario; raises ScenarioError."""
+    try:
+        model = ScenarioFile.model_validate_json(json.dumps(data))
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_problems(exc)) from None
+    problems = _cross_field_problems(model)
+    if problems:
+        raise ScenarioError(problems)
+    return _to_scenario(model)
+
+
+def _pydantic_problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        msg = err["msg"]
+        if err["type"] == "literal_error" and loc == ("format",):
+            msg = "must be 'waitlist-scenario/1'"
+        problems.append(f"{json_path(loc)}: {msg}")
+    return problems
+
+
+def _cross_field_problems(m: ScenarioFile) -> list[str]:
+    """References, duplicate ids and values that are impossible together."""
+    p: list[str] = []
+    districts = {d.slug for d in m.districts}
+    programmes = {q.slug: q for q in m.programmes}
+    for name, items, key in (
+        ("districts", m.districts, "slug"),
+        ("programmes", m.programmes, "slug"),
+        ("groups", m.groups, "id"),
+        ("applications", m.applications, "id"),
+        ("leaders", m.leaders, "id"),
+        ("candidate_groups", m.candidate_groups, "id"),
+    ):
+        seen = Counter(getattr(x, key) for x in items)
+        first: set[str] = set()
+        for i, x in enumerate(items):
+            value = getattr(x, key)
+            if seen[value] > 1 and value in first:
+                p.append(f"$.{name}[{i}].{key}: duplicate {key} {value!r}")
+            first.add(value)
+
+    def ref(path: str, value: str, known: set[str] | dict, what: str) -> None:
+        if value not in known:
+            p.append(f"{path}: unknown {what} {value!r}")
+
+    for origin, row in m.travel_minutes.items():
+        ref(json_path(("travel_minutes", origin)), origin, districts, "district")
+        for dest in row:
+            ref(json_path(("travel_minutes", origin, dest)), dest, districts, "district")
+    for i, q in enumerate(m.programmes):
+        if q.child_age_min > q.child_age_max:
+            p.append(f"$.programmes[{i}].child_age_min: greater than child_age_max")
+        if q.min_size > q.capacity:
+            p.append(f"$.programmes[{i}].min_size: greater than capacity ({q.capacity})")
+    for name, items in (("groups", m.groups), ("candidate_groups", m.candidate_groups)):
+        for i, g in enumerate(items):
+            ref(f"$.{name}[{i}].programme", g.programme, programmes, "programme")
+            ref(f"$.{name}[{i}].district", g.district, districts, "district")
+            if g.min_size > g.capacity:
+                p.append(f"$.{name}[{i}].min_size: greater than capacity ({g.capacity})")
+            if getattr(g, "taken", 0) > g.capacity:
+                p.append(f"$.{name}[{i}].taken: greater than capacity ({g.capacity})")
+    for i, a in enumerate(m.applications):
+        ref(f"$.applications[{i}].programme", a.programme, programmes, "programme")
+        ref(f"$.applications[{i}].district", a.district, districts, "district")
+        try:
+            parse_year_month(a.child_birth)
+        except InvalidInput as exc:
+            p.append(f"$.applications[{i}].child_birth: {exc.message}")
+        if a.queue_date > m.as_of:
+            p.append(f"$.applications[{i}].queue_date: after as_of ({m.as_of.isoformat()})")
+    for i, le in enumerate(m.leaders):
+        ref(f"$.leaders[{i}].district", le.district, districts, "district")
+        for j, slug in enumerate(le.programmes):
+            ref(f"$.leaders[{i}].programmes[{j}]", slug, programmes, "programme")
+    return p
+
+
+def _to_scenario(m: ScenarioFile) -> Scenario:
+    return Scenario(
+        as_of=m.as_of,
+        policy=Policy(**{**m.policy.model_dump(), "home_priority": str(m.policy.home_priority)}),
+        districts=tuple(District(d.slug, d.name) for d in m.districts),
+        travel_minutes={o: dict(row) for o, row in m.travel_minutes.items()},
+        programmes=tuple(
+            Programme(**{**q.model_dump(), "kind": str(q.kind), "languages": tuple(q.languages)})
+            for q in m.programmes
+        ),
+        groups=tuple(
+            Group(
+                **{
+                    **g.model_dump(),
+                    "weekday": str(g.weekday),
+                    "slot": str(g.slot),
+                    "status": str(g.status),
+                }
+            )
+            for g in m.groups
+        ),
+        applications=tuple(
+            Application(
+                **{
+                    **a.model_dump(),
+                    "languages": tuple(a.languages),
+                    "slots": tuple(str(s) for s in a.slots),
+                }
+            )
+            for a in m.applications
+        ),
+        leaders=tuple(
+            Leader(le.id, le.district, tuple(le.programmes), le.max_groups, tuple(le.languages))
+            for le in m.leaders
+        ),
+        candidate_groups=tuple(
+            CandidateGroup(**{**c.model_dump(), "weekday": str(c.weekday), "slot": str(c.slot)})
+            for c in m.candidate_groups
+        ),
+    )
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """The scenario as its JSON file (lists in canonical order); parse_scenario reads it back."""
+
+    def plain(x: Any) -> dict[str, Any]:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(x).items()}
+
+    return _jsonable(
+        {
+            "format": "waitlist-scenario/1",
+            "as_of": s.as_of,
+            "policy": asdict(s.policy),
+            "districts": [plain(d) for d in sorted(s.districts, key=lambda d: d.slug)],
+            "travel_minutes": s.travel_minutes,
+            "programmes": [plain(q) for q in sorted(s.programmes, key=lambda q: q.slug)],
+            "groups": [plain(g) for g in sorted(s.groups, key=lambda g: g.id)],
+            "applications": [plain(a) for a in sorted(s.applications, key=lambda a: a.id)],
+            "leaders": [plain(le) for le in sorted(s.leaders, key=lambda le: le.id)],
+            "candidate_groups": [plain(c) for c in sorted(s.candidate_groups, key=lambda c: c.id)],
+        }
+    )
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The result file as plain JSON data, lists sorted so equal results serialise equally."""
+    return _jsonable(
+        {
+            "format": RESULT_FORMAT,
+            "as_of": result.as_of,
+            "status": str(result.status),
+            "offers": sorted((asdict(o) for o in result.offers), key=lambda o: o["application"]),
+            "unplaced": sorted(
+                (asdict(u) for u in result.unplaced), key=lambda u: u["application"]
+            ),
+            "recommendations": sorted(
+                (asdict(r) for r in result.recommendations),
+                key=lambda r: (r["candidate"], r["leader"]),
+            ),
+            "objective": dict(result.objective),
+            "metrics": dict(result.metrics),
+        }
+    )
+
+
+def result_to_json(result: Result) -> str:
+    """Byte-identical for equal results: sorted keys, no timestamps other than as_of."""
+    return dumps(result_to_dict(result))
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_result(result: Result, path: str | Path) -> None:
+    Path(path).write_text(result_to_json(result), encoding="utf-8")
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    return ScenarioFile.model_json_schema()
+
+
+def result_json_schema() -> dict[str, Any]:
+    return ResultFile.model_json_schema()
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x

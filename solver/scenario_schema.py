@@ -1,0 +1,159 @@
+"""The scenario and result files as pydantic models: the JSON Schema and the first line of
+validation (types, unknown keys, ranges). Cross-field rules live in solver/scenario.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from waitlist.domain.values import HomePriority, ProgrammeKind, Slot, Weekday
+
+SCENARIO_FORMAT = "waitlist-scenario/1"
+RESULT_FORMAT = "waitlist-result/1"
+
+NonNegative = Annotated[int, Field(ge=0)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+YearMonth = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Birth year and month")]
+
+
+class GroupStatus(StrEnum):
+    PLANNED = "planned"
+    RECRUITING = "recruiting"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class PolicyIn(_Strict):
+    cross_district_after_weeks: NonNegative = 8
+    home_priority: HomePriority = HomePriority.STRICT
+    offer_response_days: NonNegative = 10
+    target_weeks: NonNegative = 8
+    small_cell_min: NonNegative = 5
+
+
+class DistrictIn(_Strict):
+    slug: Id
+    name: str
+
+
+class ProgrammeIn(_Strict):
+    slug: Id
+    name: str
+    kind: ProgrammeKind
+    child_age_min: NonNegative
+    child_age_max: NonNegative
+    capacity: NonNegative
+    min_size: NonNegative
+    languages: list[str] = []
+    sessions: NonNegative | None = None
+    weeks: NonNegative | None = None
+
+
+class GroupIn(_Strict):
+    id: Id
+    programme: str
+    district: str
+    start: date
+    weekday: Weekday
+    slot: Slot
+    language: str
+    capacity: NonNegative
+    min_size: NonNegative
+    taken: NonNegative = 0
+    status: GroupStatus = GroupStatus.RECRUITING
+
+
+class ApplicationIn(_Strict):
+    id: Id
+    programme: str
+    district: str
+    queue_date: date
+    lottery: int
+    child_birth: YearMonth
+    languages: list[str]
+    slots: list[Slot] = []
+    cross_district: bool = False
+    max_travel_minutes: NonNegative = 0
+
+
+class LeaderIn(_Strict):
+    id: Id
+    district: str
+    programmes: list[str]
+    max_groups: NonNegative
+    languages: list[str]
+
+
+class CandidateGroupIn(_Strict):
+    id: Id
+    programme: str
+    district: str
+    start: date
+    weekday: Weekday
+    slot: Slot
+    language: str
+    capacity: NonNegative
+    min_size: NonNegative
+
+
+class ScenarioFile(_Strict):
+    """A placement round or group-start recommendation, everything it needs in one file."""
+
+    format: Literal["waitlist-scenario/1"]
+    as_of: date
+    policy: PolicyIn = PolicyIn()
+    districts: list[DistrictIn]
+    travel_minutes: dict[str, dict[str, NonNegative]] = {}
+    programmes: list[ProgrammeIn]
+    groups: list[GroupIn] = []
+    applications: list[ApplicationIn] = []
+    leaders: list[LeaderIn] = []
+    candidate_groups: list[CandidateGroupIn] = []
+
+
+class OfferOut(_Strict):
+    application: str
+    group: str
+    respond_by: date
+    cross_district: bool
+    travel_minutes: NonNegative
+    reason: str
+    reason_sv: str = ""
+
+
+class UnplacedOut(_Strict):
+    application: str
+    reason: str
+    reason_sv: str = ""
+
+
+class RecommendationOut(_Strict):
+    candidate: str
+    leader: str
+    serves: dict[str, NonNegative]
+    reason: str
+    reason_sv: str = ""
+    effect: dict[str, float]
+    applications: list[str] = []
+
+
+class ResultFile(_Strict):
+    """Offers, unplaced applications and recommendations, each with its reason."""
+
+    format: Literal["waitlist-result/1"]
+    as_of: date
+    status: Literal["optimal", "feasible", "infeasible", "model_invalid", "unknown"]
+    offers: list[OfferOut] = []
+    unplaced: list[UnplacedOut] = []
+    recommendations: list[RecommendationOut] = []
+    objective: dict[str, float] = {}
+    metrics: dict[str, dict] = {}
