@@ -1,25 +1,108 @@
-"""The FastAPI application: a thin layer over the waitlist services."""
+"""The FastAPI application: a thin layer over the waitlist services.
+
+`create_app()` wires the routers (one per resource, all under /api/v1), the problem+json error
+handlers, request logging and, when enabled, the background jobs (offer expiry, outbox).
+The app keeps no state in the process beyond the engine's connection pool, so several workers
+can serve the same database.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from sqlalchemy import Engine
+
+from api.logs import configure_logging, install_request_logging
+from api.problems import document_problems, install_problem_handlers
+from waitlist.config import Settings, get_settings
+from waitlist.storage.db import make_engine
+
+# Resource routers under /api/v1, in the order they appear in the docs. A module that is not
+# there yet (a capability still being built) is skipped.
+API_ROUTERS = (
+    "api.routes.auth",
+    "api.routes.applications",
+    "api.routes.offers",
+    "api.routes.groups",
+    "api.routes.queues",
+    "api.routes.rounds",
+    "api.routes.recommendations",
+    "api.routes.audit",
+    "api.routes.notices",
+    "api.routes.management",
+)
 
 
-def create_app() -> FastAPI:
+class Health(BaseModel):
+    status: str
+
+
+def _include_routers(app: FastAPI) -> None:
+    for name in API_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.include_router(module.router)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from api import jobs
+
+        async with jobs.running(app.state.engine, settings):
+            yield
+
     app = FastAPI(
         title="Waitlist",
         version="1.0",
-        description="Waitlist and cross-district placement for parenting-support programmes.",
+        description="Waitlist and cross-district placement for parenting-support programmes. "
+        "Errors are RFC 9457 problem details (application/problem+json).",
+        lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
 
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/health", tags=["health"], response_model=Health)
+    def health() -> Health:
+        return Health(status="ok")
 
-    from api import web
+    install_problem_handlers(app)
+    install_request_logging(app)
+    _include_routers(app)
 
-    web.install(app)  # server-rendered pages for parents and coordinators
+    try:
+        from api import web
+    except ModuleNotFoundError as exc:  # the pages are optional for the API
+        if exc.name != "api.web":
+            raise
+    else:
+        web.install(app)  # server-rendered pages for parents and coordinators
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            app.openapi_schema = document_problems(schema)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -24,6 +24,13 @@ class Settings(BaseSettings):
     # Repeated expiry policy: after this many expired offers in a row an application is
     # paused (kept with its queue date, but skipped by rounds until the parent confirms).
     max_expired_offers: int = 2
+    # HTTP API: staff token life, session cookie, parent rate limits (requests per minute;
+    # 0 switches a limit off), background jobs in `serve` (seconds between runs; 0 = off).
+    access_token_minutes: int = 15
+    cookie_secure: bool = True
+    rate_limit_ip_per_minute: int = 120
+    rate_limit_token_per_minute: int = 60
+    jobs_interval_seconds: int = 30
 
 
 @lru_cache

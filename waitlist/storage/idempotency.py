@@ -1,18 +1,16 @@
-"""Tables of the HTTP layer's guarantees: idempotency keys, rate-limit windows, parent tokens.
+"""Tables of the HTTP layer's guarantees: idempotency keys and rate-limit windows.
 
 They live in the database, not in a process, so that every worker agrees.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from waitlist.storage.columns import utcnow
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -43,16 +41,6 @@ class RateLimitWindow(SQLModel, table=True):
     __tablename__ = "rate_limit_window"
 
     bucket: str = Field(primary_key=True, max_length=120)
-    window: int = Field(primary_key=True)  # start of the window, epoch seconds
+    # Start of the window, in epoch seconds.
+    window: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     count: int = 0
-
-
-class ParentToken(SQLModel, table=True):
-    """A parent's secret status token, by hash only. Revoked tokens stay for the audit."""
-
-    __tablename__ = "parent_token"
-
-    token_hash: str = Field(primary_key=True, max_length=64)
-    application_id: int = Field(index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None

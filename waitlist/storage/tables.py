@@ -24,6 +24,8 @@ from waitlist.storage.group_tables import (
     LeaderPublic,
     LeaderUpdate,
 )
+from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
+from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
 from waitlist.storage.record_tables import (
     Event,
@@ -60,6 +62,7 @@ __all__ = [
     "GroupPublic",
     "GroupUpdate",
     "GroupsPublic",
+    "IdempotencyRecord",
     "Leader",
     "LeaderCreate",
     "LeaderPublic",
@@ -76,6 +79,8 @@ __all__ = [
     "PlacementRoundPublic",
     "Programme",
     "ProgrammePublic",
+    "RateLimitWindow",
+    "SentNotice",
     "Staff",
     "StaffCreate",
     "StaffPublic",

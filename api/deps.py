@@ -1,0 +1,210 @@
+"""Dependencies, in one place, as `Annotated` aliases the routes declare.
+
+The app keeps no state of its own: the engine (a connection pool) and the settings hang on
+`app.state`; identity comes from each request's token or cookie; counters live in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api import ratelimit
+from api.problems import ProblemError
+from api.security import (
+    SESSION_COOKIE,
+    Principal,
+    looks_like_parent_token,
+    parent_identity,
+    read_access_token,
+)
+from waitlist.config import Settings
+from waitlist.domain.policy import Rules
+from waitlist.storage.uow import UnitOfWork
+
+_UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def get_session(engine: EngineDep) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def rules_from(settings: Settings) -> Rules:
+    return Rules(
+        offer_response_days=settings.offer_response_days,
+        max_expired_offers=settings.max_expired_offers,
+        cross_district_after_weeks=settings.cross_district_after_weeks,
+        home_priority=settings.home_priority,
+        target_weeks=settings.target_weeks,
+    )
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="Staff: the access token from /api/v1/auth/login. "
+    "Parents: the status token (wl_...) from their application.",
+)
+cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="Staff session cookie (web pages)."
+)
+
+
+def get_principal(
+    request: Request,
+    engine: EngineDep,
+    settings: SettingsDep,
+    _bearer_doc: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    _cookie_doc: Annotated[str | None, Depends(cookie_scheme)],
+) -> Principal | None:
+    """The caller, or None when anonymous. A bad credential is a 401, never anonymous."""
+    token = _bearer(request)
+    if token is not None and looks_like_parent_token(token):
+        with Session(engine) as session:
+            application_id = parent_identity.resolve(session, token)
+        if application_id is None:
+            raise ProblemError(
+                401, "This status link is not valid (any more).", headers=_UNAUTHORISED
+            )
+        return Principal(kind="parent", application_id=application_id)
+    from_cookie = token is None
+    token = token or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    principal = read_access_token(token, secret=settings.secret_key)
+    if principal is None:
+        raise ProblemError(
+            401, "Your session has expired; please log in again.", headers=_UNAUTHORISED
+        )
+    if from_cookie and request.method not in {"GET", "HEAD", "OPTIONS"}:
+        _same_origin(request)
+    return principal
+
+
+def _same_origin(request: Request) -> None:
+    # The cookie is SameSite=Lax; an Origin from elsewhere on a write is refused as well.
+    origin = request.headers.get("origin")
+    if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise ProblemError(403, "Cross-site request refused.", code="cross_site")
+
+
+OptionalPrincipal = Annotated[Principal | None, Depends(get_principal)]
+
+
+def _require_staff(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise ProblemError(401, "Please log in.", headers=_UNAUTHORISED)
+    if principal.kind != "staff":
+        raise ProblemError(403, "This is for district staff only.")
+    return principal
+
+
+CurrentStaff = Annotated[Principal, Depends(_require_staff)]
+
+
+def _require_coordinator(staff: CurrentStaff) -> Principal:
+    if staff.role != "coordinator":
+        raise ProblemError(403, "This is for district coordinators only.")
+    return staff
+
+
+def _require_manager(staff: CurrentStaff) -> Principal:
+    if staff.role != "management":
+        raise ProblemError(403, "This is for management only.")
+    return staff
+
+
+CurrentCoordinator = Annotated[Principal, Depends(_require_coordinator)]
+CurrentManager = Annotated[Principal, Depends(_require_manager)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def parent_rate_limit(request: Request, engine: EngineDep, settings: SettingsDep) -> None:
+    """Count the request per client IP and, when a parent token is sent, per token."""
+    ratelimit.check(
+        engine,
+        [f"ip:{client_ip(request)}"],
+        ratelimit.Limit(settings.rate_limit_ip_per_minute, 60),
+    )
+    token = _bearer(request)
+    if token is not None and looks_like_parent_token(token):
+        ratelimit.check(
+            engine,
+            [ratelimit.bucket_for_token(token)],
+            ratelimit.Limit(settings.rate_limit_token_per_minute, 60),
+        )
+
+
+ParentRateLimit = Depends(parent_rate_limit)
+
+
+def _require_parent(principal: OptionalPrincipal) -> Principal:
+    if principal is None:
+        raise ProblemError(
+            401, "Use the status link you got when you applied.", headers=_UNAUTHORISED
+        )
+    if principal.kind != "parent":
+        raise ProblemError(403, "This is for the parent who applied.")
+    return principal
+
+
+CurrentParent = Annotated[Principal, Depends(_require_parent)]
+
+
+def get_uow_factory(
+    engine: EngineDep, settings: SettingsDep, principal: OptionalPrincipal
+) -> Callable[..., UnitOfWork]:
+    actor = principal.actor if principal is not None else "anonymous"
+
+    def make(*, readonly: bool = False, actor_override: str | None = None) -> UnitOfWork:
+        return UnitOfWork(
+            engine,
+            actor=actor_override or actor,
+            rules=rules_from(settings),
+            readonly=readonly,
+        )
+
+    return make
+
+
+UowDep = Annotated[Callable[..., UnitOfWork], Depends(get_uow_factory)]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Any unique string (a UUID); a retry with the same key and body is safe.",
+        max_length=255,
+    ),
+]

@@ -1,0 +1,110 @@
+"""Background jobs of `waitlist serve`: offer expiry, deadline notices, the outbox, clean-up.
+
+Every worker process runs this loop, but each tick's singleton work (expiring offers) runs in
+one process at a time: on PostgreSQL it is guarded by a session-level advisory lock taken with
+`pg_try_advisory_lock` (a worker that does not get it skips the tick). On SQLite there is one
+writer at a time anyway. Either way the expiry itself is a guarded update, so a parent's accept
+and the expiry can race: exactly one of them changes the offer.
+
+The outbox is drained by every worker: rows are claimed with `FOR UPDATE SKIP LOCKED`, so two
+workers never send the same notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date, timedelta
+
+import structlog
+from sqlalchemy import Engine, delete, text
+
+from api import ratelimit
+from waitlist.config import Settings
+from waitlist.services import outbox
+from waitlist.storage.columns import utcnow
+from waitlist.storage.idempotency import IdempotencyRecord
+
+log = structlog.get_logger("api.jobs")
+
+# Any fixed 64-bit number, the same in every worker: "waitlist offer expiry".
+EXPIRY_LOCK_KEY = 0x5741_4954_4C49_5354 & 0x7FFF_FFFF_FFFF_FFFF
+IDEMPOTENCY_KEEP = timedelta(hours=24)
+
+
+@contextlib.contextmanager
+def singleton(engine: Engine, key: int = EXPIRY_LOCK_KEY) -> Iterator[bool]:
+    """Yield True in the one process that holds the lock (always True on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as conn:
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+        conn.commit()
+        try:
+            yield got
+        finally:
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+
+
+def expire_offers(engine: Engine, settings: Settings, today: date | None = None) -> int:
+    """Expire overdue offers through the offers service (one guarded update per offer)."""
+    from waitlist.services import expiry
+
+    return expiry.run(engine, settings, today=today)
+
+
+def purge(engine: Engine) -> None:
+    ratelimit.purge_old(engine)
+    from sqlmodel import Session
+
+    with Session(engine) as session:
+        session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.created_at < utcnow() - IDEMPOTENCY_KEEP  # type: ignore[arg-type]
+            )
+        )
+        session.commit()
+
+
+def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
+    """One run of every job; each job's failure is logged and does not stop the others."""
+    with singleton(engine) as mine:
+        if mine:
+            _safely("expire_offers", lambda: expire_offers(engine, settings))
+            _safely("purge", lambda: purge(engine))
+    _safely("outbox", lambda: outbox.drain(engine, sender or outbox.DemoSender()))
+
+
+def _safely(name: str, job: Callable[[], object]) -> None:
+    try:
+        result = job()
+        if result:
+            log.info("job_done", job=name, result=str(result))
+    except Exception as exc:
+        log.error("job_failed", job=name, error=type(exc).__name__)
+
+
+@contextlib.asynccontextmanager
+async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
+    """Run `tick` every `jobs_interval_seconds` while the app serves (0 = never)."""
+    interval = settings.jobs_interval_seconds
+    if interval <= 0:
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.to_thread(tick, engine, settings)
+            await asyncio.sleep(interval)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,113 @@
+"""Staff log-in and log-out: a short-lived bearer token and the same token as a session cookie."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+
+from api import ratelimit
+from api.deps import EngineDep, OptionalPrincipal, SessionDep, SettingsDep, client_ip
+from api.problems import ProblemError, problem_responses
+from api.security import SESSION_COOKIE, issue_access_token, verify_password
+from waitlist.storage.staff_tables import Staff
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    role: str
+    district: str | None
+
+
+class PrincipalPublic(BaseModel):
+    kind: str
+    role: str | None
+    district: str | None
+    application_id: int | None
+
+
+class LoggedOut(BaseModel):
+    logged_out: bool = True
+
+
+@router.post(
+    "/login",
+    response_model=TokenPublic,
+    responses=problem_responses(401, 422, 429),
+    summary="Log in as district staff",
+)
+def login(
+    body: LoginRequest,
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    response: Response,
+) -> TokenPublic:
+    # Password guessing is limited per client and per account.
+    ratelimit.check(
+        engine,
+        [f"login-ip:{client_ip(request)}", f"login-user:{body.username.lower()}"],
+        ratelimit.Limit(settings.rate_limit_token_per_minute, 60),
+    )
+    staff = session.exec(select(Staff).where(Staff.username == body.username)).first()
+    ok = verify_password(body.password, staff.password_hash if staff else None)
+    if staff is None or not ok or not staff.active or staff.id is None:
+        raise ProblemError(401, "Wrong username or password.", code="login_failed")
+    token, expires = issue_access_token(
+        secret=settings.secret_key,
+        staff_id=staff.id,
+        role=staff.role,
+        district=staff.district,
+        minutes=settings.access_token_minutes,
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.access_token_minutes * 60,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+    return TokenPublic(
+        access_token=token, expires_at=expires, role=staff.role, district=staff.district
+    )
+
+
+@router.post("/logout", response_model=LoggedOut, summary="Log out (clears the session cookie)")
+def logout(response: Response, settings: SettingsDep) -> LoggedOut:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, secure=settings.cookie_secure, samesite="lax", path="/"
+    )
+    return LoggedOut()
+
+
+@router.get(
+    "/me",
+    response_model=PrincipalPublic,
+    responses=problem_responses(401),
+    summary="Who am I (staff or parent)",
+)
+def me(principal: OptionalPrincipal) -> PrincipalPublic:
+    if principal is None:
+        raise ProblemError(401, "Not logged in.", headers={"WWW-Authenticate": "Bearer"})
+    return PrincipalPublic(
+        kind=principal.kind,
+        role=principal.role,
+        district=principal.district,
+        application_id=principal.application_id,
+    )

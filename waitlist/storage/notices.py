@@ -1,0 +1,35 @@
+"""The demo notice sender's local view: one row per notice sent, never two per outbox row.
+
+A real sender (e-mail, SMS) would pass the outbox id to its provider as the message id for
+the same guarantee; the demo writes here in the same transaction that marks the outbox row
+sent, so a notice is recorded exactly once. It holds the recipient *reference*, never the
+contact itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from waitlist.storage.columns import utcnow
+
+
+class SentNotice(SQLModel, table=True):
+    __tablename__ = "sent_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(unique=True, index=True)
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=64)
+    message: str = Field(max_length=1000)
+    sent_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class SentNoticePublic(SQLModel):
+    id: int
+    outbox_id: int
+    kind: str
+    recipient: str
+    message: str
+    sent_at: datetime
