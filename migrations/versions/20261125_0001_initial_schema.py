@@ -3,7 +3,7 @@ index for one pending offer per application, seat check constraint, batch mode o
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 14:13:40.748441
+Create Date: 2026-11-25 14:14:24.185181
 """
 
 from collections.abc import Sequence
@@ -217,6 +217,7 @@ def upgrade() -> None:
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=True),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('reminded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['application.id'], ),
     sa.ForeignKeyConstraint(['group_id'], ['programme_group.id'], ),
     sa.ForeignKeyConstraint(['round_id'], ['placement_round.id'], ),

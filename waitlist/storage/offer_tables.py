@@ -52,6 +52,7 @@ class Offer(OfferBase, table=True):
     reason: str = ""
     round_id: int | None = Field(default=None, foreign_key="placement_round.id", index=True)
     actor: str = Field(default="system", max_length=64)
+    reminded_at: datetime | None = None  # when the 'deadline near' notice went out
 
 
 class OfferPublic(OfferBase):

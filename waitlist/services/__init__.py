@@ -1,0 +1,15 @@
+"""Use cases: plain functions taking a unit of work (and a command), one `with uow:` block and
+an explicit commit. The API and the CLI call the same functions.
+
+Stable entry points (each module documents its own):
+- applications: apply, withdraw, erase, resume, get_application, find_by_token, hash_token
+- offers: make_offer, accept_offer, decline_offer, revoke_offer, expire_offers, accept_seat,
+  send_deadline_notices
+- groups: create_group, open_group, start_group, cancel_group, complete_group,
+  create_leader, assign_leader
+- queues: queue_of, standing, standing_by_token
+- staff: create_staff, authenticate, hash_password, verify_password
+- setup: load_reference_data
+- scenario_export: build_scenario
+- notices: Sender, deliver_outbox
+"""

@@ -1,0 +1,240 @@
+"""Applications: apply, withdraw, erase, resume; lookup by the parent's secret token.
+
+    result = apply(uow, ApplicationCreate(...))   # -> Applied(application, token)
+    withdraw(uow, application_id)
+    erase(uow, application_id)                     # personal data gone, history kept
+
+The token is shown to the parent once (≥128 bits, URL-safe); only its SHA-256 is stored.
+The lottery number is drawn once, here, from the recorded seed (waitlist.domain.lottery).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import select
+
+from waitlist.domain import lottery
+from waitlist.domain.application import ApplicationStatus as S
+from waitlist.domain.application import check_application_transition
+from waitlist.domain.eligibility import child_age_on
+from waitlist.domain.errors import InvalidInput, NotEligible, NotFound
+from waitlist.domain.offer import OfferStatus
+from waitlist.domain.values import parse_year_month
+from waitlist.reference import load_reference
+from waitlist.services import lookups, seats
+from waitlist.services.inputs import parse
+from waitlist.services.snapshots import application_state
+from waitlist.storage.tables import (
+    Application,
+    ApplicationCreate,
+    ApplicationPublic,
+    LotterySeed,
+    Offer,
+)
+from waitlist.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Applied:
+    application: ApplicationPublic
+    token: str  # shown once to the parent; never stored
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def to_public(app: Application) -> ApplicationPublic:
+    data = app.model_dump(exclude={"contact", "token_hash"})
+    return ApplicationPublic(**data, erased=app.erased_at is not None)
+
+
+def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
+    """The recorded lottery seed, recording a fresh (or the given) one on first use."""
+    row = uow.session.exec(select(LotterySeed).order_by(LotterySeed.id.desc())).first()  # type: ignore[union-attr]
+    if row is None:
+        row = LotterySeed(seed=seed or lottery.new_seed(), created_at=uow.now())
+        uow.session.add(row)
+        uow.session.flush()
+        uow.record("lottery_seed", row.id, "seed_recorded", after={"seed": row.seed})
+    return row
+
+
+def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
+    lookups.district(uow, cmd.district)
+    prog = lookups.programme(uow, cmd.programme)
+    parse_year_month(cmd.child_birth)
+    today = uow.today()
+    queue_date = cmd.queue_date or today
+    if queue_date > today:
+        raise InvalidInput("queue_date cannot be in the future.", field="queue_date")
+    if child_age_on(cmd.child_birth, today) < 0:
+        raise InvalidInput("child_birth cannot be in the future.", field="child_birth")
+    if child_age_on(cmd.child_birth, today) > prog.child_age_max:
+        raise NotEligible(
+            f"{prog.name} is for children aged {prog.child_age_min}-{prog.child_age_max}; "
+            "this child is already older.",
+            field="child_birth",
+        )
+    known = set(load_reference().language_codes()) | set(prog.languages)
+    unknown = [code for code in cmd.languages if code not in known]
+    if unknown:
+        raise InvalidInput(f"Unknown language code {unknown[0]!r}.", field="languages")
+    if cmd.cross_district and cmd.max_travel_minutes <= 0:
+        raise InvalidInput(
+            "max_travel_minutes must be above 0 to accept seats in other districts.",
+            field="max_travel_minutes",
+        )
+    return queue_date
+
+
+def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) -> Applied:
+    queue_date = _validate(uow, cmd)
+    seed = current_seed(uow)
+    token = token or secrets.token_urlsafe(24)  # 192 bits
+    app = Application(
+        programme=cmd.programme,
+        district=cmd.district,
+        cross_district=cmd.cross_district,
+        max_travel_minutes=cmd.max_travel_minutes if cmd.cross_district else 0,
+        child_birth=cmd.child_birth,
+        languages=list(dict.fromkeys(cmd.languages)),
+        slots=[str(s) for s in dict.fromkeys(cmd.slots)],
+        queue_date=queue_date,
+        lottery_seed_id=seed.id,
+        contact=cmd.contact or None,
+        token_hash=hash_token(token),
+        created_at=uow.now(),
+        updated_at=uow.now(),
+    )
+    uow.session.add(app)
+    uow.session.flush()
+    assert app.id is not None
+    app.lottery = lottery.draw(seed.seed, app.id)
+    uow.record(
+        "application",
+        app.id,
+        "applied",
+        after=application_state(app),
+        district=app.district,
+        programme=app.programme,
+    )
+    return Applied(application=to_public(app), token=token)
+
+
+def apply(uow: UnitOfWork, cmd: ApplicationCreate | dict[str, Any]) -> Applied:
+    """A parent applies: validated, queue date today, lottery drawn once, token issued."""
+    command = parse(ApplicationCreate, cmd)
+    with uow:
+        result = _apply(uow, command)
+        uow.commit()
+    return result
+
+
+def set_status(uow: UnitOfWork, app: Application, target: str, action: str) -> None:
+    """Move an application through its state machine and record the change."""
+    before = application_state(app)
+    check_application_transition(app.status, target)
+    app.status = target
+    app.updated_at = uow.now()
+    uow.session.add(app)
+    uow.record(
+        "application",
+        app.id,
+        action,
+        before=before,
+        after=application_state(app),
+        district=app.district,
+        programme=app.programme,
+    )
+
+
+def pending_offer(uow: UnitOfWork, app_id: int) -> Offer | None:
+    return uow.session.exec(
+        select(Offer)
+        .where(Offer.application_id == app_id, Offer.status == OfferStatus.PENDING)
+        .with_for_update()
+    ).first()
+
+
+def _withdraw(uow: UnitOfWork, app: Application) -> None:
+    if app.status == S.OFFERED:
+        from waitlist.services.offers import close_offer
+
+        offer = pending_offer(uow, app.id)  # type: ignore[arg-type]
+        if offer is not None:
+            close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
+    elif app.status == S.ENROLLED and app.group_id is not None:
+        seats.release_seat(uow, app.group_id)
+    set_status(uow, app, S.WITHDRAWN, "withdrawn")
+
+
+def withdraw(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
+    """The parent leaves the queue (or the group they were enrolled in); the seat is freed."""
+    with uow:
+        app = lookups.application(uow, application_id)
+        _withdraw(uow, app)
+        uow.commit()
+        return to_public(app)
+
+
+def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
+    """Erase a parent's personal data: contact, token, child birth month. An active
+    application is withdrawn first; the anonymous history (events, queue date, outcome) stays."""
+    with uow:
+        app = lookups.application(uow, application_id)
+        if app.status in (S.WAITING, S.OFFERED, S.ENROLLED):
+            _withdraw(uow, app)
+        app.contact = None
+        app.token_hash = None
+        app.child_birth = None
+        app.erased_at = uow.now()
+        uow.session.add(app)
+        uow.record("application", app.id, "erased", district=app.district, programme=app.programme)
+        uow.commit()
+        return to_public(app)
+
+
+def resume(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
+    """The parent confirms they still want a place: a paused application is served again."""
+    with uow:
+        app = lookups.application(uow, application_id)
+        before = application_state(app)
+        app.paused = False
+        app.expired_in_a_row = 0
+        uow.session.add(app)
+        uow.record(
+            "application",
+            app.id,
+            "resumed",
+            before=before,
+            after=application_state(app),
+            district=app.district,
+            programme=app.programme,
+        )
+        uow.commit()
+        return to_public(app)
+
+
+def get_application(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
+    with uow:
+        app = uow.session.get(Application, application_id)
+        if app is None:
+            raise NotFound(f"There is no application {application_id}.", field="application")
+        return to_public(app)
+
+
+def find_by_token(uow: UnitOfWork, token: str) -> ApplicationPublic:
+    """The application a parent's secret token belongs to (NotFound if none or erased)."""
+    with uow:
+        app = uow.session.exec(
+            select(Application).where(Application.token_hash == hash_token(token or ""))
+        ).first()
+        if app is None:
+            raise NotFound("No application matches this link.", field="token")
+        return to_public(app)

@@ -1,0 +1,283 @@
+"""Groups and leaders: create, open for recruiting, start, cancel, complete; assign leaders.
+
+Cancelling returns every parent (pending offer or enrolled) to the queue with their original
+queue date (rule 7) and queues a 'group_cancelled' notice for each. Starting needs at least
+`min_size` enrolled parents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from waitlist.domain.application import ApplicationStatus as S
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.group import (
+    GroupStatus,
+    check_group_transition,
+    free_seats,
+    validate_group_size,
+)
+from waitlist.domain.leader import check_leader_free, validate_leader
+from waitlist.domain.offer import OfferStatus
+from waitlist.services import lookups
+from waitlist.services.applications import set_status
+from waitlist.services.inputs import parse
+from waitlist.services.offers import close_offer
+from waitlist.services.snapshots import group_state
+from waitlist.storage.tables import (
+    Application,
+    Group,
+    GroupCreate,
+    GroupLeaderLink,
+    GroupPublic,
+    Leader,
+    LeaderCreate,
+    LeaderPublic,
+    Offer,
+)
+from waitlist.storage.uow import UnitOfWork
+
+
+def to_public(uow: UnitOfWork, group: Group) -> GroupPublic:
+    leaders = uow.session.exec(
+        select(GroupLeaderLink.leader_id).where(GroupLeaderLink.group_id == group.id)
+    ).all()
+    data = group.model_dump()
+    data.update(free=free_seats(group.capacity, group.taken), leaders=sorted(leaders))
+    return GroupPublic.model_validate(data)
+
+
+def enrolled_count(uow: UnitOfWork, group_id: int) -> int:
+    return uow.session.exec(
+        select(func.count())
+        .select_from(Application)
+        .where(
+            Application.group_id == group_id,
+            col(Application.status).in_([S.ENROLLED, S.COMPLETED]),
+        )
+    ).one()
+
+
+def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
+    lookups.district(uow, cmd.district)
+    prog = lookups.programme(uow, cmd.programme)
+    validate_group_size(cmd.capacity, cmd.min_size)
+    if cmd.language not in prog.languages:
+        raise InvalidInput(
+            f"{prog.name} is not run in {cmd.language!r} (runs in {', '.join(prog.languages)}).",
+            field="language",
+        )
+    if cmd.status not in (GroupStatus.PLANNED, GroupStatus.RECRUITING):
+        raise InvalidInput("A new group is planned or recruiting.", field="status")
+    group = Group.model_validate(
+        cmd.model_dump() | {"weekday": str(cmd.weekday), "slot": str(cmd.slot)}
+    )
+    group.created_at = group.updated_at = uow.now()
+    uow.session.add(group)
+    uow.session.flush()
+    uow.record(
+        "group",
+        group.id,
+        "group_created",
+        after=group_state(group),
+        district=group.district,
+        programme=group.programme,
+    )
+    return group
+
+
+def create_group(uow: UnitOfWork, cmd: GroupCreate | dict[str, Any]) -> GroupPublic:
+    command = parse(GroupCreate, cmd)
+    with uow:
+        group = _create(uow, command)
+        uow.commit()
+        return to_public(uow, group)
+
+
+def _move(uow: UnitOfWork, group: Group, target: GroupStatus, action: str) -> None:
+    before = group_state(group)
+    check_group_transition(
+        group.status, target, enrolled=enrolled_count(uow, group.id or 0), min_size=group.min_size
+    )
+    group.status = target
+    group.updated_at = uow.now()
+    uow.session.add(group)
+    uow.record(
+        "group",
+        group.id,
+        action,
+        before=before,
+        after=group_state(group),
+        district=group.district,
+        programme=group.programme,
+    )
+
+
+def _transition(uow: UnitOfWork, group_id: int, target: GroupStatus, action: str) -> GroupPublic:
+    with uow:
+        group = lookups.group(uow, group_id)
+        _move(uow, group, target, action)
+        uow.commit()
+        return to_public(uow, group)
+
+
+def open_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+    """planned -> recruiting."""
+    return _transition(uow, group_id, GroupStatus.RECRUITING, "group_opened")
+
+
+def start_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+    """recruiting -> running; refused under the minimum size (enrolled parents only)."""
+    return _transition(uow, group_id, GroupStatus.RUNNING, "group_started")
+
+
+def _pending(uow: UnitOfWork, group_id: int) -> list[Offer]:
+    return list(
+        uow.session.exec(
+            select(Offer)
+            .where(Offer.group_id == group_id, Offer.status == OfferStatus.PENDING)
+            .order_by(Offer.id)
+            .with_for_update()  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def _members(uow: UnitOfWork, group_id: int, status: str) -> list[Application]:
+    return list(
+        uow.session.exec(
+            select(Application)
+            .where(Application.group_id == group_id, Application.status == status)
+            .order_by(Application.id)
+            .with_for_update()  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
+    gid = group.id or 0
+    check_group_transition(group.status, GroupStatus.CANCELLED, enrolled=0, min_size=0)
+    notify: list[int] = []
+    for offer in _pending(uow, gid):
+        close_offer(uow, offer, OfferStatus.REVOKED, "revoked")
+        notify.append(offer.application_id)
+    for app in _members(uow, gid, S.ENROLLED):
+        app.group_id = None  # back to the queue; queue date and lottery untouched
+        set_status(uow, app, S.WAITING, "returned_to_queue")
+        notify.append(app.id or 0)
+    uow.session.refresh(group)
+    group.taken = 0
+    _move(uow, group, GroupStatus.CANCELLED, "group_cancelled")
+    for app_id in notify:
+        uow.notify(
+            "group_cancelled",
+            f"application:{app_id}",
+            {
+                "group_id": gid,
+                "programme": group.programme,
+                "district": group.district,
+                "start": group.start.isoformat(),
+                "reason": reason,
+            },
+        )
+
+
+def cancel_group(uow: UnitOfWork, group_id: int, reason: str = "") -> GroupPublic:
+    """Cancel a planned or recruiting group; its parents go back to the queue, dates kept."""
+    with uow:
+        group = lookups.group(uow, group_id)
+        _cancel(uow, group, reason)
+        uow.commit()
+        return to_public(uow, group)
+
+
+def _complete(uow: UnitOfWork, group: Group) -> None:
+    gid = group.id or 0
+    check_group_transition(group.status, GroupStatus.COMPLETED, enrolled=0, min_size=0)
+    for offer in _pending(uow, gid):
+        close_offer(uow, offer, OfferStatus.REVOKED, "revoked")
+    for app in _members(uow, gid, S.ENROLLED):
+        set_status(uow, app, S.COMPLETED, "completed")
+    uow.session.refresh(group)
+    _move(uow, group, GroupStatus.COMPLETED, "group_completed")
+
+
+def complete_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+    """running -> completed; enrolled parents complete too."""
+    with uow:
+        group = lookups.group(uow, group_id)
+        _complete(uow, group)
+        uow.commit()
+        return to_public(uow, group)
+
+
+def _create_leader(uow: UnitOfWork, cmd: LeaderCreate) -> Leader:
+    lookups.district(uow, cmd.district)
+    validate_leader(cmd.max_groups, tuple(cmd.programmes), tuple(cmd.languages))
+    for slug in cmd.programmes:
+        lookups.programme(uow, slug, field="programmes")
+    leader = Leader.model_validate(cmd.model_dump())
+    uow.session.add(leader)
+    uow.session.flush()
+    uow.record(
+        "leader",
+        leader.id,
+        "leader_created",
+        after={
+            "district": leader.district,
+            "programmes": leader.programmes,
+            "languages": leader.languages,
+            "max_groups": leader.max_groups,
+        },
+        district=leader.district,
+    )
+    return leader
+
+
+def create_leader(uow: UnitOfWork, cmd: LeaderCreate | dict[str, Any]) -> LeaderPublic:
+    command = parse(LeaderCreate, cmd)
+    with uow:
+        leader = _create_leader(uow, command)
+        uow.commit()
+        return LeaderPublic.model_validate(leader, from_attributes=True)
+
+
+def _assign(uow: UnitOfWork, group: Group, leader: Leader) -> None:
+    if group.programme not in leader.programmes:
+        raise InvalidInput("The leader is not certified for this programme.", field="leader")
+    if group.language not in leader.languages:
+        raise InvalidInput("The leader does not lead groups in this language.", field="leader")
+    busy = uow.session.exec(
+        select(func.count())
+        .select_from(GroupLeaderLink)
+        .join(
+            Group,
+            Group.id == GroupLeaderLink.group_id,  # type: ignore[arg-type]
+        )
+        .where(
+            GroupLeaderLink.leader_id == leader.id,
+            col(Group.status).in_(
+                [GroupStatus.PLANNED, GroupStatus.RECRUITING, GroupStatus.RUNNING]
+            ),
+        )
+    ).one()
+    check_leader_free(busy, leader.max_groups)
+    uow.session.add(GroupLeaderLink(group_id=group.id or 0, leader_id=leader.id or 0))
+    uow.record(
+        "group",
+        group.id,
+        "leader_assigned",
+        after={"leader_id": leader.id},
+        district=group.district,
+        programme=group.programme,
+    )
+
+
+def assign_leader(uow: UnitOfWork, group_id: int, leader_id: int) -> GroupPublic:
+    with uow:
+        group = lookups.group(uow, group_id)
+        _assign(uow, group, lookups.leader(uow, leader_id))
+        uow.commit()
+        return to_public(uow, group)

@@ -1,0 +1,341 @@
+"""Offers: make, accept, decline (optional reason), revoke, expire; deadline notices.
+
+A pending offer holds its seat (taken on making, released on decline/expiry/revoke).
+One pending offer per application. Declining never changes the queue date (rule 6).
+
+Repeated expiry (rule 6, documented in docs/rules.md): each expiry adds one to the
+application's `expired_in_a_row`; at `rules.max_expired_offers` the application is paused:
+it keeps queue date and lottery, but no new offer is made until the parent confirms
+(`applications.resume`) — any answer to an offer resets the count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from waitlist.domain.application import ApplicationStatus as S
+from waitlist.domain.application import is_paused
+from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.errors import Conflict, IllegalTransition, NotEligible
+from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.offer import (
+    OfferStatus,
+    check_offer_transition,
+    is_overdue,
+    parse_decline_reason,
+)
+from waitlist.domain.offer import respond_by as deadline_for
+from waitlist.services import lookups, seats
+from waitlist.services.applications import pending_offer, set_status
+from waitlist.services.snapshots import offer_state
+from waitlist.storage.tables import Application, Group, Offer, OfferPublic
+from waitlist.storage.uow import UnitOfWork
+
+_WHY_NOT = {
+    "age": "the child's age at group start is outside the programme's range",
+    "language": "the group's language is not one of the parent's languages",
+    "slot": "the group's time slot is not one the parent can attend",
+}
+
+
+def to_public(offer: Offer) -> OfferPublic:
+    return OfferPublic.model_validate(offer, from_attributes=True)
+
+
+def _check_fits(uow: UnitOfWork, app: Application, group: Group) -> int:
+    """Raise unless the application may take a seat in the group; returns travel minutes."""
+    if group.status not in OFFERABLE_STATUSES:
+        raise IllegalTransition(f"A {group.status} group takes no new offers.", field="group")
+    if group.programme != app.programme:
+        raise NotEligible(
+            "The group runs another programme than the one applied for.", field="group"
+        )
+    prog = lookups.programme(uow, group.programme)
+    if app.child_birth is None:
+        raise NotEligible("The application's data was erased.", field="application")
+    why = ineligibility(
+        child_birth=app.child_birth,
+        languages=app.languages,
+        slots=app.slots,
+        start=group.start,
+        language=group.language,
+        slot=group.slot,
+        age_min=prog.child_age_min,
+        age_max=prog.child_age_max,
+    )
+    if why is not None:
+        raise NotEligible(f"Not eligible: {_WHY_NOT[why]}.", field=why)
+    travel = lookups.travel_minutes(uow, app.district, group.district)
+    if group.district != app.district:
+        if not app.cross_district:
+            raise NotEligible(
+                "The parent did not opt in to seats in other districts.", field="group"
+            )
+        if travel is None or travel > app.max_travel_minutes:
+            raise NotEligible(
+                f"The group is beyond the parent's travel limit of {app.max_travel_minutes} min.",
+                field="group",
+            )
+    return travel or 0
+
+
+def _make(
+    uow: UnitOfWork,
+    application_id: int,
+    group_id: int,
+    *,
+    reason: str = "",
+    round_id: int | None = None,
+    respond_by: date | None = None,
+    notify: bool = True,
+) -> Offer:
+    app = lookups.application(uow, application_id)
+    if app.status != S.WAITING:
+        raise IllegalTransition(
+            f"Only a waiting application can get an offer (it is {app.status}).",
+            field="application",
+        )
+    if app.paused:
+        raise Conflict(
+            "The application is paused after unanswered offers; the parent must "
+            "confirm they still want a place.",
+            field="application",
+        )
+    if pending_offer(uow, application_id) is not None:
+        raise Conflict("The application already has a pending offer.", field="application")
+    group = lookups.group(uow, group_id)
+    travel = _check_fits(uow, app, group)
+    seats.take_seat(uow, group_id)
+    today = uow.today()
+    offer = Offer(
+        application_id=application_id,
+        group_id=group_id,
+        status=OfferStatus.PENDING,
+        made_at=uow.now(),
+        respond_by=respond_by or deadline_for(today, uow.rules.offer_response_days),
+        cross_district=group.district != app.district,
+        travel_minutes=travel,
+        reason=reason,
+        round_id=round_id,
+        actor=uow.actor,
+    )
+    if offer.respond_by < today:
+        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
+    uow.session.add(offer)
+    uow.session.flush()
+    uow.record(
+        "offer",
+        offer.id,
+        "offer_made",
+        after=offer_state(offer),
+        district=group.district,
+        programme=group.programme,
+    )
+    set_status(uow, app, S.OFFERED, "offered")
+    if notify:
+        uow.notify(
+            "offer_made",
+            f"application:{app.id}",
+            {
+                "offer_id": offer.id,
+                "group_id": group.id,
+                "programme": group.programme,
+                "district": group.district,
+                "start": group.start.isoformat(),
+                "respond_by": offer.respond_by.isoformat(),
+            },
+        )
+    return offer
+
+
+def make_offer(
+    uow: UnitOfWork,
+    application_id: int,
+    group_id: int,
+    *,
+    reason: str = "",
+    round_id: int | None = None,
+    respond_by: date | None = None,
+) -> OfferPublic:
+    """Offer a seat: checks eligibility, reach and one-pending-offer, takes the seat."""
+    with uow:
+        offer = _make(
+            uow, application_id, group_id, reason=reason, round_id=round_id, respond_by=respond_by
+        )
+        uow.commit()
+        return to_public(offer)
+
+
+def close_offer(
+    uow: UnitOfWork,
+    offer: Offer,
+    status: OfferStatus,
+    action: str,
+    *,
+    application: Application | None = None,
+    decline_reason: str | None = None,
+) -> None:
+    """End a pending offer other than by accepting: the seat goes back, the parent to waiting
+    (their queue date untouched)."""
+    before = offer_state(offer)
+    check_offer_transition(offer.status, status)
+    offer.status = status
+    offer.answered_at = uow.now()
+    offer.decline_reason = decline_reason
+    uow.session.add(offer)
+    seats.release_seat(uow, offer.group_id)
+    group = uow.session.get(Group, offer.group_id)
+    uow.record(
+        "offer",
+        offer.id,
+        action,
+        before=before,
+        after=offer_state(offer),
+        district=group.district if group else None,
+        programme=group.programme if group else None,
+    )
+    app = application or lookups.application(uow, offer.application_id)
+    if app.status == S.OFFERED:
+        set_status(uow, app, S.WAITING, f"offer_{action}")
+
+
+def accept_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
+    """The parent says yes before the deadline: enrolled in the group (the seat is already held)."""
+    with uow:
+        offer = _accept(uow, lookups.offer(uow, offer_id))
+        uow.commit()
+        return to_public(offer)
+
+
+def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
+    check_offer_transition(offer.status, OfferStatus.ACCEPTED)
+    if is_overdue(offer.respond_by, uow.today()):
+        raise IllegalTransition(
+            "This offer has expired (the answer deadline passed).", field="offer"
+        )
+    before = offer_state(offer)
+    offer.status = OfferStatus.ACCEPTED
+    offer.answered_at = uow.now()
+    uow.session.add(offer)
+    group = lookups.group(uow, offer.group_id)
+    uow.record(
+        "offer",
+        offer.id,
+        "accepted",
+        before=before,
+        after=offer_state(offer),
+        district=group.district,
+        programme=group.programme,
+    )
+    app = lookups.application(uow, offer.application_id)
+    app.group_id = offer.group_id
+    app.expired_in_a_row = 0
+    app.paused = False
+    set_status(uow, app, S.ENROLLED, "enrolled")
+    return offer
+
+
+def accept_seat(uow: UnitOfWork, application_id: int, group_id: int) -> OfferPublic:
+    """Take a free seat and accept it at once (a parent answering an open seat, or a
+    coordinator enrolling directly): the same guarded seat update as an offer."""
+    with uow:
+        offer = _make(uow, application_id, group_id, reason="Seat taken directly.", notify=False)
+        _accept(uow, offer)
+        uow.commit()
+        return to_public(offer)
+
+
+def decline_offer(uow: UnitOfWork, offer_id: int, reason: str | None = None) -> OfferPublic:
+    """The parent says no (reason: time, language, distance, other). Queue date unchanged."""
+    decline_reason = parse_decline_reason(reason)
+    with uow:
+        offer = lookups.offer(uow, offer_id)
+        app = lookups.application(uow, offer.application_id)
+        close_offer(
+            uow,
+            offer,
+            OfferStatus.DECLINED,
+            "declined",
+            application=app,
+            decline_reason=decline_reason.value if decline_reason else None,
+        )
+        app.expired_in_a_row = 0  # an answer is not silence: the expiry count starts over
+        app.paused = False
+        uow.session.add(app)
+        uow.commit()
+        return to_public(offer)
+
+
+def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
+    """The district withdraws a pending offer (the parent keeps their queue place)."""
+    with uow:
+        offer = lookups.offer(uow, offer_id)
+        close_offer(uow, offer, OfferStatus.REVOKED, "revoked")
+        uow.commit()
+        return to_public(offer)
+
+
+def _expire_due(uow: UnitOfWork) -> list[int]:
+    today = uow.today()
+    due = uow.session.exec(
+        select(Offer)
+        .where(Offer.status == OfferStatus.PENDING, Offer.respond_by < today)
+        .order_by(Offer.id)
+        .with_for_update()  # type: ignore[arg-type]
+    ).all()
+    for offer in due:
+        app = lookups.application(uow, offer.application_id)
+        close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
+        app.expired_in_a_row += 1
+        app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
+        uow.session.add(app)
+        if app.paused:
+            uow.record(
+                "application",
+                app.id,
+                "paused",
+                after={"expired_in_a_row": app.expired_in_a_row},
+                district=app.district,
+                programme=app.programme,
+            )
+    return [o.id for o in due if o.id is not None]
+
+
+def expire_offers(uow: UnitOfWork) -> list[int]:
+    """Expire every pending offer past its respond-by date; returns their ids."""
+    with uow:
+        ids = _expire_due(uow)
+        uow.commit()
+        return ids
+
+
+def _deadline_notices(uow: UnitOfWork) -> int:
+    today = uow.today()
+    soon = today + timedelta(days=uow.rules.deadline_notice_days)
+    rows = uow.session.exec(
+        select(Offer).where(
+            Offer.status == OfferStatus.PENDING,
+            Offer.reminded_at.is_(None),  # type: ignore[union-attr]
+            Offer.respond_by >= today,
+            Offer.respond_by <= soon,
+        )
+    ).all()
+    for offer in rows:
+        offer.reminded_at = uow.now()
+        uow.session.add(offer)
+        uow.notify(
+            "deadline_near",
+            f"application:{offer.application_id}",
+            {"offer_id": offer.id, "respond_by": offer.respond_by.isoformat()},
+        )
+    return len(rows)
+
+
+def send_deadline_notices(uow: UnitOfWork) -> int:
+    """Queue one 'deadline near' notice per pending offer close to its respond-by date."""
+    with uow:
+        count = _deadline_notices(uow)
+        uow.commit()
+        return count

@@ -1,0 +1,244 @@
+"""Queues, positions and wait estimates (rule 1).
+
+    queue_of(uow, district, programme)   -> list[QueueEntry], in queue order
+    standing(uow, application_id)        -> Standing: position and estimate at home, and in
+                                            every district within the parent's reach
+    standing_by_token(uow, token)        -> the same, for the parent's secret link
+
+A queue holds the *waiting* applications of one district x programme (paused ones included,
+flagged), ordered by (queue date, lottery). Wait estimates come from
+waitlist.domain.queue.estimate_wait (seats in upcoming groups the parent fits + the queue's
+placements over the last 52 weeks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from waitlist.domain.application import ApplicationStatus as S
+from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.offer import OfferStatus
+from waitlist.domain.queue import (
+    THROUGHPUT_WINDOW_WEEKS,
+    SeatBatch,
+    WaitEstimate,
+    estimate_wait,
+    in_queue_order,
+    queue_key,
+)
+from waitlist.domain.values import HomePriority
+from waitlist.services import lookups
+from waitlist.services.applications import hash_token
+from waitlist.storage.tables import Application, Group, Offer, Programme, Travel
+from waitlist.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    position: int
+    application_id: int
+    queue_date: date
+    lottery: int
+    weeks_waiting: float
+    paused: bool
+    cross_district: bool
+
+
+@dataclass(frozen=True)
+class DistrictStanding:
+    district: str
+    travel_minutes: int
+    position: int
+    queue_length: int
+    estimate: WaitEstimate
+    home: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    application_id: int
+    status: str
+    programme: str
+    home: DistrictStanding | None  # None unless the application is waiting
+    elsewhere: tuple[DistrictStanding, ...] = ()
+
+
+def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Application]:
+    rows = uow.session.exec(
+        select(Application).where(
+            Application.district == district,
+            Application.programme == programme,
+            Application.status == S.WAITING,
+        )
+    ).all()
+    return in_queue_order(rows)
+
+
+def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]:
+    with uow:
+        lookups.district(uow, district)
+        lookups.programme(uow, programme)
+        today = uow.today()
+        return [
+            QueueEntry(
+                position=i,
+                application_id=a.id or 0,
+                queue_date=a.queue_date,
+                lottery=a.lottery,
+                weeks_waiting=round((today - a.queue_date).days / 7, 1),
+                paused=a.paused,
+                cross_district=a.cross_district,
+            )
+            for i, a in enumerate(_waiting(uow, district, programme), start=1)
+        ]
+
+
+def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) -> list[SeatBatch]:
+    today = uow.today()
+    groups = uow.session.exec(
+        select(Group).where(
+            Group.district == district,
+            Group.programme == app.programme,
+            col(Group.status).in_(list(OFFERABLE_STATUSES)),
+            Group.start >= today,
+            Group.taken < Group.capacity,
+        )
+    ).all()
+    return [
+        SeatBatch(start=g.start, free=g.capacity - g.taken)
+        for g in groups
+        if app.child_birth is not None
+        and ineligibility(
+            child_birth=app.child_birth,
+            languages=app.languages,
+            slots=app.slots,
+            start=g.start,
+            language=g.language,
+            slot=g.slot,
+            age_min=prog.child_age_min,
+            age_max=prog.child_age_max,
+        )
+        is None
+    ]
+
+
+def _placements(uow: UnitOfWork, district: str, programme: str) -> int:
+    """Parents of this district placed (offer accepted) for this programme in the window."""
+    since = uow.now() - timedelta(weeks=THROUGHPUT_WINDOW_WEEKS)
+    return uow.session.exec(
+        select(func.count())
+        .select_from(Offer)
+        .join(Group, Group.id == Offer.group_id)  # type: ignore[arg-type]
+        .where(
+            Offer.status == OfferStatus.ACCEPTED,
+            Offer.answered_at >= since,  # type: ignore[operator]
+            Group.district == district,
+            Group.programme == programme,
+        )
+    ).one()
+
+
+def _ahead_in(uow: UnitOfWork, app: Application, host: str) -> tuple[int, int]:
+    """Position and queue length the application would have among the host's queue.
+
+    strict home priority: every waiting resident of the host comes first, then incoming
+    parents by queue order. none: queue order alone across residents and incoming parents.
+    """
+    residents = _waiting(uow, host, app.programme)
+    incoming = [a for a in _incoming(uow, host, app.programme) if a.id != app.id]
+    key = queue_key(app)
+    earlier_incoming = sum(1 for a in incoming if queue_key(a) < key)
+    if uow.rules.home_priority == HomePriority.STRICT:
+        ahead = len(residents) + earlier_incoming
+    else:
+        ahead = sum(1 for a in residents if queue_key(a) < key) + earlier_incoming
+    return ahead + 1, len(residents) + len(incoming) + 1
+
+
+def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Application]:
+    reach = select(Travel.origin, Travel.minutes).where(Travel.destination == host).subquery()
+    return list(
+        uow.session.exec(
+            select(Application)
+            .join(reach, reach.c.origin == Application.district)
+            .where(
+                Application.programme == programme,
+                Application.status == S.WAITING,
+                Application.cross_district == True,  # noqa: E712
+                Application.max_travel_minutes >= reach.c.minutes,
+            )
+        ).all()
+    )
+
+
+def _standing(uow: UnitOfWork, app: Application) -> Standing:
+    if app.status != S.WAITING:
+        return Standing(app.id or 0, app.status, app.programme, None)
+    prog = lookups.programme(uow, app.programme)
+    queue = _waiting(uow, app.district, app.programme)
+    position = next(i for i, a in enumerate(queue, start=1) if a.id == app.id)
+    home = DistrictStanding(
+        district=app.district,
+        travel_minutes=0,
+        position=position,
+        queue_length=len(queue),
+        estimate=estimate_wait(
+            position=position,
+            today=uow.today(),
+            seats=_seats(uow, app, prog, app.district),
+            placements_in_window=_placements(uow, app.district, app.programme),
+        ),
+        home=True,
+    )
+    elsewhere: list[DistrictStanding] = []
+    if app.cross_district:
+        reachable = uow.session.exec(
+            select(Travel)
+            .where(Travel.origin == app.district, Travel.minutes <= app.max_travel_minutes)
+            .order_by(Travel.minutes)
+        ).all()
+        for t in reachable:
+            pos, length = _ahead_in(uow, app, t.destination)
+            elsewhere.append(
+                DistrictStanding(
+                    district=t.destination,
+                    travel_minutes=t.minutes,
+                    position=pos,
+                    queue_length=length,
+                    home=False,
+                    estimate=estimate_wait(
+                        position=pos,
+                        today=uow.today(),
+                        seats=_seats(uow, app, prog, t.destination),
+                        placements_in_window=_placements(uow, t.destination, app.programme),
+                    ),
+                )
+            )
+    return Standing(app.id or 0, app.status, app.programme, home, tuple(elsewhere))
+
+
+def standing(uow: UnitOfWork, application_id: int) -> Standing:
+    with uow:
+        app = uow.session.get(Application, application_id)
+        if app is None:
+            from waitlist.domain.errors import NotFound
+
+            raise NotFound(f"There is no application {application_id}.", field="application")
+        return _standing(uow, app)
+
+
+def standing_by_token(uow: UnitOfWork, token: str) -> Standing:
+    with uow:
+        app = uow.session.exec(
+            select(Application).where(Application.token_hash == hash_token(token or ""))
+        ).first()
+        if app is None:
+            from waitlist.domain.errors import NotFound
+
+            raise NotFound("No application matches this link.", field="token")
+        return _standing(uow, app)

@@ -1,0 +1,81 @@
+"""Staff accounts: coordinators (one district) and management. Passwords hashed with argon2
+(pwdlib); the API builds its authentication on `authenticate`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlmodel import select
+
+from waitlist.domain.errors import Conflict, InvalidInput
+from waitlist.services import lookups
+from waitlist.services.inputs import parse
+from waitlist.storage.tables import Staff, StaffCreate, StaffPublic, StaffRole
+from waitlist.storage.uow import UnitOfWork
+
+_hasher = PasswordHash((Argon2Hasher(),))
+# Verifying against this keeps the time of a failed login the same for unknown usernames.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return _hasher.verify(password, password_hash)
+    except Exception:  # a malformed hash is a failed login, never a crash
+        return False
+
+
+def _create(uow: UnitOfWork, cmd: StaffCreate) -> Staff:
+    if cmd.role == StaffRole.COORDINATOR and not cmd.district:
+        raise InvalidInput("A coordinator belongs to a district.", field="district")
+    if cmd.role == StaffRole.MANAGEMENT and cmd.district:
+        raise InvalidInput("Management accounts are city-wide (no district).", field="district")
+    if cmd.district:
+        lookups.district(uow, cmd.district)
+    if uow.session.exec(select(Staff).where(Staff.username == cmd.username)).first():
+        raise Conflict(f"The username {cmd.username!r} is taken.", field="username")
+    staff = Staff(
+        username=cmd.username,
+        role=str(cmd.role),
+        district=cmd.district,
+        password_hash=hash_password(cmd.password),
+        created_at=uow.now(),
+    )
+    uow.session.add(staff)
+    uow.session.flush()
+    uow.record(
+        "staff", staff.id, "staff_created", after={"role": staff.role}, district=staff.district
+    )
+    return staff
+
+
+def create_staff(uow: UnitOfWork, cmd: StaffCreate | dict[str, Any]) -> StaffPublic:
+    command = parse(StaffCreate, cmd)
+    with uow:
+        staff = _create(uow, command)
+        uow.commit()
+        return StaffPublic.model_validate(staff, from_attributes=True)
+
+
+def authenticate(uow: UnitOfWork, username: str, password: str) -> StaffPublic | None:
+    """The active staff member with these credentials, or None."""
+    with uow:
+        staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
+        if staff is None or not staff.active:
+            verify_password(password, _DUMMY_HASH)
+            return None
+        if not verify_password(password, staff.password_hash):
+            return None
+        return StaffPublic.model_validate(staff, from_attributes=True)
+
+
+def get_staff(uow: UnitOfWork, staff_id: int) -> StaffPublic | None:
+    with uow:
+        staff = uow.session.get(Staff, staff_id)
+        return None if staff is None else StaffPublic.model_validate(staff, from_attributes=True)
