@@ -2,7 +2,8 @@
 an explicit commit. The API and the CLI call the same functions.
 
 Stable entry points (each module documents its own):
-- applications: apply, withdraw, erase, resume, get_application, find_by_token, hash_token
+- applications: apply, withdraw, erase, resume, get_application, find_by_token, hash_token,
+  new_token
 - offers: make_offer, accept_offer, decline_offer, revoke_offer, expire_offers, accept_seat,
   send_deadline_notices
 - groups: create_group, open_group, start_group, cancel_group, complete_group,
@@ -11,5 +12,6 @@ Stable entry points (each module documents its own):
 - staff: create_staff, authenticate, hash_password, verify_password
 - setup: load_reference_data
 - scenario_export: build_scenario
-- notices: Sender, deliver_outbox
+- expiry: run (the periodic job: expire overdue offers, queue deadline notices)
+- outbox (HTTP layer's): delivering notices written by `uow.notify`
 """

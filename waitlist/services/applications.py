@@ -4,7 +4,8 @@
     withdraw(uow, application_id)
     erase(uow, application_id)                     # personal data gone, history kept
 
-The token is shown to the parent once (≥128 bits, URL-safe); only its SHA-256 is stored.
+The token ("wl_" + 256 random bits, URL-safe) is shown to the parent once; only its SHA-256 is
+stored.
 The lottery number is drawn once, here, from the recorded seed (waitlist.domain.lottery).
 """
 
@@ -43,6 +44,13 @@ from waitlist.storage.uow import UnitOfWork
 class Applied:
     application: ApplicationPublic
     token: str  # shown once to the parent; never stored
+
+
+TOKEN_PREFIX = "wl_"
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:
@@ -96,7 +104,7 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
 def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) -> Applied:
     queue_date = _validate(uow, cmd)
     seed = current_seed(uow)
-    token = token or secrets.token_urlsafe(24)  # 192 bits
+    token = token or new_token()
     app = Application(
         programme=cmd.programme,
         district=cmd.district,
