@@ -1,0 +1,226 @@
+"""Weekly placement rounds over a generated city, one policy at a time.
+
+Each round, in order: arrivals join their queues; groups open for recruiting; parents'
+answers arrive and unanswered offers expire; impatient parents withdraw; groups that reached
+their start day start or, below minimum size, are cancelled and their parents return with
+their original queue date; (policy 3) recommended groups open; the policy makes offers on the
+round's Scenario; the week's figures are recorded. Parents' answers and patience come from
+seeded per-parent streams (behaviour.py), never from the policy.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from solver.types import Result, Scenario
+from waitlist.simulation import policy_runner
+from waitlist.simulation.arrivals import Arrival, PlannedGroup, round_date
+from waitlist.simulation.behaviour import ParentBehaviour
+from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.policies import PolicySpec
+from waitlist.simulation.snapshot import build_scenario, group_from_candidate
+from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
+from waitlist.simulation.weekly import week_stats
+
+RoundHook = Callable[[PolicySpec, Scenario, Result], None]
+
+
+class Engine:
+    def __init__(
+        self,
+        cal: Calibration,
+        seed: int,
+        arrivals: list[Arrival],
+        plan: list[PlannedGroup],
+        *,
+        round_hook: RoundHook | None = None,
+    ) -> None:
+        self.cal = cal
+        self.seed = seed
+        self.arrivals = arrivals
+        self.plan = sorted(plan, key=lambda g: (g.start, g.id))
+        self.behaviour = ParentBehaviour(cal, seed)
+        self.round_hook = round_hook
+
+    # -- running -------------------------------------------------------------------------
+    def warm_up(self, spec: PolicySpec) -> SimState:
+        """The city's history before the period, identical for every policy."""
+        state = SimState()
+        for week in range(self.cal.warmup_weeks):
+            self.run_round(spec, state, week, measured=False)
+        return state
+
+    def run(
+        self, spec: PolicySpec, start: SimState, weeks: int, tick: Callable[[], None]
+    ) -> SimState:
+        state = copy.deepcopy(start)
+        state.counters = {}
+        state.history = []
+        first = self.cal.warmup_weeks
+        for week in range(first, first + weeks):
+            self.run_round(spec, state, week, measured=True)
+            tick()
+        return state
+
+    def run_round(self, spec: PolicySpec, state: SimState, week: int, *, measured: bool) -> None:
+        today = round_date(self.cal, week)
+        self._arrive(state, week)
+        self._open_planned(spec, state, today)
+        self._answers(spec, state, today)
+        self._withdrawals(state, today)
+        self._starts(state, today, week, measured)
+        since = week - self.cal.warmup_weeks
+        if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
+            self._recommend(spec, state, today)
+        scenario = build_scenario(self.cal, spec, state, today, with_candidates=False)
+        result = policy_runner.place(spec, scenario)
+        if self.round_hook is not None:
+            self.round_hook(spec, scenario, result)
+        made = self._apply_offers(spec, state, scenario, result, today)
+        if measured:
+            state.history.append(week_stats(state, week, today, made, self.cal))
+
+    # -- phases ----------------------------------------------------------------------------
+    def _arrive(self, state: SimState, week: int) -> None:
+        while (
+            state.next_arrival < len(self.arrivals)
+            and self.arrivals[state.next_arrival].week <= week
+        ):
+            a = self.arrivals[state.next_arrival]
+            state.apps[a.id] = SimApp(a)
+            state.next_arrival += 1
+
+    def _open_planned(self, spec: PolicySpec, state: SimState, today: date) -> None:
+        horizon = today + timedelta(weeks=self.cal.recruit_weeks)
+        while (
+            state.next_planned < len(self.plan) and self.plan[state.next_planned].start <= horizon
+        ):
+            g = self.plan[state.next_planned]
+            state.next_planned += 1
+            min_size = min(g.capacity, spec.min_size.get(g.programme, g.min_size))
+            state.groups[g.id] = SimGroup(
+                id=g.id, programme=g.programme, district=g.district, start=g.start,
+                weeks=g.weeks, weekday=g.weekday, slot=g.slot, language=g.language,
+                capacity=g.capacity, min_size=min_size,
+            )  # fmt: skip
+
+    def _answers(self, spec: PolicySpec, state: SimState, today: date) -> None:
+        for app_id in sorted(state.offers):
+            offer = state.offers[app_id]
+            app, group = state.apps[app_id], state.groups[offer.group]
+            r = offer.response
+            answered = r.answer != "none" and r.days <= spec.settings.offer_response_days
+            if answered and offer.made + timedelta(days=r.days) <= today:
+                del state.offers[app_id]
+                group.pending.discard(app_id)
+                app.expired_in_row = 0
+                if r.answer == "accepted":
+                    app.status, app.group, app.offer_date = "enrolled", group.id, offer.made
+                    app.cross_district, app.travel_minutes = (
+                        offer.cross_district,
+                        offer.travel_minutes,
+                    )
+                    group.enrolled.add(app_id)
+                    state.accepted.append(
+                        (self._week(today), app.arrival.district, app.wait_weeks(today))
+                    )
+                else:
+                    app.status = "waiting"  # declining never changes the queue date (rule 6)
+                    app.declined += 1
+                    state.count("declined")
+            elif today > offer.respond_by:
+                del state.offers[app_id]
+                group.pending.discard(app_id)
+                app.expired_in_row += 1
+                state.count("expired_offers")
+                if app.expired_in_row >= self.cal.max_expired_offers:
+                    app.status, app.ended = "expired", today
+                else:
+                    app.status = "waiting"
+
+    def _withdrawals(self, state: SimState, today: date) -> None:
+        for app in state.apps.values():
+            if app.status == "waiting":
+                waited = (today - app.arrival.queue_date).days / 7.0
+                if waited >= self.behaviour.patience_weeks(app.id):
+                    app.status, app.ended = "withdrawn", today
+
+    def _starts(self, state: SimState, today: date, week: int, measured: bool) -> None:
+        for group in sorted(state.groups.values(), key=lambda g: g.id):
+            if group.status == "running" and group.end <= today:
+                group.status = "completed"
+                self._free_leader(state, group)
+            if group.status != "recruiting" or group.start > today:
+                continue
+            group.decided_week = week
+            if len(group.enrolled) >= group.min_size:
+                group.status = "running"
+                for app_id in group.enrolled:
+                    state.apps[app_id].status = "placed"
+                if measured:
+                    state.count("groups_started")
+            else:
+                # Rule 7: not started; its parents return with their original queue date.
+                group.status = "cancelled"
+                for app_id in sorted(group.enrolled):
+                    app = state.apps[app_id]
+                    app.status, app.group, app.offer_date = "waiting", None, None
+                    app.returned += 1
+                group.enrolled.clear()
+                self._free_leader(state, group)
+                if measured:
+                    state.count("groups_cancelled")
+
+    def _free_leader(self, state: SimState, group: SimGroup) -> None:
+        if group.leader is not None:
+            state.leader_groups.get(group.leader, set()).discard(group.id)
+
+    def _recommend(self, spec: PolicySpec, state: SimState, today: date) -> None:
+        scenario = build_scenario(self.cal, spec, state, today, with_candidates=True)
+        if not scenario.candidate_groups or not scenario.leaders:
+            return
+        result = policy_runner.recommend(scenario)
+        candidates = {c.id: c for c in scenario.candidate_groups}
+        capacity = {lead.id: lead.max_groups for lead in scenario.leaders}
+        weeks = {p["slug"]: int(p.get("weeks") or 8) for p in self.cal.programmes}
+        for rec in result.recommendations:
+            cand = candidates.get(rec.candidate)
+            if cand is None or capacity.get(rec.leader, 0) <= 0:
+                state.count("recommendations_rejected")  # leaders are limited: never overbook
+                continue
+            capacity[rec.leader] -= 1
+            group = group_from_candidate(cand, rec.leader, weeks[cand.programme])
+            state.groups[group.id] = group
+            state.leader_groups.setdefault(rec.leader, set()).add(group.id)
+            state.count("groups_recommended")
+
+    def _apply_offers(
+        self, spec: PolicySpec, state: SimState, scenario: Scenario, result: Result, today: date
+    ) -> int:
+        offered = {g.id for g in scenario.groups}
+        made = 0
+        respond_by = today + timedelta(days=spec.settings.offer_response_days)
+        for offer in result.offers:
+            app, group = state.apps.get(offer.application), state.groups.get(offer.group)
+            if (
+                app is None or group is None or app.status != "waiting"
+                or group.id not in offered or group.taken >= group.capacity
+            ):  # fmt: skip
+                state.count("offers_refused_by_engine")
+                continue
+            travel = scenario.travel(app.arrival.district, group.district) or 0
+            cross = group.district != app.arrival.district
+            response = self.behaviour.response(app.id, app.offers, cross_district=cross)
+            app.offers += 1
+            app.status = "offered"
+            group.pending.add(app.id)
+            state.offers[app.id] = SimOffer(
+                app.id, group.id, today, respond_by, response, cross, travel
+            )
+            made += 1
+        return made
+
+    def _week(self, today: date) -> int:
+        return self.cal.warmup_weeks + (today - self.cal.start).days // 7

@@ -1,0 +1,144 @@
+"""Policies compared by a simulation: the three built-in ones and user policy files.
+
+A policy file (JSON) names how placement rounds are run and which settings they use:
+
+    {"name": "short-threshold", "label": "Cross-district after 4 weeks",
+     "placement": "solver",            # "status_quo" | "solver"
+     "group_starts": "plan",           # "plan" | "recommendations"
+     "recommend_every_weeks": 4,
+     "cross_district_after_weeks": 4, "home_priority": "strict",
+     "offer_response_days": 10, "target_weeks": 8,
+     "max_travel_minutes": 30,         # caps every parent's own limit (null: no cap)
+     "min_size": {"komet": 5}}         # minimum group sizes by programme (others unchanged)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from solver.types import Policy
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.values import HomePriority
+
+PLACEMENTS = ("status_quo", "solver")
+GROUP_STARTS = ("plan", "recommendations")
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    name: str
+    label: str
+    placement: str = "solver"
+    group_starts: str = "plan"
+    recommend_every_weeks: int = 4
+    settings: Policy = field(default_factory=Policy)
+    max_travel_minutes: int | None = None
+    min_size: dict[str, int] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        """The policy as recorded in the report (enough to rebuild it)."""
+        s = self.settings
+        return {
+            "name": self.name,
+            "label": self.label,
+            "placement": self.placement,
+            "group_starts": self.group_starts,
+            "recommend_every_weeks": self.recommend_every_weeks,
+            "cross_district_after_weeks": s.cross_district_after_weeks,
+            "home_priority": s.home_priority,
+            "offer_response_days": s.offer_response_days,
+            "target_weeks": s.target_weeks,
+            "max_travel_minutes": self.max_travel_minutes,
+            "min_size": dict(sorted(self.min_size.items())),
+        }
+
+
+def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
+    """1 status quo, 2 cross-district solver, 3 solver plus monthly recommended group starts."""
+    settings = settings or Policy()
+    return [
+        PolicySpec("status-quo", "1 Status quo: own district, first come first served",
+                   placement="status_quo", settings=settings),
+        PolicySpec("cross-district", "2 Cross-district placement (solver)",
+                   placement="solver", settings=settings),
+        PolicySpec("cross-district-starts", "3 Solver + monthly recommended group starts",
+                   placement="solver", group_starts="recommendations", settings=settings),
+    ]  # fmt: skip
+
+
+_KEYS = {
+    "name", "label", "placement", "group_starts", "recommend_every_weeks",
+    "cross_district_after_weeks", "home_priority", "offer_response_days", "target_weeks",
+    "max_travel_minutes", "min_size", "description",
+}  # fmt: skip
+
+
+def _int(raw: dict[str, Any], key: str, default: int | None, *, minimum: int = 0) -> int | None:
+    value = raw.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInput(f"{key}: must be a whole number ≥ {minimum}, got {value!r}", field=key)
+    return value
+
+
+def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
+    if not isinstance(raw, dict):
+        raise InvalidInput("policy: must be a JSON object", field="policy")
+    for key in raw:
+        if key not in _KEYS:
+            raise InvalidInput(f"{key}: unknown key", field=key)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("name: must be a non-empty string", field="name")
+    placement = raw.get("placement", "solver")
+    if placement not in PLACEMENTS:
+        raise InvalidInput(f"placement: must be one of {', '.join(PLACEMENTS)}", field="placement")
+    starts = raw.get("group_starts", "plan")
+    if starts not in GROUP_STARTS:
+        raise InvalidInput(
+            f"group_starts: must be one of {', '.join(GROUP_STARTS)}", field="group_starts"
+        )
+    priority = raw.get("home_priority", "strict")
+    if priority not in {h.value for h in HomePriority}:
+        raise InvalidInput("home_priority: must be 'strict' or 'none'", field="home_priority")
+    min_size = raw.get("min_size", {})
+    if not isinstance(min_size, dict):
+        raise InvalidInput("min_size: must be an object programme -> size", field="min_size")
+    for prog, size in min_size.items():
+        if programmes is not None and prog not in programmes:
+            raise InvalidInput(f"min_size.{prog}: unknown programme", field=f"min_size.{prog}")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise InvalidInput(
+                f"min_size.{prog}: must be a whole number ≥ 1", field=f"min_size.{prog}"
+            )
+    settings = Policy(
+        cross_district_after_weeks=_int(raw, "cross_district_after_weeks", 8) or 0,
+        home_priority=priority,
+        offer_response_days=_int(raw, "offer_response_days", 10, minimum=1) or 10,
+        target_weeks=_int(raw, "target_weeks", 8, minimum=1) or 8,
+    )
+    return PolicySpec(
+        name=name.strip(),
+        label=str(raw.get("label", name)),
+        placement=placement,
+        group_starts=starts,
+        recommend_every_weeks=_int(raw, "recommend_every_weeks", 4, minimum=1) or 4,
+        settings=settings,
+        max_travel_minutes=_int(raw, "max_travel_minutes", None),
+        min_size=dict(min_size),
+    )
+
+
+def load_policy(path: str | Path, *, programmes: set[str] | None = None) -> PolicySpec:
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text("utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"cannot read policy {p.name}: {exc.strerror}", field="policy") from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"policy {p.name} is not JSON: {exc.msg}", field="policy") from exc
+    return parse_policy(raw, programmes=programmes)

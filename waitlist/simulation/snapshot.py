@@ -1,0 +1,166 @@
+"""From simulation state to the solver's Scenario, and recommendations back to groups."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from solver.types import (
+    Application,
+    CandidateGroup,
+    District,
+    Group,
+    Leader,
+    Programme,
+    Scenario,
+)
+from waitlist.simulation.arrivals import weekday_for
+from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.policies import PolicySpec
+from waitlist.simulation.state import SimGroup, SimState
+
+RECOMMENDED_START_WEEKS = 4  # a recommended group starts this many weeks after the decision
+
+
+def programmes_for(cal: Calibration, spec: PolicySpec) -> tuple[Programme, ...]:
+    return tuple(
+        Programme(
+            slug=p["slug"],
+            name=p["name"],
+            kind=p["kind"],
+            child_age_min=int(p["child_age_min"]),
+            child_age_max=int(p["child_age_max"]),
+            capacity=int(p["capacity"]),
+            min_size=min(int(p["capacity"]), spec.min_size.get(p["slug"], int(p["min_size"]))),
+            languages=tuple(p.get("languages", ())),
+            sessions=p.get("sessions"),
+            weeks=p.get("weeks"),
+        )
+        for p in cal.programmes
+    )
+
+
+def build_scenario(
+    cal: Calibration, spec: PolicySpec, state: SimState, today: date, *, with_candidates: bool
+) -> Scenario:
+    """The round's snapshot: waiting parents and recruiting groups they could still answer for."""
+    respond_days = spec.settings.offer_response_days
+    last_offer_day = today + timedelta(days=respond_days)
+    groups = tuple(
+        Group(
+            id=g.id,
+            programme=g.programme,
+            district=g.district,
+            start=g.start,
+            weekday=g.weekday,
+            slot=g.slot,
+            language=g.language,
+            capacity=g.capacity,
+            min_size=g.min_size,
+            taken=g.taken,
+            status="recruiting",
+        )  # fmt: skip
+        for g in sorted(state.groups.values(), key=lambda g: g.id)
+        if g.status == "recruiting" and g.start >= last_offer_day and g.taken < g.capacity
+    )
+    cap = spec.max_travel_minutes
+    applications = tuple(
+        Application(
+            id=a.id,
+            programme=a.arrival.programme,
+            district=a.arrival.district,
+            queue_date=a.arrival.queue_date,
+            lottery=a.arrival.lottery,
+            child_birth=a.arrival.child_birth,
+            languages=a.arrival.languages,
+            slots=a.arrival.slots,
+            cross_district=a.arrival.cross_district,
+            max_travel_minutes=(
+                a.arrival.max_travel_minutes
+                if cap is None
+                else min(cap, a.arrival.max_travel_minutes)
+            ),
+        )  # fmt: skip
+        for a in sorted(state.apps.values(), key=lambda a: a.id)
+        if a.status == "waiting"
+    )
+    leaders: tuple[Leader, ...] = ()
+    candidates: tuple[CandidateGroup, ...] = ()
+    if with_candidates:
+        leaders = free_leaders(cal, state)
+        candidates = candidate_groups(cal, spec, state, applications, today)
+    return Scenario(
+        as_of=today,
+        policy=spec.settings,
+        districts=tuple(District(d.slug, d.name) for d in cal.districts),
+        travel_minutes=cal.travel,
+        programmes=programmes_for(cal, spec),
+        groups=groups,
+        applications=applications,
+        leaders=leaders,
+        candidate_groups=candidates,
+    )
+
+
+def leader_ids(cal: Calibration) -> list[tuple[str, int, tuple[str, ...], tuple[str, ...], str]]:
+    """(id, max_groups, languages, programmes, district) for every leader in the pools."""
+    out = []
+    for pool in cal.leaders:
+        for k in range(1, pool.count + 1):
+            lid = f"l-{pool.district}-{len(out) + 1}-{k}"
+            out.append((lid, pool.max_groups, pool.languages, pool.programmes, pool.district))
+    return out
+
+
+def free_leaders(cal: Calibration, state: SimState) -> tuple[Leader, ...]:
+    """Leaders with room for another group: max_groups minus groups they recruit for or run."""
+    leaders = []
+    for lid, max_groups, languages, programmes, district in leader_ids(cal):
+        busy = len(state.leader_groups.get(lid, ()))
+        if busy < max_groups:
+            leaders.append(Leader(lid, district, programmes, max_groups - busy, languages))
+    return tuple(leaders)
+
+
+def candidate_groups(
+    cal: Calibration,
+    spec: PolicySpec,
+    state: SimState,
+    applications: tuple[Application, ...],
+    today: date,
+) -> tuple[CandidateGroup, ...]:
+    """One candidate per district x programme x language x slot that waiting parents there want."""
+    start = today + timedelta(weeks=RECOMMENDED_START_WEEKS, days=2)
+    progs = {p.slug: p for p in programmes_for(cal, spec)}
+    wanted: set[tuple[str, str, str, str]] = set()
+    for a in applications:
+        for lang in a.languages:
+            if lang not in progs[a.programme].languages:
+                continue
+            for slot in a.slots:
+                wanted.add((a.district, a.programme, lang, slot))
+    out = []
+    for district, prog, lang, slot in sorted(wanted):
+        state.candidate_seq += 1
+        p = progs[prog]
+        out.append(
+            CandidateGroup(
+                id=f"c-{state.candidate_seq:05d}",
+                programme=prog,
+                district=district,
+                start=start,
+                weekday=weekday_for(slot),
+                slot=slot,
+                language=lang,
+                capacity=p.capacity,
+                min_size=p.min_size,
+            )  # fmt: skip
+        )
+    return tuple(out)
+
+
+def group_from_candidate(cand: CandidateGroup, leader: str, weeks: int) -> SimGroup:
+    return SimGroup(
+        id=f"r-{cand.id}", programme=cand.programme, district=cand.district, start=cand.start,
+        weeks=weeks, weekday=cand.weekday, slot=cand.slot, language=cand.language,
+        capacity=cand.capacity, min_size=cand.min_size, origin="recommended", leader=leader,
+    )  # fmt: skip

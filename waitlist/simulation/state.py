@@ -1,0 +1,106 @@
+"""Mutable state of one simulated city under one policy: applications, groups, offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from waitlist.simulation.arrivals import Arrival
+from waitlist.simulation.behaviour import Response
+
+OPEN = ("waiting", "offered", "enrolled")
+ENDED = ("placed", "withdrawn", "expired")
+
+
+@dataclass
+class SimApp:
+    arrival: Arrival
+    status: str = "waiting"  # waiting | offered | enrolled | placed | withdrawn | expired
+    offers: int = 0  # offers received so far: index of the next behaviour draw
+    expired_in_row: int = 0
+    declined: int = 0
+    returned: int = 0  # times sent back to the queue by a cancelled group
+    group: str | None = None
+    offer_date: date | None = None  # date of the offer that gave the current seat
+    cross_district: bool = False
+    travel_minutes: int = 0
+    ended: date | None = None
+
+    @property
+    def id(self) -> str:
+        return self.arrival.id
+
+    def wait_weeks(self, today: date) -> float:
+        """Queue date to the offer of the seat held, or to today while still waiting."""
+        until = self.offer_date if self.status in ("enrolled", "placed") else today
+        if self.status in ("withdrawn", "expired") and self.ended is not None:
+            until = self.ended
+        return (until - self.arrival.queue_date).days / 7.0  # type: ignore[operator]
+
+
+@dataclass
+class SimGroup:
+    id: str
+    programme: str
+    district: str
+    start: date
+    weeks: int
+    weekday: str
+    slot: str
+    language: str
+    capacity: int
+    min_size: int
+    origin: str = "plan"  # plan | recommended
+    leader: str | None = None
+    status: str = "recruiting"  # recruiting | running | completed | cancelled
+    enrolled: set[str] = field(default_factory=set)
+    pending: set[str] = field(default_factory=set)
+    decided_week: int | None = None
+
+    @property
+    def taken(self) -> int:
+        return len(self.enrolled) + len(self.pending)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(weeks=self.weeks)
+
+
+@dataclass
+class SimOffer:
+    app: str
+    group: str
+    made: date
+    respond_by: date
+    response: Response
+    cross_district: bool
+    travel_minutes: int
+
+
+@dataclass
+class WeekStats:
+    week: int
+    day: date
+    waiting: int
+    placed: int
+    offers: int
+    equality_ratio: float | None
+    medians: dict[str, float | None]
+    over_capacity: int
+
+
+@dataclass
+class SimState:
+    apps: dict[str, SimApp] = field(default_factory=dict)
+    groups: dict[str, SimGroup] = field(default_factory=dict)
+    offers: dict[str, SimOffer] = field(default_factory=dict)  # by application id
+    next_arrival: int = 0
+    next_planned: int = 0
+    leader_groups: dict[str, set[str]] = field(default_factory=dict)
+    accepted: list[tuple[int, str, float]] = field(default_factory=list)  # week, district, wait
+    history: list[WeekStats] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    candidate_seq: int = 0
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counters[name] = self.counters.get(name, 0) + n

@@ -1,0 +1,82 @@
+"""The per-policy table: outcomes of every parent in the measured period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.state import SimState
+from waitlist.simulation.stats import median, percentile, ratio_of_medians
+
+
+def _r(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def summarise(
+    cal: Calibration, state: SimState, cohort: list[str], end: date, target_weeks: int
+) -> dict[str, Any]:
+    """Table row and per-district figures for one policy.
+
+    Waits: queue date to the offer that gave a seat for placed parents; for parents still
+    waiting at the end, the time waited so far (a lower bound). Withdrawn and expired
+    applications count in the outcome columns but not in the wait figures.
+    """
+    outcome = {"placed": 0, "waiting": 0, "withdrawn": 0, "expired": 0}
+    waits: dict[str, list[float]] = {d.slug: [] for d in cal.districts}
+    placed_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
+    waiting_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
+    within = known = cross = travel = 0
+    for app_id in cohort:
+        app = state.apps[app_id]
+        district = app.arrival.district
+        if app.status in ("enrolled", "placed"):
+            outcome["placed"] += 1
+            placed_by[district] += 1
+            wait = app.wait_weeks(end)
+            waits[district].append(wait)
+            known += 1
+            within += wait <= target_weeks
+            if app.cross_district:
+                cross += 1
+                travel += app.travel_minutes
+        elif app.status in ("waiting", "offered"):
+            outcome["waiting"] += 1
+            waiting_by[district] += 1
+            wait = app.wait_weeks(end)
+            waits[district].append(wait)
+            if wait > target_weeks:
+                known += 1
+        else:
+            outcome[app.status] += 1
+    medians = {d: median(v) for d, v in waits.items()}
+    everyone = [w for v in waits.values() for w in v]
+    c = state.counters
+    return {
+        "arrivals_and_open": len(cohort),
+        **outcome,
+        "median_wait_weeks": _r(median(everyone)),
+        "p90_wait_weeks": _r(percentile(everyone, 90)),
+        "max_min_ratio": _r(ratio_of_medians(medians), 2),
+        "share_within_target": _r(within / known if known else None, 3),
+        "groups_started": c.get("groups_started", 0),
+        "groups_cancelled": c.get("groups_cancelled", 0),
+        "groups_recommended": c.get("groups_recommended", 0),
+        "cross_district_placements": cross,
+        "mean_cross_district_travel_minutes": _r(travel / cross if cross else None),
+        "offers_declined": c.get("declined", 0),
+        "offers_expired": c.get("expired_offers", 0),
+        "offers_refused_by_engine": c.get("offers_refused_by_engine", 0),
+        "recommendations_rejected": c.get("recommendations_rejected", 0),
+        "weeks_over_capacity": sum(1 for h in state.history if h.over_capacity),
+        "by_district": {
+            d: {
+                "median_wait_weeks": _r(medians[d]),
+                "p90_wait_weeks": _r(percentile(waits[d], 90)),
+                "placed": placed_by[d],
+                "waiting": waiting_by[d],
+            }
+            for d in sorted(waits)
+        },
+    }
