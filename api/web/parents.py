@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from api.web import catalogue
+from api.web import catalogue, csrf, sources, wording
+from api.web.errors import not_found
+from api.web.forms import Form, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
-from api.web.sources import programmes_with_slots
+from waitlist.domain.errors import DomainError, IllegalTransition, NotFound
+from waitlist.services import applications, offers
+from waitlist.services.outlook import outlook
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,8 +33,7 @@ def choose_programme(request: Request) -> Response:
             age = int(raw_age)
         else:
             errors["age"] = _("Enter the child's age as a whole number of years from 0 to 18.")
-    programmes, slots = programmes_with_slots()
-    cards = catalogue.cards(programmes, lang, slots)
+    cards = catalogue.cards(sources.programmes(request), lang, sources.slots_by_programme(request))
     if age is not None:
         cards = [c for c in cards if c.age_min <= age <= c.age_max]
     if purpose in dict(catalogue.purposes(lang)):
@@ -50,4 +53,293 @@ def choose_programme(request: Request) -> Response:
             "filtered": bool(raw_age or purpose or kind),
         },
         status=422 if errors else 200,
+    )
+
+
+TRAVEL_OPTIONS = (15, 20, 30, 45, 60)
+DEFAULT_TRAVEL = 30
+
+
+def _outlook(request: Request, programme: str, district: str) -> list:
+    if not district:
+        return []
+    try:
+        return outlook(sources.uow_factory(request)(readonly=True), programme, district, 60)
+    except DomainError:
+        return []
+
+
+def _apply_page(request: Request, prog, values: dict, errors: dict, status: int = 200) -> Response:
+    lang = language_of(request)
+    _ = gettext_for(lang)
+    district = str(values.get("district") or "")
+    travel = values.get("max_travel_minutes") or DEFAULT_TRAVEL
+    rows = _outlook(request, prog.slug, district)
+    return render(
+        request,
+        "parents/apply.html",
+        {
+            "prog": prog,
+            "description": catalogue.description(prog.slug, lang),
+            "values": values,
+            "errors": errors,
+            "districts": [(d.slug, d.name) for d in sources.districts(request)],
+            "language_options": catalogue.language_options(lang, list(prog.languages)),
+            "slot_options": list(wording.slot_names(_).items()),
+            "travel_options": [(str(t), _("%(min)d minutes") % {"min": t}) for t in TRAVEL_OPTIONS],
+            "travel_limit": int(travel) if str(travel).isdigit() else DEFAULT_TRAVEL,
+            "home": rows[0] if rows else None,
+            "nearby": rows[1:],
+            "wait_range": lambda e: wording.wait_range(_, e),
+            "wait_basis": lambda e: wording.wait_basis(_, e),
+        },
+        status=status,
+    )
+
+
+@router.get("/apply/{slug}")
+def apply_form(request: Request, slug: str) -> Response:
+    prog = sources.programme(request, slug)
+    if prog is None:
+        return not_found(request)
+    q = request.query_params
+    values = {
+        "district": q.get("district", "")[:64],
+        "child_birth": q.get("child_birth", "")[:28],
+        "languages": q.getlist("languages"),
+        "slots": q.getlist("slots"),
+        "cross_district": q.get("cross_district", "no")[:3],
+        "max_travel_minutes": q.get("max_travel_minutes", str(DEFAULT_TRAVEL))[:3],
+        "contact": q.get("contact", "")[:800],
+    }
+    return _apply_page(request, prog, values, {})
+
+
+APPLY_MESSAGES_EN = {
+    ("child_birth", "not_eligible"): "too_old",
+    ("child_birth", "invalid_input"): "birth",
+    ("district", "*"): "district",
+    ("languages", "*"): "languages",
+    ("max_travel_minutes", "*"): "travel",
+}
+
+
+def _apply_messages(_, prog) -> dict[tuple[str, str], str]:  # noqa: ANN001
+    texts = {
+        "too_old": _("Your child is older than %(name)s is for (%(low)d–%(high)d years).")
+        % {"name": prog.name, "low": prog.child_age_min, "high": prog.child_age_max},
+        "birth": _("Enter a real year and month that is not in the future, like 2019-05."),
+        "district": _("Choose your district from the list."),
+        "languages": _("Choose at least one of the languages the programme is run in."),
+        "travel": _("Choose how long you can travel, or answer no to other districts."),
+    }
+    return {key: texts[name] for key, name in APPLY_MESSAGES_EN.items()}
+
+
+@router.post("/apply/{slug}", dependencies=[Depends(csrf.verify)])
+async def apply_submit(request: Request, slug: str) -> Response:
+    prog = sources.programme(request, slug)
+    if prog is None:
+        return not_found(request)
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    district = form.choice("district", [d.slug for d in sources.districts(request)])
+    child_birth = form.year_month("child_birth")
+    languages = form.choices("languages", prog.languages, at_least=1)
+    slots = form.choices("slots", wording.SLOTS)
+    cross = form.choice("cross_district", ["yes", "no"]) == "yes"
+    travel = form.choice("max_travel_minutes", [str(t) for t in TRAVEL_OPTIONS], required=cross)
+    contact = form.contact("contact")
+    if form.ok:
+        command = {
+            "programme": prog.slug,
+            "district": district,
+            "child_birth": child_birth,
+            "languages": languages,
+            "slots": slots,
+            "cross_district": cross,
+            "max_travel_minutes": int(travel) if cross and travel else 0,
+            "contact": contact or None,
+        }
+        try:
+            applied = applications.apply(sources.uow_factory(request)(), command)
+        except DomainError as exc:
+            field_error(form, exc, _apply_messages(_, prog), "district")
+        else:
+            return RedirectResponse(f"/status/{applied.token}?new=1", status_code=303)
+    return _apply_page(request, prog, form.values, form.errors, status=422)
+
+
+def _status_page(
+    request: Request, token: str, *, notice: str = "", errors: dict | None = None, status=200
+) -> Response:
+    lang = language_of(request)
+    _ = gettext_for(lang)
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    names = sources.district_names(request)
+    return render(
+        request,
+        "parents/status.html",
+        {
+            "view": view,
+            "token": token,
+            "status_url": str(request.url_for("status_page", token=token)),
+            "names": names,
+            "notice": notice,
+            "errors": errors or {},
+            "new": request.query_params.get("new") == "1",
+            "status_name": wording.application_status(_, view.application.status),
+            "wait_range": lambda e: wording.wait_range(_, e),
+            "wait_basis": lambda e: wording.wait_basis(_, e),
+            "decline_reasons": [
+                ("time", _("The time does not suit me")),
+                ("language", _("The language does not suit me")),
+                ("distance", _("It is too far away")),
+                ("other", _("Another reason")),
+            ],
+        },
+        status=status,
+    )
+
+
+@router.get("/status/{token}", name="status_page")
+def status_page(request: Request, token: str) -> Response:
+    notice_key = request.query_params.get("done", "")
+    _ = gettext_for(language_of(request))
+    notices = {
+        "accepted": _("Thank you. Your place is booked; you will get a reminder before the start."),
+        "declined": _("You said no to the offer. Your place in the queue is kept."),
+        "declined_elsewhere": _(
+            "You said no to the offer in another district. You keep your place in the queue "
+            "with the same queue date, exactly as before."
+        ),
+        "withdrawn": _("Your application is withdrawn. You are no longer in the queue."),
+        "resumed": _("Thank you. You are back in the queue for offers."),
+    }
+    return _status_page(request, token, notice=notices.get(notice_key, ""))
+
+
+def _own_pending_offer(request: Request, token: str) -> int | None:
+    """The pending offer of the application behind this link (never an id from the form)."""
+    view = sources.status_view(request, token)
+    return view.offer.offer.id if view.offer else None
+
+
+def _act(request: Request, token: str, action, done: str) -> Response:  # noqa: ANN001
+    _ = gettext_for(language_of(request))
+    try:
+        action()
+    except NotFound:
+        return not_found(request)
+    except DomainError as exc:
+        messages = {
+            "illegal_transition": _(
+                "That could not be done: the offer or application has changed meanwhile (for "
+                "example, the answer deadline passed). The page shows how things stand now."
+            ),
+            "no_seat_left": _("Sorry, the group filled up before your answer arrived."),
+        }
+        text = messages.get(exc.code, exc.message)
+        return _status_page(request, token, errors={"form": text}, status=409)
+    return RedirectResponse(f"/status/{token}?done={done}", status_code=303)
+
+
+@router.post("/status/{token}/accept", dependencies=[Depends(csrf.verify)])
+def accept(request: Request, token: str) -> Response:
+    def run() -> None:
+        offer_id = _own_pending_offer(request, token)
+        if offer_id is None:
+            raise IllegalTransition("There is no offer to answer.", field="offer")
+        offers.accept_offer(sources.uow_factory(request, _actor(request, token))(), offer_id)
+
+    return _act(request, token, run, "accepted")
+
+
+@router.post("/status/{token}/decline", dependencies=[Depends(csrf.verify)])
+async def decline(request: Request, token: str) -> Response:
+    form = await request.form()
+    reason = form.get("reason")
+    reason = reason if reason in ("time", "language", "distance", "other") else None
+    view = None
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+
+    def run() -> None:
+        if view.offer is None:
+            raise IllegalTransition("There is no offer to answer.", field="offer")
+        offers.decline_offer(
+            sources.uow_factory(request, _actor(request, token))(), view.offer.offer.id, reason
+        )
+
+    elsewhere = view.offer is not None and view.offer.offer.cross_district
+    return _act(request, token, run, "declined_elsewhere" if elsewhere else "declined")
+
+
+def _application_id(request: Request, token: str) -> int:
+    return sources.status_view(request, token).application.id
+
+
+def _actor(request: Request, token: str) -> str:
+    return f"parent:application/{_application_id(request, token)}"
+
+
+@router.get("/status/{token}/withdraw")
+def withdraw_confirm(request: Request, token: str) -> Response:
+    return _confirm(request, token, "withdraw")
+
+
+@router.get("/status/{token}/erase")
+def erase_confirm(request: Request, token: str) -> Response:
+    return _confirm(request, token, "erase")
+
+
+def _confirm(request: Request, token: str, what: str) -> Response:
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    return render(request, "parents/confirm.html", {"view": view, "token": token, "what": what})
+
+
+@router.post("/status/{token}/withdraw", dependencies=[Depends(csrf.verify)])
+def withdraw(request: Request, token: str) -> Response:
+    def run() -> None:
+        app_id = _application_id(request, token)
+        applications.withdraw(sources.uow_factory(request, _actor(request, token))(), app_id)
+
+    return _act(request, token, run, "withdrawn")
+
+
+@router.post("/status/{token}/erase", dependencies=[Depends(csrf.verify)])
+def erase(request: Request, token: str) -> Response:
+    try:
+        app_id = _application_id(request, token)
+    except NotFound:
+        return not_found(request)
+    applications.erase(sources.uow_factory(request, f"parent:application/{app_id}")(), app_id)
+    return render(request, "parents/erased.html", {})
+
+
+@router.get("/status/{token}/data.json")
+def download(request: Request, token: str) -> Response:
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    body = {
+        "application": view.application.model_dump(mode="json"),
+        "offers": [o.model_dump(mode="json") for o in view.history],
+    }
+    return JSONResponse(
+        body,
+        headers={
+            "Content-Disposition": 'attachment; filename="my-application.json"',
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
     )

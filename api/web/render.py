@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from api.web import catalogue, csrf, i18n
+from api.web import catalogue, csrf, i18n, wording
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -51,21 +51,8 @@ def page_context(request: Request) -> dict[str, Any]:
     _ = i18n.gettext_for(lang)
     return {
         "request": request,
-        "slot_names": {
-            "morning": _("Mornings"),
-            "day": _("Daytime"),
-            "evening": _("Evenings"),
-            "weekend": _("Weekends"),
-        },
-        "weekday_names": {
-            "mon": _("Monday"),
-            "tue": _("Tuesday"),
-            "wed": _("Wednesday"),
-            "thu": _("Thursday"),
-            "fri": _("Friday"),
-            "sat": _("Saturday"),
-            "sun": _("Sunday"),
-        },
+        "slot_names": wording.slot_names(_),
+        "weekday_names": wording.weekday_names(_),
         "lang": lang,
         "other_lang": other,
         "other_lang_name": i18n.LANGUAGE_NAMES[other],

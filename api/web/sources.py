@@ -1,20 +1,163 @@
-"""Where the pages read the catalogue and live data from: the service layer."""
+"""What the pages read: catalogue and live data, through the storage's unit of work.
+
+Only plain reads for display live here (lists for select boxes, travel minutes); every
+decision (eligibility, queue order, estimates, offers) is made by waitlist/services.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
-from api.web.catalogue import DATA
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, col, select
+from starlette.requests import Request
+
+from waitlist.config import get_settings
+from waitlist.domain.errors import NotFound
+from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.offer import OfferStatus
+from waitlist.services import applications, lookups, queues
+from waitlist.services import offers as offer_service
+from waitlist.services.queues import Standing
+from waitlist.storage.db import make_engine
+from waitlist.storage.tables import (
+    ApplicationPublic,
+    District,
+    Group,
+    Offer,
+    OfferPublic,
+    Programme,
+    Travel,
+)
+from waitlist.storage.uow import UnitOfWork
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> list[SimpleNamespace]:
-    data = json.loads((DATA / "stockholm.json").read_text(encoding="utf-8"))
-    return [SimpleNamespace(**p) for p in data["programmes"]]
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
-def programmes_with_slots() -> tuple[list, dict[str, list[str]]]:
-    """The programme catalogue and, per programme, the time slots its open groups run in."""
-    return _catalogue(), {}
+def engine_of(request: Request) -> Engine:
+    """The app's engine (set up by the app on start), else one for the configured database."""
+    engine = getattr(request.app.state, "engine", None)
+    return engine if engine is not None else _engine_for(get_settings().database_url)
+
+
+def uow_factory(request: Request, actor: str = "anonymous") -> Callable[..., UnitOfWork]:
+    from api.deps import rules_from
+
+    engine = engine_of(request)
+    settings = getattr(request.app.state, "settings", None) or get_settings()
+
+    def make(*, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, actor=actor, rules=rules_from(settings), readonly=readonly)
+
+    return make
+
+
+def plain(row: SQLModel) -> SimpleNamespace:
+    """A detached copy of a row's values (the unit of work expires rows when it closes)."""
+    return SimpleNamespace(**row.model_dump())
+
+
+def programmes(request: Request) -> list[SimpleNamespace]:
+    with uow_factory(request)(readonly=True) as uow:
+        return [plain(p) for p in uow.session.exec(select(Programme)).all()]
+
+
+def programme(request: Request, slug: str) -> SimpleNamespace | None:
+    with uow_factory(request)(readonly=True) as uow:
+        row = uow.session.get(Programme, slug)
+        return plain(row) if row is not None else None
+
+
+def districts(request: Request) -> list[SimpleNamespace]:
+    with uow_factory(request)(readonly=True) as uow:
+        rows = uow.session.exec(select(District).order_by(District.name)).all()
+        return [plain(d) for d in rows]
+
+
+def travel_from(request: Request, origin: str) -> dict[str, int]:
+    with uow_factory(request)(readonly=True) as uow:
+        rows = uow.session.exec(select(Travel).where(Travel.origin == origin)).all()
+        return {row.destination: row.minutes for row in rows if row.destination != origin}
+
+
+def slots_by_programme(request: Request) -> dict[str, list[str]]:
+    """The time slots each programme's open groups run in (for the chooser)."""
+    order = ["morning", "day", "evening", "weekend"]
+    with uow_factory(request)(readonly=True) as uow:
+        rows = uow.session.exec(
+            select(Group.programme, Group.slot)
+            .where(col(Group.status).in_([str(s) for s in OFFERABLE_STATUSES]))
+            .distinct()
+        ).all()
+    found: dict[str, set[str]] = {}
+    for programme_slug, slot in rows:
+        found.setdefault(programme_slug, set()).add(slot)
+    return {
+        p: sorted(s, key=lambda x: order.index(x) if x in order else 9) for p, s in found.items()
+    }
+
+
+@dataclass(frozen=True)
+class OfferView:
+    offer: OfferPublic
+    group: SimpleNamespace
+    district_name: str
+    home_district_name: str
+
+
+@dataclass(frozen=True)
+class StatusView:
+    application: ApplicationPublic
+    district_name: str
+    programme: SimpleNamespace
+    standing: Standing
+    offer: OfferView | None
+    history: list[OfferPublic]
+
+
+def _offers_of(uow: UnitOfWork, application_id: int) -> list[Offer]:
+    return list(
+        uow.session.exec(
+            select(Offer).where(Offer.application_id == application_id).order_by(col(Offer.id))
+        ).all()
+    )
+
+
+def status_view(request: Request, token: str) -> StatusView:
+    """Everything the parent's status page shows; NotFound when the link is not valid."""
+    make = uow_factory(request)
+    app = applications.find_by_token(make(readonly=True), token)
+    if app.erased:
+        raise NotFound("No application matches this link.", field="token")
+    standing = queues.standing_by_token(make(readonly=True), token)
+    with make(readonly=True) as uow:
+        offers = _offers_of(uow, app.id)
+        pending = next((o for o in offers if o.status == OfferStatus.PENDING), None)
+        view = None
+        if pending is not None:
+            group = uow.session.get(Group, pending.group_id)
+            assert group is not None
+            view = OfferView(
+                offer=offer_service.to_public(pending),
+                group=plain(group),
+                district_name=lookups.district(uow, group.district).name,
+                home_district_name=lookups.district(uow, app.district).name,
+            )
+        return StatusView(
+            application=app,
+            district_name=lookups.district(uow, app.district).name,
+            programme=plain(lookups.programme(uow, app.programme)),
+            standing=standing,
+            offer=view,
+            history=[offer_service.to_public(o) for o in offers],
+        )
+
+
+def district_names(request: Request) -> dict[str, str]:
+    return {d.slug: d.name for d in districts(request)}

@@ -1,0 +1,87 @@
+"""Words for the services' results, in the page's language (estimates, reasons, statuses)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from waitlist.domain.queue import WaitEstimate
+
+Gettext = Callable[[str], str]
+
+
+def wait_range(_: Gettext, estimate: WaitEstimate | None) -> str:
+    if estimate is None or not estimate.known:
+        return _("No estimate yet")
+    low, high = estimate.low_weeks, estimate.high_weeks
+    if high == 0:
+        return _("Now or within a week")
+    if low == high:
+        return _("About %(weeks)d weeks") % {"weeks": high}
+    return _("%(low)d–%(high)d weeks") % {"low": low, "high": high}
+
+
+def wait_basis(_: Gettext, estimate: WaitEstimate | None) -> str:
+    if estimate is None:
+        return ""
+    if not estimate.known:
+        if estimate.reason and estimate.reason.startswith("There are too few seats"):
+            return _(
+                "Too few seats are planned to reach your place in the queue, and nobody was "
+                "placed from this queue in the last year to judge the pace."
+            )
+        return _(
+            "No group that fits is planned yet and nobody was placed from this queue in the "
+            "last year, so there is nothing to base an estimate on."
+        )
+    parts = []
+    if "seats" in estimate.basis:
+        parts.append(_("the free seats in groups already planned"))
+    if "throughput" in estimate.basis:
+        parts.append(_("how many parents this queue placed in the last year"))
+    return _("Based on %(what)s.") % {"what": _(" and ").join(parts)}
+
+
+def application_status(_: Gettext, status: str) -> str:
+    names = {
+        "waiting": _("In the queue"),
+        "offered": _("You have an offer"),
+        "enrolled": _("You have a place"),
+        "completed": _("Completed"),
+        "withdrawn": _("Withdrawn"),
+    }
+    return names.get(status, status)
+
+
+def group_status(_: Gettext, status: str) -> str:
+    names = {
+        "planned": _("Planned"),
+        "recruiting": _("Recruiting"),
+        "running": _("Running"),
+        "completed": _("Completed"),
+        "cancelled": _("Cancelled"),
+    }
+    return names.get(status, status)
+
+
+SLOTS = ("morning", "day", "evening", "weekend")
+
+
+def slot_names(_: Gettext) -> dict[str, str]:
+    return {
+        "morning": _("Mornings"),
+        "day": _("Daytime"),
+        "evening": _("Evenings"),
+        "weekend": _("Weekends"),
+    }
+
+
+def weekday_names(_: Gettext) -> dict[str, str]:
+    return {
+        "mon": _("Monday"),
+        "tue": _("Tuesday"),
+        "wed": _("Wednesday"),
+        "thu": _("Thursday"),
+        "fri": _("Friday"),
+        "sat": _("Saturday"),
+        "sun": _("Sunday"),
+    }

@@ -1,0 +1,84 @@
+"""What a parent who applies today can expect: the wait range at home and in every district
+within a travel time, so the apply form can show what opting in to other districts gains.
+
+    outlook(uow, programme, home, max_minutes) -> list[DistrictOutlook], home first
+
+A newcomer joins the end of each queue (every waiting parent has an earlier or equal queue
+date). In another district they also come after that district's own waiting residents and the
+incoming parents already queued there, which is the same under both home-priority policies for
+someone who joins today. The estimate uses waitlist.domain.queue.estimate_wait with the open
+groups' free seats (any language or time slot: the form does not know the parent's yet) and
+the queue's placements over the last year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.queue import SeatBatch, WaitEstimate, estimate_wait
+from waitlist.services import lookups
+from waitlist.services.queues import _incoming, _placements, _waiting
+from waitlist.storage.tables import Group, Travel
+from waitlist.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DistrictOutlook:
+    district: str
+    name: str
+    travel_minutes: int
+    queue_length: int
+    estimate: WaitEstimate
+    home: bool
+
+
+def _free_seats(uow: UnitOfWork, district: str, programme: str) -> list[SeatBatch]:
+    groups = uow.session.exec(
+        select(Group).where(
+            Group.district == district,
+            Group.programme == programme,
+            col(Group.status).in_([str(s) for s in OFFERABLE_STATUSES]),
+            Group.start >= uow.today(),
+            Group.taken < Group.capacity,
+        )
+    ).all()
+    return [SeatBatch(start=g.start, free=g.capacity - g.taken) for g in groups]
+
+
+def _one(uow: UnitOfWork, district: str, programme: str, minutes: int, home: bool):  # noqa: ANN202
+    ahead = len(_waiting(uow, district, programme))
+    if not home:
+        ahead += len(_incoming(uow, district, programme))
+    return DistrictOutlook(
+        district=district,
+        name=lookups.district(uow, district).name,
+        travel_minutes=minutes,
+        queue_length=ahead,
+        estimate=estimate_wait(
+            position=ahead + 1,
+            today=uow.today(),
+            seats=_free_seats(uow, district, programme),
+            placements_in_window=_placements(uow, district, programme),
+        ),
+        home=home,
+    )
+
+
+def outlook(uow: UnitOfWork, programme: str, home: str, max_minutes: int) -> list[DistrictOutlook]:
+    """Home district first, then districts within `max_minutes` by travel time."""
+    with uow:
+        lookups.programme(uow, programme)
+        lookups.district(uow, home)
+        result = [_one(uow, home, programme, 0, True)]
+        reachable = uow.session.exec(
+            select(Travel)
+            .where(Travel.origin == home, Travel.minutes <= max_minutes)
+            .order_by(Travel.minutes, Travel.destination)
+        ).all()
+        for travel in reachable:
+            if travel.destination != home:
+                result.append(_one(uow, travel.destination, programme, travel.minutes, False))
+        return result
