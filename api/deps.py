@@ -71,7 +71,7 @@ def _bearer(request: Request) -> str | None:
 bearer_scheme = HTTPBearer(
     auto_error=False,
     description="Staff: the access token from /api/v1/auth/login. "
-    "Parents: the status token (wl_...) from their application.",
+    "Parents: the status token they got when they applied.",
 )
 cookie_scheme = APIKeyCookie(
     name=SESSION_COOKIE, auto_error=False, description="Staff session cookie (web pages)."
@@ -151,19 +151,19 @@ def client_ip(request: Request) -> str:
 
 
 def parent_rate_limit(request: Request, engine: EngineDep, settings: SettingsDep) -> None:
-    """Count the request per client IP and, when a parent token is sent, per token."""
-    ratelimit.check(
-        engine,
-        [f"ip:{client_ip(request)}"],
-        ratelimit.Limit(settings.rate_limit_ip_per_minute, 60),
-    )
+    """Count the request per client IP and, when a parent token is sent, per token.
+    Staff (a JWT as bearer or cookie) are not limited here: they logged in."""
     token = _bearer(request)
-    if token is not None and looks_like_parent_token(token):
-        ratelimit.check(
-            engine,
-            [ratelimit.bucket_for_token(token)],
-            ratelimit.Limit(settings.rate_limit_token_per_minute, 60),
+    if token is not None and not looks_like_parent_token(token):
+        return
+    if token is None and request.cookies.get(SESSION_COOKIE):
+        return
+    limits = {f"ip:{client_ip(request)}": ratelimit.Limit(settings.rate_limit_ip_per_minute, 60)}
+    if token is not None:
+        limits[ratelimit.bucket_for_token(token)] = ratelimit.Limit(
+            settings.rate_limit_token_per_minute, 60
         )
+    ratelimit.check(engine, limits)
 
 
 ParentRateLimit = Depends(parent_rate_limit)

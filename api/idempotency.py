@@ -23,16 +23,15 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from api.problems import ProblemError, problem_response, status_for
+from api.problems import ProblemError, domain_problem
 from waitlist.domain.errors import DomainError
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -76,8 +75,8 @@ class Claim:
     record_id: int
     key: str
 
-    def finish(self, status_code: int, body: Any) -> None:
-        sealed = seal(self.secret, self.key, json.dumps(body, sort_keys=True).encode())
+    def finish(self, status_code: int, body: bytes) -> None:
+        sealed = seal(self.secret, self.key, body)
         with Session(self.engine) as session:
             session.execute(
                 update(IdempotencyRecord)
@@ -98,7 +97,7 @@ class Claim:
 
 def claim_key(
     engine: Engine, secret: str, *, scope: str, key: str, fingerprint: str
-) -> Claim | JSONResponse:
+) -> Claim | Response:
     """Take the key for this request, or answer with the replay / the refusal."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ProblemError(
@@ -137,10 +136,9 @@ def claim_key(
             code="idempotency_in_progress",
             field=HEADER,
         )
-    body = json.loads(unseal(secret, key, existing.response))
     media = "application/problem+json" if existing.status_code >= 400 else "application/json"
-    return JSONResponse(
-        body,
+    return Response(
+        unseal(secret, key, existing.response),
         status_code=existing.status_code,
         media_type=media,
         headers={"Idempotent-Replayed": "true"},
@@ -157,7 +155,7 @@ def run_idempotent(
     body: BaseModel | None,
     work: Callable[[], BaseModel],
     status_code: int = 200,
-) -> JSONResponse:
+) -> Response:
     """Run `work` at most once per (scope, key); without a key, just run it."""
     if key is None:
         result = work()
@@ -165,19 +163,17 @@ def run_idempotent(
     claimed = claim_key(
         engine, secret, scope=scope, key=key, fingerprint=request_fingerprint(request, body)
     )
-    if isinstance(claimed, JSONResponse):
+    if isinstance(claimed, Response):
         return claimed
     try:
         result = work()
     except DomainError as exc:
-        refusal = problem_response(
-            request, status_for(exc), exc.message, code=exc.code, field=exc.field
-        )
-        claimed.finish(refusal.status_code, json.loads(refusal.body))
+        refusal = domain_problem(request, exc)
+        claimed.finish(refusal.status_code, bytes(refusal.body))
         return refusal
     except BaseException:
         claimed.release()
         raise
-    payload = result.model_dump(mode="json")
-    claimed.finish(status_code, payload)
-    return JSONResponse(payload, status_code=status_code)
+    response = JSONResponse(result.model_dump(mode="json"), status_code=status_code)
+    claimed.finish(status_code, bytes(response.body))
+    return response

@@ -136,13 +136,16 @@ def _loc_to_field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
-    status = status_for(exc)
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
     errors = [FieldProblem(field=exc.field, message=exc.message)] if exc.field else []
     return problem_response(
-        request, status, exc.message, code=exc.code, field=exc.field, errors=errors
+        request, status_for(exc), exc.message, code=exc.code, field=exc.field, errors=errors
     )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return domain_problem(request, exc)
 
 
 async def _problem_error(request: Request, exc: Exception) -> JSONResponse:

@@ -41,17 +41,22 @@ def bucket_for_token(token: str) -> str:
     return "tok:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-def check(engine: Engine, buckets: list[str], limit: Limit, *, now: float | None = None) -> None:
-    """Count this request in every bucket; refuse with 429 when one is over its limit."""
-    if limit.requests <= 0 or not buckets:
+def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None) -> None:
+    """Count this request in every bucket (one transaction); 429 when one is over its limit."""
+    active = {bucket: limit for bucket, limit in limits.items() if limit.requests > 0}
+    if not active:
         return
     moment = time.time() if now is None else now
-    window = int(moment // limit.seconds) * limit.seconds  # the window's start, epoch seconds
+    over: list[int] = []
     with Session(engine) as session:
-        counts = [_bump(session, bucket, window) for bucket in sorted(buckets)]
+        for bucket in sorted(active):  # a fixed order: no deadlock between two requests
+            limit = active[bucket]
+            window = int(moment // limit.seconds) * limit.seconds  # window start, epoch seconds
+            if _bump(session, bucket, window) > limit.requests:
+                over.append(max(1, int(window + limit.seconds - moment)))
         session.commit()
-    if max(counts) > limit.requests:
-        retry_after = max(1, int(limit.seconds - (moment % limit.seconds)))
+    if over:
+        retry_after = max(over)
         raise ProblemError(
             429,
             f"Too many requests; try again in {retry_after} seconds.",

@@ -12,9 +12,7 @@ one interface, `ParentIdentity`, so an e-ID login can replace it without touchin
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -23,10 +21,11 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import Session, select
 
-from waitlist.storage.application_tables import Application
+from waitlist.services.access import Actor
+from waitlist.services.applications import hash_token
+from waitlist.storage.tables import Application
 
 SESSION_COOKIE = "waitlist_session"
-PARENT_TOKEN_PREFIX = "wl_"
 ACCESS_TOKEN_MINUTES = 30
 _JWT_ALGORITHM = "HS256"
 _AUDIENCE = "waitlist-staff"
@@ -36,23 +35,7 @@ password_hash = PasswordHash((Argon2Hasher(),))
 _DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(16))
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The caller of one request. `kind` is `staff` or `parent`."""
-
-    kind: str
-    role: str | None = None  # coordinator | management | admin (staff only)
-    district: str | None = None  # staff's district (coordinators)
-    staff_id: int | None = None
-    username: str | None = None
-    application_id: int | None = None  # the parent's own application
-
-    @property
-    def actor(self) -> str:
-        """A pseudonymous name for audit and logs: never a parent's personal data."""
-        if self.kind == "parent":
-            return f"parent:application/{self.application_id}"
-        return f"{self.role}:{self.district or 'city'}:{self.staff_id}"
+Principal = Actor  # the caller of one request, as the services know it
 
 
 def verify_password(plain: str, hashed: str | None) -> bool:
@@ -111,35 +94,26 @@ def read_access_token(token: str, *, secret: str) -> Principal | None:
 # --- parent identity --------------------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def looks_like_parent_token(token: str) -> bool:
-    return token.startswith(PARENT_TOKEN_PREFIX)
+    """Status tokens are URL-safe base64 (no dots); staff JWTs always have two dots."""
+    return "." not in token and 0 < len(token) <= 200
 
 
 class ParentIdentity(Protocol):
-    """The one place a parent's identity is established."""
+    """The one place a parent's identity is established (an e-ID login would replace it)."""
 
-    def issue(self, application: Application) -> str: ...
-
-    def resolve(self, session: Session, credential: str) -> int | None: ...
-
-    def revoke(self, application: Application) -> None: ...
+    def resolve(self, session: Session, credential: str) -> int | None:
+        """The application the credential belongs to, or None."""
+        ...
 
 
 class StatusTokenIdentity:
-    """A secret status token per application; only its SHA-256 is stored (on the application,
-    `token_hash`); revoked by clearing it (erasure does, and a new token replaces the old)."""
-
-    def issue(self, application: Application) -> str:
-        token = new_status_token()
-        application.token_hash = hash_token(token)
-        return token
+    """The secret status token issued at application (`applications.apply`). Only its SHA-256
+    is stored, on the application; erasure clears it and `parent_tokens.rotate` replaces it,
+    which revokes the old one."""
 
     def resolve(self, session: Session, credential: str) -> int | None:
-        if not looks_like_parent_token(credential) or len(credential) > 200:
+        if not looks_like_parent_token(credential):
             return None
         found = session.exec(
             select(Application.id).where(
@@ -148,13 +122,6 @@ class StatusTokenIdentity:
             )
         ).first()
         return int(found) if found is not None else None
-
-    def revoke(self, application: Application) -> None:
-        application.token_hash = None
-
-
-def new_status_token() -> str:
-    return PARENT_TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 random bits
 
 
 parent_identity: ParentIdentity = StatusTokenIdentity()

@@ -58,10 +58,10 @@ def login(
     response: Response,
 ) -> TokenPublic:
     # Password guessing is limited per client and per account.
+    limit = ratelimit.Limit(settings.rate_limit_token_per_minute, 60)
     ratelimit.check(
         engine,
-        [f"login-ip:{client_ip(request)}", f"login-user:{body.username.lower()}"],
-        ratelimit.Limit(settings.rate_limit_token_per_minute, 60),
+        {f"login-ip:{client_ip(request)}": limit, f"login-user:{body.username.lower()}": limit},
     )
     staff = session.exec(select(Staff).where(Staff.username == body.username)).first()
     ok = verify_password(body.password, staff.password_hash if staff else None)

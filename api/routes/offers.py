@@ -1,0 +1,167 @@
+"""Offers: the parent answers; the coordinator lists, makes, revokes and expires them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from api.deps import (
+    CurrentCoordinator,
+    CurrentParent,
+    EngineDep,
+    IdempotencyKey,
+    OptionalPrincipal,
+    SettingsDep,
+    UowDep,
+    parent_rate_limit,
+)
+from api.idempotency import run_idempotent
+from api.problems import ProblemError, problem_responses
+from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage, TakeSeatRequest
+from waitlist.services import access, offers, views
+from waitlist.storage.tables import OfferPublic
+
+router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
+RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP and per token
+
+
+@router.post(
+    "/{offer_id}/accept",
+    dependencies=RATE_LIMITED,
+    response_model=OfferPublic,
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
+    summary="Accept my offer (before its respond-by date)",
+)
+def accept(
+    offer_id: int,
+    request: Request,
+    parent_: CurrentParent,
+    uow: UowDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    def work() -> OfferPublic:
+        with uow(readonly=True) as check:
+            access.check_offer(check, parent_, offer_id, to_answer=True)
+        return offers.accept_offer(uow(), offer_id)
+
+    return run_idempotent(
+        request,
+        engine=engine,
+        secret=settings.secret_key,
+        key=idempotency_key,
+        scope=f"accept:offer/{offer_id}:{parent_.actor}",
+        body=None,
+        work=work,
+    )
+
+
+@router.post(
+    "/{offer_id}/decline",
+    dependencies=RATE_LIMITED,
+    response_model=OfferPublic,
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
+    summary="Decline my offer (optional reason); my queue date does not change",
+)
+def decline(
+    offer_id: int, parent_: CurrentParent, uow: UowDep, body: DeclineRequest | None = None
+) -> OfferPublic:
+    with uow(readonly=True) as check:
+        access.check_offer(check, parent_, offer_id, to_answer=True)
+    reason = body.reason.value if body is not None and body.reason is not None else None
+    return offers.decline_offer(uow(), offer_id, reason)
+
+
+@router.post(
+    "/seats",
+    dependencies=RATE_LIMITED,
+    status_code=201,
+    response_model=OfferPublic,
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
+    summary="Take a free seat in a group and accept it at once",
+)
+def take_seat(
+    body: TakeSeatRequest,
+    request: Request,
+    parent_: CurrentParent,
+    uow: UowDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    assert parent_.application_id is not None
+    application_id = parent_.application_id
+
+    def work() -> OfferPublic:
+        return offers.accept_seat(uow(), application_id, body.group_id)
+
+    return run_idempotent(
+        request,
+        engine=engine,
+        secret=settings.secret_key,
+        key=idempotency_key,
+        scope=f"seat:{parent_.actor}",
+        body=body,
+        work=work,
+        status_code=201,
+    )
+
+
+@router.get(
+    "/{offer_id}",
+    dependencies=RATE_LIMITED,
+    response_model=OfferPublic,
+    responses=problem_responses(401, 403, 404),
+    summary="One offer (its parent, or a coordinator of its district)",
+)
+def get_offer(offer_id: int, principal: OptionalPrincipal, uow: UowDep) -> OfferPublic:
+    if principal is None:
+        raise ProblemError(401, "Please log in.", headers={"WWW-Authenticate": "Bearer"})
+    return views.get_offer(uow(readonly=True), principal, offer_id)
+
+
+@router.get(
+    "",
+    response_model=OffersPage,
+    responses=problem_responses(401, 403),
+    summary="Offers in my district's groups or to my district's parents (coordinators)",
+)
+def list_offers(
+    coordinator: CurrentCoordinator,
+    uow: UowDep,
+    status: str | None = Query(default=None, max_length=16),
+    due_by: date | None = Query(
+        default=None, description="Only pending offers due on or before this day"
+    ),
+    limit: int = Query(default=100, ge=1, le=500),
+    offset: int = Query(default=0, ge=0),
+) -> OffersPage:
+    rows, count = views.list_offers(
+        uow(readonly=True), coordinator, status=status, due_by=due_by, limit=limit, offset=offset
+    )
+    return OffersPage(data=rows, count=count)
+
+
+@router.post(
+    "/expire",
+    response_model=ExpiredOffers,
+    responses=problem_responses(401, 403),
+    summary="Expire every offer past its respond-by date now (also runs on a schedule)",
+)
+def expire(coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
+    return ExpiredOffers(expired=offers.expire_offers(uow()))
+
+
+@router.post(
+    "/{offer_id}/revoke",
+    response_model=OfferPublic,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Withdraw a pending offer in my district (the parent keeps their place)",
+)
+def revoke(offer_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> OfferPublic:
+    with uow(readonly=True) as check:
+        access.check_offer_district(check, coordinator, offer_id)
+    return offers.revoke_offer(uow(), offer_id)

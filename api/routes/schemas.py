@@ -1,0 +1,157 @@
+"""Request and response models of the HTTP API that the storage layer does not already have.
+
+Request models forbid unknown fields (`extra="forbid"`): a body carrying `status`, `taken`,
+`queue_date` or `lottery` is refused with 422 naming the field, never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from waitlist.domain.values import DeclineReason, Slot, Weekday
+from waitlist.storage.tables import (
+    ApplicationPublic,
+    EventPublic,
+    GroupPublic,
+    OfferPublic,
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ApplyRequest(Strict):
+    programme: str = Field(min_length=1, max_length=64, examples=["komet"])
+    district: str = Field(min_length=1, max_length=64, examples=["farsta"])
+    child_birth: str = Field(
+        pattern=r"^\d{4}-\d{2}$", description="Child's birth year and month", examples=["2019-05"]
+    )
+    languages: list[str] = Field(min_length=1, max_length=10, examples=[["sv", "ar"]])
+    slots: list[Slot] = Field(default_factory=list, max_length=4, description="Empty: any slot")
+    cross_district: bool = False
+    max_travel_minutes: int = Field(default=0, ge=0, le=240)
+    contact: str | None = Field(
+        default=None, max_length=200, description="E-mail or phone for notices (optional)"
+    )
+
+
+class Applied(BaseModel):
+    application: ApplicationPublic
+    status_token: str = Field(
+        description="The parent's secret: send it as `Authorization: Bearer <token>`. "
+        "Shown once; keep it safe."
+    )
+
+
+class NewStatusToken(BaseModel):
+    status_token: str
+
+
+class WaitEstimatePublic(BaseModel):
+    low_weeks: int | None
+    high_weeks: int | None
+    basis: str
+    reason: str | None = None
+
+
+class DistrictStandingPublic(BaseModel):
+    district: str
+    travel_minutes: int
+    position: int
+    queue_length: int
+    home: bool
+    estimate: WaitEstimatePublic
+
+
+class NoticePublic(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    created_at: datetime
+    sent: bool
+
+
+class ParentStatusPublic(BaseModel):
+    application: ApplicationPublic
+    status: str
+    home: DistrictStandingPublic | None = Field(
+        description="Queue position and wait estimate in the home district (while waiting)."
+    )
+    elsewhere: list[DistrictStandingPublic] = Field(
+        description="The same for each district within the parent's travel limit."
+    )
+    pending_offer: OfferPublic | None
+    pending_group: GroupPublic | None
+    notices: list[NoticePublic]
+
+
+class ApplicationsPage(BaseModel):
+    data: list[ApplicationPublic]
+    count: int
+
+
+class OffersPage(BaseModel):
+    data: list[OfferPublic]
+    count: int
+
+
+class GroupsPage(BaseModel):
+    data: list[GroupPublic]
+    count: int
+
+
+class EventsPage(BaseModel):
+    data: list[EventPublic]
+    count: int
+
+
+class DataExport(BaseModel):
+    application: dict[str, Any]
+    offers: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+
+
+class DeclineRequest(Strict):
+    reason: DeclineReason | None = Field(default=None, description="Optional: why not")
+
+
+class TakeSeatRequest(Strict):
+    group_id: int = Field(ge=1)
+
+
+class GroupCreateRequest(Strict):
+    programme: str = Field(min_length=1, max_length=64)
+    district: str = Field(min_length=1, max_length=64)
+    start: date
+    weekday: Weekday
+    slot: Slot
+    language: str = Field(min_length=1, max_length=8)
+    capacity: int = Field(ge=1, le=1000)
+    min_size: int = Field(ge=1, le=1000)
+    planned: bool = Field(default=False, description="Planned (not yet recruiting)")
+
+
+class CancelRequest(Strict):
+    reason: str = Field(default="", max_length=500)
+
+
+class MakeOfferRequest(Strict):
+    application_id: int = Field(ge=1)
+    reason: str = Field(default="", max_length=500)
+
+
+class ExpiredOffers(BaseModel):
+    expired: list[int]
+
+
+class SentNoticePublic(BaseModel):
+    id: int
+    outbox_id: int
+    kind: str
+    message: str
+    sent_at: datetime

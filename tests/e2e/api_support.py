@@ -1,0 +1,202 @@
+"""Helpers for the HTTP API tests: a small city in a fresh database, the app bound to it, a
+real uvicorn server on 127.0.0.1, and the roles of the access matrix."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from api.main import create_app
+from waitlist.config import Settings
+from waitlist.services import groups, setup, staff
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.uow import UnitOfWork
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+HOME = "farsta"
+OTHER = "skarpnack"
+
+
+def settings_for(url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": url,
+        "jobs_interval_seconds": 0,
+        "cookie_secure": True,
+        "rate_limit_ip_per_minute": 0,
+        "rate_limit_token_per_minute": 0,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@dataclass
+class City:
+    url: str
+    engine: Engine
+    groups: dict[str, int] = field(default_factory=dict)
+
+    def uow(self, actor: str = "test") -> UnitOfWork:
+        return UnitOfWork(self.engine, actor=actor)
+
+
+def build_city(url: str) -> City:
+    """Reference data, three staff accounts, a recruiting group in each of two districts."""
+    engine = make_engine(url)
+    create_schema(engine)
+    city = City(url=url, engine=engine)
+    setup.load_reference_data(city.uow())
+    for username, role, district in (
+        ("coord-home", "coordinator", HOME),
+        ("coord-other", "coordinator", OTHER),
+        ("manager", "management", None),
+    ):
+        staff.create_staff(
+            city.uow(),
+            {"username": username, "role": role, "district": district, "password": PASSWORD},
+        )
+    start = date.today() + timedelta(days=60)
+    for name, district, capacity in (("home", HOME, 10), ("other", OTHER, 10)):
+        group = groups.create_group(
+            city.uow(),
+            {
+                "programme": "komet",
+                "district": district,
+                "start": start.isoformat(),
+                "weekday": "tue",
+                "slot": "evening",
+                "language": "sv",
+                "capacity": capacity,
+                "min_size": 2,
+            },
+        )
+        city.groups[name] = group.id
+    return city
+
+
+def new_group(city: City, district: str = HOME, capacity: int = 10) -> int:
+    start = date.today() + timedelta(days=60)
+    group = groups.create_group(
+        city.uow(),
+        {
+            "programme": "komet",
+            "district": district,
+            "start": start.isoformat(),
+            "weekday": "wed",
+            "slot": "evening",
+            "language": "sv",
+            "capacity": capacity,
+            "min_size": 2,
+        },
+    )
+    return group.id
+
+
+def application_body(district: str = HOME, **extra: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "programme": "komet",
+        "district": district,
+        "child_birth": f"{date.today().year - 6}-03",
+        "languages": ["sv"],
+        "slots": ["evening"],
+        "cross_district": True,
+        "max_travel_minutes": 60,
+        "contact": "parent@example.org",
+    }
+    body.update(extra)
+    return body
+
+
+def apply(client: httpx.Client | TestClient, district: str = HOME) -> tuple[int, str]:
+    response = client.post("/api/v1/applications", json=application_body(district))
+    assert response.status_code == 201, response.text
+    data = response.json()
+    return data["application"]["id"], data["status_token"]
+
+
+def login(client: httpx.Client | TestClient, username: str) -> str:
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def api_client(city: City, **overrides: object) -> TestClient:
+    app = create_app(settings_for(city.url, **overrides), city.engine)
+    return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_server(
+    url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run `uvicorn api.main:app` on 127.0.0.1 against `url`; yield its base URL."""
+    port = free_port()
+    environment = os.environ | {
+        "WAITLIST_DATABASE_URL": url,
+        "WAITLIST_JOBS_INTERVAL_SECONDS": "0",
+        "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
+        "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
+        "WAITLIST_COOKIE_SECURE": "false",
+    }
+    environment.update(env or {})
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr else ""
+                raise RuntimeError(f"uvicorn did not start: {err[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
