@@ -1,0 +1,177 @@
+"""A placement round: waiting applications x free seats -> offers (docs/placement.md).
+
+Phases: data (canonical order, seats, eligibility) -> admission (who is served, and whether at
+home or elsewhere: a priority-ordered matching) -> components (independent sub-problems) ->
+assignment (which group: min-cost flows) -> read back (offers, reasons, objective).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from solver.assignment import Component, assign
+from solver.explain import explain_offer, explain_unplaced
+from solver.metrics import placement_metrics
+from solver.placement_model import PlacementData, build_data
+from solver.priority_matching import PriorityMatcher
+from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
+from waitlist.domain.offer import respond_by
+
+
+def solve(scenario: Scenario, *, time_limit_s: float = 60.0) -> Result:
+    """Optimal, deterministic offers for one placement round.
+
+    When the time limit runs out, the remaining components keep a feasible assignment that
+    serves exactly the same parents, and the status says FEASIBLE instead of OPTIMAL.
+    """
+    deadline = time.perf_counter() + time_limit_s
+    data = build_data(scenario)
+    matcher, arcs, travel, away = admit(data)
+    placed, status = choose_groups(data, matcher, arcs, travel, deadline)
+    return read_back(data, placed, travel, away, status)
+
+
+def admit(
+    data: PlacementData,
+) -> tuple[PriorityMatcher, dict[int, list[int]], dict[tuple[int, int], int], set[int]]:
+    """Who is served and in which tier (own district or elsewhere), in priority order.
+
+    strict: every district first serves its own residents in queue order (rule 1, rule 4);
+    then parents with no own-district seat who may cross (rule 5) are served in queue order
+    from the seats left, which the host district's residents could not use.
+    none: one pass in queue order over everyone; each parent is served at home if that still
+    fits, else elsewhere if they may cross, so an earlier incoming parent goes before a later
+    host resident.
+    """
+    matcher = PriorityMatcher(data.free)
+    arcs: dict[int, list[int]] = {}
+    travel: dict[tuple[int, int], int] = {}
+    away: set[int] = set()
+
+    def try_home(a: int) -> bool:
+        own = data.home_arcs(a)
+        if own and matcher.admit(a, own):
+            arcs[a] = own
+            return True
+        return False
+
+    def try_away(a: int) -> None:
+        if not data.may_cross(a):
+            return
+        reach = data.away_arcs(a)
+        other = [g for g, _ in reach]
+        if other and matcher.admit(a, other):
+            arcs[a] = other
+            away.add(a)
+            for g, minutes in reach:
+                travel[(a, g)] = minutes
+
+    order = range(len(data.apps))
+    if data.strict:
+        refused = [a for a in order if not try_home(a)]
+        for a in refused:
+            try_away(a)
+    else:
+        for a in order:
+            if not try_home(a):
+                try_away(a)
+    return matcher, arcs, travel, away
+
+
+def choose_groups(
+    data: PlacementData,
+    matcher: PriorityMatcher,
+    arcs: dict[int, list[int]],
+    travel: dict[tuple[int, int], int],
+    deadline: float,
+) -> tuple[dict[int, int], SolveStatus]:
+    """Split into connected components of groups sharing applicants; optimise each."""
+    parent = list(range(len(data.groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for own in arcs.values():
+        if len(own) < 2:
+            continue
+        r = root(own[0])
+        for g in own[1:]:
+            s = root(g)
+            if s != r:
+                parent[max(r, s)] = min(r, s)
+                r = min(r, s)
+    placed: dict[int, int] = {}
+    free = list(data.free)
+    members: dict[int, list[int]] = defaultdict(list)
+    for a in sorted(arcs):
+        if len(arcs[a]) == 1:  # no choice: the one group it fits
+            placed[a] = arcs[a][0]
+            free[arcs[a][0]] -= 1
+        else:
+            members[root(arcs[a][0])].append(a)
+    status = SolveStatus.OPTIMAL
+    fallback = matcher.assignment()
+    for r in sorted(members):
+        apps = members[r]
+        if time.perf_counter() > deadline:
+            placed.update({a: fallback[a] for a in apps})
+            status = SolveStatus.FEASIBLE
+            continue
+        groups = sorted(
+            {g for a in apps for g in arcs[a]},
+            key=lambda g: (data.groups[g].start, data.groups[g].id),
+        )
+        taken_now = {g: data.free[g] - free[g] for g in groups}
+        component = Component(
+            apps=apps,
+            groups=groups,
+            arcs={a: arcs[a] for a in apps},
+            travel=travel,
+            free={g: free[g] for g in groups},
+            need={g: max(0, _need(data, g) - taken_now[g]) for g in groups},
+        )
+        chosen, sub_status = assign(component)
+        if sub_status is not SolveStatus.OPTIMAL:
+            chosen = {a: fallback[a] for a in apps}
+            status = SolveStatus.FEASIBLE
+        placed.update(chosen)
+    return placed, status
+
+
+def _need(data: PlacementData, g: int) -> int:
+    group = data.groups[g]
+    return max(0, min(group.min_size, group.capacity) - group.taken)
+
+
+def read_back(
+    data: PlacementData,
+    placed: dict[int, int],
+    travel: dict[tuple[int, int], int],
+    away: set[int],
+    status: SolveStatus,
+) -> Result:
+    scenario = data.scenario
+    deadline = respond_by(scenario.as_of, max(1, scenario.policy.offer_response_days))
+    offers, unplaced = [], []
+    for a, app in enumerate(data.apps):
+        if a in placed:
+            g = placed[a]
+            minutes = travel.get((a, g), 0)
+            en, sv = explain_offer(data, a, g, minutes, a in away)
+            offers.append(Offer(app.id, data.groups[g].id, deadline, a in away, minutes, en, sv))
+        else:
+            en, sv = explain_unplaced(data, a, placed)
+            unplaced.append(Unplaced(app.id, en, sv))
+    objective, metrics = placement_metrics(data, placed, travel, away)
+    return Result(
+        as_of=scenario.as_of,
+        status=status,
+        offers=tuple(sorted(offers, key=lambda o: o.application)),
+        unplaced=tuple(sorted(unplaced, key=lambda u: u.application)),
+        objective=objective,
+        metrics=metrics,
+    )
