@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from api.web import catalogue, csrf, sources, wording
 from api.web.errors import not_found
 from api.web.forms import Form, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
-from waitlist.domain.errors import DomainError, IllegalTransition, NotFound
-from waitlist.services import applications, offers
+from waitlist.domain.errors import DomainError
+from waitlist.services import applications
 from waitlist.services.outlook import outlook
 
 router = APIRouter(include_in_schema=False)
@@ -168,178 +168,3 @@ async def apply_submit(request: Request, slug: str) -> Response:
         else:
             return RedirectResponse(f"/status/{applied.token}?new=1", status_code=303)
     return _apply_page(request, prog, form.values, form.errors, status=422)
-
-
-def _status_page(
-    request: Request, token: str, *, notice: str = "", errors: dict | None = None, status=200
-) -> Response:
-    lang = language_of(request)
-    _ = gettext_for(lang)
-    try:
-        view = sources.status_view(request, token)
-    except NotFound:
-        return not_found(request)
-    names = sources.district_names(request)
-    return render(
-        request,
-        "parents/status.html",
-        {
-            "view": view,
-            "token": token,
-            "status_url": str(request.url_for("status_page", token=token)),
-            "names": names,
-            "notice": notice,
-            "errors": errors or {},
-            "new": request.query_params.get("new") == "1",
-            "status_name": wording.application_status(_, view.application.status),
-            "wait_range": lambda e: wording.wait_range(_, e),
-            "wait_basis": lambda e: wording.wait_basis(_, e),
-            "decline_reasons": [
-                ("time", _("The time does not suit me")),
-                ("language", _("The language does not suit me")),
-                ("distance", _("It is too far away")),
-                ("other", _("Another reason")),
-            ],
-        },
-        status=status,
-    )
-
-
-@router.get("/status/{token}", name="status_page")
-def status_page(request: Request, token: str) -> Response:
-    notice_key = request.query_params.get("done", "")
-    _ = gettext_for(language_of(request))
-    notices = {
-        "accepted": _("Thank you. Your place is booked; you will get a reminder before the start."),
-        "declined": _("You said no to the offer. Your place in the queue is kept."),
-        "declined_elsewhere": _(
-            "You said no to the offer in another district. You keep your place in the queue "
-            "with the same queue date, exactly as before."
-        ),
-        "withdrawn": _("Your application is withdrawn. You are no longer in the queue."),
-        "resumed": _("Thank you. You are back in the queue for offers."),
-    }
-    return _status_page(request, token, notice=notices.get(notice_key, ""))
-
-
-def _own_pending_offer(request: Request, token: str) -> int | None:
-    """The pending offer of the application behind this link (never an id from the form)."""
-    view = sources.status_view(request, token)
-    return view.offer.offer.id if view.offer else None
-
-
-def _act(request: Request, token: str, action, done: str) -> Response:  # noqa: ANN001
-    _ = gettext_for(language_of(request))
-    try:
-        action()
-    except NotFound:
-        return not_found(request)
-    except DomainError as exc:
-        messages = {
-            "illegal_transition": _(
-                "That could not be done: the offer or application has changed meanwhile (for "
-                "example, the answer deadline passed). The page shows how things stand now."
-            ),
-            "no_seat_left": _("Sorry, the group filled up before your answer arrived."),
-        }
-        text = messages.get(exc.code, exc.message)
-        return _status_page(request, token, errors={"form": text}, status=409)
-    return RedirectResponse(f"/status/{token}?done={done}", status_code=303)
-
-
-@router.post("/status/{token}/accept", dependencies=[Depends(csrf.verify)])
-def accept(request: Request, token: str) -> Response:
-    def run() -> None:
-        offer_id = _own_pending_offer(request, token)
-        if offer_id is None:
-            raise IllegalTransition("There is no offer to answer.", field="offer")
-        offers.accept_offer(sources.uow_factory(request, _actor(request, token))(), offer_id)
-
-    return _act(request, token, run, "accepted")
-
-
-@router.post("/status/{token}/decline", dependencies=[Depends(csrf.verify)])
-async def decline(request: Request, token: str) -> Response:
-    form = await request.form()
-    reason = form.get("reason")
-    reason = reason if reason in ("time", "language", "distance", "other") else None
-    view = None
-    try:
-        view = sources.status_view(request, token)
-    except NotFound:
-        return not_found(request)
-
-    def run() -> None:
-        if view.offer is None:
-            raise IllegalTransition("There is no offer to answer.", field="offer")
-        offers.decline_offer(
-            sources.uow_factory(request, _actor(request, token))(), view.offer.offer.id, reason
-        )
-
-    elsewhere = view.offer is not None and view.offer.offer.cross_district
-    return _act(request, token, run, "declined_elsewhere" if elsewhere else "declined")
-
-
-def _application_id(request: Request, token: str) -> int:
-    return sources.status_view(request, token).application.id
-
-
-def _actor(request: Request, token: str) -> str:
-    return f"parent:application/{_application_id(request, token)}"
-
-
-@router.get("/status/{token}/withdraw")
-def withdraw_confirm(request: Request, token: str) -> Response:
-    return _confirm(request, token, "withdraw")
-
-
-@router.get("/status/{token}/erase")
-def erase_confirm(request: Request, token: str) -> Response:
-    return _confirm(request, token, "erase")
-
-
-def _confirm(request: Request, token: str, what: str) -> Response:
-    try:
-        view = sources.status_view(request, token)
-    except NotFound:
-        return not_found(request)
-    return render(request, "parents/confirm.html", {"view": view, "token": token, "what": what})
-
-
-@router.post("/status/{token}/withdraw", dependencies=[Depends(csrf.verify)])
-def withdraw(request: Request, token: str) -> Response:
-    def run() -> None:
-        app_id = _application_id(request, token)
-        applications.withdraw(sources.uow_factory(request, _actor(request, token))(), app_id)
-
-    return _act(request, token, run, "withdrawn")
-
-
-@router.post("/status/{token}/erase", dependencies=[Depends(csrf.verify)])
-def erase(request: Request, token: str) -> Response:
-    try:
-        app_id = _application_id(request, token)
-    except NotFound:
-        return not_found(request)
-    applications.erase(sources.uow_factory(request, f"parent:application/{app_id}")(), app_id)
-    return render(request, "parents/erased.html", {})
-
-
-@router.get("/status/{token}/data.json")
-def download(request: Request, token: str) -> Response:
-    try:
-        view = sources.status_view(request, token)
-    except NotFound:
-        return not_found(request)
-    body = {
-        "application": view.application.model_dump(mode="json"),
-        "offers": [o.model_dump(mode="json") for o in view.history],
-    }
-    return JSONResponse(
-        body,
-        headers={
-            "Content-Disposition": 'attachment; filename="my-application.json"',
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-    )

@@ -12,26 +12,18 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 from starlette.requests import Request
 
+from api.security import parent_identity
 from waitlist.config import get_settings
 from waitlist.domain.errors import NotFound
 from waitlist.domain.group import OFFERABLE_STATUSES
-from waitlist.domain.offer import OfferStatus
-from waitlist.services import applications, lookups, queues
-from waitlist.services import offers as offer_service
-from waitlist.services.queues import Standing
+from waitlist.services import views
+from waitlist.services.access import Actor
+from waitlist.services.views import ParentStatus
 from waitlist.storage.db import make_engine
-from waitlist.storage.tables import (
-    ApplicationPublic,
-    District,
-    Group,
-    Offer,
-    OfferPublic,
-    Programme,
-    Travel,
-)
+from waitlist.storage.tables import District, Group, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -103,61 +95,35 @@ def slots_by_programme(request: Request) -> dict[str, list[str]]:
     }
 
 
-@dataclass(frozen=True)
-class OfferView:
-    offer: OfferPublic
-    group: SimpleNamespace
-    district_name: str
-    home_district_name: str
+def district_names(request: Request) -> dict[str, str]:
+    return {d.slug: d.name for d in districts(request)}
 
 
 @dataclass(frozen=True)
 class StatusView:
-    application: ApplicationPublic
-    district_name: str
+    actor: Actor
+    status: ParentStatus
     programme: SimpleNamespace
-    standing: Standing
-    offer: OfferView | None
-    history: list[OfferPublic]
+    names: dict[str, str]
 
 
-def _offers_of(uow: UnitOfWork, application_id: int) -> list[Offer]:
-    return list(
-        uow.session.exec(
-            select(Offer).where(Offer.application_id == application_id).order_by(col(Offer.id))
-        ).all()
-    )
+def parent_actor(request: Request, token: str) -> Actor:
+    """The parent a status link belongs to (through the one identity interface)."""
+    with Session(engine_of(request)) as session:
+        application_id = parent_identity.resolve(session, token)
+    if application_id is None:
+        raise NotFound("No application matches this link.", field="token")
+    return Actor(kind="parent", application_id=application_id)
 
 
 def status_view(request: Request, token: str) -> StatusView:
     """Everything the parent's status page shows; NotFound when the link is not valid."""
-    make = uow_factory(request)
-    app = applications.find_by_token(make(readonly=True), token)
-    if app.erased:
-        raise NotFound("No application matches this link.", field="token")
-    standing = queues.standing_by_token(make(readonly=True), token)
-    with make(readonly=True) as uow:
-        offers = _offers_of(uow, app.id)
-        pending = next((o for o in offers if o.status == OfferStatus.PENDING), None)
-        view = None
-        if pending is not None:
-            group = uow.session.get(Group, pending.group_id)
-            assert group is not None
-            view = OfferView(
-                offer=offer_service.to_public(pending),
-                group=plain(group),
-                district_name=lookups.district(uow, group.district).name,
-                home_district_name=lookups.district(uow, app.district).name,
-            )
-        return StatusView(
-            application=app,
-            district_name=lookups.district(uow, app.district).name,
-            programme=plain(lookups.programme(uow, app.programme)),
-            standing=standing,
-            offer=view,
-            history=[offer_service.to_public(o) for o in offers],
-        )
-
-
-def district_names(request: Request) -> dict[str, str]:
-    return {d.slug: d.name for d in districts(request)}
+    actor = parent_actor(request, token)
+    make = uow_factory(request, actor.actor)
+    status = views.parent_status(make(readonly=True), actor)
+    return StatusView(
+        actor=actor,
+        status=status,
+        programme=next(p for p in programmes(request) if p.slug == status.application.programme),
+        names=district_names(request),
+    )

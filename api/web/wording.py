@@ -85,3 +85,13 @@ def weekday_names(_: Gettext) -> dict[str, str]:
         "sat": _("Saturday"),
         "sun": _("Sunday"),
     }
+
+
+def decline_reasons(_: Gettext) -> list[str]:
+    """In the order of status.DECLINE_REASONS: time, language, distance, other."""
+    return [
+        _("The time does not suit me"),
+        _("The language does not suit me"),
+        _("It is too far away"),
+        _("Another reason"),
+    ]

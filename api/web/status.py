@@ -1,0 +1,203 @@
+"""The parent's status page behind the personal link: standing, offer, answers, own data.
+
+The link's token is resolved by the one parent-identity interface (api.security); every
+action then goes through the same access check and use case as the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from api.web import csrf, sources, wording
+from api.web.errors import not_found
+from api.web.i18n import gettext_for, language_of
+from api.web.render import render
+from waitlist.domain.errors import DomainError, NotFound
+from waitlist.services import access, applications, offers, parent_tokens, views
+
+router = APIRouter(include_in_schema=False)
+DECLINE_REASONS = ("time", "language", "distance", "other")
+
+
+def _page(
+    request: Request,
+    token: str,
+    *,
+    notice: str = "",
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    _ = gettext_for(language_of(request))
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    return render(
+        request,
+        "parents/status.html",
+        {
+            "view": view,
+            "st": view.status.standing,
+            "app": view.status.application,
+            "token": token,
+            "status_url": str(request.url_for("status_page", token=token)),
+            "notice": notice,
+            "errors": errors or {},
+            "show_link": request.query_params.get("new") == "1",
+            "status_name": wording.application_status(_, view.status.application.status),
+            "wait_range": lambda e: wording.wait_range(_, e),
+            "wait_basis": lambda e: wording.wait_basis(_, e),
+            "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
+        },
+        status=status,
+    )
+
+
+def _notices(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "accepted": _("Thank you. Your place is booked; you will get a reminder before the start."),
+        "declined": _("You said no to the offer. Your place in the queue is kept."),
+        "declined_elsewhere": _(
+            "You said no to the offer in another district. You keep your place in the queue "
+            "with the same queue date, exactly as before."
+        ),
+        "withdrawn": _("Your application is withdrawn. You are no longer in the queue."),
+        "resumed": _("Thank you. You are back in the queue for offers."),
+    }
+
+
+@router.get("/status/{token}", name="status_page")
+def status_page(request: Request, token: str) -> Response:
+    _ = gettext_for(language_of(request))
+    return _page(request, token, notice=_notices(_).get(request.query_params.get("done", ""), ""))
+
+
+def _act(request: Request, token: str, action: Callable[[access.Actor], object], done: str):  # noqa: ANN202
+    _ = gettext_for(language_of(request))
+    try:
+        actor = sources.parent_actor(request, token)
+        action(actor)
+    except NotFound:
+        return not_found(request)
+    except DomainError as exc:
+        messages = {
+            "illegal_transition": _(
+                "That could not be done: the offer or application has changed meanwhile (for "
+                "example, the answer deadline passed). The page shows how things stand now."
+            ),
+            "no_seat_left": _("Sorry, the group filled up before your answer arrived."),
+        }
+        return _page(
+            request, token, errors={"form": messages.get(exc.code, exc.message)}, status=409
+        )
+    return RedirectResponse(f"/status/{token}?done={done}", status_code=303)
+
+
+def _offer_id(raw: object) -> int:
+    if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 12:
+        raise NotFound("There is no such offer.", field="offer")
+    return int(raw)
+
+
+@router.post("/status/{token}/accept", dependencies=[Depends(csrf.verify)])
+async def accept(request: Request, token: str) -> Response:
+    offer_id = (await request.form()).get("offer")
+
+    def run(actor: access.Actor) -> None:
+        make = sources.uow_factory(request, actor.actor)
+        with make(readonly=True) as check:
+            access.check_offer(check, actor, _offer_id(offer_id), to_answer=True)
+        offers.accept_offer(make(), _offer_id(offer_id))
+
+    return _act(request, token, run, "accepted")
+
+
+@router.post("/status/{token}/decline", dependencies=[Depends(csrf.verify)])
+async def decline(request: Request, token: str) -> Response:
+    form = await request.form()
+    offer_id, reason = form.get("offer"), form.get("reason")
+    elsewhere = []
+
+    def run(actor: access.Actor) -> None:
+        make = sources.uow_factory(request, actor.actor)
+        with make(readonly=True) as check:
+            offer = access.check_offer(check, actor, _offer_id(offer_id), to_answer=True)
+            elsewhere.append(offer.cross_district)
+        chosen = reason if reason in DECLINE_REASONS else None
+        offers.decline_offer(make(), _offer_id(offer_id), chosen)  # type: ignore[arg-type]
+
+    response = _act(request, token, run, "declined")
+    if elsewhere and elsewhere[0] and response.status_code == 303:
+        return RedirectResponse(f"/status/{token}?done=declined_elsewhere", status_code=303)
+    return response
+
+
+@router.post("/status/{token}/resume", dependencies=[Depends(csrf.verify)])
+def resume(request: Request, token: str) -> Response:
+    def run(actor: access.Actor) -> None:
+        make = sources.uow_factory(request, actor.actor)
+        applications.resume(make(), actor.application_id)  # type: ignore[arg-type]
+
+    return _act(request, token, run, "resumed")
+
+
+@router.get("/status/{token}/data.json")
+def download(request: Request, token: str) -> Response:
+    try:
+        actor = sources.parent_actor(request, token)
+    except NotFound:
+        return not_found(request)
+    data = views.export_data(sources.uow_factory(request, actor.actor)(readonly=True), actor)
+    return JSONResponse(
+        data,
+        headers={
+            "Content-Disposition": 'attachment; filename="my-application.json"',
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/status/{token}/{what}", name="confirm_page")
+def confirm(request: Request, token: str, what: str) -> Response:
+    if what not in ("withdraw", "erase", "new-link"):
+        return not_found(request)
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    return render(request, "parents/confirm.html", {"view": view, "token": token, "what": what})
+
+
+@router.post("/status/{token}/withdraw", dependencies=[Depends(csrf.verify)])
+def withdraw(request: Request, token: str) -> Response:
+    def run(actor: access.Actor) -> None:
+        make = sources.uow_factory(request, actor.actor)
+        applications.withdraw(make(), actor.application_id)  # type: ignore[arg-type]
+
+    return _act(request, token, run, "withdrawn")
+
+
+@router.post("/status/{token}/erase", dependencies=[Depends(csrf.verify)])
+def erase(request: Request, token: str) -> Response:
+    try:
+        actor = sources.parent_actor(request, token)
+    except NotFound:
+        return not_found(request)
+    make = sources.uow_factory(request, actor.actor)
+    applications.erase(make(), actor.application_id)  # type: ignore[arg-type]
+    return render(request, "parents/erased.html", {})
+
+
+@router.post("/status/{token}/new-link", dependencies=[Depends(csrf.verify)])
+def new_link(request: Request, token: str) -> Response:
+    try:
+        actor = sources.parent_actor(request, token)
+    except NotFound:
+        return not_found(request)
+    make = sources.uow_factory(request, actor.actor)
+    fresh = parent_tokens.rotate(make(), actor.application_id)  # type: ignore[arg-type]
+    return RedirectResponse(f"/status/{fresh.token}?new=1", status_code=303)
