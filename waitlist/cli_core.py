@@ -1,0 +1,229 @@
+"""Core commands: init, seed --demo, apply, queue, offers expire, export-scenario, serve.
+
+Every command prints one line `error: ...` and exits 2 on bad input; a failed command
+writes nothing (each runs in one transaction that rolls back on error).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from waitlist.cli import app, fail
+from waitlist.config import Settings, get_settings
+from waitlist.domain.errors import DomainError
+
+offers_app = typer.Typer(help="Offer housekeeping.", no_args_is_help=True)
+app.add_typer(offers_app, name="offers")
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _engine() -> Engine:
+    from waitlist.storage.db import make_engine
+
+    return make_engine(_settings().database_url)
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{field} must be a date like 2026-03-02, got {value!r}")
+    return None
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Map library errors to one line and exit code 2."""
+    try:
+        yield
+    except DomainError as exc:
+        fail(exc.message)
+    except (OperationalError, ProgrammingError) as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "no such table" in text or "does not exist" in text:
+            fail("the database has no tables yet: run `waitlist init` first")
+        fail(f"database error: {text.splitlines()[0]}")
+
+
+def _uow(actor: str = "cli", today: date | None = None, readonly: bool = False) -> Any:
+    from waitlist.services.expiry import make_uow
+
+    return make_uow(_engine(), _settings(), actor=actor, today=today, readonly=readonly)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema and load the reference data (idempotent)."""
+    from waitlist.services.setup import load_reference_data
+    from waitlist.storage.db import migrate
+
+    url = _settings().database_url
+    with _errors():
+        migrate(url)
+        load_reference_data(_uow(actor="system:init"))
+    typer.echo("database ready (schema up to date, 14 districts and programmes loaded)")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Seed the demo city.")] = False,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Random seed (same seed, same data).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last day of the demo year (default today).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Seed even if data exists.")] = False,
+) -> None:
+    """Seed demo data: a year of applications, groups, leaders and staff accounts."""
+    from waitlist.demo import already_seeded, seed_demo
+
+    if not demo:
+        fail("only demo data can be seeded: pass --demo")
+    end = _date(as_of, "as-of") or date.today()
+    engine = _engine()
+    with _errors():
+        if already_seeded(engine) and not force:
+            typer.echo("demo data already present: nothing to do (use --force to add more)")
+            return
+        summary = seed_demo(
+            engine, _settings(), seed=seed if seed is not None else _settings().demo_seed, as_of=end
+        )
+    typer.echo(summary)
+
+
+@app.command("apply")
+def apply_cmd(
+    programme: Annotated[str, typer.Option(help="Programme slug, e.g. komet.")],
+    district: Annotated[str, typer.Option(help="Home district slug, e.g. farsta.")],
+    child_birth: Annotated[str, typer.Option(help="Child's birth year-month, YYYY-MM.")],
+    language: Annotated[list[str], typer.Option(help="A language the parent speaks (repeat).")],
+    slot: Annotated[
+        list[str] | None, typer.Option(help="Acceptable time slot (repeat; none = any).")
+    ] = None,
+    cross_district: Annotated[bool, typer.Option(help="Accept seats in other districts.")] = False,
+    max_travel: Annotated[int, typer.Option(help="Max travel minutes for other districts.")] = 0,
+    contact: Annotated[str | None, typer.Option(help="E-mail or phone for notices.")] = None,
+) -> None:
+    """Apply for a programme on a parent's behalf; prints the id, lottery number and token."""
+    from waitlist.services.applications import apply
+
+    with _errors():
+        result = apply(
+            _uow(),
+            {
+                "programme": programme,
+                "district": district,
+                "child_birth": child_birth,
+                "languages": language,
+                "slots": slot or [],
+                "cross_district": cross_district,
+                "max_travel_minutes": max_travel,
+                "contact": contact,
+            },
+        )
+    a = result.application
+    typer.echo(
+        f"application {a.id}: {a.programme} in {a.district}, queue date "
+        f"{a.queue_date}, lottery {a.lottery}"
+    )
+    typer.echo(f"status token (give it to the parent, shown once): {result.token}")
+
+
+@app.command()
+def queue(
+    district: Annotated[str, typer.Argument(help="District slug.")],
+    programme: Annotated[str, typer.Argument(help="Programme slug.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show a queue in order: position, application, queue date, lottery, weeks waiting."""
+    from waitlist.services.queues import queue_of
+
+    with _errors():
+        entries = queue_of(_uow(readonly=True), district, programme)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [e.__dict__ | {"queue_date": e.queue_date.isoformat()} for e in entries], indent=2
+            )
+        )
+        return
+    typer.echo(f"{district} / {programme}: {len(entries)} waiting")
+    typer.echo(f"{'pos':>4} {'application':>11} {'queue date':>10} {'lottery':>10} {'weeks':>6}")
+    for e in entries:
+        flag = " paused" if e.paused else ""
+        typer.echo(
+            f"{e.position:>4} {e.application_id:>11} {e.queue_date.isoformat():>10} "
+            f"{e.lottery:>10} {e.weeks_waiting:>6.1f}{flag}"
+        )
+
+
+@offers_app.command("expire")
+def offers_expire(
+    today: Annotated[str | None, typer.Option(help="Pretend today is this date.")] = None,
+) -> None:
+    """Expire pending offers past their respond-by date (seats go back, queue dates stay)."""
+    from waitlist.services.expiry import run
+
+    day = _date(today, "today")
+    with _errors():
+        count = run(_engine(), _settings(), today=day)
+    typer.echo(f"{count} offers expired")
+
+
+@app.command("export-scenario")
+def export_scenario(
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default stdout).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Snapshot date (default today).")
+    ] = None,
+    district: Annotated[str | None, typer.Option(help="Only this district's applications.")] = None,
+) -> None:
+    """Write a snapshot of the live database as a scenario file (waitlist-scenario/1)."""
+    from solver.scenario import dumps, scenario_to_dict
+    from waitlist.services import lookups
+    from waitlist.services.scenario_export import build_scenario
+
+    day = _date(as_of, "as-of")
+    with _errors():
+        uow = _uow(readonly=True, today=day)
+        if district is not None:
+            with uow:
+                lookups.district(uow, district)
+        text = dumps(scenario_to_dict(build_scenario(uow, day, district)))
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        typer.echo(f"scenario written to {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.", min=1, max=65535)] = None,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
+) -> None:
+    """Serve the web pages and the API (uvicorn, api.main:app)."""
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "api.main:app", host=host or settings.host, port=port or settings.port, reload=reload
+    )

@@ -1,0 +1,354 @@
+"""`waitlist seed --demo`: a realistic demo city, one simulated year, same seed same data.
+
+Week by week over the year before `as_of`, through the same use cases the API calls (so the
+event log holds the year's history): parents apply (demand by district profile, see
+waitlist.demo_profiles), districts plan groups in several languages and slots with their
+leaders, coordinators offer seats first come first served inside their own district (the
+status quo), parents accept, decline or let offers expire, groups start, complete or are
+cancelled below their minimum size. At the end, groups are planned for the coming weeks.
+Staff accounts: `coordinator-<district>` per district and `management`, password
+`demo-password` (demo only).
+
+Random draws come from `random.Random(seed)` only; the lottery seed is drawn from it too.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from waitlist import demo_profiles as P
+from waitlist.config import Settings
+from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.errors import DomainError
+from waitlist.domain.group import GroupStatus
+from waitlist.domain.queue import in_queue_order
+from waitlist.domain.values import ProgrammeKind
+from waitlist.reference import load_reference
+from waitlist.services import applications, groups, offers, setup, staff
+from waitlist.services.applications import current_seed
+from waitlist.services.expiry import rules_from
+from waitlist.storage.tables import Application, Group, Leader, Offer, Programme, Staff
+from waitlist.storage.uow import UnitOfWork
+
+
+def already_seeded(engine: Engine) -> bool:
+    with UnitOfWork(engine, readonly=True) as uow:
+        return uow.session.exec(select(func.count()).select_from(Application)).one() > 0
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: fine for the small weekly means used here.
+    limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+class DemoCity:
+    def __init__(self, engine: Engine, settings: Settings, seed: int, as_of: date) -> None:
+        self.rng = random.Random(seed)
+        self.as_of = as_of
+        self.now = datetime.combine(as_of - timedelta(days=364), time(9), tzinfo=UTC)
+        self.uow = UnitOfWork(
+            engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
+        )
+        self.ref = load_reference()
+        self.programmes: dict[str, Programme] = {}
+        self.answers: dict[int, tuple[str, date]] = {}  # offer id -> (answer, when)
+        self.stats: Counter[str] = Counter()
+
+    # --- set-up -------------------------------------------------------------------------
+    def staff_and_leaders(self) -> None:
+        uow = self.uow
+        for info in self.ref.districts:
+            slug = info.district.slug
+            staff.create_staff(
+                uow,
+                {
+                    "username": f"coordinator-{slug}",
+                    "role": "coordinator",
+                    "district": slug,
+                    "password": P.DEMO_PASSWORD,
+                },
+            )
+            mix = P.LANGUAGE_MIX.get(slug, P.DEFAULT_MIX)
+            profile = P.PROFILES[P.DISTRICT_PROFILE[slug]]
+            group_programmes = [
+                p for p in self.programmes.values() if p.kind != ProgrammeKind.INDIVIDUAL
+            ]
+            for n in range(max(2, round(4 * profile.supply * info.children_0_17 / 14000))):
+                langs = ["sv"] + [c for c in mix if c != "sv" and self.rng.random() < mix[c] * 2]
+                progs = self.rng.sample([p.slug for p in group_programmes], k=3)
+                groups.create_leader(
+                    uow,
+                    {
+                        "label": f"{slug}-{n + 1}",
+                        "district": slug,
+                        "programmes": progs,
+                        "languages": langs,
+                        "max_groups": self.rng.choice([1, 2, 2, 3]),
+                    },
+                )
+        staff.create_staff(
+            uow, {"username": "management", "role": "management", "password": P.DEMO_PASSWORD}
+        )
+
+    # --- one week -----------------------------------------------------------------------
+    def arrivals(self) -> None:
+        for info in self.ref.districts:
+            slug = info.district.slug
+            profile = P.PROFILES[P.DISTRICT_PROFILE[slug]]
+            yearly = (info.children_0_17 or 10000) / 1000 * P.APPLICATIONS_PER_1000_CHILDREN
+            for prog_slug, share in P.PROGRAMME_SHARE.items():
+                for _ in range(_poisson(self.rng, yearly * profile.demand * share / 52)):
+                    self.apply(slug, self.programmes[prog_slug])
+
+    def apply(self, district: str, prog: Programme) -> None:
+        rng, today = self.rng, self.now.date()
+        age = rng.randint(prog.child_age_min, prog.child_age_max)
+        birth = today - timedelta(days=int(age * 365.25) + rng.randint(0, 330))
+        first = _pick(rng, P.LANGUAGE_MIX.get(district, P.DEFAULT_MIX))
+        if first not in prog.languages:
+            first = "sv" if rng.random() < 0.6 else first
+        also_sv = 0.85 if first == "en" else 0.5
+        langs = [first] + (["sv"] if first != "sv" and rng.random() < also_sv else [])
+        slots = (
+            []
+            if rng.random() < 0.65
+            else sorted({_pick(rng, P.SLOT_WEIGHTS) for _ in range(rng.randint(1, 3))})
+        )
+        cross = rng.random() < 0.4
+        applications.apply(
+            self.uow,
+            {
+                "programme": prog.slug,
+                "district": district,
+                "child_birth": birth.strftime("%Y-%m"),
+                "languages": langs,
+                "slots": slots,
+                "cross_district": cross,
+                "max_travel_minutes": rng.choice([20, 25, 30, 40, 45]) if cross else 0,
+                "contact": f"parent{rng.randrange(10**6):06d}@example.org"
+                if rng.random() < 0.7
+                else None,
+            },
+        )
+        self.stats["applications"] += 1
+
+    def plan_groups(self, horizon_weeks: tuple[int, int] = (3, 7)) -> None:
+        for info in self.ref.districts:
+            slug = info.district.slug
+            profile = P.PROFILES[P.DISTRICT_PROFILE[slug]]
+            yearly = (info.children_0_17 or 10000) / 1000 * P.APPLICATIONS_PER_1000_CHILDREN
+            for prog_slug, share in P.PROGRAMME_SHARE.items():
+                prog = self.programmes[prog_slug]
+                seats_needed = yearly * share * profile.supply / 52  # average demand x supply
+                for _ in range(_poisson(self.rng, seats_needed / prog.capacity)):
+                    self.plan_group(slug, prog, horizon_weeks)
+
+    def plan_group(self, district: str, prog: Programme, horizon: tuple[int, int]) -> None:
+        rng = self.rng
+        mix = P.LANGUAGE_MIX.get(district, P.DEFAULT_MIX)
+        # Groups run in Swedish unless the district's parents need another language.
+        weights = {k: v * (3 if k == "sv" else 1) for k, v in mix.items() if k in prog.languages}
+        language = _pick(rng, weights or {"sv": 1})
+        slot = _pick(rng, P.GROUP_SLOT_WEIGHTS)
+        weekday = rng.choice(P.WEEKDAYS_FOR_SLOT[slot])
+        start = self.now.date() + timedelta(weeks=rng.randint(*horizon))
+        start += timedelta(
+            days=(
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(weekday) - start.weekday()
+            )
+            % 7
+        )
+        status = (
+            "recruiting"
+            if prog.kind == ProgrammeKind.INDIVIDUAL or rng.random() < 0.8
+            else "planned"
+        )
+        group = groups.create_group(
+            self.uow,
+            {
+                "programme": prog.slug,
+                "district": district,
+                "start": start,
+                "weekday": weekday,
+                "slot": slot,
+                "language": language,
+                "capacity": prog.capacity,
+                "min_size": prog.min_size,
+                "status": status,
+            },
+        )
+        self.stats["groups"] += 1
+        if prog.kind == ProgrammeKind.INDIVIDUAL:
+            return
+        leaders = self.uow.session.exec(
+            select(Leader).where(Leader.district == district).order_by(Leader.id)
+        ).all()
+        for leader in leaders:
+            if prog.slug in leader.programmes and language in leader.languages:
+                try:
+                    with self.uow:
+                        groups._assign(self.uow, self.uow.session.get(Group, group.id), leader)
+                        self.uow.commit()
+                    break
+                except DomainError:
+                    continue
+
+    def offer_seats(self) -> None:
+        """Status quo: each district fills its own groups first come, first served."""
+        today = self.now.date()
+        open_groups = self.uow.session.exec(
+            select(Group)
+            .where(
+                col(Group.status).in_(["planned", "recruiting"]),
+                Group.taken < Group.capacity,
+                Group.start > today,
+            )
+            .order_by(Group.start, Group.id)
+        ).all()
+        for group in open_groups:
+            if group.status == GroupStatus.PLANNED and (group.start - today).days > 35:
+                continue
+            if group.status == GroupStatus.PLANNED:
+                groups.open_group(self.uow, group.id or 0)
+            prog = self.programmes[group.programme]
+            waiting = in_queue_order(
+                self.uow.session.exec(
+                    select(Application).where(
+                        Application.district == group.district,
+                        Application.programme == group.programme,
+                        Application.status == "waiting",
+                        col(Application.paused).is_(False),
+                    )
+                ).all()
+            )  # noqa: E712
+            for app in waiting:
+                if group.taken >= group.capacity:
+                    break
+                if (
+                    ineligibility(
+                        child_birth=app.child_birth or "",
+                        languages=app.languages,
+                        slots=app.slots,
+                        start=group.start,
+                        language=group.language,
+                        slot=group.slot,
+                        age_min=prog.child_age_min,
+                        age_max=prog.child_age_max,
+                    )
+                    is not None
+                ):
+                    continue
+                offer = offers.make_offer(
+                    self.uow,
+                    app.id or 0,
+                    group.id or 0,
+                    reason="First come, first served in the district.",
+                )
+                answer = _pick(self.rng, P.ANSWER_WEIGHTS)
+                delay = self.rng.randint(1, self.uow.rules.offer_response_days)
+                self.answers[offer.id] = (answer, today + timedelta(days=delay))
+                self.uow.session.refresh(group)
+                self.stats["offers"] += 1
+
+    def answer_offers(self) -> None:
+        today = self.now.date()
+        for offer_id, (answer, when) in list(self.answers.items()):
+            if when > today:
+                continue
+            del self.answers[offer_id]
+            if self.uow.session.get(Offer, offer_id).status != "pending":  # type: ignore[union-attr]
+                continue
+            if answer == "accept":
+                offers.accept_offer(self.uow, offer_id)
+            elif answer == "decline":
+                offers.decline_offer(self.uow, offer_id, _pick(self.rng, P.DECLINE_REASONS))
+        offers.expire_offers(self.uow)
+        offers.send_deadline_notices(self.uow)
+
+    def run_groups(self) -> None:
+        today = self.now.date()
+        rows = self.uow.session.exec(
+            select(Group)
+            .where(col(Group.status).in_(["planned", "recruiting", "running"]))
+            .order_by(Group.id)
+        ).all()
+        for group in rows:
+            prog = self.programmes[group.programme]
+            if group.status == "running":
+                if group.start + timedelta(weeks=prog.weeks or 8) <= today:
+                    groups.complete_group(self.uow, group.id or 0)
+            elif group.start <= today:
+                if (
+                    group.status == "recruiting"
+                    and groups.enrolled_count(self.uow, group.id or 0) >= group.min_size
+                ):
+                    groups.start_group(self.uow, group.id or 0)
+                    self.stats["started"] += 1
+                else:
+                    groups.cancel_group(self.uow, group.id or 0, "Too few participants to start.")
+                    self.stats["cancelled"] += 1
+
+    def withdrawals(self) -> None:
+        rows = self.uow.session.exec(
+            select(Application.id).where(Application.status == "waiting").order_by(Application.id)
+        ).all()
+        for app_id in rows:
+            if self.rng.random() < 0.006:  # about a quarter of a year's waiters give up
+                applications.withdraw(self.uow, app_id or 0)
+                self.stats["withdrawn"] += 1
+
+    # --- the year -------------------------------------------------------------------------
+    def run(self) -> str:
+        uow = self.uow
+        with uow:
+            setup._load(uow, self.ref)
+            self.programmes = {p.slug: p for p in uow.session.exec(select(Programme)).all()}
+            rng_seed = f"{self.rng.getrandbits(128):032x}"
+            current_seed(uow, rng_seed)
+            if uow.session.exec(select(func.count()).select_from(Staff)).one() == 0:
+                self.staff_and_leaders()
+            uow.commit()
+        for week in range(52):
+            with uow:
+                self.arrivals()
+                if week >= 6:  # the year opens with queues already forming
+                    self.plan_groups()
+                self.run_groups()
+                self.offer_seats()
+                self.now += timedelta(days=3)
+                self.answer_offers()
+                self.withdrawals()
+                self.now += timedelta(days=4)
+                uow.commit()
+        self.now = datetime.combine(self.as_of, time(9), tzinfo=UTC)
+        with uow:
+            self.answer_offers()
+            for _ in range(2):
+                self.plan_groups(horizon_weeks=(1, 8))
+            uow.commit()
+        s = self.stats
+        return (
+            f"demo city seeded up to {self.as_of}: {s['applications']} applications, "
+            f"{s['groups']} groups ({s['started']} started, {s['cancelled']} cancelled), "
+            f"{s['offers']} offers, {s['withdrawn']} withdrawn; staff: coordinator-<district> "
+            f"and management, password {P.DEMO_PASSWORD!r}"
+        )
+
+
+def seed_demo(engine: Engine, settings: Settings, *, seed: int, as_of: date) -> str:
+    return DemoCity(engine, settings, seed, as_of).run()
