@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	mkdir -p var
 	$(BIN)/waitlist init
-	$(BIN)/waitlist seed --demo --if-empty
+	$(BIN)/waitlist seed --demo
 	$(BIN)/waitlist serve --host $(HOST) --port $(PORT)
 
 lint: install
