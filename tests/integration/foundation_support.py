@@ -1,0 +1,75 @@
+"""Helpers for the storage, service and CLI tests: a fresh database with the reference data,
+a clock the test moves, and small builders for applications and groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from waitlist.domain.policy import Rules
+from waitlist.services import applications, groups, setup
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.uow import UnitOfWork
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clock:
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, days: int) -> None:
+        self.now += timedelta(days=days)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass
+class World:
+    engine: Engine
+    clock: Clock = field(default_factory=Clock)
+    rules: Rules = field(default_factory=Rules)
+
+    def uow(self, **kwargs: Any) -> UnitOfWork:
+        return UnitOfWork(self.engine, clock=self.clock, rules=self.rules, **kwargs)
+
+    def apply(self, **overrides: Any) -> applications.Applied:
+        data: dict[str, Any] = {
+            "programme": "komet",
+            "district": "farsta",
+            "child_birth": "2019-05",
+            "languages": ["sv"],
+            "slots": [],
+        }
+        data.update(overrides)
+        return applications.apply(self.uow(), data)
+
+    def group(self, **overrides: Any) -> int:
+        data: dict[str, Any] = {
+            "programme": "komet",
+            "district": "farsta",
+            "start": self.clock.today + timedelta(weeks=4),
+            "weekday": "tue",
+            "slot": "evening",
+            "language": "sv",
+            "capacity": 12,
+            "min_size": 6,
+        }
+        data.update(overrides)
+        return groups.create_group(self.uow(), data).id
+
+
+def new_world(url: str, rules: Rules | None = None) -> World:
+    engine = make_engine(url)
+    create_schema(engine)
+    world = World(engine=engine, rules=rules or Rules())
+    setup.load_reference_data(world.uow())
+    return world
