@@ -1,0 +1,186 @@
+"""Random small placement scenarios for property tests, and the rules written out plainly.
+
+The rule checks here are deliberately written from the design brief, not from the solver's
+code: they look only at the scenario and the offers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
+
+from solver.types import Application, District, Group, Policy, Programme, Result, Scenario
+from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.queue import queue_key
+
+AS_OF = date(2026, 3, 2)
+NAMES = ["Farsta", "Skarpnäck", "Älvsjö", "Ünïcode 区", "Rinkeby-Kista"]
+LANGS = ["sv", "ar"]
+SLOTS = ["day", "evening"]
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, max_apps: int = 10, max_groups: int = 5, policy: str | None = None
+) -> Scenario:
+    n_districts = draw(st.integers(1, 3))
+    slugs = [f"d{i}" for i in range(n_districts)]
+    districts = tuple(District(s, NAMES[i]) for i, s in enumerate(slugs))
+    travel: dict[str, dict[str, int]] = {}
+    for o in slugs:
+        for d in slugs:
+            if o != d and draw(st.booleans()):
+                travel.setdefault(o, {})[d] = draw(st.sampled_from([5, 15, 30, 45]))
+    programmes = (
+        Programme("p", "Komet", "parent_group", 3, 11, 4, 2),
+        Programme("q", "Trappan", "individual", 0, 17, 1, 1),
+    )
+    n_groups = draw(st.integers(0, max_groups))
+    groups = []
+    for i in range(n_groups):
+        capacity = draw(st.integers(0, 3))
+        groups.append(
+            Group(
+                id=f"g{i}",
+                programme=draw(st.sampled_from(["p", "p", "q"])),
+                district=draw(st.sampled_from(slugs)),
+                start=AS_OF + timedelta(weeks=draw(st.integers(1, 8))),
+                weekday="tue",
+                slot=draw(st.sampled_from(SLOTS)),
+                language=draw(st.sampled_from(LANGS)),
+                capacity=capacity,
+                min_size=draw(st.integers(0, capacity)),
+                taken=draw(st.integers(0, capacity)),
+                status=draw(st.sampled_from(["recruiting", "planned", "running", "cancelled"])),
+            )
+        )
+    n_apps = draw(st.integers(0, max_apps))
+    apps = []
+    for i in range(n_apps):
+        apps.append(
+            Application(
+                id=f"a{i}",
+                programme=draw(st.sampled_from(["p", "p", "q"])),
+                district=draw(st.sampled_from(slugs)),
+                queue_date=AS_OF - timedelta(weeks=draw(st.sampled_from([0, 4, 9, 9, 20]))),
+                lottery=draw(st.integers(0, 3)),  # small range: ties happen
+                child_birth=draw(st.sampled_from(["2024-01", "2020-06", "2016-03", "2008-11"])),
+                languages=tuple(draw(st.lists(st.sampled_from(LANGS), min_size=0, unique=True))),
+                slots=tuple(draw(st.lists(st.sampled_from(SLOTS), unique=True))),
+                cross_district=draw(st.booleans()),
+                max_travel_minutes=draw(st.sampled_from([0, 15, 30, 60])),
+            )
+        )
+    home_priority = policy or draw(st.sampled_from(["strict", "none"]))
+    return Scenario(
+        as_of=AS_OF,
+        policy=Policy(home_priority=home_priority),
+        districts=districts,
+        travel_minutes=travel,
+        programmes=programmes,
+        groups=tuple(groups),
+        applications=tuple(apps),
+    )
+
+
+def free(g: Group) -> int:
+    if g.status not in ("planned", "recruiting"):
+        return 0
+    return max(0, g.capacity - g.taken)
+
+
+def eligible(s: Scenario, a: Application, g: Group) -> bool:
+    if a.programme != g.programme:
+        return False
+    prog = next(p for p in s.programmes if p.slug == g.programme)
+    return (
+        ineligibility(
+            child_birth=a.child_birth,
+            languages=a.languages,
+            slots=a.slots,
+            start=g.start,
+            language=g.language,
+            slot=g.slot,
+            age_min=prog.child_age_min,
+            age_max=prog.child_age_max,
+        )
+        is None
+    )
+
+
+def may_cross_to(s: Scenario, a: Application, g: Group) -> bool:
+    minutes = s.travel(a.district, g.district)
+    waited = (s.as_of - a.queue_date).days
+    return (
+        g.district != a.district
+        and a.cross_district
+        and minutes is not None
+        and minutes <= a.max_travel_minutes
+        and waited > 7 * s.policy.cross_district_after_weeks
+    )
+
+
+def wants(s: Scenario, a: Application, g: Group) -> bool:
+    """A seat in g is one the rules let a take (own district, or elsewhere under rule 5)."""
+    return free(g) > 0 and eligible(s, a, g) and (g.district == a.district or may_cross_to(s, a, g))
+
+
+def rule_violations(s: Scenario, r: Result) -> list[str]:
+    """Every rule of the brief the result breaks, as readable lines (empty when none)."""
+    out: list[str] = []
+    apps = {a.id: a for a in s.applications}
+    groups = {g.id: g for g in s.groups}
+    holder = {o.application: groups[o.group] for o in r.offers}
+    in_group: dict[str, list[Application]] = {}
+    for o in r.offers:
+        in_group.setdefault(o.group, []).append(apps[o.application])
+    if len(holder) != len(r.offers):
+        out.append("an application has two offers")
+    if sorted([*holder, *(u.application for u in r.unplaced)]) != sorted(apps):
+        out.append("offers and unplaced do not cover the applications exactly once")
+    for gid, members in in_group.items():
+        if len(members) > free(groups[gid]):
+            out.append(f"{gid}: {len(members)} offers for {free(groups[gid])} free seats")
+    for o in r.offers:
+        a, g = apps[o.application], groups[o.group]
+        if not eligible(s, a, g):
+            out.append(f"{a.id} offered {g.id} without being eligible")
+        if g.district != a.district and not may_cross_to(s, a, g):
+            out.append(f"{a.id} offered {g.id} elsewhere without rule 5 allowing it")
+        if o.cross_district != (g.district != a.district):
+            out.append(f"{a.id}: cross_district flag wrong")
+        if o.travel_minutes != (s.travel(a.district, g.district) or 0):
+            out.append(f"{a.id}: travel minutes wrong")
+        if not o.reason or not o.reason_sv:
+            out.append(f"{a.id}: offer without a reason")
+    for a in s.applications:
+        mine = holder.get(a.id)
+        at_home = mine is not None and mine.district == a.district
+        for g in s.groups:
+            if g.district != a.district or at_home or not wants(s, a, g):
+                continue
+            # Rule 4 and queue order: an own-district seat a fits is full of earlier parents.
+            members = in_group.get(g.id, [])
+            if len(members) < free(g):
+                out.append(f"{a.id} not at home while {g.id} has a free seat")
+            for b in members:
+                if queue_key(b) > queue_key(a):
+                    out.append(f"{a.id} not at home while later {b.id} holds {g.id}")
+                if s.policy.home_priority == "strict" and b.district != a.district:
+                    out.append(f"{b.id} from elsewhere holds {g.id} over resident {a.id}")
+        if mine is not None:
+            continue
+        for g in s.groups:
+            if not wants(s, a, g):
+                continue
+            members = in_group.get(g.id, [])
+            if len(members) < free(g):
+                out.append(f"non-wasteful: {a.id} unplaced while {g.id} has a free seat")
+            for b in members:
+                envy = b.district == a.district or (
+                    s.policy.home_priority == "none" or b.district != g.district
+                )
+                if envy and queue_key(b) > queue_key(a):
+                    out.append(f"justified envy: {a.id} unplaced, later {b.id} holds {g.id}")
+    return out
