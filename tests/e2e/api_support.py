@@ -3,6 +3,7 @@ real uvicorn server on 127.0.0.1, and the roles of the access matrix."""
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -17,17 +18,24 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from api.main import create_app
 from waitlist.config import Settings
 from waitlist.services import groups, setup, staff
 from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.tables import Staff
 from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
 HOME = "farsta"
 OTHER = "skarpnack"
+
+
+@functools.cache
+def _hash() -> str:
+    return staff.hash_password(PASSWORD)
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
@@ -58,15 +66,17 @@ def build_city(url: str) -> City:
     create_schema(engine)
     city = City(url=url, engine=engine)
     setup.load_reference_data(city.uow())
-    for username, role, district in (
-        ("coord-home", "coordinator", HOME),
-        ("coord-other", "coordinator", OTHER),
-        ("manager", "management", None),
-    ):
-        staff.create_staff(
-            city.uow(),
-            {"username": username, "role": role, "district": district, "password": PASSWORD},
-        )
+    with Session(engine) as session:
+        for username, role, district in (
+            ("coord-home", "coordinator", HOME),
+            ("coord-other", "coordinator", OTHER),
+            ("manager", "management", None),
+        ):
+            # One argon2id hash for every test (hashing is slow on purpose).
+            session.add(
+                Staff(username=username, role=role, district=district, password_hash=_hash())
+            )
+        session.commit()
     start = date.today() + timedelta(days=60)
     for name, district, capacity in (("home", HOME, 10), ("other", OTHER, 10)):
         group = groups.create_group(
