@@ -1,7 +1,229 @@
-"""Coordinators' pages: queues, groups, offers, placement rounds, recommendations."""
+"""Coordinators' pages: log-in, their district's queues and offers, groups and their fill.
+
+Placement rounds and group-start recommendations are in coordinator_rounds.py.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.web import csrf, desk, sources, wording
+from api.web.forms import Form, field_error
+from api.web.i18n import gettext_for, language_of
+from api.web.render import render
+from api.web.staff_session import coordinator, log_in, log_out
+from waitlist.domain.errors import DomainError
+from waitlist.services import access, groups, staff
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _staff_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+    actor = context.get("actor")
+    names = sources.district_names(request)
+    context = {"district_name": names.get(actor.district, "") if actor else "", **context}
+    return render(request, template, context, status=status)
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _staff_page(request, "coordinator/login.html", {"values": {}, "errors": {}})
+
+
+@router.post("/login", dependencies=[Depends(csrf.verify)])
+async def login(request: Request) -> Response:
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    username = form.text("username", max_length=64)
+    password = form.text("password", max_length=128)
+    form.values.pop("password", None)  # never echoed back
+    if form.ok:
+        who = staff.authenticate(sources.uow_factory(request)(readonly=True), username, password)
+        if who is None or who.role != "coordinator":
+            form.fail("username", _("Wrong username or password, or not a coordinator account."))
+        else:
+            target = request.query_params.get("next", "")
+            if not target.startswith("/coordinator") or "//" in target:
+                target = "/coordinator"
+            response = RedirectResponse(target, status_code=303)
+            log_in(request, response, who)
+            return response
+    context = {"values": form.values, "errors": form.errors}
+    return _staff_page(request, "coordinator/login.html", context, status=422)
+
+
+@router.post("/logout", dependencies=[Depends(csrf.verify)])
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/coordinator/login", status_code=303)
+    log_out(response)
+    return response
+
+
+@router.get("")
+def dashboard(request: Request) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    pending, expiring = desk.pending_offers(request, actor)
+    return _staff_page(
+        request,
+        "coordinator/dashboard.html",
+        {
+            "actor": actor,
+            "section": "overview",
+            "queues": desk.queue_rows(request, actor),
+            "groups": desk.open_groups(request, actor),
+            "pending": pending,
+            "expiring": expiring,
+            "wait_range": lambda e: wording.wait_range(_, e),
+            "group_status": lambda s: wording.group_status(_, s),
+        },
+    )
+
+
+def _groups_page(
+    request: Request, actor, *, values=None, errors=None, notice="", status=200
+) -> Response:  # noqa: ANN001
+    _ = gettext_for(language_of(request))
+    lang = language_of(request)
+    programmes = sources.programmes(request)
+    return _staff_page(
+        request,
+        "coordinator/groups.html",
+        {
+            "actor": actor,
+            "section": "groups",
+            "groups": desk.open_groups(request, actor),
+            "values": values or {"capacity": "12", "min_size": "6"},
+            "errors": errors or {},
+            "notice": notice,
+            "programme_options": [(p.slug, p.name) for p in programmes],
+            "weekday_options": list(wording.weekday_names(_).items()),
+            "slot_options": list(wording.slot_names(_).items()),
+            "language_options": sources.language_options(lang),
+            "group_status": lambda s: wording.group_status(_, s),
+        },
+        status=status,
+    )
+
+
+@router.get("/groups")
+def groups_page(request: Request) -> Response:
+    actor = coordinator(request)
+    return _groups_page(request, actor, notice=_done_notice(request))
+
+
+def _done_notice(request: Request) -> str:
+    _ = gettext_for(language_of(request))
+    done = request.query_params.get("done", "")
+    group = request.query_params.get("group", "")[:12]
+    texts = {
+        "created": _("Group %(id)s was created and is open for recruiting."),
+        "started": _("Group %(id)s has started."),
+        "opened": _("Group %(id)s is open for recruiting."),
+        "cancelled": _(
+            "Group %(id)s was cancelled. Its parents are back in the queue with their original "
+            "queue dates and have been told."
+        ),
+    }
+    return texts[done] % {"id": group} if done in texts and group.isdigit() else ""
+
+
+@router.post("/groups", dependencies=[Depends(csrf.verify)])
+async def create_group(request: Request) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    programme = form.choice("programme", [p.slug for p in sources.programmes(request)])
+    start = form.date("start")
+    weekday = form.choice("weekday", WEEKDAYS)
+    slot = form.choice("slot", wording.SLOTS)
+    language = form.choice("language", [c for c, _n in sources.language_options("en")])
+    capacity = form.integer("capacity", low=1, high=100)
+    min_size = form.integer("min_size", low=1, high=100)
+    if form.ok:
+        command = {
+            "programme": programme,
+            "district": actor.district,
+            "start": start,
+            "weekday": weekday,
+            "slot": slot,
+            "language": language,
+            "capacity": capacity,
+            "min_size": min_size,
+        }
+        try:
+            access.require_coordinator_of(actor, actor.district or "")
+            created = groups.create_group(sources.uow_factory(request, actor.actor)(), command)
+        except DomainError as exc:
+            field_error(form, exc, _group_messages(_), "programme")
+        else:
+            return RedirectResponse(
+                f"/coordinator/groups?done=created&group={created.id}", status_code=303
+            )
+    return _groups_page(request, actor, values=form.values, errors=form.errors, status=422)
+
+
+def _group_messages(_) -> dict[tuple[str, str], str]:  # noqa: ANN001
+    return {
+        ("min_size", "*"): _("The minimum to start cannot be larger than the number of seats."),
+        ("capacity", "*"): _("A group needs at least one seat."),
+        ("start", "*"): _("Choose a start date that is today or later."),
+        ("language", "*"): _("The programme is not run in that language."),
+        ("programme", "*"): _("Choose a programme from the list."),
+    }
+
+
+def _change(request: Request, group_id: int, action, done: str) -> Response:  # noqa: ANN001
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    make = sources.uow_factory(request, actor.actor)
+    refusals = {
+        "started": _(
+            "Group #%(id)d cannot start: it needs at least its minimum number of enrolled "
+            "parents (pending offers do not count), and only a planned or recruiting group "
+            "can start."
+        ),
+        "cancelled": _("Group #%(id)d cannot be cancelled any more (it is running or over)."),
+        "opened": _("Group #%(id)d cannot be opened for recruiting."),
+    }
+    try:
+        with make(readonly=True) as check:
+            access.check_group_change(check, actor, group_id)
+        action(make(), group_id)
+    except DomainError as exc:
+        text = refusals[done] % {"id": group_id} if exc.code == "illegal_transition" else None
+        errors = {"group": text or exc.message}
+        return _groups_page(request, actor, errors=errors, status=409)
+    return RedirectResponse(f"/coordinator/groups?done={done}&group={group_id}", status_code=303)
+
+
+@router.post("/groups/{group_id}/start", dependencies=[Depends(csrf.verify)])
+def start_group(request: Request, group_id: int) -> Response:
+    return _change(request, group_id, groups.start_group, "started")
+
+
+@router.post("/groups/{group_id}/open", dependencies=[Depends(csrf.verify)])
+def open_group(request: Request, group_id: int) -> Response:
+    return _change(request, group_id, groups.open_group, "opened")
+
+
+@router.get("/groups/{group_id}/cancel")
+def cancel_confirm(request: Request, group_id: int) -> Response:
+    actor = coordinator(request)
+    group = next((g for g in desk.open_groups(request, actor) if g.id == group_id), None)
+    if group is None:
+        return RedirectResponse("/coordinator/groups", status_code=303)
+    return _staff_page(
+        request, "coordinator/cancel.html", {"actor": actor, "section": "groups", "group": group}
+    )
+
+
+@router.post("/groups/{group_id}/cancel", dependencies=[Depends(csrf.verify)])
+async def cancel_group(request: Request, group_id: int) -> Response:
+    reason = (await request.form()).get("reason")
+    reason = reason[:200] if isinstance(reason, str) else ""
+    return _change(
+        request, group_id, lambda uow, gid: groups.cancel_group(uow, gid, reason), "cancelled"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date as _date
 
 from starlette.datastructures import FormData
 
@@ -69,8 +70,18 @@ class Form:
             self.fail(name, self._("Write the year and month as numbers, like 2019-05."))
         return value
 
+    def date(self, name: str) -> str:
+        """An ISO date (YYYY-MM-DD) that exists in the calendar."""
+        value = self.text(name, max_length=10)
+        if value and name not in self.errors:
+            try:
+                _date.fromisoformat(value)
+            except ValueError:
+                self.fail(name, self._("Write a real date as year-month-day, like 2026-03-16."))
+        return value
+
     def integer(self, name: str, *, low: int, high: int, required: bool = True) -> int | None:
-        value = self.text(name, required=required, max_length=6)
+        value = self.text(name, required=required, max_length=40)
         if not value or name in self.errors:
             return None
         if not value.isdigit() or not low <= int(value) <= high:

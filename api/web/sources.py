@@ -127,3 +127,9 @@ def status_view(request: Request, token: str) -> StatusView:
         programme=next(p for p in programmes(request) if p.slug == status.application.programme),
         names=district_names(request),
     )
+
+
+def language_options(lang: str) -> list[tuple[str, str]]:
+    from api.web.catalogue import language_options as options
+
+    return options(lang)
