@@ -86,6 +86,9 @@ class UnitOfWork:
             return
         session, self._session = self._session, None
         if session is not None:
+            # Detach first so rows read here keep their loaded values after the rollback
+            # (a rollback would expire them and a closed session could not reload them).
+            session.expunge_all()
             session.rollback()
             session.close()
 
