@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from api.web.csrf import CsrfError
@@ -10,7 +12,27 @@ from api.web.render import render
 from api.web.staff_session import LoginRequired
 
 
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/docs", "/redoc", "/openapi", "/static/")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def install(app: FastAPI) -> None:
+    api_handler = app.exception_handlers.get(StarletteHTTPException)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def page_not_found(request: Request, exc: StarletteHTTPException) -> Response:
+        # A browser asking for a page that does not exist gets a page; the API keeps its
+        # problem+json answers.
+        if exc.status_code == 404 and _wants_html(request):
+            return not_found(request)
+        if api_handler is not None:
+            result = api_handler(request, exc)
+            return await result if hasattr(result, "__await__") else result
+        return await http_exception_handler(request, exc)
+
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, exc: CsrfError) -> Response:
         return render(request, "error.html", {"kind": "csrf"}, status=403)

@@ -1,0 +1,196 @@
+"""Shared set-up for the browser tests: a seeded demo database, a live uvicorn server on
+127.0.0.1 and headless Debian Chromium driven by Playwright, plus axe-core checks.
+
+The demo city (`waitlist init` + `waitlist seed --demo`) takes a while to build, so it is built
+once per day and code version into pytest's cache and copied for each run. Browser tests skip
+only when Chromium is missing and CI is unset (in CI a missing Chromium is an error).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DOCS_IMG = ROOT / "docs" / "img"
+DEMO_PASSWORD = "demo-password"
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# What the demo database depends on: a change to any of these builds it afresh.
+_SEED_INPUTS = ("waitlist/demo.py", "waitlist/demo_profiles.py", "waitlist/storage", "migrations")
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium")
+
+
+def _seed_key() -> str:
+    digest = hashlib.sha256(date.today().isoformat().encode())
+    for name in _SEED_INPUTS:
+        path = ROOT / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            if file.exists():
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cli(*args: str, env: dict[str, str]) -> None:
+    command = [sys.executable, "-c", "from waitlist.cli import app; app()", *args]
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
+
+
+def demo_database(cache_dir: Path, target: Path) -> str:
+    """A copy of the seeded demo database at `target`; its SQLAlchemy URL."""
+    cached = cache_dir / f"demo-{_seed_key()}.db"
+    if not cached.exists():
+        building = cache_dir / f"building-{os.getpid()}.db"
+        env = {**os.environ, "WAITLIST_DATABASE_URL": f"sqlite:///{building}"}
+        _cli("init", env=env)
+        _cli("seed", "--demo", env=env)
+        _checkpoint(building)
+        building.replace(cached)  # atomic: parallel workers never see half a database
+    shutil.copyfile(cached, target)
+    return f"sqlite:///{target}"
+
+
+def _checkpoint(db: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, database_url: str, log: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
+        env = {
+            **os.environ,
+            "WAITLIST_DATABASE_URL": database_url,
+            "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
+            "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
+        }
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with code {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not answer /health within 60 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveServer]:  # noqa: ANN001
+    cache_dir = Path(request.config.cache.mkdir("web-demo-db"))
+    work = tmp_path_factory.mktemp("web")
+    server = LiveServer(demo_database(cache_dir, work / "demo.db"), work / "server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_page(chromium, live_server: LiveServer, viewport: dict | None = None, lang: str = "sv"):  # noqa: ANN001, ANN201
+    """A fresh browser context (own cookies) on the live server, in `lang`."""
+    context = chromium.new_context(
+        base_url=live_server.url, viewport=viewport or DESK, locale="sv-SE"
+    )
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def screenshot(page, name: str, *, docs: bool = False) -> Path:  # noqa: ANN001
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if docs:
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_IMG / f"{name}.png")
+    return path
+
+
+def serious_violations(page) -> list[str]:  # noqa: ANN001
+    """axe-core (bundled with axe-playwright-python, injected from disk) on the current page:
+    the serious and critical violations, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001
+    page.goto("/coordinator/login")
+    page.fill("#field-username", f"coordinator-{district}")
+    page.fill("#field-password", DEMO_PASSWORD)
+    page.click("button[type=submit]:not(.secondary)")
+    page.wait_for_url("**/coordinator")
