@@ -19,17 +19,33 @@ from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
 from waitlist.domain.offer import respond_by
 
 
-def solve(scenario: Scenario, *, time_limit_s: float = 60.0) -> Result:
+def solve(
+    scenario: Scenario, *, time_limit_s: float = 60.0, timings: dict[str, float] | None = None
+) -> Result:
     """Optimal, deterministic offers for one placement round.
 
     When the time limit runs out, the remaining components keep a feasible assignment that
     serves exactly the same parents, and the status says FEASIBLE instead of OPTIMAL.
+    `timings`, when given, receives the seconds spent in each phase.
     """
-    deadline = time.perf_counter() + time_limit_s
+    clock = [time.perf_counter()]
+    deadline = clock[0] + time_limit_s
+
+    def lap(phase: str) -> None:
+        now = time.perf_counter()
+        if timings is not None:
+            timings[phase] = now - clock[0]
+        clock[0] = now
+
     data = build_data(scenario)
+    lap("data")
     matcher, arcs, travel, away = admit(data)
+    lap("admit")
     placed, status = choose_groups(data, matcher, arcs, travel, deadline)
-    return read_back(data, placed, travel, away, status)
+    lap("assign")
+    result = read_back(data, placed, travel, away, status)
+    lap("read_back")
+    return result
 
 
 def admit(
