@@ -73,8 +73,8 @@ class Engine:
         self._starts(state, today, week, measured)
         since = week - self.cal.warmup_weeks
         if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
-            self._recommend(spec, state, today)
-        scenario = build_scenario(self.cal, spec, state, today, with_candidates=False)
+            self._recommend(spec, state, today, week)
+        scenario = build_scenario(self.cal, spec, state, today, with_leaders=False)
         result = policy_runner.place(spec, scenario)
         if self.round_hook is not None:
             self.round_hook(spec, scenario, result)
@@ -177,10 +177,11 @@ class Engine:
         if group.leader is not None:
             state.leader_groups.get(group.leader, set()).discard(group.id)
 
-    def _recommend(self, spec: PolicySpec, state: SimState, today: date) -> None:
-        scenario = build_scenario(self.cal, spec, state, today, with_candidates=True)
-        if not scenario.candidate_groups or not scenario.leaders:
+    def _recommend(self, spec: PolicySpec, state: SimState, today: date, week: int) -> None:
+        scenario = build_scenario(self.cal, spec, state, today, with_leaders=True)
+        if not scenario.applications or not scenario.leaders:
             return
+        scenario = policy_runner.with_candidates(scenario)
         result = policy_runner.recommend(scenario)
         candidates = {c.id: c for c in scenario.candidate_groups}
         capacity = {lead.id: lead.max_groups for lead in scenario.leaders}
@@ -191,36 +192,47 @@ class Engine:
                 state.count("recommendations_rejected")  # leaders are limited: never overbook
                 continue
             capacity[rec.leader] -= 1
-            group = group_from_candidate(cand, rec.leader, weeks[cand.programme])
+            group = group_from_candidate(cand, rec.leader, weeks[cand.programme], week)
             state.groups[group.id] = group
             state.leader_groups.setdefault(rec.leader, set()).add(group.id)
             state.count("groups_recommended")
+            # The coordinator invites the parents the recommendation names, in its order.
+            for app_id in rec.applications:
+                app = state.apps.get(app_id)
+                if app is not None and app.status == "waiting" and group.taken < group.capacity:
+                    self._offer(spec, state, app, group, today)
 
     def _apply_offers(
         self, spec: PolicySpec, state: SimState, scenario: Scenario, result: Result, today: date
     ) -> int:
         offered = {g.id for g in scenario.groups}
         made = 0
-        respond_by = today + timedelta(days=spec.settings.offer_response_days)
         for offer in result.offers:
             app, group = state.apps.get(offer.application), state.groups.get(offer.group)
-            if (
-                app is None or group is None or app.status != "waiting"
-                or group.id not in offered or group.taken >= group.capacity
-            ):  # fmt: skip
+            if app is None or group is None or group.id not in offered:
                 state.count("offers_refused_by_engine")
                 continue
-            travel = scenario.travel(app.arrival.district, group.district) or 0
-            cross = group.district != app.arrival.district
-            response = self.behaviour.response(app.id, app.offers, cross_district=cross)
-            app.offers += 1
-            app.status = "offered"
-            group.pending.add(app.id)
-            state.offers[app.id] = SimOffer(
-                app.id, group.id, today, respond_by, response, cross, travel
-            )
-            made += 1
+            made += self._offer(spec, state, app, group, today)
         return made
+
+    def _offer(
+        self, spec: PolicySpec, state: SimState, app: SimApp, group: SimGroup, today: date
+    ) -> int:
+        """Make one offer if the parent waits and a seat is free (rule 3: never overbook)."""
+        if app.status != "waiting" or group.status != "recruiting" or group.taken >= group.capacity:
+            state.count("offers_refused_by_engine")
+            return 0
+        travel = self.cal.travel.get(app.arrival.district, {}).get(group.district, 0)
+        cross = group.district != app.arrival.district
+        response = self.behaviour.response(app.id, app.offers, cross_district=cross)
+        app.offers += 1
+        app.status = "offered"
+        group.pending.add(app.id)
+        respond_by = today + timedelta(days=spec.settings.offer_response_days)
+        state.offers[app.id] = SimOffer(
+            app.id, group.id, today, respond_by, response, cross, travel
+        )
+        return 1
 
     def _week(self, today: date) -> int:
         return self.cal.warmup_weeks + (today - self.cal.start).days // 7

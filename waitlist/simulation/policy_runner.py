@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from solver.types import Offer, Result, Scenario, SolveStatus
@@ -16,12 +17,49 @@ def place(spec: PolicySpec, scenario: Scenario) -> Result:
     return _solve(scenario)
 
 
+# The monthly search is bounded by the solver's deterministic work limit (so a run
+# reproduces on any machine); 1.0 keeps a year of monthly recommendations within the
+# benchmark budget. The wall-clock limit is only a safety net.
+RECOMMEND_DETERMINISTIC_LIMIT = 1.0
+RECOMMEND_TIME_LIMIT_S = 60.0
+
+
+def _recommend_options():  # type: ignore[no-untyped-def]
+    from solver.recommend_data import RecommendOptions
+
+    return RecommendOptions(
+        time_limit_s=RECOMMEND_TIME_LIMIT_S, deterministic_limit=RECOMMEND_DETERMINISTIC_LIMIT
+    )
+
+
+def with_candidates(scenario: Scenario) -> Scenario:
+    """Candidate groups from the recommender's own generator, hosted where parents live.
+
+    Only hosts where at least one waiting parent of the programme and language lives are
+    kept: a group there can still pool parents from neighbouring districts, and the search
+    stays small enough to run every month.
+    """
+    try:
+        from solver.candidates import generate_candidates
+    except ImportError:
+        return scenario
+    homes = {(a.programme, a.district, lang) for a in scenario.applications for lang in a.languages}
+    candidates = tuple(
+        c
+        for c in generate_candidates(scenario, _recommend_options())
+        if (c.programme, c.district, c.language) in homes
+    )
+    return replace(scenario, candidate_groups=candidates)
+
+
 def recommend(scenario: Scenario) -> Result:
     try:
         from solver.recommend import recommend as real
     except ImportError:
         return Result(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
-    return real(scenario)
+    if not scenario.candidate_groups:
+        return Result(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
+    return real(scenario, options=_recommend_options())
 
 
 def _status_quo(scenario: Scenario) -> Result:

@@ -13,12 +13,9 @@ from solver.types import (
     Programme,
     Scenario,
 )
-from waitlist.simulation.arrivals import weekday_for
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.state import SimGroup, SimState
-
-RECOMMENDED_START_WEEKS = 4  # a recommended group starts this many weeks after the decision
 
 
 def programmes_for(cal: Calibration, spec: PolicySpec) -> tuple[Programme, ...]:
@@ -40,7 +37,7 @@ def programmes_for(cal: Calibration, spec: PolicySpec) -> tuple[Programme, ...]:
 
 
 def build_scenario(
-    cal: Calibration, spec: PolicySpec, state: SimState, today: date, *, with_candidates: bool
+    cal: Calibration, spec: PolicySpec, state: SimState, today: date, *, with_leaders: bool
 ) -> Scenario:
     """The round's snapshot: waiting parents and recruiting groups they could still answer for."""
     respond_days = spec.settings.offer_response_days
@@ -83,11 +80,7 @@ def build_scenario(
         for a in sorted(state.apps.values(), key=lambda a: a.id)
         if a.status == "waiting"
     )
-    leaders: tuple[Leader, ...] = ()
-    candidates: tuple[CandidateGroup, ...] = ()
-    if with_candidates:
-        leaders = free_leaders(cal, state)
-        candidates = candidate_groups(cal, spec, state, applications, today)
+    leaders = free_leaders(cal, state) if with_leaders else ()
     return Scenario(
         as_of=today,
         policy=spec.settings,
@@ -97,7 +90,6 @@ def build_scenario(
         groups=groups,
         applications=applications,
         leaders=leaders,
-        candidate_groups=candidates,
     )
 
 
@@ -121,46 +113,9 @@ def free_leaders(cal: Calibration, state: SimState) -> tuple[Leader, ...]:
     return tuple(leaders)
 
 
-def candidate_groups(
-    cal: Calibration,
-    spec: PolicySpec,
-    state: SimState,
-    applications: tuple[Application, ...],
-    today: date,
-) -> tuple[CandidateGroup, ...]:
-    """One candidate per district x programme x language x slot that waiting parents there want."""
-    start = today + timedelta(weeks=RECOMMENDED_START_WEEKS, days=2)
-    progs = {p.slug: p for p in programmes_for(cal, spec)}
-    wanted: set[tuple[str, str, str, str]] = set()
-    for a in applications:
-        for lang in a.languages:
-            if lang not in progs[a.programme].languages:
-                continue
-            for slot in a.slots:
-                wanted.add((a.district, a.programme, lang, slot))
-    out = []
-    for district, prog, lang, slot in sorted(wanted):
-        state.candidate_seq += 1
-        p = progs[prog]
-        out.append(
-            CandidateGroup(
-                id=f"c-{state.candidate_seq:05d}",
-                programme=prog,
-                district=district,
-                start=start,
-                weekday=weekday_for(slot),
-                slot=slot,
-                language=lang,
-                capacity=p.capacity,
-                min_size=p.min_size,
-            )  # fmt: skip
-        )
-    return tuple(out)
-
-
-def group_from_candidate(cand: CandidateGroup, leader: str, weeks: int) -> SimGroup:
+def group_from_candidate(cand: CandidateGroup, leader: str, weeks: int, week: int) -> SimGroup:
     return SimGroup(
-        id=f"r-{cand.id}", programme=cand.programme, district=cand.district, start=cand.start,
-        weeks=weeks, weekday=cand.weekday, slot=cand.slot, language=cand.language,
+        id=f"r{week:03d}-{cand.id}", programme=cand.programme, district=cand.district,
+        start=cand.start, weeks=weeks, weekday=cand.weekday, slot=cand.slot, language=cand.language,
         capacity=cand.capacity, min_size=cand.min_size, origin="recommended", leader=leader,
     )  # fmt: skip

@@ -1,0 +1,135 @@
+"""Short simulations of a small city: the engine keeps its books and the rules hold."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from simulation_city import small_city
+
+from solver.types import Result, Scenario
+from waitlist.domain.eligibility import ineligibility
+from waitlist.simulation import builtin_policies, simulate
+from waitlist.simulation.arrivals import generate_arrivals, generate_plan
+from waitlist.simulation.behaviour import ParentBehaviour
+from waitlist.simulation.engine import Engine
+from waitlist.simulation.policies import PolicySpec
+from waitlist.simulation.snapshot import leader_ids
+
+WEEKS = 8
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    return small_city(tmp_path_factory.mktemp("city"))
+
+
+def check_round(spec: PolicySpec, scenario: Scenario, result: Result) -> None:
+    """The placement rules every round's offers must keep."""
+    apps = {a.id: a for a in scenario.applications}
+    groups = {g.id: g for g in scenario.groups}
+    progs = {p.slug: p for p in scenario.programmes}
+    per_app = Counter(o.application for o in result.offers)
+    assert all(n == 1 for n in per_app.values()), "a parent got two offers in one round"
+    per_group = Counter(o.group for o in result.offers)
+    for gid, n in per_group.items():
+        assert n <= groups[gid].free, f"{gid} offered beyond its free seats"
+    for o in result.offers:
+        a, g = apps[o.application], groups[o.group]
+        p = progs[g.programme]
+        assert a.programme == g.programme
+        assert not ineligibility(
+            child_birth=a.child_birth, languages=a.languages, slots=a.slots, start=g.start,
+            language=g.language, slot=g.slot, age_min=p.child_age_min, age_max=p.child_age_max,
+        )  # fmt: skip
+        if a.district != g.district:
+            assert spec.placement != "status_quo", "status quo offered another district"
+            minutes = scenario.travel(a.district, g.district)
+            assert a.cross_district and minutes is not None
+            assert minutes <= a.max_travel_minutes
+
+
+@pytest.fixture(scope="module")
+def run(city):
+    return simulate(city, weeks=WEEKS, seed=7, round_hook=check_round)
+
+
+def test_every_policy_is_simulated_over_the_same_arrivals(run):
+    first = run.outcomes[0]
+    for outcome in run.outcomes[1:]:
+        assert outcome.cohort == first.cohort
+        assert {k: a.arrival for k, a in outcome.state.apps.items()} == {
+            k: a.arrival for k, a in first.state.apps.items()
+        }
+
+
+def test_every_arrival_ends_placed_waiting_withdrawn_or_expired(run):
+    for outcome in run.outcomes:
+        s = outcome.summary
+        assert s["placed"] + s["waiting"] + s["withdrawn"] + s["expired"] == len(outcome.cohort)
+        assert {outcome.state.apps[i].status for i in outcome.cohort} <= {
+            "waiting", "offered", "enrolled", "placed", "withdrawn", "expired",
+        }  # fmt: skip
+
+
+def test_seats_are_never_over_capacity_in_any_week(run):
+    for outcome in run.outcomes:
+        assert len(outcome.history) == WEEKS
+        assert all(week.over_capacity == 0 for week in outcome.history)
+        assert outcome.summary["offers_refused_by_engine"] == 0
+
+
+def test_the_status_quo_places_nobody_outside_their_own_district(run):
+    status_quo = run.outcomes[0]
+    assert status_quo.spec.placement == "status_quo"
+    assert status_quo.summary["cross_district_placements"] == 0
+
+
+def test_the_same_parent_answers_the_same_offer_the_same_way_whatever_was_asked_before(city):
+    one, other = ParentBehaviour(city, seed=3), ParentBehaviour(city, seed=3)
+    later = one.response("a-000009", 2, cross_district=True)
+    other.response("a-000009", 0, cross_district=False)
+    assert other.response("a-000009", 2, cross_district=True) == later
+    assert one.patience_weeks("a-000009") == other.patience_weeks("a-000009")
+
+
+def rounds(city, spec: PolicySpec, weeks: int):
+    """Drive an engine round by round, yielding its state after each round."""
+    total = city.warmup_weeks + weeks
+    engine = Engine(city, 11, generate_arrivals(city, 11, total), generate_plan(city, 11, total))
+    state = engine.warm_up(builtin_policies()[0])
+    for week in range(city.warmup_weeks, total):
+        engine.run_round(spec, state, week, measured=True)
+        yield state
+
+
+def test_parents_of_a_cancelled_group_return_to_the_queue_with_their_original_date(tmp_path):
+    # Almost no demand: groups cannot reach their minimum size and are cancelled.
+    demand = {"applications_per_1000_children_per_year": 3.0, "need": {"default": 1.0}}
+    city = small_city(tmp_path, demand=demand)
+    returned = 0
+    for state in rounds(city, builtin_policies()[0], 12):
+        for app in state.apps.values():
+            if app.returned:
+                returned += 1
+                assert app.status in ("waiting", "offered", "enrolled", "placed", "withdrawn")
+                # Waits still count from the first queue date.
+                if app.status == "waiting":
+                    assert app.wait_weeks(app.arrival.queue_date) == 0
+    cancelled = [g for g in state.groups.values() if g.status == "cancelled"]
+    assert cancelled and all(not g.enrolled for g in cancelled)
+    assert state.counters["groups_cancelled"] >= len(
+        [g for g in cancelled if g.decided_week and g.decided_week >= city.warmup_weeks]
+    )
+    assert returned > 0
+
+
+def test_leaders_never_lead_more_groups_than_they_may(city):
+    limits = {lid: max_groups for lid, max_groups, *_ in leader_ids(city)}
+    spec = builtin_policies()[2]
+    assert spec.group_starts == "recommendations"
+    for state in rounds(city, spec, 10):
+        for lid, groups in state.leader_groups.items():
+            active = [g for g in groups if state.groups[g].status in ("recruiting", "running")]
+            assert len(active) <= limits[lid]
+            assert len(groups) == len(active)

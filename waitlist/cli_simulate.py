@@ -1,0 +1,92 @@
+"""`waitlist simulate`: a year of weekly rounds under each policy, side by side."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from waitlist.cli import app, fail
+from waitlist.domain.errors import DomainError
+
+
+@app.command("simulate")
+def simulate_command(
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Directory for report.html, PNGs, JSON.")
+    ],
+    weeks: Annotated[int, typer.Option(help="Weekly placement rounds to simulate.")] = 52,
+    seed: Annotated[int, typer.Option(help="Seed of every random stream.")] = 2026,
+    calibration: Annotated[
+        Path | None, typer.Option(help="Calibration JSON (default: the demo city's).")
+    ] = None,
+    policy: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra policy JSON file, compared after the three built-in ones."),
+    ] = None,
+    only: Annotated[
+        bool, typer.Option("--only", help="Compare only the --policy files, with no built-ins.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Compare policies over the same generated arrivals; write an HTML report with charts."""
+    from waitlist.simulation import builtin_policies, load_calibration, load_policy, simulate
+    from waitlist.simulation.report import write_report
+
+    if weeks < 1:
+        fail("--weeks must be at least 1")
+    try:
+        cal = load_calibration(calibration)
+        programmes = {p["slug"] for p in cal.programmes}
+        extra = [load_policy(p, programmes=programmes) for p in policy or []]
+    except DomainError as exc:
+        fail(exc.message)
+        return
+    specs = ([] if only else builtin_policies()) + extra
+    if not specs:
+        fail("--only needs at least one --policy file")
+    names = [s.name for s in specs]
+    if len(set(names)) != len(names):
+        fail(f"policy names must differ: {', '.join(names)}")
+    progress, close = _progress(quiet)
+    try:
+        run = simulate(cal, weeks=weeks, seed=seed, policies=specs, progress=progress)
+    finally:
+        close()
+    command = "waitlist simulate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    files = write_report(run, out, command=command.strip(), register=True)
+    typer.echo(f"wrote {files.html}")
+    for outcome in run.outcomes:
+        s = outcome.summary
+        typer.echo(
+            f"{outcome.spec.name:>24}: placed {s['placed']}, waiting {s['waiting']}, "
+            f"median {s['median_wait_weeks']} w, max/min {s['max_min_ratio']}, "
+            f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled"
+        )
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr; a no-op when quiet or not on a terminal."""
+    if quiet:
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("simulating", total=None)
+    bar.start()
+
+    def tick(policy: str, done: int, total: int) -> None:
+        bar.update(task, description=f"simulating {policy}", completed=done, total=total)
+
+    return tick, bar.stop
