@@ -18,7 +18,7 @@ from sqlmodel import select
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.errors import Conflict, IllegalTransition, NotEligible
+from waitlist.domain.errors import Conflict, IllegalTransition, NotEligible, NotFound
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import (
     OfferStatus,
@@ -105,7 +105,10 @@ def _make(
         )
     if pending_offer(uow, application_id) is not None:
         raise Conflict("The application already has a pending offer.", field="application")
-    group = lookups.group(uow, group_id)
+    # Read without a row lock: the guarded UPDATE in take_seat is what keeps the seats.
+    group = uow.session.get(Group, group_id)
+    if group is None:
+        raise NotFound(f"There is no group {group_id}.", field="group")
     travel = _check_fits(uow, app, group)
     seats.take_seat(uow, group_id)
     today = uow.today()

@@ -1,0 +1,131 @@
+"""Rule 3 under concurrency: 40 parents accept a seat in a 10-seat group at the same moment,
+20 times over, on SQLite and on PostgreSQL. Never overbooked; no 'database is locked' (or any
+other database error) reaches a caller: each gets a seat or a clear 'no seat left'."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+from foundation_support import World, new_world
+from sqlalchemy import func
+from sqlmodel import select
+
+from waitlist.domain.errors import NoSeatLeft
+from waitlist.services import applications, offers
+from waitlist.storage.tables import Application, Group, Offer
+
+PARENTS, SEATS, TRIALS = 40, 10, 20
+
+
+def _prepare(world: World) -> tuple[int, list[int]]:
+    group_id = world.group(capacity=SEATS, min_size=1)
+    with world.uow() as uow:
+        ids = [
+            applications.apply(
+                uow,
+                {
+                    "programme": "komet",
+                    "district": "farsta",
+                    "child_birth": "2019-05",
+                    "languages": ["sv"],
+                },
+            ).application.id
+            for _ in range(PARENTS)
+        ]
+        uow.commit()
+    return group_id, ids
+
+
+def _race(world: World, group_id: int, ids: list[int]) -> Counter[str]:
+    barrier = threading.Barrier(len(ids))
+
+    def accept(app_id: int) -> str:
+        barrier.wait()
+        try:
+            offers.accept_seat(world.uow(actor=f"parent:{app_id}"), app_id, group_id)
+            return "seat"
+        except NoSeatLeft:
+            return "no seat left"
+        except Exception as exc:  # anything else reaching a caller is a failure
+            return f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
+
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        return Counter(pool.map(accept, ids))
+
+
+def test_forty_concurrent_accepts_never_overbook_a_ten_seat_group(database_url, capsys):
+    world = new_world(database_url)
+    totals: Counter[str] = Counter()
+    overbooked = 0
+    try:
+        for _ in range(TRIALS):
+            group_id, ids = _prepare(world)
+            outcome = _race(world, group_id, ids)
+            totals.update(outcome)
+            with world.uow(readonly=True) as uow:
+                taken = uow.session.get(Group, group_id).taken
+                enrolled = uow.session.exec(
+                    select(func.count())
+                    .select_from(Application)
+                    .where(Application.group_id == group_id, Application.status == "enrolled")
+                ).one()
+                accepted = uow.session.exec(
+                    select(func.count())
+                    .select_from(Offer)
+                    .where(Offer.group_id == group_id, Offer.status == "accepted")
+                ).one()
+            overbooked += max(0, taken - SEATS) + max(0, enrolled - SEATS)
+            assert taken == enrolled == accepted == outcome["seat"] == SEATS, outcome
+    finally:
+        world.engine.dispose()
+    errors = {k: v for k, v in totals.items() if k.startswith("error")}
+    locked = sum(v for k, v in errors.items() if "locked" in k)
+    with capsys.disabled():
+        print(
+            f"\n[{world.engine.dialect.name}] {TRIALS} trials x {PARENTS} concurrent accepts on "
+            f"{SEATS} seats: seats taken {totals['seat']}, refused 'no seat left' "
+            f"{totals['no seat left']}, overbooked {overbooked}, 'database is locked' {locked}, "
+            f"other errors {sum(errors.values()) - locked}"
+        )
+    assert overbooked == 0
+    assert errors == {}
+    assert totals["seat"] == TRIALS * SEATS
+    assert totals["no seat left"] == TRIALS * (PARENTS - SEATS)
+
+
+def test_concurrent_offers_and_a_cancellation_leave_no_seat_in_a_cancelled_group(database_url):
+    from waitlist.domain.errors import IllegalTransition
+    from waitlist.services import groups
+
+    world = new_world(database_url)
+    try:
+        group_id, ids = _prepare(world)
+        barrier = threading.Barrier(len(ids[:8]) + 1)
+
+        def offer(app_id: int) -> str:
+            barrier.wait()
+            try:
+                offers.make_offer(world.uow(), app_id, group_id)
+                return "offered"
+            except (NoSeatLeft, IllegalTransition):
+                return "refused"
+
+        def cancel() -> str:
+            barrier.wait()
+            groups.cancel_group(world.uow(), group_id, "test")
+            return "cancelled"
+
+        with ThreadPoolExecutor(max_workers=9) as pool:
+            futures = [pool.submit(offer, i) for i in ids[:8]] + [pool.submit(cancel)]
+            results = [f.result() for f in futures]
+        assert "cancelled" in results
+        with world.uow(readonly=True) as uow:
+            assert uow.session.get(Group, group_id).taken == 0
+            pending = uow.session.exec(
+                select(Offer).where(Offer.group_id == group_id, Offer.status == "pending")
+            ).all()
+        assert pending == []
+    finally:
+        world.engine.dispose()
