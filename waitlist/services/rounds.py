@@ -1,0 +1,134 @@
+"""Placement rounds: preview (the solver's offers, recorded; no offer made, no seat taken),
+then commit (every offer made at once, or none).
+
+The preview keeps a hash of the scenario it was solved from. Committing rebuilds the scenario
+from the database as of the same date: if anything the solver saw has changed since (a seat
+taken, an application withdrawn, a group cancelled), the commit raises StalePreview and
+writes nothing; the coordinator runs a new preview. Offers are made through
+waitlist.services.offers, the one path for making offers (eligibility, reach, the guarded
+seat UPDATE, audit event, notice), inside one transaction with the round's own update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from solver.placement import solve
+from solver.scenario import dumps, result_to_dict, scenario_to_dict
+from solver.types import Scenario
+from waitlist.domain.errors import (
+    Conflict,
+    IllegalTransition,
+    NoSeatLeft,
+    NotEligible,
+    NotFound,
+    StalePreview,
+)
+from waitlist.domain.round import RoundStatus, check_fresh, check_round_transition
+from waitlist.services import offers
+from waitlist.services.scenario_export import build_scenario, parse_ref
+from waitlist.storage.tables import PlacementRound, PlacementRoundPublic
+from waitlist.storage.uow import UnitOfWork
+
+
+def inputs_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario file: equal inputs, equal hash."""
+    return hashlib.sha256(dumps(scenario_to_dict(scenario)).encode("utf-8")).hexdigest()
+
+
+def to_public(row: PlacementRound) -> PlacementRoundPublic:
+    return PlacementRoundPublic.model_validate(row, from_attributes=True)
+
+
+def preview_round(
+    uow: UnitOfWork, *, as_of: date | None = None, district: str | None = None
+) -> PlacementRoundPublic:
+    """Solve a round over a snapshot of the database and record it as a preview."""
+    with uow:
+        day = as_of or uow.today()
+        scenario = build_scenario(uow, day, district)
+        result = result_to_dict(solve(scenario))
+        row = PlacementRound(
+            at=uow.now(),
+            actor=uow.actor,
+            district=district,
+            as_of=day,
+            inputs_hash=inputs_hash(scenario),
+            objective=result["objective"],
+            status=RoundStatus.PREVIEW.value,
+            offers=result["offers"],
+            result={k: result[k] for k in ("status", "unplaced", "metrics")},
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        uow.record(
+            "placement_round", row.id, "round_previewed", after=_summary(row), district=district
+        )
+        uow.commit()
+        return to_public(row)
+
+
+def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
+    """Make every offer of a fresh preview, atomically; StalePreview if the inputs changed."""
+    with uow:
+        row = uow.session.get(PlacementRound, round_id)
+        if row is None:
+            raise NotFound(f"There is no placement round {round_id}.", field="round")
+        check_round_transition(row.status, RoundStatus.COMMITTED.value)
+        current = build_scenario(uow, row.as_of, row.district)
+        check_fresh(row.inputs_hash, inputs_hash(current))
+        for offer in row.offers:
+            _make(uow, row.id, offer)
+        row.status = RoundStatus.COMMITTED.value
+        row.committed_at = uow.now()
+        row.committed_by = uow.actor
+        uow.session.add(row)
+        uow.record(
+            "placement_round", row.id, "round_committed", after=_summary(row), district=row.district
+        )
+        uow.commit()
+        return to_public(row)
+
+
+def discard_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
+    with uow:
+        row = uow.session.get(PlacementRound, round_id)
+        if row is None:
+            raise NotFound(f"There is no placement round {round_id}.", field="round")
+        check_round_transition(row.status, RoundStatus.DISCARDED.value)
+        row.status = RoundStatus.DISCARDED.value
+        uow.session.add(row)
+        uow.record("placement_round", row.id, "round_discarded", district=row.district)
+        uow.commit()
+        return to_public(row)
+
+
+def _make(uow: UnitOfWork, round_id: int, offer: dict[str, Any]) -> None:
+    """One offer of the round; a seat or application that moved since means a stale preview
+    (the exception leaves the outer transaction, which then rolls everything back)."""
+    try:
+        offers.make_offer(
+            uow,
+            parse_ref(offer["application"]),
+            parse_ref(offer["group"]),
+            reason=offer["reason"],
+            round_id=round_id,
+        )
+    except (NoSeatLeft, Conflict, IllegalTransition, NotEligible, NotFound) as exc:
+        raise StalePreview(
+            f"Offer {offer['application']} -> {offer['group']} can no longer be made "
+            f"({exc.message}); run the preview again.",
+            field="round",
+        ) from exc
+
+
+def _summary(row: PlacementRound) -> dict[str, Any]:
+    return {
+        "status": row.status,
+        "as_of": row.as_of.isoformat() if row.as_of else None,
+        "inputs_hash": row.inputs_hash,
+        "objective": row.objective,
+        "offers": len(row.offers),
+    }
