@@ -23,7 +23,7 @@ MAX_AGE = 18
 def choose_programme(request: Request) -> Response:
     lang = language_of(request)
     _ = gettext_for(lang)
-    raw_age = request.query_params.get("age", "").strip()[:10]
+    raw_age = request.query_params.get("age", "").strip()[:40]
     purpose = request.query_params.get("purpose", "")
     kind = request.query_params.get("kind", "")
     errors: dict[str, str] = {}
