@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -149,6 +151,29 @@ def bearer(token: str | None) -> dict[str, str]:
 def api_client(city: City, **overrides: object) -> TestClient:
     app = create_app(settings_for(city.url, **overrides), city.engine)
     return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A new empty database for a module-scoped fixture: SQLite file or PostgreSQL."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'waitlist.db'}"
+        return
+    admin = os.environ.get("WAITLIST_TEST_POSTGRES")
+    if not admin:
+        pytest.skip("WAITLIST_TEST_POSTGRES not set (make test starts PostgreSQL and sets it)")
+    import sqlalchemy as sa
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def free_port() -> int:

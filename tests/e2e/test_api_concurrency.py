@@ -1,0 +1,163 @@
+"""Under load, against a real uvicorn server on 127.0.0.1 (SQLite and PostgreSQL):
+
+- 40 parents take a seat in a 10-seat group at the same moment, 20 times: never overbooked,
+  never a server error;
+- a parent accepts while the expiry job runs, 50 times: exactly one of them wins.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from api_support import (
+    City,
+    application_body,
+    build_city,
+    fresh_database,
+    new_group,
+    uvicorn_server,
+)
+from sqlmodel import Session, func, select
+
+from waitlist.config import Settings
+from waitlist.domain.offer import OfferStatus
+from waitlist.services import applications, expiry, offers
+from waitlist.storage.tables import Application, Group, Offer
+
+SEATS = 10
+PARENTS = 40
+SEAT_TRIALS = 20
+RACE_TRIALS = 50
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[City, str]]:
+    """One server (2 workers) and one database per module and database kind."""
+    with fresh_database(request.param, tmp_path_factory) as url:
+        city = build_city(url)
+        try:
+            with uvicorn_server(url, workers=2) as base:
+                yield city, base
+        finally:
+            city.engine.dispose()
+
+
+def _parents(city: City, count: int) -> list[tuple[int, str]]:
+    made = []
+    for _ in range(count):
+        result = applications.apply(city.uow(), application_body())
+        made.append((result.application.id, result.token))
+    return made
+
+
+def _counts(city: City, group_id: int) -> tuple[int, int, int, int]:
+    with Session(city.engine) as session:
+        group = session.get(Group, group_id)
+        assert group is not None
+        enrolled = session.exec(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.group_id == group_id, Application.status == "enrolled")
+        ).one()
+        pending = session.exec(
+            select(func.count())
+            .select_from(Offer)
+            .where(Offer.group_id == group_id, Offer.status == OfferStatus.PENDING)
+        ).one()
+        return group.capacity, group.taken, int(enrolled), int(pending)
+
+
+def _take_seats_at_once(client: httpx.Client, group_id: int, tokens: list[str]) -> list[int]:
+    start = threading.Barrier(len(tokens))
+
+    def take(token: str) -> int:
+        start.wait()
+        return client.post(
+            "/api/v1/offers/seats",
+            json={"group_id": group_id},
+            headers={"Authorization": f"Bearer {token}"},
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
+        return list(pool.map(take, tokens))
+
+
+def test_forty_parents_racing_for_ten_seats_never_overbook(served: tuple[City, str]) -> None:
+    city, base = served
+    overbooked = server_errors = 0
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for _ in range(SEAT_TRIALS):
+            group_id = new_group(city, capacity=SEATS)
+            tokens = [token for _, token in _parents(city, PARENTS)]
+            codes = _take_seats_at_once(client, group_id, tokens)
+            server_errors += sum(code >= 500 for code in codes)
+            capacity, taken, enrolled, pending = _counts(city, group_id)
+            overbooked += max(0, taken - capacity) + max(0, enrolled - capacity)
+            assert taken == enrolled + pending
+            assert codes.count(201) == enrolled == SEATS, codes
+            assert set(codes) <= {201, 409}, codes
+    assert (overbooked, server_errors) == (0, 0)
+
+
+def _race(
+    client: httpx.Client, city: City, settings: Settings, offer_id: int, token: str, day: date
+) -> tuple[int, int]:
+    """Accept (over HTTP) and run the expiry job as of `day` at the same moment."""
+    start = threading.Barrier(2)
+    result: dict[str, int] = {}
+
+    def accept() -> None:
+        start.wait()
+        result["accept"] = client.post(
+            f"/api/v1/offers/{offer_id}/accept", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+
+    def expire() -> None:
+        start.wait()
+        result["expired"] = expiry.run(city.engine, settings, today=day)
+
+    threads = [threading.Thread(target=accept), threading.Thread(target=expire)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return result["accept"], result["expired"]
+
+
+def test_an_accept_racing_the_expiry_job_has_exactly_one_winner(
+    served: tuple[City, str],
+) -> None:
+    city, base = served
+    settings = Settings(database_url=city.url)
+    today = date.today()
+    group_id = new_group(city, capacity=RACE_TRIALS)
+    outcomes = {"accepted": 0, "expired": 0}
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for app_id, token in _parents(city, RACE_TRIALS):
+            # Due today: the parent may still accept; the job, run as of tomorrow, expires it.
+            offer = offers.make_offer(city.uow(), app_id, group_id, respond_by=today)
+            accept_code, expired = _race(
+                client, city, settings, offer.id, token, today + timedelta(days=1)
+            )
+            with Session(city.engine) as session:
+                final = session.get(Offer, offer.id)
+                assert final is not None
+                status = final.status
+            assert accept_code in (200, 409), accept_code
+            accept_won, expiry_won = accept_code == 200, expired == 1
+            assert accept_won != expiry_won, (accept_code, expired)
+            assert status == ("accepted" if accept_won else "expired")
+            outcomes[status] += 1
+    capacity, taken, enrolled, pending = _counts(city, group_id)
+    assert taken == enrolled + pending == outcomes["accepted"]
+    assert sum(outcomes.values()) == RACE_TRIALS
+    print(f"accept vs expiry, {RACE_TRIALS} races: {outcomes}")
