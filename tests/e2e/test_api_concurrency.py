@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -123,6 +125,7 @@ def _race(
 
     def expire() -> None:
         start.wait()
+        time.sleep(random.uniform(0, 0.04))  # vary who gets there first
         result["expired"] = expiry.run(city.engine, settings, today=day)
 
     threads = [threading.Thread(target=accept), threading.Thread(target=expire)]

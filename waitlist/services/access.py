@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from waitlist.domain.errors import Forbidden, NotFound
 from waitlist.domain.offer import OfferStatus
-from waitlist.storage.tables import Application, Group, Offer
+from waitlist.storage.tables import Application, Group, Offer, PlacementRound
 from waitlist.storage.uow import UnitOfWork
 
 COORDINATOR = "coordinator"
@@ -146,3 +146,11 @@ def check_application_scope(uow: UnitOfWork, actor: Actor, application_id: int) 
     """Run the application check in a read-only transaction of its own."""
     with uow:
         check_application(uow, actor, application_id)
+
+
+def check_round(uow: UnitOfWork, actor: Actor, round_id: int) -> PlacementRound:
+    """The placement round, if the actor coordinates the district it was run for."""
+    row = uow.session.get(PlacementRound, round_id)
+    if row is None or not actor.is_coordinator or row.district != actor.district:
+        raise _hidden("round", round_id)
+    return row

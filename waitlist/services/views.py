@@ -36,6 +36,8 @@ from waitlist.storage.tables import (
     Offer,
     OfferPublic,
     Outbox,
+    PlacementRound,
+    PlacementRoundPublic,
 )
 from waitlist.storage.uow import UnitOfWork
 
@@ -291,3 +293,32 @@ def sent_notices(uow: UnitOfWork, actor: Actor, *, limit: int = 50) -> list[Sent
                 .limit(max(1, min(limit, MAX_PAGE)))
             ).all()
         )
+
+
+def list_rounds(
+    uow: UnitOfWork, actor: Actor, *, limit: int = 50, offset: int = 0
+) -> tuple[list[PlacementRoundPublic], int]:
+    """The placement rounds run for the coordinator's district, newest first."""
+    district = _coordinator_district(actor)
+    limit, offset = _page(limit, offset)
+    where = [PlacementRound.district == district]
+    with uow:
+        total = uow.session.exec(
+            select(func.count()).select_from(PlacementRound).where(*where)
+        ).one()
+        rows = uow.session.exec(
+            select(PlacementRound)
+            .where(*where)
+            .order_by(col(PlacementRound.id).desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [PlacementRoundPublic.model_validate(r, from_attributes=True) for r in rows], int(
+            total
+        )
+
+
+def get_round(uow: UnitOfWork, actor: Actor, round_id: int) -> PlacementRoundPublic:
+    with uow:
+        row = access.check_round(uow, actor, round_id)
+        return PlacementRoundPublic.model_validate(row, from_attributes=True)

@@ -1,0 +1,89 @@
+"""Placement rounds: preview the solver's offers for my district, then commit them (or not)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentCoordinator, UowDep
+from api.problems import problem_responses
+from api.routes.schemas import Strict
+from waitlist.services import access, rounds, views
+from waitlist.storage.tables import PlacementRoundPublic
+
+router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
+
+
+class PreviewRequest(Strict):
+    as_of: date | None = Field(default=None, description="Day of the round (default today)")
+
+
+class RoundsPage(BaseModel):
+    data: list[PlacementRoundPublic]
+    count: int
+
+
+@router.post(
+    "/preview",
+    status_code=201,
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 422),
+    summary="Preview a placement round for my district's waiting parents (nothing is offered)",
+)
+def preview(
+    coordinator: CurrentCoordinator, uow: UowDep, body: PreviewRequest | None = None
+) -> PlacementRoundPublic:
+    as_of = body.as_of if body is not None else None
+    return rounds.preview_round(uow(), as_of=as_of, district=coordinator.district)
+
+
+@router.post(
+    "/{round_id}/commit",
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Make every offer of a preview at once; 409 if anything changed since",
+)
+def commit(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+    with uow(readonly=True) as check:
+        access.check_round(check, coordinator, round_id)
+    return rounds.commit_round(uow(), round_id)
+
+
+@router.post(
+    "/{round_id}/discard",
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Discard a preview",
+)
+def discard(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+    with uow(readonly=True) as check:
+        access.check_round(check, coordinator, round_id)
+    return rounds.discard_round(uow(), round_id)
+
+
+@router.get(
+    "",
+    response_model=RoundsPage,
+    responses=problem_responses(401, 403),
+    summary="Placement rounds of my district, newest first",
+)
+def list_rounds(
+    coordinator: CurrentCoordinator,
+    uow: UowDep,
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0),
+) -> RoundsPage:
+    rows, count = views.list_rounds(uow(readonly=True), coordinator, limit=limit, offset=offset)
+    return RoundsPage(data=rows, count=count)
+
+
+@router.get(
+    "/{round_id}",
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 404),
+    summary="One placement round: inputs hash, objective, offers and their reasons",
+)
+def get_round(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+    return views.get_round(uow(readonly=True), coordinator, round_id)
