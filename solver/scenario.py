@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from solver.scenario_schema import RESULT_FORMAT, ResultFile, ScenarioFile
+from solver.scenario_schema import (
+    RESULT_FORMAT,
+    CandidateGroupIn,
+    GroupIn,
+    ResultFile,
+    ScenarioFile,
+)
 from solver.types import (
     Application,
     CandidateGroup,
@@ -125,13 +131,17 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
             p.append(f"$.programmes[{i}].child_age_min: greater than child_age_max")
         if q.min_size > q.capacity:
             p.append(f"$.programmes[{i}].min_size: greater than capacity ({q.capacity})")
-    for name, items in (("groups", m.groups), ("candidate_groups", m.candidate_groups)):
+    placed: list[tuple[str, list[GroupIn] | list[CandidateGroupIn]]] = [
+        ("groups", m.groups),
+        ("candidate_groups", m.candidate_groups),
+    ]
+    for name, items in placed:
         for i, g in enumerate(items):
             ref(f"$.{name}[{i}].programme", g.programme, programmes, "programme")
             ref(f"$.{name}[{i}].district", g.district, districts, "district")
             if g.min_size > g.capacity:
                 p.append(f"$.{name}[{i}].min_size: greater than capacity ({g.capacity})")
-            if getattr(g, "taken", 0) > g.capacity:
+            if isinstance(g, GroupIn) and g.taken > g.capacity:
                 p.append(f"$.{name}[{i}].taken: greater than capacity ({g.capacity})")
     for i, a in enumerate(m.applications):
         ref(f"$.applications[{i}].programme", a.programme, programmes, "programme")

@@ -80,7 +80,7 @@ def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
         current = build_scenario(uow, row.as_of, row.district)
         check_fresh(row.inputs_hash, inputs_hash(current))
         for offer in row.offers:
-            _make(uow, row.id, offer)
+            _make(uow, round_id, offer)
         row.status = RoundStatus.COMMITTED.value
         row.committed_at = uow.now()
         row.committed_by = uow.actor
