@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,7 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
             p.append(f"$.programmes[{i}].child_age_min: greater than child_age_max")
         if q.min_size > q.capacity:
             p.append(f"$.programmes[{i}].min_size: greater than capacity ({q.capacity})")
-    placed: list[tuple[str, list[GroupIn] | list[CandidateGroupIn]]] = [
+    placed: list[tuple[str, Sequence[GroupIn | CandidateGroupIn]]] = [
         ("groups", m.groups),
         ("candidate_groups", m.candidate_groups),
     ]
