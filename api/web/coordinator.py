@@ -20,7 +20,7 @@ router = APIRouter(prefix="/coordinator", include_in_schema=False)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _staff_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+def staff_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
     actor = context.get("actor")
     names = sources.district_names(request)
     context = {"district_name": names.get(actor.district, "") if actor else "", **context}
@@ -29,7 +29,7 @@ def _staff_page(request: Request, template: str, context: dict, status: int = 20
 
 @router.get("/login")
 def login_form(request: Request) -> Response:
-    return _staff_page(request, "coordinator/login.html", {"values": {}, "errors": {}})
+    return staff_page(request, "coordinator/login.html", {"values": {}, "errors": {}})
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
@@ -51,7 +51,7 @@ async def login(request: Request) -> Response:
             log_in(request, response, who)
             return response
     context = {"values": form.values, "errors": form.errors}
-    return _staff_page(request, "coordinator/login.html", context, status=422)
+    return staff_page(request, "coordinator/login.html", context, status=422)
 
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
@@ -66,7 +66,7 @@ def dashboard(request: Request) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
     pending, expiring = desk.pending_offers(request, actor)
-    return _staff_page(
+    return staff_page(
         request,
         "coordinator/dashboard.html",
         {
@@ -88,7 +88,7 @@ def _groups_page(
     _ = gettext_for(language_of(request))
     lang = language_of(request)
     programmes = sources.programmes(request)
-    return _staff_page(
+    return staff_page(
         request,
         "coordinator/groups.html",
         {
@@ -215,7 +215,7 @@ def cancel_confirm(request: Request, group_id: int) -> Response:
     group = next((g for g in desk.open_groups(request, actor) if g.id == group_id), None)
     if group is None:
         return RedirectResponse("/coordinator/groups", status_code=303)
-    return _staff_page(
+    return staff_page(
         request, "coordinator/cancel.html", {"actor": actor, "section": "groups", "group": group}
     )
 

@@ -6,13 +6,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
+from sqlmodel import col, select
 
 from api.web import sources
 from waitlist.domain.queue import WaitEstimate
-from waitlist.services import queues, views
+from waitlist.services import queues, rounds, views
 from waitlist.services.access import Actor
+from waitlist.services.groups import to_public as group_public
 from waitlist.services.outlook import outlook
-from waitlist.storage.tables import GroupPublic, OfferPublic
+from waitlist.services.scenario_export import parse_ref
+from waitlist.storage.tables import (
+    Application,
+    Group,
+    GroupPublic,
+    OfferPublic,
+    PlacementRound,
+    PlacementRoundPublic,
+)
 
 EXPIRING_DAYS = 3
 
@@ -64,3 +74,62 @@ def pending_offers(request: Request, actor: Actor) -> tuple[list[OfferPublic], l
     with make(readonly=True) as uow:
         soon = uow.today() + timedelta(days=EXPIRING_DAYS)
     return pending, [o for o in pending if o.respond_by <= soon]
+
+
+@dataclass(frozen=True)
+class ProposedOffer:
+    application_id: int
+    home: str
+    queue_date: object
+    group: GroupPublic | None
+    travel_minutes: int
+    cross_district: bool
+    respond_by: str
+    reason: str
+
+
+def round_of(request: Request, actor: Actor, round_id: int) -> PlacementRoundPublic | None:
+    """A placement round of the coordinator's own district (None for any other)."""
+    with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
+        row = uow.session.get(PlacementRound, round_id)
+        if row is None or row.district != actor.district:
+            return None
+        return rounds.to_public(row)
+
+
+def proposed_offers(
+    request: Request, actor: Actor, preview: PlacementRoundPublic, lang: str
+) -> list[ProposedOffer]:
+    app_ids = [parse_ref(o["application"]) for o in preview.offers]
+    group_ids = [parse_ref(o["group"]) for o in preview.offers]
+    with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
+        apps = {
+            a.id: (a.district, a.queue_date)
+            for a in uow.session.exec(select(Application).where(col(Application.id).in_(app_ids)))
+        }
+        found = uow.session.exec(select(Group).where(col(Group.id).in_(group_ids))).all()
+        groups_by_id = {g.id: group_public(uow, g) for g in found}
+    rows = []
+    for offer, app_id, group_id in zip(preview.offers, app_ids, group_ids, strict=True):
+        home, queued = apps.get(app_id, ("", None))
+        rows.append(
+            ProposedOffer(
+                application_id=app_id,
+                home=home,
+                queue_date=queued,
+                group=groups_by_id.get(group_id),
+                travel_minutes=int(offer.get("travel_minutes", 0)),
+                cross_district=bool(offer.get("cross_district")),
+                respond_by=str(offer.get("respond_by", "")),
+                reason=str(offer.get(f"reason_{lang}") or offer.get("reason", "")),
+            )
+        )
+    return rows
+
+
+def unplaced(preview: PlacementRoundPublic, lang: str) -> list[tuple[int, str]]:
+    rows = (preview.result or {}).get("unplaced", [])
+    return [
+        (parse_ref(r["application"]), str(r.get(f"reason_{lang}") or r.get("reason", "")))
+        for r in rows
+    ]

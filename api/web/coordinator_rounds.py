@@ -1,0 +1,105 @@
+"""Placement rounds on the coordinator's pages: preview (a table of proposed offers with
+their reasons and effect), then commit or discard. A commit over changed inputs is refused by
+the service (StalePreview) and the page says so; nothing is sent then."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.web import csrf, desk, sources
+from api.web.coordinator import staff_page
+from api.web.i18n import gettext_for, language_of
+from api.web.staff_session import coordinator
+from waitlist.domain.errors import DomainError
+from waitlist.services import rounds
+
+router = APIRouter(prefix="/coordinator", include_in_schema=False)
+
+
+@router.get("/round")
+def round_start(request: Request) -> Response:
+    actor = coordinator(request)
+    return staff_page(request, "coordinator/round.html", {"actor": actor, "section": "round"})
+
+
+@router.post("/round", dependencies=[Depends(csrf.verify)])
+def round_preview(request: Request) -> Response:
+    actor = coordinator(request)
+    preview = rounds.preview_round(
+        sources.uow_factory(request, actor.actor)(), district=actor.district
+    )
+    return RedirectResponse(f"/coordinator/round/{preview.id}", status_code=303)
+
+
+def _round_page(
+    request: Request, round_id: int, *, errors: dict | None = None, status: int = 200
+) -> Response:
+    actor = coordinator(request)
+    lang = language_of(request)
+    _ = gettext_for(lang)
+    preview = desk.round_of(request, actor, round_id)
+    if preview is None:
+        return RedirectResponse("/coordinator/round", status_code=303)
+    done = request.query_params.get("done", "")
+    notices = {
+        "committed": _(
+            "The round is committed: %(num)d offers were made and the parents have been told."
+        )
+        % {"num": len(preview.offers)},
+        "discarded": _("The preview was discarded. No offer was made."),
+    }
+    metrics = (preview.result or {}).get("metrics", {})
+    return staff_page(
+        request,
+        "coordinator/round.html",
+        {
+            "actor": actor,
+            "section": "round",
+            "preview": preview,
+            "proposed": desk.proposed_offers(request, actor, preview, lang),
+            "unplaced": desk.unplaced(preview, lang),
+            "overall": metrics.get("overall", {}),
+            "by_district": metrics.get("by_district", {}),
+            "names": sources.district_names(request),
+            "errors": errors or {},
+            "notice": notices.get(done, ""),
+        },
+        status=status,
+    )
+
+
+@router.get("/round/{round_id}")
+def round_view(request: Request, round_id: int) -> Response:
+    return _round_page(request, round_id)
+
+
+def _decide(request: Request, round_id: int, action, done: str) -> Response:  # noqa: ANN001
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    if desk.round_of(request, actor, round_id) is None:
+        return RedirectResponse("/coordinator/round", status_code=303)
+    try:
+        action(sources.uow_factory(request, actor.actor)(), round_id)
+    except DomainError as exc:
+        messages = {
+            "stale_preview": _(
+                "The queues or groups changed after this preview was made (an offer was "
+                "answered, a seat taken or a group changed). Nothing was sent. Run a new "
+                "preview to see the round as things are now."
+            ),
+            "illegal_transition": _("This preview was already committed or discarded."),
+        }
+        text = messages.get(exc.code, exc.message)
+        return _round_page(request, round_id, errors={"round": text}, status=409)
+    return RedirectResponse(f"/coordinator/round/{round_id}?done={done}", status_code=303)
+
+
+@router.post("/round/{round_id}/commit", dependencies=[Depends(csrf.verify)])
+def round_commit(request: Request, round_id: int) -> Response:
+    return _decide(request, round_id, rounds.commit_round, "committed")
+
+
+@router.post("/round/{round_id}/discard", dependencies=[Depends(csrf.verify)])
+def round_discard(request: Request, round_id: int) -> Response:
+    return _decide(request, round_id, rounds.discard_round, "discarded")
