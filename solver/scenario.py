@@ -136,14 +136,14 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
         ("groups", m.groups),
         ("candidate_groups", m.candidate_groups),
     ]
-    for name, items in placed:
-        for i, g in enumerate(items):
-            ref(f"$.{name}[{i}].programme", g.programme, programmes, "programme")
-            ref(f"$.{name}[{i}].district", g.district, districts, "district")
+    for kind, rows in placed:
+        for i, g in enumerate(rows):
+            ref(f"$.{kind}[{i}].programme", g.programme, programmes, "programme")
+            ref(f"$.{kind}[{i}].district", g.district, districts, "district")
             if g.min_size > g.capacity:
-                p.append(f"$.{name}[{i}].min_size: greater than capacity ({g.capacity})")
+                p.append(f"$.{kind}[{i}].min_size: greater than capacity ({g.capacity})")
             if isinstance(g, GroupIn) and g.taken > g.capacity:
-                p.append(f"$.{name}[{i}].taken: greater than capacity ({g.capacity})")
+                p.append(f"$.{kind}[{i}].taken: greater than capacity ({g.capacity})")
     for i, a in enumerate(m.applications):
         ref(f"$.applications[{i}].programme", a.programme, programmes, "programme")
         ref(f"$.applications[{i}].district", a.district, districts, "district")
