@@ -1,0 +1,286 @@
+"""The access matrix: every endpoint x every role, with parent A's application, offer, group and
+round (all in the home district) as the objects asked for.
+
+Roles: parent A, parent B, coordinator of the home district, coordinator of another district,
+management, anonymous. A role not allowed must never get a 2xx; a list that every coordinator
+may call must not show another district's records; no management response carries a personal
+field. Every operation in the OpenAPI schema must be in the matrix, so a new route cannot slip
+by unclassified.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from api_support import (
+    HOME,
+    City,
+    api_client,
+    application_body,
+    apply,
+    bearer,
+    build_city,
+    fresh_database,
+    login,
+)
+from fastapi.testclient import TestClient
+
+PA, PB, CO, CX, MG, AN = "parent_a", "parent_b", "coord_own", "coord_other", "manager", "anon"
+ROLES = (PA, PB, CO, CX, MG, AN)
+PARENTS = {PA, PB}
+COORDINATORS = {CO, CX}
+STAFF = {CO, CX, MG}
+EVERYONE = set(ROLES)
+
+# (method, path) -> roles that may get a 2xx. "{own}" operations act on the caller's own
+# application (each parent their own), so both parents are allowed there.
+MATRIX: dict[tuple[str, str], set[str]] = {
+    ("GET", "/health"): EVERYONE,
+    ("POST", "/api/v1/auth/login"): EVERYONE,
+    ("POST", "/api/v1/auth/logout"): EVERYONE,
+    ("GET", "/api/v1/auth/me"): PARENTS | STAFF,
+    ("POST", "/api/v1/applications"): EVERYONE,
+    ("GET", "/api/v1/applications/me"): PARENTS,
+    ("GET", "/api/v1/applications/me/export"): PARENTS,
+    ("GET", "/api/v1/applications/me/notices"): PARENTS,
+    ("POST", "/api/v1/applications/me/withdraw"): PARENTS,
+    ("POST", "/api/v1/applications/me/resume"): PARENTS,
+    ("POST", "/api/v1/applications/me/token"): PARENTS,
+    ("DELETE", "/api/v1/applications/me"): PARENTS,
+    ("GET", "/api/v1/applications"): COORDINATORS,
+    ("GET", "/api/v1/applications/{application_id}"): {CO},
+    ("POST", "/api/v1/offers/{offer_id}/accept"): {PA},
+    ("POST", "/api/v1/offers/{offer_id}/decline"): {PA},
+    ("POST", "/api/v1/offers/seats"): PARENTS,
+    ("GET", "/api/v1/offers/{offer_id}"): {PA, CO},
+    ("GET", "/api/v1/offers"): COORDINATORS,
+    ("POST", "/api/v1/offers/expire"): COORDINATORS,
+    ("POST", "/api/v1/offers/{offer_id}/revoke"): {CO},
+    ("GET", "/api/v1/groups"): STAFF,
+    ("POST", "/api/v1/groups"): {CO},
+    ("GET", "/api/v1/groups/{group_id}"): STAFF,
+    ("POST", "/api/v1/groups/{group_id}/open"): {CO},
+    ("POST", "/api/v1/groups/{group_id}/start"): {CO},
+    ("POST", "/api/v1/groups/{group_id}/cancel"): {CO},
+    ("POST", "/api/v1/groups/{group_id}/complete"): {CO},
+    ("POST", "/api/v1/groups/{group_id}/offers"): {CO},
+    ("GET", "/api/v1/queues/{district}/{programme}"): {CO},
+    ("POST", "/api/v1/rounds/preview"): COORDINATORS,
+    ("POST", "/api/v1/rounds/{round_id}/commit"): {CO},
+    ("POST", "/api/v1/rounds/{round_id}/discard"): {CO},
+    ("GET", "/api/v1/rounds"): COORDINATORS,
+    ("GET", "/api/v1/rounds/{round_id}"): {CO},
+    ("GET", "/api/v1/audit"): COORDINATORS,
+}
+# Lists every coordinator may call, each scoped to their own district.
+SCOPED_LISTS = {
+    ("GET", "/api/v1/applications"),
+    ("GET", "/api/v1/offers"),
+    ("GET", "/api/v1/rounds"),
+    ("GET", "/api/v1/audit"),
+}
+# Capabilities whose routes are classified by prefix (their own tests go deeper).
+PREFIX_RULES = (
+    ("/api/v1/management", {MG}),
+    ("/api/v1/recommendations", COORDINATORS),
+)
+PERSONAL_KEYS = {
+    "contact",
+    "child_birth",
+    "token_hash",
+    "status_token",
+    "application_id",
+    "applications",
+    "lottery",
+    "queue_date",
+    "email",
+    "phone",
+}
+
+
+@dataclass
+class World:
+    city: City
+    client: TestClient
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, Any]
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with fresh_database(request.param, tmp_path_factory) as url:
+        yield from _world(url)
+
+
+def _world(url: str) -> Iterator[World]:
+    city = build_city(url)
+    client = api_client(city)
+    app_a, token_a = apply(client)
+    _, token_b = apply(client)
+    coord = login(client, "coord-home")
+    headers = {
+        PA: bearer(token_a),
+        PB: bearer(token_b),
+        CO: bearer(coord),
+        CX: bearer(login(client, "coord-other")),
+        MG: bearer(login(client, "manager")),
+        AN: {},
+    }
+    offer = client.post(
+        f"/api/v1/groups/{city.groups['home']}/offers",
+        json={"application_id": app_a},
+        headers=headers[CO],
+    ).json()
+    round_ = client.post("/api/v1/rounds/preview", headers=headers[CO]).json()
+    client.cookies.clear()
+    ids = {
+        "application_id": app_a,
+        "offer_id": offer["id"],
+        "group_id": city.groups["home"],
+        "round_id": round_["id"],
+        "district": HOME,
+        "programme": "komet",
+        "recommendation_id": 1,
+    }
+    yield World(city=city, client=client, headers=headers, ids=ids)
+    city.engine.dispose()
+
+
+def _operations(client: TestClient) -> list[tuple[str, str]]:
+    schema = client.get("/openapi.json").json()
+    return sorted(
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def _allowed(method: str, path: str) -> set[str] | None:
+    if (method, path) in MATRIX:
+        return MATRIX[(method, path)]
+    for prefix, roles in PREFIX_RULES:
+        if path.startswith(prefix):
+            return roles
+    return None
+
+
+def _body(method: str, path: str) -> dict[str, Any] | None:
+    if method != "POST":
+        return None
+    if path == "/api/v1/auth/login":
+        return {"username": "coord-home", "password": "wrong"}
+    if path == "/api/v1/applications":
+        return None  # sent separately: applying is open to everyone
+    if path == "/api/v1/offers/seats":
+        return {"group_id": 999999}
+    if path == "/api/v1/groups":
+        return {
+            "programme": "komet",
+            "district": HOME,
+            "start": "2030-01-07",
+            "weekday": "mon",
+            "slot": "evening",
+            "language": "sv",
+            "capacity": 8,
+            "min_size": 4,
+        }
+    if path.endswith("/offers") and "{group_id}" in path:
+        return {"application_id": 999999}
+    return None
+
+
+def _call(world: World, role: str, method: str, path: str) -> Any:
+    url = re.sub(r"\{(\w+)\}", lambda m: str(world.ids[m.group(1)]), path)
+    world.client.cookies.clear()
+    return world.client.request(method, url, headers=world.headers[role], json=_body(method, path))
+
+
+def _walk(data: Any) -> Iterator[str]:
+    """Every key that holds a value, at any depth."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if value not in (None, [], {}, ""):
+                yield str(key)
+            yield from _walk(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+
+
+def test_every_operation_is_in_the_access_matrix(world: World) -> None:
+    unclassified = [op for op in _operations(world.client) if _allowed(*op) is None]
+    assert unclassified == []
+
+
+def test_no_role_gets_a_2xx_where_it_is_not_allowed(world: World) -> None:
+    leaks = []
+    for method, path in _operations(world.client):
+        allowed = _allowed(method, path) or set()
+        for role in ROLES:
+            if role in allowed:
+                continue
+            response = _call(world, role, method, path)
+            if 200 <= response.status_code < 300:
+                leaks.append((method, path, role, response.status_code))
+            assert response.status_code < 500, (method, path, role, response.text)
+    assert leaks == []
+
+
+def test_district_scoped_lists_show_another_coordinator_nothing_of_ours(world: World) -> None:
+    for method, path in SCOPED_LISTS:
+        response = _call(world, CX, method, path)
+        assert response.status_code == 200, (path, response.text)
+        for row in response.json()["data"]:
+            assert row.get("district") in (None, "skarpnack"), (path, row)
+            assert row.get("application_id") != world.ids["application_id"], (path, row)
+            assert row.get("id") != world.ids["application_id"] or path != "/api/v1/applications"
+
+
+def test_the_allowed_coordinator_reads_what_the_others_cannot(world: World) -> None:
+    for path in (
+        "/api/v1/applications/{application_id}",
+        "/api/v1/offers/{offer_id}",
+        "/api/v1/queues/{district}/{programme}",
+        "/api/v1/rounds/{round_id}",
+    ):
+        assert _call(world, CO, "GET", path).status_code == 200, path
+
+
+def test_parent_b_cannot_see_or_answer_parent_a_offer(world: World) -> None:
+    for method, path in (
+        ("GET", "/api/v1/offers/{offer_id}"),
+        ("POST", "/api/v1/offers/{offer_id}/accept"),
+        ("POST", "/api/v1/offers/{offer_id}/decline"),
+    ):
+        assert _call(world, PB, method, path).status_code == 404
+
+
+def test_no_management_response_carries_a_personal_field(world: World) -> None:
+    for method, path in _operations(world.client):
+        if method != "GET":
+            continue
+        response = _call(world, MG, method, path)
+        if response.headers.get("content-type", "").startswith("application/json"):
+            keys = set(_walk(response.json()))
+            assert not keys & PERSONAL_KEYS, (path, keys & PERSONAL_KEYS)
+            text = json.dumps(response.json())
+            assert "parent@example.org" not in text, path
+
+
+def test_anyone_may_apply(world: World) -> None:
+    for role in ROLES:
+        response = world.client.post(
+            "/api/v1/applications", json=application_body(), headers=world.headers[role]
+        )
+        # A parent or staff token is not needed to apply; it is not refused either.
+        assert response.status_code == 201, (role, response.text)
