@@ -1,0 +1,156 @@
+"""A generated demo city for group-start recommendations (seeded: same seed, same city).
+
+Stockholm's 14 districts, travel times and 11 programmes from the reference data; waiting parents
+whose numbers and waits differ strongly between districts (some queues long, others too short to
+start a group alone); leaders with a few certifications each; candidate groups proposed by those
+leaders in their own districts.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+from importlib import resources
+
+from solver.types import (
+    Application,
+    CandidateGroup,
+    District,
+    Leader,
+    Policy,
+    Programme,
+    Scenario,
+)
+
+AS_OF = date(2026, 3, 2)
+PROGRAMME_MIX = {
+    "komet": 24,
+    "abc": 14,
+    "icdp": 10,
+    "connect": 8,
+    "ungdomskomet": 8,
+    "familjeverkstan": 6,
+    "active-parenting": 6,
+    "skilda-varldar": 6,
+    "stodgrupp-missbruk-psykisk-ohalsa": 5,
+    "trappan": 5,
+    "rad-och-stodsamtal": 8,
+}
+LANGUAGE_MIX = {"sv": 64, "ar": 13, "so": 7, "en": 6, "fa": 5, "ti": 5}
+SLOT_MIX = {"evening": 50, "day": 30, "morning": 10, "weekend": 10}
+
+
+def reference() -> dict:
+    text = resources.files("waitlist").joinpath("data/stockholm.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _pick(rng: random.Random, mix: dict[str, int]) -> str:
+    return rng.choices(list(mix), weights=list(mix.values()))[0]
+
+
+def city_scenario(
+    seed: int = 1, waiting: int = 3000, candidates: int = 400, leaders: int = 60
+) -> Scenario:
+    rng = random.Random(seed)
+    ref = reference()
+    districts = tuple(District(d["slug"], d["name"]) for d in ref["districts"])
+    travel = {
+        a: {b: int(m) for b, m in row.items() if b != a} for a, row in ref["travel_minutes"].items()
+    }
+    programmes = tuple(
+        Programme(
+            slug=p["slug"],
+            name=p["name"],
+            kind=p["kind"],
+            child_age_min=p["child_age_min"],
+            child_age_max=p["child_age_max"],
+            capacity=p["capacity"],
+            min_size=p["min_size"],
+            languages=tuple(p["languages"]),
+            sessions=p.get("sessions"),
+            weeks=p.get("weeks"),
+        )
+        for p in ref["programmes"]
+    )
+    by_slug = {p.slug: p for p in programmes}
+    # Demand follows children, but need and waits differ strongly between districts.
+    need = {d["slug"]: d["children_0_17"] * rng.uniform(0.4, 1.8) for d in ref["districts"]}
+    mean_wait = {d.slug: rng.choice([3, 5, 8, 12, 18, 26, 34]) for d in districts}
+
+    apps = []
+    for n in range(waiting):
+        district = rng.choices(list(need), weights=list(need.values()))[0]
+        prog = by_slug[_pick(rng, PROGRAMME_MIX)]
+        first = _pick(rng, LANGUAGE_MIX)
+        langs = {first} if first == "sv" else {first, "sv"} if rng.random() < 0.4 else {first}
+        langs &= set(prog.languages) or langs
+        slots = {_pick(rng, SLOT_MIX)}
+        if rng.random() < 0.35:
+            slots.add(_pick(rng, SLOT_MIX))
+        age = rng.randint(prog.child_age_min, prog.child_age_max)
+        birth = AS_OF - timedelta(days=365 * age + rng.randint(60, 300))
+        waited = int(rng.expovariate(1 / mean_wait[district]) * 7)
+        opted = rng.random() < 0.55
+        apps.append(
+            Application(
+                id=f"a-{n + 1:05d}",
+                programme=prog.slug,
+                district=district,
+                queue_date=AS_OF - timedelta(days=min(waited, 700)),
+                lottery=rng.randint(1, 999_999),
+                child_birth=f"{birth.year:04d}-{birth.month:02d}",
+                languages=tuple(sorted(langs or {"sv"})),
+                slots=tuple(sorted(slots)),
+                cross_district=opted,
+                max_travel_minutes=rng.choice([15, 20, 25, 30, 40]) if opted else 0,
+            )
+        )
+
+    slugs = [d.slug for d in districts]
+    leader_list = []
+    for n in range(leaders):
+        progs = rng.sample(list(PROGRAMME_MIX), k=rng.choice([1, 2, 2, 3]))
+        extra = [_pick(rng, LANGUAGE_MIX)] if rng.random() < 0.45 else []
+        leader_list.append(
+            Leader(
+                id=f"l-{n + 1:03d}",
+                district=rng.choice(slugs),
+                programmes=tuple(sorted(progs)),
+                max_groups=rng.choice([1, 2, 2, 3]),
+                languages=tuple(sorted({"sv", *extra})),
+            )
+        )
+
+    cands = []
+    for n in range(candidates):
+        leader = rng.choice(leader_list)
+        prog = by_slug[rng.choice(leader.programmes)]
+        languages = [lang for lang in leader.languages if lang in prog.languages] or ["sv"]
+        slot = _pick(rng, SLOT_MIX)
+        start = AS_OF + timedelta(weeks=rng.randint(3, 10))
+        start -= timedelta(days=start.weekday() - (5 if slot == "weekend" else 1))
+        cands.append(
+            CandidateGroup(
+                id=f"c-{n + 1:03d}",
+                programme=prog.slug,
+                district=leader.district,
+                start=start,
+                weekday="sat" if slot == "weekend" else "tue",
+                slot=slot,
+                language=rng.choice(languages),
+                capacity=prog.capacity,
+                min_size=prog.min_size,
+            )
+        )
+    return Scenario(
+        as_of=AS_OF,
+        policy=Policy(),
+        districts=districts,
+        travel_minutes=travel,
+        programmes=programmes,
+        applications=tuple(apps),
+        leaders=tuple(leader_list),
+        candidate_groups=tuple(cands),
+    )

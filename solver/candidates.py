@@ -1,0 +1,65 @@
+"""Candidate groups generated from demand, for scenarios that list none.
+
+A candidate is one possible group start: programme × host district × language × slot, starting
+on the first suitable weekday at least LEAD_WEEKS after the scenario date (time to book a room and
+recruit). One candidate is generated for each cluster of waiting parents (same programme,
+language and slot) and each district within their reach that has a leader certified for the
+programme and the language. Candidates that could serve fewer parents than the minimum size are
+kept: the recommender does not open them but explains why ("only 4 parents within reach").
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from solver.recommend_data import RecommendOptions, can_lead, can_serve
+from solver.types import CandidateGroup, Scenario
+
+LEAD_WEEKS = 4
+_WEEKDAY_OF_SLOT = {"morning": "tue", "day": "tue", "evening": "tue", "weekend": "sat"}
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_ALL_SLOTS = ("morning", "day", "evening", "weekend")
+
+
+def first_weekday_on_or_after(day: date, weekday: str) -> date:
+    return day + timedelta(days=(_WEEKDAYS.index(weekday) - day.weekday()) % 7)
+
+
+def generate_candidates(
+    scenario: Scenario, options: RecommendOptions | None = None
+) -> tuple[CandidateGroup, ...]:
+    options = options or RecommendOptions()
+    earliest = scenario.as_of + timedelta(weeks=LEAD_WEEKS)
+    apps = sorted(scenario.applications, key=lambda a: (a.queue_date, a.lottery, a.id))
+    districts = sorted(d.slug for d in scenario.districts)
+    out: list[CandidateGroup] = []
+    for prog in sorted(scenario.programmes, key=lambda p: p.slug):
+        waiting = [a for a in apps if a.programme == prog.slug]
+        if not waiting:
+            continue
+        languages = sorted({lang for a in waiting for lang in a.languages})
+        if prog.languages:
+            languages = [lang for lang in languages if lang in prog.languages]
+        # A parent with no slot preference accepts any slot.
+        slots = sorted({s for a in waiting for s in (a.slots or _ALL_SLOTS)})
+        for lang in languages:
+            for slot in slots:
+                weekday = _WEEKDAY_OF_SLOT.get(slot, "tue")
+                for host in districts:
+                    cand = CandidateGroup(
+                        id=f"gen-{prog.slug}-{host}-{lang}-{slot}",
+                        programme=prog.slug,
+                        district=host,
+                        start=first_weekday_on_or_after(earliest, weekday),
+                        weekday=weekday,
+                        slot=slot,
+                        language=lang,
+                        capacity=prog.capacity,
+                        min_size=prog.min_size,
+                    )
+                    reach = options.leader_reach_minutes
+                    if not any(can_lead(ld, cand, scenario, reach) for ld in scenario.leaders):
+                        continue
+                    if any(can_serve(a, cand, scenario, prog) for a in waiting):
+                        out.append(cand)
+    return tuple(out)

@@ -1,0 +1,177 @@
+"""Group-start recommendations: which candidate groups to open, who leads them, whom they serve.
+
+Plain data in (a Scenario), plain data out (a Result with `recommendations`, `objective` and a
+status). Phases: candidates → data (solver.recommend_data) → CP-SAT model and solve
+(solver.recommend_model) → read back → explanations (solver.recommend_explain).
+The objective and its strict order are documented in docs/recommend.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from solver.candidates import generate_candidates
+from solver.recommend_data import Prepared, RecommendOptions, prepare
+from solver.recommend_explain import Explainer, med, ratio
+from solver.recommend_model import ProgressUpdate, Solved, build, solve
+from solver.types import Recommendation, Result, Scenario, SolveStatus
+
+__all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A recommendation run with what the benchmark needs beyond the (reproducible) result."""
+
+    result: Result
+    prepared: Prepared
+    solved: Solved
+    plan: Plan
+
+
+def recommend(
+    scenario: Scenario,
+    progress: Callable[[ProgressUpdate], None] | None = None,
+    options: RecommendOptions | None = None,
+) -> Result:
+    """Recommend group starts for a scenario. Same scenario and options → same result."""
+    return run(scenario, progress, options).result
+
+
+def run(
+    scenario: Scenario,
+    progress: Callable[[ProgressUpdate], None] | None = None,
+    options: RecommendOptions | None = None,
+) -> Run:
+    options = options or RecommendOptions()
+    candidates = scenario.candidate_groups or generate_candidates(scenario, options)
+    prep = prepare(scenario, candidates, options)
+    if prep.candidates:
+        solved = solve(prep, build(prep), progress)
+    else:
+        solved = Solved(status=SolveStatus.OPTIMAL)
+    plan = read_back(prep, solved)
+    return Run(_result(prep, solved, plan), prep, solved, plan)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The opened candidates (indices into Prepared.candidates), their leaders and parents."""
+
+    leader_of: dict[int, int]
+    served: dict[int, list[int]]  # candidate -> application indices, in queue order
+
+
+def read_back(prep: Prepared, solved: Solved) -> Plan:
+    """Turn the model's counts into groups: the earliest-starting candidates of each kind open;
+    in each class the heaviest (longest-waiting) members are served, in queue order; a kind's
+    parents are split over its opened groups as evenly as possible, earliest queued first."""
+    pools: dict[int, list[int]] = {s: [] for s in solved.count}
+    for k, cls in enumerate(prep.classes):
+        queue = iter(cls.members)
+        for s in cls.kinds:
+            if n := solved.flow.get((k, s), 0):
+                pools[s].extend(next(queue) for _ in range(n))
+    leader_of: dict[int, int] = {}
+    served: dict[int, list[int]] = {}
+    for s, n in sorted(solved.count.items()):
+        kind = prep.kinds[s]
+        groups = kind.members[:n]
+        leaders = [j for (j, ss), x in sorted(solved.lead.items()) if ss == s for _ in range(x)]
+        pool = sorted(pools[s])
+        base, extra = divmod(len(pool), n)
+        at = 0
+        for g, (c, j) in enumerate(zip(groups, leaders, strict=True)):
+            size = base + (1 if g < extra else 0)
+            served[c] = pool[at : at + size]
+            leader_of[c] = j
+            at += size
+    return Plan(leader_of, served)
+
+
+def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
+    explainer = Explainer(prep)
+    apps = prep.applications
+    served = plan.served
+    all_served = {i for members in served.values() for i in members}
+    unserved = set(range(len(apps))) - all_served
+    opened_ids = {prep.candidates[c].id for c in served}
+    used: dict[int, int] = {}
+    for j in plan.leader_of.values():
+        used[j] = used.get(j, 0) + 1
+    full = {j for j, n in used.items() if n >= prep.leaders[j].max_groups}
+
+    recs = []
+    for c, members in served.items():
+        cand = prep.candidates[c]
+        leader = prep.leaders[plan.leader_of[c]].id
+        notes = [
+            explainer.why_not(alt.id, unserved, full)
+            for alt in explainer.alternatives(cand, opened_ids)
+        ]
+        reason, reason_sv = explainer.describe(cand, leader, members, notes)
+        counts: dict[str, int] = {}
+        for i in members:
+            counts[apps[i].district] = counts.get(apps[i].district, 0) + 1
+        recs.append(
+            Recommendation(
+                candidate=cand.id,
+                leader=leader,
+                serves=dict(sorted(counts.items())),
+                reason=reason,
+                reason_sv=reason_sv,
+                effect=explainer.effect(cand, members),
+                applications=tuple(sorted(apps[i].id for i in members)),
+            )
+        )
+    recs.sort(key=lambda r: (-r.effect["waiting_weeks_removed"], r.candidate))
+
+    t1, groups, t3 = solved.tiers
+    travel = sum(
+        prep.scenario.travel(apps[i].district, prep.candidates[c].district) or 0
+        for c, members in served.items()
+        for i in members
+    )
+    cross = sum(
+        1 for c, ms in served.items() for i in ms if apps[i].district != prep.candidates[c].district
+    )
+    gap = 0.0 if solved.bound_t1 <= 0 else max(0.0, (solved.bound_t1 - t1) / solved.bound_t1)
+    objective = {
+        "weighted_waiting_weeks_removed": float(t1),
+        "waiting_weeks_removed": round(sum(explainer.waits[i] for i in all_served), 1),
+        "groups_opened": float(groups),
+        "parents_served": float(len(all_served)),
+        "cross_district": float(cross),
+        "travel_minutes_total": float(travel),
+        "tier3_travel_and_start_weeks": float(t3),
+        "gap": round(gap, 4),
+    }
+    before = explainer.waits_by_district(set())
+    after = explainer.waits_by_district(all_served)
+    small = prep.scenario.policy.small_cell_min
+    by_district = {}
+    for d in sorted(before):
+        row: dict[str, float] = {
+            "waiting_before": float(len(before[d])),
+            "waiting_after": float(len(after.get(d, []))),
+        }
+        if len(before[d]) >= small:
+            row["median_wait_weeks_before"] = round(med(before[d]), 1)
+        if len(after.get(d, [])) >= small:
+            row["median_wait_weeks_after"] = round(med(after[d]), 1)
+        by_district[d] = row
+    metrics = {
+        "by_district": by_district,
+        "overall": {
+            "max_min_ratio_before": round(ratio(before), 2),
+            "max_min_ratio_after": round(ratio(after), 2),
+        },
+    }
+    return Result(
+        as_of=prep.scenario.as_of,
+        status=solved.status,
+        recommendations=tuple(recs),
+        objective=objective,
+        metrics=metrics,
+    )

@@ -1,0 +1,225 @@
+"""Group-start recommendations, phase 1: plain data prepared for the model.
+
+Everything the CP-SAT model needs is computed here, in a canonical order (so shuffled input
+gives the same model): which waiting parents each candidate group could serve (eligibility from
+waitlist.domain.eligibility, travel from the scenario), which leaders could lead it, and how much
+serving each parent is worth.
+
+Parents with the same programme, home district and the same set of candidates they could join
+are interchangeable for the model except for their weight; they form one *class*. Inside a class
+the model serves a prefix in queue order (queue date, then lottery), so queue order holds there
+by construction and the model stays small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
+from waitlist.domain.eligibility import ineligibility
+
+
+@dataclass(frozen=True)
+class RecommendOptions:
+    """Knobs of the recommender; the defaults are the documented behaviour.
+
+    leader_reach_minutes: a leader leads groups hosted in their own district, or in a district
+        within this many minutes of it (0: own district only).
+    max_new_groups: at most this many groups opened (None: no budget beyond the leaders).
+    time_limit_s: wall-clock limit of the search; deterministic_limit: the solver's own
+        deterministic work limit, so that a search cut short still reproduces.
+    """
+
+    leader_reach_minutes: int = 0
+    max_new_groups: int | None = None
+    time_limit_s: float = 30.0
+    deterministic_limit: float = 60.0
+    num_workers: int = 2
+    random_seed: int = 7
+
+
+def wait_weeks(app: Application, scenario: Scenario) -> float:
+    """Current age of an open application, in weeks."""
+    return (scenario.as_of - app.queue_date).days / 7.0
+
+
+def can_serve(
+    app: Application, cand: CandidateGroup, scenario: Scenario, prog: Programme | None = None
+) -> bool:
+    """The parent is eligible for the candidate group and it lies within their reach.
+
+    Own district always; another district only for a parent who opted in, within their own
+    maximum travel time (travel not listed is unreachable).
+    """
+    if app.programme != cand.programme:
+        return False
+    if app.district != cand.district:
+        minutes = scenario.travel(app.district, cand.district)
+        if not app.cross_district or minutes is None or minutes > app.max_travel_minutes:
+            return False
+    if prog is None:
+        prog = next(p for p in scenario.programmes if p.slug == cand.programme)
+    why_not = ineligibility(
+        child_birth=app.child_birth,
+        languages=app.languages,
+        slots=app.slots,
+        start=cand.start,
+        language=cand.language,
+        slot=cand.slot,
+        age_min=prog.child_age_min,
+        age_max=prog.child_age_max,
+    )
+    return why_not is None
+
+
+def can_lead(leader: Leader, cand: CandidateGroup, scenario: Scenario, reach: int) -> bool:
+    """Certified for the programme and the language, and hosted within the leader's reach."""
+    if cand.programme not in leader.programmes or cand.language not in leader.languages:
+        return False
+    if leader.district == cand.district:
+        return True
+    minutes = scenario.travel(leader.district, cand.district)
+    return reach > 0 and minutes is not None and minutes <= reach
+
+
+def cell_factor(median_weeks: float, target_weeks: int) -> int:
+    """Weight, in quarters, of a district × programme queue: 4 at or under the target, one more
+    quarter for each quarter of the target its median wait is over it, at most 16 (4×)."""
+    if target_weeks <= 0:
+        return 4
+    over = max(0.0, median_weeks - target_weeks)
+    return min(16, 4 + int(4 * over / target_weeks))
+
+
+@dataclass(frozen=True)
+class ParentClass:
+    programme: str
+    district: str
+    kinds: tuple[int, ...]  # indices into Prepared.kinds
+    members: tuple[int, ...]  # indices into Prepared.applications, in queue order
+    weights: tuple[int, ...]  # per member, non-increasing
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Interchangeable candidates: same parents in reach, same possible leaders, same sizes.
+
+    They differ only in start date, so the model chooses how many of them to open and the
+    earliest starts are taken first (members are ordered by start, then id).
+    """
+
+    members: tuple[int, ...]  # indices into Prepared.candidates
+    district: str
+    capacity: int
+    min_size: int
+    leads: tuple[int, ...]  # indices into Prepared.leaders
+    start_weeks: tuple[int, ...]  # per member: whole weeks from the scenario date to the start
+
+
+@dataclass(frozen=True)
+class Prepared:
+    scenario: Scenario
+    options: RecommendOptions
+    applications: tuple[Application, ...]  # canonical (queue date, lottery, id)
+    candidates: tuple[CandidateGroup, ...]  # viable ones, by id
+    leaders: tuple[Leader, ...]  # by id
+    reach: dict[int, tuple[int, ...]]  # candidate -> applications it could serve
+    leads: dict[int, tuple[int, ...]]  # candidate -> leaders who could lead it
+    kinds: tuple[Kind, ...]
+    classes: tuple[ParentClass, ...]
+    weight: tuple[int, ...]  # per application
+    cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
+    not_viable: dict[str, str]  # candidate id -> 'size' | 'leader'
+    all_candidates: tuple[CandidateGroup, ...]
+
+
+def prepare(
+    scenario: Scenario, candidates: tuple[CandidateGroup, ...], options: RecommendOptions
+) -> Prepared:
+    apps = tuple(sorted(scenario.applications, key=lambda a: (a.queue_date, a.lottery, a.id)))
+    leaders = tuple(sorted(scenario.leaders, key=lambda ld: ld.id))
+    all_cands = tuple(sorted(candidates, key=lambda c: c.id))
+
+    cells: dict[tuple[str, str], list[float]] = {}
+    for app in apps:
+        cells.setdefault((app.district, app.programme), []).append(wait_weeks(app, scenario))
+    cell_median = {key: float(median(v)) for key, v in cells.items()}
+    weight = tuple(
+        cell_factor(cell_median[(a.district, a.programme)], scenario.policy.target_weeks)
+        * max(1, int(wait_weeks(a, scenario)))
+        for a in apps
+    )
+
+    by_programme: dict[str, list[int]] = {}
+    for i, app in enumerate(apps):
+        by_programme.setdefault(app.programme, []).append(i)
+
+    viable: list[CandidateGroup] = []
+    viable_reach: list[tuple[int, ...]] = []
+    viable_leads: list[tuple[int, ...]] = []
+    not_viable: dict[str, str] = {}
+    programmes = {p.slug: p for p in scenario.programmes}
+    for cand in all_cands:
+        prog = programmes.get(cand.programme)
+        served = tuple(
+            i
+            for i in by_programme.get(cand.programme, [])
+            if prog is not None and can_serve(apps[i], cand, scenario, prog)
+        )
+        led = tuple(
+            j
+            for j, ld in enumerate(leaders)
+            if ld.max_groups > 0 and can_lead(ld, cand, scenario, options.leader_reach_minutes)
+        )
+        if len(served) < max(1, cand.min_size) or cand.capacity < max(1, cand.min_size):
+            not_viable[cand.id] = "size"
+        elif not led:
+            not_viable[cand.id] = "leader"
+        else:
+            viable.append(cand)
+            viable_reach.append(served)
+            viable_leads.append(led)
+
+    reach = dict(enumerate(viable_reach))
+    signature: dict[tuple, list[int]] = {}
+    for c, cand in enumerate(viable):
+        key = (reach[c], viable_leads[c], cand.capacity, cand.min_size, cand.district)
+        signature.setdefault(key, []).append(c)
+    kinds = []
+    for (_, leads, capacity, min_size, district), members in signature.items():
+        ordered = sorted(members, key=lambda c: (viable[c].start, viable[c].id))
+        weeks = tuple(max(0, (viable[c].start - scenario.as_of).days // 7) for c in ordered)
+        kinds.append(Kind(tuple(ordered), district, capacity, min_size, leads, weeks))
+    kinds.sort(key=lambda kd: kd.members[0])
+
+    options_of: dict[int, list[int]] = {}
+    for s, kind in enumerate(kinds):
+        for i in reach[kind.members[0]]:
+            options_of.setdefault(i, []).append(s)
+    grouped: dict[tuple[str, str, tuple[int, ...]], list[int]] = {}
+    for i in sorted(options_of):
+        app = apps[i]
+        grouped.setdefault((app.programme, app.district, tuple(options_of[i])), []).append(i)
+    classes = []
+    for (prog, district, cands), members in sorted(grouped.items()):
+        # Highest weight first; queue order among equals (members are already in queue order).
+        ordered = sorted(members, key=lambda i: (-weight[i], i))
+        classes.append(
+            ParentClass(prog, district, cands, tuple(ordered), tuple(weight[i] for i in ordered))
+        )
+    return Prepared(
+        scenario=scenario,
+        options=options,
+        applications=apps,
+        candidates=tuple(viable),
+        leaders=leaders,
+        reach=reach,
+        leads=dict(enumerate(viable_leads)),
+        kinds=tuple(kinds),
+        classes=tuple(classes),
+        weight=weight,
+        cell_median=cell_median,
+        not_viable=not_viable,
+        all_candidates=all_cands,
+    )

@@ -1,0 +1,190 @@
+"""Group-start recommendations, explained: counts per district (never names), the projected
+effect on waiting times, and why close alternatives were not chosen, in English and Swedish.
+
+Waiting time here is the current age of open applications, in weeks, at the scenario date.
+The projection removes the parents a recommendation would serve from the queue and measures
+again: median and P90 for the recommendation's programme in the districts it serves, and the
+city-wide max/min ratio of district median waits (all programmes).
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import median
+
+from solver.recommend_data import Prepared, can_serve, wait_weeks
+from solver.types import CandidateGroup
+
+LANGUAGE = {
+    "sv": ("Swedish", "svenska"),
+    "ar": ("Arabic", "arabiska"),
+    "so": ("Somali", "somaliska"),
+    "ti": ("Tigrinya", "tigrinja"),
+    "fa": ("Persian", "persiska"),
+    "en": ("English", "engelska"),
+    "es": ("Spanish", "spanska"),
+    "pl": ("Polish", "polska"),
+    "tr": ("Turkish", "turkiska"),
+    "fi": ("Finnish", "finska"),
+}
+SLOT = {
+    "morning": ("morning", "förmiddag"),
+    "day": ("day", "dagtid"),
+    "evening": ("evening", "kväll"),
+    "weekend": ("weekend", "helg"),
+}
+WEEKDAY = {
+    "mon": ("Mondays", "måndagar"),
+    "tue": ("Tuesdays", "tisdagar"),
+    "wed": ("Wednesdays", "onsdagar"),
+    "thu": ("Thursdays", "torsdagar"),
+    "fri": ("Fridays", "fredagar"),
+    "sat": ("Saturdays", "lördagar"),
+    "sun": ("Sundays", "söndagar"),
+}
+
+
+def p90(values: list[float]) -> float:
+    """Nearest-rank 90th percentile (0.0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def med(values: list[float]) -> float:
+    return float(median(values)) if values else 0.0
+
+
+def ratio(by_district: dict[str, list[float]]) -> float:
+    """Max/min of district median waits, over districts with someone waiting (0.0 if undefined)."""
+    medians = [med(v) for v in by_district.values() if v]
+    if not medians or min(medians) <= 0:
+        return 0.0
+    return max(medians) / min(medians)
+
+
+class Explainer:
+    def __init__(self, prep: Prepared) -> None:
+        self.prep = prep
+        sc = prep.scenario
+        self.district_name = {d.slug: d.name for d in sc.districts}
+        self.programme_name = {p.slug: p.name for p in sc.programmes}
+        self.waits = [round(wait_weeks(a, sc), 3) for a in prep.applications]
+
+    def waits_by_district(self, removed: set[int], programme: str | None = None) -> dict:
+        out: dict[str, list[float]] = {}
+        for i, app in enumerate(self.prep.applications):
+            if i in removed or (programme is not None and app.programme != programme):
+                continue
+            out.setdefault(app.district, []).append(self.waits[i])
+        return out
+
+    def label(self, cand: CandidateGroup, lang: int) -> str:
+        """ "Farsta Arabic evening" / "Farsta arabiska kväll"."""
+        language = LANGUAGE.get(cand.language, (cand.language, cand.language))[lang]
+        slot = SLOT.get(cand.slot, (cand.slot, cand.slot))[lang]
+        return f"{self.district_name.get(cand.district, cand.district)} {language} {slot}"
+
+    def effect(self, cand: CandidateGroup, served: list[int]) -> dict[str, float]:
+        districts = {self.prep.applications[i].district for i in served}
+        before = self.waits_by_district(set(), cand.programme)
+        after = self.waits_by_district(set(served), cand.programme)
+        pooled_before = [w for d in districts for w in before.get(d, [])]
+        pooled_after = [w for d in districts for w in after.get(d, [])]
+        return {
+            "median_wait_weeks_before": round(med(pooled_before), 1),
+            "median_wait_weeks_after": round(med(pooled_after), 1),
+            "p90_wait_weeks_before": round(p90(pooled_before), 1),
+            "p90_wait_weeks_after": round(p90(pooled_after), 1),
+            "city_max_min_ratio_before": round(ratio(self.waits_by_district(set())), 2),
+            "city_max_min_ratio_after": round(ratio(self.waits_by_district(set(served))), 2),
+            "waiting_weeks_removed": round(sum(self.waits[i] for i in served), 1),
+            "parents_served": float(len(served)),
+        }
+
+    def alternatives(self, cand: CandidateGroup, opened: set[str]) -> list[CandidateGroup]:
+        """Close alternatives not chosen: same programme, and the same host district or the same
+        language and slot nearby; nearest first."""
+        sc = self.prep.scenario
+        close = []
+        for alt in self.prep.all_candidates:
+            if alt.id in opened or alt.programme != cand.programme:
+                continue
+            minutes = sc.travel(cand.district, alt.district)
+            same_kind = alt.language == cand.language and alt.slot == cand.slot
+            if alt.district == cand.district or (same_kind and minutes is not None):
+                close.append((minutes if minutes is not None else 999, not same_kind, alt.id, alt))
+        return [alt for *_, alt in sorted(close)[:2]]
+
+    def describe(
+        self, cand: CandidateGroup, leader: str, served: list[int], notes: list[tuple[str, str]]
+    ) -> tuple[str, str]:
+        """The recommendation's reason in English and Swedish: counts only, never names."""
+        e = self.effect(cand, served)
+        counts: dict[str, int] = {}
+        for i in served:
+            d = self.prep.applications[i].district
+            counts[d] = counts.get(d, 0) + 1
+        parts = ", ".join(f"{self.district_name.get(d, d)} {n}" for d, n in sorted(counts.items()))
+        prog = self.programme_name.get(cand.programme, cand.programme)
+        lang_en, lang_sv = LANGUAGE.get(cand.language, (cand.language, cand.language))
+        day_en, day_sv = WEEKDAY.get(cand.weekday, (cand.weekday, cand.weekday))
+        slot_en, slot_sv = SLOT.get(cand.slot, (cand.slot, cand.slot))
+        host = self.district_name.get(cand.district, cand.district)
+        waited = med([self.waits[i] for i in served])
+        en = (
+            f"Start {prog} in {lang_en} in {host}, {day_en} {slot_en}, from {cand.start}, "
+            f"led by {leader}: serves {len(served)} waiting parents ({parts}) who have waited "
+            f"{waited:.0f} weeks on median. Median wait for {prog} in these districts "
+            f"{e['median_wait_weeks_before']} → {e['median_wait_weeks_after']} weeks, P90 "
+            f"{e['p90_wait_weeks_before']} → {e['p90_wait_weeks_after']}; city-wide max/min "
+            f"ratio of district median waits {e['city_max_min_ratio_before']} → "
+            f"{e['city_max_min_ratio_after']}."
+        )
+        sv = (
+            f"Starta {prog} på {lang_sv} i {host}, {day_sv} {slot_sv}, från {cand.start}, "
+            f"ledare {leader}: ger plats åt {len(served)} väntande föräldrar ({parts}) som har "
+            f"väntat {waited:.0f} veckor i median. Medianväntetid för {prog} i dessa stadsdelar "
+            f"{e['median_wait_weeks_before']} → {e['median_wait_weeks_after']} veckor, P90 "
+            f"{e['p90_wait_weeks_before']} → {e['p90_wait_weeks_after']}; kvoten mellan "
+            f"högsta och lägsta medianväntetid i staden {e['city_max_min_ratio_before']} → "
+            f"{e['city_max_min_ratio_after']}."
+        )
+        if notes:
+            en += " Not chosen: " + "; ".join(n[0] for n in notes) + "."
+            sv += " Inte valt: " + "; ".join(n[1] for n in notes) + "."
+        return en, sv
+
+    def why_not(self, c_id: str, unserved: set[int], leaders_full: set[int]):
+        """Why a candidate was not opened: (English, Swedish)."""
+        prep = self.prep
+        cand = next(c for c in prep.all_candidates if c.id == c_id)
+        name_en, name_sv = self.label(cand, 0), self.label(cand, 1)
+        reach = [i for i, a in enumerate(prep.applications) if can_serve(a, cand, prep.scenario)]
+        kind = prep.not_viable.get(c_id)
+        if kind == "leader":
+            prog = self.programme_name.get(cand.programme, cand.programme)
+            return (
+                f"{name_en}: no leader certified for {prog} in this language in reach",
+                f"{name_sv}: ingen ledare certifierad för {prog} på detta språk inom räckhåll",
+            )
+        left = [i for i in reach if i in unserved]
+        if kind == "size" or len(left) < cand.min_size:
+            n = len(reach) if kind == "size" else len(left)
+            tail_en = "" if kind == "size" else " not already served"
+            tail_sv = "" if kind == "size" else " som inte redan får plats"
+            return (
+                f"{name_en}: only {n} parents{tail_en} within reach, minimum {cand.min_size}",
+                f"{name_sv}: bara {n} föräldrar{tail_sv} inom räckhåll, minst {cand.min_size}",
+            )
+        c = prep.candidates.index(cand)
+        if all(j in leaders_full for j in prep.leads[c]):
+            return (
+                f"{name_en}: its certified leaders are fully booked by the recommended groups",
+                f"{name_sv}: dess certifierade ledare är fullbokade av de rekommenderade grupperna",
+            )
+        return (
+            f"{name_en}: the budget of new groups is used by starts that remove more waiting",
+            f"{name_sv}: budgeten för nya grupper går till starter som minskar väntan mer",
+        )

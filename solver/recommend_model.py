@@ -1,0 +1,193 @@
+"""Group-start recommendations, phases 2-6: CP-SAT variables, constraints, objective, solve.
+
+The objective is lexicographic, made strict by weights (see docs/recommend.md):
+  1. most weighted waiting-weeks removed (T1),
+  2. then fewer groups opened (T2),
+  3. then less travel and sooner starts (T3: travel minutes of the parents served plus weeks
+     until each opened group starts).
+minimise  M2·T2 + T3 − M1·T1  with  M2 = T3max + 1  and  M1 = M2·N + T3max + 1  (N candidates):
+one unit of T1 outweighs every possible change in T2 and T3 together, one group outweighs any
+change in T3.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from solver.recommend_data import Prepared
+from solver.types import SolveStatus
+
+
+@dataclass(frozen=True)
+class ProgressUpdate:
+    seconds: float
+    objective: float  # weighted waiting-weeks removed by the best solution so far
+    bound: float  # proven upper bound on it
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    count: list[cp_model.IntVar]  # per kind: how many of its candidates open
+    lead: dict[tuple[int, int], cp_model.IntVar]  # (leader, kind): groups led
+    flow: dict[tuple[int, int], cp_model.IntVar]  # (class, kind): parents served
+    buckets: list[list[tuple[int, cp_model.IntVar]]]  # per class: (weight, served)
+    travel: dict[tuple[int, int], int]  # (class, kind) -> minutes
+    t3_start: cp_model.LinearExpr
+    m1: int
+    m2: int
+
+
+@dataclass
+class Solved:
+    status: SolveStatus
+    count: dict[int, int] = field(default_factory=dict)  # kind -> candidates opened
+    lead: dict[tuple[int, int], int] = field(default_factory=dict)  # (leader, kind) -> groups
+    flow: dict[tuple[int, int], int] = field(default_factory=dict)  # (class, kind) -> parents
+    tiers: tuple[int, int, int] = (0, 0, 0)
+    bound_t1: float = 0.0
+    wall_s: float = 0.0
+    first_solution_s: float | None = None
+
+
+def build(prep: Prepared) -> Built:
+    m = cp_model.CpModel()
+    kinds, classes = prep.kinds, prep.classes
+
+    # Variables: how many candidates of each kind open (earliest starts first), who leads them.
+    count = [m.new_int_var(0, len(kd.members), f"open[{s}]") for s, kd in enumerate(kinds)]
+    start_terms = []
+    for s, kd in enumerate(kinds):
+        if len(kd.members) == 1:
+            start_terms.append(kd.start_weeks[0] * count[s])
+            continue
+        opened = [m.new_bool_var(f"open[{s},{n}]") for n in range(len(kd.members))]
+        for a, b in itertools.pairwise(opened):
+            m.add_implication(b, a)
+        m.add(sum(opened) == count[s])
+        start_terms.extend(w * o for w, o in zip(kd.start_weeks, opened, strict=True))
+    lead = {
+        (j, s): m.new_int_var(0, min(prep.leaders[j].max_groups, len(kd.members)), f"lead[{j},{s}]")
+        for s, kd in enumerate(kinds)
+        for j in kd.leads
+    }
+    flow: dict[tuple[int, int], cp_model.IntVar] = {}
+    travel: dict[tuple[int, int], int] = {}
+    for k, cls in enumerate(classes):
+        for s in cls.kinds:
+            kd = kinds[s]
+            per_group = min(len(cls.members), kd.capacity)
+            ub = min(len(cls.members), kd.capacity * len(kd.members))
+            flow[(k, s)] = m.new_int_var(0, ub, f"flow[{k},{s}]")
+            travel[(k, s)] = prep.scenario.travel(cls.district, kd.district) or 0
+            # Nobody is served by unopened groups (per pair: a tighter relaxation).
+            m.add(flow[(k, s)] <= per_group * count[s])
+
+    # Rule: each parent at most once. Served members of a class, counted per equal-weight bucket;
+    # the objective fills the heaviest buckets first, and read-back serves them in queue order.
+    buckets: list[list[tuple[int, cp_model.IntVar]]] = []
+    for k, cls in enumerate(classes):
+        sizes: dict[int, int] = {}
+        for w in cls.weights:
+            sizes[w] = sizes.get(w, 0) + 1
+        row = [(w, m.new_int_var(0, n, f"served[{k},{w}]")) for w, n in sizes.items()]
+        buckets.append(row)
+        m.add(sum(v for _, v in row) == sum(flow[(k, s)] for s in cls.kinds))
+
+    # Rule: every opened group has between its minimum size and its capacity (a kind's parents
+    # can be split over its opened groups in any way, so the totals are enough).
+    inflow: dict[int, list[cp_model.IntVar]] = {s: [] for s in range(len(kinds))}
+    for (_, s), var in flow.items():
+        inflow[s].append(var)
+    for s, kd in enumerate(kinds):
+        m.add(sum(inflow[s]) <= kd.capacity * count[s])
+        m.add(sum(inflow[s]) >= kd.min_size * count[s])
+
+    # Rule: every opened group has one leader; leaders within their number of groups.
+    for s, kd in enumerate(kinds):
+        m.add(sum(lead[(j, s)] for j in kd.leads) == count[s])
+    for j, leader in enumerate(prep.leaders):
+        mine = [v for (jj, _), v in lead.items() if jj == j]
+        if mine:
+            m.add(sum(mine) <= leader.max_groups)
+
+    # Budget of new groups, when the coordinator gives one.
+    if prep.options.max_new_groups is not None:
+        m.add(sum(count) <= prep.options.max_new_groups)
+
+    # Objective: lexicographic tiers folded into one integer objective.
+    t1 = sum(w * v for row in buckets for w, v in row)
+    t2 = sum(count)
+    t3_start = sum(start_terms)
+    t3 = sum(travel[key] * v for key, v in flow.items()) + t3_start
+    t3max = sum(
+        len(cls.members) * max(travel[(k, s)] for s in cls.kinds) for k, cls in enumerate(classes)
+    ) + sum(sum(kd.start_weeks) for kd in kinds)
+    n_groups = sum(len(kd.members) for kd in kinds)
+    m2 = t3max + 1
+    m1 = m2 * n_groups + t3max + 1
+    m.minimize(m2 * t2 + t3 - m1 * t1)
+    return Built(m, count, lead, flow, buckets, travel, t3_start, m1, m2)
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, m1: int, report: Callable[[ProgressUpdate], None] | None) -> None:
+        super().__init__()
+        self.m1 = m1
+        self.report = report
+        self.started = time.perf_counter()
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = now
+        if self.report is not None:
+            # The objective is minimised and negative: report waiting-weeks removed, rounded.
+            best = -self.objective_value / self.m1
+            bound = -self.best_objective_bound / self.m1
+            self.report(ProgressUpdate(round(now, 3), round(best, 1), round(bound, 1)))
+
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
+}
+
+
+def solve(
+    prep: Prepared,
+    built: Built,
+    progress: Callable[[ProgressUpdate], None] | None = None,
+) -> Solved:
+    opts = prep.options
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = opts.num_workers
+    solver.parameters.random_seed = opts.random_seed
+    # Interleaved search is deterministic whatever the thread timing.
+    solver.parameters.interleave_search = True
+    solver.parameters.max_time_in_seconds = opts.time_limit_s
+    solver.parameters.max_deterministic_time = opts.deterministic_limit
+    callback = _Progress(built.m1, progress)
+    code = solver.solve(built.model, callback)
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    out = Solved(status=status, wall_s=solver.wall_time, first_solution_s=callback.first)
+    if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        return out
+    out.count = {s: int(solver.value(v)) for s, v in enumerate(built.count) if solver.value(v)}
+    out.lead = {key: int(solver.value(v)) for key, v in built.lead.items() if solver.value(v)}
+    out.flow = {key: int(solver.value(v)) for key, v in built.flow.items() if solver.value(v)}
+    t1 = sum(w * int(solver.value(v)) for row in built.buckets for w, v in row)
+    t3 = sum(built.travel[key] * n for key, n in out.flow.items()) + int(
+        solver.value(built.t3_start)
+    )
+    out.tiers = (t1, sum(out.count.values()), t3)
+    out.bound_t1 = -solver.best_objective_bound / built.m1
+    return out

@@ -1,0 +1,148 @@
+"""Small scenarios for the group-start recommender's tests: a hand-made south-Stockholm corner
+and a hypothesis strategy for random tiny cities."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import strategies as st
+
+from solver.types import (
+    Application,
+    CandidateGroup,
+    District,
+    Leader,
+    Policy,
+    Programme,
+    Scenario,
+)
+
+AS_OF = date(2026, 3, 2)
+DISTRICTS = (
+    District("farsta", "Farsta"),
+    District("skarpnack", "Skarpnäck"),
+    District("alvsjo", "Älvsjö"),
+)
+TRAVEL = {
+    "farsta": {"skarpnack": 14, "alvsjo": 22},
+    "skarpnack": {"farsta": 14, "alvsjo": 30},
+    "alvsjo": {"farsta": 22, "skarpnack": 30},
+}
+KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 12, 6, ("sv", "ar"))
+ABC = Programme("abc", "ABC", "parent_group", 3, 12, 4, 2, ("sv", "ar"))
+
+
+def parent(
+    n: int,
+    district: str,
+    *,
+    weeks: int = 10,
+    languages: tuple[str, ...] = ("sv",),
+    slots: tuple[str, ...] = ("evening",),
+    cross: bool = False,
+    travel: int = 0,
+    programme: str = "komet",
+    birth: str = "2019-05",
+) -> Application:
+    return Application(
+        id=f"a-{n:03d}",
+        programme=programme,
+        district=district,
+        queue_date=AS_OF - timedelta(weeks=weeks),
+        lottery=1000 + n,
+        child_birth=birth,
+        languages=languages,
+        slots=slots,
+        cross_district=cross,
+        max_travel_minutes=travel,
+    )
+
+
+def candidate(
+    cid: str,
+    district: str,
+    *,
+    language: str = "sv",
+    slot: str = "evening",
+    programme: str = "komet",
+    capacity: int = 12,
+    min_size: int = 6,
+    weeks_ahead: int = 4,
+) -> CandidateGroup:
+    return CandidateGroup(
+        id=cid,
+        programme=programme,
+        district=district,
+        start=AS_OF + timedelta(weeks=weeks_ahead, days=1),
+        weekday="tue",
+        slot=slot,
+        language=language,
+        capacity=capacity,
+        min_size=min_size,
+    )
+
+
+def scenario(apps=(), candidates=(), leaders=(), programmes=(KOMET,)) -> Scenario:
+    return Scenario(
+        as_of=AS_OF,
+        policy=Policy(),
+        districts=DISTRICTS,
+        travel_minutes=TRAVEL,
+        programmes=tuple(programmes),
+        applications=tuple(apps),
+        leaders=tuple(leaders),
+        candidate_groups=tuple(candidates),
+    )
+
+
+SLUGS = [d.slug for d in DISTRICTS]
+
+
+@st.composite
+def tiny_cities(draw, max_apps: int = 8, max_candidates: int = 4) -> Scenario:
+    """Random tiny cities: few parents, candidates and leaders, tight sizes, mixed reach."""
+    programmes = (ABC, Programme("komet", "Komet", "parent_group", 3, 11, 3, 2, ("sv", "ar")))
+    n_apps = draw(st.integers(0, max_apps))
+    apps = []
+    for n in range(n_apps):
+        cross = draw(st.booleans())
+        apps.append(
+            parent(
+                n,
+                draw(st.sampled_from(SLUGS)),
+                weeks=draw(st.integers(0, 40)),
+                languages=draw(st.sampled_from([("sv",), ("ar",), ("ar", "sv")])),
+                slots=draw(st.sampled_from([("evening",), ("day",), ("day", "evening"), ()])),
+                cross=cross,
+                travel=draw(st.sampled_from([10, 15, 25, 40])) if cross else 0,
+                programme=draw(st.sampled_from(["abc", "komet"])),
+                birth=draw(st.sampled_from(["2019-05", "2022-03", "2014-02", "2010-01"])),
+            )
+        )
+    cands = []
+    for n in range(draw(st.integers(0, max_candidates))):
+        capacity = draw(st.integers(1, 4))
+        cands.append(
+            candidate(
+                f"c-{n}",
+                draw(st.sampled_from(SLUGS)),
+                language=draw(st.sampled_from(["sv", "ar"])),
+                slot=draw(st.sampled_from(["evening", "day"])),
+                programme=draw(st.sampled_from(["abc", "komet"])),
+                capacity=capacity,
+                min_size=draw(st.integers(1, capacity)),
+                weeks_ahead=draw(st.integers(1, 6)),
+            )
+        )
+    leaders = []
+    for n in range(draw(st.integers(0, 3))):
+        leaders.append(
+            Leader(
+                id=f"l-{n}",
+                district=draw(st.sampled_from(SLUGS)),
+                programmes=tuple(draw(st.sets(st.sampled_from(["abc", "komet"]), min_size=1))),
+                max_groups=draw(st.integers(0, 2)),
+                languages=tuple(sorted(draw(st.sets(st.sampled_from(["sv", "ar"]), min_size=1)))),
+            )
+        )
+    return scenario(apps, cands, leaders, programmes)

@@ -1,0 +1,105 @@
+"""Rules every group-start recommendation keeps, for every input (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from recommend_scenarios import tiny_cities
+
+from solver.recommend import recommend, run
+from solver.types import Scenario, SolveStatus
+from waitlist.domain.eligibility import ineligibility
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def lookup(scenario: Scenario):
+    # Candidates generated from demand (when the scenario lists none) are included.
+    cands = {c.id: c for c in run(scenario).prepared.all_candidates}
+    apps = {a.id: a for a in scenario.applications}
+    leaders = {ld.id: ld for ld in scenario.leaders}
+    progs = {p.slug: p for p in scenario.programmes}
+    return cands, apps, leaders, progs
+
+
+@FAST
+@given(tiny_cities())
+def test_no_recommended_group_is_below_its_minimum_size_or_above_its_capacity(city):
+    result = recommend(city)
+    assert result.status is SolveStatus.OPTIMAL
+    cands, *_ = lookup(city)
+    for rec in result.recommendations:
+        size = len(rec.applications)
+        assert cands[rec.candidate].min_size <= size <= cands[rec.candidate].capacity
+        assert sum(rec.serves.values()) == size
+
+
+@FAST
+@given(tiny_cities())
+def test_no_leader_is_over_their_limit_or_outside_their_programmes_languages_or_district(city):
+    result = recommend(city)
+    cands, _, leaders, _ = lookup(city)
+    led: dict[str, int] = {}
+    for rec in result.recommendations:
+        leader, cand = leaders[rec.leader], cands[rec.candidate]
+        led[leader.id] = led.get(leader.id, 0) + 1
+        assert cand.programme in leader.programmes
+        assert cand.language in leader.languages
+        # Documented rule (default options): a leader leads groups in their own district.
+        assert cand.district == leader.district
+    for leader_id, n in led.items():
+        assert n <= leaders[leader_id].max_groups
+
+
+@FAST
+@given(tiny_cities())
+def test_every_served_parent_is_eligible_within_travel_and_served_at_most_once(city):
+    result = recommend(city)
+    cands, apps, _, progs = lookup(city)
+    seen: set[str] = set()
+    for rec in result.recommendations:
+        cand = cands[rec.candidate]
+        prog = progs[cand.programme]
+        for app_id in rec.applications:
+            assert app_id not in seen
+            seen.add(app_id)
+            app = apps[app_id]
+            assert app.programme == cand.programme
+            why_not = ineligibility(
+                child_birth=app.child_birth,
+                languages=app.languages,
+                slots=app.slots,
+                start=cand.start,
+                language=cand.language,
+                slot=cand.slot,
+                age_min=prog.child_age_min,
+                age_max=prog.child_age_max,
+            )
+            assert why_not is None
+            if app.district != cand.district:
+                assert app.cross_district
+                minutes = city.travel(app.district, cand.district)
+                assert minutes is not None and minutes <= app.max_travel_minutes
+
+
+@FAST
+@given(tiny_cities(), __import__("hypothesis").strategies.randoms(use_true_random=False))
+def test_the_same_input_gives_the_same_output_also_when_shuffled(city, rnd: random.Random):
+    first = recommend(city)
+    again = recommend(city)
+    assert first == again
+
+    def shuffled(items):
+        items = list(items)
+        rnd.shuffle(items)
+        return tuple(items)
+
+    mixed = replace(
+        city,
+        applications=shuffled(city.applications),
+        candidate_groups=shuffled(city.candidate_groups),
+        leaders=shuffled(city.leaders),
+    )
+    assert recommend(mixed) == first
