@@ -7,6 +7,7 @@ compares with, and the greedy baselines show how many parents they leave unplace
 
     .venv/bin/python benchmarks/placement.py            # city and nation
     .venv/bin/python benchmarks/placement.py --stretch  # also 1,000,000 waiting
+    .venv/bin/python benchmarks/placement.py --compare demo.json  # equality vs baselines
 """
 
 from __future__ import annotations
@@ -75,12 +76,40 @@ def measure(size: str, method: str, timeout: float) -> dict | None:
             proc.kill()
 
 
+def compare(path: str) -> None:
+    """Equality figures of the optimiser and the baselines on one scenario file."""
+    from solver.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    print(
+        f"{len(scenario.applications)} waiting, {len(scenario.groups)} groups, "
+        f"as of {scenario.as_of}, home_priority={scenario.policy.home_priority}\n"
+    )
+    print(
+        "| method | placed | median wait (weeks) | P90 wait | max/min district median | "
+        "cross-district share | mean travel (min) |"
+    )
+    print("|" + "---|" * 7)
+    for method, run in METHODS.items():
+        o = run(scenario, {}).metrics["overall"]
+        ratio = o["district_median_ratio"]
+        print(
+            f"| {method} | {o['placed']} | {o['median_wait_weeks_placed']} | "
+            f"{o['p90_wait_weeks_placed']} | {ratio if ratio is not None else '–'} | "
+            f"{o['cross_district_share']:.0%} | {o['mean_travel_minutes']} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stretch", action="store_true", help="also the 1,000,000 size")
     parser.add_argument("--sizes", default="city,nation")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run")
+    parser.add_argument("--compare", metavar="SCENARIO", help="equality table for a file")
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare)
+        return
     sizes = args.sizes.split(",") + (["stretch"] if args.stretch else [])
     print(
         "| size | method | build s | total s (wall) | total s (CPU) | CPU vs monolithic | "
