@@ -66,6 +66,7 @@ def dashboard(request: Request) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
     pending, expiring = desk.pending_offers(request, actor)
+    open_groups = desk.open_groups(request, actor)
     return staff_page(
         request,
         "coordinator/dashboard.html",
@@ -73,11 +74,13 @@ def dashboard(request: Request) -> Response:
             "actor": actor,
             "section": "overview",
             "queues": desk.queue_rows(request, actor),
-            "groups": desk.open_groups(request, actor),
+            "groups": open_groups,
+            "enrolled": desk.enrolled_counts(request, actor, open_groups),
             "pending": pending,
             "expiring": expiring,
             "wait_range": lambda e: wording.wait_range(_, e),
             "group_status": lambda s: wording.group_status(_, s),
+            "programme_names": {p.slug: p.name for p in sources.programmes(request)},
         },
     )
 
@@ -88,13 +91,15 @@ def _groups_page(
     _ = gettext_for(language_of(request))
     lang = language_of(request)
     programmes = sources.programmes(request)
+    open_groups = desk.open_groups(request, actor)
     return staff_page(
         request,
         "coordinator/groups.html",
         {
             "actor": actor,
             "section": "groups",
-            "groups": desk.open_groups(request, actor),
+            "groups": open_groups,
+            "enrolled": desk.enrolled_counts(request, actor, open_groups),
             "values": values or {"capacity": "12", "min_size": "6"},
             "errors": errors or {},
             "notice": notice,
@@ -103,6 +108,7 @@ def _groups_page(
             "slot_options": list(wording.slot_names(_).items()),
             "language_options": sources.language_options(lang),
             "group_status": lambda s: wording.group_status(_, s),
+            "programme_names": {p.slug: p.name for p in programmes},
         },
         status=status,
     )

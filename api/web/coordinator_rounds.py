@@ -62,6 +62,7 @@ def _round_page(
             "overall": metrics.get("overall", {}),
             "by_district": metrics.get("by_district", {}),
             "names": sources.district_names(request),
+            "programme_names": {p.slug: p.name for p in sources.programmes(request)},
             "errors": errors or {},
             "notice": notices.get(done, ""),
         },

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from fastapi import Request
 from sqlmodel import col, select
@@ -12,6 +12,7 @@ from api.web import sources
 from waitlist.domain.queue import WaitEstimate
 from waitlist.services import queues, rounds, views
 from waitlist.services.access import Actor
+from waitlist.services.groups import enrolled_count
 from waitlist.services.groups import to_public as group_public
 from waitlist.services.outlook import outlook
 from waitlist.services.scenario_export import parse_ref
@@ -67,6 +68,12 @@ def open_groups(request: Request, actor: Actor) -> list[GroupPublic]:
     return sorted(found, key=lambda g: (g.start, g.id))
 
 
+def enrolled_counts(request: Request, actor: Actor, found: list[GroupPublic]) -> dict[int, int]:
+    """Parents who accepted a seat, per group (the rest of `taken` are pending offers)."""
+    with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
+        return {g.id: enrolled_count(uow, g.id) for g in found}
+
+
 def pending_offers(request: Request, actor: Actor) -> tuple[list[OfferPublic], list[OfferPublic]]:
     """All pending offers of the district, and those whose deadline is within a few days."""
     make = sources.uow_factory(request, actor.actor)
@@ -84,7 +91,7 @@ class ProposedOffer:
     group: GroupPublic | None
     travel_minutes: int
     cross_district: bool
-    respond_by: str
+    respond_by: date
     reason: str
 
 
@@ -120,11 +127,11 @@ def proposed_offers(
                 group=groups_by_id.get(group_id),
                 travel_minutes=int(offer.get("travel_minutes", 0)),
                 cross_district=bool(offer.get("cross_district")),
-                respond_by=str(offer.get("respond_by", "")),
+                respond_by=date.fromisoformat(str(offer["respond_by"])),
                 reason=str(offer.get(f"reason_{lang}") or offer.get("reason", "")),
             )
         )
-    return rows
+    return sorted(rows, key=lambda r: (str(r.queue_date), r.application_id))
 
 
 def unplaced(preview: PlacementRoundPublic, lang: str) -> list[tuple[int, str]]:

@@ -1,0 +1,100 @@
+"""The whole walk in a real browser: a parent applies on a phone, a coordinator runs a
+placement round, the parent accepts, the coordinator sees the seat taken. A screenshot of each
+step goes to test-artifacts/ (two of them also to docs/img/ for the README)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from browser import (  # noqa: F401  (fixtures)
+    PHONE,
+    chromium,
+    live_server,
+    log_in,
+    new_page,
+    screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _next_tuesday(after_days: int) -> date:
+    day = date.today() + timedelta(days=after_days)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_seat(
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+):
+    desk = new_page(chromium, live_server, lang="sv")
+    phone = new_page(chromium, live_server, PHONE, lang="sv")
+
+    # The coordinator plans an ABC group in Tigrinya on Tuesday evenings.
+    log_in(desk, "farsta")
+    desk.goto("/coordinator/groups")
+    desk.select_option("#field-programme", "abc")
+    desk.fill("#field-start", _next_tuesday(21).isoformat())
+    desk.select_option("#field-weekday", "tue")
+    desk.select_option("#field-slot", "evening")
+    desk.select_option("#field-language", "ti")
+    desk.fill("#field-capacity", "10")
+    desk.fill("#field-min_size", "5")
+    desk.click("text=Skapa grupp")
+    desk.wait_for_url("**/coordinator/groups?done=created*")
+    notice = desk.text_content(".notice")
+    group_id = re.search(r"Grupp (\d+)", notice or "").group(1)
+    screenshot(desk, "01-coordinator-group-created")
+
+    # A parent finds the programme on a phone and applies.
+    phone.goto("/")
+    phone.fill("#field-age", "6")
+    phone.check("#field-purpose-everyday")
+    phone.click("text=Visa program")
+    phone.wait_for_url("**/?age=6*")
+    screenshot(phone, "02-parent-chooses-programme")
+    phone.click("a[href='/apply/abc']")
+    phone.wait_for_url("**/apply/abc")
+    phone.select_option("#field-district", "farsta")
+    phone.fill("#field-child_birth", "2020-03")
+    phone.check("#field-languages-ti")
+    phone.check("#field-slots-evening")
+    phone.check("#field-cross_district-no")
+    screenshot(phone, "03-parent-apply-form")
+    phone.click("text=Ställ dig i kö")
+    phone.wait_for_url("**/status/**")
+    application_id = phone.text_content("#application-number").strip()
+    assert phone.is_visible(".status-link")
+    status_url = phone.url.split("?")[0]
+    screenshot(phone, "04-parent-in-the-queue")
+
+    # The coordinator previews a round: the parent is offered a seat in the new group.
+    desk.goto("/coordinator/round")
+    desk.click("text=Förhandsvisa en omgång")
+    desk.wait_for_url(re.compile(r".*/coordinator/round/\d+$"))
+    row = desk.locator(f"#proposed-{application_id}")
+    assert row.count() == 1, re.findall(rf"<li>#{application_id}:[^<]*", desk.content())
+    assert f"#{group_id}" in row.text_content()
+    screenshot(desk, "coordinator-round-preview", docs=True)
+    desk.click("button:has-text('Genomför och skicka')")
+    desk.wait_for_url("**?done=committed")
+    assert "Omgången är genomförd" in desk.text_content(".notice")
+    screenshot(desk, "05-coordinator-round-committed")
+
+    # The parent sees the offer with its reason and accepts it.
+    phone.goto(status_url)
+    offer = phone.text_content("#offer-title + dl")
+    assert "Farsta" in offer and "tigrinja" in offer
+    screenshot(phone, "parent-status-page", docs=True)
+    phone.click("text=Ja, jag tackar ja till platsen")
+    phone.wait_for_url("**?done=accepted")
+    assert "Din plats är bokad" in phone.text_content(".notice")
+    screenshot(phone, "06-parent-accepted")
+
+    # The coordinator sees the seat taken by an enrolled parent.
+    desk.goto("/coordinator/groups")
+    fill = desk.text_content(f"#group-{group_id}")
+    assert re.search(r"\d+ av 10 tagna, 1 inskrivna", fill), fill
+    screenshot(desk, "07-coordinator-sees-the-seat-taken")
