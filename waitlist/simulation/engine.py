@@ -20,7 +20,12 @@ from waitlist.simulation.arrivals import Arrival, PlannedGroup, round_date
 from waitlist.simulation.behaviour import ParentBehaviour
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.policies import PolicySpec
-from waitlist.simulation.snapshot import build_scenario, group_from_candidate
+from waitlist.simulation.snapshot import (
+    PROSPECT_WEEKS,
+    build_scenario,
+    group_from_candidate,
+    without_prospects,
+)
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
 from waitlist.simulation.weekly import week_stats
 
@@ -71,14 +76,14 @@ class Engine:
         self._answers(spec, state, today)
         self._withdrawals(state, today)
         self._starts(state, today, week, measured)
-        since = week - self.cal.warmup_weeks
-        if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
-            self._recommend(spec, state, today, week)
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=False)
         result = policy_runner.place(spec, scenario)
         if self.round_hook is not None:
             self.round_hook(spec, scenario, result)
         made = self._apply_offers(spec, state, scenario, result, today)
+        since = week - self.cal.warmup_weeks
+        if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
+            made += self._recommend(spec, state, today, week)
         if measured:
             state.history.append(week_stats(state, week, today, made, self.cal))
 
@@ -177,15 +182,26 @@ class Engine:
         if group.leader is not None:
             state.leader_groups.get(group.leader, set()).discard(group.id)
 
-    def _recommend(self, spec: PolicySpec, state: SimState, today: date, week: int) -> None:
+    def _recommend(self, spec: PolicySpec, state: SimState, today: date, week: int) -> int:
+        """Open the recommended groups and invite the parents they name; returns offers made.
+
+        The recommender only sees parents with no prospect in the groups already known: after
+        this round's offers, those the status-quo baseline leaves unplaced over the recruiting
+        groups and the planned groups starting within PROSPECT_WEEKS (the recommender itself
+        does not look at existing groups).
+        """
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=True)
         if not scenario.applications or not scenario.leaders:
-            return
+            return 0
+        horizon = today + timedelta(weeks=PROSPECT_WEEKS)
+        upcoming = [g for g in self.plan[state.next_planned :] if g.start <= horizon]
+        scenario = without_prospects(scenario, upcoming)
         scenario = policy_runner.with_candidates(scenario)
         result = policy_runner.recommend(scenario)
         candidates = {c.id: c for c in scenario.candidate_groups}
         capacity = {lead.id: lead.max_groups for lead in scenario.leaders}
         weeks = {p["slug"]: int(p.get("weeks") or 8) for p in self.cal.programmes}
+        made = 0
         for rec in result.recommendations:
             cand = candidates.get(rec.candidate)
             if cand is None or capacity.get(rec.leader, 0) <= 0:
@@ -200,7 +216,8 @@ class Engine:
             for app_id in rec.applications:
                 app = state.apps.get(app_id)
                 if app is not None and app.status == "waiting" and group.taken < group.capacity:
-                    self._offer(spec, state, app, group, today)
+                    made += self._offer(spec, state, app, group, today)
+        return made
 
     def _apply_offers(
         self, spec: PolicySpec, state: SimState, scenario: Scenario, result: Result, today: date

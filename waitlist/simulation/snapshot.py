@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
+from solver.baselines import status_quo
 from solver.types import (
     Application,
     CandidateGroup,
@@ -13,6 +15,7 @@ from solver.types import (
     Programme,
     Scenario,
 )
+from waitlist.simulation.arrivals import PlannedGroup
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.state import SimGroup, SimState
@@ -91,6 +94,36 @@ def build_scenario(
         applications=applications,
         leaders=leaders,
     )
+
+
+PROSPECT_WEEKS = 12  # planned groups a coordinator already counts on when asking for new ones
+
+
+def without_prospects(scenario: Scenario, upcoming: list[PlannedGroup]) -> Scenario:
+    """The scenario without parents a known group will serve: the recruiting groups' free
+    seats and the planned groups in `upcoming`, filled first come first served at home."""
+    planned = tuple(
+        Group(
+            id=g.id,
+            programme=g.programme,
+            district=g.district,
+            start=g.start,
+            weekday=g.weekday,
+            slot=g.slot,
+            language=g.language,
+            capacity=g.capacity,
+            min_size=g.min_size,
+            taken=0,
+            status="planned",
+        )  # fmt: skip
+        for g in upcoming
+    )
+    served = {
+        o.application
+        for o in status_quo(replace(scenario, groups=scenario.groups + planned)).offers
+    }
+    remaining = tuple(a for a in scenario.applications if a.id not in served)
+    return replace(scenario, applications=remaining, groups=())
 
 
 def leader_ids(cal: Calibration) -> list[tuple[str, int, tuple[str, ...], tuple[str, ...], str]]:
