@@ -1,0 +1,110 @@
+"""Every form works with the keyboard alone (Tab, typing, Space, arrows, Enter), and whatever
+has the focus shows it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from browser import PHONE, chromium, live_server, new_page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+FOCUS_SHOWN = """() => {
+  const s = getComputedStyle(document.activeElement);
+  return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+}"""
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:  # noqa: ANN001
+    """Press Tab until `selector` has the focus (it must be reachable), and check that the
+    focus is visible on it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        found = page.locator(selector)
+        if found.evaluate_all("els => els.includes(document.activeElement)"):
+            assert page.evaluate(FOCUS_SHOWN), f"no focus style on {selector}"
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def submit(page, selector: str) -> None:  # noqa: ANN001
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_parent_can_choose_apply_and_withdraw_with_the_keyboard_only(chromium, live_server):  # noqa: F811
+    page = new_page(chromium, live_server, PHONE, "en")
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+    tab_to(page, "#field-age")
+    page.keyboard.type("6")
+    tab_to(page, "input[name=purpose]")
+    page.keyboard.press("ArrowDown")  # from "show everything" to the first purpose
+    assert page.is_checked("#field-purpose-conflicts")
+    submit(page, "form[action='/'] button[type=submit]")
+    assert "age=6" in page.url and "purpose=conflicts" in page.url
+
+    submit(page, "a[href='/apply/komet']")
+    tab_to(page, "#field-district")
+    page.keyboard.type("Farsta")
+    assert page.input_value("#field-district") == "farsta"
+    tab_to(page, "#field-child_birth")
+    page.keyboard.type("2019-05")
+    tab_to(page, "#field-languages-sv")
+    page.keyboard.press("Space")
+    tab_to(page, "#field-slots-evening")
+    page.keyboard.press("Space")
+    tab_to(page, "input[name=cross_district]")
+    page.keyboard.press("ArrowUp")  # "no" -> "yes"
+    assert page.is_checked("#field-cross_district-yes")
+    submit(page, "button:has-text('Join the queue')")
+    assert "/status/" in page.url
+
+    submit(page, "a[href$='/withdraw']")
+    submit(page, "button:has-text('Yes, withdraw')")
+    assert "withdrawn" in page.text_content(".notice")
+
+
+def test_a_coordinator_can_log_in_create_cancel_and_preview_with_the_keyboard_only(
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+):
+    page = new_page(chromium, live_server, lang="en")
+    page.goto("/coordinator/login")
+    tab_to(page, "#field-username")
+    page.keyboard.type("coordinator-skarpnack")
+    tab_to(page, "#field-password")
+    page.keyboard.type("demo-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # Enter in a field sends the form
+    assert page.url.endswith("/coordinator")
+
+    page.goto("/coordinator/groups")
+    tab_to(page, "#field-programme")
+    page.keyboard.type("Komet")
+    tab_to(page, "#field-start")
+    page.keyboard.type((date.today() + timedelta(days=40)).isoformat())
+    tab_to(page, "#field-weekday")
+    page.keyboard.type("Wed")
+    tab_to(page, "#field-slot")
+    page.keyboard.type("Even")
+    tab_to(page, "#field-language")
+    page.keyboard.type("Swed")
+    submit(page, "button:has-text('Create group')")
+    group_id = re.search(r"Group (\d+) was created", page.text_content(".notice")).group(1)
+
+    submit(page, f"a[href='/coordinator/groups/{group_id}/cancel']")
+    submit(page, "button:has-text('Yes, cancel the group')")
+    assert f"Group {group_id} was cancelled" in page.text_content(".notice")
+
+    page.goto("/coordinator/round")
+    submit(page, "button:has-text('Preview a round')")
+    submit(page, "button:has-text('Discard the preview')")
+    assert "discarded" in page.text_content(".notice")
