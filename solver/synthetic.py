@@ -7,6 +7,7 @@ travel minutes the way the reference data does (8 + 2.5 x km), keeping pairs und
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -92,10 +93,14 @@ def _populate(
         for p in ref["programmes"]
     )
     weights = [rng.uniform(0.5, 2.0) for _ in districts]
+    supply = list(itertools.accumulate(weights))
+    demand = list(
+        itertools.accumulate(w * w for w in weights)
+    )  # long queues where demand outgrows groups
     groups = []
     for i in range(group_count):
         prog = rng.choice(programmes)
-        district = rng.choices(districts, weights)[0]
+        district = rng.choices(districts, cum_weights=supply)[0]
         capacity = prog.capacity
         groups.append(
             Group(
@@ -113,10 +118,9 @@ def _populate(
             )
         )
     apps = []
-    demand = [w * w for w in weights]  # long queues where demand outgrows groups
     for i in range(waiting):
         prog = rng.choice(programmes)
-        district = rng.choices(districts, demand)[0]
+        district = rng.choices(districts, cum_weights=demand)[0]
         age = rng.randint(prog.child_age_min, prog.child_age_max)
         birth = AS_OF - timedelta(days=int(365.25 * age) + rng.randint(0, 300))
         others = [lang for lang in prog.languages[1:] if rng.random() < 0.2]
