@@ -23,6 +23,8 @@ run: install
 	mkdir -p var
 	$(BIN)/waitlist init
 	$(BIN)/waitlist seed --demo
+	@echo "Parents' pages: http://$(HOST):$(PORT)/   Coordinators: http://$(HOST):$(PORT)/coordinator"
+	@echo "Demo coordinator login: coordinator-farsta / demo-password (one account per district: coordinator-<district>)"
 	$(BIN)/waitlist serve --host $(HOST) --port $(PORT)
 
 lint: install
