@@ -1,0 +1,57 @@
+"""Every string of the web pages is translated in both catalogues, placeholders agree, the
+compiled .mo files are current, and the language is chosen the documented way."""
+
+from __future__ import annotations
+
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from api.web import i18n
+from api.web.messages import extract
+
+
+def _catalog(lang: str):  # noqa: ANN202
+    po = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _key(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def test_every_page_string_is_translated_in_swedish_and_english():
+    wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in extract() if m.id}
+    assert len(wanted) > 200
+    for lang in i18n.LANGUAGES:
+        catalog = _catalog(lang)
+        missing = [
+            key
+            for key in wanted
+            if (msg := catalog.get(key)) is None
+            or not all(msg.string if isinstance(msg.string, tuple) else [msg.string])
+            or msg.fuzzy
+        ]
+        assert missing == [], f"{lang}: {missing[:5]}"
+
+
+def test_translations_keep_every_placeholder():
+    for lang in i18n.LANGUAGES:
+        problems = [(msg.id, errors) for msg, errors in _catalog(lang).check()]
+        assert problems == []
+
+
+def test_the_compiled_catalogues_match_the_po_files():
+    for lang in i18n.LANGUAGES:
+        mo = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.mo"
+        with mo.open("rb") as handle:
+            compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+        source = {_key(m.id): _key(m.string) for m in _catalog(lang) if m.id}
+        assert compiled == source, lang
+
+
+def test_swedish_is_the_default_and_english_is_one_parameter_away():
+    assert i18n.DEFAULT_LANGUAGE == "sv"
+    assert i18n.translations("sv").gettext("Apply") == "Ansök"
+    assert i18n.translations("en").gettext("Apply") == "Apply"
+    assert i18n.translations("xx").gettext("Apply") == "Ansök"
