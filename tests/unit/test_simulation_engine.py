@@ -125,3 +125,4 @@ def test_leaders_never_lead_more_groups_than_they_may(city):
             active = [g for g in groups if state.groups[g].status in ("recruiting", "running")]
             assert len(active) <= limits[lid]
             assert len(groups) == len(active)
+    assert state.counters.get("groups_recommended", 0) > 0, "no group was ever recommended"

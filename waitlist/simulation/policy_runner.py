@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from solver.baselines import status_quo
+from solver.candidates import generate_candidates
 from solver.placement import solve
+from solver.recommend import recommend as recommend_groups
+from solver.recommend_data import RecommendOptions
 from solver.types import Result, Scenario, SolveStatus
 from waitlist.simulation.policies import PolicySpec
 
@@ -24,9 +27,7 @@ RECOMMEND_DETERMINISTIC_LIMIT = 1.0
 RECOMMEND_TIME_LIMIT_S = 60.0
 
 
-def _recommend_options():  # type: ignore[no-untyped-def]
-    from solver.recommend_data import RecommendOptions
-
+def _recommend_options() -> RecommendOptions:
     return RecommendOptions(
         time_limit_s=RECOMMEND_TIME_LIMIT_S, deterministic_limit=RECOMMEND_DETERMINISTIC_LIMIT
     )
@@ -39,10 +40,6 @@ def with_candidates(scenario: Scenario) -> Scenario:
     kept: a group there can still pool parents from neighbouring districts, and the search
     stays small enough to run every month.
     """
-    try:
-        from solver.candidates import generate_candidates
-    except ImportError:
-        return scenario
     homes = {(a.programme, a.district, lang) for a in scenario.applications for lang in a.languages}
     candidates = tuple(
         c
@@ -53,10 +50,7 @@ def with_candidates(scenario: Scenario) -> Scenario:
 
 
 def recommend(scenario: Scenario) -> Result:
-    try:
-        from solver.recommend import recommend as real
-    except ImportError:
+    """Group-start recommendations over the scenario's candidate groups and free leaders."""
+    if not scenario.candidate_groups or not scenario.leaders:
         return Result(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
-    if not scenario.candidate_groups:
-        return Result(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
-    return real(scenario, options=_recommend_options())
+    return recommend_groups(scenario, options=_recommend_options())
