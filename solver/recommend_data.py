@@ -33,9 +33,9 @@ class RecommendOptions:
 
     leader_reach_minutes: int = 0
     max_new_groups: int | None = None
-    time_limit_s: float = 30.0
-    deterministic_limit: float = 60.0
-    num_workers: int = 2
+    time_limit_s: float = 60.0
+    deterministic_limit: float = 120.0
+    num_workers: int = 1
     random_seed: int = 7
 
 

@@ -1,13 +1,13 @@
 """Group-start recommendations, phases 2-6: CP-SAT variables, constraints, objective, solve.
 
-The objective is lexicographic, made strict by weights (see docs/recommend.md):
+The objective is lexicographic (see docs/recommend.md):
   1. most weighted waiting-weeks removed (T1),
   2. then fewer groups opened (T2),
   3. then less travel and sooner starts (T3: travel minutes of the parents served plus weeks
      until each opened group starts).
-minimise  M2·T2 + T3 − M1·T1  with  M2 = T3max + 1  and  M1 = M2·N + T3max + 1  (N candidates):
-one unit of T1 outweighs every possible change in T2 and T3 together, one group outweighs any
-change in T3.
+It is solved in two stages, which makes the order strict without huge coefficients: stage 1
+maximises T1 and proves it; stage 2 keeps T1 at that optimum and minimises M·T2 + T3 with
+M = T3max + 1, so one group more always costs more than any saving in travel and start weeks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from solver.recommend_data import Prepared
+from solver.recommend_data import Prepared, RecommendOptions
 from solver.types import SolveStatus
 
 
@@ -38,8 +38,10 @@ class Built:
     flow: dict[tuple[int, int], cp_model.IntVar]  # (class, kind): parents served
     buckets: list[list[tuple[int, cp_model.IntVar]]]  # per class: (weight, served)
     travel: dict[tuple[int, int], int]  # (class, kind) -> minutes
+    t1: cp_model.LinearExpr
+    t2: cp_model.LinearExpr
+    t3: cp_model.LinearExpr
     t3_start: cp_model.LinearExpr
-    m1: int
     m2: int
 
 
@@ -53,6 +55,7 @@ class Solved:
     bound_t1: float = 0.0
     wall_s: float = 0.0
     first_solution_s: float | None = None
+    stage1_s: float = 0.0
 
 
 def build(prep: Prepared) -> Built:
@@ -120,7 +123,7 @@ def build(prep: Prepared) -> Built:
     if prep.options.max_new_groups is not None:
         m.add(sum(count) <= prep.options.max_new_groups)
 
-    # Objective: lexicographic tiers folded into one integer objective.
+    # Objective tiers; solve() optimises them in order.
     t1 = sum(w * v for row in buckets for w, v in row)
     t2 = sum(count)
     t3_start = sum(start_terms)
@@ -128,19 +131,16 @@ def build(prep: Prepared) -> Built:
     t3max = sum(
         len(cls.members) * max(travel[(k, s)] for s in cls.kinds) for k, cls in enumerate(classes)
     ) + sum(sum(kd.start_weeks) for kd in kinds)
-    n_groups = sum(len(kd.members) for kd in kinds)
-    m2 = t3max + 1
-    m1 = m2 * n_groups + t3max + 1
-    m.minimize(m2 * t2 + t3 - m1 * t1)
-    return Built(m, count, lead, flow, buckets, travel, t3_start, m1, m2)
+    return Built(m, count, lead, flow, buckets, travel, t1, t2, t3, t3_start, t3max + 1)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, m1: int, report: Callable[[ProgressUpdate], None] | None) -> None:
+    """Reports each improving solution of stage 1 (waiting-weeks removed) and its bound."""
+
+    def __init__(self, report: Callable[[ProgressUpdate], None] | None, started: float) -> None:
         super().__init__()
-        self.m1 = m1
         self.report = report
-        self.started = time.perf_counter()
+        self.started = started
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -148,9 +148,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self.first is None:
             self.first = now
         if self.report is not None:
-            # The objective is minimised and negative: report waiting-weeks removed, rounded.
-            best = -self.objective_value / self.m1
-            bound = -self.best_objective_bound / self.m1
+            best, bound = self.objective_value, self.best_objective_bound
             self.report(ProgressUpdate(round(now, 3), round(best, 1), round(bound, 1)))
 
 
@@ -162,32 +160,65 @@ _STATUS = {
 }
 
 
+def _solver(opts: RecommendOptions, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = opts.num_workers
+    solver.parameters.random_seed = opts.random_seed
+    if opts.num_workers > 1:
+        # Interleaved search is deterministic whatever the thread timing.
+        solver.parameters.interleave_search = True
+    # Linear relaxation with cuts: the bound that proves optimality here (measured).
+    solver.parameters.linearization_level = 2
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.max_deterministic_time = opts.deterministic_limit
+    return solver
+
+
 def solve(
     prep: Prepared,
     built: Built,
     progress: Callable[[ProgressUpdate], None] | None = None,
 ) -> Solved:
     opts = prep.options
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = opts.num_workers
-    solver.parameters.random_seed = opts.random_seed
-    # Interleaved search is deterministic whatever the thread timing.
-    solver.parameters.interleave_search = True
-    solver.parameters.max_time_in_seconds = opts.time_limit_s
-    solver.parameters.max_deterministic_time = opts.deterministic_limit
-    callback = _Progress(built.m1, progress)
-    code = solver.solve(built.model, callback)
-    status = _STATUS.get(code, SolveStatus.UNKNOWN)
-    out = Solved(status=status, wall_s=solver.wall_time, first_solution_s=callback.first)
+    started = time.perf_counter()
+    m = built.model
+
+    # Stage 1: most weighted waiting-weeks removed.
+    m.maximize(built.t1)
+    solver = _solver(opts, opts.time_limit_s)
+    callback = _Progress(progress, started)
+    status = _STATUS.get(solver.solve(m, callback), SolveStatus.UNKNOWN)
+    out = Solved(status=status, first_solution_s=callback.first)
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        out.wall_s = time.perf_counter() - started
         return out
+    _read(solver, built, out)
+    out.bound_t1 = solver.best_objective_bound
+    out.stage1_s = time.perf_counter() - started
+
+    # Stage 2: at that many waiting-weeks, fewer groups, then less travel and sooner starts.
+    if status is SolveStatus.OPTIMAL:
+        for var in [*built.count, *built.flow.values(), *built.lead.values()]:
+            m.add_hint(var, solver.value(var))
+        m.add(built.t1 >= out.tiers[0])
+        m.minimize(built.m2 * built.t2 + built.t3)
+        second = _solver(opts, opts.time_limit_s - out.stage1_s)
+        code = _STATUS.get(second.solve(m), SolveStatus.UNKNOWN)
+        if code in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            _read(second, built, out)
+            out.status = code
+        else:
+            out.status = SolveStatus.FEASIBLE
+    out.wall_s = time.perf_counter() - started
+    return out
+
+
+def _read(solver: cp_model.CpSolver, built: Built, out: Solved) -> None:
     out.count = {s: int(solver.value(v)) for s, v in enumerate(built.count) if solver.value(v)}
     out.lead = {key: int(solver.value(v)) for key, v in built.lead.items() if solver.value(v)}
     out.flow = {key: int(solver.value(v)) for key, v in built.flow.items() if solver.value(v)}
-    t1 = sum(w * int(solver.value(v)) for row in built.buckets for w, v in row)
-    t3 = sum(built.travel[key] * n for key, n in out.flow.items()) + int(
-        solver.value(built.t3_start)
+    out.tiers = (
+        int(solver.value(built.t1)),
+        sum(out.count.values()),
+        int(solver.value(built.t3)),
     )
-    out.tiers = (t1, sum(out.count.values()), t3)
-    out.bound_t1 = -solver.best_objective_bound / built.m1
-    return out
