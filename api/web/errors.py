@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from api.web.csrf import CsrfError
+from api.web.limits import TooManyRequests
 from api.web.render import render
 from api.web.staff_session import LoginRequired
 
@@ -36,6 +37,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, exc: CsrfError) -> Response:
         return render(request, "error.html", {"kind": "csrf"}, status=403)
+
+    @app.exception_handler(TooManyRequests)
+    async def too_many(request: Request, exc: TooManyRequests) -> Response:
+        response = render(request, "error.html", {"kind": "busy"}, status=429)
+        response.headers["Retry-After"] = exc.retry_after
+        return response
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.web import catalogue, csrf, sources, wording
+from api.web import catalogue, csrf, limits, sources, wording
 from api.web.errors import not_found
 from api.web.forms import Form, field_error
 from api.web.i18n import gettext_for, language_of
@@ -15,6 +15,7 @@ from waitlist.services import applications
 from waitlist.services.outlook import outlook
 
 router = APIRouter(include_in_schema=False)
+PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
 
 MAX_AGE = 18
 
@@ -136,7 +137,7 @@ def _apply_messages(_, prog) -> dict[tuple[str, str], str]:  # noqa: ANN001
     return {key: texts[name] for key, name in APPLY_MESSAGES_EN.items()}
 
 
-@router.post("/apply/{slug}", dependencies=[Depends(csrf.verify)])
+@router.post("/apply/{slug}", dependencies=PARENT_FORM)
 async def apply_submit(request: Request, slug: str) -> Response:
     prog = sources.programme(request, slug)
     if prog is None:

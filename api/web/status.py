@@ -11,7 +11,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from api.web import csrf, sources, wording
+from api.web import csrf, limits, sources, wording
 from api.web.errors import not_found
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
@@ -19,6 +19,7 @@ from waitlist.domain.errors import DomainError, NotFound
 from waitlist.services import access, applications, offers, parent_tokens, views
 
 router = APIRouter(include_in_schema=False)
+PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
 DECLINE_REASONS = ("time", "language", "distance", "other")
 
 
@@ -102,7 +103,7 @@ def _offer_id(raw: object) -> int:
     return int(raw)
 
 
-@router.post("/status/{token}/accept", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/accept", dependencies=PARENT_FORM)
 async def accept(request: Request, token: str) -> Response:
     offer_id = (await request.form()).get("offer")
 
@@ -115,7 +116,7 @@ async def accept(request: Request, token: str) -> Response:
     return _act(request, token, run, "accepted")
 
 
-@router.post("/status/{token}/decline", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/decline", dependencies=PARENT_FORM)
 async def decline(request: Request, token: str) -> Response:
     form = await request.form()
     offer_id, reason = form.get("offer"), form.get("reason")
@@ -135,7 +136,7 @@ async def decline(request: Request, token: str) -> Response:
     return response
 
 
-@router.post("/status/{token}/resume", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/resume", dependencies=PARENT_FORM)
 def resume(request: Request, token: str) -> Response:
     def run(actor: access.Actor) -> None:
         make = sources.uow_factory(request, actor.actor)
@@ -172,7 +173,7 @@ def confirm(request: Request, token: str, what: str) -> Response:
     return render(request, "parents/confirm.html", {"view": view, "token": token, "what": what})
 
 
-@router.post("/status/{token}/withdraw", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/withdraw", dependencies=PARENT_FORM)
 def withdraw(request: Request, token: str) -> Response:
     def run(actor: access.Actor) -> None:
         make = sources.uow_factory(request, actor.actor)
@@ -181,7 +182,7 @@ def withdraw(request: Request, token: str) -> Response:
     return _act(request, token, run, "withdrawn")
 
 
-@router.post("/status/{token}/erase", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/erase", dependencies=PARENT_FORM)
 def erase(request: Request, token: str) -> Response:
     try:
         actor = sources.parent_actor(request, token)
@@ -192,7 +193,7 @@ def erase(request: Request, token: str) -> Response:
     return render(request, "parents/erased.html", {})
 
 
-@router.post("/status/{token}/new-link", dependencies=[Depends(csrf.verify)])
+@router.post("/status/{token}/new-link", dependencies=PARENT_FORM)
 def new_link(request: Request, token: str) -> Response:
     try:
         actor = sources.parent_actor(request, token)

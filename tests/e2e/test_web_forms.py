@@ -183,3 +183,27 @@ def test_the_group_form_refuses_a_missing_csrf_token(live_server):  # noqa: F811
         before = _count(live_server, "programme_group")
         assert http.post("/coordinator/groups", data=GROUP_GOOD).status_code == 403
         assert _count(live_server, "programme_group") == before
+
+
+def test_too_many_forms_from_one_client_are_slowed_down_with_a_page(tmp_path):
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from api import web
+    from waitlist.config import Settings
+    from waitlist.services import setup
+    from waitlist.storage.db import create_schema, make_engine
+    from waitlist.storage.uow import UnitOfWork
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", rate_limit_ip_per_minute=3)
+    app = FastAPI()
+    app.state.settings, app.state.engine = settings, make_engine(settings.database_url)
+    create_schema(app.state.engine)
+    setup.load_reference_data(UnitOfWork(app.state.engine))
+    web.install(app)
+    with TestClient(app) as http:
+        token = _token(http, "/apply/komet")  # type: ignore[arg-type]
+        codes = [
+            http.post("/apply/komet", data={"csrf_token": token}).status_code for _ in range(4)
+        ]
+    assert codes == [422, 422, 422, 429]
