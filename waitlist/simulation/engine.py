@@ -129,7 +129,7 @@ class Engine:
                     )
                     group.enrolled.add(app_id)
                     state.accepted.append(
-                        (self._week(today), app.arrival.district, app.wait_weeks(today))
+                        (self._week(today), app.arrival.district, app.wait_days(today))
                     )
                 else:
                     app.status = "waiting"  # declining never changes the queue date (rule 6)

@@ -30,12 +30,12 @@ class SimApp:
     def id(self) -> str:
         return self.arrival.id
 
-    def wait_weeks(self, today: date) -> float:
+    def wait_days(self, today: date) -> int:
         """Queue date to the offer of the seat held, or to today while still waiting."""
         until = self.offer_date if self.status in ("enrolled", "placed") else today
         if self.status in ("withdrawn", "expired") and self.ended is not None:
             until = self.ended
-        return (until - self.arrival.queue_date).days / 7.0  # type: ignore[operator]
+        return (until - self.arrival.queue_date).days  # type: ignore[operator]
 
 
 @dataclass
@@ -97,7 +97,7 @@ class SimState:
     next_arrival: int = 0
     next_planned: int = 0
     leader_groups: dict[str, set[str]] = field(default_factory=dict)
-    accepted: list[tuple[int, str, float]] = field(default_factory=list)  # week, district, wait
+    accepted: list[tuple[int, str, int]] = field(default_factory=list)  # week, district, wait
     history: list[WeekStats] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     candidate_seq: int = 0

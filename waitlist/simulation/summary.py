@@ -7,7 +7,7 @@ from typing import Any
 
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.state import SimState
-from waitlist.simulation.stats import median, percentile, ratio_of_medians
+from waitlist.simulation.stats import median_weeks, percentile_weeks, ratio_of_medians
 
 
 def _r(x: float | None, digits: int = 1) -> float | None:
@@ -24,7 +24,7 @@ def summarise(
     applications count in the outcome columns but not in the wait figures.
     """
     outcome = {"placed": 0, "waiting": 0, "withdrawn": 0, "expired": 0}
-    waits: dict[str, list[float]] = {d.slug: [] for d in cal.districts}
+    waits: dict[str, list[int]] = {d.slug: [] for d in cal.districts}
     placed_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
     waiting_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
     within = known = cross = travel = 0
@@ -34,30 +34,30 @@ def summarise(
         if app.status in ("enrolled", "placed"):
             outcome["placed"] += 1
             placed_by[district] += 1
-            wait = app.wait_weeks(end)
+            wait = app.wait_days(end)
             waits[district].append(wait)
             known += 1
-            within += wait <= target_weeks
+            within += wait <= 7 * target_weeks
             if app.cross_district:
                 cross += 1
                 travel += app.travel_minutes
         elif app.status in ("waiting", "offered"):
             outcome["waiting"] += 1
             waiting_by[district] += 1
-            wait = app.wait_weeks(end)
+            wait = app.wait_days(end)
             waits[district].append(wait)
-            if wait > target_weeks:
+            if wait > 7 * target_weeks:
                 known += 1
         else:
             outcome[app.status] += 1
-    medians = {d: median(v) for d, v in waits.items()}
+    medians = {d: median_weeks(v) for d, v in waits.items()}
     everyone = [w for v in waits.values() for w in v]
     c = state.counters
     return {
         "arrivals_and_open": len(cohort),
         **outcome,
-        "median_wait_weeks": _r(median(everyone)),
-        "p90_wait_weeks": _r(percentile(everyone, 90)),
+        "median_wait_weeks": _r(median_weeks(everyone)),
+        "p90_wait_weeks": _r(percentile_weeks(everyone, 90)),
         "max_min_ratio": _r(ratio_of_medians(medians), 2),
         "share_within_target": _r(within / known if known else None, 3),
         "groups_started": c.get("groups_started", 0),
@@ -73,7 +73,7 @@ def summarise(
         "by_district": {
             d: {
                 "median_wait_weeks": _r(medians[d]),
-                "p90_wait_weeks": _r(percentile(waits[d], 90)),
+                "p90_wait_weeks": _r(percentile_weeks(waits[d], 90)),
                 "placed": placed_by[d],
                 "waiting": waiting_by[d],
             }
