@@ -59,7 +59,7 @@ def _why_not_home(data: PlacementData, a: int) -> tuple[str, str]:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _home_text(prog: str, home: str, reach: Reach) -> tuple[str, str]:
     if reach.groups == 0:
         return (
@@ -99,7 +99,7 @@ def _why_not_away(data: PlacementData, a: int) -> tuple[str, str]:
     return _away_text(prog, app.max_travel_minutes, reach, data.strict)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _away_text(prog: str, minutes: int, reach: Reach, strict: bool) -> tuple[str, str]:
     if reach.groups == 0:
         return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from solver.types import Application, Group, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
@@ -18,8 +18,7 @@ from waitlist.domain.queue import queue_key
 from waitlist.domain.values import HomePriority
 
 
-@dataclass(frozen=True)
-class Reach:
+class Reach(NamedTuple):
     """What one application met on its way: the facts its explanation is built from."""
 
     groups: int = 0  # offerable groups looked at
