@@ -111,12 +111,14 @@ def tiny_cities(draw, max_apps: int = 8, max_candidates: int = 4) -> Scenario:
                 n,
                 draw(st.sampled_from(SLUGS)),
                 weeks=draw(st.integers(0, 40)),
-                languages=draw(st.sampled_from([("sv",), ("ar",), ("ar", "sv")])),
-                slots=draw(st.sampled_from([("evening",), ("day",), ("day", "evening"), ()])),
+                languages=draw(st.sampled_from([("sv",), ("ar",), ("ar", "sv"), ("sv",)])),
+                slots=draw(st.sampled_from([("evening",), ("day", "evening"), ()])),
                 cross=cross,
                 travel=draw(st.sampled_from([10, 15, 25, 40])) if cross else 0,
-                programme=draw(st.sampled_from(["abc", "komet"])),
-                birth=draw(st.sampled_from(["2019-05", "2022-03", "2014-02", "2010-01"])),
+                programme=draw(st.sampled_from(["abc", "komet", "komet"])),
+                birth=draw(
+                    st.sampled_from(["2019-05", "2022-03", "2019-05", "2014-02", "2010-01"])
+                ),
             )
         )
     cands = []
@@ -126,16 +128,28 @@ def tiny_cities(draw, max_apps: int = 8, max_candidates: int = 4) -> Scenario:
             candidate(
                 f"c-{n}",
                 draw(st.sampled_from(SLUGS)),
-                language=draw(st.sampled_from(["sv", "ar"])),
-                slot=draw(st.sampled_from(["evening", "day"])),
-                programme=draw(st.sampled_from(["abc", "komet"])),
+                language=draw(st.sampled_from(["sv", "sv", "ar"])),
+                slot=draw(st.sampled_from(["evening", "evening", "day"])),
+                programme=draw(st.sampled_from(["abc", "komet", "komet"])),
                 capacity=capacity,
-                min_size=draw(st.integers(1, capacity)),
+                min_size=draw(st.integers(1, min(capacity, 3))),
                 weeks_ahead=draw(st.integers(1, 6)),
             )
         )
     leaders = []
-    for n in range(draw(st.integers(0, 3))):
+    # Most candidates get a leader who could lead them (leaders may still be over-asked).
+    for n, cand in enumerate(cands):
+        if draw(st.integers(0, 9)) < 7:
+            leaders.append(
+                Leader(
+                    id=f"l-c{n}",
+                    district=cand.district,
+                    programmes=(cand.programme,),
+                    max_groups=draw(st.integers(0, 1)) if n % 2 else 1,
+                    languages=("ar", "sv"),
+                )
+            )
+    for n in range(draw(st.integers(0, 2))):
         leaders.append(
             Leader(
                 id=f"l-{n}",
