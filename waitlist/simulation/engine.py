@@ -121,8 +121,10 @@ class Engine:
                 del state.offers[app_id]
                 group.pending.discard(app_id)
                 app.expired_in_row = 0
+                answered_on = offer.made + timedelta(days=r.days)
                 if r.answer == "accepted":
                     app.status, app.group, app.offer_date = "enrolled", group.id, offer.made
+                    app.accepted_on = answered_on
                     app.cross_district, app.travel_minutes = (
                         offer.cross_district,
                         offer.travel_minutes,
@@ -134,11 +136,13 @@ class Engine:
                 else:
                     app.status = "waiting"  # declining never changes the queue date (rule 6)
                     app.declined += 1
+                    app.declines.append((answered_on, group.district))
                     state.count("declined")
             elif today > offer.respond_by:
                 del state.offers[app_id]
                 group.pending.discard(app_id)
                 app.expired_in_row += 1
+                app.expiries.append(offer.respond_by)
                 state.count("expired_offers")
                 if app.expired_in_row >= self.cal.max_expired_offers:
                     app.status, app.ended = "expired", today
@@ -159,7 +163,7 @@ class Engine:
                 self._free_leader(state, group)
             if group.status != "recruiting" or group.start > today:
                 continue
-            group.decided_week = week
+            group.decided_week, group.decided_on = week, today
             if len(group.enrolled) >= group.min_size:
                 group.status = "running"
                 for app_id in group.enrolled:
@@ -173,6 +177,7 @@ class Engine:
                     app = state.apps[app_id]
                     app.status, app.group, app.offer_date = "waiting", None, None
                     app.returned += 1
+                    app.returned_on = today
                 group.enrolled.clear()
                 self._free_leader(state, group)
                 if measured:
@@ -243,6 +248,7 @@ class Engine:
         cross = group.district != app.arrival.district
         response = self.behaviour.response(app.id, app.offers, cross_district=cross)
         app.offers += 1
+        app.first_offer = app.first_offer or today
         app.status = "offered"
         group.pending.add(app.id)
         respond_by = today + timedelta(days=spec.settings.offer_response_days)

@@ -26,6 +26,8 @@ TABLE_COLUMNS = (
     ("median_wait_weeks", "Median wait (weeks)"),
     ("p90_wait_weeks", "P90 wait (weeks)"),
     ("max_min_ratio", "Max/min of district medians"),
+    ("metrics_median_wait_ratio", "Max/min of district medians, management metrics"),
+    ("metrics_share_within_target_gap", "Gap in share within target, management metrics"),
     ("share_within_target", "Share within target"),
     ("groups_started", "Groups started"),
     ("groups_cancelled", "Groups cancelled"),

@@ -59,6 +59,10 @@ the end, the time waited so far. Withdrawn and expired applications are not in t
 week (rounds are weekly). 1 means equal.</li>
 <li>Share within target: parents offered a seat within the target weeks, among those whose
 outcome is known (offered a seat, or waiting longer than the target).</li>
+<li>Management metrics: the same figures the management dashboard publishes
+(waitlist.metrics) computed over the simulated period: median wait from queue date to the first
+offer for waits the system caused, per district, only where the district's cells are large
+enough to publish; and the gap between districts in the share offered within target.</li>
 <li>Week-by-week ratio: medians over the last 13 weeks' accepted offers and everyone waiting.</li>
 </ul>
 

@@ -11,6 +11,7 @@ from waitlist.simulation.arrivals import generate_arrivals, generate_plan, round
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.engine import Engine, RoundHook
 from waitlist.simulation.policies import PolicySpec, builtin_policies
+from waitlist.simulation.records import management_equality
 from waitlist.simulation.state import SimState, WeekStats
 from waitlist.simulation.summary import summarise
 
@@ -83,7 +84,13 @@ def simulate(
 
         state = engine.run(spec, start, weeks, tick)
         seconds[spec.name] = time.perf_counter() - clock
-        summary = summarise(cal, state, cohort, end, spec.settings.target_weeks)
+        target = spec.settings.target_weeks
+        summary = summarise(cal, state, cohort, end, target)
+        figures = management_equality(state, cohort, cal.start, end, target_weeks=target)
+        summary["metrics_median_wait_ratio"] = figures["median_wait_ratio"]
+        summary["metrics_p90_wait_ratio"] = figures["p90_wait_ratio"]
+        summary["metrics_share_within_target_gap"] = figures["share_within_target_gap"]
+        summary["metrics_districts_compared"] = figures["districts_compared"]
         outcomes.append(PolicyOutcome(spec, summary, state.history, state, cohort))
     return SimulationRun(
         seed=seed,

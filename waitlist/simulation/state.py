@@ -25,6 +25,12 @@ class SimApp:
     cross_district: bool = False
     travel_minutes: int = 0
     ended: date | None = None
+    # History for the management metrics (waitlist.metrics.records).
+    first_offer: date | None = None
+    accepted_on: date | None = None
+    returned_on: date | None = None
+    declines: list[tuple[date, str]] = field(default_factory=list)  # day, host district
+    expiries: list[date] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -56,6 +62,7 @@ class SimGroup:
     enrolled: set[str] = field(default_factory=set)
     pending: set[str] = field(default_factory=set)
     decided_week: int | None = None
+    decided_on: date | None = None
 
     @property
     def taken(self) -> int:
