@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from waitlist.metrics.measures import ALL, COUNTS, FLOW_PREFIX, GROUP_COUNTS, MEASURE_SUMS, STOCKS
+from waitlist.metrics.measures import ALL, COUNTS, FLOW_PREFIX, GROUP_COUNTS, MEASURE_SUMS
 from waitlist.metrics.periods import Period
 from waitlist.metrics.records import DECLINE_REASONS, ApplicationHistory, GroupRecord
 
 Cell = tuple[str, str]  # (district, programme)
-AGE_SAMPLES = ("age_system", "age_chosen")
 
 
 @dataclass
@@ -190,32 +189,4 @@ def _figures(period: Period, ds: tuple[str, ...], ps: tuple[str, ...], raw: _Raw
                 fig.counts.setdefault((d, p, m), 0)
             for m in GROUP_COUNTS:
                 fig.group_counts.setdefault((d, p, m), 0)
-    return fig
-
-
-def combine(period: Period, parts: Sequence[Figures]) -> Figures:
-    """Figures of `period` from those of its consecutive sub-periods (its children): flows
-    add up, stocks are those of the last part (the same day), wait samples are pooled."""
-    ds, ps = parts[0].districts, parts[0].programmes
-    fig = Figures(period, ds, ps)
-    final = parts[-1]
-    for part in parts:
-        for key, v in part.counts.items():
-            if key[2] not in STOCKS:
-                fig.counts[key] = fig.counts.get(key, 0) + v
-        for key, v in part.group_counts.items():
-            fig.group_counts[key] = fig.group_counts.get(key, 0) + v
-        for cell, v in part.capacity.items():
-            fig.capacity[cell] = fig.capacity.get(cell, 0) + v
-        for key, values in part.samples.items():
-            if key[2] not in AGE_SAMPLES:
-                fig.samples.setdefault(key, []).extend(values)
-    for key, v in final.counts.items():
-        if key[2] in STOCKS:
-            fig.counts[key] = v
-    for key, values in final.samples.items():
-        if key[2] in AGE_SAMPLES:
-            fig.samples[key] = list(values)
-    for values in fig.samples.values():
-        values.sort()
     return fig

@@ -11,8 +11,8 @@ months, waiting = system + chosen, ...). The result is the set of cells to hide 
 3. no hidden cell is determined by the system of all relations together (a linear-algebra
    audit; a cell found determined gets one more complement).
 
-`frozen` cells were published earlier: their decision is kept, so a past figure never
-changes; only new cells are ever added as complements.
+`frozen` cells were decided earlier (published or hidden): their decision is kept and only
+other cells are added as complements.
 """
 
 from __future__ import annotations

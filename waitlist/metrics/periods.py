@@ -27,15 +27,6 @@ class Period:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
 
-    @property
-    def children(self) -> tuple[Period, ...]:
-        """The published periods this one is the exact sum of: a year of its quarters.
-
-        Months are not published (see docs/metrics.md), so a quarter has no children."""
-        if self.kind == "year":
-            return tuple(quarter(self.start.year, q) for q in range(1, 5))
-        return ()
-
 
 def year(y: int) -> Period:
     return Period(date(y, 1, 1), date(y, 12, 31), "year", f"{y:04d}")
@@ -81,25 +72,6 @@ def parse_period(label: str, *, field: str = "period") -> Period:
     raise InvalidInput(
         f"{field} must look like 2026, 2026-Q1, 2026-03 or 2026-W05, got {label!r}", field=field
     )
-
-
-REPORT_KINDS = ("year", "quarter")
-
-
-def protection_order(period: Period) -> list[Period]:
-    """Every published period of the same year up to `period`, in the order suppression
-    patterns are fixed: Q1, Q2, Q3, Q4, then the year. The pattern of a period never
-    depends on later periods. A week stands alone (only stocks and statistics)."""
-    if period.kind == "week":
-        return [period]
-    if period.kind not in REPORT_KINDS:
-        raise InvalidInput(
-            f"period must be a year or a quarter (months are not published), got {period.label}",
-            field="period",
-        )
-    y = period.start.year
-    order = [quarter(y, q) for q in range(1, 5)] + [year(y)]
-    return order[: order.index(period) + 1]
 
 
 def last_closed(kind: str, today: date) -> Period:

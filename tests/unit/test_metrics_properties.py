@@ -1,0 +1,103 @@
+"""For random city data: no published figure reveals a count of 1..k-1 people, directly,
+as the difference of a total and its published parts, or by solving the totals together;
+and every published total agrees with its published parts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from waitlist.metrics import tables
+from waitlist.metrics.compute import compute
+from waitlist.metrics.disclosure import determined_cells
+from waitlist.metrics.measures import ALL, COUNTS, FLOW_PREFIX, WAITS
+from waitlist.metrics.periods import parse_period
+from waitlist.metrics.records import DECLINE_REASONS, ApplicationHistory, Decline
+from waitlist.metrics.report import Options, build_report
+
+Q1 = parse_period("2026-Q1")
+BASE = date(2025, 12, 1)
+DISTRICTS = ("a", "b", "c")
+PROGRAMMES = ("x", "y")
+
+
+@st.composite
+def history(draw) -> ApplicationHistory:
+    def day(lo: int = 0, hi: int = 150) -> date:
+        return BASE + timedelta(days=draw(st.integers(lo, hi)))
+
+    queued = day(0, 120)
+    offered = draw(st.one_of(st.none(), st.integers(0, 60)))
+    first = queued + timedelta(days=offered) if offered is not None else None
+    placed = (
+        first + timedelta(days=draw(st.integers(0, 20))) if first and draw(st.booleans()) else None
+    )
+    declines = ()
+    if first is not None and draw(st.booleans()):
+        declines = (Decline(first + timedelta(days=2), draw(st.sampled_from(DECLINE_REASONS))),)
+    return ApplicationHistory(
+        programme=draw(st.sampled_from(PROGRAMMES)),
+        home_district=draw(st.sampled_from(DISTRICTS)),
+        queue_date=queued,
+        first_offer_on=first,
+        host_district=draw(st.sampled_from(DISTRICTS)) if placed else None,
+        placed_on=placed,
+        group_start_on=placed + timedelta(days=10) if placed else None,
+        withdrawn_on=day() if placed is None and draw(st.booleans()) else None,
+        declines=declines,
+        expiries=(first + timedelta(days=11),) if first and draw(st.booleans()) else (),
+        chose_to_wait=draw(st.booleans()),
+    )
+
+
+def published(report) -> dict[tuple[str, str, str], int | None]:
+    shown: dict[tuple[str, str, str], int | None] = {}
+    for row in report.rows:
+        for m in COUNTS:
+            shown[row["district"], row["programme"], m] = row[m]
+    for flow in report.flows:
+        shown[flow["from"], ALL, FLOW_PREFIX + flow["to"]] = flow["placements"]
+    return shown
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(history(), max_size=70), st.integers(2, 6))
+def test_no_published_figure_reveals_a_small_count(records, k):
+    report = build_report(
+        records, [], Q1, Options(small_cell_min=k), districts=DISTRICTS, programmes=PROGRAMMES
+    )
+    fig = compute(records, [], Q1, districts=DISTRICTS, programmes=PROGRAMMES)
+    shown = published(report)
+    hidden = {key for key, v in shown.items() if v is None}
+    # 1. directly
+    assert all(v is None or v == 0 or v >= k for v in shown.values())
+    rels = tables.relations(fig)
+    for rel in rels:
+        unknown = [c for c in rel.cells if c in hidden]
+        # 2. as a difference of published figures (a total minus its shown parts)
+        assert len(unknown) != 1, rel
+        if unknown and rel.total not in hidden:
+            gap = shown[rel.total] - sum(shown[c] for c in rel.parts if c not in hidden)
+            assert gap == 0 or gap >= k, rel
+        # totals consistent
+        if not unknown:
+            assert shown[rel.total] == sum(shown[c] for c in rel.parts), rel
+    # 3. by solving all the totals together
+    assert determined_cells(rels, hidden) == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(history(), max_size=50), st.integers(2, 6))
+def test_statistics_are_shown_only_over_shown_counts_of_at_least_k(records, k):
+    report = build_report(
+        records, [], Q1, Options(small_cell_min=k), districts=DISTRICTS, programmes=PROGRAMMES
+    )
+    for row in report.rows:
+        for w in WAITS:
+            if row[f"{w.name}_median_days"] is not None:
+                assert row[w.base] is not None and row[w.base] >= k
+        if row["share_within_target"] is not None:
+            assert row["within_target"] is not None and row["missed_target"] is not None
+            assert row["target_decided"] >= k
