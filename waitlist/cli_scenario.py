@@ -58,3 +58,51 @@ def schema_command(
         fail(f"schema must be 'scenario' or 'result', got {which!r}")
         return
     typer.echo(json.dumps(schemas[which](), indent=2, sort_keys=True, ensure_ascii=False))
+
+
+round_app = typer.Typer(help="Placement rounds on the live database: preview, then commit.")
+app.add_typer(round_app, name="round")
+
+
+@round_app.command("preview")
+def round_preview(
+    district: Annotated[str | None, typer.Option(help="Only this district's queues.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Round date (default today).")
+    ] = None,
+    actor: Annotated[str, typer.Option(help="Who runs the round.")] = "cli",
+    show: Annotated[int, typer.Option(help="How many offers to print.")] = 10,
+) -> None:
+    """Solve a round over the database and record it as a preview (no offer is made)."""
+    from waitlist.cli_core import _date, _errors, _uow
+    from waitlist.services import rounds
+
+    with _errors():
+        preview = rounds.preview_round(
+            _uow(actor=actor, today=_date(as_of, "as-of")), district=district
+        )
+    o = preview.objective
+    typer.echo(
+        f"round {preview.id} (preview, as of {preview.as_of}): {o.get('placed', 0):.0f} offers, "
+        f"{o.get('cross_district', 0):.0f} in other districts, "
+        f"{o.get('unplaced', 0):.0f} still waiting; inputs {preview.inputs_hash[:12]}"
+    )
+    for offer in preview.offers[:show]:
+        typer.echo(f"  {offer['application']} -> {offer['group']}: {offer['reason']}")
+    if len(preview.offers) > show:
+        typer.echo(f"  … and {len(preview.offers) - show} more")
+    typer.echo(f"commit with: waitlist round commit {preview.id}")
+
+
+@round_app.command("commit")
+def round_commit(
+    round_id: Annotated[int, typer.Argument(help="The previewed round.")],
+    actor: Annotated[str, typer.Option(help="Who commits the round.")] = "cli",
+) -> None:
+    """Make every offer of a preview at once; refused if anything changed since."""
+    from waitlist.cli_core import _errors, _uow
+    from waitlist.services import rounds
+
+    with _errors():
+        done = rounds.commit_round(_uow(actor=actor), round_id)
+    typer.echo(f"round {done.id} committed: {len(done.offers)} offers made")
