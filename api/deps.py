@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -208,3 +208,6 @@ IdempotencyKey = Annotated[
         max_length=255,
     ),
 ]
+
+MAX_OFFSET = 1_000_000
+Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record id")]

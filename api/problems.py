@@ -239,8 +239,10 @@ def document_problems(openapi: dict[str, Any]) -> dict[str, Any]:
                         "description": response.get("description") or status,
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA_REF}},
                     }
-            # Any request can fail with malformed input, rate limiting or a server error.
-            for status in ("422", "429", "500"):
+            # Any request can fail with malformed input, rate limiting or a server error; one
+            # that reads credentials fails with 401 on a bad one and 403 on a cross-site write.
+            shared = ("422", "429", "500") + (("401", "403") if operation.get("security") else ())
+            for status in shared:
                 responses.setdefault(
                     status,
                     {

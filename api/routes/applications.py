@@ -6,9 +6,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.deps import (
+    MAX_OFFSET,
     CurrentParent,
     CurrentStaff,
     EngineDep,
+    Id,
     IdempotencyKey,
     SettingsDep,
     UowDep,
@@ -172,7 +174,7 @@ def list_applications(
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
     limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> ApplicationsPage:
     rows, count = views.list_applications(
         uow(readonly=True), staff, programme=programme, status=status, limit=limit, offset=offset
@@ -186,5 +188,5 @@ def list_applications(
     responses=problem_responses(401, 403, 404),
     summary="One application of my district (coordinators)",
 )
-def get_application(application_id: int, staff: CurrentStaff, uow: UowDep) -> ApplicationPublic:
+def get_application(application_id: Id, staff: CurrentStaff, uow: UowDep) -> ApplicationPublic:
     return views.get_application(uow(readonly=True), staff, application_id)

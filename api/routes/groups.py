@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentCoordinator, CurrentStaff, UowDep
+from api.deps import MAX_OFFSET, CurrentCoordinator, CurrentStaff, Id, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import CancelRequest, GroupCreateRequest, GroupsPage, MakeOfferRequest
 from waitlist.services import access, groups, offers, views
@@ -26,7 +26,7 @@ def list_groups(
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
     limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> GroupsPage:
     rows, count = views.list_groups(
         uow(readonly=True),
@@ -62,11 +62,11 @@ def create_group(
     responses=problem_responses(401, 403, 404),
     summary="One group",
 )
-def get_group(group_id: int, staff: CurrentStaff, uow: UowDep) -> GroupPublic:
+def get_group(group_id: Id, staff: CurrentStaff, uow: UowDep) -> GroupPublic:
     return views.get_group(uow(readonly=True), group_id)
 
 
-def _checked(uow: UowDep, coordinator: CurrentCoordinator, group_id: int) -> None:
+def _checked(uow: UowDep, coordinator: CurrentCoordinator, group_id: Id) -> None:
     with uow(readonly=True) as check:
         access.check_group_change(check, coordinator, group_id)
 
@@ -77,7 +77,7 @@ def _checked(uow: UowDep, coordinator: CurrentCoordinator, group_id: int) -> Non
     responses=problem_responses(401, 403, 404, 409),
     summary="Open a planned group for recruiting",
 )
-def open_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
+def open_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
     _checked(uow, coordinator, group_id)
     return groups.open_group(uow(), group_id)
 
@@ -88,7 +88,7 @@ def open_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> G
     responses=problem_responses(401, 403, 404, 409),
     summary="Start a group (needs its minimum size enrolled)",
 )
-def start_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
+def start_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
     _checked(uow, coordinator, group_id)
     return groups.start_group(uow(), group_id)
 
@@ -100,7 +100,7 @@ def start_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> 
     summary="Cancel a group: its parents return to the queue with their queue date",
 )
 def cancel_group(
-    group_id: int, coordinator: CurrentCoordinator, uow: UowDep, body: CancelRequest | None = None
+    group_id: Id, coordinator: CurrentCoordinator, uow: UowDep, body: CancelRequest | None = None
 ) -> GroupPublic:
     _checked(uow, coordinator, group_id)
     return groups.cancel_group(uow(), group_id, body.reason if body else "")
@@ -112,7 +112,7 @@ def cancel_group(
     responses=problem_responses(401, 403, 404, 409),
     summary="Mark a running group completed",
 )
-def complete_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
+def complete_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
     _checked(uow, coordinator, group_id)
     return groups.complete_group(uow(), group_id)
 
@@ -125,7 +125,7 @@ def complete_group(group_id: int, coordinator: CurrentCoordinator, uow: UowDep) 
     summary="Offer a seat in my group to one waiting application",
 )
 def make_offer(
-    group_id: int, body: MakeOfferRequest, coordinator: CurrentCoordinator, uow: UowDep
+    group_id: Id, body: MakeOfferRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> OfferPublic:
     _checked(uow, coordinator, group_id)
     return offers.make_offer(uow(), body.application_id, group_id, reason=body.reason)

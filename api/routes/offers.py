@@ -8,9 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.deps import (
+    MAX_OFFSET,
     CurrentCoordinator,
     CurrentParent,
     EngineDep,
+    Id,
     IdempotencyKey,
     OptionalPrincipal,
     SettingsDep,
@@ -35,7 +37,7 @@ RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP a
     summary="Accept my offer (before its respond-by date)",
 )
 def accept(
-    offer_id: int,
+    offer_id: Id,
     request: Request,
     parent_: CurrentParent,
     uow: UowDep,
@@ -67,7 +69,7 @@ def accept(
     summary="Decline my offer (optional reason); my queue date does not change",
 )
 def decline(
-    offer_id: int, parent_: CurrentParent, uow: UowDep, body: DeclineRequest | None = None
+    offer_id: Id, parent_: CurrentParent, uow: UowDep, body: DeclineRequest | None = None
 ) -> OfferPublic:
     with uow(readonly=True) as check:
         access.check_offer(check, parent_, offer_id, to_answer=True)
@@ -117,7 +119,7 @@ def take_seat(
     responses=problem_responses(401, 403, 404),
     summary="One offer (its parent, or a coordinator of its district)",
 )
-def get_offer(offer_id: int, principal: OptionalPrincipal, uow: UowDep) -> OfferPublic:
+def get_offer(offer_id: Id, principal: OptionalPrincipal, uow: UowDep) -> OfferPublic:
     if principal is None:
         raise ProblemError(401, "Please log in.", headers={"WWW-Authenticate": "Bearer"})
     return views.get_offer(uow(readonly=True), principal, offer_id)
@@ -137,7 +139,7 @@ def list_offers(
         default=None, description="Only pending offers due on or before this day"
     ),
     limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> OffersPage:
     rows, count = views.list_offers(
         uow(readonly=True), coordinator, status=status, due_by=due_by, limit=limit, offset=offset
@@ -161,7 +163,7 @@ def expire(coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
     responses=problem_responses(401, 403, 404, 409),
     summary="Withdraw a pending offer in my district (the parent keeps their place)",
 )
-def revoke(offer_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> OfferPublic:
+def revoke(offer_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> OfferPublic:
     with uow(readonly=True) as check:
         access.check_offer_district(check, coordinator, offer_id)
     return offers.revoke_offer(uow(), offer_id)

@@ -7,7 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentCoordinator, UowDep
+from api.deps import MAX_OFFSET, CurrentCoordinator, Id, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import Strict
 from waitlist.services import access, rounds, views
@@ -45,7 +45,7 @@ def preview(
     responses=problem_responses(401, 403, 404, 409),
     summary="Make every offer of a preview at once; 409 if anything changed since",
 )
-def commit(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+def commit(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
     with uow(readonly=True) as check:
         access.check_round(check, coordinator, round_id)
     return rounds.commit_round(uow(), round_id)
@@ -57,7 +57,7 @@ def commit(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> Place
     responses=problem_responses(401, 403, 404, 409),
     summary="Discard a preview",
 )
-def discard(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+def discard(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
     with uow(readonly=True) as check:
         access.check_round(check, coordinator, round_id)
     return rounds.discard_round(uow(), round_id)
@@ -73,7 +73,7 @@ def list_rounds(
     coordinator: CurrentCoordinator,
     uow: UowDep,
     limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> RoundsPage:
     rows, count = views.list_rounds(uow(readonly=True), coordinator, limit=limit, offset=offset)
     return RoundsPage(data=rows, count=count)
@@ -85,5 +85,5 @@ def list_rounds(
     responses=problem_responses(401, 403, 404),
     summary="One placement round: inputs hash, objective, offers and their reasons",
 )
-def get_round(round_id: int, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+def get_round(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
     return views.get_round(uow(readonly=True), coordinator, round_id)

@@ -19,6 +19,8 @@ from waitlist.storage.tables import (
     OfferPublic,
 )
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -121,7 +123,7 @@ class DeclineRequest(Strict):
 
 
 class TakeSeatRequest(Strict):
-    group_id: int = Field(ge=1)
+    group_id: int = Field(ge=1, le=MAX_ID)
 
 
 class GroupCreateRequest(Strict):
@@ -141,7 +143,7 @@ class CancelRequest(Strict):
 
 
 class MakeOfferRequest(Strict):
-    application_id: int = Field(ge=1)
+    application_id: int = Field(ge=1, le=MAX_ID)
     reason: str = Field(default="", max_length=500)
 
 
