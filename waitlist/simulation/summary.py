@@ -50,6 +50,14 @@ def summarise(
                 known += 1
         else:
             outcome[app.status] += 1
+    started_by = {d.slug: 0 for d in cal.districts}
+    cancelled_by = {d.slug: 0 for d in cal.districts}
+    for g in state.groups.values():
+        if g.decided_week is not None and g.decided_week >= cal.warmup_weeks:
+            if g.status == "cancelled":
+                cancelled_by[g.district] += 1
+            else:
+                started_by[g.district] += 1
     medians = {d: median_weeks(v) for d, v in waits.items()}
     everyone = [w for v in waits.values() for w in v]
     c = state.counters
@@ -76,6 +84,8 @@ def summarise(
                 "p90_wait_weeks": _r(percentile_weeks(waits[d], 90)),
                 "placed": placed_by[d],
                 "waiting": waiting_by[d],
+                "groups_started": started_by[d],
+                "groups_cancelled": cancelled_by[d],
             }
             for d in sorted(waits)
         },
