@@ -47,3 +47,12 @@ def test_unplaced_applications_each_have_a_reason_in_both_languages(scenario):
     for unplaced in solve(scenario).unplaced:
         assert unplaced.reason.startswith("Waited ")
         assert unplaced.reason_sv.startswith("Har väntat ")
+
+
+@settings(max_examples=50, deadline=None)
+@given(scenarios())
+def test_out_of_time_the_round_is_feasible_and_serves_the_same_parents(scenario):
+    rushed, full = solve(scenario, time_limit_s=-1), solve(scenario)
+    assert rule_violations(scenario, rushed) == []
+    assert {o.application for o in rushed.offers} == {o.application for o in full.offers}
+    assert rushed.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
