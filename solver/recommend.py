@@ -8,13 +8,15 @@ The objective and its strict order are documented in docs/recommend.md.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from solver.candidates import generate_candidates
+from solver.recommend_baseline import longest_queue_first
 from solver.recommend_data import Prepared, RecommendOptions, prepare
 from solver.recommend_explain import Explainer, med, ratio
-from solver.recommend_model import ProgressUpdate, Solved, build, solve
+from solver.recommend_model import ProgressUpdate, Solved, add_hint, build, solve
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
@@ -28,6 +30,8 @@ class Run:
     prepared: Prepared
     solved: Solved
     plan: Plan
+    first_feasible_s: float = 0.0  # the search's starting plan is ready
+    total_s: float = 0.0
 
 
 def recommend(
@@ -45,14 +49,27 @@ def run(
     options: RecommendOptions | None = None,
 ) -> Run:
     options = options or RecommendOptions()
+    started = time.perf_counter()
     candidates = scenario.candidate_groups or generate_candidates(scenario, options)
     prep = prepare(scenario, candidates, options)
+    first_feasible = 0.0
     if prep.candidates:
-        solved = solve(prep, build(prep), progress)
+        built = build(prep)
+        start = longest_queue_first(prep)
+        add_hint(prep, built, start.served, start.leader_of)
+        first_feasible = time.perf_counter() - started
+        if progress is not None:
+            # The search starts from this plan: a first feasible recommendation at once.
+            value = sum(prep.weight[i] for members in start.served.values() for i in members)
+            progress(
+                ProgressUpdate(round(first_feasible, 3), float(value), float(sum(prep.weight)))
+            )
+        solved = solve(prep, built, progress)
     else:
         solved = Solved(status=SolveStatus.OPTIMAL)
     plan = read_back(prep, solved)
-    return Run(_result(prep, solved, plan), prep, solved, plan)
+    total = time.perf_counter() - started
+    return Run(_result(prep, solved, plan), prep, solved, plan, first_feasible, total)
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,37 @@ def _solver(opts: RecommendOptions, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
+def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_of: dict) -> None:
+    """Start the search from a known plan (candidate -> parents, candidate -> leader), e.g. the
+    longest-queue baseline, so that a first recommendation comes at once."""
+    kind_of = {c: s for s, kd in enumerate(prep.kinds) for c in kd.members}
+    class_of = {i: k for k, cls in enumerate(prep.classes) for i in cls.members}
+    count: dict[int, int] = {}
+    lead: dict[tuple[int, int], int] = {}
+    flow: dict[tuple[int, int], int] = {}
+    for c, members in served.items():
+        s = kind_of[c]
+        count[s] = count.get(s, 0) + 1
+        lead[(leader_of[c], s)] = lead.get((leader_of[c], s), 0) + 1
+        for i in members:
+            flow[(class_of[i], s)] = flow.get((class_of[i], s), 0) + 1
+    for s, var in enumerate(built.count):
+        built.model.add_hint(var, count.get(s, 0))
+    for key, var in built.lead.items():
+        built.model.add_hint(var, lead.get(key, 0))
+    for key, var in built.flow.items():
+        built.model.add_hint(var, flow.get(key, 0))
+    weight_of = dict(enumerate(prep.weight))
+    bucket: dict[tuple[int, int], int] = {}
+    for members in served.values():
+        for i in members:
+            key = (class_of[i], weight_of[i])
+            bucket[key] = bucket.get(key, 0) + 1
+    for k, row in enumerate(built.buckets):
+        for w, var in row:
+            built.model.add_hint(var, bucket.get((k, w), 0))
+
+
 def solve(
     prep: Prepared,
     built: Built,
@@ -198,6 +229,7 @@ def solve(
 
     # Stage 2: at that many waiting-weeks, fewer groups, then less travel and sooner starts.
     if status is SolveStatus.OPTIMAL:
+        m.clear_hints()
         for var in [*built.count, *built.flow.values(), *built.lead.values()]:
             m.add_hint(var, solver.value(var))
         m.add(built.t1 >= out.tiers[0])
