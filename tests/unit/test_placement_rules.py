@@ -15,7 +15,7 @@ from solver.scenario import result_to_json
 from solver.types import SolveStatus
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(scenarios())
 def test_every_rule_holds_for_every_scenario(scenario):
     result = solve(scenario)
