@@ -38,7 +38,7 @@ def is_well_signed(token: str | None) -> bool:
     if not token or "." not in token or len(token) > 200:
         return False
     nonce, signature = token.rsplit(".", 1)
-    return hmac.compare_digest(signature, _signature(nonce))
+    return hmac.compare_digest(signature.encode(), _signature(nonce).encode())
 
 
 def token_for(request: Request) -> str:
@@ -59,5 +59,5 @@ async def verify(request: Request) -> None:
     cookie = request.cookies.get(COOKIE)
     if not isinstance(sent, str) or not cookie:
         raise CsrfError("missing")
-    if not hmac.compare_digest(sent, cookie) or not is_well_signed(sent):
+    if not hmac.compare_digest(sent.encode(), cookie.encode()) or not is_well_signed(sent):
         raise CsrfError("mismatch")

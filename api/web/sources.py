@@ -23,7 +23,7 @@ from waitlist.services import views
 from waitlist.services.access import Actor
 from waitlist.services.views import ParentStatus
 from waitlist.storage.db import make_engine
-from waitlist.storage.tables import District, Group, Programme, Travel
+from waitlist.storage.tables import District, Group, GroupPublic, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -105,6 +105,7 @@ class StatusView:
     status: ParentStatus
     programme: SimpleNamespace
     names: dict[str, str]
+    enrolled_in: GroupPublic | None = None
 
 
 def parent_actor(request: Request, token: str) -> Actor:
@@ -121,9 +122,12 @@ def status_view(request: Request, token: str) -> StatusView:
     actor = parent_actor(request, token)
     make = uow_factory(request, actor.actor)
     status = views.parent_status(make(readonly=True), actor)
+    group_id = status.application.group_id
+    enrolled = status.application.status == "enrolled" and group_id is not None
     return StatusView(
         actor=actor,
         status=status,
+        enrolled_in=views.get_group(make(readonly=True), group_id) if enrolled else None,
         programme=next(p for p in programmes(request) if p.slug == status.application.programme),
         names=district_names(request),
     )

@@ -4,10 +4,8 @@ the pages say which language they are in."""
 from __future__ import annotations
 
 import pytest
-from browser import (  # noqa: F401  (fixtures)
+from browser import (
     PHONE,
-    chromium,
-    live_server,
     log_in,
     new_page,
     serious_violations,
@@ -31,7 +29,7 @@ def _apply(page, district: str = "farsta") -> str:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_parent_pages_have_no_serious_accessibility_problems(chromium, live_server, lang):  # noqa: F811
+def test_parent_pages_have_no_serious_accessibility_problems(chromium, live_server, lang):
     page = new_page(chromium, live_server, PHONE, lang)
     problems: dict[str, list[str]] = {}
     for path in PARENT_PAGES:
@@ -50,7 +48,7 @@ def test_parent_pages_have_no_serious_accessibility_problems(chromium, live_serv
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_coordinator_pages_have_no_serious_accessibility_problems(chromium, live_server, lang):  # noqa: F811
+def test_coordinator_pages_have_no_serious_accessibility_problems(chromium, live_server, lang):
     page = new_page(chromium, live_server, lang=lang)
     page.goto("/coordinator/login")
     problems = {"login": serious_violations(page)}
@@ -62,7 +60,7 @@ def test_coordinator_pages_have_no_serious_accessibility_problems(chromium, live
     assert {path: found for path, found in problems.items() if found} == {}
 
 
-def test_the_language_switch_is_one_click_and_sticks(chromium, live_server):  # noqa: F811
+def test_the_language_switch_is_one_click_and_sticks(chromium, live_server):
     page = new_page(chromium, live_server, PHONE, "sv")
     page.context.clear_cookies()
     page.goto("/")

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 import sqlalchemy as sa
-from browser import DEMO_PASSWORD, LiveServer, live_server  # noqa: F401  (fixture)
+from browser import DEMO_PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def _count(server: LiveServer, table: str) -> int:
 
 
 @pytest.fixture
-def client(live_server: LiveServer) -> Iterator[httpx.Client]:  # noqa: F811
+def client(live_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=live_server.url, cookies={"lang": "en"}) as http:
         yield http
 
@@ -70,7 +70,7 @@ GOOD = {
 
 
 @pytest.mark.parametrize("case", list(APPLY_CASES), ids=list(APPLY_CASES))
-def test_bad_input_to_the_apply_form_is_named_kept_and_not_stored(client, live_server, case):  # noqa: F811
+def test_bad_input_to_the_apply_form_is_named_kept_and_not_stored(client, live_server, case):
     changes, fields = APPLY_CASES[case]
     data = {} if case == "empty" else {**GOOD, **changes}
     before = _count(live_server, "application")
@@ -101,7 +101,7 @@ def test_the_programme_chooser_names_a_bad_age(client):
     assert html.escape(SCRIPT, quote=True) in response.text and SCRIPT not in response.text
 
 
-def test_a_form_without_a_valid_csrf_token_is_refused_and_nothing_is_stored(client, live_server):  # noqa: F811
+def test_a_form_without_a_valid_csrf_token_is_refused_and_nothing_is_stored(client, live_server):
     before = _count(live_server, "application")
     data = {**GOOD}
     assert client.post("/apply/komet", data=data).status_code == 403
@@ -116,7 +116,7 @@ def test_a_form_without_a_valid_csrf_token_is_refused_and_nothing_is_stored(clie
 
 
 @contextmanager
-def _coordinator(live_server: LiveServer) -> Iterator[httpx.Client]:  # noqa: F811
+def _coordinator(live_server: LiveServer) -> Iterator[httpx.Client]:
     http = httpx.Client(base_url=live_server.url, cookies={"lang": "en"})
     token = _token(http, "/coordinator/login")
     response = http.post(
@@ -162,7 +162,7 @@ GROUP_CASES = {
 
 
 @pytest.mark.parametrize("case", list(GROUP_CASES), ids=list(GROUP_CASES))
-def test_bad_input_to_the_group_form_is_named_kept_and_not_stored(live_server, case):  # noqa: F811
+def test_bad_input_to_the_group_form_is_named_kept_and_not_stored(live_server, case):
     changes, fields = GROUP_CASES[case]
     with _coordinator(live_server) as http:
         before = _count(live_server, "programme_group")
@@ -178,7 +178,7 @@ def test_bad_input_to_the_group_form_is_named_kept_and_not_stored(live_server, c
         assert _count(live_server, "programme_group") == before
 
 
-def test_the_group_form_refuses_a_missing_csrf_token(live_server):  # noqa: F811
+def test_the_group_form_refuses_a_missing_csrf_token(live_server):
     with _coordinator(live_server) as http:
         before = _count(live_server, "programme_group")
         assert http.post("/coordinator/groups", data=GROUP_GOOD).status_code == 403

@@ -7,7 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from browser import PHONE, chromium, live_server, new_page  # noqa: F401  (fixtures)
+from browser import PHONE, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def submit(page, selector: str) -> None:  # noqa: ANN001
         page.keyboard.press("Enter")
 
 
-def test_a_parent_can_choose_apply_and_withdraw_with_the_keyboard_only(chromium, live_server):  # noqa: F811
+def test_a_parent_can_choose_apply_and_withdraw_with_the_keyboard_only(chromium, live_server):
     page = new_page(chromium, live_server, PHONE, "en")
     page.goto("/")
     page.keyboard.press("Tab")
@@ -73,8 +73,8 @@ def test_a_parent_can_choose_apply_and_withdraw_with_the_keyboard_only(chromium,
 
 
 def test_a_coordinator_can_log_in_create_cancel_and_preview_with_the_keyboard_only(
-    chromium,  # noqa: F811
-    live_server,  # noqa: F811
+    chromium,
+    live_server,
 ):
     page = new_page(chromium, live_server, lang="en")
     page.goto("/coordinator/login")

@@ -8,10 +8,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from browser import (  # noqa: F401  (fixtures)
+from browser import (
     PHONE,
-    chromium,
-    live_server,
     log_in,
     new_page,
     screenshot,
@@ -26,8 +24,8 @@ def _next_tuesday(after_days: int) -> date:
 
 
 def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_seat(
-    chromium,  # noqa: F811
-    live_server,  # noqa: F811
+    chromium,
+    live_server,
 ):
     desk = new_page(chromium, live_server, lang="sv")
     phone = new_page(chromium, live_server, PHONE, lang="sv")
@@ -91,6 +89,7 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
     phone.click("text=Ja, jag tackar ja till platsen")
     phone.wait_for_url("**?done=accepted")
     assert "Din plats är bokad" in phone.text_content(".notice")
+    assert "Farsta" in phone.text_content("#place-title + dl")
     screenshot(phone, "06-parent-accepted")
 
     # The coordinator sees the seat taken by an enrolled parent.
