@@ -191,16 +191,16 @@ class Engine:
         """Open the recommended groups and invite the parents they name; returns offers made.
 
         The recommender only sees parents with no prospect in the groups already known: after
-        this round's offers, those the status-quo baseline leaves unplaced over the recruiting
-        groups and the planned groups starting within PROSPECT_WEEKS (the recommender itself
-        does not look at existing groups).
+        this round's offers, those the policy's own placement leaves unplaced over the
+        recruiting groups and the planned groups starting within PROSPECT_WEEKS (the
+        recommender itself does not look at existing groups).
         """
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=True)
         if not scenario.applications or not scenario.leaders:
             return 0
         horizon = today + timedelta(weeks=PROSPECT_WEEKS)
         upcoming = [g for g in self.plan[state.next_planned :] if g.start <= horizon]
-        scenario = without_prospects(scenario, upcoming)
+        scenario = without_prospects(scenario, upcoming, lambda s: policy_runner.place(spec, s))
         scenario = policy_runner.with_candidates(scenario)
         result = policy_runner.recommend(scenario)
         candidates = {c.id: c for c in scenario.candidate_groups}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from solver.baselines import status_quo
 from solver.types import (
     Application,
     CandidateGroup,
@@ -13,6 +13,7 @@ from solver.types import (
     Group,
     Leader,
     Programme,
+    Result,
     Scenario,
 )
 from waitlist.simulation.arrivals import PlannedGroup
@@ -96,12 +97,14 @@ def build_scenario(
     )
 
 
-PROSPECT_WEEKS = 12  # planned groups a coordinator already counts on when asking for new ones
+PROSPECT_WEEKS = 26  # the half-year plan a coordinator already counts on when asking for more
 
 
-def without_prospects(scenario: Scenario, upcoming: list[PlannedGroup]) -> Scenario:
+def without_prospects(
+    scenario: Scenario, upcoming: list[PlannedGroup], place: Callable[[Scenario], Result]
+) -> Scenario:
     """The scenario without parents a known group will serve: the recruiting groups' free
-    seats and the planned groups in `upcoming`, filled first come first served at home."""
+    seats and the planned groups in `upcoming`, filled by the policy's own placement."""
     planned = tuple(
         Group(
             id=g.id,
@@ -119,8 +122,7 @@ def without_prospects(scenario: Scenario, upcoming: list[PlannedGroup]) -> Scena
         for g in upcoming
     )
     served = {
-        o.application
-        for o in status_quo(replace(scenario, groups=scenario.groups + planned)).offers
+        o.application for o in place(replace(scenario, groups=scenario.groups + planned)).offers
     }
     remaining = tuple(a for a in scenario.applications if a.id not in served)
     return replace(scenario, applications=remaining, groups=())
