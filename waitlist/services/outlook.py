@@ -48,7 +48,9 @@ def _free_seats(uow: UnitOfWork, district: str, programme: str) -> list[SeatBatc
     return [SeatBatch(start=g.start, free=g.capacity - g.taken) for g in groups]
 
 
-def _one(uow: UnitOfWork, district: str, programme: str, minutes: int, home: bool):  # noqa: ANN202
+def _one(
+    uow: UnitOfWork, district: str, programme: str, minutes: int, home: bool
+) -> DistrictOutlook:
     ahead = len(_waiting(uow, district, programme))
     if not home:
         ahead += len(_incoming(uow, district, programme))
@@ -76,7 +78,7 @@ def outlook(uow: UnitOfWork, programme: str, home: str, max_minutes: int) -> lis
         reachable = uow.session.exec(
             select(Travel)
             .where(Travel.origin == home, Travel.minutes <= max_minutes)
-            .order_by(Travel.minutes, Travel.destination)
+            .order_by(col(Travel.minutes), col(Travel.destination))
         ).all()
         for travel in reachable:
             if travel.destination != home:
