@@ -7,12 +7,19 @@ from collections.abc import Callable
 from waitlist.domain.queue import WaitEstimate
 
 Gettext = Callable[[str], str]
+LONG_WEEKS = 104
 
 
 def wait_range(_: Gettext, estimate: WaitEstimate | None) -> str:
     if estimate is None or not estimate.known:
         return _("No estimate yet")
     low, high = estimate.low_weeks, estimate.high_weeks
+    assert low is not None and high is not None
+    # Beyond two years a number in weeks says less than the words do.
+    if low > LONG_WEEKS:
+        return _("Over two years")
+    if high > LONG_WEEKS:
+        return _("%(low)d weeks to over two years") % {"low": low}
     if high == 0:
         return _("Now or within a week")
     if low == high:

@@ -55,3 +55,15 @@ def test_swedish_is_the_default_and_english_is_one_parameter_away():
     assert i18n.translations("sv").gettext("Apply") == "Ansök"
     assert i18n.translations("en").gettext("Apply") == "Apply"
     assert i18n.translations("xx").gettext("Apply") == "Ansök"
+
+
+def test_wait_ranges_read_as_words_beyond_two_years():
+    from api.web.wording import wait_range
+    from waitlist.domain.queue import WaitEstimate
+
+    _ = i18n.translations("en").gettext
+    assert wait_range(_, WaitEstimate(3, 6, "seats")) == "3–6 weeks"
+    assert wait_range(_, WaitEstimate(3, 2750, "seats+throughput")) == "3 weeks to over two years"
+    assert wait_range(_, WaitEstimate(120, 300, "throughput")) == "Over two years"
+    assert wait_range(_, WaitEstimate(None, None, "none", "no basis")) == "No estimate yet"
+    assert wait_range(i18n.translations("sv").gettext, WaitEstimate(3, 6, "seats")) == "3–6 veckor"
