@@ -21,7 +21,10 @@ def parse(model: type[M], data: dict[str, Any] | M) -> M:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or None
-        raise InvalidInput(f"{field}: {first.get('msg', 'invalid value')}", field=field) from None
+        message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        if field and not message.startswith(field):
+            message = f"{field}: {message}"
+        raise InvalidInput(message, field=field) from None
 
 
 def parse_date(value: str | date, field: str) -> date:
