@@ -156,5 +156,32 @@ def test_equality_over_districts_with_published_medians_only():
     report = build_report(apps(), groups(), Q1, Options(small_cell_min=1), districts=["a", "b"])
     overall = report.equality[-1]
     assert overall["programme"] == "all"
-    assert overall["districts_compared"] == 1  # district b had no first offer
-    assert overall["median_wait_ratio"] is None
+    assert overall["offer_districts"] == 1  # district b had no first offer
+    assert overall["offer_median_ratio"] is None
+    # Open applications on 03-31: a waited 80 and 89 days (median 80), b 58 days (chosen,
+    # so not compared): one district again.
+    assert overall["age_districts"] == 1
+
+
+def test_equality_ratios_on_two_districts():
+    from waitlist.metrics.equality import equality
+
+    rows = [
+        {
+            "open_age_system_median_days": 20,
+            "open_age_system_p90_days": 40,
+            "share_within_target": 0.9,
+        },
+        {
+            "open_age_system_median_days": 60,
+            "open_age_system_p90_days": 80,
+            "share_within_target": 0.5,
+        },
+        {"open_age_system_median_days": None, "share_within_target": None},  # suppressed
+    ]
+    out = equality(rows)
+    assert out["age_median_ratio"] == 3.0
+    assert out["age_p90_ratio"] == 2.0
+    assert out["age_median_cv"] == 0.5  # mean 40, population sd 20
+    assert out["share_within_target_gap"] == 0.4
+    assert out["age_districts"] == 2

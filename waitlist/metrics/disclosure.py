@@ -75,6 +75,7 @@ def protect(
         free = [c for c in cells if c not in hidden and c not in frozen and not fixed_by_frozen(c)]
         if not free:
             return None
+        free = [c for c in free if values.get(c, 0) > 0] or free  # zeros protect nothing
         enough = [c for c in free if values.get(c, 0) >= need]
         pool = enough or free
         rank = (lambda c: (cost(c, values.get(c, 0)), repr(c))) if enough else _largest(values)

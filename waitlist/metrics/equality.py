@@ -9,10 +9,12 @@ from waitlist.metrics.stats import coefficient_of_variation, max_min_ratio, spre
 
 Row = dict[str, object]
 
+MEASURES = (("offer", "offer_wait_system"), ("age", "open_age_system"))
+"""Waits compared: to a first offer (system-caused), and the age of open applications."""
+
 
 def equality_rows(rows: Sequence[Row], programmes: Sequence[str]) -> list[Row]:
-    """Per programme (and all programmes): max/min ratio of median and of P90 waits to a first
-    offer, coefficient of variation of the medians, and the gap in share within target."""
+    """Per programme (and all programmes), across districts."""
     out: list[Row] = []
     for p in (*programmes, ALL):
         district_rows = [r for r in rows if r["programme"] == p and r["district"] != ALL]
@@ -21,17 +23,20 @@ def equality_rows(rows: Sequence[Row], programmes: Sequence[str]) -> list[Row]:
 
 
 def equality(district_rows: Sequence[Row]) -> Row:
-    medians = _published(district_rows, "offer_wait_system_median_days")
-    p90s = _published(district_rows, "offer_wait_system_p90_days")
+    """Max/min ratio of the median waits and of the P90 waits, coefficient of variation of
+    the medians, and the gap (max - min) in share offered within target."""
+    out: Row = {}
+    for short, column in MEASURES:
+        medians = _published(district_rows, f"{column}_median_days")
+        p90s = _published(district_rows, f"{column}_p90_days")
+        out[f"{short}_districts"] = len(medians)
+        out[f"{short}_median_ratio"] = _round(max_min_ratio(medians))
+        out[f"{short}_p90_ratio"] = _round(max_min_ratio(p90s))
+        out[f"{short}_median_cv"] = _round(coefficient_of_variation(medians))
     shares = _published(district_rows, "share_within_target")
-    return {
-        "districts_compared": len(medians),
-        "median_wait_ratio": _round(max_min_ratio(medians)),
-        "p90_wait_ratio": _round(max_min_ratio(p90s)),
-        "median_wait_cv": _round(coefficient_of_variation(medians)),
-        "share_within_target_gap": _round(spread(shares)),
-        "districts_compared_share": len(shares),
-    }
+    out["share_districts"] = len(shares)
+    out["share_within_target_gap"] = _round(spread(shares))
+    return out
 
 
 def _published(rows: Sequence[Row], column: str) -> list[float]:

@@ -5,10 +5,12 @@ With signs alternating between two inner indices and equal for an inner index an
 margin, the corners form a vector that keeps every row, column and layer sum unchanged,
 so an attacker can shift all corners by it and no hidden cell is ever determined by the
 totals. On top, in every line whose total is shown, the hidden cells add up to k or more.
+Published zeros are not used as complements while any other cell will do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import product
 
 import numpy as np
@@ -16,19 +18,32 @@ import numpy as np
 INF = float("inf")
 
 
-def protect_cube(values: np.ndarray, k: int, margin_dims: tuple[bool, ...]) -> np.ndarray:
+def protect_cube(
+    values: np.ndarray,
+    k: int,
+    margin_dims: tuple[bool, ...],
+    index_weights: tuple[Sequence[float] | None, ...] | None = None,
+) -> np.ndarray:
     """The hidden mask for `values` (int array; in a dimension with a margin, the margin is
-    the last index). Counts 1..k-1 are hidden, then complements as above."""
+    the last index). Counts 1..k-1 are hidden, then complements as above.
+
+    The cost of hiding a cell is 1 + value x the weights of its indices (default: 4 for a
+    margin, 1 otherwise), so complements are few, small, and rarely totals."""
     hidden = (values > 0) & (values < k)
     if k <= 1 or not hidden.any():
         return hidden
-    margin_factor = np.ones(values.shape)
+    factor = np.ones(values.shape)
     for d, has_margin in enumerate(margin_dims):
-        if has_margin:
-            index = [slice(None)] * values.ndim
-            index[d] = -1
-            margin_factor[tuple(index)] *= 4.0
-    cost = 1.0 + values * margin_factor  # fewer and smaller cells, totals last
+        given = index_weights[d] if index_weights else None
+        if given is None:
+            given = [1.0] * (values.shape[d] - 1) + [4.0 if has_margin else 1.0]
+        shape = [1] * values.ndim
+        shape[d] = values.shape[d]
+        factor = factor * np.asarray(given, dtype=float).reshape(shape)
+    cost = 1.0 + values * factor
+    # A zero protects nothing: an attacker who knows the others are counts (never negative)
+    # can often pin a hidden zero down. Zeros are complements only when nothing else fits.
+    cost = np.where(values == 0, 1e9, cost)
     covered = np.zeros(values.shape, dtype=bool)
     while True:
         todo = np.argwhere(hidden & ~covered)

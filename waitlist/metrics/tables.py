@@ -33,22 +33,29 @@ def flow_measures(districts: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def hidden_cells(fig: Figures, k: int) -> set[Key]:
-    ds, ps = (*fig.districts, ALL), (*fig.programmes, ALL)
     hidden: set[Key] = set()
     for whole, parts in FAMILIES:
-        measures = (*parts, whole) if parts else (whole,)
-        array = np.array(
-            [[[fig.counts.get((d, p, m), 0) for m in measures] for p in ps] for d in ds]
-        )
-        if not parts:
-            array = array[:, :, 0]
-        if min(array.shape) < 2:  # nothing to hide behind: hide every small count
-            mask = (array > 0) & (array < k)
-        else:
-            mask = protect_cube(array, k, (True,) * array.ndim)
-        for index in map(tuple, np.argwhere(mask)):
-            hidden.add((ds[index[0]], ps[index[1]], measures[index[2]] if parts else whole))
+        hidden |= family_hidden(fig, k, whole, parts)
     return hidden | _placement_hidden(fig, k)
+
+
+def family_hidden(fig: Figures, k: int, whole: str, parts: tuple[str, ...]) -> set[Key]:
+    """Hypercube suppression of one family of counts."""
+    ds, ps = (*fig.districts, ALL), (*fig.programmes, ALL)
+    measures = (*parts, whole) if parts else (whole,)
+    array = np.array([[[fig.counts.get((d, p, m), 0) for m in measures] for p in ps] for d in ds])
+    if not parts:
+        array = array[:, :, 0]
+    if min(array.shape) < 2:  # nothing to hide behind: hide every small count
+        mask = (array > 0) & (array < k)
+    else:
+        # Parts carry the wait statistics: rather hide a whole than a part.
+        weights = (None, None, [2.0] * len(parts) + [1.0]) if parts else None
+        mask = protect_cube(array, k, (True,) * array.ndim, weights)
+    return {
+        (ds[i[0]], ps[i[1]], measures[i[2]] if parts else whole)
+        for i in map(tuple, np.argwhere(mask))
+    }
 
 
 def _placement_hidden(fig: Figures, k: int) -> set[Key]:
