@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -68,9 +69,20 @@ class Standing:
     elsewhere: tuple[DistrictStanding, ...] = ()
 
 
-def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Application]:
+# Queue work needs only these columns; loading whole rows (JSON lists and all) for every
+# waiting parent made each status request read thousands of objects.
+_QUEUE_COLUMNS = (
+    Application.id,
+    Application.queue_date,
+    Application.lottery,
+    Application.paused,
+    Application.cross_district,
+)
+
+
+def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
     rows = uow.session.exec(
-        select(Application).where(
+        select(*_QUEUE_COLUMNS).where(
             Application.district == district,
             Application.programme == programme,
             Application.status == S.WAITING,
@@ -160,11 +172,11 @@ def _ahead_in(uow: UnitOfWork, app: Application, host: str) -> tuple[int, int]:
     return ahead + 1, len(residents) + len(incoming) + 1
 
 
-def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Application]:
+def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Any]:
     reach = select(Travel.origin, Travel.minutes).where(Travel.destination == host).subquery()
     return list(
         uow.session.exec(
-            select(Application)
+            select(*_QUEUE_COLUMNS)
             .join(reach, reach.c.origin == Application.district)
             .where(
                 Application.programme == programme,
