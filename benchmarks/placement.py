@@ -30,7 +30,7 @@ SIZES = {
     "stretch": lambda: synthetic.nation(2_900, 1_000_000, 100_000),
 }
 METHODS = {
-    "optimiser": lambda s, t: solve(s, timings=t),
+    "optimiser": lambda s, t: solve(s, time_limit_s=600, timings=t),
     "monolithic flow": lambda s, t: baselines.monolithic_flow(s, t),
     "status quo": lambda s, t: baselines.status_quo(s),
     "greedy cross": lambda s, t: baselines.greedy_cross(s),
