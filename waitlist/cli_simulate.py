@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -56,8 +55,16 @@ def simulate_command(
         run = simulate(cal, weeks=weeks, seed=seed, policies=specs, progress=progress)
     finally:
         close()
-    command = "waitlist simulate " + " ".join(shlex.quote(a) for a in sys.argv[2:])
-    files = write_report(run, out, command=command.strip(), register=True)
+    words = ["waitlist", "simulate", "--weeks", str(weeks), "--seed", str(seed)]
+    if calibration is not None:
+        words += ["--calibration", str(calibration)]
+    for path in policy or []:
+        words += ["--policy", str(path)]
+    if only:
+        words.append("--only")
+    words += ["-o", str(out)]
+    command = " ".join(shlex.quote(w) for w in words)
+    files = write_report(run, out, command=command, register=True)
     typer.echo(f"wrote {files.html}")
     for outcome in run.outcomes:
         s = outcome.summary
