@@ -128,6 +128,10 @@ def _done_notice(request: Request) -> str:
         "created": _("Group %(id)s was created and is open for recruiting."),
         "started": _("Group %(id)s has started."),
         "opened": _("Group %(id)s is open for recruiting."),
+        "recommended": _(
+            "Group %(id)s was created as planned, with the recommended leader. Run a placement "
+            "round to offer its seats to the parents it serves."
+        ),
         "cancelled": _(
             "Group %(id)s was cancelled. Its parents are back in the queue with their original "
             "queue dates and have been told."

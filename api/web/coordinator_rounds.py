@@ -1,6 +1,9 @@
-"""Placement rounds on the coordinator's pages: preview (a table of proposed offers with
-their reasons and effect), then commit or discard. A commit over changed inputs is refused by
-the service (StalePreview) and the page says so; nothing is sent then."""
+"""Placement rounds and group-start recommendations on the coordinator's pages.
+
+Rounds: preview (a table of proposed offers with their reasons and effect), then commit or
+discard. A commit over changed inputs is refused by the service (StalePreview) and the page
+says so; nothing is sent then. Recommendations: each with its effect on waits; accepting one
+creates the group (planned, with its leader) for the next round to fill."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from api.web.coordinator import staff_page
 from api.web.i18n import gettext_for, language_of
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
-from waitlist.services import rounds
+from waitlist.services import group_starts, rounds
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 
@@ -104,3 +107,59 @@ def round_commit(request: Request, round_id: int) -> Response:
 @router.post("/round/{round_id}/discard", dependencies=[Depends(csrf.verify)])
 def round_discard(request: Request, round_id: int) -> Response:
     return _decide(request, round_id, rounds.discard_round, "discarded")
+
+
+@router.get("/recommendations")
+def recommendations(request: Request) -> Response:
+    return _recommendations_page(request)
+
+
+def _recommendations_page(
+    request: Request, *, errors: dict | None = None, status: int = 200
+) -> Response:
+    actor = coordinator(request)
+    lang = language_of(request)
+    starts = group_starts.recommend_for(
+        sources.uow_factory(request, actor.actor)(readonly=True), actor.district or ""
+    )
+    return staff_page(
+        request,
+        "coordinator/recommendations.html",
+        {
+            "actor": actor,
+            "section": "recommendations",
+            "starts": starts,
+            "reason_of": lambda s: (
+                (s.recommendation.reason_sv if lang == "sv" else "") or s.recommendation.reason
+            ),
+            "names": sources.district_names(request),
+            "programme_names": {p.slug: p.name for p in sources.programmes(request)},
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@router.post("/recommendations/accept", dependencies=[Depends(csrf.verify)])
+async def accept_recommendation(request: Request) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    candidate = (await request.form()).get("candidate")
+    candidate = candidate[:200] if isinstance(candidate, str) else ""
+    try:
+        group = group_starts.accept(
+            sources.uow_factory(request, actor.actor)(), actor.district or "", candidate
+        )
+    except DomainError as exc:
+        messages = {
+            "not_found": _(
+                "That recommendation no longer stands: the queues or groups changed. The list "
+                "below is the current one."
+            ),
+            "forbidden": _("You can only start groups in your own district."),
+        }
+        errors = {"recommendations": messages.get(exc.code, exc.message)}
+        return _recommendations_page(request, errors=errors, status=409)
+    return RedirectResponse(
+        f"/coordinator/groups?done=recommended&group={group.id}", status_code=303
+    )

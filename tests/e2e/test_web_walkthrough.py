@@ -97,3 +97,20 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
     fill = desk.text_content(f"#group-{group_id}")
     assert re.search(r"\d+ av 10 tagna, 1 inskrivna", fill), fill
     screenshot(desk, "07-coordinator-sees-the-seat-taken")
+
+
+def test_a_coordinator_accepts_a_group_start_recommendation(chromium, live_server):
+    desk = new_page(chromium, live_server, lang="en")
+    log_in(desk, "farsta")
+    desk.goto("/coordinator/recommendations")
+    accept = desk.locator("button:has-text('Accept: create this group')").first
+    card = desk.locator("li.card", has=accept).first
+    title = card.locator("h3").text_content()
+    assert "→" in card.text_content()  # the effect on waits is shown
+    screenshot(desk, "08-coordinator-recommendations")
+    accept.click()
+    desk.wait_for_url("**/coordinator/groups?done=recommended*")
+    group_id = re.search(r"Group (\d+) was created as planned", desk.text_content(".notice"))
+    assert group_id, desk.text_content(".notice")
+    row = desk.text_content(f"#group-{group_id.group(1)}")
+    assert "Planned" in row and title.split(",")[0] in row
