@@ -29,6 +29,14 @@ def simulate_command(
     only: Annotated[
         bool, typer.Option("--only", help="Compare only the --policy files, with no built-ins.")
     ] = False,
+    from_db: Annotated[
+        bool,
+        typer.Option(
+            "--from-db",
+            help="Replay the database's applications and groups (all its weeks) instead of "
+            "generated ones; parents' answers still follow the calibration.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Compare policies over the same generated arrivals; write an HTML report with charts."""
@@ -50,9 +58,20 @@ def simulate_command(
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         fail(f"policy names must differ: {', '.join(names)}")
+    history = None
+    if from_db:
+        replay = _replay(cal)
+        cal, weeks, history = replay.calibration, replay.weeks, (replay.arrivals, replay.plan)
+        typer.echo(
+            f"replaying {len(replay.arrivals)} applications and {len(replay.plan)} groups over "
+            f"{weeks} weeks from {cal.start.isoformat()} ({replay.skipped} erased, left out)",
+            err=True,
+        )
     progress, close = _progress(quiet)
     try:
-        run = simulate(cal, weeks=weeks, seed=seed, policies=specs, progress=progress)
+        run = simulate(
+            cal, weeks=weeks, seed=seed, policies=specs, progress=progress, history=history
+        )
     finally:
         close()
     words = ["waitlist", "simulate", "--weeks", str(weeks), "--seed", str(seed)]
@@ -62,6 +81,8 @@ def simulate_command(
         words += ["--policy", str(path)]
     if only:
         words.append("--only")
+    if from_db:
+        words.append("--from-db")
     words += ["-o", str(out)]
     command = " ".join(shlex.quote(w) for w in words)
     files = write_report(run, out, command=command, register=True)
@@ -73,6 +94,17 @@ def simulate_command(
             f"median {s['median_wait_weeks']} w, max/min {s['max_min_ratio']}, "
             f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled"
         )
+
+
+def _replay(cal):  # type: ignore[no-untyped-def]
+    """The database's history, read through a read-only unit of work."""
+    from waitlist.cli_core import _uow
+    from waitlist.simulation.replay import load_history
+
+    try:
+        return load_history(_uow(readonly=True), cal)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 def _progress(quiet: bool):  # type: ignore[no-untyped-def]

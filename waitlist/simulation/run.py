@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from waitlist.simulation.arrivals import generate_arrivals, generate_plan, round_date
+from waitlist.simulation.arrivals import (
+    Arrival,
+    PlannedGroup,
+    generate_arrivals,
+    generate_plan,
+    round_date,
+)
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.engine import Engine, RoundHook
 from waitlist.simulation.policies import PolicySpec, builtin_policies
@@ -47,10 +53,12 @@ def simulate(
     policies: list[PolicySpec] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     round_hook: RoundHook | None = None,
+    history: tuple[list[Arrival], list[PlannedGroup]] | None = None,
 ) -> SimulationRun:
     """Run every policy for `weeks` rounds after a shared status-quo warm-up.
 
     progress(policy_name, rounds_done, rounds_total) is called after every round.
+    history, when given, replaces the generated arrivals and planned groups.
     """
     import time
 
@@ -58,8 +66,11 @@ def simulate(
         raise ValueError("weeks must be at least 1")
     policies = policies or builtin_policies()
     total = cal.warmup_weeks + weeks
-    arrivals = generate_arrivals(cal, seed, total)
-    plan = generate_plan(cal, seed, total)
+    if history is None:
+        arrivals = generate_arrivals(cal, seed, total)
+        plan = generate_plan(cal, seed, total)
+    else:  # a replay (replay.py): the database's own applications and groups
+        arrivals, plan = history
     engine = Engine(cal, seed, arrivals, plan, round_hook=round_hook)
     clock = time.perf_counter()
     start = engine.warm_up(builtin_policies()[0])
