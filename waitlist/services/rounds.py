@@ -7,6 +7,11 @@ taken, an application withdrawn, a group cancelled), the commit raises StalePrev
 writes nothing; the coordinator runs a new preview. Offers are made through
 waitlist.services.offers, the one path for making offers (eligibility, reach, the guarded
 seat UPDATE, audit event, notice), inside one transaction with the round's own update.
+
+A round may be scoped to one group (`group=`), as when a coordinator accepts a group-start
+recommendation: the solver then sees every district's waiting parents and every group (so the
+placement rules hold as in any round: own district first, cross-district only past the
+threshold), and the round keeps only the offers it makes in that group.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from waitlist.domain.errors import (
 )
 from waitlist.domain.round import RoundStatus, check_fresh, check_round_transition
 from waitlist.services import offers
-from waitlist.services.scenario_export import build_scenario, parse_ref
+from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
 from waitlist.storage.tables import PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
 
@@ -43,13 +48,23 @@ def to_public(row: PlacementRound) -> PlacementRoundPublic:
 
 
 def preview_round(
-    uow: UnitOfWork, *, as_of: date | None = None, district: str | None = None
+    uow: UnitOfWork,
+    *,
+    as_of: date | None = None,
+    district: str | None = None,
+    group: int | None = None,
 ) -> PlacementRoundPublic:
-    """Solve a round over a snapshot of the database and record it as a preview."""
+    """Solve a round over a snapshot of the database and record it as a preview.
+
+    `group`: only the offers in that group (parents of every district are considered)."""
     with uow:
         day = as_of or uow.today()
-        scenario = build_scenario(uow, day, district)
+        scenario = build_scenario(uow, day, None if group is not None else district)
         result = result_to_dict(solve(scenario))
+        scope: dict[str, Any] = {}
+        if group is not None:
+            result = _scoped(result, group)
+            scope = {"group": group}
         row = PlacementRound(
             at=uow.now(),
             actor=uow.actor,
@@ -59,7 +74,7 @@ def preview_round(
             objective=result["objective"],
             status=RoundStatus.PREVIEW.value,
             offers=result["offers"],
-            result={k: result[k] for k in ("status", "unplaced", "metrics")},
+            result={k: result[k] for k in ("status", "unplaced", "metrics")} | scope,
         )
         uow.session.add(row)
         uow.session.flush()
@@ -77,7 +92,8 @@ def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
         if row is None:
             raise NotFound(f"There is no placement round {round_id}.", field="round")
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
-        current = build_scenario(uow, row.as_of, row.district)
+        scoped = (row.result or {}).get("group") is not None
+        current = build_scenario(uow, row.as_of, None if scoped else row.district)
         check_fresh(row.inputs_hash, inputs_hash(current))
         for offer in row.offers:
             _make(uow, round_id, offer)
@@ -122,6 +138,19 @@ def _make(uow: UnitOfWork, round_id: int, offer: dict[str, Any]) -> None:
             f"({exc.message}); run the preview again.",
             field="round",
         ) from exc
+
+
+def _scoped(result: dict[str, Any], group: int) -> dict[str, Any]:
+    """The round's offers in one group, and the objective counted over those alone."""
+    kept = [o for o in result["offers"] if o["group"] == group_ref(group)]
+    cross = sum(1 for o in kept if o["cross_district"])
+    objective = {
+        "placed": len(kept),
+        "own_district": len(kept) - cross,
+        "cross_district": cross,
+        "travel_minutes_total": sum(o["travel_minutes"] for o in kept),
+    }
+    return result | {"offers": kept, "objective": objective, "unplaced": [], "metrics": {}}
 
 
 def _summary(row: PlacementRound) -> dict[str, Any]:

@@ -1,0 +1,194 @@
+"""Group-start recommendations for coordinators: ask, then accept one.
+
+Asking (`recommend_for`) runs the recommender (solver.recommend) on a snapshot of the live
+database: every district's waiting parents, less those the placement rules would already give
+a seat in a planned or recruiting group (the recommender itself does not look at existing
+groups), with candidate groups generated from that demand and each active leader's free
+capacity (max_groups less the planned, recruiting and running groups they lead). The plan is
+city-wide, so two coordinators never count on the same parents; a coordinator sees the
+recommendations hosted in their district.
+
+Accepting (`accept_recommendation`) asks again (same database, same answer) and, if the
+candidate is still recommended and hosted in the coordinator's district, in one transaction:
+creates the group (recruiting) with the recommended leader, then runs a placement round scoped
+to that group through waitlist.services.rounds (preview, then commit): the parents get offers
+by the placement rules like in any round (queue order, own district first, cross-district only
+past the threshold), so the offers can differ from the parents the recommendation counted.
+Every change is in the audit trail (group created, leader assigned, round previewed and
+committed, offers made) plus one `recommendation_accepted` event on the group with the
+candidate, leader and counts, never names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from solver.candidates import generate_candidates
+from solver.placement import solve as place
+from solver.recommend import recommend
+from solver.recommend_data import RecommendOptions
+from solver.types import CandidateGroup, Recommendation, Result, Scenario
+from waitlist.domain.errors import StalePreview
+from waitlist.domain.group import GroupStatus
+from waitlist.services import access, groups, lookups, rounds
+from waitlist.services.scenario_export import build_scenario, leader_ref, parse_ref
+from waitlist.storage.tables import (
+    Group,
+    GroupCreate,
+    GroupLeaderLink,
+    GroupPublic,
+    PlacementRoundPublic,
+)
+from waitlist.storage.uow import UnitOfWork
+
+BUSY = (GroupStatus.PLANNED, GroupStatus.RECRUITING, GroupStatus.RUNNING)
+
+# The search is bounded by the solver's deterministic work limit, so that asking twice on the
+# same database gives the same answer on any machine; the wall-clock limit is a safety net.
+OPTIONS = RecommendOptions(time_limit_s=60.0, deterministic_limit=30.0)
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    """What a coordinator sees: the recommendations hosted in `district` (all when None),
+    each recommended candidate group by id, and the city-wide plan's objective and metrics
+    (in `result`)."""
+
+    as_of: date
+    district: str | None
+    result: Result
+    candidates: dict[str, CandidateGroup]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    recommendation: Recommendation
+    group: GroupPublic
+    round: PlacementRoundPublic
+
+
+def recommend_for(
+    uow: UnitOfWork,
+    as_of: date | None = None,
+    district: str | None = None,
+    options: RecommendOptions = OPTIONS,
+) -> Recommendations:
+    """Recommended group starts as of a day (default today), hosted in `district` if given."""
+    with uow:
+        day = as_of or uow.today()
+        if district is not None:
+            lookups.district(uow, district)
+        scenario = _scenario(uow, day)
+    result = recommend(scenario, options=options)
+    kept = tuple(
+        r
+        for r in result.recommendations
+        if district is None or _host(scenario, r.candidate) == district
+    )
+    by_id = {c.id: c for c in scenario.candidate_groups}
+    return Recommendations(
+        as_of=day,
+        district=district,
+        result=replace(result, recommendations=kept),
+        candidates={r.candidate: by_id[r.candidate] for r in kept},
+    )
+
+
+def accept_recommendation(
+    uow: UnitOfWork,
+    actor: access.Actor,
+    candidate: str,
+    *,
+    as_of: date | None = None,
+    options: RecommendOptions = OPTIONS,
+) -> Accepted:
+    """Start the recommended group `candidate` and offer its seats through a placement round.
+
+    StalePreview when the candidate is no longer recommended (the queues changed since);
+    Forbidden unless the actor coordinates the host district."""
+    with uow:
+        day = as_of or uow.today()
+        found = recommend_for(uow, day, None, options)
+        rec = next((r for r in found.result.recommendations if r.candidate == candidate), None)
+        if rec is None:
+            raise StalePreview(
+                f"{candidate} is not among the recommendations any more (the queues or "
+                "groups changed); look at the recommendations again.",
+                field="candidate",
+            )
+        cand = found.candidates[candidate]
+        access.require_coordinator_of(actor, cand.district, field="candidate")
+        group = groups._create(uow, _group_command(cand))
+        groups._assign(uow, group, lookups.leader(uow, parse_ref(rec.leader)))
+        gid = group.id or 0
+        preview = rounds.preview_round(uow, as_of=day, district=cand.district, group=gid)
+        committed = rounds.commit_round(uow, preview.id)
+        uow.record(
+            "group",
+            gid,
+            "recommendation_accepted",
+            after={
+                "candidate": candidate,
+                "round_id": committed.id,
+                "leader": rec.leader,
+                "serves": rec.serves,
+                "parents_counted": len(rec.applications),
+                "offers_made": len(committed.offers),
+            },
+            district=cand.district,
+            programme=cand.programme,
+        )
+        uow.commit()
+        return Accepted(rec, groups.to_public(uow, group), committed)
+
+
+def _host(scenario: Scenario, candidate: str) -> str:
+    return next(c.district for c in scenario.candidate_groups if c.id == candidate)
+
+
+def _group_command(cand: CandidateGroup) -> GroupCreate:
+    return GroupCreate.model_validate(
+        {
+            "programme": cand.programme,
+            "district": cand.district,
+            "start": cand.start,
+            "weekday": cand.weekday,
+            "slot": cand.slot,
+            "language": cand.language,
+            "capacity": cand.capacity,
+            "min_size": cand.min_size,
+            "status": GroupStatus.RECRUITING,
+        }
+    )
+
+
+def _scenario(uow: UnitOfWork, day: date) -> Scenario:
+    """The recommender's input: parents with no seat in sight, leaders with room, candidates."""
+    scenario = build_scenario(uow, day)
+    served = {o.application for o in place(scenario).offers}
+    busy = _busy_leaders(uow)
+    leaders = tuple(
+        replace(ld, max_groups=max(0, ld.max_groups - busy.get(ld.id, 0)))
+        for ld in scenario.leaders
+    )
+    remaining = replace(
+        scenario,
+        applications=tuple(a for a in scenario.applications if a.id not in served),
+        groups=(),
+        leaders=tuple(ld for ld in leaders if ld.max_groups > 0),
+    )
+    return replace(remaining, candidate_groups=generate_candidates(remaining))
+
+
+def _busy_leaders(uow: UnitOfWork) -> dict[str, int]:
+    rows = uow.session.exec(
+        select(GroupLeaderLink.leader_id, func.count())
+        .join(Group, Group.id == GroupLeaderLink.group_id)  # type: ignore[arg-type]
+        .where(col(Group.status).in_(list(BUSY)))
+        .group_by(col(GroupLeaderLink.leader_id))
+    ).all()
+    return {leader_ref(leader_id): int(n) for leader_id, n in rows}
