@@ -18,6 +18,7 @@ from waitlist.metrics.report import Report
 
 SUPPRESSED = ".."
 FORMAT = "waitlist-metrics/1"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EQUALITY_COLUMNS = (
     "period",

@@ -1,0 +1,110 @@
+"""The management page: charts of waiting-time equality, for role management only.
+
+The charts are drawn by plotly.js, served by the app itself from the installed `plotly`
+package (the city's network may have no internet). Every chart has a table as its text
+alternative. The page shows published (suppressed) aggregates only, never a person.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from api.problems import ProblemError
+from api.routes.management_data import closed_quarter, closed_quarters, dashboard
+from api.security import SESSION_COOKIE, Principal, read_access_token
+from api.web import csrf, sources
+from api.web.forms import Form
+from api.web.i18n import gettext_for, language_of
+from api.web.render import render
+from api.web.staff_session import log_in, log_out, settings_of
+from waitlist.services import staff
+
+router = APIRouter(prefix="/management", include_in_schema=False)
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+# plotly.js adds its own <style> rules at run time; scripts stay same-origin only.
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+def manager_of(request: Request) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    principal = read_access_token(token, secret=settings_of(request).secret_key) if token else None
+    return principal
+
+
+def _page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+    response = render(request, template, context, status=status)
+    response.headers["Content-Security-Policy"] = CSP
+    return response
+
+
+@router.get("")
+def page(request: Request) -> Response:
+    who = manager_of(request)
+    if who is None:
+        return RedirectResponse("/management/login", status_code=303)
+    if who.role != "management":
+        return _page(request, "management/forbidden.html", {"actor": None}, status=403)
+    error = ""
+    try:
+        period = closed_quarter(request.query_params.get("period"))
+    except ProblemError as exc:
+        error, period = exc.detail, closed_quarter(None)
+    names = {d.slug: d.name for d in sources.districts(request)}
+    data = dashboard(request.app.state.engine, settings_of(request), period, names)
+    context = {
+        "actor": who,
+        "data": data,
+        # Escaped so no text in the data can close the script element.
+        "data_json": json.dumps(data).replace("<", "\\u003c"),
+        "quarters": [q.label for q in closed_quarters()],
+        "error": error,
+    }
+    return _page(request, "management/dashboard.html", context, status=422 if error else 200)
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return _page(request, "management/login.html", {"values": {}, "errors": {}})
+
+
+@router.post("/login", dependencies=[Depends(csrf.verify)])
+async def login(request: Request) -> Response:
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    username = form.text("username", max_length=64)
+    password = form.text("password", max_length=128)
+    form.values.pop("password", None)  # never echoed back
+    if form.ok:
+        who = staff.authenticate(sources.uow_factory(request)(readonly=True), username, password)
+        if who is None or who.role != "management":
+            form.fail("username", "Wrong username or password, or not a management account.")
+        else:
+            response = RedirectResponse("/management", status_code=303)
+            log_in(request, response, who)
+            return response
+    context = {"values": form.values, "errors": form.errors}
+    return _page(request, "management/login.html", context, status=422)
+
+
+@router.post("/logout", dependencies=[Depends(csrf.verify)])
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/management/login", status_code=303)
+    log_out(response)
+    return response
+
+
+@router.get("/assets/plotly.min.js")
+def plotly_js() -> Response:
+    return FileResponse(
+        PLOTLY_JS,
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

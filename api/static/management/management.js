@@ -1,0 +1,86 @@
+// Charts of the management page, drawn from the JSON the page carries (no other request).
+(function () {
+  "use strict";
+  var node = document.getElementById("dashboard-data");
+  if (!node || typeof Plotly === "undefined") { return; }
+  var data = JSON.parse(node.textContent);
+  var config = { displayModeBar: false, responsive: true };
+  var blue = "#1f5fa8", light = "#8dbbe8", red = "#b03a2e", green = "#2e7d4f";
+
+  function layout(extra) {
+    var base = {
+      margin: { l: 64, r: 16, t: 16, b: 110 },
+      font: { family: "system-ui, sans-serif", size: 13 },
+      legend: { orientation: "h", y: 1.12 },
+      paper_bgcolor: "#fff",
+      plot_bgcolor: "#fff"
+    };
+    for (var key in extra) { base[key] = extra[key]; }
+    return base;
+  }
+
+  function targetLine(y, text) {
+    return {
+      shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: y, y1: y,
+                 line: { color: red, width: 2, dash: "dash" } }],
+      annotations: [{ xref: "paper", x: 1, y: y, text: text, showarrow: false,
+                      xanchor: "right", yanchor: "bottom", font: { color: red } }]
+    };
+  }
+
+  var names = data.waits.map(function (w) { return w.name; });
+  var target = data.target_weeks;
+  var t = targetLine(target, "Target " + target + " weeks");
+  Plotly.newPlot("chart-waits", [
+    { type: "bar", name: "Median", x: names, marker: { color: blue },
+      y: data.waits.map(function (w) { return w.offer_median_weeks; }) },
+    { type: "bar", name: "90th percentile", x: names, marker: { color: light },
+      y: data.waits.map(function (w) { return w.offer_p90_weeks; }) }
+  ], layout({ barmode: "group", shapes: t.shapes, annotations: t.annotations,
+              yaxis: { title: { text: "Weeks to first offer" }, rangemode: "tozero" } }), config);
+
+  Plotly.newPlot("chart-share", [
+    { type: "bar", name: "Offered within target", x: names, marker: { color: green },
+      y: data.waits.map(function (w) { return w.share_within_target; }) }
+  ], layout({ yaxis: { title: { text: "% within target" }, range: [0, 100] } }), config);
+
+  var weeks = data.trend.weeks;
+  var trend = [
+    { type: "scatter", mode: "lines+markers", name: "City median", x: weeks,
+      y: data.trend.city_age_median_weeks, line: { color: blue, width: 3 } },
+    { type: "scatter", mode: "lines", name: "City 90th percentile", x: weeks,
+      y: data.trend.city_age_p90_weeks, line: { color: blue, dash: "dot" } }
+  ];
+  data.trend.district_age_median_weeks.forEach(function (d) {
+    trend.push({ type: "scatter", mode: "lines", name: d.name, x: weeks, y: d.values,
+                 line: { width: 1 }, opacity: 0.55, visible: "legendonly" });
+  });
+  var tt = targetLine(target, "Target " + target + " weeks");
+  Plotly.newPlot("chart-trend", trend, layout({
+    shapes: tt.shapes, annotations: tt.annotations,
+    yaxis: { title: { text: "Weeks waited so far" }, rangemode: "tozero" },
+    legend: { orientation: "h", y: -0.3 }
+  }), config);
+
+  Plotly.newPlot("chart-equality", [
+    { type: "scatter", mode: "lines+markers", name: "Max/min of medians", x: weeks,
+      y: data.trend.age_median_ratio, line: { color: blue } },
+    { type: "scatter", mode: "lines+markers", name: "Max/min of 90th percentiles", x: weeks,
+      y: data.trend.age_p90_ratio, line: { color: light } },
+    { type: "scatter", mode: "lines", name: "Coefficient of variation", x: weeks,
+      y: data.trend.age_median_cv, line: { color: green, dash: "dot" }, yaxis: "y2" }
+  ], layout({
+    yaxis: { title: { text: "Ratio (1 = equal)" }, rangemode: "tozero" },
+    yaxis2: { title: { text: "Coefficient of variation" }, overlaying: "y", side: "right",
+              rangemode: "tozero" },
+    margin: { l: 64, r: 64, t: 16, b: 110 }
+  }), config);
+
+  Plotly.newPlot("chart-flows", [
+    { type: "bar", name: "In (from other districts)", x: names, marker: { color: blue },
+      y: data.waits.map(function (w) { return w.placed_in; }) },
+    { type: "bar", name: "Out (to other districts)", x: names, marker: { color: light },
+      y: data.waits.map(function (w) { return w.placed_out; }) }
+  ], layout({ barmode: "group", yaxis: { title: { text: "Placements" }, rangemode: "tozero" } }),
+  config);
+})();
