@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from waitlist.simulation.arrivals import Arrival, PlannedGroup
 from waitlist.simulation.calibration import Calibration, CityDistrict, LeaderPool
@@ -53,13 +53,15 @@ def load_history(uow: UnitOfWork, cal: Calibration, *, until: date | None = None
         )
         rows = list(
             s.exec(
-                select(Application).where(Application.queue_date <= end).order_by(Application.id)
+                select(Application)
+                .where(col(Application.queue_date) <= end)
+                .order_by(col(Application.id))
             )
         )
-        groups = list(s.exec(select(Group).order_by(Group.id)))
+        groups = list(s.exec(select(Group).order_by(col(Group.id))))
         leaders = tuple(
-            LeaderPool(l.district, 1, l.max_groups, tuple(l.languages), tuple(l.programmes))
-            for l in s.exec(select(Leader).where(Leader.active).order_by(Leader.id))  # noqa: E741
+            LeaderPool(ld.district, 1, ld.max_groups, tuple(ld.languages), tuple(ld.programmes))
+            for ld in s.exec(select(Leader).where(col(Leader.active)).order_by(col(Leader.id)))
         )
     if not rows:
         raise ValueError("the database holds no applications to replay")

@@ -128,9 +128,12 @@ def without_prospects(
     return replace(scenario, applications=remaining, groups=())
 
 
-def leader_ids(cal: Calibration) -> list[tuple[str, int, tuple[str, ...], tuple[str, ...], str]]:
+LeaderRow = tuple[str, int, tuple[str, ...], tuple[str, ...], str]
+
+
+def leader_ids(cal: Calibration) -> list[LeaderRow]:
     """(id, max_groups, languages, programmes, district) for every leader in the pools."""
-    out = []
+    out: list[LeaderRow] = []
     for pool in cal.leaders:
         for k in range(1, pool.count + 1):
             lid = f"l-{pool.district}-{len(out) + 1}-{k}"
