@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _configured = False
 
@@ -37,31 +38,42 @@ def configure_logging(level: int = logging.INFO) -> None:
 log = structlog.get_logger("api")
 
 
-def _route_template(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+class RequestLog:
+    """Pure ASGI middleware: one log line per request, and an X-Request-ID header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:16]
+        started = time.perf_counter()
+        status: dict[str, Any] = {"code": 500}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if scope.get("path") != "/health":
+                route = scope.get("route")
+                log.info(
+                    "request",
+                    request_id=request_id,
+                    method=scope.get("method"),
+                    route=getattr(route, "path", None) or "unmatched",
+                    status=status["code"],
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                )
 
 
 def install_request_logging(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def log_request(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = uuid.uuid4().hex[:16]
-        started = time.perf_counter()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        try:
-            response = await call_next(request)
-        finally:
-            structlog.contextvars.unbind_contextvars("request_id")
-        response.headers["X-Request-ID"] = request_id
-        if request.url.path != "/health":
-            log.info(
-                "request",
-                request_id=request_id,
-                method=request.method,
-                route=_route_template(request),
-                status=response.status_code,
-                ms=round((time.perf_counter() - started) * 1000, 1),
-            )
-        return response
+    app.add_middleware(RequestLog)

@@ -24,6 +24,7 @@ from api.routes.schemas import (
     ApplyRequest,
     DataExport,
     NewStatusToken,
+    OutlookPublic,
     ParentStatusPublic,
     SentNoticePublic,
 )
@@ -82,10 +83,28 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
             "application": status.application,
             "status": standing.status,
             "home": standing.home,
-            "elsewhere": list(standing.elsewhere),
             "pending_offer": status.pending_offer,
             "pending_group": status.pending_group,
             "notices": status.notices,
+        },
+        from_attributes=True,
+    )
+
+
+@router.get(
+    "/me/outlook",
+    dependencies=RATE_LIMITED,
+    response_model=OutlookPublic,
+    responses=problem_responses(401, 403, 404, 429),
+    summary="My queue position and wait estimate at home and in every district within reach",
+)
+def my_outlook(parent_: CurrentParent, uow: UowDep) -> OutlookPublic:
+    standing = views.parent_outlook(uow(readonly=True), parent_)
+    return OutlookPublic.model_validate(
+        {
+            "status": standing.status,
+            "home": standing.home,
+            "elsewhere": list(standing.elsewhere),
         },
         from_attributes=True,
     )

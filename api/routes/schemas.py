@@ -83,12 +83,18 @@ class ParentStatusPublic(BaseModel):
     home: DistrictStandingPublic | None = Field(
         description="Queue position and wait estimate in the home district (while waiting)."
     )
-    elsewhere: list[DistrictStandingPublic] = Field(
-        description="The same for each district within the parent's travel limit."
-    )
     pending_offer: OfferPublic | None
     pending_group: GroupPublic | None
     notices: list[NoticePublic]
+
+
+class OutlookPublic(BaseModel):
+    status: str
+    home: DistrictStandingPublic | None
+    elsewhere: list[DistrictStandingPublic] = Field(
+        description="Position and wait estimate in each district within the travel limit "
+        "(empty unless the parent opted in to other districts)."
+    )
 
 
 class ApplicationsPage(BaseModel):

@@ -47,6 +47,10 @@ def test_a_parent_applies_gets_an_offer_accepts_it_and_is_enrolled(
     assert status["status"] == "waiting"
     assert status["home"]["position"] == 1
     assert status["home"]["estimate"]["basis"]
+    outlook = client.get("/api/v1/applications/me/outlook", headers=bearer(token)).json()
+    assert outlook["home"] == status["home"]
+    reachable = {d["district"] for d in outlook["elsewhere"]}
+    assert "skarpnack" in reachable and all(d["travel_minutes"] <= 60 for d in outlook["elsewhere"])
     coordinator = login(client, "coord-home")
     made = client.post(
         f"/api/v1/groups/{city.groups['home']}/offers",

@@ -188,7 +188,8 @@ def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Any]:
     )
 
 
-def _standing(uow: UnitOfWork, app: Application) -> Standing:
+def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) -> Standing:
+    """Home standing, and (unless `elsewhere_too` is False) every district within reach."""
     if app.status != S.WAITING:
         return Standing(app.id or 0, app.status, app.programme, None)
     prog = lookups.programme(uow, app.programme)
@@ -208,7 +209,7 @@ def _standing(uow: UnitOfWork, app: Application) -> Standing:
         home=True,
     )
     elsewhere: list[DistrictStanding] = []
-    if app.cross_district:
+    if app.cross_district and elsewhere_too:
         reachable = uow.session.exec(
             select(Travel)
             .where(Travel.origin == app.district, Travel.minutes <= app.max_travel_minutes)

@@ -72,11 +72,13 @@ def _notices(uow: UnitOfWork, application_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def parent_status(uow: UnitOfWork, actor: Actor) -> ParentStatus:
+def parent_status(uow: UnitOfWork, actor: Actor, *, elsewhere: bool = False) -> ParentStatus:
+    """The parent's own status; the standing in other districts only with `elsewhere` (it
+    costs a few queries per reachable district, so the status itself leaves it out)."""
     app_id = _own_application(actor)
     with uow:
         app = access.check_application(uow, actor, app_id)
-        standing = queues._standing(uow, app)
+        standing = queues._standing(uow, app, elsewhere_too=elsewhere)
         offer = uow.session.exec(
             select(Offer).where(Offer.application_id == app_id, Offer.status == OfferStatus.PENDING)
         ).first()
@@ -88,6 +90,13 @@ def parent_status(uow: UnitOfWork, actor: Actor) -> ParentStatus:
             pending_group=group_public(uow, group) if group is not None else None,
             notices=_notices(uow, app_id),
         )
+
+
+def parent_outlook(uow: UnitOfWork, actor: Actor) -> queues.Standing:
+    app_id = _own_application(actor)
+    with uow:
+        app = access.check_application(uow, actor, app_id)
+        return queues._standing(uow, app, elsewhere_too=True)
 
 
 def export_data(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:

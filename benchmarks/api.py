@@ -1,0 +1,246 @@
+"""HTTP API throughput and latency: a real uvicorn (2 workers) on PostgreSQL, loaded from this
+process over 127.0.0.1, with the bare /health endpoint measured in the same run as baseline.
+
+    python benchmarks/api.py [--seconds 15] [--requests 8000] [--concurrency 24]
+
+The load is the parents' mix: 20 % apply (POST /api/v1/applications) and 80 % status
+(GET /api/v1/applications/me with a status token), against a city with a few hundred waiting
+applications. Rate limits are switched off for the run (they would stop one client IP at 120
+requests a minute, which is the point of them). Target on 2 cores: >= 500 requests/s with
+p99 < 100 ms.
+
+PostgreSQL comes from WAITLIST_TEST_POSTGRES (an admin URL; a fresh database is created and
+dropped) or is started with scripts/postgres.sh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.api_support import free_port  # noqa: E402
+from waitlist.services import applications, groups, setup  # noqa: E402
+from waitlist.storage.db import create_schema, make_engine  # noqa: E402
+from waitlist.storage.uow import UnitOfWork  # noqa: E402
+
+DISTRICTS = ("farsta", "skarpnack", "sodermalm", "rinkeby-kista", "bromma")
+TARGET_RPS = 500
+TARGET_P99_MS = 100.0
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float]
+    errors: int
+    seconds: float
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def rps(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def admin_url() -> str:
+    url = os.environ.get("WAITLIST_TEST_POSTGRES")
+    if url:
+        return url
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "postgres.sh")], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def body(rng: random.Random) -> dict[str, object]:
+    return {
+        "programme": "komet",
+        "district": rng.choice(DISTRICTS),
+        "child_birth": f"{date.today().year - rng.randint(3, 10)}-{rng.randint(1, 12):02d}",
+        "languages": ["sv"] if rng.random() < 0.7 else ["sv", "ar"],
+        "slots": [rng.choice(["day", "evening"])],
+        "cross_district": rng.random() < 0.5,
+        "max_travel_minutes": 30,
+    }
+
+
+def seed(url: str, applicants: int, rng: random.Random) -> list[str]:
+    engine = make_engine(url)
+    create_schema(engine)
+    setup.load_reference_data(UnitOfWork(engine))
+    start = date.today() + timedelta(days=45)
+    for district in DISTRICTS:
+        for slot in ("day", "evening"):
+            groups.create_group(
+                UnitOfWork(engine),
+                {
+                    "programme": "komet",
+                    "district": district,
+                    "start": start.isoformat(),
+                    "weekday": "tue",
+                    "slot": slot,
+                    "language": "sv",
+                    "capacity": 12,
+                    "min_size": 6,
+                },
+            )
+    tokens = [applications.apply(UnitOfWork(engine), body(rng)).token for _ in range(applicants)]
+    engine.dispose()
+    return tokens
+
+
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = os.environ | {
+        "WAITLIST_DATABASE_URL": url,
+        "WAITLIST_JOBS_INTERVAL_SECONDS": "0",
+        "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
+        "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
+         str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+async def load(
+    base: str,
+    name: str,
+    make_request: object,
+    *,
+    total: int,
+    seconds: float,
+    concurrency: int,
+) -> Phase:
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        began = time.perf_counter()
+        stop_at = began + seconds
+
+        async def worker() -> None:
+            nonlocal errors, issued
+            while issued < total and time.perf_counter() < stop_at:
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    response = await make_request(client)  # type: ignore[operator]
+                    ok = response.status_code < 400
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - t0)
+                errors += not ok
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    return Phase(name, latencies, errors, elapsed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="Time limit per phase")
+    parser.add_argument("--requests", type=int, default=8000, help="Request limit per phase")
+    parser.add_argument("--concurrency", type=int, default=24, help="Requests in flight")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--applicants", type=int, default=400, help="Parents seeded beforehand")
+    args = parser.parse_args()
+
+    admin = admin_url()
+    name = f"bench_api_{uuid.uuid4().hex[:8]}"
+    admin_engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = f"{admin.rsplit('/', 1)[0]}/{name}"
+    rng = random.Random(2026)
+    proc = None
+    try:
+        print(f"seeding {args.applicants} applications ...", flush=True)
+        tokens = seed(url, args.applicants, rng)
+        proc, base = start_server(url, args.workers)
+
+        async def health(client: httpx.AsyncClient) -> httpx.Response:
+            return await client.get("/health")
+
+        async def mix(client: httpx.AsyncClient) -> httpx.Response:
+            if rng.random() < 0.2:
+                return await client.post("/api/v1/applications", json=body(rng))
+            headers = {"Authorization": f"Bearer {rng.choice(tokens)}"}
+            return await client.get("/api/v1/applications/me", headers=headers)
+
+        common = {"total": args.requests, "seconds": args.seconds, "concurrency": args.concurrency}
+        asyncio.run(load(base, "warm-up", mix, total=300, seconds=5, concurrency=8))
+        phases = [
+            asyncio.run(load(base, "GET /health (baseline)", health, **common)),
+            asyncio.run(load(base, "apply 20% + status 80%", mix, **common)),
+        ]
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
+        with admin_engine.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+    baseline = phases[0]
+    print()
+    print(
+        f"uvicorn {args.workers} workers, PostgreSQL, {args.concurrency} in flight, "
+        f"<= {args.requests} requests or {args.seconds:.0f} s per phase"
+    )
+    header = f"{'phase':<26} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
+    print(header + f" {'req/s vs /health':>17}")
+    print("-" * (len(header) + 18))
+    for phase in phases:
+        ratio = phase.rps / baseline.rps if baseline.rps else float("nan")
+        print(
+            f"{phase.name:<26} {phase.count:>8} {phase.errors:>6} {phase.rps:>8.0f} "
+            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>17.2f}"
+        )
+    target = phases[1]
+    met = target.rps >= TARGET_RPS and target.pct(0.99) < TARGET_P99_MS and target.errors == 0
+    print(
+        f"\ntarget: >= {TARGET_RPS} req/s, p99 < {TARGET_P99_MS:.0f} ms, 0 errors -> "
+        f"{'met' if met else 'NOT met'} (median latency "
+        f"{statistics.median(target.latencies) * 1000:.1f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
