@@ -17,6 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from waitlist.domain.errors import InvalidInput
+from waitlist.simulation.calibration_checks import (
+    field_of,
+    number,
+    per_district,
+    share,
+    weights,
+)
 
 FORMAT = "waitlist-calibration/1"
 DEFAULT_NAME = "calibration_default.json"
@@ -100,7 +107,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
 
 
 def _city(raw: dict[str, Any], base: Path | None) -> dict[str, Any]:
-    name = _get(raw, "city", str)
+    name = field_of(raw, "city", str)
     candidate = base / name if base is not None else None
     if candidate is not None and candidate.is_file():
         return json.loads(candidate.read_text("utf-8"))
@@ -108,60 +115,6 @@ def _city(raw: dict[str, Any], base: Path | None) -> dict[str, Any]:
         return json.loads(resources.files("waitlist.data").joinpath(name).read_text("utf-8"))
     except (FileNotFoundError, OSError) as exc:
         raise InvalidInput(f"city: reference file {name!r} not found", field="city") from exc
-
-
-def _get(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], path: str = "") -> Any:
-    where = f"{path}.{key}" if path else key
-    if key not in obj:
-        raise InvalidInput(f"{where}: missing", field=where)
-    value = obj[key]
-    if kind in (int, float) or kind == (int, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, kind)
-    if not ok:
-        raise InvalidInput(f"{where}: wrong type {type(value).__name__}", field=where)
-    return value
-
-
-def _share(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        raise InvalidInput(f"{where}: must be a share between 0 and 1, got {value!r}", field=where)
-    return float(value)
-
-
-def _positive(value: Any, where: str, *, allow_zero: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(f"{where}: must be a number, got {value!r}", field=where)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise InvalidInput(
-            f"{where}: must be {'≥' if allow_zero else '>'} 0, got {value!r}", field=where
-        )
-    return float(value)
-
-
-def _weights(obj: Any, where: str, allowed: set[str] | None = None) -> dict[str, float]:
-    if not isinstance(obj, dict) or not obj:
-        raise InvalidInput(f"{where}: must be a non-empty object of weights", field=where)
-    out: dict[str, float] = {}
-    for key, value in obj.items():
-        if allowed is not None and key not in allowed:
-            raise InvalidInput(f"{where}.{key}: unknown name", field=f"{where}.{key}")
-        out[key] = _positive(value, f"{where}.{key}")
-    if sum(out.values()) <= 0:
-        raise InvalidInput(f"{where}: weights must not all be zero", field=where)
-    return out
-
-
-def _per_district(obj: Any, where: str, districts: set[str], parse: Any) -> dict[str, Any]:
-    if not isinstance(obj, dict) or "default" not in obj:
-        raise InvalidInput(f"{where}: must be an object with a 'default' entry", field=where)
-    out = {}
-    for key, value in obj.items():
-        if key != "default" and key not in districts:
-            raise InvalidInput(f"{where}.{key}: unknown district", field=f"{where}.{key}")
-        out[key] = parse(value, f"{where}.{key}")
-    return out
 
 
 _KNOWN = {
@@ -186,33 +139,33 @@ def parse_calibration(raw: Any, *, base: Path | None = None) -> Calibration:
     )
     slugs = {d.slug for d in districts}
     try:
-        start = date.fromisoformat(_get(raw, "start", str))
+        start = date.fromisoformat(field_of(raw, "start", str))
     except ValueError as exc:
         raise InvalidInput("start: must be a date like 2026-01-05", field="start") from exc
     programmes_by_slug = {p["slug"]: p for p in city["programmes"]}
-    mix = _weights(_get(raw, "programme_mix", dict), "programme_mix", set(programmes_by_slug))
+    mix = weights(field_of(raw, "programme_mix", dict), "programme_mix", set(programmes_by_slug))
     total = sum(mix.values())
     mix = {k: v / total for k, v in mix.items() if v > 0}
 
-    demand = _get(raw, "demand", dict)
-    need = _per_district(_get(demand, "need", dict, "demand"), "demand.need", slugs, _positive)
+    demand = field_of(raw, "demand", dict)
+    need = per_district(field_of(demand, "need", dict, "demand"), "demand.need", slugs, number)
 
-    supply = _get(raw, "supply", dict)
-    follows = _get(supply, "follows", str, "supply")
+    supply = field_of(raw, "supply", dict)
+    follows = field_of(supply, "follows", str, "supply")
     if follows not in ("population", "plan"):
         raise InvalidInput("supply.follows: must be 'population' or 'plan'", field="supply.follows")
     plan: dict[str, dict[str, float]] = {}
     if follows == "plan":
-        for d, row in _get(supply, "plan", dict, "supply").items():
+        for d, row in field_of(supply, "plan", dict, "supply").items():
             if d not in slugs:
                 raise InvalidInput(f"supply.plan.{d}: unknown district", field=f"supply.plan.{d}")
-            plan[d] = _weights(row, f"supply.plan.{d}", set(mix))
+            plan[d] = weights(row, f"supply.plan.{d}", set(mix))
     languages = {c["code"] for c in city["languages"]}
     slots = {"morning", "day", "evening", "weekend"}
 
-    parents = _get(raw, "parents", dict)
-    travel_weights = _weights(
-        _get(parents, "max_travel_minutes", dict, "parents"), "parents.max_travel_minutes"
+    parents = field_of(raw, "parents", dict)
+    travel_weights = weights(
+        field_of(parents, "max_travel_minutes", dict, "parents"), "parents.max_travel_minutes"
     )
     try:
         max_travel = {int(k): v for k, v in travel_weights.items()}
@@ -222,11 +175,11 @@ def parse_calibration(raw: Any, *, base: Path | None = None) -> Calibration:
             field="parents.max_travel_minutes",
         ) from exc
 
-    behaviour = _get(raw, "behaviour", dict)
+    behaviour = field_of(raw, "behaviour", dict)
     leaders = []
-    for i, pool in enumerate(_get(raw, "leaders", list)):
+    for i, pool in enumerate(field_of(raw, "leaders", list)):
         where = f"leaders[{i}]"
-        district = _get(pool, "district", str, where)
+        district = field_of(pool, "district", str, where)
         targets = sorted(slugs) if district == "*" else [district]
         if district != "*" and district not in slugs:
             raise InvalidInput(f"{where}.district: unknown district", field=f"{where}.district")
@@ -240,77 +193,77 @@ def parse_calibration(raw: Any, *, base: Path | None = None) -> Calibration:
             leaders.append(
                 LeaderPool(
                     district=target,
-                    count=int(_positive(_get(pool, "count", int, where), f"{where}.count")),
-                    max_groups=int(_positive(_get(pool, "max_groups", int, where), where)),
-                    languages=tuple(_get(pool, "languages", list, where)),
+                    count=int(number(field_of(pool, "count", int, where), f"{where}.count")),
+                    max_groups=int(number(field_of(pool, "max_groups", int, where), where)),
+                    languages=tuple(field_of(pool, "languages", list, where)),
                     programmes=progs,
                 )
             )
     return Calibration(
         name=str(raw.get("name", "calibration")),
         start=start,
-        warmup_weeks=int(_positive(_get(raw, "warmup_weeks", int), "warmup_weeks")),
+        warmup_weeks=int(number(field_of(raw, "warmup_weeks", int), "warmup_weeks")),
         districts=districts,
         travel={o: dict(row) for o, row in city["travel_minutes"].items()},
         programmes=tuple(programmes_by_slug[s] for s in sorted(mix)),
-        applications_per_1000_children=_positive(
-            _get(demand, "applications_per_1000_children_per_year", (int, float), "demand"),
+        applications_per_1000_children=number(
+            field_of(demand, "applications_per_1000_children_per_year", (int, float), "demand"),
             "demand.applications_per_1000_children_per_year",
         ),
         need=need,
         programme_mix=mix,
         supply_follows=follows,
-        seats_per_application=_positive(
+        seats_per_application=number(
             supply.get("seats_per_application", 1.0), "supply.seats_per_application"
         ),
         plan=plan,
-        recruit_weeks=int(_positive(_get(supply, "recruit_weeks", int, "supply"), "supply")),
-        group_languages=_per_district(
-            _get(supply, "group_languages", dict, "supply"),
+        recruit_weeks=int(number(field_of(supply, "recruit_weeks", int, "supply"), "supply")),
+        group_languages=per_district(
+            field_of(supply, "group_languages", dict, "supply"),
             "supply.group_languages",
             slugs,
-            lambda v, w: _weights(v, w, languages),
+            lambda v, w: weights(v, w, languages),
         ),
-        group_slots=_weights(_get(supply, "slots", dict, "supply"), "supply.slots", slots),
-        parent_languages=_per_district(
-            _get(parents, "languages", dict, "parents"),
+        group_slots=weights(field_of(supply, "slots", dict, "supply"), "supply.slots", slots),
+        parent_languages=per_district(
+            field_of(parents, "languages", dict, "parents"),
             "parents.languages",
             slugs,
-            lambda v, w: _weights(v, w, languages),
+            lambda v, w: weights(v, w, languages),
         ),
-        also_swedish_share=_share(
-            _get(parents, "also_swedish_share", (int, float), "parents"),
+        also_swedish_share=share(
+            field_of(parents, "also_swedish_share", (int, float), "parents"),
             "parents.also_swedish_share",
         ),
-        slot_preferences=_weights(
-            _get(parents, "slots", dict, "parents"), "parents.slots", slots | {"any"}
+        slot_preferences=weights(
+            field_of(parents, "slots", dict, "parents"), "parents.slots", slots | {"any"}
         ),
-        opt_in_share=_per_district(
-            _get(parents, "opt_in_share", dict, "parents"), "parents.opt_in_share", slugs, _share
+        opt_in_share=per_district(
+            field_of(parents, "opt_in_share", dict, "parents"), "parents.opt_in_share", slugs, share
         ),
         max_travel_minutes=max_travel,
-        accept_in_district=_share(
-            _get(behaviour, "accept_in_district", (int, float), "behaviour"),
+        accept_in_district=share(
+            field_of(behaviour, "accept_in_district", (int, float), "behaviour"),
             "behaviour.accept_in_district",
         ),
-        accept_out_of_district=_share(
-            _get(behaviour, "accept_out_of_district", (int, float), "behaviour"),
+        accept_out_of_district=share(
+            field_of(behaviour, "accept_out_of_district", (int, float), "behaviour"),
             "behaviour.accept_out_of_district",
         ),
-        no_response_share=_share(
-            _get(behaviour, "no_response_share", (int, float), "behaviour"),
+        no_response_share=share(
+            field_of(behaviour, "no_response_share", (int, float), "behaviour"),
             "behaviour.no_response_share",
         ),
         response_days_max=int(
-            _positive(_get(behaviour, "response_days_max", int, "behaviour"), "behaviour")
+            number(field_of(behaviour, "response_days_max", int, "behaviour"), "behaviour")
         ),
-        patience_weeks_mean=_positive(
-            _get(behaviour, "patience_weeks_mean", (int, float), "behaviour"),
+        patience_weeks_mean=number(
+            field_of(behaviour, "patience_weeks_mean", (int, float), "behaviour"),
             "behaviour.patience_weeks_mean",
             allow_zero=False,
         ),
         max_expired_offers=int(
-            _positive(_get(behaviour, "max_expired_offers", int, "behaviour"), "behaviour")
+            number(field_of(behaviour, "max_expired_offers", int, "behaviour"), "behaviour")
         ),
         leaders=tuple(leaders),
         source=raw,
