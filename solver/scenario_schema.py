@@ -35,7 +35,7 @@ class _Strict(BaseModel):
 class PolicyIn(_Strict):
     cross_district_after_weeks: NonNegative = 8
     home_priority: HomePriority = HomePriority.STRICT
-    offer_response_days: NonNegative = 10
+    offer_response_days: Annotated[int, Field(ge=1)] = 10
     target_weeks: NonNegative = 8
     small_cell_min: NonNegative = 5
 

@@ -42,7 +42,7 @@ def scenarios(
         capacity = draw(st.integers(0, 3))
         groups.append(
             Group(
-                id=f"g{i}",
+                id=f"grupp-é{i}",
                 programme=draw(st.sampled_from(["p", "p", "q"])),
                 district=draw(st.sampled_from(slugs)),
                 start=AS_OF + timedelta(weeks=draw(st.integers(1, 8))),
@@ -60,7 +60,7 @@ def scenarios(
     for i in range(n_apps):
         apps.append(
             Application(
-                id=f"a{i}",
+                id=f"ansökan-{i}",
                 programme=draw(st.sampled_from(["p", "p", "q"])),
                 district=draw(st.sampled_from(slugs)),
                 queue_date=AS_OF - timedelta(weeks=draw(st.sampled_from([0, 4, 9, 9, 20]))),

@@ -128,6 +128,7 @@ def test_the_contract_example_parses():
         (lambda d: d["applications"][0].update(child_birth="2019-13"), "$.applications[0].child"),
         (lambda d: d["applications"].append(d["applications"][0]), "$.applications[1].id: dupl"),
         (lambda d: d["policy"].update(home_priority="some"), "$.policy.home_priority: "),
+        (lambda d: d["policy"].update(offer_response_days=0), "$.policy.offer_response_days: "),
         (lambda d: d["travel_minutes"]["farsta"].update(mars=3), "$.travel_minutes.farsta.mars"),
         (lambda d: d["leaders"][0]["programmes"].append("x"), "$.leaders[0].programmes[1]: unk"),
         (lambda d: d.update(format="other/2"), "$.format: must be 'waitlist-scenario/1'"),
