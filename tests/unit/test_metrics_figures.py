@@ -71,8 +71,8 @@ def fig():
 
 
 def test_applications_count_by_queue_date_in_the_period(fig):
-    assert fig.count("a", "x", "applications") == 2 + 1  # apps 1, 2, 6; app 3 queued in 2025
-    assert fig.count("b", "x", "applications") == 2
+    assert fig.count("a", "x", "new_applications") == 2 + 1  # apps 1, 2, 6; app 3 queued in 2025
+    assert fig.count("b", "x", "new_applications") == 2
 
 
 def test_number_waiting_is_counted_on_the_last_day(fig):
@@ -122,13 +122,13 @@ def test_groups_started_cancelled_and_fill_rate_inputs(fig):
 
 
 def test_margins_pool_the_districts(fig):
-    assert fig.count("all", "x", "applications") == 5
+    assert fig.count("all", "x", "new_applications") == 5
     assert fig.count("all", "all", "waiting") == 3
     assert fig.sample("all", "x", "offer_system") == [8, 14, 35]
 
 
 def test_an_empty_district_has_zero_counts_and_no_waits(fig):
-    assert fig.count("c", "x", "applications") == 0
+    assert fig.count("c", "x", "new_applications") == 0
     assert fig.sample("c", "x", "offer_system") == []
 
 
@@ -146,7 +146,7 @@ def test_the_report_without_suppression_shows_the_hand_computed_statistics():
 def test_with_the_default_threshold_every_small_count_is_hidden():
     report = build_report(apps(), groups(), Q1, districts=["a", "b"])
     row = report.row("a", "x")
-    assert row["applications"] is None
+    assert row["new_applications"] is None
     assert row["offer_wait_system_median_days"] is None
     assert "offer_wait_system_median_days" in row["suppressed"]
     assert row["groups_started"] == 1  # groups are not people

@@ -97,7 +97,7 @@ def compute_many(
         seen_d.add(h)
         seen_p.add(p)
         if (i := slot(a.queue_date)) is not None:
-            raws[i].counts[h, p, "applications"] += 1
+            raws[i].counts[h, p, "new_applications"] += 1
         for i in range(bisect_left(ends, a.queue_date), len(periods)):
             per = periods[i]
             if a.open_at(per.end):

@@ -18,7 +18,7 @@ STOCKS = ("waiting", "waiting_system", "waiting_chosen")
 """Counted at the last day of the period: not additive over time."""
 
 FLOWS = (
-    "applications",
+    "new_applications",
     "offered",
     "offered_system",
     "offered_chosen",
@@ -37,7 +37,7 @@ FLOWS = (
 )
 """Counted over the days of the period: a quarter is the sum of its months."""
 
-COUNTS = ("applications", *STOCKS, *FLOWS[1:])
+COUNTS = ("new_applications", *STOCKS, *FLOWS[1:])
 
 GROUP_COUNTS = ("groups_started", "groups_cancelled_too_few")
 

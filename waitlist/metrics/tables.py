@@ -19,7 +19,7 @@ from waitlist.metrics.measures import ALL, FLOW_PREFIX, MEASURE_SUMS
 Key = tuple[str, str, str]  # (district, programme, measure)
 
 FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("applications", ()),
+    ("new_applications", ()),
     *MEASURE_SUMS,
     ("expired", ()),
     ("enrolled", ()),
