@@ -57,10 +57,13 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 class DemoCity:
-    def __init__(self, engine: Engine, settings: Settings, seed: int, as_of: date) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, seed: int, as_of: date, weeks: int = 52
+    ) -> None:
         self.rng = random.Random(seed)
         self.as_of = as_of
-        self.now = datetime.combine(as_of - timedelta(days=364), time(9), tzinfo=UTC)
+        self.weeks = weeks
+        self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
         self.uow = UnitOfWork(
             engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
         )
@@ -72,6 +75,7 @@ class DemoCity:
     # --- set-up -------------------------------------------------------------------------
     def staff_and_leaders(self) -> None:
         uow = self.uow
+        shared_hash = staff.hash_password(P.DEMO_PASSWORD)  # one slow hash for every account
         for info in self.ref.districts:
             slug = info.district.slug
             staff.create_staff(
@@ -82,6 +86,7 @@ class DemoCity:
                     "district": slug,
                     "password": P.DEMO_PASSWORD,
                 },
+                password_hash=shared_hash,
             )
             mix = P.LANGUAGE_MIX.get(slug, P.DEFAULT_MIX)
             profile = P.PROFILES[P.DISTRICT_PROFILE[slug]]
@@ -102,7 +107,9 @@ class DemoCity:
                     },
                 )
         staff.create_staff(
-            uow, {"username": "management", "role": "management", "password": P.DEMO_PASSWORD}
+            uow,
+            {"username": "management", "role": "management", "password": P.DEMO_PASSWORD},
+            password_hash=shared_hash,
         )
 
     # --- one week -----------------------------------------------------------------------
@@ -161,8 +168,9 @@ class DemoCity:
     def plan_group(self, district: str, prog: Programme, horizon: tuple[int, int]) -> None:
         rng = self.rng
         mix = P.LANGUAGE_MIX.get(district, P.DEFAULT_MIX)
-        # Groups run in Swedish unless the district's parents need another language.
-        weights = {k: v * (3 if k == "sv" else 1) for k, v in mix.items() if k in prog.languages}
+        # Groups follow the languages of the district's parents (Swedish a little more often:
+        # bilingual parents can join those too).
+        weights = {k: v * (1.5 if k == "sv" else 1) for k, v in mix.items() if k in prog.languages}
         language = _pick(rng, weights or {"sv": 1})
         slot = _pick(rng, P.GROUP_SLOT_WEIGHTS)
         weekday = rng.choice(P.WEEKDAYS_FOR_SLOT[slot])
@@ -323,7 +331,7 @@ class DemoCity:
             if uow.session.exec(select(func.count()).select_from(Staff)).one() == 0:
                 self.staff_and_leaders()
             uow.commit()
-        for week in range(52):
+        for week in range(self.weeks):
             with uow:
                 self.arrivals()
                 if week >= 6:  # the year opens with queues already forming
@@ -350,5 +358,8 @@ class DemoCity:
         )
 
 
-def seed_demo(engine: Engine, settings: Settings, *, seed: int, as_of: date) -> str:
-    return DemoCity(engine, settings, seed, as_of).run()
+def seed_demo(
+    engine: Engine, settings: Settings, *, seed: int, as_of: date, weeks: int = 52
+) -> str:
+    """Seed the demo city: `weeks` simulated weeks ending on `as_of`; returns a summary."""
+    return DemoCity(engine, settings, seed, as_of, weeks).run()

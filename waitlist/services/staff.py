@@ -31,7 +31,7 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
-def _create(uow: UnitOfWork, cmd: StaffCreate) -> Staff:
+def _create(uow: UnitOfWork, cmd: StaffCreate, password_hash: str | None = None) -> Staff:
     if cmd.role == StaffRole.COORDINATOR and not cmd.district:
         raise InvalidInput("A coordinator belongs to a district.", field="district")
     if cmd.role == StaffRole.MANAGEMENT and cmd.district:
@@ -55,10 +55,15 @@ def _create(uow: UnitOfWork, cmd: StaffCreate) -> Staff:
     return staff
 
 
-def create_staff(uow: UnitOfWork, cmd: StaffCreate | dict[str, Any]) -> StaffPublic:
+def create_staff(
+    uow: UnitOfWork, cmd: StaffCreate | dict[str, Any], *, password_hash: str | None = None
+) -> StaffPublic:
+    """Create a staff account. `password_hash` (an argon2 hash of cmd.password) lets a batch
+    of accounts with one password share a single slow hash (the demo does); the caller vouches
+    that it is the hash of that password."""
     command = parse(StaffCreate, cmd)
     with uow:
-        staff = _create(uow, command)
+        staff = _create(uow, command, password_hash)
         uow.commit()
         return StaffPublic.model_validate(staff, from_attributes=True)
 
