@@ -63,3 +63,11 @@ def test_a_plan_gives_the_groups_per_year_it_names(tmp_path):
     cal = small_city(tmp_path, supply=supply)
     assert groups_per_year(cal, "south", "komet") == 3
     assert groups_per_year(cal, "north", "komet") == 0
+
+
+def test_a_section_that_is_not_an_object_is_named(tmp_path):
+    small_city(tmp_path)
+    raw = dict(CALIBRATION, behaviour=5)
+    with pytest.raises(InvalidInput) as err:
+        parse_calibration(raw, base=tmp_path)
+    assert err.value.field == "behaviour"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from placement_cases import eligible, rule_violations
 from simulation_city import small_city
 
@@ -128,3 +130,32 @@ def test_leaders_never_lead_more_groups_than_they_may(city):
             assert len(active) <= limits[lid]
             assert len(groups) == len(active)
     assert state.counters.get("groups_recommended", 0) > 0, "no group was ever recommended"
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    demand=st.sampled_from([4.0, 20.0, 60.0]),
+    opt_in=st.sampled_from([0.0, 0.6, 1.0]),
+)
+def test_books_balance_and_seats_hold_for_any_seed_and_demand(
+    tmp_path_factory, seed, demand, opt_in
+):
+    from simulation_city import CALIBRATION
+
+    parents = dict(CALIBRATION["parents"], opt_in_share={"default": opt_in})
+    city = small_city(
+        tmp_path_factory.mktemp("city"),
+        demand=dict(CALIBRATION["demand"], applications_per_1000_children_per_year=demand),
+        parents=parents,
+    )
+    run = simulate(city, weeks=4, seed=seed, round_hook=check_round)
+    for outcome in run.outcomes:
+        s = outcome.summary
+        assert s["placed"] + s["waiting"] + s["withdrawn"] + s["expired"] == len(outcome.cohort)
+        assert all(week.over_capacity == 0 for week in outcome.history)
+        assert s["offers_refused_by_engine"] == 0
+        for group in outcome.state.groups.values():
+            assert group.taken <= group.capacity
+            if group.status == "running":
+                assert len(group.enrolled) >= group.min_size
