@@ -83,3 +83,24 @@ def test_the_greedy_heuristic_breaks_home_priority_and_the_checks_notice():
 def test_the_monolithic_flow_respects_seats_and_eligibility(scenario):
     problems = rule_violations(scenario, monolithic_flow(scenario))
     assert not [p for p in problems if "free seats" in p or "eligible" in p or "rule 5" in p]
+
+
+def test_home_priority_none_lets_the_earlier_incoming_parent_take_the_seat():
+    scenario = Scenario(
+        as_of=AS_OF,
+        policy=Policy(home_priority="none"),
+        districts=DISTRICTS,
+        travel_minutes={"farsta": {"skarpnack": 14}},
+        programmes=(KOMET,),
+        groups=(group("s", "skarpnack", 9, "evening"),),
+        applications=(
+            app("incomer", "farsta", date(2025, 9, 1), (), cross=True),
+            app("resident", "skarpnack", date(2025, 10, 1), ()),
+        ),
+    )
+    result = solve(scenario)
+    assert [(o.application, o.cross_district, o.travel_minutes) for o in result.offers] == [
+        ("incomer", True, 14)
+    ]
+    assert "queued earlier" in result.unplaced[0].reason
+    assert rule_violations(scenario, result) == []
