@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +13,15 @@ from placement_cases import rule_violations, scenarios
 
 from solver.placement import solve
 from solver.scenario import result_to_json
-from solver.types import SolveStatus
+from solver.types import (
+    Application,
+    District,
+    Group,
+    Policy,
+    Programme,
+    Scenario,
+    SolveStatus,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -56,3 +65,47 @@ def test_out_of_time_the_round_is_feasible_and_serves_the_same_parents(scenario)
     assert rule_violations(scenario, rushed) == []
     assert {o.application for o in rushed.offers} == {o.application for o in full.offers}
     assert rushed.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+
+
+def _tiny(groups=(), applications=()):
+    return Scenario(
+        as_of=date(2026, 3, 2),
+        policy=Policy(),
+        districts=(District("farsta", "Farsta"),),
+        travel_minutes={},
+        programmes=(Programme("komet", "Komet", "parent_group", 3, 11, 12, 1),),
+        groups=tuple(groups),
+        applications=tuple(applications),
+    )
+
+
+def test_an_empty_round_is_optimal_with_nothing_to_offer():
+    result = solve(_tiny())
+    assert result.status is SolveStatus.OPTIMAL
+    assert (result.offers, result.unplaced) == ((), ())
+    assert result.objective["placed"] == 0
+
+
+def test_one_seat_goes_to_the_earliest_of_tied_queue_dates_by_lottery():
+    seat = Group("g", "komet", "farsta", date(2026, 3, 16), "tue", "day", "sv", 1, 1, 0)
+    same_day = date(2025, 12, 1)
+    apps = [
+        Application(f"a{i}", "komet", "farsta", same_day, lottery, "2019-05", ("sv",), ())
+        for i, lottery in enumerate([52, 7, 31])
+    ]
+    result = solve(_tiny([seat], apps))
+    assert [o.application for o in result.offers] == ["a1"]
+    assert {u.application for u in result.unplaced} == {"a0", "a2"}
+
+
+def test_when_nobody_fits_every_reason_says_why():
+    arabic = Group("g", "komet", "farsta", date(2026, 3, 16), "tue", "day", "ar", 5, 1, 0)
+    apps = [
+        Application("a", "komet", "farsta", date(2025, 12, 1), 1, "2019-05", ("sv",), ()),
+        Application("b", "komet", "farsta", date(2025, 12, 1), 2, "2024-01", ("ar",), ()),
+    ]
+    result = solve(_tiny([arabic], apps))
+    reasons = {u.application: (u.reason, u.reason_sv) for u in result.unplaced}
+    assert "do not fit (language)" in reasons["a"][0]
+    assert "passar inte (språk)" in reasons["a"][1]
+    assert "do not fit (child's age)" in reasons["b"][0]
