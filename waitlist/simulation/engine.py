@@ -3,8 +3,9 @@
 Each round, in order: arrivals join their queues; groups open for recruiting; parents'
 answers arrive and unanswered offers expire; impatient parents withdraw; groups that reached
 their start day start or, below minimum size, are cancelled and their parents return with
-their original queue date; (policy 3) recommended groups open; the policy makes offers on the
-round's Scenario; the week's figures are recorded. Parents' answers and patience come from
+their original queue date; the policy makes offers on the round's Scenario; (policy 3, monthly)
+recommended groups open and invite the parents they name (monthly.py); the week's figures
+are recorded. Parents' answers and patience come from
 seeded per-parent streams (behaviour.py), never from the policy.
 """
 
@@ -19,13 +20,9 @@ from waitlist.simulation import policy_runner
 from waitlist.simulation.arrivals import Arrival, PlannedGroup, round_date
 from waitlist.simulation.behaviour import ParentBehaviour
 from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
-from waitlist.simulation.snapshot import (
-    PROSPECT_WEEKS,
-    build_scenario,
-    group_from_candidate,
-    without_prospects,
-)
+from waitlist.simulation.snapshot import build_scenario
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
 from waitlist.simulation.weekly import week_stats
 
@@ -83,7 +80,7 @@ class Engine:
         made = self._apply_offers(spec, state, scenario, result, today)
         since = week - self.cal.warmup_weeks
         if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
-            made += self._recommend(spec, state, today, week)
+            made += open_recommended_groups(self, spec, state, today, week)
         if measured:
             state.history.append(week_stats(state, week, today, made, self.cal))
 
@@ -187,43 +184,6 @@ class Engine:
         if group.leader is not None:
             state.leader_groups.get(group.leader, set()).discard(group.id)
 
-    def _recommend(self, spec: PolicySpec, state: SimState, today: date, week: int) -> int:
-        """Open the recommended groups and invite the parents they name; returns offers made.
-
-        The recommender only sees parents with no prospect in the groups already known: after
-        this round's offers, those the policy's own placement leaves unplaced over the
-        recruiting groups and the planned groups starting within PROSPECT_WEEKS (the
-        recommender itself does not look at existing groups).
-        """
-        scenario = build_scenario(self.cal, spec, state, today, with_leaders=True)
-        if not scenario.applications or not scenario.leaders:
-            return 0
-        horizon = today + timedelta(weeks=PROSPECT_WEEKS)
-        upcoming = [g for g in self.plan[state.next_planned :] if g.start <= horizon]
-        scenario = without_prospects(scenario, upcoming, lambda s: policy_runner.place(spec, s))
-        scenario = policy_runner.with_candidates(scenario)
-        result = policy_runner.recommend(scenario)
-        candidates = {c.id: c for c in scenario.candidate_groups}
-        capacity = {lead.id: lead.max_groups for lead in scenario.leaders}
-        weeks = {p["slug"]: int(p.get("weeks") or 8) for p in self.cal.programmes}
-        made = 0
-        for rec in result.recommendations:
-            cand = candidates.get(rec.candidate)
-            if cand is None or capacity.get(rec.leader, 0) <= 0:
-                state.count("recommendations_rejected")  # leaders are limited: never overbook
-                continue
-            capacity[rec.leader] -= 1
-            group = group_from_candidate(cand, rec.leader, weeks[cand.programme], week)
-            state.groups[group.id] = group
-            state.leader_groups.setdefault(rec.leader, set()).add(group.id)
-            state.count("groups_recommended")
-            # The coordinator invites the parents the recommendation names, in its order.
-            for app_id in rec.applications:
-                app = state.apps.get(app_id)
-                if app is not None and app.status == "waiting" and group.taken < group.capacity:
-                    made += self._offer(spec, state, app, group, today)
-        return made
-
     def _apply_offers(
         self, spec: PolicySpec, state: SimState, scenario: Scenario, result: Result, today: date
     ) -> int:
@@ -234,10 +194,10 @@ class Engine:
             if app is None or group is None or group.id not in offered:
                 state.count("offers_refused_by_engine")
                 continue
-            made += self._offer(spec, state, app, group, today)
+            made += self.offer(spec, state, app, group, today)
         return made
 
-    def _offer(
+    def offer(
         self, spec: PolicySpec, state: SimState, app: SimApp, group: SimGroup, today: date
     ) -> int:
         """Make one offer if the parent waits and a seat is free (rule 3: never overbook)."""
