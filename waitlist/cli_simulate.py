@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from solver.types import Policy
 from waitlist.cli import app, fail
 from waitlist.domain.errors import DomainError
 
@@ -52,7 +53,7 @@ def simulate_command(
     except DomainError as exc:
         fail(exc.message)
         return
-    specs = ([] if only else builtin_policies()) + extra
+    specs = ([] if only else builtin_policies(_settings_policy())) + extra
     if not specs:
         fail("--only needs at least one --policy file")
     names = [s.name for s in specs]
@@ -84,7 +85,15 @@ def simulate_command(
     if from_db:
         words.append("--from-db")
     words += ["-o", str(out)]
-    command = " ".join(shlex.quote(w) for w in words)
+    # Settings that differ from the defaults are part of how to reproduce the run.
+    defaults, used = Policy(), _settings_policy()
+    env = [
+        f"WAITLIST_{name.upper()}={getattr(used, name)}"
+        for name in ("cross_district_after_weeks", "home_priority", "offer_response_days",
+                     "target_weeks")
+        if getattr(used, name) != getattr(defaults, name)
+    ]  # fmt: skip
+    command = " ".join(shlex.quote(w) for w in env + words)
     files = write_report(run, out, command=command, register=True)
     typer.echo(f"wrote {files.html}")
     for outcome in run.outcomes:
@@ -94,6 +103,20 @@ def simulate_command(
             f"median {s['median_wait_weeks']} w, max/min {s['max_min_ratio']}, "
             f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled"
         )
+
+
+def _settings_policy():  # type: ignore[no-untyped-def]
+    """The placement policy configured for this installation (WAITLIST_ settings)."""
+    from waitlist.config import get_settings
+
+    st = get_settings()
+    return Policy(
+        cross_district_after_weeks=st.cross_district_after_weeks,
+        home_priority=st.home_priority,
+        offer_response_days=st.offer_response_days,
+        target_weeks=st.target_weeks,
+        small_cell_min=st.small_cell_min,
+    )
 
 
 def _replay(cal):  # type: ignore[no-untyped-def]

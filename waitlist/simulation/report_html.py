@@ -41,10 +41,13 @@ applications open at the start or arriving during the period. Synthetic data: no
  src="data:image/png;base64,{{ images['simulation_waits.png'] }}">
 <table><thead><tr><th>District</th>
 {% for p in data.policies %}<th>{{ p.policy.name }}: median / P90 (weeks)</th>{% endfor %}
+{% for p in data.policies %}<th>{{ p.policy.name }}: groups started / cancelled</th>{% endfor %}
 </tr></thead><tbody>
 {% for d in districts %}<tr><td>{{ names.get(d, d) }}</td>
 {% for p in data.policies %}<td>{{ fmt(p.by_district[d].median_wait_weeks) }} /
-{{ fmt(p.by_district[d].p90_wait_weeks) }}</td>{% endfor %}</tr>
+{{ fmt(p.by_district[d].p90_wait_weeks) }}</td>{% endfor %}
+{% for p in data.policies %}<td>{{ p.by_district[d].groups_started }} /
+{{ p.by_district[d].groups_cancelled }}</td>{% endfor %}</tr>
 {% endfor %}</tbody></table>
 
 <h2>Equality over the weeks</h2>
