@@ -145,7 +145,7 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
         console=Console(stderr=True),
         transient=True,
     )
-    task = bar.add_task("simulating", total=None)
+    task = bar.add_task("warming up (the shared history before the period)", total=None)
     bar.start()
 
     def tick(policy: str, done: int, total: int) -> None:
