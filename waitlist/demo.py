@@ -93,7 +93,9 @@ class DemoCity:
             group_programmes = [
                 p for p in self.programmes.values() if p.kind != ProgrammeKind.INDIVIDUAL
             ]
-            for n in range(max(2, round(4 * profile.supply * info.children_0_17 / 14000))):
+            for n in range(
+                max(2, round(4 * profile.supply * (info.children_0_17 or 10000) / 14000))
+            ):
                 langs = ["sv"] + [c for c in mix if c != "sv" and self.rng.random() < mix[c] * 2]
                 progs = self.rng.sample([p.slug for p in group_programmes], k=3)
                 groups.create_leader(
@@ -204,13 +206,15 @@ class DemoCity:
         if prog.kind == ProgrammeKind.INDIVIDUAL:
             return
         leaders = self.uow.session.exec(
-            select(Leader).where(Leader.district == district).order_by(Leader.id)
+            select(Leader).where(Leader.district == district).order_by(col(Leader.id))
         ).all()
         for leader in leaders:
             if prog.slug in leader.programmes and language in leader.languages:
                 try:
                     with self.uow:
-                        groups._assign(self.uow, self.uow.session.get(Group, group.id), leader)
+                        row = self.uow.session.get(Group, group.id)
+                        assert row is not None
+                        groups._assign(self.uow, row, leader)
                         self.uow.commit()
                     break
                 except DomainError:
@@ -226,7 +230,7 @@ class DemoCity:
                 Group.taken < Group.capacity,
                 Group.start > today,
             )
-            .order_by(Group.start, Group.id)
+            .order_by(col(Group.start), col(Group.id))
         ).all()
         for group in open_groups:
             if group.status == GroupStatus.PLANNED and (group.start - today).days > 35:
@@ -293,7 +297,7 @@ class DemoCity:
         rows = self.uow.session.exec(
             select(Group)
             .where(col(Group.status).in_(["planned", "recruiting", "running"]))
-            .order_by(Group.id)
+            .order_by(col(Group.id))
         ).all()
         for group in rows:
             prog = self.programmes[group.programme]
@@ -313,7 +317,9 @@ class DemoCity:
 
     def withdrawals(self) -> None:
         rows = self.uow.session.exec(
-            select(Application.id).where(Application.status == "waiting").order_by(Application.id)
+            select(Application.id)
+            .where(Application.status == "waiting")
+            .order_by(col(Application.id))
         ).all()
         for app_id in rows:
             if self.rng.random() < 0.006:  # about a quarter of a year's waiters give up

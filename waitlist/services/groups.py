@@ -139,7 +139,7 @@ def _pending(uow: UnitOfWork, group_id: int) -> list[Offer]:
         uow.session.exec(
             select(Offer)
             .where(Offer.group_id == group_id, Offer.status == OfferStatus.PENDING)
-            .order_by(Offer.id)
+            .order_by(col(Offer.id))
             .with_for_update()  # type: ignore[arg-type]
         ).all()
     )
@@ -150,7 +150,7 @@ def _members(uow: UnitOfWork, group_id: int, status: str) -> list[Application]:
         uow.session.exec(
             select(Application)
             .where(Application.group_id == group_id, Application.status == status)
-            .order_by(Application.id)
+            .order_by(col(Application.id))
             .with_for_update()  # type: ignore[arg-type]
         ).all()
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
@@ -285,7 +285,7 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
     due = uow.session.exec(
         select(Offer)
         .where(Offer.status == OfferStatus.PENDING, Offer.respond_by < today)
-        .order_by(Offer.id)
+        .order_by(col(Offer.id))
         .with_for_update()  # type: ignore[arg-type]
     ).all()
     for offer in due:

@@ -71,18 +71,19 @@ class Standing:
 
 # Queue work needs only these columns; loading whole rows (JSON lists and all) for every
 # waiting parent made each status request read thousands of objects.
-_QUEUE_COLUMNS = (
-    Application.id,
-    Application.queue_date,
-    Application.lottery,
-    Application.paused,
-    Application.cross_district,
-)
+def _queue_select() -> Any:
+    return select(  # type: ignore[call-overload]
+        col(Application.id),
+        col(Application.queue_date),
+        col(Application.lottery),
+        col(Application.paused),
+        col(Application.cross_district),
+    )
 
 
 def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
     rows = uow.session.exec(
-        select(*_QUEUE_COLUMNS).where(
+        _queue_select().where(
             Application.district == district,
             Application.programme == programme,
             Application.status == S.WAITING,
@@ -176,7 +177,7 @@ def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Any]:
     reach = select(Travel.origin, Travel.minutes).where(Travel.destination == host).subquery()
     return list(
         uow.session.exec(
-            select(*_QUEUE_COLUMNS)
+            _queue_select()
             .join(reach, reach.c.origin == Application.district)
             .where(
                 Application.programme == programme,
@@ -213,7 +214,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
         reachable = uow.session.exec(
             select(Travel)
             .where(Travel.origin == app.district, Travel.minutes <= app.max_travel_minutes)
-            .order_by(Travel.minutes)
+            .order_by(col(Travel.minutes))
         ).all()
         for t in reachable:
             pos, length = _ahead_in(uow, app, t.destination)

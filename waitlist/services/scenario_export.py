@@ -52,10 +52,10 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
         target_weeks=r.target_weeks,
     )
     districts = tuple(
-        SDistrict(d.slug, d.name) for d in s.exec(select(District).order_by(District.slug))
+        SDistrict(d.slug, d.name) for d in s.exec(select(District).order_by(col(District.slug)))
     )
     travel: dict[str, dict[str, int]] = {}
-    for t in s.exec(select(Travel).order_by(Travel.origin, Travel.destination)):
+    for t in s.exec(select(Travel).order_by(col(Travel.origin), col(Travel.destination))):
         travel.setdefault(t.origin, {})[t.destination] = t.minutes
     programmes = tuple(
         SProgramme(
@@ -70,7 +70,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
             sessions=p.sessions,
             weeks=p.weeks,
         )
-        for p in s.exec(select(Programme).order_by(Programme.slug))
+        for p in s.exec(select(Programme).order_by(col(Programme.slug)))
     )
     gq = select(Group).where(col(Group.status).in_(list(OFFERABLE_STATUSES)), Group.start >= as_of)
     groups = tuple(
@@ -87,7 +87,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
             taken=g.taken,
             status=g.status,
         )
-        for g in s.exec(gq.order_by(Group.id))
+        for g in s.exec(gq.order_by(col(Group.id)))
     )
     aq = select(Application).where(
         Application.status == S.WAITING,
@@ -110,7 +110,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
             cross_district=a.cross_district,
             max_travel_minutes=a.max_travel_minutes,
         )
-        for a in s.exec(aq.order_by(Application.id))
+        for a in s.exec(aq.order_by(col(Application.id)))
     )
     leaders = tuple(
         SLeader(
@@ -120,7 +120,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
             max_groups=x.max_groups,
             languages=tuple(x.languages),
         )
-        for x in s.exec(select(Leader).where(Leader.active == True).order_by(Leader.id))  # noqa: E712
+        for x in s.exec(select(Leader).where(Leader.active == True).order_by(col(Leader.id)))  # noqa: E712
     )
     return Scenario(
         as_of=as_of,

@@ -40,7 +40,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if memory:
         kwargs["poolclass"] = StaticPool
     else:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
         kwargs["pool_size"] = 10
         kwargs["max_overflow"] = 40
         kwargs["pool_timeout"] = BUSY_TIMEOUT_SECONDS

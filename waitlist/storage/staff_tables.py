@@ -17,11 +17,11 @@ class StaffRole(StrEnum):
 
 class StaffBase(SQLModel):
     username: str = Field(unique=True, index=True, min_length=2, max_length=64)
-    role: StaffRole
     district: str | None = Field(default=None, foreign_key="district.slug", max_length=64)
 
 
 class StaffCreate(StaffBase):
+    role: StaffRole
     password: str = Field(min_length=8, max_length=128)
 
 
