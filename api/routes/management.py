@@ -121,3 +121,9 @@ def _download(data: bytes, media_type: str, rep: Report, ext: str) -> Response:
 router = APIRouter()
 router.include_router(api)
 router.include_router(management_pages.router)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    # Browsers ask for it on every page; without an answer they log a 404 in the console.
+    return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})

@@ -124,8 +124,10 @@ def _row(fig: Figures, d: str, p: str, hidden: set[tables.Key], k: int) -> Row:
             if row[name] is None and values:
                 suppressed.append(name)
     decided = fig.counts.get((d, p, "target_decided"), 0)
-    parts_shown = all((d, p, m) not in hidden for m in ("within_target", "missed_target"))
-    if shown("target_decided") and parts_shown:
+    trio = [(d, p, m) in hidden for m in ("target_decided", "within_target", "missed_target")]
+    # A share with any one of its three counts shown gives the hidden ones away, so it is
+    # shown only with all three shown, or all three hidden.
+    if decided >= k and (not any(trio) or all(trio)):
         row["share_within_target"] = fig.counts[d, p, "within_target"] / decided
     else:
         row["share_within_target"] = None
