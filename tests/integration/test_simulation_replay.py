@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from foundation_support import new_world
+import json
 
+from foundation_support import new_world
+from typer.testing import CliRunner
+
+from waitlist.cli import app
+from waitlist.config import get_settings
 from waitlist.simulation import builtin_policies, load_calibration, simulate
 from waitlist.simulation.replay import load_history
 
@@ -40,3 +45,37 @@ def test_a_replay_runs_every_policy_over_the_applications_and_groups_in_the_data
     status_quo, cross = run.outcomes
     assert status_quo.summary["by_district"]["farsta"]["placed"] == 0
     assert cross.summary["offers_refused_by_engine"] == 0
+
+
+def test_simulate_from_db_replays_the_configured_database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'replay.db'}"
+    world = new_world(url)
+    for _ in range(4):
+        world.apply(district="farsta")
+        world.clock.advance(5)
+    world.group(district="farsta", capacity=8, min_size=2)
+    monkeypatch.setenv("WAITLIST_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["simulate", "--from-db", "--quiet", "-o", "out"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "results.json").read_text("utf-8"))
+    assert data["calibration"]["replay"]["from"] <= world.clock.today.isoformat()
+    assert "--from-db" in data["command"]
+    assert all(p["summary"]["arrivals_and_open"] == 4 for p in data["policies"])
+
+
+def test_simulate_from_an_empty_database_says_there_is_nothing_to_replay(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    new_world(url)
+    monkeypatch.setenv("WAITLIST_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["simulate", "--from-db", "-o", str(tmp_path / "o")])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "error: the database holds no applications to replay" in result.output
