@@ -219,3 +219,27 @@ def test_the_standing_gives_an_estimate_range_at_home_and_in_reachable_districts
     skarpnack = next(s for s in standing.elsewhere if s.district == "skarpnack")
     assert skarpnack.estimate.known and skarpnack.estimate.low_weeks == 4
     assert all(s.travel_minutes <= 25 for s in standing.elsewhere)
+
+
+def test_the_cancellation_event_shows_the_group_as_it_was_before_it_emptied(world):
+    a = world.apply().application
+    g = world.group(min_size=3)
+    offers.accept_seat(world.uow(), a.id, g)
+    groups.cancel_group(world.uow(), g, "Too few participants.")
+    with world.uow(readonly=True) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "group_cancelled")).one()
+    assert (ev.before["taken"], ev.before["min_size"], ev.after["taken"]) == (1, 3, 0)
+    assert ev.after["status"] == "cancelled" and ev.district == "farsta"
+
+
+def test_a_parent_choosing_to_wait_for_a_language_is_recorded_without_changing_the_queue(world):
+    a = world.apply().application
+    applications.choose_to_wait(world.uow(), a.id, "language")
+    with world.uow(readonly=True) as uow:
+        ev = uow.session.exec(select(Event).where(Event.action == "chose_to_wait")).one()
+    assert ev.after == {"reason": "language"} and ev.entity_id == str(a.id)
+    assert _app(world, a.id).queue_date == a.queue_date
+    from waitlist.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        applications.choose_to_wait(world.uow(), a.id, "weather")

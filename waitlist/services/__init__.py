@@ -2,7 +2,8 @@
 an explicit commit. The API and the CLI call the same functions.
 
 Stable entry points (each module documents its own):
-- applications: apply, withdraw, erase, resume, get_application, find_by_token, hash_token,
+- applications: apply, withdraw, erase, resume, choose_to_wait, get_application, find_by_token,
+  hash_token,
   new_token
 - offers: make_offer, accept_offer, decline_offer, revoke_offer, expire_offers, accept_seat,
   send_deadline_notices

@@ -23,7 +23,7 @@ from waitlist.domain import lottery
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import check_application_transition
 from waitlist.domain.eligibility import child_age_on
-from waitlist.domain.errors import InvalidInput, NotEligible, NotFound
+from waitlist.domain.errors import IllegalTransition, InvalidInput, NotEligible, NotFound
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.values import parse_year_month
 from waitlist.reference import load_reference
@@ -222,6 +222,36 @@ def resume(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
             "resumed",
             before=before,
             after=application_state(app),
+            district=app.district,
+            programme=app.programme,
+        )
+        uow.commit()
+        return to_public(app)
+
+
+WAIT_REASONS = ("language", "slot")
+
+
+def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> ApplicationPublic:
+    """Record that the parent asked to wait for a language or a time slot: the wait that
+    follows is the parent's choice, and equality reports count it apart. Nothing else changes
+    (queue date, lottery and status stay)."""
+    if reason not in WAIT_REASONS:
+        raise InvalidInput(
+            f"reason must be one of {', '.join(WAIT_REASONS)}, got {reason!r}", field="reason"
+        )
+    with uow:
+        app = lookups.application(uow, application_id)
+        if app.status not in (S.WAITING, S.OFFERED):
+            raise IllegalTransition(
+                f"Only a waiting application can choose to wait (it is {app.status}).",
+                field="application",
+            )
+        uow.record(
+            "application",
+            app.id,
+            "chose_to_wait",
+            after={"reason": reason},
             district=app.district,
             programme=app.programme,
         )

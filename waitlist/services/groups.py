@@ -97,8 +97,14 @@ def create_group(uow: UnitOfWork, cmd: GroupCreate | dict[str, Any]) -> GroupPub
         return to_public(uow, group)
 
 
-def _move(uow: UnitOfWork, group: Group, target: GroupStatus, action: str) -> None:
-    before = group_state(group)
+def _move(
+    uow: UnitOfWork,
+    group: Group,
+    target: GroupStatus,
+    action: str,
+    before: dict[str, Any] | None = None,
+) -> None:
+    before = before or group_state(group)
     check_group_transition(
         group.status, target, enrolled=enrolled_count(uow, group.id or 0), min_size=group.min_size
     )
@@ -159,6 +165,8 @@ def _members(uow: UnitOfWork, group_id: int, status: str) -> list[Application]:
 def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
     gid = group.id or 0
     check_group_transition(group.status, GroupStatus.CANCELLED, enrolled=0, min_size=0)
+    # The event shows the group as it was (seats taken vs minimum size), not emptied.
+    before = group_state(group)
     notify: list[int] = []
     for offer in _pending(uow, gid):
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked")
@@ -169,7 +177,7 @@ def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
         notify.append(app.id or 0)
     uow.session.refresh(group)
     group.taken = 0
-    _move(uow, group, GroupStatus.CANCELLED, "group_cancelled")
+    _move(uow, group, GroupStatus.CANCELLED, "group_cancelled", before)
     for app_id in notify:
         uow.notify(
             "group_cancelled",
