@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -159,3 +160,15 @@ def test_books_balance_and_seats_hold_for_any_seed_and_demand(
             assert group.taken <= group.capacity
             if group.status == "running":
                 assert len(group.enrolled) >= group.min_size
+
+
+def test_a_different_opt_in_share_changes_only_who_opts_in(tmp_path):
+    from simulation_city import CALIBRATION
+
+    few = small_city(tmp_path, parents=dict(CALIBRATION["parents"], opt_in_share={"default": 0.1}))
+    many = small_city(tmp_path, parents=dict(CALIBRATION["parents"], opt_in_share={"default": 0.9}))
+    one, other = generate_arrivals(few, 5, 12), generate_arrivals(many, 5, 12)
+    assert [replace(a, cross_district=False, max_travel_minutes=0) for a in one] == [
+        replace(a, cross_district=False, max_travel_minutes=0) for a in other
+    ]
+    assert sum(a.cross_district for a in one) < sum(a.cross_district for a in other)

@@ -92,14 +92,16 @@ def generate_arrivals(cal: Calibration, seed: int, total_weeks: int) -> list[Arr
                     age = int(rng.integers(prog["child_age_min"], prog["child_age_max"] + 1))
                     month = int(rng.integers(1, 13))
                     birth_year = queue_date.year - age - (1 if month > queue_date.month else 0)
+                    # Every arrival takes the same number of draws whatever the shares, so a
+                    # calibration change alters only the parents it is about.
                     main = str(_pick(rng, cal.district_share(cal.parent_languages, d.slug)))
-                    langs = [main]
-                    if main != "sv" and rng.random() < cal.also_swedish_share:
-                        langs.append("sv")
+                    also_swedish = rng.random() < cal.also_swedish_share
+                    langs = [main, "sv"] if main != "sv" and also_swedish else [main]
                     slot = str(_pick(rng, cal.slot_preferences))
                     slots = tuple(sorted(cal.group_slots)) if slot == "any" else (slot,)
                     opt_in = bool(rng.random() < cal.district_share(cal.opt_in_share, d.slug))
-                    travel = int(_pick(rng, cal.max_travel_minutes)) if opt_in else 0  # type: ignore[call-overload]
+                    limit = int(_pick(rng, cal.max_travel_minutes))  # type: ignore[call-overload]
+                    travel = limit if opt_in else 0
                     out.append(
                         Arrival(
                             id=f"a-{n:06d}",
