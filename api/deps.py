@@ -1,5 +1,8 @@
 """Dependencies, in one place, as `Annotated` aliases the routes declare.
 
+Dependencies that only compute are `async def`, so FastAPI does not hand each of them to
+the thread pool; those that touch the database stay plain functions (run in the pool).
+
 The app keeps no state of its own: the engine (a connection pool) and the settings hang on
 `app.state`; identity comes from each request's token or cookie; counters live in the database.
 """
@@ -12,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from api import ratelimit
@@ -30,11 +34,11 @@ from waitlist.storage.uow import UnitOfWork
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
 
 
@@ -88,7 +92,7 @@ def get_principal(
     """The caller, or None when anonymous. A bad credential is a 401, never anonymous."""
     token = _bearer(request)
     if token is not None and looks_like_parent_token(token):
-        with Session(engine) as session:
+        with OrmSession(engine) as session:
             application_id = parent_identity.resolve(session, token)
         if application_id is None:
             raise ProblemError(
@@ -119,7 +123,7 @@ def _same_origin(request: Request) -> None:
 OptionalPrincipal = Annotated[Principal | None, Depends(get_principal)]
 
 
-def _require_staff(principal: OptionalPrincipal) -> Principal:
+async def _require_staff(principal: OptionalPrincipal) -> Principal:
     if principal is None:
         raise ProblemError(401, "Please log in.", headers=_UNAUTHORISED)
     if principal.kind != "staff":
@@ -130,13 +134,13 @@ def _require_staff(principal: OptionalPrincipal) -> Principal:
 CurrentStaff = Annotated[Principal, Depends(_require_staff)]
 
 
-def _require_coordinator(staff: CurrentStaff) -> Principal:
+async def _require_coordinator(staff: CurrentStaff) -> Principal:
     if staff.role != "coordinator":
         raise ProblemError(403, "This is for district coordinators only.")
     return staff
 
 
-def _require_manager(staff: CurrentStaff) -> Principal:
+async def _require_manager(staff: CurrentStaff) -> Principal:
     if staff.role != "management":
         raise ProblemError(403, "This is for management only.")
     return staff
@@ -169,7 +173,7 @@ def parent_rate_limit(request: Request, engine: EngineDep, settings: SettingsDep
 ParentRateLimit = Depends(parent_rate_limit)
 
 
-def _require_parent(principal: OptionalPrincipal) -> Principal:
+async def _require_parent(principal: OptionalPrincipal) -> Principal:
     if principal is None:
         raise ProblemError(
             401, "Use the status link you got when you applied.", headers=_UNAUTHORISED
@@ -182,7 +186,7 @@ def _require_parent(principal: OptionalPrincipal) -> Principal:
 CurrentParent = Annotated[Principal, Depends(_require_parent)]
 
 
-def get_uow_factory(
+async def get_uow_factory(
     engine: EngineDep, settings: SettingsDep, principal: OptionalPrincipal
 ) -> Callable[..., UnitOfWork]:
     actor = principal.actor if principal is not None else "anonymous"

@@ -19,7 +19,9 @@ from typing import Protocol
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlmodel import Session, select
+from sqlalchemy import bindparam as sa_bindparam
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import Session
 
 from waitlist.services.access import Actor
 from waitlist.services.applications import hash_token
@@ -115,13 +117,20 @@ class StatusTokenIdentity:
     def resolve(self, session: Session, credential: str) -> int | None:
         if not looks_like_parent_token(credential):
             return None
-        found = session.exec(
-            select(Application.id).where(
-                Application.token_hash == hash_token(credential),
-                Application.erased_at.is_(None),  # type: ignore[union-attr]
-            )
-        ).first()
+        found = session.execute(
+            _BY_TOKEN, {"token_hash": hash_token(credential)}
+        ).scalar_one_or_none()
         return int(found) if found is not None else None
+
+
+_BY_TOKEN = (
+    sa_select(Application.__table__.c.id)
+    .where(
+        Application.__table__.c.token_hash == sa_bindparam("token_hash"),
+        Application.__table__.c.erased_at.is_(None),
+    )
+    .limit(1)
+)
 
 
 parent_identity: ParentIdentity = StatusTokenIdentity()

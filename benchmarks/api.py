@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -50,6 +51,7 @@ class Phase:
     latencies: list[float]
     errors: int
     seconds: float
+    server_cpu: float = 0.0  # CPU seconds the server processes used during the phase
 
     @property
     def count(self) -> int:
@@ -64,6 +66,25 @@ class Phase:
             return float("nan")
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process and its workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        return 0.0
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
 
 
 def admin_url() -> str:
@@ -173,6 +194,15 @@ async def load(
     return Phase(name, latencies, errors, elapsed)
 
 
+def run(coroutine: Any) -> Any:
+    """Run the load generator on uvloop when it is installed (less client CPU per request)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="Time limit per phase")
@@ -205,11 +235,13 @@ def main() -> None:
             return await client.get("/api/v1/applications/me", headers=headers)
 
         common = {"total": args.requests, "seconds": args.seconds, "concurrency": args.concurrency}
-        asyncio.run(load(base, "warm-up", mix, total=300, seconds=5, concurrency=8))
-        phases = [
-            asyncio.run(load(base, "GET /health (baseline)", health, **common)),
-            asyncio.run(load(base, "apply 20% + status 80%", mix, **common)),
-        ]
+        run(load(base, "warm-up", mix, total=300, seconds=5, concurrency=8))
+        phases = []
+        for label, request in (("GET /health (baseline)", health), ("apply 20% + status 80%", mix)):
+            cpu_before = server_cpu_seconds(proc.pid)
+            phase = run(load(base, label, request, **common))
+            phase.server_cpu = server_cpu_seconds(proc.pid) - cpu_before
+            phases.append(phase)
     finally:
         if proc is not None:
             proc.terminate()
@@ -225,14 +257,18 @@ def main() -> None:
         f"<= {args.requests} requests or {args.seconds:.0f} s per phase"
     )
     header = f"{'phase':<26} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
-    print(header + f" {'req/s vs /health':>17}")
-    print("-" * (len(header) + 18))
+    header += f" {'vs /health':>10} {'server CPU ms/req':>18}"
+    print(header)
+    print("-" * len(header))
     for phase in phases:
         ratio = phase.rps / baseline.rps if baseline.rps else float("nan")
+        cpu_ms = phase.server_cpu / phase.count * 1000 if phase.count else float("nan")
         print(
             f"{phase.name:<26} {phase.count:>8} {phase.errors:>6} {phase.rps:>8.0f} "
-            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>17.2f}"
+            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>10.2f} {cpu_ms:>18.2f}"
         )
+    load1 = os.getloadavg()[0]
+    print(f"(load average during the run: {load1:.1f} on {os.cpu_count()} cores)")
     target = phases[1]
     met = target.rps >= TARGET_RPS and target.pct(0.99) < TARGET_P99_MS and target.errors == 0
     print(

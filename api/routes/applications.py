@@ -85,7 +85,6 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
             "home": standing.home,
             "pending_offer": status.pending_offer,
             "pending_group": status.pending_group,
-            "notices": status.notices,
         },
         from_attributes=True,
     )

@@ -69,14 +69,6 @@ class DistrictStandingPublic(BaseModel):
     estimate: WaitEstimatePublic
 
 
-class NoticePublic(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    kind: str
-    created_at: datetime
-    sent: bool
-
-
 class ParentStatusPublic(BaseModel):
     application: ApplicationPublic
     status: str
@@ -84,8 +76,7 @@ class ParentStatusPublic(BaseModel):
         description="Queue position and wait estimate in the home district (while waiting)."
     )
     pending_offer: OfferPublic | None
-    pending_group: GroupPublic | None
-    notices: list[NoticePublic]
+    pending_group: GroupPublic | None = Field(description="The group of the pending offer")
 
 
 class OutlookPublic(BaseModel):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
+from waitlist.domain.application import ApplicationStatus
 from waitlist.domain.errors import Forbidden
 from waitlist.domain.offer import OfferStatus
 from waitlist.services import access, queues
@@ -50,7 +51,6 @@ class ParentStatus:
     standing: queues.Standing
     pending_offer: OfferPublic | None
     pending_group: GroupPublic | None
-    notices: list[dict[str, Any]]
 
 
 def _own_application(actor: Actor) -> int:
@@ -79,16 +79,19 @@ def parent_status(uow: UnitOfWork, actor: Actor, *, elsewhere: bool = False) -> 
     with uow:
         app = access.check_application(uow, actor, app_id)
         standing = queues._standing(uow, app, elsewhere_too=elsewhere)
-        offer = uow.session.exec(
-            select(Offer).where(Offer.application_id == app_id, Offer.status == OfferStatus.PENDING)
-        ).first()
+        offer = None
+        if app.status == ApplicationStatus.OFFERED:  # a pending offer exists only then
+            offer = uow.session.exec(
+                select(Offer).where(
+                    Offer.application_id == app_id, Offer.status == OfferStatus.PENDING
+                )
+            ).first()
         group = uow.session.get(Group, offer.group_id) if offer is not None else None
         return ParentStatus(
             application=application_public(app),
             standing=standing,
             pending_offer=offer_public(offer) if offer is not None else None,
             pending_group=group_public(uow, group) if group is not None else None,
-            notices=_notices(uow, app_id),
         )
 
 
