@@ -4,6 +4,7 @@ waits that differ by district. For benchmarks and property tests; no real person
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from waitlist.metrics.records import DECLINE_REASONS, ApplicationHistory, Decline, GroupRecord
@@ -12,16 +13,20 @@ from waitlist.metrics.records import DECLINE_REASONS, ApplicationHistory, Declin
 def city(
     n: int,
     *,
-    districts: int = 14,
-    programmes: int = 11,
+    districts: int | Sequence[str] = 14,
+    programmes: int | Sequence[str] = 11,
     start: date = date(2026, 1, 1),
     days: int = 365,
     today: date | None = None,
     seed: int = 2026,
 ) -> tuple[list[ApplicationHistory], list[GroupRecord]]:
     rng = random.Random(seed)
-    ds = [f"d{i:02d}" for i in range(districts)]
-    ps = [f"p{i:02d}" for i in range(programmes)]
+    ds = [f"d{i:02d}" for i in range(districts)] if isinstance(districts, int) else list(districts)
+    ps = (
+        [f"p{i:02d}" for i in range(programmes)]
+        if isinstance(programmes, int)
+        else list(programmes)
+    )
     today = today or start + timedelta(days=days)
     slowness = {d: 20 + 8 * i for i, d in enumerate(ds)}  # mean days to an offer
     apps: list[ApplicationHistory] = []
@@ -32,7 +37,7 @@ def city(
     groups: list[GroupRecord] = []
     for d in ds:
         for p in ps:
-            for _ in range(max(1, n // (districts * programmes * 10))):
+            for _ in range(max(1, n // (len(ds) * len(ps) * 10))):
                 begin = start + timedelta(days=rng.randrange(days))
                 status = rng.choice(("running", "completed", "cancelled", "recruiting"))
                 cap = rng.choice((8, 10, 12))
