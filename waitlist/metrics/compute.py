@@ -105,12 +105,12 @@ def compute_many(
                 raws[i].counts[h, p, f"waiting_{kind}"] += 1
                 raws[i].samples[h, p, f"age_{kind}"].append((per.end - a.queue_date).days)
         offer = a.first_offer_on
-        if (i := slot(offer)) is not None:
+        if offer is not None and (i := slot(offer)) is not None:
             kind = "chosen" if a.chose_to_wait else "system"
             raws[i].counts[h, p, f"offered_{kind}"] += 1
             raws[i].samples[h, p, f"offer_{kind}"].append((offer - a.queue_date).days)
         begin = a.group_start_on
-        if a.placed_on is not None and (i := slot(begin)) is not None:
+        if a.placed_on is not None and begin is not None and (i := slot(begin)) is not None:
             kind = "chosen" if a.parent_chose_by(begin) else "system"
             raws[i].counts[h, p, f"started_{kind}"] += 1
             raws[i].samples[h, p, f"start_{kind}"].append((begin - a.queue_date).days)

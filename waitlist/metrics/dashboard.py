@@ -63,8 +63,8 @@ def dashboard_data(
         "flows": [
             {
                 **f,
-                "from_name": names.get(f["from"], f["from"]),
-                "to_name": names.get(f["to"], f["to"]),
+                "from_name": names.get(str(f["from"]), str(f["from"])),
+                "to_name": names.get(str(f["to"]), str(f["to"])),
             }
             for f in quarter.flows
             if f["placements"] != 0

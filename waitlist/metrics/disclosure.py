@@ -18,12 +18,13 @@ other cells are added as complements.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-Key = Hashable
+Key = Any  # any hashable cell key
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,9 @@ def _snapshot(fig: Figures, options: Options) -> Report:
     keep = set(SNAPSHOT_COLUMNS)
     for n, row in enumerate(report.rows):
         slim = {c: row[c] for c in SNAPSHOT_COLUMNS}
-        slim["suppressed"] = [c for c in row["suppressed"] if c in keep]  # type: ignore[union-attr]
+        hidden_columns = row["suppressed"]
+        assert isinstance(hidden_columns, list)
+        slim["suppressed"] = [c for c in hidden_columns if c in keep]
         report.rows[n] = slim
     report.flows = []
     return report

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import product
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ def _cheapest_cube(cost: np.ndarray, cell: tuple[int, ...]) -> list[tuple[int, .
         shape = [cost.shape[d] if mask >> d & 1 else 1 for d in range(n)]
         total = total + cost[picks].reshape(shape)
     for d in range(n):
-        index: list[object] = [slice(None)] * n
+        index: list[Any] = [slice(None)] * n
         index[d] = cell[d]
         total[tuple(index)] = INF  # the partner index must differ in every dimension
     if not np.isfinite(total).any():

@@ -68,7 +68,7 @@ def _placement_hidden(fig: Figures, k: int) -> set[Key]:
     for h, m in flow_measures(ds):
         values[h, ALL, m] = fig.counts.get((h, ALL, m), 0)
     rels = _placement_relations(ds, ps)
-    return protect(values, rels, k, weight=weight)  # type: ignore[return-value]
+    return protect(values, rels, k, weight=weight)
 
 
 def relations(fig: Figures) -> list[Relation]:
