@@ -1,0 +1,151 @@
+"""The outbox sender and the server's jobs: notices are sent once, retried on failure, never
+lost; only one worker runs the expiry at a time (PostgreSQL advisory lock)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from api_support import City, application_body, build_city  # noqa: E402
+
+from api import jobs  # noqa: E402
+from waitlist.config import Settings  # noqa: E402
+from waitlist.services import applications, offers, outbox  # noqa: E402
+from waitlist.storage.notices import SentNotice  # noqa: E402
+from waitlist.storage.tables import Offer, Outbox  # noqa: E402
+
+
+@pytest.fixture
+def city(database_url: str) -> Iterator[City]:
+    built = build_city(database_url)
+    yield built
+    built.engine.dispose()
+
+
+def _offer(city: City, respond_by: date | None = None, group: str = "home") -> int:
+    applied = applications.apply(city.uow(), application_body())
+    offer = offers.make_offer(
+        city.uow(), applied.application.id, city.groups[group], respond_by=respond_by
+    )
+    return offer.id
+
+
+def _count(city: City, model: type) -> int:
+    with Session(city.engine) as session:
+        return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+class FlakySender:
+    """Fails the first `failures` sends, then delivers through the demo sender."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.seen: list[int] = []
+
+    def send(self, notice: outbox.Notice, session: Session) -> None:
+        self.seen.append(notice.outbox_id)
+        if self.failures > 0:
+            self.failures -= 1
+            raise ConnectionError("provider down")
+        outbox.DemoSender().send(notice, session)
+
+
+def test_every_notice_is_sent_once_and_a_second_run_sends_nothing(city: City) -> None:
+    for _ in range(3):
+        _offer(city)
+    first = outbox.drain(city.engine, outbox.DemoSender())
+    again = outbox.drain(city.engine, outbox.DemoSender())
+    assert (first.sent, again.sent) == (3, 0)
+    assert _count(city, SentNotice) == 3
+    with Session(city.engine) as session:
+        sent = session.exec(select(SentNotice)).all()
+        assert all("answer by" in n.message for n in sent)
+        assert all("@" not in n.message for n in sent)  # no contact in the local view
+
+
+def test_a_failed_send_is_kept_and_retried_until_it_goes_through(city: City) -> None:
+    _offer(city)
+    sender = FlakySender(failures=2)
+    reports = [outbox.send_pending(city.engine, sender) for _ in range(3)]
+    assert [(r.sent, r.failed) for r in reports] == [(0, 1), (0, 1), (1, 0)]
+    with Session(city.engine) as session:
+        row = session.exec(select(Outbox)).one()
+        assert row.sent_at is not None and row.attempts == 3 and row.last_error is None
+    assert _count(city, SentNotice) == 1
+
+
+def test_a_notice_that_keeps_failing_stops_at_the_attempt_limit_and_stays_visible(
+    city: City,
+) -> None:
+    _offer(city)
+    sender = FlakySender(failures=100)
+    for _ in range(outbox.MAX_ATTEMPTS + 2):
+        outbox.send_pending(city.engine, sender)
+    assert len(sender.seen) == outbox.MAX_ATTEMPTS
+    with Session(city.engine) as session:
+        row = session.exec(select(Outbox)).one()
+        assert row.sent_at is None and row.last_error == "ConnectionError"
+
+
+def test_workers_draining_at_once_never_send_a_notice_twice(city: City) -> None:
+    for i in range(12):
+        _offer(city, group="home" if i % 2 else "other")
+    start = threading.Barrier(4)
+
+    def work(_: int) -> int:
+        start.wait()
+        return outbox.drain(city.engine, outbox.DemoSender()).sent
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sent = sum(pool.map(work, range(4)))
+    assert sent == 12
+    assert _count(city, SentNotice) == 12
+
+
+def test_an_erased_parent_gets_no_contact_looked_up(city: City) -> None:
+    applied = applications.apply(city.uow(), application_body())
+    offers.make_offer(city.uow(), applied.application.id, city.groups["home"])
+    applications.erase(city.uow(), applied.application.id)
+    seen: list[str | None] = []
+
+    class Recorder:
+        def send(self, notice: outbox.Notice, session: Session) -> None:
+            seen.append(notice.contact)
+
+    outbox.drain(city.engine, Recorder())
+    assert seen and all(contact is None for contact in seen)
+
+
+def test_the_job_tick_expires_overdue_offers_and_sends_the_notices(city: City) -> None:
+    offer_id = _offer(city, respond_by=date.today())
+    settings = Settings(database_url=city.url)
+    jobs.tick(city.engine, settings)  # not overdue yet: nothing expires
+    with Session(city.engine) as session:
+        assert session.get(Offer, offer_id).status == "pending"  # type: ignore[union-attr]
+    jobs.expire_offers(city.engine, settings, today=date.today() + timedelta(days=1))
+    with Session(city.engine) as session:
+        assert session.get(Offer, offer_id).status == "expired"  # type: ignore[union-attr]
+    assert _count(city, SentNotice) >= 1
+
+
+@pytest.mark.postgres
+def test_only_one_worker_holds_the_expiry_lock_at_a_time(postgres_url: str) -> None:
+    from waitlist.storage.db import make_engine
+
+    engine = make_engine(postgres_url)
+    try:
+        with jobs.singleton(engine) as first:
+            with jobs.singleton(engine) as second:
+                assert (first, second) == (True, False)
+        with jobs.singleton(engine) as again:
+            assert again is True  # released on exit
+    finally:
+        engine.dispose()
