@@ -84,6 +84,7 @@ def to_csv(reports: Sequence[Report]) -> bytes:
 
 def to_xlsx(reports: Sequence[Report]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheets = (
@@ -98,9 +99,8 @@ def to_xlsx(reports: Sequence[Report]) -> bytes:
         sheet.append(list(header))
         for row in rows:
             sheet.append(row)
-        for column_cells in sheet.iter_cols(min_row=1, max_row=1):
-            for c in column_cells:
-                c.font = c.font.copy(bold=True)
+        for c in sheet[1]:
+            c.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     about = book.create_sheet("about")
     for line in _about(reports):
