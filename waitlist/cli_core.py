@@ -224,6 +224,25 @@ def serve(
     import uvicorn
 
     settings = _settings()
+    _print_demo_accounts(host or settings.host, port or settings.port)
     uvicorn.run(
         "api.main:app", host=host or settings.host, port=port or settings.port, reload=reload
     )
+
+
+def _print_demo_accounts(host: str, port: int) -> None:
+    """On start, list the staff accounts that still use the demo password."""
+    from waitlist.demo_profiles import DEMO_PASSWORD
+    from waitlist.services.staff import demo_accounts
+
+    try:
+        accounts = demo_accounts(_uow(readonly=True), DEMO_PASSWORD)
+    except Exception:  # no database yet: the server says so itself
+        accounts = []
+    base = f"http://{host}:{port}"
+    typer.echo(f"Serving on {base} (API docs: {base}/docs)")
+    if accounts:
+        typer.echo(f"Demo staff accounts (password {DEMO_PASSWORD!r}):")
+        for account in accounts:
+            where = account.district or "whole city"
+            typer.echo(f"  {account.username:<36} {account.role:<12} {where}")

@@ -84,3 +84,22 @@ def get_staff(uow: UnitOfWork, staff_id: int) -> StaffPublic | None:
     with uow:
         staff = uow.session.get(Staff, staff_id)
         return None if staff is None else StaffPublic.model_validate(staff, from_attributes=True)
+
+
+def demo_accounts(uow: UnitOfWork, password: str) -> list[StaffPublic]:
+    """Active accounts that still have the demo password, for `waitlist serve` to print.
+
+    Accounts with a real password are never listed. Each distinct hash is checked once (the
+    demo city shares one hash), so this stays fast."""
+    with uow:
+        rows = uow.session.exec(
+            select(Staff).where(Staff.active == True).order_by(Staff.role, Staff.username)  # noqa: E712
+        ).all()
+        verdict: dict[str, bool] = {}
+        found = []
+        for row in rows:
+            if row.password_hash not in verdict:
+                verdict[row.password_hash] = verify_password(password, row.password_hash)
+            if verdict[row.password_hash]:
+                found.append(StaffPublic.model_validate(row, from_attributes=True))
+        return found
