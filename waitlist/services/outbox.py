@@ -97,6 +97,9 @@ class SendReport:
     sent: int
     failed: int
 
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.failed)
+
 
 def send_pending(
     engine: Engine,
