@@ -8,7 +8,7 @@ import re
 
 import httpx
 import pytest
-from browser import DEMO_PASSWORD, DESK, new_page, screenshot
+from browser import DEMO_PASSWORD, DESK, new_page, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +81,11 @@ def test_every_chart_has_a_text_alternative(dashboard) -> None:  # noqa: ANN001
         label = page.get_attribute(f"#{chart}", "aria-label") or ""
         assert len(label) > 40, chart
     assert page.locator("details").count() >= 4  # tables (or "none" when there is nothing)
+
+
+def test_axe_finds_no_serious_accessibility_violation(dashboard) -> None:  # noqa: ANN001
+    page, _ = dashboard
+    assert serious_violations(page) == []
 
 
 def test_the_page_carries_no_personal_data(dashboard) -> None:  # noqa: ANN001

@@ -103,3 +103,25 @@ def test_statistics_are_shown_only_over_shown_counts_of_at_least_k(records, k):
             shown = [v is not None for v in trio]
             assert all(shown) or not any(shown)  # else the share gives a hidden count away
             assert not all(shown) or row["target_decided"] >= k
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(history(), max_size=60), st.integers(2, 6))
+def test_a_weekly_snapshot_reveals_no_small_number_waiting(records, k):
+    from waitlist.metrics.history import _snapshot
+
+    week = parse_period("2026-W10")
+    fig = compute(records, [], week, districts=DISTRICTS, programmes=PROGRAMMES)
+    snap = _snapshot(fig, Options(small_cell_min=k))
+    shown = {(r["district"], r["programme"], "waiting"): r["waiting"] for r in snap.rows}
+    hidden = {key for key, v in shown.items() if v is None}
+    assert all(v is None or v == 0 or v >= k for v in shown.values())
+    # The sums over districts and programmes (not waiting = system + chosen: parts unpublished).
+    rels = [r for r in tables.relations(fig) if all(c[2] == "waiting" for c in r.cells)]
+    for rel in rels:
+        unknown = [c for c in rel.cells if c in hidden]
+        assert len(unknown) != 1, rel
+        if unknown and rel.total not in hidden:
+            gap = shown[rel.total] - sum(shown[c] for c in rel.parts if c not in hidden)
+            assert gap == 0 or gap >= k, rel
+    assert determined_cells(rels, hidden) == set()
