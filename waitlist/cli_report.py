@@ -38,7 +38,7 @@ def report(
     """Waiting-time equality per district x programme x quarter, small cells suppressed."""
     from waitlist.config import get_settings
     from waitlist.metrics.periods import last_closed, parse_period, quarter
-    from waitlist.metrics.report import Options
+    from waitlist.metrics.report import Options, closed
 
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -54,12 +54,12 @@ def report(
         fail(f"--period: {exc.message}")
     if chosen.kind == "year":
         quarters = [quarter(chosen.start.year, q) for q in range(1, 5)]
-        periods = [q for q in quarters if q.end < today]
+        periods = [q for q in quarters if closed(q, today)]
     elif chosen.kind == "quarter":
         periods = [chosen]
     else:
         fail(f"--period must be a quarter (2026-Q1) or a year (2026), got {chosen.label}")
-    if not periods or periods[-1].end >= today:
+    if not periods or not closed(periods[-1], today):
         fail(f"--period {chosen.label} has not ended yet (ends {chosen.end.isoformat()})")
     settings = get_settings()
     options = Options(small_cell_min=settings.small_cell_min, target_weeks=settings.target_weeks)

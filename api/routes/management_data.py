@@ -19,7 +19,7 @@ from waitlist.metrics.dashboard import dashboard_data
 from waitlist.metrics.history import recent_weeks, weekly_snapshots
 from waitlist.metrics.load import Inputs, last_event_id, load_events, load_inputs
 from waitlist.metrics.periods import Period, last_closed, parse_period
-from waitlist.metrics.report import Options, Report, build_reports
+from waitlist.metrics.report import Options, Report, build_reports, closed
 
 _CACHE: dict[tuple[Any, ...], Any] = {}
 _CACHE_SIZE = 16
@@ -47,7 +47,7 @@ def closed_quarter(label: str | None, today: date | None = None) -> Period:
         raise ProblemError(
             422, f"period must be a quarter like 2026-Q1, got {label}", field="period"
         )
-    if period.end >= today:
+    if not closed(period, today):
         raise ProblemError(
             422, f"{period.label} has not ended yet (ends {period.end})", field="period"
         )
