@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from waitlist.domain.errors import InvalidInput
-from waitlist.domain.values import Slot, parse_year_month
+from waitlist.domain.values import Slot
 from waitlist.storage.columns import json_list, utcnow
 
 
@@ -25,20 +23,13 @@ class ApplicationBase(SQLModel):
 
 
 class ApplicationCreate(ApplicationBase):
+    # Checked by the apply use case (waitlist.domain.values.parse_year_month), so that a bad
+    # value is a domain error naming the field wherever the model was built.
     child_birth: str = Field(description="Child's birth year and month, YYYY-MM")
     languages: list[str] = Field(min_length=1)
     slots: list[Slot] = Field(default_factory=list, description="Empty: any slot")
     contact: str | None = Field(default=None, max_length=200)
     queue_date: date | None = Field(default=None, description="Defaults to today")
-
-    @field_validator("child_birth")
-    @classmethod
-    def _year_month(cls, value: str) -> str:
-        try:
-            parse_year_month(value)
-        except InvalidInput as exc:
-            raise ValueError(exc.message) from None
-        return value
 
 
 class ApplicationUpdate(SQLModel):
