@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import MAX_OFFSET, CurrentCoordinator, Id, UowDep
 from api.problems import problem_responses
-from api.routes.schemas import Strict
+from api.routes.schemas import PlanningDay, Strict
 from waitlist.services import access, rounds, views
 from waitlist.storage.tables import PlacementRoundPublic
 
@@ -17,7 +15,7 @@ router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
 
 class PreviewRequest(Strict):
-    as_of: date | None = Field(default=None, description="Day of the round (default today)")
+    as_of: PlanningDay | None = Field(default=None, description="Day of the round (default today)")
 
 
 class RoundsPage(BaseModel):

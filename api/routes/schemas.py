@@ -7,9 +7,9 @@ Request models forbid unknown fields (`extra="forbid"`): a body carrying `status
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from waitlist.domain.values import DeclineReason, Slot, Weekday
 from waitlist.storage.tables import (
@@ -18,6 +18,31 @@ from waitlist.storage.tables import (
     GroupPublic,
     OfferPublic,
 )
+
+
+def _near_today(day: date) -> date:
+    if abs((day - date.today()).days) > PLANNING_WINDOW_DAYS:
+        raise ValueError(f"must be within {PLANNING_WINDOW_DAYS} days of today")
+    return day
+
+
+PLANNING_WINDOW_DAYS = 366
+PlanningDay = Annotated[
+    date, AfterValidator(_near_today), Field(description="A day within a year of today")
+]
+
+
+def _plausible_start(day: date) -> date:
+    offset = (day - date.today()).days
+    if not -366 <= offset <= 2 * 366:
+        raise ValueError("must be within a year before and two years after today")
+    return day
+
+
+GroupStartDay = Annotated[
+    date, AfterValidator(_plausible_start), Field(description="First session of the group")
+]
+
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
 
@@ -126,7 +151,7 @@ class TakeSeatRequest(Strict):
 class GroupCreateRequest(Strict):
     programme: str = Field(min_length=1, max_length=64)
     district: str = Field(min_length=1, max_length=64)
-    start: date
+    start: GroupStartDay
     weekday: Weekday
     slot: Slot
     language: str = Field(min_length=1, max_length=8)

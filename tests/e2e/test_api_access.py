@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -77,6 +78,8 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/rounds"): COORDINATORS,
     ("GET", "/api/v1/rounds/{round_id}"): {CO},
     ("GET", "/api/v1/audit"): COORDINATORS,
+    ("GET", "/api/v1/recommendations"): COORDINATORS,
+    ("POST", "/api/v1/recommendations/{candidate}/accept"): {CO},
 }
 # Lists every coordinator may call, each scoped to their own district.
 SCOPED_LISTS = {
@@ -86,10 +89,7 @@ SCOPED_LISTS = {
     ("GET", "/api/v1/audit"),
 }
 # Capabilities whose routes are classified by prefix (their own tests go deeper).
-PREFIX_RULES = (
-    ("/api/v1/management", {MG}),
-    ("/api/v1/recommendations", COORDINATORS),
-)
+PREFIX_RULES = (("/api/v1/management", {MG}),)
 PERSONAL_KEYS = {
     "contact",
     "child_birth",
@@ -149,7 +149,7 @@ def _world(url: str) -> Iterator[World]:
         "round_id": round_["id"],
         "district": HOME,
         "programme": "komet",
-        "recommendation_id": 1,
+        "candidate": "c-1",
     }
     yield World(city=city, client=client, headers=headers, ids=ids)
     city.engine.dispose()
@@ -187,7 +187,7 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
         return {
             "programme": "komet",
             "district": HOME,
-            "start": "2030-01-07",
+            "start": (date.today() + timedelta(days=90)).isoformat(),
             "weekday": "mon",
             "slot": "evening",
             "language": "sv",

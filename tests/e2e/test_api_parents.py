@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 import pytest
 from api_support import (
@@ -223,7 +224,7 @@ def test_extra_fields_in_staff_requests_are_refused(
     body = {
         "programme": "komet",
         "district": HOME,
-        "start": "2030-01-07",
+        "start": (date.today() + timedelta(days=90)).isoformat(),
         "weekday": "mon",
         "slot": "evening",
         "language": "sv",
