@@ -75,7 +75,13 @@ def init() -> None:
     with _errors():
         migrate(url)
         load_reference_data(_uow(actor="system:init"))
-    typer.echo("database ready (schema up to date, 14 districts and programmes loaded)")
+    from waitlist.reference import load_reference
+
+    ref = load_reference()
+    typer.echo(
+        f"database ready: schema up to date, {len(ref.districts)} districts and "
+        f"{len(ref.programmes)} programmes loaded"
+    )
 
 
 @app.command()
