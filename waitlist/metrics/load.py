@@ -73,30 +73,70 @@ def last_event_id(engine: Engine) -> int:
 
 def load_inputs(engine: Engine) -> Inputs:
     groups = _groups(engine)
-    offers = _offers(engine, groups)
+    answers = _answers(engine, groups)
     dated = _application_dates(engine)
+    day = _day_reader(engine)
     apps: list[ApplicationHistory] = []
-    a = _APP.c
-    query = sa.select(a.id, a.programme, a.district, _text(a.queue_date), a.status)
     with engine.connect() as conn:
-        for app_id, programme, district, queued, status in conn.execute(query).all():
-            made = offers.get(app_id, {})
-            when = dated.get(str(app_id), {})
-            returned = when.get("returned_to_queue")
-            placed = made.get("placed_on")
-            apps.append(
-                ApplicationHistory(
-                    programme=programme,
-                    home_district=district,
-                    queue_date=_day(queued),
-                    status=status,
-                    withdrawn_on=when.get("withdrawn"),
-                    returned_on=returned if placed and returned and returned >= placed else None,
-                    **made,
-                )
+        rows = conn.execute(_applications_query(engine)).all()
+    for app_id, programme, district, queued, status, first, placed_at, gid in rows:
+        when = dated.get(str(app_id), {})
+        placed = day(placed_at) if placed_at is not None else None
+        returned = when.get("returned_to_queue")
+        group = groups.get(gid) if placed else None
+        declines, expiries = answers.get(app_id, ((), ()))
+        apps.append(
+            ApplicationHistory(
+                programme=programme,
+                home_district=district,
+                queue_date=day(queued),
+                status=status,
+                first_offer_on=day(first) if first is not None else None,
+                host_district=group[1] if group else None,
+                placed_on=placed,
+                returned_on=returned if placed and returned and returned >= placed else None,
+                group_start_on=group[0].start_on if group else None,
+                withdrawn_on=when.get("withdrawn"),
+                declines=declines,
+                expiries=expiries,
             )
+        )
     districts, programmes = load_reference(engine)
     return Inputs(apps, [g for g, _ in groups.values()], districts, programmes)
+
+
+def _applications_query(engine: Engine) -> sa.Select:
+    """One row per application with its first offer and its last accepted offer, the
+    aggregation done by the database."""
+    a, o = _APP.c, _OFFER.c
+    first = (
+        sa.select(o.application_id.label("app"), sa.func.min(o.made_at).label("made"))
+        .group_by(o.application_id)
+        .subquery()
+    )
+    last_accepted = (
+        sa.select(o.application_id.label("app"), sa.func.max(o.id).label("offer"))
+        .where(o.status == "accepted")
+        .group_by(o.application_id)
+        .subquery()
+    )
+    accepted = _OFFER.alias("accepted")
+    as_day = _day_column(engine)
+    return (
+        sa.select(
+            a.id,
+            a.programme,
+            a.district,
+            as_day(a.queue_date),
+            a.status,
+            as_day(first.c.made),
+            as_day(accepted.c.answered_at),
+            accepted.c.group_id,
+        )
+        .outerjoin(first, first.c.app == a.id)
+        .outerjoin(last_accepted, last_accepted.c.app == a.id)
+        .outerjoin(accepted, accepted.c.id == last_accepted.c.offer)
+    )
 
 
 def _groups(engine: Engine) -> GroupsById:
@@ -123,38 +163,41 @@ def _groups(engine: Engine) -> GroupsById:
     return out
 
 
-def _offers(
-    engine: Engine, groups: dict[int, tuple[GroupRecord, str]]
-) -> dict[int, dict[str, Any]]:
+def _answers(
+    engine: Engine, groups: GroupsById
+) -> dict[int, tuple[tuple[Decline, ...], tuple[date, ...]]]:
+    """Declined and expired offers per application, in the order they were made."""
     o = _OFFER.c
-    # Dates as text, parsed here: much faster than the column types' own conversion.
-    query = sa.select(
-        o.application_id,
-        o.group_id,
-        o.status,
-        _text(o.made_at),
-        _text(o.answered_at),
-        _text(o.respond_by),
-        o.decline_reason,
-    ).order_by(o.made_at, o.id)
-    out: dict[int, dict[str, Any]] = defaultdict(dict)
+    as_day, day = _day_column(engine), _day_reader(engine)
+    query = (
+        sa.select(
+            o.application_id,
+            o.group_id,
+            o.status,
+            as_day(o.made_at),
+            as_day(o.answered_at),
+            as_day(o.respond_by),
+            o.decline_reason,
+        )
+        .where(o.status.in_(("declined", "expired")))
+        .order_by(o.made_at, o.id)
+    )
+    declines: dict[int, list[Decline]] = defaultdict(list)
+    expiries: dict[int, list[date]] = defaultdict(list)
     with engine.connect() as conn:
-        for app_id, gid, status, made, answered, respond_by, reason in conn.execute(query).all():
-            fields = out[app_id]
-            fields.setdefault("first_offer_on", _day(made))
-            group = groups.get(gid)
-            host = group[1] if group else None
-            if status == "accepted":
-                fields["placed_on"] = _day(answered or made)
-                fields["host_district"] = host
-                fields["group_start_on"] = group[0].start_on if group else None
-            elif status == "declined":
-                decline = Decline(_day(answered or made), reason or UNSPECIFIED, host)
-                fields["declines"] = (*fields.get("declines", ()), decline)
-            elif status == "expired":
-                day = _day(answered) if answered else _day(respond_by) + timedelta(days=1)
-                fields["expiries"] = (*fields.get("expiries", ()), day)
-    return out
+        rows = conn.execute(query).all()
+    for app_id, gid, status, made, answered, respond_by, reason in rows:
+        if status == "declined":
+            host = groups[gid][1] if gid in groups else None
+            when = day(answered if answered is not None else made)
+            declines[app_id].append(Decline(when, reason or UNSPECIFIED, host))
+        else:
+            when = day(answered) if answered is not None else day(respond_by) + timedelta(days=1)
+            expiries[app_id].append(when)
+    return {
+        app: (tuple(declines.get(app, ())), tuple(expiries.get(app, ())))
+        for app in declines.keys() | expiries.keys()
+    }
 
 
 def _application_dates(engine: Engine) -> dict[str, dict[str, date]]:
@@ -171,6 +214,20 @@ _DATED = ("withdrawn", "returned_to_queue")
 def _utc(at: datetime) -> datetime:
     """Naive UTC, as every datetime column is meant to hold."""
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+def _day_column(engine: Engine) -> Any:
+    """How to select a date or timestamp column as a day, fast: PostgreSQL casts to DATE (its
+    driver builds dates in C); SQLite gives the stored text, parsed by `_day_reader`."""
+    if engine.dialect.name == "postgresql":
+        return lambda column: sa.cast(column, sa.Date)
+    return lambda column: sa.cast(column, sa.String)
+
+
+def _day_reader(engine: Engine) -> Any:
+    if engine.dialect.name == "postgresql":
+        return lambda value: value
+    return lambda value: date.fromisoformat(value[:10])
 
 
 def _text(column: Any) -> Any:
