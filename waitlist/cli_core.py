@@ -231,8 +231,14 @@ def serve(
 
     settings = _settings()
     _print_demo_accounts(host or settings.host, port or settings.port)
+    # The app logs each request itself (JSON, no client address); uvicorn's access log would
+    # print client addresses and full URLs.
     uvicorn.run(
-        "api.main:app", host=host or settings.host, port=port or settings.port, reload=reload
+        "api.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        access_log=False,
     )
 
 
