@@ -34,6 +34,7 @@ class ProgressUpdate:
 class Built:
     model: cp_model.CpModel
     count: list[cp_model.IntVar]  # per kind: how many of its candidates open
+    opened: dict[int, list[cp_model.IntVar]]  # kind -> its n-th candidate opens (earliest first)
     lead: dict[tuple[int, int], cp_model.IntVar]  # (leader, kind): groups led
     flow: dict[tuple[int, int], cp_model.IntVar]  # (class, kind): parents served
     buckets: list[list[tuple[int, cp_model.IntVar]]]  # per class: (weight, served)
@@ -65,11 +66,13 @@ def build(prep: Prepared) -> Built:
     # Variables: how many candidates of each kind open (earliest starts first), who leads them.
     count = [m.new_int_var(0, len(kd.members), f"open[{s}]") for s, kd in enumerate(kinds)]
     start_terms = []
+    opened_of: dict[int, list[cp_model.IntVar]] = {}
     for s, kd in enumerate(kinds):
         if len(kd.members) == 1:
             start_terms.append(kd.start_weeks[0] * count[s])
             continue
         opened = [m.new_bool_var(f"open[{s},{n}]") for n in range(len(kd.members))]
+        opened_of[s] = opened
         for a, b in itertools.pairwise(opened):
             m.add_implication(b, a)
         m.add(sum(opened) == count[s])
@@ -110,6 +113,12 @@ def build(prep: Prepared) -> Built:
     for s, kd in enumerate(kinds):
         m.add(sum(inflow[s]) <= kd.capacity * count[s])
         m.add(sum(inflow[s]) >= kd.min_size * count[s])
+        # Tightening (valid for integer counts): with `reach` parents in reach, n groups serve
+        # at most min(capacity·n, reach); the last group's share is the rest, not a full one.
+        reach = len(prep.reach[kd.members[0]])
+        full, rest = divmod(reach, kd.capacity)
+        if full < len(kd.members) and rest:
+            m.add(sum(inflow[s]) <= kd.capacity * full + rest * (count[s] - full))
 
     # Rule: every opened group has one leader; leaders within their number of groups.
     for s, kd in enumerate(kinds):
@@ -131,7 +140,7 @@ def build(prep: Prepared) -> Built:
     t3max = sum(
         len(cls.members) * max(travel[(k, s)] for s in cls.kinds) for k, cls in enumerate(classes)
     ) + sum(sum(kd.start_weeks) for kd in kinds)
-    return Built(m, count, lead, flow, buckets, travel, t1, t2, t3, t3_start, t3max + 1)
+    return Built(m, count, opened_of, lead, flow, buckets, travel, t1, t2, t3, t3_start, t3max + 1)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -190,6 +199,9 @@ def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_
             flow[(class_of[i], s)] = flow.get((class_of[i], s), 0) + 1
     for s, var in enumerate(built.count):
         built.model.add_hint(var, count.get(s, 0))
+    for s, opened in built.opened.items():
+        for n, var in enumerate(opened):
+            built.model.add_hint(var, n < count.get(s, 0))
     for key, var in built.lead.items():
         built.model.add_hint(var, lead.get(key, 0))
     for key, var in built.flow.items():
@@ -229,8 +241,10 @@ def solve(
 
     # Stage 2: at that many waiting-weeks, fewer groups, then less travel and sooner starts.
     if status is SolveStatus.OPTIMAL:
+        # A complete hint (every variable): the search starts from the stage-1 optimum.
         m.clear_hints()
-        for var in [*built.count, *built.flow.values(), *built.lead.values()]:
+        for index in range(len(m.proto.variables)):
+            var = m.get_int_var_from_proto_index(index)
             m.add_hint(var, solver.value(var))
         m.add(built.t1 >= out.tiers[0])
         m.minimize(built.m2 * built.t2 + built.t3)
