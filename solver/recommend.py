@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from solver.candidates import generate_candidates
 from solver.recommend_baseline import longest_queue_first
 from solver.recommend_data import Prepared, RecommendOptions, prepare
-from solver.recommend_explain import Explainer, med, ratio
+from solver.recommend_explain import Explainer, med, ratio, spread
 from solver.recommend_model import ProgressUpdate, Solved, add_hint, build, solve
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
@@ -178,11 +178,22 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
         if len(after.get(d, [])) >= small:
             row["median_wait_weeks_after"] = round(med(after[d]), 1)
         by_district[d] = row
+    # The max/min ratio alone can rise when everyone is better off (the shortest-waiting
+    # district's median falls further): the longest and shortest medians are reported beside it.
+    target = prep.scenario.policy.target_weeks
+    spread_before = spread({d: v for d, v in before.items() if len(v) >= small}, target)
+    spread_after = spread({d: v for d, v in after.items() if len(v) >= small}, target)
     metrics = {
         "by_district": by_district,
         "overall": {
             "max_min_ratio_before": round(ratio(before), 2),
             "max_min_ratio_after": round(ratio(after), 2),
+            "longest_district_median_before": spread_before["longest"],
+            "longest_district_median_after": spread_after["longest"],
+            "shortest_district_median_before": spread_before["shortest"],
+            "shortest_district_median_after": spread_after["shortest"],
+            "districts_over_target_before": spread_before["over_target"],
+            "districts_over_target_after": spread_after["over_target"],
         },
     }
     return Result(

@@ -64,6 +64,18 @@ def ratio(by_district: dict[str, list[float]]) -> float:
     return max(medians) / min(medians)
 
 
+def spread(by_district: dict[str, list[float]], target_weeks: float) -> dict[str, float]:
+    """The districts' median waits: the longest, the shortest, and how many are over target."""
+    medians = [med(v) for v in by_district.values() if v]
+    if not medians:
+        return {"longest": 0.0, "shortest": 0.0, "over_target": 0.0}
+    return {
+        "longest": round(max(medians), 1),
+        "shortest": round(min(medians), 1),
+        "over_target": float(sum(1 for m in medians if m > target_weeks)),
+    }
+
+
 class Explainer:
     def __init__(self, prep: Prepared) -> None:
         self.prep = prep
