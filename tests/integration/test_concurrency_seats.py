@@ -129,3 +129,70 @@ def test_concurrent_offers_and_a_cancellation_leave_no_seat_in_a_cancelled_group
         assert pending == []
     finally:
         world.engine.dispose()
+
+
+def test_parents_and_a_coordinator_racing_keep_the_seats_and_offers_consistent(database_url):
+    """Accepts, declines, withdrawals, the expiry job and a cancellation at the same moment:
+    only clear refusals reach callers, and the books balance afterwards."""
+    import random
+    from datetime import timedelta
+
+    from waitlist.domain.errors import DomainError
+    from waitlist.services import groups
+    from waitlist.storage.uow import UnitOfWork
+
+    world = new_world(database_url)
+    rng = random.Random(42)
+    failures: list[str] = []
+    try:
+        for trial in range(6):
+            group_id, ids = _prepare(world)
+            offered = ids[:8]
+            made = [offers.make_offer(world.uow(), a, group_id).id for a in offered[:SEATS]]
+            late = world.clock.now + timedelta(days=world.rules.offer_response_days + 1)
+            jobs = [(lambda o=o: offers.accept_offer(world.uow(), o)) for o in made[:5]]
+            jobs += [(lambda o=o: offers.decline_offer(world.uow(), o, "time")) for o in made[5:]]
+            jobs += [(lambda a=a: applications.withdraw(world.uow(), a)) for a in offered[2:6]]
+            jobs.append(
+                lambda late=late: offers.expire_offers(
+                    UnitOfWork(world.engine, clock=lambda t=late: t, rules=world.rules)
+                )
+            )
+            if trial % 2 == 0:
+                jobs.append(lambda g=group_id: groups.cancel_group(world.uow(), g, "test"))
+            rng.shuffle(jobs)
+            barrier = threading.Barrier(len(jobs))
+
+            def run(job, barrier=barrier):  # type: ignore[no-untyped-def]
+                barrier.wait()
+                try:
+                    job()
+                except DomainError:
+                    pass
+                except Exception as exc:  # anything else reaching a caller is a failure
+                    failures.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+
+            with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+                list(pool.map(run, jobs))
+            with world.uow(readonly=True) as uow:
+                group = uow.session.get(Group, group_id)
+                members = uow.session.exec(
+                    select(func.count())
+                    .select_from(Application)
+                    .where(Application.group_id == group_id, Application.status == "enrolled")
+                ).one()
+                pending = uow.session.exec(
+                    select(Offer).where(Offer.group_id == group_id, Offer.status == "pending")
+                ).all()
+                offered_apps = uow.session.exec(
+                    select(Application).where(Application.status == "offered")
+                ).all()
+            assert group.taken == members + len(pending) <= group.capacity
+            assert len({o.application_id for o in pending}) == len(pending)
+            if group.status == "cancelled":
+                assert group.taken == 0
+            pending_apps = {o.application_id for o in pending}
+            assert all(a.id in pending_apps for a in offered_apps if a.id in ids)
+    finally:
+        world.engine.dispose()
+    assert failures == []

@@ -29,6 +29,7 @@ from waitlist.domain.values import parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import lookups, seats
 from waitlist.services.inputs import parse
+from waitlist.services.retry import retrying
 from waitlist.services.snapshots import application_state
 from waitlist.storage.tables import (
     Application,
@@ -135,6 +136,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
     return Applied(application=to_public(app), token=token)
 
 
+@retrying
 def apply(uow: UnitOfWork, cmd: ApplicationCreate | dict[str, Any]) -> Applied:
     """A parent applies: validated, queue date today, lottery drawn once, token issued."""
     command = parse(ApplicationCreate, cmd)
@@ -182,6 +184,7 @@ def _withdraw(uow: UnitOfWork, app: Application) -> None:
     set_status(uow, app, S.WITHDRAWN, "withdrawn")
 
 
+@retrying
 def withdraw(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     """The parent leaves the queue (or the group they were enrolled in); the seat is freed."""
     with uow:
@@ -191,6 +194,7 @@ def withdraw(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         return to_public(app)
 
 
+@retrying
 def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     """Erase a parent's personal data: contact, token, child birth month. An active
     application is withdrawn first; the anonymous history (events, queue date, outcome) stays."""
@@ -208,6 +212,7 @@ def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         return to_public(app)
 
 
+@retrying
 def resume(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     """The parent confirms they still want a place: a paused application is served again."""
     with uow:
@@ -232,6 +237,7 @@ def resume(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
 WAIT_REASONS = ("language", "slot")
 
 
+@retrying
 def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> ApplicationPublic:
     """Record that the parent asked to wait for a language or a time slot: the wait that
     follows is the parent's choice, and equality reports count it apart. Nothing else changes

@@ -26,6 +26,7 @@ from waitlist.services import lookups
 from waitlist.services.applications import set_status
 from waitlist.services.inputs import parse
 from waitlist.services.offers import close_offer
+from waitlist.services.retry import retrying
 from waitlist.services.snapshots import group_state
 from waitlist.storage.tables import (
     Application,
@@ -89,6 +90,7 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     return group
 
 
+@retrying
 def create_group(uow: UnitOfWork, cmd: GroupCreate | dict[str, Any]) -> GroupPublic:
     command = parse(GroupCreate, cmd)
     with uow:
@@ -122,6 +124,7 @@ def _move(
     )
 
 
+@retrying
 def _transition(uow: UnitOfWork, group_id: int, target: GroupStatus, action: str) -> GroupPublic:
     with uow:
         group = lookups.group(uow, group_id)
@@ -162,6 +165,25 @@ def _members(uow: UnitOfWork, group_id: int, status: str) -> list[Application]:
     )
 
 
+def _lock_people_first(uow: UnitOfWork, group_id: int) -> None:
+    """Lock the group's parents (pending offers, enrolled) before the group itself, keeping
+    the lock order every use case follows: application, offer, group."""
+    offered = select(Offer.application_id).where(
+        Offer.group_id == group_id, Offer.status == OfferStatus.PENDING
+    )
+    members = select(Application.id).where(
+        Application.group_id == group_id, Application.status == S.ENROLLED
+    )
+    ids = set(uow.session.exec(offered).all()) | set(uow.session.exec(members).all())
+    if ids:
+        uow.session.exec(
+            select(Application.id)
+            .where(col(Application.id).in_(sorted(i for i in ids if i is not None)))
+            .order_by(col(Application.id))
+            .with_for_update()
+        ).all()
+
+
 def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
     gid = group.id or 0
     check_group_transition(group.status, GroupStatus.CANCELLED, enrolled=0, min_size=0)
@@ -192,9 +214,11 @@ def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
         )
 
 
+@retrying
 def cancel_group(uow: UnitOfWork, group_id: int, reason: str = "") -> GroupPublic:
     """Cancel a planned or recruiting group; its parents go back to the queue, dates kept."""
     with uow:
+        _lock_people_first(uow, group_id)
         group = lookups.group(uow, group_id)
         _cancel(uow, group, reason)
         uow.commit()
@@ -212,9 +236,11 @@ def _complete(uow: UnitOfWork, group: Group) -> None:
     _move(uow, group, GroupStatus.COMPLETED, "group_completed")
 
 
+@retrying
 def complete_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
     """running -> completed; enrolled parents complete too."""
     with uow:
+        _lock_people_first(uow, group_id)
         group = lookups.group(uow, group_id)
         _complete(uow, group)
         uow.commit()
@@ -244,6 +270,7 @@ def _create_leader(uow: UnitOfWork, cmd: LeaderCreate) -> Leader:
     return leader
 
 
+@retrying
 def create_leader(uow: UnitOfWork, cmd: LeaderCreate | dict[str, Any]) -> LeaderPublic:
     command = parse(LeaderCreate, cmd)
     with uow:
@@ -283,6 +310,7 @@ def _assign(uow: UnitOfWork, group: Group, leader: Leader) -> None:
     )
 
 
+@retrying
 def assign_leader(uow: UnitOfWork, group_id: int, leader_id: int) -> GroupPublic:
     with uow:
         group = lookups.group(uow, group_id)

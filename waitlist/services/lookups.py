@@ -25,7 +25,10 @@ def programme(uow: UnitOfWork, slug: str, field: str = "programme") -> Programme
 
 def _locked(uow: UnitOfWork, model: type, key: int, what: str, field: str):  # type: ignore[no-untyped-def]
     row = uow.session.exec(
-        select(model).where(model.id == key).with_for_update()  # type: ignore[attr-defined]
+        select(model)
+        .where(model.id == key)  # type: ignore[attr-defined]
+        .with_for_update()
+        .execution_options(populate_existing=True)  # the locked row wins over a cached one
     ).first()
     if row is None:
         raise NotFound(f"There is no {what} {key}.", field=field)
@@ -43,6 +46,21 @@ def group(uow: UnitOfWork, group_id: int, field: str = "group") -> Group:
 
 def offer(uow: UnitOfWork, offer_id: int, field: str = "offer") -> Offer:
     return _locked(uow, Offer, offer_id, "offer", field)
+
+
+def offer_and_application(
+    uow: UnitOfWork, offer_id: int, field: str = "offer"
+) -> tuple[Offer, Application]:
+    """An offer and its application, both locked, the application first: every use case takes
+    row locks in the order application, offer, group, so two of them never wait on each
+    other in a circle."""
+    application_id = uow.session.exec(
+        select(Offer.application_id).where(Offer.id == offer_id)
+    ).first()
+    if application_id is None:
+        raise NotFound(f"There is no offer {offer_id}.", field=field)
+    app = application(uow, application_id)
+    return offer(uow, offer_id, field), app
 
 
 def leader(uow: UnitOfWork, leader_id: int, field: str = "leader") -> Leader:

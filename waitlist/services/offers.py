@@ -29,6 +29,7 @@ from waitlist.domain.offer import (
 from waitlist.domain.offer import respond_by as deadline_for
 from waitlist.services import lookups, seats
 from waitlist.services.applications import pending_offer, set_status
+from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
 from waitlist.storage.tables import Application, Group, Offer, OfferPublic
 from waitlist.storage.uow import UnitOfWork
@@ -153,6 +154,7 @@ def _make(
     return offer
 
 
+@retrying
 def make_offer(
     uow: UnitOfWork,
     application_id: int,
@@ -204,10 +206,12 @@ def close_offer(
         set_status(uow, app, S.WAITING, f"offer_{action}")
 
 
+@retrying
 def accept_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     """The parent says yes before the deadline: enrolled in the group (the seat is already held)."""
     with uow:
-        offer = _accept(uow, lookups.offer(uow, offer_id))
+        offer, _ = lookups.offer_and_application(uow, offer_id)
+        offer = _accept(uow, offer)
         uow.commit()
         return to_public(offer)
 
@@ -222,7 +226,8 @@ def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
     offer.status = OfferStatus.ACCEPTED
     offer.answered_at = uow.now()
     uow.session.add(offer)
-    group = lookups.group(uow, offer.group_id)
+    group = uow.session.get(Group, offer.group_id)  # read only: the seat is already held
+    assert group is not None
     uow.record(
         "offer",
         offer.id,
@@ -240,6 +245,7 @@ def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
     return offer
 
 
+@retrying
 def accept_seat(uow: UnitOfWork, application_id: int, group_id: int) -> OfferPublic:
     """Take a free seat and accept it at once (a parent answering an open seat, or a
     coordinator enrolling directly): the same guarded seat update as an offer."""
@@ -250,12 +256,12 @@ def accept_seat(uow: UnitOfWork, application_id: int, group_id: int) -> OfferPub
         return to_public(offer)
 
 
+@retrying
 def decline_offer(uow: UnitOfWork, offer_id: int, reason: str | None = None) -> OfferPublic:
     """The parent says no (reason: time, language, distance, other). Queue date unchanged."""
     decline_reason = parse_decline_reason(reason)
     with uow:
-        offer = lookups.offer(uow, offer_id)
-        app = lookups.application(uow, offer.application_id)
+        offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(
             uow,
             offer,
@@ -271,25 +277,48 @@ def decline_offer(uow: UnitOfWork, offer_id: int, reason: str | None = None) -> 
         return to_public(offer)
 
 
+@retrying
 def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     """The district withdraws a pending offer (the parent keeps their queue place)."""
     with uow:
-        offer = lookups.offer(uow, offer_id)
-        close_offer(uow, offer, OfferStatus.REVOKED, "revoked")
+        offer, app = lookups.offer_and_application(uow, offer_id)
+        close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
         uow.commit()
         return to_public(offer)
 
 
 def _expire_due(uow: UnitOfWork) -> list[int]:
     today = uow.today()
-    due = uow.session.exec(
-        select(Offer)
+    due_rows = uow.session.exec(
+        select(Offer.id, Offer.application_id)
         .where(Offer.status == OfferStatus.PENDING, Offer.respond_by < today)
         .order_by(col(Offer.id))
-        .with_for_update()  # type: ignore[arg-type]
     ).all()
-    for offer in due:
-        app = lookups.application(uow, offer.application_id)
+    # Lock every application first, then the offers, then touch the groups: one batch may
+    # hold a group's row lock while another use case holds an application it needs.
+    apps = {
+        a.id: a
+        for a in uow.session.exec(
+            select(Application)
+            .where(col(Application.id).in_(sorted({a for _, a in due_rows})))
+            .order_by(col(Application.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    }
+    locked = uow.session.exec(
+        select(Offer)
+        .where(col(Offer.id).in_([o for o, _ in due_rows]))
+        .order_by(col(Offer.id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    due: list[Offer] = []
+    for offer in locked:
+        if offer.status != OfferStatus.PENDING:  # answered meanwhile
+            continue
+        app = apps[offer.application_id]
+        due.append(offer)
         close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
         app.expired_in_a_row += 1
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
@@ -306,6 +335,7 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
     return [o.id for o in due if o.id is not None]
 
 
+@retrying
 def expire_offers(uow: UnitOfWork) -> list[int]:
     """Expire every pending offer past its respond-by date; returns their ids."""
     with uow:
@@ -336,6 +366,7 @@ def _deadline_notices(uow: UnitOfWork) -> int:
     return len(rows)
 
 
+@retrying
 def send_deadline_notices(uow: UnitOfWork) -> int:
     """Queue one 'deadline near' notice per pending offer close to its respond-by date."""
     with uow:

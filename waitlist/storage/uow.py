@@ -93,6 +93,11 @@ class UnitOfWork:
             session.close()
 
     @property
+    def in_transaction(self) -> bool:
+        """True inside `with uow:` (a use case called here joins the open transaction)."""
+        return self._session is not None
+
+    @property
     def nested(self) -> bool:
         return bool(self._savepoints)
 
