@@ -13,6 +13,7 @@ Stable entry points (each module documents its own):
 - staff: create_staff, authenticate, hash_password, verify_password
 - setup: load_reference_data
 - scenario_export: build_scenario
+- retry: retrying (re-runs a use case PostgreSQL aborted as a deadlock)
 - expiry: run (the periodic job: expire overdue offers, queue deadline notices)
 - outbox (HTTP layer's): delivering notices written by `uow.notify`
 """
