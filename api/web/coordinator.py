@@ -129,8 +129,8 @@ def _done_notice(request: Request) -> str:
         "started": _("Group %(id)s has started."),
         "opened": _("Group %(id)s is open for recruiting."),
         "recommended": _(
-            "Group %(id)s was created as planned, with the recommended leader. Run a placement "
-            "round to offer its seats to the parents it serves."
+            "Group %(id)s was created with the recommended leader, and its seats were offered "
+            "to the waiting parents through a placement round."
         ),
         "cancelled": _(
             "Group %(id)s was cancelled. Its parents are back in the queue with their original "

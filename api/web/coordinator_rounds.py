@@ -2,8 +2,9 @@
 
 Rounds: preview (a table of proposed offers with their reasons and effect), then commit or
 discard. A commit over changed inputs is refused by the service (StalePreview) and the page
-says so; nothing is sent then. Recommendations: each with its effect on waits; accepting one
-creates the group (planned, with its leader) for the next round to fill."""
+says so; nothing is sent then. Recommendations (waitlist.services.recommendations): each with
+its effect on waits; accepting one creates the group with its leader and offers its seats at
+once through a placement round scoped to it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from api.web.coordinator import staff_page
 from api.web.i18n import gettext_for, language_of
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
-from waitlist.services import group_starts, rounds
+from waitlist.services import recommendations as group_recommendations
+from waitlist.services import rounds
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 
@@ -119,9 +121,9 @@ def _recommendations_page(
 ) -> Response:
     actor = coordinator(request)
     lang = language_of(request)
-    starts = group_starts.recommend_for(
-        sources.uow_factory(request, actor.actor)(readonly=True), actor.district or ""
-    )
+    starts = group_recommendations.recommend_for(
+        sources.uow_factory(request, actor.actor)(readonly=True), district=actor.district
+    ).starts
     return staff_page(
         request,
         "coordinator/recommendations.html",
@@ -147,12 +149,12 @@ async def accept_recommendation(request: Request) -> Response:
     candidate = (await request.form()).get("candidate")
     candidate = candidate[:200] if isinstance(candidate, str) else ""
     try:
-        group = group_starts.accept(
-            sources.uow_factory(request, actor.actor)(), actor.district or "", candidate
+        done = group_recommendations.accept_recommendation(
+            sources.uow_factory(request, actor.actor)(), actor, candidate
         )
     except DomainError as exc:
         messages = {
-            "not_found": _(
+            "stale_preview": _(
                 "That recommendation no longer stands: the queues or groups changed. The list "
                 "below is the current one."
             ),
@@ -161,5 +163,5 @@ async def accept_recommendation(request: Request) -> Response:
         errors = {"recommendations": messages.get(exc.code, exc.message)}
         return _recommendations_page(request, errors=errors, status=409)
     return RedirectResponse(
-        f"/coordinator/groups?done=recommended&group={group.id}", status_code=303
+        f"/coordinator/groups?done=recommended&group={done.group.id}", status_code=303
     )

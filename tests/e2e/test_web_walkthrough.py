@@ -110,7 +110,8 @@ def test_a_coordinator_accepts_a_group_start_recommendation(chromium, live_serve
     screenshot(desk, "08-coordinator-recommendations")
     accept.click()
     desk.wait_for_url("**/coordinator/groups?done=recommended*")
-    group_id = re.search(r"Group (\d+) was created as planned", desk.text_content(".notice"))
-    assert group_id, desk.text_content(".notice")
+    notice = desk.text_content(".notice")
+    group_id = re.search(r"Group (\d+) was created with the recommended leader", notice)
+    assert group_id and "offered" in notice, notice
     row = desk.text_content(f"#group-{group_id.group(1)}")
-    assert "Planned" in row and title.split(",")[0] in row
+    assert "Recruiting" in row and title.split(",")[0] in row

@@ -48,8 +48,18 @@ from waitlist.storage.uow import UnitOfWork
 BUSY = (GroupStatus.PLANNED, GroupStatus.RECRUITING, GroupStatus.RUNNING)
 
 # The search is bounded by the solver's deterministic work limit, so that asking twice on the
-# same database gives the same answer on any machine; the wall-clock limit is a safety net.
-OPTIONS = RecommendOptions(time_limit_s=60.0, deterministic_limit=30.0)
+# same database gives the same answer on any machine, and a coordinator's page answers in
+# seconds (on the demo city: the waiting-weeks optimum is reached, sometimes with a group more
+# than needed; the result's status then says `feasible`). The wall-clock limit is a safety net.
+OPTIONS = RecommendOptions(time_limit_s=60.0, deterministic_limit=2.0)
+
+
+@dataclass(frozen=True)
+class GroupStart:
+    """One recommended group start: the candidate group and the recommendation about it."""
+
+    candidate: CandidateGroup
+    recommendation: Recommendation
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,12 @@ class Recommendations:
     district: str | None
     result: Result
     candidates: dict[str, CandidateGroup]
+
+    @property
+    def starts(self) -> list[GroupStart]:
+        """The recommendations with their candidate groups, earliest start first."""
+        found = [GroupStart(self.candidates[r.candidate], r) for r in self.result.recommendations]
+        return sorted(found, key=lambda s: (s.candidate.start, s.candidate.id))
 
 
 @dataclass(frozen=True)
