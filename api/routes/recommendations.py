@@ -103,7 +103,7 @@ def list_recommendations(
 def accept(
     coordinator: CurrentCoordinator,
     uow: UowDep,
-    candidate: str = Path(max_length=64),
+    candidate: str = Path(max_length=128),
     body: AcceptRequest | None = None,
 ) -> AcceptedPublic:
     done = recommendations.accept_recommendation(
