@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session as OrmSession
@@ -82,18 +83,16 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_principal(
+async def get_principal(
     request: Request,
-    engine: EngineDep,
-    settings: SettingsDep,
     _bearer_doc: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     _cookie_doc: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal | None:
     """The caller, or None when anonymous. A bad credential is a 401, never anonymous."""
+    state = request.app.state
     token = _bearer(request)
     if token is not None and looks_like_parent_token(token):
-        with OrmSession(engine) as session:
-            application_id = parent_identity.resolve(session, token)
+        application_id = await run_in_threadpool(_resolve_parent, state.engine, token)
         if application_id is None:
             raise ProblemError(
                 401, "This status link is not valid (any more).", headers=_UNAUTHORISED
@@ -103,7 +102,7 @@ def get_principal(
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = read_access_token(token, secret=settings.secret_key)
+    principal = read_access_token(token, secret=state.settings.secret_key)
     if principal is None:
         raise ProblemError(
             401, "Your session has expired; please log in again.", headers=_UNAUTHORISED
@@ -111,6 +110,11 @@ def get_principal(
     if from_cookie and request.method not in {"GET", "HEAD", "OPTIONS"}:
         _same_origin(request)
     return principal
+
+
+def _resolve_parent(engine: Engine, token: str) -> int | None:
+    with OrmSession(engine) as session:
+        return parent_identity.resolve(session, token)
 
 
 def _same_origin(request: Request) -> None:
@@ -154,7 +158,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def parent_rate_limit(request: Request, engine: EngineDep, settings: SettingsDep) -> None:
+async def parent_rate_limit(request: Request) -> None:
     """Count the request per client IP and, when a parent token is sent, per token.
     Staff (a JWT as bearer or cookie) are not limited here: they logged in."""
     token = _bearer(request)
@@ -162,12 +166,14 @@ def parent_rate_limit(request: Request, engine: EngineDep, settings: SettingsDep
         return
     if token is None and request.cookies.get(SESSION_COOKIE):
         return
+    settings: Settings = request.app.state.settings
     limits = {f"ip:{client_ip(request)}": ratelimit.Limit(settings.rate_limit_ip_per_minute, 60)}
     if token is not None:
         limits[ratelimit.bucket_for_token(token)] = ratelimit.Limit(
             settings.rate_limit_token_per_minute, 60
         )
-    ratelimit.check(engine, limits)
+    if any(limit.requests > 0 for limit in limits.values()):
+        await run_in_threadpool(ratelimit.check, request.app.state.engine, limits)
 
 
 ParentRateLimit = Depends(parent_rate_limit)
@@ -187,8 +193,10 @@ CurrentParent = Annotated[Principal, Depends(_require_parent)]
 
 
 async def get_uow_factory(
-    engine: EngineDep, settings: SettingsDep, principal: OptionalPrincipal
+    request: Request, principal: OptionalPrincipal
 ) -> Callable[..., UnitOfWork]:
+    engine: Engine = request.app.state.engine
+    settings: Settings = request.app.state.settings
     actor = principal.actor if principal is not None else "anonymous"
 
     def make(*, readonly: bool = False, actor_override: str | None = None) -> UnitOfWork:

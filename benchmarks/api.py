@@ -34,6 +34,13 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "sniffio" not in sys.modules:
+    try:
+        import sniffio  # noqa: F401
+    except ImportError:
+        # httpcore tries `import sniffio` on every request; without the package each try
+        # searches the whole path. Mark it missing once so the load generator stays cheap.
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 from tests.e2e.api_support import free_port  # noqa: E402
 from waitlist.services import applications, groups, setup  # noqa: E402

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import exists
-from sqlmodel import select
+from sqlmodel import col, select
 
 from waitlist.domain.errors import Forbidden, NotFound
 from waitlist.domain.offer import OfferStatus
@@ -66,10 +66,10 @@ def require_coordinator_of(actor: Actor, district: str, field: str = "district")
 def _offered_in(uow: UnitOfWork, application_id: int, district: str) -> bool:
     query = select(
         exists().where(
-            Offer.application_id == application_id,
-            Offer.group_id == Group.id,
-            Group.district == district,
-            Offer.status.in_([OfferStatus.PENDING, OfferStatus.ACCEPTED]),  # type: ignore[attr-defined]
+            col(Offer.application_id) == application_id,
+            col(Offer.group_id) == col(Group.id),
+            col(Group.district) == district,
+            col(Offer.status).in_([OfferStatus.PENDING, OfferStatus.ACCEPTED]),
         )
     )
     return bool(uow.session.exec(query).one())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus
@@ -115,8 +115,8 @@ def export_data(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
             select(Event)
             .where(
                 or_(
-                    (Event.entity == "application") & (Event.entity_id == str(app_id)),
-                    (Event.entity == "offer") & col(Event.entity_id).in_(offer_ids),
+                    and_(col(Event.entity) == "application", col(Event.entity_id) == str(app_id)),
+                    and_(col(Event.entity) == "offer", col(Event.entity_id).in_(offer_ids)),
                 )
             )
             .order_by(col(Event.id))
@@ -166,11 +166,13 @@ def list_applications(
             col(Offer.status).in_([OfferStatus.PENDING, OfferStatus.ACCEPTED]),
         )
     )
-    where = [or_(Application.district == district, col(Application.id).in_(offered_here))]
+    where: list[Any] = [
+        or_(col(Application.district) == district, col(Application.id).in_(offered_here))
+    ]
     if programme:
-        where.append(Application.programme == programme)
+        where.append(col(Application.programme) == programme)
     if status:
-        where.append(Application.status == status)
+        where.append(col(Application.status) == status)
     with uow:
         total = uow.session.exec(select(func.count()).select_from(Application).where(*where)).one()
         rows = uow.session.exec(
