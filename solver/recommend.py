@@ -183,7 +183,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
     target = prep.scenario.policy.target_weeks
     spread_before = spread({d: v for d, v in before.items() if len(v) >= small}, target)
     spread_after = spread({d: v for d, v in after.items() if len(v) >= small}, target)
-    metrics = {
+    metrics: dict[str, dict] = {
         "by_district": by_district,
         "overall": {
             "max_min_ratio_before": round(ratio(before), 2),

@@ -202,11 +202,11 @@ def prepare(
         app = apps[i]
         grouped.setdefault((app.programme, app.district, tuple(options_of[i])), []).append(i)
     classes = []
-    for (prog, district, cands), members in sorted(grouped.items()):
+    for (slug, district, cands), members in sorted(grouped.items()):
         # Highest weight first; queue order among equals (members are already in queue order).
         ordered = sorted(members, key=lambda i: (-weight[i], i))
         classes.append(
-            ParentClass(prog, district, cands, tuple(ordered), tuple(weight[i] for i in ordered))
+            ParentClass(slug, district, cands, tuple(ordered), tuple(weight[i] for i in ordered))
         )
     return Prepared(
         scenario=scenario,

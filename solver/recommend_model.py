@@ -16,6 +16,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -140,7 +141,9 @@ def build(prep: Prepared) -> Built:
     t3max = sum(
         len(cls.members) * max(travel[(k, s)] for s in cls.kinds) for k, cls in enumerate(classes)
     ) + sum(sum(kd.start_weeks) for kd in kinds)
-    return Built(m, count, opened_of, lead, flow, buckets, travel, t1, t2, t3, t3_start, t3max + 1)
+    # Sums of variables (a plain 0 only for an empty model, never solved).
+    t1e, t2e, t3e, t3se = (cast(cp_model.LinearExpr, e) for e in (t1, t2, t3, t3_start))
+    return Built(m, count, opened_of, lead, flow, buckets, travel, t1e, t2e, t3e, t3se, t3max + 1)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
