@@ -174,3 +174,14 @@ def test_accepting_makes_no_offer_in_any_other_group(world):
     assert {g.id: g.taken for g in _rows(world, Group)}[other] == 0
     waiting = {a.id for a in _rows(world, Application) if a.status == "waiting"}
     assert set(neighbours) <= waiting
+
+
+def test_asking_twice_on_the_same_database_gives_the_same_answer(world):
+    _leader(world)
+    _leader(world, "skarpnack")
+    _waiting(world, 9)
+    _waiting(world, 4, district="skarpnack", cross_district=True, max_travel_minutes=30)
+    world.clock.advance(7 * 12)
+    first = recommendations.recommend_for(world.uow())
+    assert first.result.recommendations
+    assert recommendations.recommend_for(world.uow()) == first
