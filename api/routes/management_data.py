@@ -7,7 +7,7 @@ audit event: any change to the data makes a new key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -74,22 +74,33 @@ def quarter_report(engine: Engine, settings: Settings, period: Period) -> Report
     )
 
 
+# A closed week's snapshot never changes (the history is append-only): computed once.
+_WEEKS: dict[tuple[int, Options, str], Report] = {}
+_WEEKS_SIZE = 2_000
+
+
 def snapshots(
     engine: Engine, settings: Settings, count: int, today: date | None = None
 ) -> list[Report]:
+    """The last `count` closed weeks; only weeks not seen before are replayed."""
     weeks = recent_weeks(today or date.today(), count)
-    data = inputs(engine)
-    key = ("weeks", id(engine), last_event_id(engine), tuple(weeks), options_from(settings))
-    return _cached(
-        key,
-        lambda: weekly_snapshots(
-            load_events(engine),
-            weeks,
-            options_from(settings),
+    options = options_from(settings)
+    missing = [w for w in weeks if (id(engine), options, w.label) not in _WEEKS]
+    if missing:
+        data = inputs(engine)
+        until = datetime.combine(missing[-1].end + timedelta(days=1), datetime.min.time())
+        built = weekly_snapshots(
+            load_events(engine, until=until),
+            missing,
+            options,
             districts=data.districts,
             programmes=data.programmes,
-        ),
-    )
+        )
+        if len(_WEEKS) + len(built) > _WEEKS_SIZE:
+            _WEEKS.clear()
+        for week, report in zip(missing, built, strict=True):
+            _WEEKS[id(engine), options, week.label] = report
+    return [_WEEKS[id(engine), options, w.label] for w in weeks]
 
 
 def dashboard(

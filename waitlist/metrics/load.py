@@ -54,14 +54,18 @@ def load_events(
     *,
     entities: tuple[str, ...] = ("application", "offer", "group"),
     actions: tuple[str, ...] | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEvent]:
-    """Audit events of `entities` (optionally only `actions`), in the order they happened."""
+    """Audit events of `entities` (optionally only `actions`, only before `until`, naive
+    UTC), in the order they happened."""
     e = _EVENT.c
     query = sa.select(
         e.id, e.at, e.entity, e.entity_id, e.action, e.before, e.after, e.district, e.programme
     ).where(e.entity.in_(entities))
     if actions is not None:
         query = query.where(e.action.in_(actions))
+    if until is not None:  # the column type wants an aware datetime; stored as UTC
+        query = query.where(e.at < (until if until.tzinfo else until.replace(tzinfo=UTC)))
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(e.at, e.id))
         return [AuditEvent(row[0], _utc(row[1]), *row[2:]) for row in rows]
