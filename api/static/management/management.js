@@ -76,6 +76,20 @@
     margin: { l: 64, r: 64, t: 16, b: 110 }
   }), config);
 
+  // Flows between districts when there are any to show, else each district's in and out.
+  var shown = data.flows.filter(function (f) { return f.placements !== null; });
+  shown.sort(function (a, b) { return b.placements - a.placements; });
+  if (shown.length > 0) {
+    var top = shown.slice(0, 15).reverse();
+    Plotly.newPlot("chart-flows", [
+      { type: "bar", orientation: "h", name: "Placements", marker: { color: blue },
+        y: top.map(function (f) { return f.from_name + " → " + f.to_name; }),
+        x: top.map(function (f) { return f.placements; }) }
+    ], layout({ margin: { l: 260, r: 16, t: 16, b: 48 },
+                xaxis: { title: { text: "Parents placed (home → host)" }, rangemode: "tozero" } }),
+    config);
+    return;
+  }
   Plotly.newPlot("chart-flows", [
     { type: "bar", name: "In (from other districts)", x: names, marker: { color: blue },
       y: data.waits.map(function (w) { return w.placed_in; }) },
