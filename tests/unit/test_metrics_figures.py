@@ -185,3 +185,13 @@ def test_equality_ratios_on_two_districts():
     assert out["age_median_cv"] == 0.5  # mean 40, population sd 20
     assert out["share_within_target_gap"] == 0.4
     assert out["age_districts"] == 2
+
+
+@pytest.mark.parametrize("label", ["2026-03", "2026"])
+def test_a_month_or_a_year_total_is_never_published(label):
+    # Published periods never overlap, so no figure is the difference of two others.
+    from waitlist.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        build_report(apps(), groups(), parse_period(label))
+    assert err.value.field == "period"
