@@ -9,11 +9,13 @@
 
   function layout(extra) {
     var base = {
-      margin: { l: 64, r: 16, t: 16, b: 110 },
+      margin: { l: 64, r: 40, t: 16, b: 110 },
       font: { family: "system-ui, sans-serif", size: 13 },
       legend: { orientation: "h", y: 1.12 },
       paper_bgcolor: "#fff",
-      plot_bgcolor: "#fff"
+      plot_bgcolor: "#fff",
+      xaxis: { automargin: true, tickangle: -40 },
+      yaxis: { automargin: true }
     };
     for (var key in extra) { base[key] = extra[key]; }
     return base;
@@ -86,7 +88,8 @@
         y: top.map(function (f) { return f.from_name + " → " + f.to_name; }),
         x: top.map(function (f) { return f.placements; }) }
     ], layout({ margin: { l: 260, r: 16, t: 16, b: 48 },
-                xaxis: { title: { text: "Parents placed (home → host)" }, rangemode: "tozero" } }),
+                xaxis: { title: { text: "Parents placed (home → host)" }, rangemode: "tozero",
+                         automargin: true } }),
     config);
     return;
   }
