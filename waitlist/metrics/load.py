@@ -113,6 +113,7 @@ def load_inputs(engine: Engine) -> Inputs:
                 when.get("withdrawn") if when else None,
                 declines,
                 expiries,
+                bool(when and "chose_to_wait" in when),
             )
         )
     districts, programmes = load_reference(engine)
@@ -231,7 +232,8 @@ def _answers(
 
 
 def _application_dates(engine: Engine) -> dict[int, dict[str, date]]:
-    """The last day each application withdrew or was returned to the queue."""
+    """The last day each application withdrew, was returned to the queue, or the parent
+    asked to wait for a language or time slot (an event `chose_to_wait`, if recorded)."""
     out: dict[int, dict[str, date]] = defaultdict(dict)
     for ev in load_events(engine, entities=("application",), actions=_DATED):
         if ev.entity_id.isdigit():
@@ -239,7 +241,7 @@ def _application_dates(engine: Engine) -> dict[int, dict[str, date]]:
     return out
 
 
-_DATED = ("withdrawn", "returned_to_queue")
+_DATED = ("withdrawn", "returned_to_queue", "chose_to_wait")
 
 
 def _utc(at: datetime) -> datetime:
