@@ -59,6 +59,7 @@ class Phase:
     errors: int
     seconds: float
     server_cpu: float = 0.0  # CPU seconds the server processes used during the phase
+    client_cpu: float = 0.0  # CPU seconds this process (the load generator) used
 
     @property
     def count(self) -> int:
@@ -245,9 +246,10 @@ def main() -> None:
         run(load(base, "warm-up", mix, total=300, seconds=5, concurrency=8))
         phases = []
         for label, request in (("GET /health (baseline)", health), ("apply 20% + status 80%", mix)):
-            cpu_before = server_cpu_seconds(proc.pid)
+            cpu_before, client_before = server_cpu_seconds(proc.pid), time.process_time()
             phase = run(load(base, label, request, **common))
             phase.server_cpu = server_cpu_seconds(proc.pid) - cpu_before
+            phase.client_cpu = time.process_time() - client_before
             phases.append(phase)
     finally:
         if proc is not None:
@@ -264,15 +266,17 @@ def main() -> None:
         f"<= {args.requests} requests or {args.seconds:.0f} s per phase"
     )
     header = f"{'phase':<26} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
-    header += f" {'vs /health':>10} {'server CPU ms/req':>18}"
+    header += f" {'vs /health':>10} {'server CPU ms/req':>18} {'client CPU ms/req':>18}"
     print(header)
     print("-" * len(header))
     for phase in phases:
         ratio = phase.rps / baseline.rps if baseline.rps else float("nan")
         cpu_ms = phase.server_cpu / phase.count * 1000 if phase.count else float("nan")
+        client_ms = phase.client_cpu / phase.count * 1000 if phase.count else float("nan")
         print(
             f"{phase.name:<26} {phase.count:>8} {phase.errors:>6} {phase.rps:>8.0f} "
-            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>10.2f} {cpu_ms:>18.2f}"
+            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>10.2f} {cpu_ms:>18.2f} "
+            f"{client_ms:>18.2f}"
         )
     load1 = os.getloadavg()[0]
     print(f"(load average during the run: {load1:.1f} on {os.cpu_count()} cores)")
