@@ -4,7 +4,8 @@ effect on waiting times, and why close alternatives were not chosen, in English 
 Waiting time here is the current age of open applications, in weeks, at the scenario date.
 The projection removes the parents a recommendation would serve from the queue and measures
 again: median and P90 for the recommendation's programme in the districts it serves, and the
-city-wide max/min ratio of district median waits (all programmes).
+city-wide max/min ratio of district median waits (all programmes), as waitlist.metrics.stats
+defines it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from statistics import median
 
 from solver.recommend_data import Prepared, can_serve, wait_weeks
 from solver.types import CandidateGroup
+from waitlist.metrics.stats import wait_ratio
 
 LANGUAGE = {
     "sv": ("Swedish", "svenska"),
@@ -57,11 +59,9 @@ def med(values: list[float]) -> float:
 
 
 def ratio(by_district: dict[str, list[float]]) -> float:
-    """Max/min of district median waits, over districts with someone waiting (0.0 if undefined)."""
-    medians = [med(v) for v in by_district.values() if v]
-    if not medians or min(medians) <= 0:
-        return 0.0
-    return max(medians) / min(medians)
+    """Max/min of district median waits (weeks), over districts with someone waiting, by the
+    project's one definition (waits under a week count as a week); 0.0 if undefined."""
+    return wait_ratio((med(v) for v in by_district.values() if v), week=1.0) or 0.0
 
 
 def spread(by_district: dict[str, list[float]], target_weeks: float) -> dict[str, float]:

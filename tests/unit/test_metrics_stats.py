@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from waitlist.metrics.stats import (
+    WAIT_FLOOR_DAYS,
     coefficient_of_variation,
-    max_min_ratio,
     median,
     nearest_rank,
     p90,
     spread,
+    wait_ratio,
 )
 
 
@@ -60,13 +63,27 @@ def test_a_percent_outside_1_to_100_is_refused():
         nearest_rank([1], 0)
 
 
-def test_max_min_ratio_of_median_waits():
-    assert max_min_ratio([10.0, 20.0, 30.0]) == 3.0
+def test_the_wait_ratio_is_the_longest_wait_over_the_shortest():
+    assert wait_ratio([10.0, 20.0, 30.0]) == 3.0
 
 
-def test_max_min_ratio_is_undefined_for_one_district_or_a_zero_wait():
-    assert max_min_ratio([10.0]) is None
-    assert max_min_ratio([0.0, 12.0]) is None
+def test_the_wait_ratio_counts_a_wait_under_one_week_as_one_week():
+    assert wait_ratio([0.0, 14.0]) == 2.0  # 0 days counts as 7: defined, not infinite
+    assert wait_ratio([3.0, 7.0]) == 1.0  # both within the first week: equal
+    assert wait_ratio([0.5, 3.0], week=1.0) == 3.0  # in weeks
+
+
+def test_the_wait_ratio_needs_two_known_waits():
+    assert wait_ratio([10.0]) is None
+    assert wait_ratio([10.0, None]) is None
+    assert wait_ratio([]) is None
+
+
+@given(st.lists(st.floats(min_value=0, max_value=10_000), min_size=2, max_size=20))
+def test_the_wait_ratio_is_defined_at_least_one_and_at_most_the_longest_wait_in_weeks(waits):
+    ratio = wait_ratio(waits)
+    assert ratio is not None
+    assert 1.0 <= ratio <= max(max(waits), WAIT_FLOOR_DAYS) / WAIT_FLOOR_DAYS + 1e-9
 
 
 def test_coefficient_of_variation_uses_the_population_standard_deviation():
@@ -81,3 +98,13 @@ def test_coefficient_of_variation_of_equal_waits_is_zero():
 def test_the_gap_in_share_within_target_is_max_minus_min():
     assert spread([0.5, 0.9, 0.75]) == pytest.approx(0.4)
     assert spread([0.5]) is None
+
+
+def test_the_simulation_and_the_recommender_use_the_same_equality_ratio():
+    from solver.recommend_explain import ratio as recommender_ratio
+    from waitlist.simulation.stats import ratio_of_medians
+
+    # Medians in weeks: 0.3 (counted as 1), 2 and 4.5; in days for the metrics.
+    assert ratio_of_medians({"a": 0.3, "b": 2.0, "c": 4.5, "d": None}) == 4.5
+    assert recommender_ratio({"a": [0.3], "b": [2.0], "c": [4.5], "d": []}) == 4.5
+    assert wait_ratio([2, 14, 31.5]) == 4.5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from waitlist.metrics.measures import ALL
-from waitlist.metrics.stats import coefficient_of_variation, max_min_ratio, spread
+from waitlist.metrics.stats import coefficient_of_variation, spread, wait_ratio
 
 Row = dict[str, object]
 
@@ -23,15 +23,16 @@ def equality_rows(rows: Sequence[Row], programmes: Sequence[str]) -> list[Row]:
 
 
 def equality(district_rows: Sequence[Row]) -> Row:
-    """Max/min ratio of the median waits and of the P90 waits, coefficient of variation of
-    the medians, and the gap (max - min) in share offered within target."""
+    """Max/min ratio of the median waits and of the P90 waits (stats.wait_ratio: waits under a
+    week count as a week), coefficient of variation of the medians, and the gap (max - min)
+    in share offered within target."""
     out: Row = {}
     for short, column in MEASURES:
         medians = _published(district_rows, f"{column}_median_days")
         p90s = _published(district_rows, f"{column}_p90_days")
         out[f"{short}_districts"] = len(medians)
-        out[f"{short}_median_ratio"] = _round(max_min_ratio(medians))
-        out[f"{short}_p90_ratio"] = _round(max_min_ratio(p90s))
+        out[f"{short}_median_ratio"] = _round(wait_ratio(medians))
+        out[f"{short}_p90_ratio"] = _round(wait_ratio(p90s))
         out[f"{short}_median_cv"] = _round(coefficient_of_variation(medians))
     shares = _published(district_rows, "share_within_target")
     out["share_districts"] = len(shares)

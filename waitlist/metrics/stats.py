@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def nearest_rank(sorted_values: Sequence[int], percent: int) -> int | None:
@@ -30,11 +30,24 @@ def p90(sorted_values: Sequence[int]) -> int | None:
     return nearest_rank(sorted_values, 90)
 
 
-def max_min_ratio(values: Sequence[float]) -> float | None:
-    """max / min over at least two values; None when undefined (fewer, or min is 0)."""
-    if len(values) < 2 or min(values) <= 0:
+WAIT_FLOOR_DAYS = 7
+"""In a ratio of waits, a wait shorter than one week counts as one week: offers are made in
+weekly rounds, so shorter waits cannot be told apart, and a district that offers within days
+must not make the ratio explode (or, at 0 days, undefined)."""
+
+
+def wait_ratio(waits: Iterable[float | None], *, week: float = WAIT_FLOOR_DAYS) -> float | None:
+    """Longest over shortest of the known waits (e.g. district medians), each wait under one
+    week counted as one week; None with fewer than two known waits.
+
+    THE equality ratio of the project (docs/metrics.md): the management metrics, the
+    simulation and the recommender's explanations all call it. `week` is one week in the
+    unit of `waits`: 7 for days (the default), 1 for weeks.
+    """
+    floored = [max(float(w), week) for w in waits if w is not None]
+    if len(floored) < 2:
         return None
-    return max(values) / min(values)
+    return max(floored) / min(floored)
 
 
 def coefficient_of_variation(values: Sequence[float]) -> float | None:

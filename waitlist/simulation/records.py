@@ -14,7 +14,7 @@ from waitlist.metrics.compute import compute
 from waitlist.metrics.measures import ALL
 from waitlist.metrics.periods import Period
 from waitlist.metrics.records import ApplicationHistory, Decline, GroupRecord
-from waitlist.metrics.stats import max_min_ratio, median, p90, spread
+from waitlist.metrics.stats import median, p90, spread, wait_ratio
 from waitlist.simulation.state import SimApp, SimGroup, SimState
 
 _STATUS = {"enrolled": "enrolled", "placed": "enrolled", "withdrawn": "withdrawn"}
@@ -79,8 +79,8 @@ def management_equality(
             shares.append(fig.count(d, ALL, "within_target") / decided)
     return {
         "districts_compared": len(medians),
-        "median_wait_ratio": _round(max_min_ratio(medians)),
-        "p90_wait_ratio": _round(max_min_ratio(p90s)),
+        "median_wait_ratio": _round(wait_ratio(medians)),
+        "p90_wait_ratio": _round(wait_ratio(p90s)),
         "share_within_target_gap": _round(spread(shares)),
     }
 

@@ -1,7 +1,8 @@
 """Median, 90th percentile and the max/min ratio of district medians.
 
 The order statistics and the ratio are the management metrics' own (waitlist.metrics.stats:
-nearest rank over whole days, max over min), so a simulated figure and a live one mean the
+nearest rank over whole days; `wait_ratio`, max over min with waits under a week counted as a
+week), so a simulated figure and a live one mean the
 same thing. Waits are counted in days and shown in weeks.
 """
 
@@ -9,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from waitlist.metrics.stats import max_min_ratio, nearest_rank
-
-RATIO_FLOOR_WEEKS = 1.0  # rounds are weekly: medians below a week are not told apart
+from waitlist.metrics.stats import nearest_rank, wait_ratio
 
 
 def percentile_weeks(days: Sequence[int], percent: int) -> float | None:
@@ -25,6 +24,5 @@ def median_weeks(days: Sequence[int]) -> float | None:
 
 
 def ratio_of_medians(medians: Mapping[str, float | None]) -> float | None:
-    """Max over min of the district medians (weeks), each floored at one week."""
-    known = [max(m, RATIO_FLOOR_WEEKS) for m in medians.values() if m is not None]
-    return max_min_ratio(known)
+    """Max over min of the district medians (weeks), by the one definition (wait_ratio)."""
+    return wait_ratio(medians.values(), week=1.0)
