@@ -20,6 +20,7 @@ from api.security import SESSION_COOKIE, Principal, read_access_token
 from api.web import csrf, sources
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
+from api.web.management_wording import chart_labels, number_formatter
 from api.web.render import render
 from api.web.staff_session import log_in, log_out, settings_of
 from waitlist.services import staff
@@ -40,6 +41,7 @@ def manager_of(request: Request) -> Principal | None:
 
 
 def _page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+    context = {"fmt_num": number_formatter(language_of(request)), **context}
     response = render(request, template, context, status=status)
     response.headers["Content-Security-Policy"] = CSP
     return response
@@ -52,16 +54,23 @@ def page(request: Request) -> Response:
         return RedirectResponse("/management/login", status_code=303)
     if who.role != "management":
         return _page(request, "management/forbidden.html", {"actor": None}, status=403)
+    lang = language_of(request)
+    _ = gettext_for(lang)
     error = ""
     try:
         period = closed_quarter(request.query_params.get("period"))
-    except ProblemError as exc:
-        error, period = exc.detail, closed_quarter(None)
+    except ProblemError:
+        period = closed_quarter(None)
+        error = _("Choose a quarter that has ended, like %(example)s.") % {"example": period.label}
     names = {d.slug: d.name for d in sources.districts(request)}
     data = dashboard(request.app.state.engine, settings_of(request), period, names)
+    data = {**data, "labels": chart_labels(_, lang, data["target_weeks"])}
     context = {
         "actor": who,
+        "section": "dashboard",
         "data": data,
+        "period_start": period.start,
+        "period_end": period.end,
         # Escaped so no text in the data can close the script element.
         "data_json": json.dumps(data).replace("<", "\\u003c"),
         "quarters": [q.label for q in closed_quarters()],
@@ -85,7 +94,7 @@ async def login(request: Request) -> Response:
     if form.ok:
         who = staff.authenticate(sources.uow_factory(request)(readonly=True), username, password)
         if who is None or who.role != "management":
-            form.fail("username", "Wrong username or password, or not a management account.")
+            form.fail("username", _("Wrong username or password, or not a management account."))
         else:
             response = RedirectResponse("/management", status_code=303)
             log_in(request, response, who)

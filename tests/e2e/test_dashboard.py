@@ -112,6 +112,22 @@ def test_the_charting_library_is_served_by_the_app_itself(dashboard, live_server
     assert response.status_code == 200 and len(response.content) > 1_000_000
 
 
+def test_the_page_and_its_charts_speak_swedish_by_default(chromium, live_server) -> None:  # noqa: ANN001
+    page = new_page(chromium, live_server, DESK, lang="sv")
+    log_in_as_management(page)
+    page.wait_for_selector("#chart-waits svg.main-svg", timeout=30_000)
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h1").inner_text() == "Väntetider och jämlikhet mellan stadsdelar"
+    chart = page.locator("#chart-waits").inner_text()
+    assert "Mål 8 veckor" in chart and "Veckor till första erbjudande" in chart, chart
+    labels = " ".join(page.get_attribute(f"#{c}", "aria-label") or "" for c in CHARTS)
+    assert "Stapeldiagram" in labels and "Bar chart" not in labels
+    html = page.content()
+    for english in ("Weeks to first offer", "Key figures", "Download CSV", "Log out"):
+        assert english not in html, english
+    page.context.close()
+
+
 def test_a_coordinator_cannot_open_the_management_page(chromium, live_server) -> None:  # noqa: ANN001
     page = new_page(chromium, live_server, DESK, lang="en")
     page.goto("/coordinator/login")

@@ -1,9 +1,11 @@
 // Charts of the management page, drawn from the JSON the page carries (no other request).
+// Every word on the charts comes translated from the server in data.labels.
 (function () {
   "use strict";
   var node = document.getElementById("dashboard-data");
   if (!node || typeof Plotly === "undefined") { return; }
   var data = JSON.parse(node.textContent);
+  var L = data.labels;
   var config = { displayModeBar: false, responsive: true };
   var blue = "#1f5fa8", light = "#8dbbe8", red = "#b03a2e", green = "#2e7d4f";
 
@@ -12,6 +14,7 @@
       margin: { l: 64, r: 40, t: 16, b: 110 },
       font: { family: "system-ui, sans-serif", size: 13 },
       legend: { orientation: "h", y: 1.12 },
+      separators: L.separators,
       paper_bgcolor: "#fff",
       plot_bgcolor: "#fff",
       xaxis: { automargin: true, tickangle: -40 },
@@ -32,48 +35,48 @@
 
   var names = data.waits.map(function (w) { return w.name; });
   var target = data.target_weeks;
-  var t = targetLine(target, "Target " + target + " weeks");
+  var t = targetLine(target, L.target);
   Plotly.newPlot("chart-waits", [
-    { type: "bar", name: "Median", x: names, marker: { color: blue },
+    { type: "bar", name: L.median, x: names, marker: { color: blue },
       y: data.waits.map(function (w) { return w.offer_median_weeks; }) },
-    { type: "bar", name: "90th percentile", x: names, marker: { color: light },
+    { type: "bar", name: L.p90, x: names, marker: { color: light },
       y: data.waits.map(function (w) { return w.offer_p90_weeks; }) }
   ], layout({ barmode: "group", shapes: t.shapes, annotations: t.annotations,
-              yaxis: { title: { text: "Weeks to first offer" }, rangemode: "tozero" } }), config);
+              yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } }), config);
 
   Plotly.newPlot("chart-share", [
-    { type: "bar", name: "Offered within target", x: names, marker: { color: green },
+    { type: "bar", name: L.within_target, x: names, marker: { color: green },
       y: data.waits.map(function (w) { return w.share_within_target; }) }
-  ], layout({ yaxis: { title: { text: "% within target" }, range: [0, 100] } }), config);
+  ], layout({ yaxis: { title: { text: L.share_axis }, range: [0, 100] } }), config);
 
   var weeks = data.trend.weeks;
   var trend = [
-    { type: "scatter", mode: "lines+markers", name: "City median", x: weeks,
+    { type: "scatter", mode: "lines+markers", name: L.city_median, x: weeks,
       y: data.trend.city_age_median_weeks, line: { color: blue, width: 3 } },
-    { type: "scatter", mode: "lines", name: "City 90th percentile", x: weeks,
+    { type: "scatter", mode: "lines", name: L.city_p90, x: weeks,
       y: data.trend.city_age_p90_weeks, line: { color: blue, dash: "dot" } }
   ];
   data.trend.district_age_median_weeks.forEach(function (d) {
     trend.push({ type: "scatter", mode: "lines", name: d.name, x: weeks, y: d.values,
                  line: { width: 1 }, opacity: 0.55, visible: "legendonly" });
   });
-  var tt = targetLine(target, "Target " + target + " weeks");
+  var tt = targetLine(target, L.target);
   Plotly.newPlot("chart-trend", trend, layout({
     shapes: tt.shapes, annotations: tt.annotations,
-    yaxis: { title: { text: "Weeks waited so far" }, rangemode: "tozero" },
+    yaxis: { title: { text: L.weeks_waited }, rangemode: "tozero" },
     legend: { orientation: "h", y: -0.3 }
   }), config);
 
   Plotly.newPlot("chart-equality", [
-    { type: "scatter", mode: "lines+markers", name: "Max/min of medians", x: weeks,
+    { type: "scatter", mode: "lines+markers", name: L.median_ratio, x: weeks,
       y: data.trend.age_median_ratio, line: { color: blue } },
-    { type: "scatter", mode: "lines+markers", name: "Max/min of 90th percentiles", x: weeks,
+    { type: "scatter", mode: "lines+markers", name: L.p90_ratio, x: weeks,
       y: data.trend.age_p90_ratio, line: { color: light } },
-    { type: "scatter", mode: "lines", name: "Coefficient of variation", x: weeks,
+    { type: "scatter", mode: "lines", name: L.cv, x: weeks,
       y: data.trend.age_median_cv, line: { color: green, dash: "dot" }, yaxis: "y2" }
   ], layout({
-    yaxis: { title: { text: "Ratio (1 = equal)" }, rangemode: "tozero" },
-    yaxis2: { title: { text: "Coefficient of variation" }, overlaying: "y", side: "right",
+    yaxis: { title: { text: L.ratio_axis }, rangemode: "tozero" },
+    yaxis2: { title: { text: L.cv }, overlaying: "y", side: "right",
               rangemode: "tozero" },
     margin: { l: 64, r: 64, t: 16, b: 110 }
   }), config);
@@ -84,20 +87,20 @@
   if (shown.length > 0) {
     var top = shown.slice(0, 15).reverse();
     Plotly.newPlot("chart-flows", [
-      { type: "bar", orientation: "h", name: "Placements", marker: { color: blue },
+      { type: "bar", orientation: "h", name: L.placements, marker: { color: blue },
         y: top.map(function (f) { return f.from_name + " → " + f.to_name; }),
         x: top.map(function (f) { return f.placements; }) }
     ], layout({ margin: { l: 260, r: 16, t: 16, b: 48 },
-                xaxis: { title: { text: "Parents placed (home → host)" }, rangemode: "tozero",
+                xaxis: { title: { text: L.placed_axis }, rangemode: "tozero",
                          automargin: true } }),
     config);
     return;
   }
   Plotly.newPlot("chart-flows", [
-    { type: "bar", name: "In (from other districts)", x: names, marker: { color: blue },
+    { type: "bar", name: L.placed_in, x: names, marker: { color: blue },
       y: data.waits.map(function (w) { return w.placed_in; }) },
-    { type: "bar", name: "Out (to other districts)", x: names, marker: { color: light },
+    { type: "bar", name: L.placed_out, x: names, marker: { color: light },
       y: data.waits.map(function (w) { return w.placed_out; }) }
-  ], layout({ barmode: "group", yaxis: { title: { text: "Placements" }, rangemode: "tozero" } }),
+  ], layout({ barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } }),
   config);
 })();
