@@ -7,6 +7,8 @@ writes nothing (each runs in one transaction that rolls back on error).
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -15,11 +17,13 @@ from typing import Annotated, Any
 
 import typer
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from waitlist.cli import app, fail
 from waitlist.config import Settings, get_settings
 from waitlist.domain.errors import DomainError
+
+PLANNING_WINDOW_DAYS = 366
 
 offers_app = typer.Typer(help="Offer housekeeping.", no_args_is_help=True)
 app.add_typer(offers_app, name="offers")
@@ -29,10 +33,68 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _engine() -> Engine:
+def _sqlite_file_missing(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    return (
+        parsed.get_backend_name() == "sqlite" and name not in ("", ":memory:")
+        and not Path(name).exists()
+    )  # fmt: skip
+
+
+def _engine(*, create: bool = False) -> Engine:
+    """The configured database; only `init` (create=True) may bring a new SQLite file into
+    being, every other command says to run init instead of leaving an empty file behind."""
     from waitlist.storage.db import make_engine
 
-    return make_engine(_settings().database_url)
+    url = _settings().database_url
+    if not create and _sqlite_file_missing(url):
+        fail("the database has no tables yet: run `waitlist init` first")
+    try:
+        return make_engine(url)
+    except OSError as exc:
+        fail(f"cannot open the database file: {exc.strerror or exc}")
+        raise
+    except ArgumentError as exc:
+        fail(f"WAITLIST_DATABASE_URL is not a database URL: {exc}")
+        raise
+
+
+def _output(path: Path, field: str = "-o") -> None:
+    """Fail early, before any work, if `path` cannot be written."""
+    if path.is_dir():
+        fail(f"{field}: {str(path)!r} is a folder, not a file")
+    if not path.parent.is_dir():
+        fail(f"{field}: folder {str(path.parent)!r} does not exist")
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{field}: cannot write {str(path)!r} (permission denied)")
+
+
+def write_atomically(path: Path, data: bytes, field: str = "-o") -> None:
+    """Write beside the target and rename: a failed write leaves no half-written file."""
+    _output(path, field)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        fail(f"{field}: cannot write {str(path)!r}: {exc.strerror or exc}")
+
+
+def _near_today(day: date | None, field: str, *, future: bool = True) -> date | None:
+    """A day the live database may be run as: within a year of today; when `future` is False,
+    any day up to today (expiring offers as of a later day would expire offers still open)."""
+    if day is None:
+        return None
+    offset = (day - date.today()).days
+    if not future and offset > 0:
+        fail(f"{field} cannot be after today, got {day.isoformat()}")
+    if future and abs(offset) > PLANNING_WINDOW_DAYS:
+        fail(f"{field} must be within a year of today, got {day.isoformat()}")
+    return day
 
 
 def _date(value: str | None, field: str) -> date | None:
@@ -72,6 +134,7 @@ def init() -> None:
     from waitlist.storage.db import migrate
 
     url = _settings().database_url
+    _engine(create=True).dispose()  # a folder that cannot be created fails here, in one line
     with _errors():
         migrate(url)
         load_reference_data(_uow(actor="system:init"))
@@ -185,7 +248,7 @@ def offers_expire(
     """Expire pending offers past their respond-by date (seats go back, queue dates stay)."""
     from waitlist.services.expiry import run
 
-    day = _date(today, "today")
+    day = _near_today(_date(today, "today"), "today", future=False)
     with _errors():
         count = run(_engine(), _settings(), today=day)
     typer.echo(f"{count} offers expired")
@@ -203,20 +266,19 @@ def export_scenario(
 ) -> None:
     """Write a snapshot of the live database as a scenario file (waitlist-scenario/1)."""
     from solver.scenario import dumps, scenario_to_dict
-    from waitlist.services import lookups
     from waitlist.services.scenario_export import build_scenario
 
     day = _date(as_of, "as-of")
+    if output is not None:
+        _output(output)
     with _errors():
-        uow = _uow(readonly=True, today=day)
-        if district is not None:
-            with uow:
-                lookups.district(uow, district)
-        text = dumps(scenario_to_dict(build_scenario(uow, day, district)))
+        text = dumps(
+            scenario_to_dict(build_scenario(_uow(readonly=True, today=day), day, district))
+        )
     if output is None:
         typer.echo(text)
     else:
-        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        write_atomically(output, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8"))
         typer.echo(f"scenario written to {output}")
 
 
@@ -248,6 +310,8 @@ def _print_demo_accounts(host: str, port: int) -> None:
     from waitlist.services.staff import demo_accounts
 
     try:
+        if _sqlite_file_missing(_settings().database_url):
+            raise LookupError("no database yet")
         accounts = demo_accounts(_uow(readonly=True), DEMO_PASSWORD)
     except Exception:  # no database yet: the server says so itself
         accounts = []

@@ -31,7 +31,10 @@ def recommend_command(
     """Recommend which groups to start, where, when, with whom, and what it does to waits."""
     from solver.recommend import ProgressUpdate, RecommendOptions, recommend
     from solver.scenario import ScenarioError, load_scenario, result_to_json
+    from waitlist.cli_core import _output, write_atomically
 
+    if output is not None:
+        _output(output)
     try:
         parsed = load_scenario(scenario)
     except ScenarioError as exc:
@@ -64,7 +67,4 @@ def recommend_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_atomically(output, text.encode("utf-8"))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +11,7 @@ from typing import Annotated
 import typer
 
 from waitlist.cli import app, fail
+from waitlist.cli_core import _output, write_atomically
 from waitlist.domain.errors import DomainError
 
 FORMATS = ("csv", "xlsx", "json")
@@ -44,6 +43,8 @@ def report(
         fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if fmt == "xlsx" and output == "-":
         fail("--format xlsx needs a file: pass -o FILE")
+    if output != "-":
+        _output(Path(output))
     try:
         today = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
@@ -75,11 +76,14 @@ def report(
 def _render(url: str, periods: list, options, fmt: str) -> bytes:
     from sqlalchemy.exc import OperationalError
 
+    from waitlist.cli_core import _sqlite_file_missing
     from waitlist.metrics import export
     from waitlist.metrics.load import load_inputs
     from waitlist.metrics.report import build_reports
     from waitlist.storage.db import make_engine
 
+    if _sqlite_file_missing(url):
+        fail("the database has no waitlist tables: run `waitlist init` first")
     engine = make_engine(url)
     try:
         inputs = load_inputs(engine)
@@ -107,11 +111,5 @@ def _write(output: str, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = Path(output)
-    if not target.parent.exists():
-        fail(f"-o: folder {str(target.parent)!r} does not exist")
-    # Write beside the target and rename: a reader never sees half a file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)
+    # Written beside the target and renamed: a reader never sees half a file.
+    write_atomically(Path(output), data)

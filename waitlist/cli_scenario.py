@@ -28,7 +28,12 @@ def solve_command(
     """Solve a placement round offline: offers with reasons, as a result file."""
     from solver.placement import solve
     from solver.scenario import ScenarioError, load_scenario, result_to_json
+    from waitlist.cli_core import _output, write_atomically
 
+    if time_limit <= 0:
+        fail("--time-limit must be more than 0 seconds")
+    if output is not None:
+        _output(output)
     try:
         parsed = load_scenario(scenario)
     except ScenarioError as exc:
@@ -40,10 +45,7 @@ def solve_command(
     if output is None:
         typer.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_atomically(output, text.encode("utf-8"))
 
 
 @app.command("schema")
@@ -71,16 +73,15 @@ def round_preview(
         str | None, typer.Option("--as-of", help="Round date (default today).")
     ] = None,
     actor: Annotated[str, typer.Option(help="Who runs the round.")] = "cli",
-    show: Annotated[int, typer.Option(help="How many offers to print.")] = 10,
+    show: Annotated[int, typer.Option(help="How many offers to print.", min=0)] = 10,
 ) -> None:
     """Solve a round over the database and record it as a preview (no offer is made)."""
-    from waitlist.cli_core import _date, _errors, _uow
+    from waitlist.cli_core import _date, _errors, _near_today, _uow
     from waitlist.services import rounds
 
+    day = _near_today(_date(as_of, "as-of"), "as-of")
     with _errors():
-        preview = rounds.preview_round(
-            _uow(actor=actor, today=_date(as_of, "as-of")), district=district
-        )
+        preview = rounds.preview_round(_uow(actor=actor, today=day), district=district)
     o = preview.objective
     typer.echo(
         f"round {preview.id} (preview, as of {preview.as_of}): {o.get('placed', 0):.0f} offers, "

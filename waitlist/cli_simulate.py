@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Annotated
@@ -44,8 +45,10 @@ def simulate_command(
     from waitlist.simulation import builtin_policies, load_calibration, load_policy, simulate
     from waitlist.simulation.report import write_report
 
-    if weeks < 1:
-        fail("--weeks must be at least 1")
+    if not 1 <= weeks <= MAX_WEEKS:
+        fail(f"--weeks must be between 1 and {MAX_WEEKS}, got {weeks}")
+    if seed < 0:
+        fail(f"--seed must be 0 or more, got {seed}")
     try:
         cal = load_calibration(calibration)
         programmes = {p["slug"] for p in cal.programmes}
@@ -59,6 +62,7 @@ def simulate_command(
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         fail(f"policy names must differ: {', '.join(names)}")
+    _writable_folder(out)  # before the (long) run, once the inputs are known to be good
     history = None
     if from_db:
         replay = _replay(cal)
@@ -103,6 +107,21 @@ def simulate_command(
             f"median {s['median_wait_weeks']} w, max/min {s['max_min_ratio']}, "
             f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled"
         )
+
+
+MAX_WEEKS = 520  # ten years of weekly rounds
+
+
+def _writable_folder(out: Path) -> None:
+    """Fail before simulating if the report folder cannot be made or written."""
+    if out.exists() and not out.is_dir():
+        fail(f"-o: {str(out)!r} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"-o: cannot create the folder {str(out)!r}: {exc.strerror or exc}")
+    if not os.access(out, os.W_OK):
+        fail(f"-o: cannot write in {str(out)!r} (permission denied)")
 
 
 def _settings_policy():  # type: ignore[no-untyped-def]

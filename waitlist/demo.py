@@ -25,7 +25,7 @@ from sqlmodel import col, select
 from waitlist import demo_profiles as P
 from waitlist.config import Settings
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.errors import DomainError
+from waitlist.domain.errors import DomainError, InvalidInput
 from waitlist.domain.group import GroupStatus
 from waitlist.domain.queue import in_queue_order
 from waitlist.domain.values import ProgrammeKind
@@ -367,5 +367,14 @@ class DemoCity:
 def seed_demo(
     engine: Engine, settings: Settings, *, seed: int, as_of: date, weeks: int = 52
 ) -> str:
-    """Seed the demo city: `weeks` simulated weeks ending on `as_of`; returns a summary."""
+    """Seed the demo city: `weeks` simulated weeks ending on `as_of`; returns a summary.
+
+    The inputs are checked before anything is written (the city is built through many
+    transactions, so a failure half-way would leave half a city)."""
+    if not date(2000, 1, 1) <= as_of <= date(2100, 12, 31):
+        raise InvalidInput(
+            f"as_of must be a date between 2000 and 2100, got {as_of.isoformat()}", field="as_of"
+        )
+    if not 1 <= weeks <= 520:
+        raise InvalidInput(f"weeks must be between 1 and 520, got {weeks}", field="weeks")
     return DemoCity(engine, settings, seed, as_of, weeks).run()

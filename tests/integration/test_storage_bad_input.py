@@ -10,9 +10,18 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from waitlist.domain.errors import DomainError
-from waitlist.services import applications, groups, offers, queues, staff
+from waitlist.services import applications, groups, offers, outlook, queues, rounds, staff
 from waitlist.services.scenario_export import build_scenario
-from waitlist.storage.tables import Application, Event, Group, Leader, Offer, Staff
+from waitlist.storage.tables import (
+    Application,
+    Event,
+    Group,
+    Leader,
+    Offer,
+    Outbox,
+    PlacementRound,
+    Staff,
+)
 
 APPLY = {"programme": "komet", "district": "farsta", "child_birth": "2019-05", "languages": ["sv"]}
 GROUP = {
@@ -31,7 +40,7 @@ def _counts(world) -> tuple[int, ...]:
     with world.uow(readonly=True) as uow:
         return tuple(
             uow.session.exec(select(func.count()).select_from(t)).one()
-            for t in (Application, Group, Offer, Event, Leader, Staff)
+            for t in (Application, Group, Offer, Event, Leader, Staff, PlacementRound, Outbox)
         )
 
 
@@ -128,6 +137,53 @@ def _cases(app_id: int, group_id: int, offer_id: int):
         ("queue", lambda u: queues.standing_by_token(u, "wl_not-a-token"), "token"),
         ("app", lambda u: applications.withdraw(u, 999_999), "application"),
         ("app", lambda u: applications.erase(u, 999_999), "application"),
+        # Text PostgreSQL refuses (NUL) or that could forge a notice header (line breaks).
+        ("apply", lambda u: applications.apply(u, APPLY | {"contact": "a\x00b"}), "contact"),
+        (
+            "apply",
+            lambda u: applications.apply(u, APPLY | {"contact": "a@b.se\r\nBcc: c@d.se"}),
+            "contact",
+        ),
+        ("apply", lambda u: applications.apply(u, APPLY | {"district": "far\x00sta"}), "district"),
+        (
+            "apply",
+            lambda u: applications.apply(u, APPLY | {"queue_date": "1999-01-01"}),
+            "queue_date",
+        ),
+        ("group", lambda u: groups.create_group(u, GROUP | {"programme": "k\x00"}), "programme"),
+        ("group", lambda u: groups.create_group(u, GROUP | {"capacity": 10**12}), "capacity"),
+        ("group", lambda u: groups.create_group(u, GROUP | {"start": "1900-01-01"}), "start"),
+        ("group", lambda u: groups.create_group(u, GROUP | {"start": "9999-12-31"}), "start"),
+        ("group", lambda u: groups.cancel_group(u, group_id, "late\x00"), "reason"),
+        (
+            "leader",
+            lambda u: groups.create_leader(
+                u,
+                {"label": "x\x00", "district": "farsta", "programmes": ["komet"], "languages": []},
+            ),
+            "label",
+        ),
+        (
+            "staff",
+            lambda u: staff.create_staff(
+                u, {"username": "co\x00rd", "role": "management", "password": "long-enough-1"}
+            ),
+            "username",
+        ),
+        # Ids no row can have (PostgreSQL refuses to compare beyond 32 bits).
+        ("offer", lambda u: offers.accept_offer(u, 2**63), "offer"),
+        ("offer", lambda u: offers.make_offer(u, 2**40, group_id), "application"),
+        ("offer", lambda u: offers.decline_offer(u, -1, "time"), "offer"),
+        ("app", lambda u: applications.get_application(u, 2**31), "application"),
+        ("queue", lambda u: queues.queue_of(u, "farsta", "kom\x00et"), "programme"),
+        ("queue", lambda u: queues.standing(u, 2**40), "application"),
+        ("round", lambda u: rounds.commit_round(u, 2**40), "round"),
+        ("round", lambda u: rounds.preview_round(u, district="atlantis"), "district"),
+        ("round", lambda u: rounds.preview_round(u, as_of=date(1999, 1, 1)), "as_of"),
+        ("round", lambda u: rounds.preview_round(u, group=999_999), "group"),
+        ("outlook", lambda u: outlook.outlook(u, "komet", "farsta", -5), "max_travel_minutes"),
+        ("outlook", lambda u: outlook.outlook(u, "komet", "atlantis", 30), "district"),
+        ("export", lambda u: build_scenario(u, date(2026, 3, 2), "atlantis"), "district"),
     ]
 
 
@@ -148,6 +204,12 @@ def test_every_entry_point_names_the_bad_field_and_changes_nothing(database_url)
                 problems.append(f"{name}/{field}: field {exc.field!r}, {exc.message!r}")
     assert problems == []
     assert _counts(world) == before
+    world.engine.dispose()
+
+
+def test_a_username_with_a_nul_matches_no_account(database_url):
+    world = new_world(database_url)
+    assert staff.authenticate(world.uow(), "coordinator-farsta\x00", "any password") is None
     world.engine.dispose()
 
 

@@ -103,7 +103,7 @@ def test_an_ineligible_parent_gets_no_offer_and_no_seat_is_taken(world):
     with pytest.raises(NotEligible) as info:
         offers.make_offer(world.uow(), a.id, g)
     assert info.value.field == "language"
-    old = world.group(start=world.clock.today + timedelta(days=365 * 6))
+    old = world.group(start=world.clock.today + timedelta(days=365))
     with pytest.raises(NotEligible):
         offers.make_offer(world.uow(), a.id, old)
     assert _group(world, g).taken == 0

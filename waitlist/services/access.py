@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from waitlist.domain.errors import Forbidden, NotFound
 from waitlist.domain.offer import OfferStatus
+from waitlist.services import lookups
 from waitlist.storage.tables import Application, Group, Offer, PlacementRound
 from waitlist.storage.uow import UnitOfWork
 
@@ -85,7 +86,7 @@ def may_see_application(uow: UnitOfWork, actor: Actor, app: Application) -> bool
 
 def check_application(uow: UnitOfWork, actor: Actor, application_id: int) -> Application:
     """The application, if the actor may see it (inside the caller's `with uow:`)."""
-    app = uow.session.get(Application, application_id)
+    app = lookups.by_id(uow, Application, application_id)
     if app is None or not may_see_application(uow, actor, app):
         raise _hidden("application", application_id)
     return app
@@ -93,7 +94,7 @@ def check_application(uow: UnitOfWork, actor: Actor, application_id: int) -> App
 
 def check_offer(uow: UnitOfWork, actor: Actor, offer_id: int, *, to_answer: bool) -> Offer:
     """The offer, if the actor may see it; `to_answer`: only its parent may answer it."""
-    offer = uow.session.get(Offer, offer_id)
+    offer = lookups.by_id(uow, Offer, offer_id)
     if offer is None:
         raise _hidden("offer", offer_id)
     if actor.kind == "parent":
@@ -123,7 +124,7 @@ def check_offer_district(uow: UnitOfWork, actor: Actor, offer_id: int) -> Offer:
 
 def check_group_change(uow: UnitOfWork, actor: Actor, group_id: int) -> Group:
     """The group, if the actor coordinates its district."""
-    group = uow.session.get(Group, group_id)
+    group = lookups.by_id(uow, Group, group_id)
     if group is None:
         raise _hidden("group", group_id)
     require_coordinator_of(actor, group.district, field="group")
@@ -150,7 +151,7 @@ def check_application_scope(uow: UnitOfWork, actor: Actor, application_id: int) 
 
 def check_round(uow: UnitOfWork, actor: Actor, round_id: int) -> PlacementRound:
     """The placement round, if the actor coordinates the district it was run for."""
-    row = uow.session.get(PlacementRound, round_id)
+    row = lookups.by_id(uow, PlacementRound, round_id)
     if row is None or not actor.is_coordinator or row.district != actor.district:
         raise _hidden("round", round_id)
     return row

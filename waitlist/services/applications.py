@@ -74,6 +74,11 @@ def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
     return row
 
 
+# An application carried over from an older list keeps its queue date, but no child waits
+# five years for a parenting programme: an older date is a typing error.
+OLDEST_QUEUE_DATE_DAYS = 5 * 366
+
+
 def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
@@ -82,6 +87,11 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
     queue_date = cmd.queue_date or today
     if queue_date > today:
         raise InvalidInput("queue_date cannot be in the future.", field="queue_date")
+    if (today - queue_date).days > OLDEST_QUEUE_DATE_DAYS:
+        raise InvalidInput(
+            f"queue_date cannot be more than five years ago, got {queue_date}.",
+            field="queue_date",
+        )
     if child_age_on(cmd.child_birth, today) < 0:
         raise InvalidInput("child_birth cannot be in the future.", field="child_birth")
     if child_age_on(cmd.child_birth, today) > prog.child_age_max:
@@ -267,7 +277,7 @@ def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> Applica
 
 def get_application(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     with uow:
-        app = uow.session.get(Application, application_id)
+        app = lookups.by_id(uow, Application, application_id)
         if app is None:
             raise NotFound(f"There is no application {application_id}.", field="application")
         return to_public(app)

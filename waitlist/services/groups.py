@@ -24,7 +24,7 @@ from waitlist.domain.leader import check_leader_free, validate_leader
 from waitlist.domain.offer import OfferStatus
 from waitlist.services import lookups
 from waitlist.services.applications import set_status
-from waitlist.services.inputs import parse
+from waitlist.services.inputs import check_text, parse
 from waitlist.services.offers import close_offer
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import group_state
@@ -62,10 +62,21 @@ def enrolled_count(uow: UnitOfWork, group_id: int) -> int:
     ).one()
 
 
+# A group's first session lies at most a year back (recording a running group) and two years
+# ahead (planning); a date outside is a typing error, not a plan.
+START_WINDOW_DAYS = (366, 2 * 366)
+
+
 def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
     validate_group_size(cmd.capacity, cmd.min_size)
+    offset = (cmd.start - uow.today()).days
+    if not -START_WINDOW_DAYS[0] <= offset <= START_WINDOW_DAYS[1]:
+        raise InvalidInput(
+            f"start must be within a year before and two years after today, got {cmd.start}.",
+            field="start",
+        )
     if cmd.language not in prog.languages:
         raise InvalidInput(
             f"{prog.name} is not run in {cmd.language!r} (runs in {', '.join(prog.languages)}).",
@@ -217,6 +228,7 @@ def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
 @retrying
 def cancel_group(uow: UnitOfWork, group_id: int, reason: str = "") -> GroupPublic:
     """Cancel a planned or recruiting group; its parents go back to the queue, dates kept."""
+    check_text(reason, "reason")
     with uow:
         _lock_people_first(uow, group_id)
         group = lookups.group(uow, group_id)

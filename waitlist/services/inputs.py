@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any, TypeVar
 
@@ -12,19 +13,53 @@ from waitlist.domain.errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 
+# Identifiers in a database fit a signed 32-bit integer; a larger (or non-positive) id names
+# nothing, and PostgreSQL would refuse to even compare it.
+MAX_ID = 2**31 - 1
+
+
 def parse(model: type[M], data: dict[str, Any] | M) -> M:
     """Validate `data` as `model`; the first problem becomes an InvalidInput naming the field."""
     if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or None
-        message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-        if field and not message.startswith(field):
-            message = f"{field}: {message}"
-        raise InvalidInput(message, field=field) from None
+        parsed = data
+    else:
+        try:
+            parsed = model.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first.get("loc", ())) or None
+            message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+            if field and not message.startswith(field):
+                message = f"{field}: {message}"
+            raise InvalidInput(message, field=field) from None
+    for name in type(parsed).model_fields:
+        check_text(getattr(parsed, name), name)
+    return parsed
+
+
+def has_control(text: str) -> bool:
+    """True if `text` holds a control character (NUL, escape, line breaks, ...)."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def check_text(value: Any, field: str) -> None:
+    """No control character in any text of `value` (a string, or a list or dict of them):
+    PostgreSQL refuses NUL outright, and a line break in a contact could forge a header."""
+    if isinstance(value, str):
+        if has_control(value):
+            raise InvalidInput(f"{field} must not contain control characters.", field=field)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            check_text(item, field)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, field)
+            check_text(item, field)
+
+
+def valid_id(key: Any) -> bool:
+    """True if `key` can be a stored row's id (a positive 32-bit integer)."""
+    return isinstance(key, int) and not isinstance(key, bool) and 0 < key <= MAX_ID
 
 
 def parse_date(value: str | date, field: str) -> date:

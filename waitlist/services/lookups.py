@@ -5,25 +5,41 @@ from __future__ import annotations
 from sqlmodel import select
 
 from waitlist.domain.errors import NotFound
+from waitlist.services.inputs import has_control, valid_id
 from waitlist.storage.tables import Application, District, Group, Leader, Offer, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
 
+def _slug_row(uow: UnitOfWork, model: type, slug: str):  # type: ignore[no-untyped-def]
+    # A slug that is not text, or holds a control character, names nothing (and PostgreSQL
+    # would refuse a NUL in the query itself).
+    if not isinstance(slug, str) or has_control(slug):
+        return None
+    return uow.session.get(model, slug)
+
+
 def district(uow: UnitOfWork, slug: str, field: str = "district") -> District:
-    row = uow.session.get(District, slug)
+    row = _slug_row(uow, District, slug)
     if row is None:
         raise NotFound(f"Unknown district {slug!r}.", field=field)
     return row
 
 
 def programme(uow: UnitOfWork, slug: str, field: str = "programme") -> Programme:
-    row = uow.session.get(Programme, slug)
+    row = _slug_row(uow, Programme, slug)
     if row is None:
         raise NotFound(f"Unknown programme {slug!r}.", field=field)
     return row
 
 
+def check_id(key: int, what: str, field: str) -> None:
+    """NotFound for an id no row can have (zero, negative, beyond 32 bits)."""
+    if not valid_id(key):
+        raise NotFound(f"There is no {what} {key}.", field=field)
+
+
 def _locked(uow: UnitOfWork, model: type, key: int, what: str, field: str):  # type: ignore[no-untyped-def]
+    check_id(key, what, field)
     row = uow.session.exec(
         select(model)
         .where(model.id == key)  # type: ignore[attr-defined]
@@ -54,6 +70,7 @@ def offer_and_application(
     """An offer and its application, both locked, the application first: every use case takes
     row locks in the order application, offer, group, so two of them never wait on each
     other in a circle."""
+    check_id(offer_id, "offer", field)
     application_id = uow.session.exec(
         select(Offer.application_id).where(Offer.id == offer_id)
     ).first()
@@ -72,3 +89,8 @@ def travel_minutes(uow: UnitOfWork, origin: str, destination: str) -> int | None
         return 0
     row = uow.session.get(Travel, (origin, destination))
     return None if row is None else row.minutes
+
+
+def by_id(uow: UnitOfWork, model: type, key: int):  # type: ignore[no-untyped-def]
+    """The row with this id, or None (also for an id no row can have)."""
+    return uow.session.get(model, key) if valid_id(key) else None

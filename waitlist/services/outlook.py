@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from waitlist.domain.errors import InvalidInput
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.queue import SeatBatch, WaitEstimate, estimate_wait
 from waitlist.services import lookups
@@ -71,6 +72,11 @@ def _one(
 
 def outlook(uow: UnitOfWork, programme: str, home: str, max_minutes: int) -> list[DistrictOutlook]:
     """Home district first, then districts within `max_minutes` by travel time."""
+    if max_minutes < 0:
+        raise InvalidInput(
+            f"max_travel_minutes must be 0 or more, got {max_minutes}.",
+            field="max_travel_minutes",
+        )
     with uow:
         lookups.programme(uow, programme)
         lookups.district(uow, home)

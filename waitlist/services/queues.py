@@ -238,7 +238,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
 
 def standing(uow: UnitOfWork, application_id: int) -> Standing:
     with uow:
-        app = uow.session.get(Application, application_id)
+        app = lookups.by_id(uow, Application, application_id)
         if app is None:
             from waitlist.domain.errors import NotFound
 

@@ -26,15 +26,16 @@ from solver.types import Scenario
 from waitlist.domain.errors import (
     Conflict,
     IllegalTransition,
+    InvalidInput,
     NoSeatLeft,
     NotEligible,
     NotFound,
     StalePreview,
 )
 from waitlist.domain.round import RoundStatus, check_fresh, check_round_transition
-from waitlist.services import offers
+from waitlist.services import lookups, offers
 from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
-from waitlist.storage.tables import PlacementRound, PlacementRoundPublic
+from waitlist.storage.tables import Group, PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -59,6 +60,7 @@ def preview_round(
     `group`: only the offers in that group (parents of every district are considered)."""
     with uow:
         day = as_of or uow.today()
+        _check_scope(uow, day, district, group)
         scenario = build_scenario(uow, day, None if group is not None else district)
         result = result_to_dict(solve(scenario))
         scope: dict[str, Any] = {}
@@ -85,10 +87,25 @@ def preview_round(
         return to_public(row)
 
 
+# A round looks at most a year back or ahead: a date outside is a typing error.
+AS_OF_WINDOW_DAYS = 366
+
+
+def _check_scope(uow: UnitOfWork, day: date, district: str | None, group: int | None) -> None:
+    if abs((day - uow.today()).days) > AS_OF_WINDOW_DAYS:
+        raise InvalidInput(
+            f"as_of must be within {AS_OF_WINDOW_DAYS} days of today, got {day}.", field="as_of"
+        )
+    if district is not None:
+        lookups.district(uow, district)
+    if group is not None and lookups.by_id(uow, Group, group) is None:
+        raise NotFound(f"There is no group {group}.", field="group")
+
+
 def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
     """Make every offer of a fresh preview, atomically; StalePreview if the inputs changed."""
     with uow:
-        row = uow.session.get(PlacementRound, round_id)
+        row = lookups.by_id(uow, PlacementRound, round_id)
         if row is None:
             raise NotFound(f"There is no placement round {round_id}.", field="round")
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
@@ -110,7 +127,7 @@ def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
 
 def discard_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
     with uow:
-        row = uow.session.get(PlacementRound, round_id)
+        row = lookups.by_id(uow, PlacementRound, round_id)
         if row is None:
             raise NotFound(f"There is no placement round {round_id}.", field="round")
         check_round_transition(row.status, RoundStatus.DISCARDED.value)

@@ -21,6 +21,7 @@ from solver.types import Policy, Scenario
 from solver.types import Programme as SProgramme
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.services import lookups
 from waitlist.storage.tables import Application, District, Group, Leader, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
@@ -140,4 +141,6 @@ def build_scenario(
     """Snapshot of the live database as a Scenario (applications of one district if given;
     groups of every district stay in, since parents may be placed across districts)."""
     with uow:
+        if district is not None:
+            lookups.district(uow, district)
         return _scenario(uow, as_of or uow.today(), district)

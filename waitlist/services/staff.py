@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from waitlist.domain.errors import Conflict, InvalidInput
 from waitlist.services import lookups
-from waitlist.services.inputs import parse
+from waitlist.services.inputs import has_control, parse
 from waitlist.storage.tables import Staff, StaffCreate, StaffPublic, StaffRole
 from waitlist.storage.uow import UnitOfWork
 
@@ -71,7 +71,13 @@ def create_staff(
 def authenticate(uow: UnitOfWork, username: str, password: str) -> StaffPublic | None:
     """The active staff member with these credentials, or None."""
     with uow:
-        staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
+        # A username with a control character matches no account (PostgreSQL would refuse
+        # a NUL in the query).
+        staff = (
+            None
+            if not isinstance(username, str) or has_control(username)
+            else uow.session.exec(select(Staff).where(Staff.username == username)).first()
+        )
         if staff is None or not staff.active:
             verify_password(password, _DUMMY_HASH)
             return None
@@ -82,7 +88,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> StaffPublic |
 
 def get_staff(uow: UnitOfWork, staff_id: int) -> StaffPublic | None:
     with uow:
-        staff = uow.session.get(Staff, staff_id)
+        staff = lookups.by_id(uow, Staff, staff_id)
         return None if staff is None else StaffPublic.model_validate(staff, from_attributes=True)
 
 

@@ -25,6 +25,8 @@ class GroupBase(SQLModel):
 class GroupCreate(GroupBase):
     weekday: Weekday
     slot: Slot
+    capacity: int = Field(ge=1, le=1000)
+    min_size: int = Field(ge=1, le=1000)
     status: str = "recruiting"  # planned or recruiting
 
 
