@@ -2,7 +2,8 @@
 
 Every figure is an aggregate with small cells suppressed (waitlist.metrics); no route here
 returns an application, an offer or anything else about one person. The page at
-/management is in api/routes/management_pages.py and uses the same data.
+/management is in api/routes/management_pages.py and uses the same data; the latest what-if
+simulation report is at /management/simulation (api/routes/management_simulation.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.responses import Response
 
 from api.deps import CurrentManager, EngineDep, SettingsDep
 from api.problems import problem_responses
-from api.routes import management_pages
+from api.routes import management_pages, management_simulation
 from api.routes.management_data import closed_quarter, dashboard, quarter_report
 from waitlist.metrics import export
 from waitlist.metrics.report import Report
@@ -121,6 +122,7 @@ def _download(data: bytes, media_type: str, rep: Report, ext: str) -> Response:
 router = APIRouter()
 router.include_router(api)
 router.include_router(management_pages.router)
+router.include_router(management_simulation.router)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

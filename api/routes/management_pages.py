@@ -24,6 +24,7 @@ from api.web.management_wording import chart_labels, number_formatter
 from api.web.render import render
 from api.web.staff_session import log_in, log_out, settings_of
 from waitlist.services import staff
+from waitlist.simulation.report import latest_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -40,7 +41,7 @@ def manager_of(request: Request) -> Principal | None:
     return principal
 
 
-def _page(request: Request, template: str, context: dict, status: int = 200) -> Response:
+def management_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
     context = {"fmt_num": number_formatter(language_of(request)), **context}
     response = render(request, template, context, status=status)
     response.headers["Content-Security-Policy"] = CSP
@@ -53,7 +54,7 @@ def page(request: Request) -> Response:
     if who is None:
         return RedirectResponse("/management/login", status_code=303)
     if who.role != "management":
-        return _page(request, "management/forbidden.html", {"actor": None}, status=403)
+        return management_page(request, "management/forbidden.html", {"actor": None}, status=403)
     lang = language_of(request)
     _ = gettext_for(lang)
     error = ""
@@ -74,14 +75,17 @@ def page(request: Request) -> Response:
         # Escaped so no text in the data can close the script element.
         "data_json": json.dumps(data).replace("<", "\\u003c"),
         "quarters": [q.label for q in closed_quarters()],
+        "simulation_report": latest_report() is not None,
         "error": error,
     }
-    return _page(request, "management/dashboard.html", context, status=422 if error else 200)
+    return management_page(
+        request, "management/dashboard.html", context, status=422 if error else 200
+    )
 
 
 @router.get("/login")
 def login_form(request: Request) -> Response:
-    return _page(request, "management/login.html", {"values": {}, "errors": {}})
+    return management_page(request, "management/login.html", {"values": {}, "errors": {}})
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
@@ -100,7 +104,7 @@ async def login(request: Request) -> Response:
             log_in(request, response, who)
             return response
     context = {"values": form.values, "errors": form.errors}
-    return _page(request, "management/login.html", context, status=422)
+    return management_page(request, "management/login.html", context, status=422)
 
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])

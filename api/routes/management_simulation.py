@@ -1,0 +1,58 @@
+"""The latest what-if simulation report, for role management only (same checks as the
+dashboard).
+
+`waitlist simulate -o DIR` writes a self-contained report.html (inline styles, charts as
+data: URIs, no script) and registers it as the latest. It is served as written, under a
+policy that allows nothing but its own inline styles (by hash) and embedded images: the page
+can run no script, load nothing from anywhere, and be framed by no one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from api.routes.management_pages import management_page, manager_of
+from waitlist.simulation import report as simulation_report
+
+router = APIRouter(prefix="/management", include_in_schema=False)
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+NONE = "'none'"
+SUGGESTED_COMMAND = "waitlist simulate -o var/simulations/latest-run"
+
+
+def report_policy(html: str) -> str:
+    """The Content-Security-Policy for one report: its own <style> blocks and data: images."""
+    digests = (hashlib.sha256(css.encode("utf-8")).digest() for css in _STYLE.findall(html))
+    styles = " ".join(f"'sha256-{base64.b64encode(d).decode('ascii')}'" for d in digests)
+    return (
+        f"default-src 'none'; img-src data:; style-src {styles or NONE}; "
+        "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+@router.get("/simulation")
+def simulation(request: Request) -> Response:
+    who = manager_of(request)
+    if who is None:
+        return RedirectResponse("/management/login", status_code=303)
+    if who.role != "management":
+        return management_page(request, "management/forbidden.html", {"actor": None}, status=403)
+    path = simulation_report.latest_report()
+    if path is None:
+        context = {"actor": who, "section": "simulation", "command": SUGGESTED_COMMAND}
+        return management_page(request, "management/simulation.html", context)
+    html = path.read_text("utf-8")
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": report_policy(html),
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,149 @@
+"""The latest what-if simulation report at /management/simulation: management only, served as
+written under a policy that lets it apply its own styles and show its embedded charts, and
+nothing else; without a report, a page in the reader's language says how to make one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from api_support import build_city, login, settings_for
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.routes.management_simulation import SUGGESTED_COMMAND, report_policy
+from api.security import SESSION_COOKIE
+from waitlist.simulation import load_calibration, simulate
+from waitlist.simulation import report as simulation_report
+from waitlist.simulation.policies import parse_policy
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real report (two weeks of the demo calibration, two policies)."""
+    run = simulate(
+        load_calibration(),
+        weeks=2,
+        seed=3,
+        policies=[
+            parse_policy({"name": "status-quo", "placement": "status_quo"}),
+            parse_policy({"name": "cross-district"}),
+        ],
+    )
+    out = tmp_path_factory.mktemp("simulation")
+    return simulation_report.write_report(run, out, command="waitlist simulate --weeks 2").html
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    city = build_city(f"sqlite:///{tmp_path_factory.mktemp('db') / 'waitlist.db'}")
+    yield city
+    city.engine.dispose()
+
+
+@pytest.fixture
+def reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder of registered reports, in place of var/simulations."""
+    monkeypatch.setattr(simulation_report, "REPORTS_DIR", tmp_path)
+    return tmp_path
+
+
+def _register(reports: Path, html: Path) -> None:
+    pointer = {"report": str(html), "seed": 3, "weeks": 2}
+    (reports / simulation_report.LATEST).write_text(json.dumps(pointer), "utf-8")
+
+
+def _client(city, username: str | None) -> TestClient:  # noqa: ANN001
+    app = create_app(settings_for(city.url), city.engine)
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    if username:
+        client.cookies.set(SESSION_COOKIE, login(client, username))
+    return client
+
+
+def test_management_sees_the_latest_report_as_written(city, reports, report_html) -> None:  # noqa: ANN001
+    _register(reports, report_html)
+    response = _client(city, "manager").get("/management/simulation")
+    assert response.status_code == 200
+    assert response.text == report_html.read_text("utf-8")
+    policy = response.headers["content-security-policy"]
+    assert policy == report_policy(response.text)
+    assert "default-src 'none'" in policy and "img-src data:" in policy
+    assert "unsafe-inline" not in policy and "script-src" not in policy
+    assert "'sha256-" in policy
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_dashboard_links_to_the_simulation(city, reports, report_html) -> None:  # noqa: ANN001
+    client = _client(city, "manager")
+    assert 'href="/management/simulation"' in client.get("/management?lang=en").text
+    _register(reports, report_html)
+    page = client.get("/management?lang=en").text
+    assert "The latest what-if simulation" in page
+
+
+def test_without_a_report_the_page_says_how_to_make_one_in_swedish_or_english(
+    city,  # noqa: ANN001
+    reports,  # noqa: ANN001
+) -> None:
+    client = _client(city, "manager")
+    swedish = client.get("/management/simulation")
+    assert swedish.status_code == 200
+    assert "Ingen simuleringsrapport har gjorts ännu." in swedish.text
+    assert SUGGESTED_COMMAND in swedish.text
+    english = client.get("/management/simulation?lang=en")
+    assert "No simulation report has been made yet." in english.text
+    assert "script-src 'self'" in english.headers["content-security-policy"]
+
+
+def test_a_registered_report_that_was_deleted_counts_as_none(city, reports, tmp_path) -> None:  # noqa: ANN001
+    _register(reports, tmp_path / "gone" / "report.html")
+    response = _client(city, "manager").get("/management/simulation?lang=en")
+    assert response.status_code == 200 and "No simulation report" in response.text
+
+
+def test_a_coordinator_is_refused_and_an_anonymous_visitor_sent_to_log_in(
+    city,  # noqa: ANN001
+    reports,  # noqa: ANN001
+    report_html,  # noqa: ANN001
+) -> None:
+    _register(reports, report_html)
+    refused = _client(city, "coord-home").get("/management/simulation")
+    assert refused.status_code == 403
+    assert "What-if simulation" not in refused.text and "data:image/png" not in refused.text
+    anonymous = _client(city, None).get("/management/simulation", follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/management/login"
+
+
+@pytest.mark.browser
+def test_the_report_renders_whole_under_its_policy_in_chromium(chromium, report_html) -> None:  # noqa: ANN001
+    html = report_html.read_text("utf-8")
+
+    def look(policy: str) -> tuple[list[str], str, list[int]]:
+        context = chromium.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.route(
+            "http://report.test/",
+            lambda route: route.fulfill(
+                status=200,
+                body=html,
+                headers={"Content-Type": "text/html", "Content-Security-Policy": policy},
+            ),
+        )
+        page.goto("http://report.test/")
+        header = page.eval_on_selector("thead th", "e => getComputedStyle(e).backgroundColor")
+        widths = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        context.close()
+        return errors, header, widths
+
+    errors, header, widths = look(report_policy(html))
+    assert errors == []
+    assert header == "rgb(242, 242, 242)"  # the report's own stylesheet applied
+    assert len(widths) == 2 and all(w > 100 for w in widths)  # both charts shown
+    # The check can fail: a policy without the stylesheet's hash blocks it.
+    blocked_errors, blocked_header, _ = look("default-src 'none'; img-src data:")
+    assert blocked_header != "rgb(242, 242, 242)" and blocked_errors
