@@ -21,7 +21,7 @@ import structlog
 from sqlalchemy import Engine, delete, text
 
 from api import ratelimit
-from waitlist.config import Settings
+from waitlist.config import Settings, public_url
 from waitlist.services import outbox
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
@@ -76,7 +76,10 @@ def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None 
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
-    _safely("outbox", lambda: outbox.drain(engine, sender or outbox.DemoSender()))
+    _safely(
+        "outbox",
+        lambda: outbox.drain(engine, sender or outbox.DemoSender(), base_url=public_url(settings)),
+    )
 
 
 def _safely(name: str, job: Callable[[], object]) -> None:

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     secret_key: str = "change-me-in-production-this-is-only-for-the-demo"
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address parents reach the site at, for the personal links in notices
+    # (default: http://HOST:PORT).
+    public_url: str = ""
     demo_seed: int = 2026
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"
@@ -31,6 +34,10 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+
+
+def public_url(settings: Settings) -> str:
+    return settings.public_url or f"http://{settings.host}:{settings.port}"
 
 
 @lru_cache

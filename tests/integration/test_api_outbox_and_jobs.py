@@ -31,7 +31,8 @@ def city(database_url: str) -> Iterator[City]:
 
 
 def _offer(city: City, respond_by: date | None = None, group: str = "home") -> int:
-    applied = applications.apply(city.uow(), application_body())
+    # No contact: the only notice is the offer's (a contact adds the personal-link notice).
+    applied = applications.apply(city.uow(), application_body(contact=None))
     offer = offers.make_offer(
         city.uow(), applied.application.id, city.groups[group], respond_by=respond_by
     )

@@ -29,6 +29,7 @@ from waitlist.domain.values import parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import lookups, seats
 from waitlist.services.inputs import parse
+from waitlist.services.outbox import forget_secrets
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import application_state
 from waitlist.storage.tables import (
@@ -143,6 +144,10 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
         district=app.district,
         programme=app.programme,
     )
+    if app.contact:
+        # The personal link goes to the contact address too; the outbox keeps the token only
+        # until the notice is sent (waitlist.services.outbox).
+        uow.notify("applied", f"application:{app.id}", {"token": token})
     return Applied(application=to_public(app), token=token)
 
 
@@ -215,6 +220,7 @@ def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         app.contact = None
         app.token_hash = None
         app.child_birth = None
+        forget_secrets(uow.session, f"application:{app.id}")
         app.erased_at = uow.now()
         uow.session.add(app)
         uow.record("application", app.id, "erased", district=app.district, programme=app.programme)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from waitlist.domain.errors import IllegalTransition
 from waitlist.services import lookups
 from waitlist.services.applications import hash_token, new_token
+from waitlist.services.outbox import forget_secrets
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -28,6 +29,7 @@ def rotate(uow: UnitOfWork, application_id: int) -> NewToken:
         token = new_token()
         app.token_hash = hash_token(token)
         uow.session.add(app)
+        forget_secrets(uow.session, f"application:{app.id}")  # the old link is dead anyway
         uow.record(
             "application",
             app.id,

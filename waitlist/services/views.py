@@ -26,6 +26,7 @@ from waitlist.services.access import Actor
 from waitlist.services.applications import to_public as application_public
 from waitlist.services.groups import to_public as group_public
 from waitlist.services.offers import to_public as offer_public
+from waitlist.services.outbox import without_secrets
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.tables import (
     Application,
@@ -67,7 +68,12 @@ def _notices(uow: UnitOfWork, application_id: int) -> list[dict[str, Any]]:
         .limit(50)
     ).all()
     return [
-        {"kind": r.kind, "created_at": r.created_at, "sent": r.sent_at is not None, **r.payload}
+        {
+            "kind": r.kind,
+            "created_at": r.created_at,
+            "sent": r.sent_at is not None,
+            **without_secrets(r.payload or {}),
+        }
         for r in rows
     ]
 
