@@ -30,6 +30,7 @@ from api.security import (
 )
 from waitlist.config import Settings
 from waitlist.domain.policy import Rules
+from waitlist.storage.db import reader
 from waitlist.storage.uow import UnitOfWork
 
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
@@ -113,7 +114,7 @@ async def get_principal(
 
 
 def _resolve_parent(engine: Engine, token: str) -> int | None:
-    with OrmSession(engine) as session:
+    with OrmSession(reader(engine)) as session:
         return parent_identity.resolve(session, token)
 
 

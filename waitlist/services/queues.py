@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
@@ -81,15 +81,45 @@ def _queue_select() -> Any:
     )
 
 
+def _in_queue(district: str, programme: str) -> Any:
+    """The rows of one district x programme queue."""
+    return and_(
+        Application.district == district,
+        Application.programme == programme,
+        Application.status == S.WAITING,
+    )
+
+
 def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
-    rows = uow.session.exec(
-        _queue_select().where(
-            Application.district == district,
-            Application.programme == programme,
-            Application.status == S.WAITING,
-        )
-    ).all()
+    rows = uow.session.exec(_queue_select().where(_in_queue(district, programme))).all()
     return in_queue_order(rows)
+
+
+def _before(uow: UnitOfWork, app: Application) -> Any:
+    """Rows ahead of `app` in queue order: waitlist.domain.queue.queue_key in SQL (the id
+    compared as text, byte by byte, as the key does; SQLite compares text that way)."""
+    day, lottery = col(Application.queue_date), col(Application.lottery)
+    id_text = cast(Application.id, String)
+    if uow.dialect == "postgresql":
+        id_text = id_text.collate("C")
+    return or_(
+        day < app.queue_date,
+        and_(day == app.queue_date, lottery < app.lottery),
+        and_(day == app.queue_date, lottery == app.lottery, id_text < str(app.id)),
+    )
+
+
+def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
+    """Position and length of the application's own queue, and the queue's placements in the
+    throughput window: one query, counted by the database (index ix_application_queue)."""
+    position, length, placed = uow.session.exec(
+        select(  # type: ignore[call-overload]
+            func.count().filter(_before(uow, app)) + 1,
+            func.count(),
+            _placements_query(uow, app.district, app.programme).scalar_subquery(),
+        ).where(_in_queue(app.district, app.programme))
+    ).one()
+    return int(position), int(length), int(placed)
 
 
 def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]:
@@ -114,7 +144,13 @@ def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]
 def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) -> list[SeatBatch]:
     today = uow.today()
     groups = uow.session.exec(
-        select(Group).where(
+        select(  # type: ignore[call-overload]
+            col(Group.start),
+            col(Group.capacity),
+            col(Group.taken),
+            col(Group.language),
+            col(Group.slot),
+        ).where(
             Group.district == district,
             Group.programme == app.programme,
             col(Group.status).in_(list(OFFERABLE_STATUSES)),
@@ -142,8 +178,12 @@ def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) ->
 
 def _placements(uow: UnitOfWork, district: str, programme: str) -> int:
     """Parents of this district placed (offer accepted) for this programme in the window."""
+    return uow.session.exec(_placements_query(uow, district, programme)).one()
+
+
+def _placements_query(uow: UnitOfWork, district: str, programme: str) -> Any:
     since = uow.now() - timedelta(weeks=THROUGHPUT_WINDOW_WEEKS)
-    return uow.session.exec(
+    return (
         select(func.count())
         .select_from(Offer)
         .join(Group, Group.id == Offer.group_id)  # type: ignore[arg-type]
@@ -153,7 +193,7 @@ def _placements(uow: UnitOfWork, district: str, programme: str) -> int:
             Group.district == district,
             Group.programme == programme,
         )
-    ).one()
+    )
 
 
 def _ahead_in(uow: UnitOfWork, app: Application, host: str) -> tuple[int, int]:
@@ -194,18 +234,17 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
     if app.status != S.WAITING:
         return Standing(app.id or 0, app.status, app.programme, None)
     prog = lookups.programme(uow, app.programme)
-    queue = _waiting(uow, app.district, app.programme)
-    position = next(i for i, a in enumerate(queue, start=1) if a.id == app.id)
+    position, length, placed = _home_counts(uow, app)
     home = DistrictStanding(
         district=app.district,
         travel_minutes=0,
         position=position,
-        queue_length=len(queue),
+        queue_length=length,
         estimate=estimate_wait(
             position=position,
             today=uow.today(),
             seats=_seats(uow, app, prog, app.district),
-            placements_in_window=_placements(uow, app.district, app.programme),
+            placements_in_window=placed,
         ),
         home=True,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from waitlist.domain.values import Slot
@@ -43,6 +44,10 @@ class ApplicationUpdate(SQLModel):
 
 
 class Application(ApplicationBase, table=True):
+    # A queue (district x programme, waiting) in queue order: positions are counted on it.
+    __table_args__ = (
+        Index("ix_application_queue", "district", "programme", "status", "queue_date", "lottery"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     child_birth: str | None = Field(default=None, max_length=7)
     languages: list[str] = json_list()

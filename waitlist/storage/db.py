@@ -3,24 +3,38 @@
 SQLite: WAL journal, a 30 s busy timeout, foreign keys on, and write transactions opened with
 `BEGIN IMMEDIATE`, so two writers queue for the lock at BEGIN instead of failing with
 "database is locked" when a read lock would have to be upgraded mid-transaction. A read-only
-unit of work passes the execution option `waitlist_readonly=True` and begins DEFERRED.
+unit of work (`reader(engine)`) passes the execution option `waitlist_readonly=True` and
+begins DEFERRED.
 
 PostgreSQL: `postgresql+psycopg://user@host:port/db` (psycopg 3), READ COMMITTED; seats are
 taken by one guarded UPDATE and rows are locked with SELECT ... FOR UPDATE where it matters.
+A read-only unit of work runs in autocommit: under READ COMMITTED every statement takes its own
+snapshot inside a transaction as well, so BEGIN and ROLLBACK would be two round trips for
+nothing. A pooled connection is pinged before use only when it sat idle for IDLE_PING_SECONDS (one
+round trip saved per busy checkout; a dead one is replaced, as with `pool_pre_ping`), and the
+pool keeps as many connections as a worker's thread pool can use at once, so none is opened
+and closed per request under load.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 BUSY_TIMEOUT_SECONDS = 30
 READONLY = "waitlist_readonly"
+# PostgreSQL pool per process: uvicorn runs sync endpoints on 40 threads; 2 workers x 40 stay
+# below the server's default max_connections (100).
+POOL_SIZE = 20
+MAX_OVERFLOW = 20
+IDLE_PING_SECONDS = 5.0
+_LAST_USED = "waitlist_last_used"
 
 
 def is_sqlite(engine_or_url: Engine | str) -> bool:
@@ -32,7 +46,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`; for a SQLite file, its folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=40)
+        engine = create_engine(url, echo=echo, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+        _ping_after_idle(engine)
+        return engine
     memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
@@ -47,6 +63,42 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, echo=echo, **kwargs)
     _configure_sqlite(engine, wal=not memory)
     return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """The engine for read-only units of work (see the module docstring); made once."""
+    cached = engine.__dict__.get("_waitlist_reader")
+    if cached is None:
+        options: dict[str, Any] = {READONLY: True}
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        cached = engine.__dict__["_waitlist_reader"] = engine.execution_options(**options)
+    return cached  # type: ignore[no-any-return]
+
+
+def autocommits(engine: Engine) -> bool:
+    return engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """`pool_pre_ping`, but only for a connection idle long enough to have been dropped."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_LAST_USED, 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool replaces the connection and tries again
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:

@@ -7,7 +7,8 @@
 
 Nesting `with uow:` inside an open one starts a SAVEPOINT: an inner commit releases it, an
 inner failure rolls back only the inner work. Batch jobs (the demo seeder) use this to run
-many use cases in one transaction.
+many use cases in one transaction. `readonly=True` reads through `db.reader(engine)` (on
+PostgreSQL in autocommit, where a nested block has nothing to roll back).
 
 `uow.record(...)` writes an `event` row and `uow.notify(...)` an `outbox` row in the same
 transaction as the change they describe.
@@ -26,7 +27,7 @@ from sqlmodel import Session
 
 from waitlist.domain.policy import Rules
 from waitlist.storage.columns import utcnow
-from waitlist.storage.db import READONLY
+from waitlist.storage.db import autocommits, reader
 from waitlist.storage.record_tables import Event, Outbox
 
 
@@ -46,7 +47,7 @@ class UnitOfWork:
         self.clock = clock or utcnow
         self.readonly = readonly
         self._session: Session | None = None
-        self._savepoints: list[SessionTransaction] = []
+        self._savepoints: list[SessionTransaction | None] = []
         self._committed: list[bool] = []
 
     @property
@@ -67,8 +68,10 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         if self._session is None:
-            bind = self.engine.execution_options(**{READONLY: True}) if self.readonly else None
-            self._session = Session(bind or self.engine, expire_on_commit=False)
+            bind = reader(self.engine) if self.readonly else self.engine
+            self._session = Session(bind, expire_on_commit=False)
+        elif self.readonly and autocommits(reader(self.engine)):
+            self._savepoints.append(None)  # no transaction to nest in: nothing to undo
         else:
             self._savepoints.append(self.session.begin_nested())
         return self
@@ -81,7 +84,7 @@ class UnitOfWork:
     ) -> None:
         if self._savepoints:
             savepoint = self._savepoints.pop()
-            if savepoint.is_active:
+            if savepoint is not None and savepoint.is_active:
                 savepoint.rollback()
             return
         session, self._session = self._session, None
@@ -104,14 +107,16 @@ class UnitOfWork:
     def commit(self) -> None:
         if self._savepoints:
             savepoint = self._savepoints[-1]
-            if savepoint.is_active:
+            if savepoint is not None and savepoint.is_active:
                 savepoint.commit()
             return
         self.session.commit()
 
     def rollback(self) -> None:
         if self._savepoints:
-            self._savepoints[-1].rollback()
+            savepoint = self._savepoints[-1]
+            if savepoint is not None:
+                savepoint.rollback()
             return
         self.session.rollback()
 
