@@ -9,6 +9,13 @@ A queue holds the *waiting* applications of one district x programme (paused one
 flagged), ordered by (queue date, lottery). Wait estimates come from
 waitlist.domain.queue.estimate_wait (seats in upcoming groups the parent fits + the queue's
 placements over the last 52 weeks).
+
+Positions count the way placement rounds serve: a paused application gets no offer (rounds
+skip it), so it does not push anyone behind it back; it keeps its own place (queue date and
+lottery) for when it resumes. Its position is the one it would have on resuming: one more
+than the unpaused applications ahead of it. Queue lengths count the unpaused applications
+(plus the paused parent asking, for their own standing), and the wait estimate uses that
+position, so a paused parent sees the wait they would have from the day they confirm.
 """
 
 from __future__ import annotations
@@ -90,8 +97,20 @@ def _in_queue(district: str, programme: str) -> Any:
     )
 
 
-def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
+def _served() -> Any:
+    """Applications a placement round serves: not paused (rounds skip paused ones)."""
+    return Application.paused == False  # noqa: E712
+
+
+def _queue(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
+    """The whole queue, paused applications included, in queue order."""
     rows = uow.session.exec(_queue_select().where(_in_queue(district, programme))).all()
+    return in_queue_order(rows)
+
+
+def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
+    """The applications a round would serve from this queue, in queue order."""
+    rows = uow.session.exec(_queue_select().where(_in_queue(district, programme), _served())).all()
     return in_queue_order(rows)
 
 
@@ -111,15 +130,17 @@ def _before(uow: UnitOfWork, app: Application) -> Any:
 
 def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
     """Position and length of the application's own queue, and the queue's placements in the
-    throughput window: one query, counted by the database (index ix_application_queue)."""
+    throughput window: one query, counted by the database (index ix_application_queue).
+    Paused applications are not counted (see the module docstring); a paused applicant counts
+    themselves, at the place they keep."""
     position, length, placed = uow.session.exec(
         select(  # type: ignore[call-overload]
-            func.count().filter(_before(uow, app)) + 1,
-            func.count(),
+            func.count().filter(and_(_before(uow, app), _served())) + 1,
+            func.count().filter(_served()),
             _placements_query(uow, app.district, app.programme).scalar_subquery(),
         ).where(_in_queue(app.district, app.programme))
     ).one()
-    return int(position), int(length), int(placed)
+    return int(position), int(length) + (1 if app.paused else 0), int(placed)
 
 
 def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]:
@@ -127,18 +148,22 @@ def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]
         lookups.district(uow, district)
         lookups.programme(uow, programme)
         today = uow.today()
-        return [
-            QueueEntry(
-                position=i,
-                application_id=a.id or 0,
-                queue_date=a.queue_date,
-                lottery=a.lottery,
-                weeks_waiting=round((today - a.queue_date).days / 7, 1),
-                paused=a.paused,
-                cross_district=a.cross_district,
+        entries, served = [], 0
+        for a in _queue(uow, district, programme):
+            # A paused entry shows the place it keeps; it does not move those behind it.
+            entries.append(
+                QueueEntry(
+                    position=served + 1,
+                    application_id=a.id or 0,
+                    queue_date=a.queue_date,
+                    lottery=a.lottery,
+                    weeks_waiting=round((today - a.queue_date).days / 7, 1),
+                    paused=a.paused,
+                    cross_district=a.cross_district,
+                )
             )
-            for i, a in enumerate(_waiting(uow, district, programme), start=1)
-        ]
+            served += 0 if a.paused else 1
+        return entries
 
 
 def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) -> list[SeatBatch]:
@@ -201,6 +226,7 @@ def _ahead_in(uow: UnitOfWork, app: Application, host: str) -> tuple[int, int]:
 
     strict home priority: every waiting resident of the host comes first, then incoming
     parents by queue order. none: queue order alone across residents and incoming parents.
+    Paused applications are skipped by rounds and are not counted (the module docstring).
     """
     residents = _waiting(uow, host, app.programme)
     incoming = [a for a in _incoming(uow, host, app.programme) if a.id != app.id]
@@ -222,6 +248,7 @@ def _incoming(uow: UnitOfWork, host: str, programme: str) -> list[Any]:
             .where(
                 Application.programme == programme,
                 Application.status == S.WAITING,
+                _served(),
                 Application.cross_district == True,  # noqa: E712
                 Application.max_travel_minutes >= reach.c.minutes,
             )
