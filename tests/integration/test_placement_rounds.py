@@ -1,5 +1,6 @@
 """Placement rounds against the database (SQLite and PostgreSQL): preview writes no offers,
-commit makes them all at once, a stale preview writes nothing."""
+commit makes them all at once, a stale preview writes nothing; a preview is stale only when
+something its offers depend on changed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from foundation_support import World, new_world
 from sqlmodel import select
 
 from waitlist.domain.errors import IllegalTransition, StalePreview
-from waitlist.services import offers, rounds
+from waitlist.services import applications, groups, offers, rounds
+from waitlist.services.scenario_export import application_ref, parse_ref
 from waitlist.storage.tables import Application, Group, Offer, PlacementRound
 
 
@@ -81,3 +83,61 @@ def test_a_discarded_preview_cannot_be_committed(world):
     rounds.discard_round(world.uow(), preview.id)
     with pytest.raises(IllegalTransition):
         rounds.commit_round(world.uow(), preview.id)
+
+
+def test_a_parent_applying_after_the_preview_does_not_make_the_commit_stale(world):
+    apps, home, _ = _setup(world)
+    preview = rounds.preview_round(world.uow())
+    newcomers = [
+        world.apply().application.id,  # same queue, same day: served by the next round
+        world.apply(district="rinkeby-kista").application.id,  # elsewhere in the city
+    ]
+    committed = rounds.commit_round(world.uow(), preview.id)
+    assert committed.status == "committed"
+    offered = {o.application_id for o in _rows(world, Offer)}
+    assert len(offered) == 2 and not offered & set(newcomers)
+
+
+def test_a_change_behind_everyone_offered_or_in_another_programme_keeps_the_preview(world):
+    apps, home, _ = _setup(world)
+    other = world.group(programme="abc", district="rinkeby-kista", capacity=4, min_size=2)
+    preview = rounds.preview_round(world.uow())
+    offered = {parse_ref(o["application"]) for o in preview.offers}
+    [behind] = [a for a in apps if a not in offered]
+    applications.withdraw(world.uow(), behind)  # nobody offered a seat was behind them
+    groups.cancel_group(world.uow(), other)  # nobody in the round applied for abc
+    world.group(capacity=5, min_size=1)  # a new group: filled by the next round
+    assert rounds.commit_round(world.uow(), preview.id).status == "committed"
+    assert {o.application_id for o in _rows(world, Offer)} == offered
+
+
+def test_a_parent_ranked_ahead_of_an_offered_one_changing_makes_the_commit_stale(world):
+    ahead = world.apply(languages=["ar"]).application.id  # first in line, fits no group
+    world.clock.advance(7)
+    _setup(world)
+    preview = rounds.preview_round(world.uow())
+    assert application_ref(ahead) not in {o["application"] for o in preview.offers}
+    applications.withdraw(world.uow(), ahead)
+    with pytest.raises(StalePreview) as info:
+        rounds.commit_round(world.uow(), preview.id)
+    assert application_ref(ahead) in info.value.message
+    assert _rows(world, Offer) == []
+
+
+def test_an_offered_parent_no_longer_waiting_makes_the_commit_stale(world):
+    _setup(world)
+    preview = rounds.preview_round(world.uow())
+    first = parse_ref(preview.offers[0]["application"])
+    applications.withdraw(world.uow(), first)
+    with pytest.raises(StalePreview, match="run the preview again"):
+        rounds.commit_round(world.uow(), preview.id)
+    assert _rows(world, Offer) == []
+    assert [r.status for r in _rows(world, PlacementRound)] == ["preview"]
+
+
+def test_a_previews_fingerprints_are_kept_with_the_round_and_never_shown(world):
+    _setup(world)
+    preview = rounds.preview_round(world.uow())
+    assert "watch" not in (preview.result or {})
+    [row] = _rows(world, PlacementRound)
+    assert row.result and set(row.result["watch"]) == {"groups", "applications"}

@@ -1,8 +1,8 @@
 """Placement round lifecycle: preview -> committed | discarded.
 
 A round is one solver run over a snapshot. Its preview can be inspected; committing it makes
-the offers. A preview whose inputs changed since it was computed is stale and cannot be
-committed (the inputs hash no longer matches).
+the offers. A preview is stale, and cannot be committed, when something its offers depend on
+changed since it was computed (what that is: waitlist.services.round_inputs).
 """
 
 from __future__ import annotations
@@ -32,4 +32,14 @@ def check_fresh(preview_hash: str, current_hash: str) -> None:
         raise StalePreview(
             "The queues or groups changed after this preview was made; run the preview again.",
             field="inputs_hash",
+        )
+
+
+def check_unchanged(changes: list[str]) -> None:
+    """Refuse to commit a preview when something its offers depend on changed since."""
+    if changes:
+        more = f" (and {len(changes) - 1} more)" if len(changes) > 1 else ""
+        raise StalePreview(
+            f"Since this preview, {changes[0]}{more}; run the preview again.",
+            field="round",
         )

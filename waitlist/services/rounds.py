@@ -1,10 +1,13 @@
 """Placement rounds: preview (the solver's offers, recorded; no offer made, no seat taken),
 then commit (every offer made at once, or none).
 
-The preview keeps a hash of the scenario it was solved from. Committing rebuilds the scenario
-from the database as of the same date: if anything the solver saw has changed since (a seat
-taken, an application withdrawn, a group cancelled), the commit raises StalePreview and
-writes nothing; the coordinator runs a new preview. Offers are made through
+The preview keeps a hash of the scenario it was solved from (for the record) and fingerprints
+of what its offers depend on (waitlist.services.round_inputs): the groups, the parents it
+offers seats to and the parents it ranked ahead of them. Committing rebuilds the scenario
+from the database as of the same date: if any of those changed (a seat taken, a group
+cancelled, a parent ahead withdrawn or paused), the commit raises StalePreview and writes
+nothing; the coordinator runs a new preview. A parent who applied after the preview does
+not make it stale: the next round serves them. Offers are made through
 waitlist.services.offers, the one path for making offers (eligibility, reach, the guarded
 seat UPDATE, audit event, notice), inside one transaction with the round's own update.
 
@@ -32,8 +35,13 @@ from waitlist.domain.errors import (
     NotFound,
     StalePreview,
 )
-from waitlist.domain.round import RoundStatus, check_fresh, check_round_transition
-from waitlist.services import lookups, offers
+from waitlist.domain.round import (
+    RoundStatus,
+    check_fresh,
+    check_round_transition,
+    check_unchanged,
+)
+from waitlist.services import lookups, offers, round_inputs
 from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
 from waitlist.storage.tables import Group, PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
@@ -67,6 +75,7 @@ def preview_round(
         if group is not None:
             result = _scoped(result, group)
             scope = {"group": group}
+        scope[round_inputs.WATCH_KEY] = round_inputs.watched(scenario, result["offers"])
         row = PlacementRound(
             at=uow.now(),
             actor=uow.actor,
@@ -111,7 +120,11 @@ def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
         scoped = (row.result or {}).get("group") is not None
         current = build_scenario(uow, row.as_of, None if scoped else row.district)
-        check_fresh(row.inputs_hash, inputs_hash(current))
+        watch = (row.result or {}).get(round_inputs.WATCH_KEY)
+        if watch is None:  # a preview recorded before fingerprints: the whole snapshot
+            check_fresh(row.inputs_hash, inputs_hash(current))
+        else:
+            check_unchanged(round_inputs.changes(watch, current))
         for offer in row.offers:
             _make(uow, round_id, offer)
         row.status = RoundStatus.COMMITTED.value

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
 from waitlist.storage.columns import json_dict, json_list, utcnow
@@ -93,3 +94,10 @@ class PlacementRoundPublic(SQLModel):
     result: dict[str, Any] | None
     committed_at: datetime | None
     committed_by: str | None
+
+    @field_validator("result")
+    @classmethod
+    def _without_fingerprints(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # What the commit checks stays with the round: an application's fingerprint covers
+        # its birth month (waitlist.services.round_inputs).
+        return None if value is None else {k: v for k, v in value.items() if k != "watch"}
