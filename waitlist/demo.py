@@ -3,8 +3,11 @@
 Week by week over the year before `as_of`, through the same use cases the API calls (so the
 event log holds the year's history): parents apply (demand by district profile, see
 waitlist.demo_profiles), districts plan groups in several languages and slots with their
-leaders, coordinators offer seats first come first served inside their own district (the
-status quo), parents accept, decline or let offers expire, groups start, complete or are
+leaders, coordinators offer seats first come first served inside their own district and
+then open seats still free to opted-in parents of neighbouring districts who have waited past
+the threshold and live within their travel limit (so parents of long-queue districts are placed in
+neighbouring districts whose groups would otherwise run short), parents accept, decline (more
+often for a seat further away) or let offers expire, groups start, complete or are
 cancelled below their minimum size. At the end, groups are planned for the coming weeks.
 Staff accounts: `coordinator-<district>` per district and `management`, password
 `demo-password` (demo only).
@@ -68,6 +71,7 @@ class DemoCity:
             engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
         )
         self.ref = load_reference()
+        self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}
         self.answers: dict[int, tuple[str, date]] = {}  # offer id -> (answer, when)
         self.stats: Counter[str] = Counter()
@@ -221,7 +225,11 @@ class DemoCity:
                     continue
 
     def offer_seats(self) -> None:
-        """Status quo: each district fills its own groups first come, first served."""
+        """Each district fills its own groups first come, first served; seats still free then
+        go, in queue order, to opted-in parents of neighbouring districts who have waited past
+        the threshold (WAITLIST_CROSS_DISTRICT_AFTER_WEEKS) and live within their travel limit:
+        in practice parents of long-queue districts placed in neighbouring districts whose
+        groups would otherwise run short."""
         today = self.now.date()
         open_groups = self.uow.session.exec(
             select(Group)
@@ -237,8 +245,7 @@ class DemoCity:
                 continue
             if group.status == GroupStatus.PLANNED:
                 groups.open_group(self.uow, group.id or 0)
-            prog = self.programmes[group.programme]
-            waiting = in_queue_order(
+            own = in_queue_order(
                 self.uow.session.exec(
                     select(Application).where(
                         Application.district == group.district,
@@ -247,35 +254,82 @@ class DemoCity:
                         col(Application.paused).is_(False),
                     )
                 ).all()
-            )  # noqa: E712
-            for app in waiting:
-                if group.taken >= group.capacity:
-                    break
-                if (
-                    ineligibility(
-                        child_birth=app.child_birth or "",
-                        languages=app.languages,
-                        slots=app.slots,
-                        start=group.start,
-                        language=group.language,
-                        slot=group.slot,
-                        age_min=prog.child_age_min,
-                        age_max=prog.child_age_max,
-                    )
-                    is not None
-                ):
-                    continue
-                offer = offers.make_offer(
-                    self.uow,
-                    app.id or 0,
-                    group.id or 0,
-                    reason="First come, first served in the district.",
+            )
+            self.offer_group(group, own, "First come, first served in the district.")
+            if group.taken < group.capacity:
+                self.offer_group(
+                    group,
+                    self.waiting_elsewhere(group),
+                    "Waited past the threshold at home; a seat in another district within "
+                    "the parent's travel limit.",
+                    P.CROSS_ANSWER_WEIGHTS,
                 )
-                answer = _pick(self.rng, P.ANSWER_WEIGHTS)
-                delay = self.rng.randint(1, self.uow.rules.offer_response_days)
-                self.answers[offer.id] = (answer, today + timedelta(days=delay))
-                self.uow.session.refresh(group)
-                self.stats["offers"] += 1
+
+    def waiting_elsewhere(self, group: Group) -> list[Application]:
+        """Opted-in parents of the neighbouring districts (reference data: shared borders) past
+        the threshold, within their travel limit, who have not had an offer in this group
+        before; in queue order."""
+        today = self.now.date()
+        offered = set(
+            self.uow.session.exec(
+                select(Offer.application_id).where(Offer.group_id == group.id)
+            ).all()
+        )
+        rows = self.uow.session.exec(
+            select(Application).where(
+                Application.district != group.district,
+                Application.programme == group.programme,
+                Application.status == "waiting",
+                col(Application.paused).is_(False),
+                col(Application.cross_district).is_(True),
+                Application.queue_date <= today - self.cross_after,
+            )
+        ).all()
+        near = set(self.ref.neighbours.get(group.district, ()))
+        travel = self.ref.travel_minutes
+        return in_queue_order(
+            [
+                a
+                for a in rows
+                if a.district in near
+                and a.id not in offered
+                and travel.get(a.district, {}).get(group.district, 10**6) <= a.max_travel_minutes
+            ]
+        )
+
+    def offer_group(
+        self,
+        group: Group,
+        candidates: list[Application],
+        reason: str,
+        answers: dict[str, float] = P.ANSWER_WEIGHTS,
+    ) -> None:
+        today = self.now.date()
+        prog = self.programmes[group.programme]
+        for app in candidates:
+            if group.taken >= group.capacity:
+                break
+            if (
+                ineligibility(
+                    child_birth=app.child_birth or "",
+                    languages=app.languages,
+                    slots=app.slots,
+                    start=group.start,
+                    language=group.language,
+                    slot=group.slot,
+                    age_min=prog.child_age_min,
+                    age_max=prog.child_age_max,
+                )
+                is not None
+            ):
+                continue
+            offer = offers.make_offer(self.uow, app.id or 0, group.id or 0, reason=reason)
+            answer = _pick(self.rng, answers)
+            delay = self.rng.randint(1, self.uow.rules.offer_response_days)
+            self.answers[offer.id] = (answer, today + timedelta(days=delay))
+            self.uow.session.refresh(group)
+            self.stats["offers"] += 1
+            self.stats["cross_district_offers"] += offer.cross_district
 
     def answer_offers(self) -> None:
         today = self.now.date()
@@ -283,12 +337,14 @@ class DemoCity:
             if when > today:
                 continue
             del self.answers[offer_id]
-            if self.uow.session.get(Offer, offer_id).status != "pending":  # type: ignore[union-attr]
+            offer = self.uow.session.get(Offer, offer_id)
+            if offer is None or offer.status != "pending":
                 continue
             if answer == "accept":
                 offers.accept_offer(self.uow, offer_id)
             elif answer == "decline":
-                offers.decline_offer(self.uow, offer_id, _pick(self.rng, P.DECLINE_REASONS))
+                why = P.CROSS_DECLINE_REASONS if offer.cross_district else P.DECLINE_REASONS
+                offers.decline_offer(self.uow, offer_id, _pick(self.rng, why))
         offers.expire_offers(self.uow)
         offers.send_deadline_notices(self.uow)
 
@@ -359,7 +415,8 @@ class DemoCity:
         return (
             f"demo city seeded up to {self.as_of}: {s['applications']} applications, "
             f"{s['groups']} groups ({s['started']} started, {s['cancelled']} cancelled), "
-            f"{s['offers']} offers, {s['withdrawn']} withdrawn; staff: coordinator-<district> "
+            f"{s['offers']} offers ({s['cross_district_offers']} in another district), "
+            f"{s['withdrawn']} withdrawn; staff: coordinator-<district> "
             f"and management, password {P.DEMO_PASSWORD!r}"
         )
 

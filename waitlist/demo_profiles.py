@@ -84,9 +84,12 @@ WEEKDAYS_FOR_SLOT = {
     "weekend": ["sat", "sun"],
 }
 
-# Parents' answers to an offer in their own district (the status quo of the demo year).
+# Parents' answers to an offer in their own district, and to one in another district (more
+# declines: the seat is further away, even if within the travel limit the parent gave).
 ANSWER_WEIGHTS = {"accept": 0.74, "decline": 0.14, "silence": 0.12}
+CROSS_ANSWER_WEIGHTS = {"accept": 0.62, "decline": 0.26, "silence": 0.12}
 DECLINE_REASONS = {"time": 0.45, "language": 0.1, "distance": 0.15, "other": 0.3}
+CROSS_DECLINE_REASONS = {"time": 0.3, "language": 0.05, "distance": 0.45, "other": 0.2}
 
 DEMO_PASSWORD = "demo-password"
 """Password of every demo staff account (coordinator-<district>, management)."""

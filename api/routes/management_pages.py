@@ -27,6 +27,7 @@ from waitlist.services import staff
 from waitlist.simulation.report import latest_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
+MIN_FLOWS_DRAWN = 3
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 # plotly.js adds its own <style> rules at run time; scripts stay same-origin only.
 CSP = (
@@ -65,7 +66,13 @@ def page(request: Request) -> Response:
         error = _("Choose a quarter that has ended, like %(example)s.") % {"example": period.label}
     names = {d.slug: d.name for d in sources.districts(request)}
     data = dashboard(request.app.state.engine, settings_of(request), period, names)
-    data = {**data, "labels": chart_labels(_, lang, data["target_weeks"])}
+    published = [f for f in data["flows"] if f["placements"] is not None]
+    data = {
+        **data,
+        "labels": chart_labels(_, lang, data["target_weeks"]),
+        # One or two published flows make a poor chart: each district's in and out say more.
+        "flows_chart": "pairs" if len(published) >= MIN_FLOWS_DRAWN else "districts",
+    }
     context = {
         "actor": who,
         "section": "dashboard",
@@ -76,6 +83,7 @@ def page(request: Request) -> Response:
         "data_json": json.dumps(data).replace("<", "\\u003c"),
         "quarters": [q.label for q in closed_quarters()],
         "simulation_report": latest_report() is not None,
+        "min_flows": MIN_FLOWS_DRAWN,
         "error": error,
     }
     return management_page(

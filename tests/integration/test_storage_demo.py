@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from waitlist.config import Settings
 from waitlist.demo import already_seeded, seed_demo
 from waitlist.demo_profiles import DISTRICT_PROFILE
+from waitlist.reference import load_reference
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
-from waitlist.storage.tables import Application, Group, Staff
+from waitlist.storage.tables import Application, Group, Offer, Staff
 from waitlist.storage.uow import UnitOfWork
 
 AS_OF = date(2026, 3, 2)
@@ -74,6 +75,12 @@ def test_the_demo_city_has_long_queues_in_some_districts_and_unfilled_groups_in_
         )
         groups = uow.session.exec(select(Group)).all()
         staff = uow.session.exec(select(Staff)).all()
+        placed_elsewhere = uow.session.exec(
+            select(Application, Group)
+            .join(Offer, col(Offer.application_id) == col(Application.id))
+            .join(Group, col(Group.id) == col(Offer.group_id))
+            .where(Offer.status == "accepted", col(Offer.cross_district).is_(True))
+        ).all()
     engine.dispose()
 
     def share(profile: str, status: str) -> float:
@@ -94,3 +101,14 @@ def test_the_demo_city_has_long_queues_in_some_districts_and_unfilled_groups_in_
     assert {s.role for s in staff} == {"coordinator", "management"}
     assert sum(s.role == "coordinator" for s in staff) == 14
     assert all(s.password_hash.startswith("$argon2") for s in staff)
+
+    # Parents of long-queue districts placed in neighbouring districts, within their limit.
+    ref = load_reference()
+    assert len(placed_elsewhere) >= 50
+    for app, group in placed_elsewhere:
+        assert app.cross_district and group.district in ref.neighbours[app.district]
+        assert ref.travel_minutes[app.district][group.district] <= app.max_travel_minutes
+    homes = Counter(DISTRICT_PROFILE[app.district] for app, _ in placed_elsewhere)
+    hosts = Counter(DISTRICT_PROFILE[group.district] for _, group in placed_elsewhere)
+    assert homes["long_queue"] > homes["cannot_fill"]
+    assert hosts["cannot_fill"] > hosts["long_queue"]

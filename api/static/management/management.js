@@ -81,10 +81,11 @@
     margin: { l: 64, r: 64, t: 16, b: 110 }
   }), config);
 
-  // Flows between districts when there are any to show, else each district's in and out.
+  // Flows between districts when the server found enough published to draw (flows_chart),
+  // else each district's in and out.
   var shown = data.flows.filter(function (f) { return f.placements !== null; });
   shown.sort(function (a, b) { return b.placements - a.placements; });
-  if (shown.length > 0) {
+  if (data.flows_chart === "pairs") {
     var top = shown.slice(0, 15).reverse();
     Plotly.newPlot("chart-flows", [
       { type: "bar", orientation: "h", name: L.placements, marker: { color: blue },
