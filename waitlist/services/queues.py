@@ -21,10 +21,11 @@ position, so a paused parent sees the wait they would have from the day they con
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_
+from sqlalchemy import String, and_, bindparam, cast, func, or_
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
@@ -88,12 +89,12 @@ def _queue_select() -> Any:
     )
 
 
-def _in_queue(district: str, programme: str) -> Any:
-    """The rows of one district x programme queue."""
+def _in_queue(district: Any, programme: Any) -> Any:
+    """The rows of one district x programme queue (values or bound parameters)."""
     return and_(
-        Application.district == district,
-        Application.programme == programme,
-        Application.status == S.WAITING,
+        col(Application.district) == district,
+        col(Application.programme) == programme,
+        col(Application.status) == S.WAITING,
     )
 
 
@@ -114,18 +115,34 @@ def _waiting(uow: UnitOfWork, district: str, programme: str) -> list[Any]:
     return in_queue_order(rows)
 
 
-def _before(uow: UnitOfWork, app: Application) -> Any:
-    """Rows ahead of `app` in queue order: waitlist.domain.queue.queue_key in SQL (the id
-    compared as text, byte by byte, as the key does; SQLite compares text that way)."""
+# The statements every status request runs are built once per process (building one costs
+# more than running it); the values go in as bound parameters.
+
+
+def _before(dialect: str) -> Any:
+    """Rows ahead, in queue order, of the application given as the parameters `queue_date`,
+    `lottery` and `id_text`: waitlist.domain.queue.queue_key in SQL (the id compared as text,
+    byte by byte, as the key does; SQLite compares text that way)."""
     day, lottery = col(Application.queue_date), col(Application.lottery)
-    id_text = cast(Application.id, String)
-    if uow.dialect == "postgresql":
+    my_day: Any = bindparam("queue_date")
+    my_lottery: Any = bindparam("lottery")
+    id_text: Any = cast(Application.id, String)
+    if dialect == "postgresql":
         id_text = id_text.collate("C")
     return or_(
-        day < app.queue_date,
-        and_(day == app.queue_date, lottery < app.lottery),
-        and_(day == app.queue_date, lottery == app.lottery, id_text < str(app.id)),
+        day < my_day,
+        and_(day == my_day, lottery < my_lottery),
+        and_(day == my_day, lottery == my_lottery, id_text < bindparam("id_text")),
     )
+
+
+@cache
+def _home_counts_statement(dialect: str) -> Any:
+    return select(  # type: ignore[call-overload]
+        func.count().filter(and_(_before(dialect), _served())) + 1,
+        func.count().filter(_served()),
+        _placements_statement().scalar_subquery(),
+    ).where(_in_queue(bindparam("district"), bindparam("programme")))
 
 
 def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
@@ -133,13 +150,21 @@ def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
     throughput window: one query, counted by the database (index ix_application_queue).
     Paused applications are not counted (see the module docstring); a paused applicant counts
     themselves, at the place they keep."""
-    position, length, placed = uow.session.exec(
-        select(  # type: ignore[call-overload]
-            func.count().filter(and_(_before(uow, app), _served())) + 1,
-            func.count().filter(_served()),
-            _placements_query(uow, app.district, app.programme).scalar_subquery(),
-        ).where(_in_queue(app.district, app.programme))
-    ).one()
+    position, length, placed = (
+        uow.session.connection()
+        .execute(
+            _home_counts_statement(uow.dialect),
+            {
+                "district": app.district,
+                "programme": app.programme,
+                "queue_date": app.queue_date,
+                "lottery": app.lottery,
+                "id_text": str(app.id),
+                "since": _window_start(uow),
+            },
+        )
+        .one()
+    )
     return int(position), int(length) + (1 if app.paused else 0), int(placed)
 
 
@@ -166,23 +191,33 @@ def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]
         return entries
 
 
+@cache
+def _seats_statement() -> Any:
+    """Upcoming groups of a district x programme with a free seat."""
+    return select(  # type: ignore[call-overload]
+        col(Group.start),
+        col(Group.capacity),
+        col(Group.taken),
+        col(Group.language),
+        col(Group.slot),
+    ).where(
+        Group.district == bindparam("district"),
+        Group.programme == bindparam("programme"),
+        col(Group.status).in_(list(OFFERABLE_STATUSES)),
+        Group.start >= bindparam("today"),
+        Group.taken < Group.capacity,
+    )
+
+
 def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) -> list[SeatBatch]:
-    today = uow.today()
-    groups = uow.session.exec(
-        select(  # type: ignore[call-overload]
-            col(Group.start),
-            col(Group.capacity),
-            col(Group.taken),
-            col(Group.language),
-            col(Group.slot),
-        ).where(
-            Group.district == district,
-            Group.programme == app.programme,
-            col(Group.status).in_(list(OFFERABLE_STATUSES)),
-            Group.start >= today,
-            Group.taken < Group.capacity,
+    groups = (
+        uow.session.connection()
+        .execute(
+            _seats_statement(),
+            {"district": district, "programme": app.programme, "today": uow.today()},
         )
-    ).all()
+        .all()
+    )
     return [
         SeatBatch(start=g.start, free=g.capacity - g.taken)
         for g in groups
@@ -203,20 +238,25 @@ def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) ->
 
 def _placements(uow: UnitOfWork, district: str, programme: str) -> int:
     """Parents of this district placed (offer accepted) for this programme in the window."""
-    return uow.session.exec(_placements_query(uow, district, programme)).one()
+    params = {"district": district, "programme": programme, "since": _window_start(uow)}
+    return int(uow.session.connection().execute(_placements_statement(), params).scalar_one())
 
 
-def _placements_query(uow: UnitOfWork, district: str, programme: str) -> Any:
-    since = uow.now() - timedelta(weeks=THROUGHPUT_WINDOW_WEEKS)
+def _window_start(uow: UnitOfWork) -> datetime:
+    return uow.now() - timedelta(weeks=THROUGHPUT_WINDOW_WEEKS)
+
+
+@cache
+def _placements_statement() -> Any:
     return (
         select(func.count())
         .select_from(Offer)
         .join(Group, Group.id == Offer.group_id)  # type: ignore[arg-type]
         .where(
             Offer.status == OfferStatus.ACCEPTED,
-            Offer.answered_at >= since,  # type: ignore[operator]
-            Group.district == district,
-            Group.programme == programme,
+            Offer.answered_at >= bindparam("since"),  # type: ignore[operator]
+            Group.district == bindparam("district"),
+            Group.programme == bindparam("programme"),
         )
     )
 
