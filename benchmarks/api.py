@@ -11,12 +11,22 @@ p99 < 100 ms.
 
 PostgreSQL comes from WAITLIST_TEST_POSTGRES (an admin URL; a fresh database is created and
 dropped) or is started with scripts/postgres.sh.
+
+The load generator is a minimal HTTP/1.1 keep-alive client on asyncio streams (uvloop when
+installed): one connection per request in flight, requests pre-encoded, responses read by
+Content-Length. It spends a small fraction of the server's CPU per request, so on a 2-core
+machine it leaves the cores to the server and the database. Besides throughput and latency the
+table shows CPU per request of the server processes, of the database backends serving this
+run's database (read from /proc when PostgreSQL runs on this machine), and of this process;
+those do not depend on how busy the machine is, and `cores / total CPU per request` is the
+throughput two free cores would allow.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -27,20 +37,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-if "sniffio" not in sys.modules:
-    try:
-        import sniffio  # noqa: F401
-    except ImportError:
-        # httpcore tries `import sniffio` on every request; without the package each try
-        # searches the whole path. Mark it missing once so the load generator stays cheap.
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 from tests.e2e.api_support import free_port  # noqa: E402
 from waitlist.services import applications, groups, setup  # noqa: E402
@@ -50,6 +53,7 @@ from waitlist.storage.uow import UnitOfWork  # noqa: E402
 DISTRICTS = ("farsta", "skarpnack", "sodermalm", "rinkeby-kista", "bromma")
 TARGET_RPS = 500
 TARGET_P99_MS = 100.0
+TARGET_CORES = 2
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Phase:
     errors: int
     seconds: float
     server_cpu: float = 0.0  # CPU seconds the server processes used during the phase
+    db_cpu: float | None = None  # CPU seconds of the database backends serving this run
     client_cpu: float = 0.0  # CPU seconds this process (the load generator) used
 
     @property
@@ -76,23 +81,44 @@ class Phase:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the server process and its workers (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
-    except OSError:
-        return 0.0
-    total = 0
+def cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU time of these processes (Linux /proc); None when none is readable."""
+    total, seen = 0, False
     for p in pids:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += int(fields[11]) + int(fields[12])
+            seen = True
         except (OSError, IndexError, ValueError):
             continue
-    return total / tick
+    return total / os.sysconf("SC_CLK_TCK") if seen else None
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time of the server process and its workers."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return cpu_seconds([pid] + [int(c) for c in children]) or 0.0
+
+
+def backend_pids(admin: sa.Engine, database: str) -> list[int]:
+    """The PostgreSQL backends connected to `database` (the server's pooled connections)."""
+    with admin.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :db"), {"db": database}
+        )
+        return [int(r[0]) for r in rows]
+
+
+def backend_sessions(admin: sa.Engine, database: str) -> int:
+    """Connections ever opened to `database` (a rise during a phase means pool churn)."""
+    with admin.connect() as conn:
+        value = conn.execute(
+            sa.text("SELECT sessions FROM pg_stat_database WHERE datname = :db"), {"db": database}
+        ).scalar()
+    return int(value or 0)
 
 
 def admin_url() -> str:
@@ -167,10 +193,56 @@ def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the server did not start")
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection: send a pre-encoded request, read one response."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def send(self, request: bytes) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        at = head.lower().find(b"\r\ncontent-length:")
+        if at < 0:
+            raise ConnectionError("response without Content-Length")
+        length = int(head[at + 17 : head.index(b"\r\n", at + 2)])
+        if length:
+            await self.reader.readexactly(length)
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def get(path: str, headers: str = "") -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode()
+
+
+def post_json(path: str, payload: object) -> bytes:
+    body = json.dumps(payload).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class RequestMaker(Protocol):
+    def __call__(self) -> bytes: ...
+
+
 async def load(
     base: str,
     name: str,
-    make_request: object,
+    make_request: RequestMaker,
     *,
     total: int,
     seconds: float,
@@ -179,26 +251,30 @@ async def load(
     latencies: list[float] = []
     errors = 0
     issued = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        began = time.perf_counter()
-        stop_at = began + seconds
+    host, port = base.removeprefix("http://").split(":")
+    began = time.perf_counter()
+    stop_at = began + seconds
 
-        async def worker() -> None:
-            nonlocal errors, issued
+    async def worker() -> None:
+        nonlocal errors, issued
+        connection = Connection(host, int(port))
+        try:
             while issued < total and time.perf_counter() < stop_at:
                 issued += 1
+                request = make_request()
                 t0 = time.perf_counter()
                 try:
-                    response = await make_request(client)  # type: ignore[operator]
-                    ok = response.status_code < 400
-                except httpx.HTTPError:
+                    ok = await connection.send(request) < 400
+                except (OSError, ValueError, asyncio.IncompleteReadError):
+                    connection.close()
                     ok = False
                 latencies.append(time.perf_counter() - t0)
                 errors += not ok
+        finally:
+            connection.close()
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - began
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - began
     return Phase(name, latencies, errors, elapsed)
 
 
@@ -233,23 +309,36 @@ def main() -> None:
         tokens = seed(url, args.applicants, rng)
         proc, base = start_server(url, args.workers)
 
-        async def health(client: httpx.AsyncClient) -> httpx.Response:
-            return await client.get("/health")
+        health_request = get("/health")
+        status_requests = [get("/api/v1/applications/me", f"Authorization: Bearer {t}\r\n")
+                           for t in tokens]  # fmt: skip
 
-        async def mix(client: httpx.AsyncClient) -> httpx.Response:
+        def health() -> bytes:
+            return health_request
+
+        def mix() -> bytes:
             if rng.random() < 0.2:
-                return await client.post("/api/v1/applications", json=body(rng))
-            headers = {"Authorization": f"Bearer {rng.choice(tokens)}"}
-            return await client.get("/api/v1/applications/me", headers=headers)
+                return post_json("/api/v1/applications", body(rng))
+            return rng.choice(status_requests)
 
         common = {"total": args.requests, "seconds": args.seconds, "concurrency": args.concurrency}
-        run(load(base, "warm-up", mix, total=300, seconds=5, concurrency=8))
+        # Warm-up at full concurrency: every pooled connection is open before measuring.
+        run(load(base, "warm-up", mix, total=1000, seconds=5, concurrency=args.concurrency))
         phases = []
         for label, request in (("GET /health (baseline)", health), ("apply 20% + status 80%", mix)):
+            backends = backend_pids(admin_engine, name)
+            sessions_before = backend_sessions(admin_engine, name)
+            db_before = cpu_seconds(backends)
             cpu_before, client_before = server_cpu_seconds(proc.pid), time.process_time()
             phase = run(load(base, label, request, **common))
             phase.server_cpu = server_cpu_seconds(proc.pid) - cpu_before
             phase.client_cpu = time.process_time() - client_before
+            db_after = cpu_seconds(backends)
+            if db_before is not None and db_after is not None:
+                phase.db_cpu = db_after - db_before
+            churn = backend_sessions(admin_engine, name) - sessions_before
+            if churn:
+                print(f"note: {churn} database connections opened during {label!r}")
             phases.append(phase)
     finally:
         if proc is not None:
@@ -265,22 +354,28 @@ def main() -> None:
         f"uvicorn {args.workers} workers, PostgreSQL, {args.concurrency} in flight, "
         f"<= {args.requests} requests or {args.seconds:.0f} s per phase"
     )
-    header = f"{'phase':<26} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
-    header += f" {'vs /health':>10} {'server CPU ms/req':>18} {'client CPU ms/req':>18}"
+    header = f"{'phase':<26} {'requests':>8} {'errors':>6} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7}"
+    header += f" {'vs /health':>10}  CPU ms/req: {'server':>6} {'db':>5} {'client':>6}"
     print(header)
     print("-" * len(header))
     for phase in phases:
         ratio = phase.rps / baseline.rps if baseline.rps else float("nan")
-        cpu_ms = phase.server_cpu / phase.count * 1000 if phase.count else float("nan")
-        client_ms = phase.client_cpu / phase.count * 1000 if phase.count else float("nan")
+        per = 1000 / phase.count if phase.count else float("nan")
+        db = f"{phase.db_cpu * per:>5.2f}" if phase.db_cpu is not None else f"{'n/a':>5}"
         print(
-            f"{phase.name:<26} {phase.count:>8} {phase.errors:>6} {phase.rps:>8.0f} "
-            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>10.2f} {cpu_ms:>18.2f} "
-            f"{client_ms:>18.2f}"
+            f"{phase.name:<26} {phase.count:>8} {phase.errors:>6} {phase.rps:>6.0f} "
+            f"{phase.pct(0.50):>7.1f} {phase.pct(0.99):>7.1f} {ratio:>10.2f}              "
+            f"{phase.server_cpu * per:>6.2f} {db} {phase.client_cpu * per:>6.2f}"
         )
     load1 = os.getloadavg()[0]
     print(f"(load average during the run: {load1:.1f} on {os.cpu_count()} cores)")
     target = phases[1]
+    if target.db_cpu is not None and target.count:
+        ms = (target.server_cpu + target.db_cpu) / target.count * 1000
+        print(
+            f"server + database: {ms:.2f} CPU ms per mixed request -> about "
+            f"{TARGET_CORES * 1000 / ms:.0f} requests/s on {TARGET_CORES} free cores"
+        )
     met = target.rps >= TARGET_RPS and target.pct(0.99) < TARGET_P99_MS and target.errors == 0
     print(
         f"\ntarget: >= {TARGET_RPS} req/s, p99 < {TARGET_P99_MS:.0f} ms, 0 errors -> "

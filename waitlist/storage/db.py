@@ -29,10 +29,12 @@ from sqlmodel import SQLModel, create_engine
 
 BUSY_TIMEOUT_SECONDS = 30
 READONLY = "waitlist_readonly"
-# PostgreSQL pool per process: uvicorn runs sync endpoints on 40 threads; 2 workers x 40 stay
-# below the server's default max_connections (100).
-POOL_SIZE = 20
-MAX_OVERFLOW = 20
+# PostgreSQL pool per process: a worker runs sync endpoints on up to 40 threads, and every
+# connection it needs stays open (an overflow connection would be opened and closed per use).
+# 2 workers x 40 stay below the server's default max_connections (100); connections are
+# opened only when needed.
+POOL_SIZE = 40
+MAX_OVERFLOW = 10
 IDLE_PING_SECONDS = 5.0
 _LAST_USED = "waitlist_last_used"
 
