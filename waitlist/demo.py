@@ -269,15 +269,13 @@ class DemoCity:
         """Opted-in parents of the neighbouring districts (reference data: shared borders) past
         the threshold, within their travel limit, who have not had an offer in this group
         before; in queue order."""
+        near = self.ref.neighbours.get(group.district, ())
+        if not near:
+            return []
         today = self.now.date()
-        offered = set(
-            self.uow.session.exec(
-                select(Offer.application_id).where(Offer.group_id == group.id)
-            ).all()
-        )
         rows = self.uow.session.exec(
             select(Application).where(
-                Application.district != group.district,
+                col(Application.district).in_(near),
                 Application.programme == group.programme,
                 Application.status == "waiting",
                 col(Application.paused).is_(False),
@@ -285,14 +283,19 @@ class DemoCity:
                 Application.queue_date <= today - self.cross_after,
             )
         ).all()
-        near = set(self.ref.neighbours.get(group.district, ()))
+        if not rows:
+            return []
+        offered = set(
+            self.uow.session.exec(
+                select(Offer.application_id).where(Offer.group_id == group.id)
+            ).all()
+        )
         travel = self.ref.travel_minutes
         return in_queue_order(
             [
                 a
                 for a in rows
-                if a.district in near
-                and a.id not in offered
+                if a.id not in offered
                 and travel.get(a.district, {}).get(group.district, 10**6) <= a.max_travel_minutes
             ]
         )
