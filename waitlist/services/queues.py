@@ -193,23 +193,33 @@ def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]
 
 @cache
 def _seats_statement() -> Any:
-    """Upcoming groups of a district x programme with a free seat."""
-    return select(  # type: ignore[call-overload]
-        col(Group.start),
-        col(Group.capacity),
-        col(Group.taken),
-        col(Group.language),
-        col(Group.slot),
-    ).where(
-        Group.district == bindparam("district"),
-        Group.programme == bindparam("programme"),
+    """The programme's age range, with each upcoming group of a district x programme that has
+    a free seat (one row with no group when there is none)."""
+    upcoming = and_(
+        col(Group.programme) == col(Programme.slug),
+        col(Group.district) == bindparam("district"),
         col(Group.status).in_(list(OFFERABLE_STATUSES)),
-        Group.start >= bindparam("today"),
-        Group.taken < Group.capacity,
+        col(Group.start) >= bindparam("today"),
+        col(Group.taken) < col(Group.capacity),
+    )
+    return (
+        select(  # type: ignore[call-overload]
+            col(Programme.child_age_min),
+            col(Programme.child_age_max),
+            col(Group.start),
+            col(Group.capacity),
+            col(Group.taken),
+            col(Group.language),
+            col(Group.slot),
+        )
+        .select_from(Programme)
+        .outerjoin(Group, upcoming)
+        .where(col(Programme.slug) == bindparam("programme"))
     )
 
 
-def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) -> list[SeatBatch]:
+def _seats(uow: UnitOfWork, app: Application, district: str) -> list[SeatBatch]:
+    """Free seats in the district's upcoming groups the parent fits (the eligibility rule)."""
     groups = (
         uow.session.connection()
         .execute(
@@ -221,7 +231,8 @@ def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) ->
     return [
         SeatBatch(start=g.start, free=g.capacity - g.taken)
         for g in groups
-        if app.child_birth is not None
+        if g.start is not None
+        and app.child_birth is not None
         and ineligibility(
             child_birth=app.child_birth,
             languages=app.languages,
@@ -229,8 +240,8 @@ def _seats(uow: UnitOfWork, app: Application, prog: Programme, district: str) ->
             start=g.start,
             language=g.language,
             slot=g.slot,
-            age_min=prog.child_age_min,
-            age_max=prog.child_age_max,
+            age_min=g.child_age_min,
+            age_max=g.child_age_max,
         )
         is None
     ]
@@ -300,7 +311,6 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
     """Home standing, and (unless `elsewhere_too` is False) every district within reach."""
     if app.status != S.WAITING:
         return Standing(app.id or 0, app.status, app.programme, None)
-    prog = lookups.programme(uow, app.programme)
     position, length, placed = _home_counts(uow, app)
     home = DistrictStanding(
         district=app.district,
@@ -310,7 +320,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
         estimate=estimate_wait(
             position=position,
             today=uow.today(),
-            seats=_seats(uow, app, prog, app.district),
+            seats=_seats(uow, app, app.district),
             placements_in_window=placed,
         ),
         home=True,
@@ -334,7 +344,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
                     estimate=estimate_wait(
                         position=pos,
                         today=uow.today(),
-                        seats=_seats(uow, app, prog, t.destination),
+                        seats=_seats(uow, app, t.destination),
                         placements_in_window=_placements(uow, t.destination, app.programme),
                     ),
                 )
