@@ -16,7 +16,9 @@ from solver.candidates import generate_candidates
 from solver.recommend_baseline import longest_queue_first
 from solver.recommend_data import Prepared, RecommendOptions, prepare
 from solver.recommend_explain import Explainer, med, ratio, spread
-from solver.recommend_model import ProgressUpdate, Solved, add_hint, build, solve
+from solver.recommend_model import ProgressUpdate, Solved, add_hint, build
+from solver.recommend_reduce import merge_districts, respect_dominance
+from solver.recommend_solve import solve
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
@@ -54,9 +56,11 @@ def run(
     prep = prepare(scenario, candidates, options)
     first_feasible = 0.0
     if prep.candidates:
-        built = build(prep)
+        # Stage 1 runs on classes merged across districts, from the longest-queue plan.
+        merged = merge_districts(prep)
+        built = build(merged)
         start = longest_queue_first(prep)
-        add_hint(prep, built, start.served, start.leader_of)
+        add_hint(merged, built, *respect_dominance(prep, start.served, start.leader_of))
         first_feasible = time.perf_counter() - started
         if progress is not None:
             # The search starts from this plan: a first feasible recommendation at once.
@@ -64,7 +68,7 @@ def run(
             progress(
                 ProgressUpdate(round(first_feasible, 3), float(value), float(sum(prep.weight)))
             )
-        solved = solve(prep, built, progress)
+        solved = solve(prep, merged, built, progress)
     else:
         solved = Solved(status=SolveStatus.OPTIMAL)
     plan = read_back(prep, solved)

@@ -21,6 +21,7 @@ from typing import cast
 from ortools.sat.python import cp_model
 
 from solver.recommend_data import Prepared, RecommendOptions
+from solver.recommend_reduce import dominated_pairs
 from solver.types import SolveStatus
 
 
@@ -133,6 +134,11 @@ def build(prep: Prepared) -> Built:
     if prep.options.max_new_groups is not None:
         m.add(sum(count) <= prep.options.max_new_groups)
 
+    # Exact reduction (solver.recommend_reduce): a dominated kind's n-th candidate opens only
+    # when its dominator's candidates starting no later are open.
+    for a, b, n, q in dominated_pairs(prep):
+        m.add(count[a] >= q * (opened_of[b][n] if b in opened_of else count[b]))
+
     # Objective tiers; solve() optimises them in order.
     t1 = sum(w * v for row in buckets for w, v in row)
     t2 = sum(count)
@@ -218,56 +224,3 @@ def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_
     for k, row in enumerate(built.buckets):
         for w, var in row:
             built.model.add_hint(var, bucket.get((k, w), 0))
-
-
-def solve(
-    prep: Prepared,
-    built: Built,
-    progress: Callable[[ProgressUpdate], None] | None = None,
-) -> Solved:
-    opts = prep.options
-    started = time.perf_counter()
-    m = built.model
-
-    # Stage 1: most weighted waiting-weeks removed.
-    m.maximize(built.t1)
-    solver = _solver(opts, opts.time_limit_s)
-    callback = _Progress(progress, started)
-    status = _STATUS.get(solver.solve(m, callback), SolveStatus.UNKNOWN)
-    out = Solved(status=status, first_solution_s=callback.first)
-    if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        out.wall_s = time.perf_counter() - started
-        return out
-    _read(solver, built, out)
-    out.bound_t1 = solver.best_objective_bound
-    out.stage1_s = time.perf_counter() - started
-
-    # Stage 2: at that many waiting-weeks, fewer groups, then less travel and sooner starts.
-    if status is SolveStatus.OPTIMAL:
-        # A complete hint (every variable): the search starts from the stage-1 optimum.
-        m.clear_hints()
-        for index in range(len(m.proto.variables)):
-            var = m.get_int_var_from_proto_index(index)
-            m.add_hint(var, solver.value(var))
-        m.add(built.t1 >= out.tiers[0])
-        m.minimize(built.m2 * built.t2 + built.t3)
-        second = _solver(opts, opts.time_limit_s - out.stage1_s)
-        code = _STATUS.get(second.solve(m), SolveStatus.UNKNOWN)
-        if code in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            _read(second, built, out)
-            out.status = code
-        else:
-            out.status = SolveStatus.FEASIBLE
-    out.wall_s = time.perf_counter() - started
-    return out
-
-
-def _read(solver: cp_model.CpSolver, built: Built, out: Solved) -> None:
-    out.count = {s: int(solver.value(v)) for s, v in enumerate(built.count) if solver.value(v)}
-    out.lead = {key: int(solver.value(v)) for key, v in built.lead.items() if solver.value(v)}
-    out.flow = {key: int(solver.value(v)) for key, v in built.flow.items() if solver.value(v)}
-    out.tiers = (
-        int(solver.value(built.t1)),
-        sum(out.count.values()),
-        int(solver.value(built.t3)),
-    )

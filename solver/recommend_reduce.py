@@ -1,0 +1,120 @@
+"""Group-start recommendations: exact reductions that make the search smaller.
+
+- Dominance between kinds. Kind `a` dominates kind `b` when both are hosted in the same
+  district with the same sizes, every parent in reach of `b` is in reach of `a` and every leader
+  who can lead `b` can lead `a`. Any group of `b` can then move to an unopened candidate of `a`
+  that starts no later: the same parents and leader, the same travel, no later start. So some
+  optimal plan (in all three tiers) opens `b`'s n-th candidate only when every candidate of `a`
+  starting no later is open, and the model may require it. Each move sends a group to a kind
+  with strictly more parents (or leaders) in reach, so moves end, with every requirement met.
+- Classes merged across districts, for stage 1. Travel plays no part in weighted waiting-weeks
+  removed, so parents with the same programme and the same kinds in reach are interchangeable
+  there whatever their district: one merged class instead of one per district. Its optimum is
+  the stage-1 optimum of the full model; `plan_from_merged` turns it into a full plan (which
+  district's parents go where), the starting point of stage 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from solver.recommend_data import ParentClass, Prepared
+
+
+def dominated_pairs(prep: Prepared) -> list[tuple[int, int, int, int]]:
+    """(a, b, n, q): when `b`'s n-th candidate (earliest first) opens, `a` opens at least q."""
+    kinds = prep.kinds
+    reach = [frozenset(prep.reach[kd.members[0]]) for kd in kinds]
+    out = []
+    for b, kb in enumerate(kinds):
+        for a, ka in enumerate(kinds):
+            if a == b or (ka.district, ka.capacity, ka.min_size) != (
+                kb.district,
+                kb.capacity,
+                kb.min_size,
+            ):
+                continue
+            if not (reach[b] <= reach[a] and set(kb.leads) <= set(ka.leads)):
+                continue
+            for n, week in enumerate(kb.start_weeks):
+                q = sum(1 for w in ka.start_weeks if w <= week)
+                if q:
+                    out.append((a, b, n, q))
+    return out
+
+
+def merge_districts(prep: Prepared) -> Prepared:
+    """The same data with one class per programme and set of kinds in reach (any district)."""
+    groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
+    for cls in prep.classes:
+        groups.setdefault((cls.programme, cls.kinds), []).extend(cls.members)
+    merged = []
+    for (programme, kinds), members in sorted(groups.items()):
+        ordered = sorted(members, key=lambda i: (-prep.weight[i], i))
+        weights = tuple(prep.weight[i] for i in ordered)
+        merged.append(ParentClass(programme, "", kinds, tuple(ordered), weights))
+    return dataclasses.replace(prep, classes=tuple(merged))
+
+
+def plan_from_merged(
+    prep: Prepared,
+    merged: Prepared,
+    count: dict[int, int],
+    lead: dict[tuple[int, int], int],
+    flow: dict[tuple[int, int], int],
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """A full plan (candidate -> parents, candidate -> leader) with the merged solution's groups
+    and weighted waiting-weeks: each merged class serves its heaviest members (queue order
+    among equals), each sent to the kind nearest to their home among those the class feeds."""
+    pools: dict[int, list[int]] = {s: [] for s in count}
+    apps = prep.applications
+    for k, cls in enumerate(merged.classes):
+        need = {s: n for s in cls.kinds if (n := flow.get((k, s), 0))}
+        chosen = cls.members[: sum(need.values())]
+        pairs = sorted(
+            (prep.scenario.travel(apps[i].district, prep.kinds[s].district) or 0, i, s)
+            for i in chosen
+            for s in need
+        )
+        placed: set[int] = set()
+        for _, i, s in pairs:
+            if i not in placed and need[s]:
+                need[s] -= 1
+                placed.add(i)
+                pools[s].append(i)
+    served: dict[int, list[int]] = {}
+    leader_of: dict[int, int] = {}
+    for s, n in sorted(count.items()):
+        leaders = [j for (j, ss), x in sorted(lead.items()) if ss == s for _ in range(x)]
+        pool = sorted(pools[s])
+        base, extra = divmod(len(pool), n)
+        at = 0
+        for g, (c, j) in enumerate(zip(prep.kinds[s].members[:n], leaders, strict=True)):
+            size = base + (1 if g < extra else 0)
+            served[c] = pool[at : at + size]
+            leader_of[c] = j
+            at += size
+    return served, leader_of
+
+
+def respect_dominance(
+    prep: Prepared, served: dict[int, list[int]], leader_of: dict[int, int]
+) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """The same plan with every group of a dominated kind that the model would forbid moved to
+    its dominator (same parents and leader), so that it can start the search as it is.
+    Opened candidates of a kind are taken to be its earliest ones."""
+    served, leader_of = dict(served), dict(leader_of)
+    opened = {s: sum(1 for c in kd.members if c in served) for s, kd in enumerate(prep.kinds)}
+    pairs = dominated_pairs(prep)
+    moved = True
+    while moved:
+        moved = False
+        for a, b, n, q in pairs:
+            if opened[b] > n and opened[a] < q:
+                old = prep.kinds[b].members[opened[b] - 1]
+                new = prep.kinds[a].members[opened[a]]
+                served[new], leader_of[new] = served.pop(old), leader_of.pop(old)
+                opened[b] -= 1
+                opened[a] += 1
+                moved = True
+    return served, leader_of

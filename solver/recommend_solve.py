@@ -1,0 +1,117 @@
+"""Group-start recommendations, the staged solve (see solver.recommend_model for the model).
+
+Stage 1 maximises weighted waiting-weeks removed (T1) on the model with classes merged across
+districts (solver.recommend_reduce: travel plays no part in T1, and the merged model is much
+smaller), starting from the longest-queue plan. Its groups are then given their best split of
+parents by district in the full model (the opened groups fixed: a quick solve), which starts
+stage 2 as a complete hint: with T1 at its optimum, minimise M·T2 + T3 (fewer groups, then
+less travel and sooner starts).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from solver.recommend_data import Prepared
+from solver.recommend_model import (
+    _STATUS,
+    Built,
+    ProgressUpdate,
+    Solved,
+    _Progress,
+    _solver,
+    add_hint,
+    build,
+)
+from solver.recommend_reduce import plan_from_merged
+from solver.types import SolveStatus
+
+_FOUND = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def solve(
+    prep: Prepared,
+    merged: Prepared,
+    first: Built,
+    progress: Callable[[ProgressUpdate], None] | None = None,
+) -> Solved:
+    """`first` is the stage-1 model built on `merged` (solver.recommend_reduce.merge_districts)
+    with its starting hint; the result is read from the full model built on `prep`."""
+    opts = prep.options
+    started = time.perf_counter()
+
+    def left() -> float:
+        return opts.time_limit_s - (time.perf_counter() - started)
+
+    # Stage 1: most weighted waiting-weeks removed (merged classes).
+    first.model.maximize(first.t1)
+    solver = _solver(opts, opts.time_limit_s)
+    callback = _Progress(progress, started)
+    status = _STATUS.get(solver.solve(first.model, callback), SolveStatus.UNKNOWN)
+    out = Solved(status=status, first_solution_s=callback.first)
+    if status not in _FOUND:
+        out.wall_s = time.perf_counter() - started
+        return out
+    stage1 = Solved(status)
+    _read(solver, first, stage1)
+    out.bound_t1 = solver.best_objective_bound
+    out.stage1_s = time.perf_counter() - started
+
+    # The same groups and waiting-weeks in the full model, parents split by district at least
+    # travel: the stage-1 plan as a complete solution of the full model.
+    full = build(prep)
+    served, leader_of = plan_from_merged(prep, merged, stage1.count, stage1.lead, stage1.flow)
+    add_hint(prep, full, served, leader_of)
+    m = full.model
+    m.add(full.t1 >= stage1.tiers[0])
+    fixed = m.clone()
+    for s, var in enumerate(full.count):
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == stage1.count.get(s, 0))
+    fixed.minimize(full.t3)
+    split = _solver(opts, left())
+    if _STATUS.get(split.solve(fixed), SolveStatus.UNKNOWN) in _FOUND:
+        m.clear_hints()
+        for index in range(len(m.proto.variables)):
+            var = m.get_int_var_from_proto_index(index)
+            m.add_hint(var, split.value(var))
+        _read(split, full, out)
+    else:
+        out.status = SolveStatus.FEASIBLE
+        out.tiers = stage1.tiers
+        _read_hint(prep, m, full, out)
+
+    # Stage 2: at that many waiting-weeks, fewer groups, then less travel and sooner starts.
+    if status is SolveStatus.OPTIMAL:
+        m.minimize(full.m2 * full.t2 + full.t3)
+        second = _solver(opts, left())
+        code = _STATUS.get(second.solve(m), SolveStatus.UNKNOWN)
+        if code in _FOUND:
+            _read(second, full, out)
+        out.status = code if code in _FOUND else SolveStatus.FEASIBLE
+    out.wall_s = time.perf_counter() - started
+    return out
+
+
+def _read(solver: cp_model.CpSolver, built: Built, out: Solved) -> None:
+    out.count = {s: int(solver.value(v)) for s, v in enumerate(built.count) if solver.value(v)}
+    out.lead = {key: int(solver.value(v)) for key, v in built.lead.items() if solver.value(v)}
+    out.flow = {key: int(solver.value(v)) for key, v in built.flow.items() if solver.value(v)}
+    out.tiers = (
+        int(solver.value(built.t1)),
+        sum(out.count.values()),
+        int(solver.value(built.t3)),
+    )
+
+
+def _read_hint(prep: Prepared, m: cp_model.CpModel, built: Built, out: Solved) -> None:
+    """The model's complete hint as the solution (it is feasible by construction)."""
+    hint = dict(zip(m.proto.solution_hint.vars, m.proto.solution_hint.values, strict=True))
+    out.count = {s: hint[v.index] for s, v in enumerate(built.count) if hint[v.index]}
+    out.lead = {key: hint[v.index] for key, v in built.lead.items() if hint[v.index]}
+    out.flow = {key: hint[v.index] for key, v in built.flow.items() if hint[v.index]}
+    starts = sum(sum(prep.kinds[s].start_weeks[:n]) for s, n in out.count.items())
+    travel = sum(built.travel[key] * n for key, n in out.flow.items())
+    out.tiers = (out.tiers[0], sum(out.count.values()), travel + starts)
