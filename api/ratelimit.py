@@ -1,8 +1,9 @@
 """Rate limits on parent endpoints: per client IP and per status token, fixed windows.
 
-The counters are rows in the database (`rate_limit_window`), bumped with one upsert, so every
-worker process sees the same counts and the app keeps no state of its own. Windows that can
-no longer matter are purged by the scheduled jobs (`purge_old`).
+The counters are rows in the database (`rate_limit_window`), all of a request's buckets bumped
+with one upsert statement (on PostgreSQL in autocommit: one round trip), so every worker
+process sees the same counts and the app keeps no state of its own. Windows that can no longer
+matter are purged by the scheduled jobs (`purge_old`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from api.problems import ProblemError
+from waitlist.storage.db import single_statement
 from waitlist.storage.idempotency import RateLimitWindow
 
 
@@ -26,14 +29,15 @@ class Limit:
     seconds: int
 
 
-def _bump(session: Session, bucket: str, window: int) -> int:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(RateLimitWindow).values(bucket=bucket, window=window, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket", "window"],
-        set_={"count": RateLimitWindow.__table__.c["count"] + 1},
-    ).returning(RateLimitWindow.__table__.c["count"])
-    return int(session.execute(stmt).scalar_one())
+def _bump_statement(dialect: str, counters: list[tuple[str, int]]) -> Any:
+    """Count one request in every (bucket, window); returns each bucket's new count. Rows go
+    in a fixed order, so two requests never wait on each other's counters in a circle."""
+    table: Any = RateLimitWindow.__table__  # type: ignore[attr-defined]
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(table).values([{"bucket": b, "window": w, "count": 1} for b, w in counters])
+    return stmt.on_conflict_do_update(
+        index_elements=["bucket", "window"], set_={"count": table.c["count"] + 1}
+    ).returning(table.c["bucket"], table.c["count"])
 
 
 def bucket_for_token(token: str) -> str:
@@ -42,19 +46,28 @@ def bucket_for_token(token: str) -> str:
 
 
 def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None) -> None:
-    """Count this request in every bucket (one transaction); 429 when one is over its limit."""
+    """Count this request in every bucket (one statement); 429 when one is over its limit."""
     active = {bucket: limit for bucket, limit in limits.items() if limit.requests > 0}
     if not active:
         return
     moment = time.time() if now is None else now
-    over: list[int] = []
-    with Session(engine) as session:
-        for bucket in sorted(active):  # a fixed order: no deadlock between two requests
-            limit = active[bucket]
-            window = int(moment // limit.seconds) * limit.seconds  # window start, epoch seconds
-            if _bump(session, bucket, window) > limit.requests:
-                over.append(max(1, int(window + limit.seconds - moment)))
-        session.commit()
+    windows = {  # window start, epoch seconds
+        bucket: int(moment // limit.seconds) * limit.seconds for bucket, limit in active.items()
+    }
+    stmt = _bump_statement(engine.dialect.name, sorted(windows.items()))
+    autocommitting = single_statement(engine)
+    if autocommitting is not None:
+        with autocommitting.connect() as conn:
+            counts = dict(conn.execute(stmt).tuples().all())
+    else:
+        with Session(engine) as session:
+            counts = dict(session.execute(stmt).tuples().all())
+            session.commit()
+    over = [
+        max(1, int(windows[bucket] + limit.seconds - moment))
+        for bucket, limit in active.items()
+        if counts[bucket] > limit.requests
+    ]
     if over:
         retry_after = max(over)
         raise ProblemError(

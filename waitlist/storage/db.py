@@ -82,6 +82,13 @@ def autocommits(engine: Engine) -> bool:
     return engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
+def single_statement(engine: Engine) -> Engine | None:
+    """PostgreSQL: the engine in autocommit, for one write statement that commits by itself
+    (no BEGIN and COMMIT round trips); None on SQLite, where a write begins IMMEDIATE."""
+    autocommitting = reader(engine)
+    return autocommitting if autocommits(autocommitting) else None
+
+
 def _ping_after_idle(engine: Engine) -> None:
     """`pool_pre_ping`, but only for a connection idle long enough to have been dropped."""
 
