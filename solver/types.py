@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,59 @@ class CandidateGroup:
     language: str
     capacity: int
     min_size: int
+
+
+class GroupShape(Protocol):
+    """Anything that describes a group's run: a stored group, a planned one, a candidate."""
+
+    @property
+    def programme(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def weekday(self) -> str: ...
+    @property
+    def slot(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def min_size(self) -> int: ...
+
+
+def group_from(src: GroupShape, *, id: str, taken: int = 0, status: str = "recruiting") -> Group:
+    """A solver Group with the run of `src` under the given id, seats taken and status."""
+    return Group(
+        id=id,
+        programme=src.programme,
+        district=src.district,
+        start=src.start,
+        weekday=src.weekday,
+        slot=src.slot,
+        language=src.language,
+        capacity=src.capacity,
+        min_size=src.min_size,
+        taken=taken,
+        status=status,
+    )
+
+
+def candidate_from(src: GroupShape, *, id: str) -> CandidateGroup:
+    """A CandidateGroup with the run of `src` under the given id."""
+    return CandidateGroup(
+        id=id,
+        programme=src.programme,
+        district=src.district,
+        start=src.start,
+        weekday=src.weekday,
+        slot=src.slot,
+        language=src.language,
+        capacity=src.capacity,
+        min_size=src.min_size,
+    )
 
 
 @dataclass(frozen=True)

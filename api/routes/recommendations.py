@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentCoordinator, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import PlanningDay, Strict
-from solver.types import CandidateGroup, Recommendation
+from solver.types import CandidateGroup, Recommendation, candidate_from
 from waitlist.services import recommendations
 from waitlist.storage.tables import GroupPublic, PlacementRoundPublic
 
@@ -109,17 +109,7 @@ def accept(
     done = recommendations.accept_recommendation(
         uow(), coordinator, candidate, as_of=body.as_of if body else None
     )
-    cand = CandidateGroup(
-        id=candidate,
-        programme=done.group.programme,
-        district=done.group.district,
-        start=done.group.start,
-        weekday=done.group.weekday,
-        slot=done.group.slot,
-        language=done.group.language,
-        capacity=done.group.capacity,
-        min_size=done.group.min_size,
-    )
+    cand = candidate_from(done.group, id=candidate)
     return AcceptedPublic(
         recommendation=_public(done.recommendation, cand), group=done.group, round=done.round
     )

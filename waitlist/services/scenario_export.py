@@ -15,9 +15,8 @@ from sqlmodel import col, select
 
 from solver.types import Application as SApplication
 from solver.types import District as SDistrict
-from solver.types import Group as SGroup
 from solver.types import Leader as SLeader
-from solver.types import Policy, Scenario
+from solver.types import Policy, Scenario, group_from
 from solver.types import Programme as SProgramme
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.group import OFFERABLE_STATUSES
@@ -75,19 +74,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
     )
     gq = select(Group).where(col(Group.status).in_(list(OFFERABLE_STATUSES)), Group.start >= as_of)
     groups = tuple(
-        SGroup(
-            id=group_ref(g.id or 0),
-            programme=g.programme,
-            district=g.district,
-            start=g.start,
-            weekday=g.weekday,
-            slot=g.slot,
-            language=g.language,
-            capacity=g.capacity,
-            min_size=g.min_size,
-            taken=g.taken,
-            status=g.status,
-        )
+        group_from(g, id=group_ref(g.id or 0), taken=g.taken, status=g.status)
         for g in s.exec(gq.order_by(col(Group.id)))
     )
     aq = select(Application).where(

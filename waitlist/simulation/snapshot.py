@@ -10,11 +10,11 @@ from solver.types import (
     Application,
     CandidateGroup,
     District,
-    Group,
     Leader,
     Programme,
     Result,
     Scenario,
+    group_from,
 )
 from waitlist.simulation.arrivals import PlannedGroup
 from waitlist.simulation.calibration import Calibration
@@ -47,19 +47,7 @@ def build_scenario(
     respond_days = spec.settings.offer_response_days
     last_offer_day = today + timedelta(days=respond_days)
     groups = tuple(
-        Group(
-            id=g.id,
-            programme=g.programme,
-            district=g.district,
-            start=g.start,
-            weekday=g.weekday,
-            slot=g.slot,
-            language=g.language,
-            capacity=g.capacity,
-            min_size=g.min_size,
-            taken=g.taken,
-            status="recruiting",
-        )  # fmt: skip
+        group_from(g, id=g.id, taken=g.taken, status="recruiting")
         for g in sorted(state.groups.values(), key=lambda g: g.id)
         if g.status == "recruiting" and g.start >= last_offer_day and g.taken < g.capacity
     )
@@ -105,22 +93,7 @@ def without_prospects(
 ) -> Scenario:
     """The scenario without parents a known group will serve: the recruiting groups' free
     seats and the planned groups in `upcoming`, filled by the policy's own placement."""
-    planned = tuple(
-        Group(
-            id=g.id,
-            programme=g.programme,
-            district=g.district,
-            start=g.start,
-            weekday=g.weekday,
-            slot=g.slot,
-            language=g.language,
-            capacity=g.capacity,
-            min_size=g.min_size,
-            taken=0,
-            status="planned",
-        )  # fmt: skip
-        for g in upcoming
-    )
+    planned = tuple(group_from(g, id=g.id, taken=0, status="planned") for g in upcoming)
     served = {
         o.application for o in place(replace(scenario, groups=scenario.groups + planned)).offers
     }
