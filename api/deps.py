@@ -16,7 +16,6 @@ from fastapi import Depends, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from api import ratelimit
@@ -30,7 +29,7 @@ from api.security import (
 )
 from waitlist.config import Settings
 from waitlist.domain.policy import Rules
-from waitlist.storage.db import reader
+from waitlist.storage.db import lone_statement
 from waitlist.storage.uow import UnitOfWork
 
 _UNAUTHORISED = {"WWW-Authenticate": "Bearer"}
@@ -114,8 +113,8 @@ async def get_principal(
 
 
 def _resolve_parent(engine: Engine, token: str) -> int | None:
-    with OrmSession(reader(engine)) as session:
-        return parent_identity.resolve(session, token)
+    with lone_statement(engine, write=False) as conn:
+        return parent_identity.resolve(conn, token)
 
 
 def _same_origin(request: Request) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from api.problems import ProblemError
-from waitlist.storage.db import single_statement
+from waitlist.storage.db import lone_statement
 from waitlist.storage.idempotency import RateLimitWindow
 
 
@@ -55,14 +55,8 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
         bucket: int(moment // limit.seconds) * limit.seconds for bucket, limit in active.items()
     }
     stmt = _bump_statement(engine.dialect.name, sorted(windows.items()))
-    autocommitting = single_statement(engine)
-    if autocommitting is not None:
-        with autocommitting.connect() as conn:
-            counts = dict(conn.execute(stmt).tuples().all())
-    else:
-        with Session(engine) as session:
-            counts = dict(session.execute(stmt).tuples().all())
-            session.commit()
+    with lone_statement(engine, write=True) as conn:
+        counts = dict(conn.execute(stmt).tuples().all())
     over = [
         max(1, int(windows[bucket] + limit.seconds - moment))
         for bucket, limit in active.items()

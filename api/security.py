@@ -19,6 +19,7 @@ from typing import Protocol
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import Connection
 from sqlalchemy import bindparam as sa_bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
@@ -104,8 +105,9 @@ def looks_like_parent_token(token: str) -> bool:
 class ParentIdentity(Protocol):
     """The one place a parent's identity is established (an e-ID login would replace it)."""
 
-    def resolve(self, session: Session, credential: str) -> int | None:
-        """The application the credential belongs to, or None."""
+    def resolve(self, session: Session | Connection, credential: str) -> int | None:
+        """The application the credential belongs to, or None (one read, on a session or a
+        plain connection)."""
         ...
 
 
@@ -114,7 +116,7 @@ class StatusTokenIdentity:
     is stored, on the application; erasure clears it and `parent_tokens.rotate` replaces it,
     which revokes the old one."""
 
-    def resolve(self, session: Session, credential: str) -> int | None:
+    def resolve(self, session: Session | Connection, credential: str) -> int | None:
         if not looks_like_parent_token(credential):
             return None
         found = session.execute(

@@ -19,11 +19,13 @@ and closed per request under load.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
@@ -68,25 +70,36 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def reader(engine: Engine) -> Engine:
-    """The engine for read-only units of work (see the module docstring); made once."""
+    """The engine for read-only units of work: on SQLite it begins DEFERRED; made once."""
+    if engine.dialect.name == "postgresql":
+        return engine  # a read-only unit of work asks for autocommit on its connection
     cached = engine.__dict__.get("_waitlist_reader")
     if cached is None:
-        options: dict[str, Any] = {READONLY: True}
-        if engine.dialect.name == "postgresql":
-            options["isolation_level"] = "AUTOCOMMIT"
-        cached = engine.__dict__["_waitlist_reader"] = engine.execution_options(**options)
+        cached = engine.__dict__["_waitlist_reader"] = engine.execution_options(**{READONLY: True})
     return cached  # type: ignore[no-any-return]
 
 
 def autocommits(engine: Engine) -> bool:
-    return engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+    """Whether read-only work and lone statements run in autocommit here (PostgreSQL)."""
+    return engine.dialect.name == "postgresql"
 
 
-def single_statement(engine: Engine) -> Engine | None:
-    """PostgreSQL: the engine in autocommit, for one write statement that commits by itself
-    (no BEGIN and COMMIT round trips); None on SQLite, where a write begins IMMEDIATE."""
-    autocommitting = reader(engine)
-    return autocommitting if autocommits(autocommitting) else None
+# Set on one checked-out connection (and reset when it goes back to the pool); an engine-wide
+# option would make every connection of it run the engine's event hooks.
+AUTOCOMMIT: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+
+@contextmanager
+def lone_statement(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    """A connection for one statement. PostgreSQL: in autocommit, the statement is its own
+    transaction (no BEGIN and COMMIT round trips). SQLite: a transaction committed at the
+    end, begun DEFERRED to read or IMMEDIATE to write."""
+    if autocommits(engine):
+        with engine.connect() as conn:
+            yield conn.execution_options(**AUTOCOMMIT)
+    else:
+        with (engine if write else reader(engine)).begin() as conn:
+            yield conn
 
 
 def _ping_after_idle(engine: Engine) -> None:

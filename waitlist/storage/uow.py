@@ -7,8 +7,8 @@
 
 Nesting `with uow:` inside an open one starts a SAVEPOINT: an inner commit releases it, an
 inner failure rolls back only the inner work. Batch jobs (the demo seeder) use this to run
-many use cases in one transaction. `readonly=True` reads through `db.reader(engine)` (on
-PostgreSQL in autocommit, where a nested block has nothing to roll back).
+many use cases in one transaction. `readonly=True` reads through `db.reader(engine)`; on
+PostgreSQL its connection is in autocommit (a nested block has nothing to roll back).
 
 `uow.record(...)` writes an `event` row and `uow.notify(...)` an `outbox` row in the same
 transaction as the change they describe.
@@ -27,7 +27,7 @@ from sqlmodel import Session
 
 from waitlist.domain.policy import Rules
 from waitlist.storage.columns import utcnow
-from waitlist.storage.db import autocommits, reader
+from waitlist.storage.db import AUTOCOMMIT, autocommits, reader
 from waitlist.storage.record_tables import Event, Outbox
 
 
@@ -46,6 +46,7 @@ class UnitOfWork:
         self.rules = rules or Rules()
         self.clock = clock or utcnow
         self.readonly = readonly
+        self._autocommit = readonly and autocommits(engine)
         self._session: Session | None = None
         self._savepoints: list[SessionTransaction | None] = []
         self._committed: list[bool] = []
@@ -70,7 +71,9 @@ class UnitOfWork:
         if self._session is None:
             bind = reader(self.engine) if self.readonly else self.engine
             self._session = Session(bind, expire_on_commit=False)
-        elif self.readonly and autocommits(reader(self.engine)):
+            if self._autocommit:
+                self._session.connection(execution_options=AUTOCOMMIT)
+        elif self._autocommit:
             self._savepoints.append(None)  # no transaction to nest in: nothing to undo
         else:
             self._savepoints.append(self.session.begin_nested())
