@@ -16,14 +16,11 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from api.problems import ProblemError
 from api.routes.management_data import closed_quarter, closed_quarters, dashboard
-from api.security import SESSION_COOKIE, Principal, read_access_token
 from api.web import csrf, sources
-from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
 from api.web.management_wording import chart_labels, number_formatter
 from api.web.render import render
-from api.web.staff_session import log_in, log_out, settings_of
-from waitlist.services import staff
+from api.web.staff_session import logged_out, principal_of, settings_of, staff_login
 from waitlist.simulation.report import latest_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
@@ -36,12 +33,6 @@ CSP = (
 )
 
 
-def manager_of(request: Request) -> Principal | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    principal = read_access_token(token, secret=settings_of(request).secret_key) if token else None
-    return principal
-
-
 def management_page(request: Request, template: str, context: dict, status: int = 200) -> Response:
     context = {"fmt_num": number_formatter(language_of(request)), **context}
     response = render(request, template, context, status=status)
@@ -51,7 +42,7 @@ def management_page(request: Request, template: str, context: dict, status: int 
 
 @router.get("")
 def page(request: Request) -> Response:
-    who = manager_of(request)
+    who = principal_of(request)
     if who is None:
         return RedirectResponse("/management/login", status_code=303)
     if who.role != "management":
@@ -99,27 +90,18 @@ def login_form(request: Request) -> Response:
 @router.post("/login", dependencies=[Depends(csrf.verify)])
 async def login(request: Request) -> Response:
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
-    username = form.text("username", max_length=64)
-    password = form.text("password", max_length=128)
-    form.values.pop("password", None)  # never echoed back
-    if form.ok:
-        who = staff.authenticate(sources.uow_factory(request)(readonly=True), username, password)
-        if who is None or who.role != "management":
-            form.fail("username", _("Wrong username or password, or not a management account."))
-        else:
-            response = RedirectResponse("/management", status_code=303)
-            log_in(request, response, who)
-            return response
-    context = {"values": form.values, "errors": form.errors}
-    return management_page(request, "management/login.html", context, status=422)
+    return await staff_login(
+        request,
+        "management",
+        _("Wrong username or password, or not a management account."),
+        "/management",
+        lambda context: management_page(request, "management/login.html", context, status=422),
+    )
 
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    response = RedirectResponse("/management/login", status_code=303)
-    log_out(response)
-    return response
+    return logged_out("/management/login")
 
 
 @router.get("/assets/plotly.min.js")

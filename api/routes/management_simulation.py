@@ -16,7 +16,8 @@ import re
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from api.routes.management_pages import management_page, manager_of
+from api.routes.management_pages import management_page
+from api.web.staff_session import principal_of
 from waitlist.simulation import report as simulation_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
@@ -37,7 +38,7 @@ def report_policy(html: str) -> str:
 
 @router.get("/simulation")
 def simulation(request: Request) -> Response:
-    who = manager_of(request)
+    who = principal_of(request)
     if who is None:
         return RedirectResponse("/management/login", status_code=303)
     if who.role != "management":

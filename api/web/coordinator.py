@@ -12,9 +12,9 @@ from api.web import csrf, desk, sources, wording
 from api.web.forms import Form, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
-from api.web.staff_session import coordinator, log_in, log_out
+from api.web.staff_session import coordinator, logged_out, staff_login
 from waitlist.domain.errors import DomainError
-from waitlist.services import access, groups, staff
+from waitlist.services import access, groups
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -35,30 +35,21 @@ def login_form(request: Request) -> Response:
 @router.post("/login", dependencies=[Depends(csrf.verify)])
 async def login(request: Request) -> Response:
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
-    username = form.text("username", max_length=64)
-    password = form.text("password", max_length=128)
-    form.values.pop("password", None)  # never echoed back
-    if form.ok:
-        who = staff.authenticate(sources.uow_factory(request)(readonly=True), username, password)
-        if who is None or who.role != "coordinator":
-            form.fail("username", _("Wrong username or password, or not a coordinator account."))
-        else:
-            target = request.query_params.get("next", "")
-            if not target.startswith("/coordinator") or "//" in target:
-                target = "/coordinator"
-            response = RedirectResponse(target, status_code=303)
-            log_in(request, response, who)
-            return response
-    context = {"values": form.values, "errors": form.errors}
-    return staff_page(request, "coordinator/login.html", context, status=422)
+    target = request.query_params.get("next", "")
+    if not target.startswith("/coordinator") or "//" in target:
+        target = "/coordinator"
+    return await staff_login(
+        request,
+        "coordinator",
+        _("Wrong username or password, or not a coordinator account."),
+        target,
+        lambda context: staff_page(request, "coordinator/login.html", context, status=422),
+    )
 
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    response = RedirectResponse("/coordinator/login", status_code=303)
-    log_out(response)
-    return response
+    return logged_out("/coordinator/login")
 
 
 @router.get("")

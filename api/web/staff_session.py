@@ -1,12 +1,19 @@
-"""Coordinators' session on the pages: the same signed session cookie as the API's login."""
+"""Staff sessions on the pages (coordinators, management): the same signed session cookie as
+the API's login, and the log-in form both kinds of page share."""
 
 from __future__ import annotations
 
-from fastapi import Request
-from starlette.responses import Response
+from collections.abc import Callable
 
-from api.security import SESSION_COOKIE, issue_access_token, read_access_token
+from fastapi import Request
+from starlette.responses import RedirectResponse, Response
+
+from api.security import SESSION_COOKIE, Principal, issue_access_token, read_access_token
+from api.web import sources
+from api.web.forms import Form
+from api.web.i18n import gettext_for, language_of
 from waitlist.config import Settings, get_settings
+from waitlist.services import staff as staff_accounts
 from waitlist.services.access import Actor
 from waitlist.storage.staff_tables import StaffPublic
 
@@ -25,10 +32,15 @@ def settings_of(request: Request) -> Settings:
     return getattr(request.app.state, "settings", None) or get_settings()
 
 
+def principal_of(request: Request) -> Principal | None:
+    """Whoever the session cookie names, or None without a valid one."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return read_access_token(token, secret=settings_of(request).secret_key) if token else None
+
+
 def coordinator(request: Request) -> Actor:
     """The logged-in coordinator, or LoginRequired."""
-    token = request.cookies.get(SESSION_COOKIE)
-    principal = read_access_token(token, secret=settings_of(request).secret_key) if token else None
+    principal = principal_of(request)
     if principal is None or principal.role != "coordinator" or not principal.district:
         raise LoginRequired(request.url.path)
     return principal
@@ -58,3 +70,32 @@ def log_in(request: Request, response: Response, staff: StaffPublic) -> None:
 
 def log_out(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", path="/")
+
+
+async def staff_login(
+    request: Request, role: str, refusal: str, target: str, again: Callable[[dict], Response]
+) -> Response:
+    """The posted log-in form of an account of `role`: a redirect to `target` with the session
+    cookie, or `again` given the form's values (never the password) and errors, `refusal` the
+    error when the username, password or role is wrong."""
+    form = Form(await request.form(), gettext_for(language_of(request)))
+    username = form.text("username", max_length=64)
+    password = form.text("password", max_length=128)
+    form.values.pop("password", None)  # never echoed back
+    if form.ok:
+        uow = sources.uow_factory(request)(readonly=True)
+        who = staff_accounts.authenticate(uow, username, password)
+        if who is None or who.role != role:
+            form.fail("username", refusal)
+        else:
+            response = RedirectResponse(target, status_code=303)
+            log_in(request, response, who)
+            return response
+    return again({"values": form.values, "errors": form.errors})
+
+
+def logged_out(login_path: str) -> Response:
+    """A redirect to the log-in form at `login_path` that ends the session."""
+    response = RedirectResponse(login_path, status_code=303)
+    log_out(response)
+    return response
