@@ -30,18 +30,9 @@ def recommend_command(
 ) -> None:
     """Recommend which groups to start, where, when, with whom, and what it does to waits."""
     from solver.recommend import ProgressUpdate, RecommendOptions, recommend
-    from solver.scenario import ScenarioError, load_scenario, result_to_json
-    from waitlist.cli_core import _output, write_atomically
+    from waitlist.cli_scenario import read_scenario, write_result
 
-    if output is not None:
-        _output(output)
-    try:
-        parsed = load_scenario(scenario)
-    except ScenarioError as exc:
-        for problem in exc.problems[:-1]:
-            typer.echo(f"error: {problem}", err=True)
-        fail(exc.problems[-1])
-        return
+    parsed = read_scenario(scenario, output)
     if time_limit <= 0:
         fail("--time-limit must be more than 0 seconds")
     if max_groups is not None and max_groups < 0:
@@ -63,8 +54,4 @@ def recommend_command(
             f"{int(result.objective.get('parents_served', 0))} parents served" + " " * 30,
             err=True,
         )
-    text = result_to_json(result)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    write_atomically(output, text.encode("utf-8"))
+    write_result(result, output)

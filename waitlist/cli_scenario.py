@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from waitlist.cli import app, fail
+
+if TYPE_CHECKING:
+    from solver.types import Result, Scenario
 
 
 @app.command("solve")
@@ -27,21 +30,36 @@ def solve_command(
 ) -> None:
     """Solve a placement round offline: offers with reasons, as a result file."""
     from solver.placement import solve
-    from solver.scenario import ScenarioError, load_scenario, result_to_json
-    from waitlist.cli_core import _output, write_atomically
 
     if time_limit <= 0:
         fail("--time-limit must be more than 0 seconds")
+    parsed = read_scenario(scenario, output)
+    write_result(solve(parsed, time_limit_s=time_limit), output)
+
+
+def read_scenario(path: Path, output: Path | None) -> Scenario:
+    """The scenario file, after checking `output` can be written; a scenario that breaks the
+    contract prints one `error:` line per problem and exits 2."""
+    from solver.scenario import ScenarioError, load_scenario
+    from waitlist.cli_core import _output
+
     if output is not None:
         _output(output)
     try:
-        parsed = load_scenario(scenario)
+        return load_scenario(path)
     except ScenarioError as exc:
         for problem in exc.problems[:-1]:
             typer.echo(f"error: {problem}", err=True)
         fail(exc.problems[-1])
-        return
-    text = result_to_json(solve(parsed, time_limit_s=time_limit))
+        raise  # fail() exits; this only tells the type checker
+
+
+def write_result(result: Result, output: Path | None) -> None:
+    """The result file at `output`, written atomically, or on stdout."""
+    from solver.scenario import result_to_json
+    from waitlist.cli_core import write_atomically
+
+    text = result_to_json(result)
     if output is None:
         typer.echo(text, nl=False)
         return
