@@ -8,18 +8,15 @@ leaders in their own districts.
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import date, timedelta
-from importlib import resources
 
+from solver.synthetic import reference, reference_districts, reference_programmes
 from solver.types import (
     Application,
     CandidateGroup,
-    District,
     Leader,
     Policy,
-    Programme,
     Scenario,
 )
 
@@ -41,11 +38,6 @@ LANGUAGE_MIX = {"sv": 64, "ar": 13, "so": 7, "en": 6, "fa": 5, "ti": 5}
 SLOT_MIX = {"evening": 50, "day": 30, "morning": 10, "weekend": 10}
 
 
-def reference() -> dict:
-    text = resources.files("waitlist").joinpath("data/stockholm.json").read_text("utf-8")
-    return json.loads(text)
-
-
 def _pick(rng: random.Random, mix: dict[str, int]) -> str:
     return rng.choices(list(mix), weights=list(mix.values()))[0]
 
@@ -55,25 +47,8 @@ def city_scenario(
 ) -> Scenario:
     rng = random.Random(seed)
     ref = reference()
-    districts = tuple(District(d["slug"], d["name"]) for d in ref["districts"])
-    travel = {
-        a: {b: int(m) for b, m in row.items() if b != a} for a, row in ref["travel_minutes"].items()
-    }
-    programmes = tuple(
-        Programme(
-            slug=p["slug"],
-            name=p["name"],
-            kind=p["kind"],
-            child_age_min=p["child_age_min"],
-            child_age_max=p["child_age_max"],
-            capacity=p["capacity"],
-            min_size=p["min_size"],
-            languages=tuple(p["languages"]),
-            sessions=p.get("sessions"),
-            weeks=p.get("weeks"),
-        )
-        for p in ref["programmes"]
-    )
+    districts, travel = reference_districts(ref)
+    programmes = reference_programmes(ref)
     by_slug = {p.slug: p for p in programmes}
     # Demand follows children, but need and waits differ strongly between districts.
     need = {d["slug"]: d["children_0_17"] * rng.uniform(0.4, 1.8) for d in ref["districts"]}

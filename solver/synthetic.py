@@ -23,15 +23,40 @@ _MAX_MINUTES = 60
 
 
 def reference() -> dict:
-    return json.loads(resources.files("waitlist").joinpath("data/stockholm.json").read_text())
+    text = resources.files("waitlist").joinpath("data/stockholm.json").read_text("utf-8")
+    return json.loads(text)
 
 
-def city(waiting: int = 3000, groups: int = 200, seed: int = 2026, **policy: object) -> Scenario:
-    ref = reference()
+def reference_districts(ref: dict) -> tuple[tuple[District, ...], dict[str, dict[str, int]]]:
+    """The reference districts and the travel minutes between two different ones."""
     districts = tuple(District(d["slug"], d["name"]) for d in ref["districts"])
     travel = {
         o: {d: int(m) for d, m in row.items() if d != o} for o, row in ref["travel_minutes"].items()
     }
+    return districts, travel
+
+
+def reference_programmes(ref: dict, *, lengths: bool = True) -> tuple[Programme, ...]:
+    """The reference programmes; with `lengths`, their sessions and weeks too."""
+    return tuple(
+        Programme(
+            slug=p["slug"],
+            name=p["name"],
+            kind=p["kind"],
+            child_age_min=p["child_age_min"],
+            child_age_max=p["child_age_max"],
+            capacity=p["capacity"],
+            min_size=p["min_size"],
+            languages=tuple(p["languages"]),
+            sessions=p.get("sessions") if lengths else None,
+            weeks=p.get("weeks") if lengths else None,
+        )
+        for p in ref["programmes"]
+    )
+
+
+def city(waiting: int = 3000, groups: int = 200, seed: int = 2026, **policy: object) -> Scenario:
+    districts, travel = reference_districts(reference())
     return _populate(districts, travel, waiting, groups, seed, Policy(**policy))  # type: ignore[arg-type]
 
 
@@ -78,20 +103,7 @@ def _populate(
     policy: Policy,
 ) -> Scenario:
     rng = random.Random(seed + 1)
-    ref = reference()
-    programmes = tuple(
-        Programme(
-            slug=p["slug"],
-            name=p["name"],
-            kind=p["kind"],
-            child_age_min=p["child_age_min"],
-            child_age_max=p["child_age_max"],
-            capacity=p["capacity"],
-            min_size=p["min_size"],
-            languages=tuple(p["languages"]),
-        )
-        for p in ref["programmes"]
-    )
+    programmes = reference_programmes(reference(), lengths=False)
     weights = [rng.uniform(0.5, 2.0) for _ in districts]
     supply = list(itertools.accumulate(weights))
     demand = list(
