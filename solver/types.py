@@ -117,23 +117,6 @@ class GroupShape(Protocol):
     def min_size(self) -> int: ...
 
 
-def group_from(src: GroupShape, *, id: str, taken: int = 0, status: str = "recruiting") -> Group:
-    """A solver Group with the run of `src` under the given id, seats taken and status."""
-    return Group(
-        id=id,
-        programme=src.programme,
-        district=src.district,
-        start=src.start,
-        weekday=src.weekday,
-        slot=src.slot,
-        language=src.language,
-        capacity=src.capacity,
-        min_size=src.min_size,
-        taken=taken,
-        status=status,
-    )
-
-
 def candidate_from(src: GroupShape, *, id: str) -> CandidateGroup:
     """A CandidateGroup with the run of `src` under the given id."""
     return CandidateGroup(
@@ -147,6 +130,11 @@ def candidate_from(src: GroupShape, *, id: str) -> CandidateGroup:
         capacity=src.capacity,
         min_size=src.min_size,
     )
+
+
+def group_from(src: GroupShape, *, id: str, taken: int = 0, status: str = "recruiting") -> Group:
+    """A solver Group with the run of `src` under the given id, seats taken and status."""
+    return Group(**vars(candidate_from(src, id=id)), taken=taken, status=status)
 
 
 @dataclass(frozen=True)
