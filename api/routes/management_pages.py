@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from api.problems import ProblemError
 from api.routes.management_data import closed_quarter, closed_quarters, dashboard
+from api.security import Principal
 from api.web import csrf, sources
 from api.web.i18n import gettext_for, language_of
 from api.web.management_wording import chart_labels, number_formatter
@@ -40,13 +41,22 @@ def management_page(request: Request, template: str, context: dict, status: int 
     return response
 
 
-@router.get("")
-def page(request: Request) -> Response:
+def manager_of(request: Request) -> Principal | Response:
+    """The logged-in management user, or the response that turns anyone else away: to the
+    log-in form without a session, 403 for another role."""
     who = principal_of(request)
     if who is None:
         return RedirectResponse("/management/login", status_code=303)
     if who.role != "management":
         return management_page(request, "management/forbidden.html", {"actor": None}, status=403)
+    return who
+
+
+@router.get("")
+def page(request: Request) -> Response:
+    who = manager_of(request)
+    if isinstance(who, Response):
+        return who
     lang = language_of(request)
     _ = gettext_for(lang)
     error = ""

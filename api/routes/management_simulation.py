@@ -14,10 +14,9 @@ import hashlib
 import re
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, Response
 
-from api.routes.management_pages import management_page
-from api.web.staff_session import principal_of
+from api.routes.management_pages import management_page, manager_of
 from waitlist.simulation import report as simulation_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
@@ -38,11 +37,9 @@ def report_policy(html: str) -> str:
 
 @router.get("/simulation")
 def simulation(request: Request) -> Response:
-    who = principal_of(request)
-    if who is None:
-        return RedirectResponse("/management/login", status_code=303)
-    if who.role != "management":
-        return management_page(request, "management/forbidden.html", {"actor": None}, status=403)
+    who = manager_of(request)
+    if isinstance(who, Response):
+        return who
     path = simulation_report.latest_report()
     if path is None:
         context = {"actor": who, "section": "simulation", "command": SUGGESTED_COMMAND}
