@@ -6,23 +6,19 @@ progress line on stderr shows the time, the best weighted waiting-weeks removed 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from waitlist.cli import app, fail
+from waitlist.cli_scenario import ResultFile, ScenarioFile, TimeLimit
 
 
 @app.command("recommend")
 def recommend_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (waitlist-scenario/1).")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Result file (default stdout).")
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds before settling for feasible.")
-    ] = 60.0,
+    scenario: ScenarioFile,
+    output: ResultFile = None,
+    time_limit: TimeLimit = 60.0,
     max_groups: Annotated[
         int | None, typer.Option("--max-groups", help="Open at most this many new groups.")
     ] = None,

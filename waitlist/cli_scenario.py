@@ -18,15 +18,19 @@ if TYPE_CHECKING:
     from solver.types import Result, Scenario
 
 
+# The arguments `solve` and `recommend` share.
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (waitlist-scenario/1).")]
+ResultFile = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Result file (default stdout).")
+]
+TimeLimit = Annotated[
+    float, typer.Option("--time-limit", help="Seconds before settling for feasible.")
+]
+
+
 @app.command("solve")
 def solve_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (waitlist-scenario/1).")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Result file (default stdout).")
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", help="Seconds before settling for feasible.")
-    ] = 60.0,
+    scenario: ScenarioFile, output: ResultFile = None, time_limit: TimeLimit = 60.0
 ) -> None:
     """Solve a placement round offline: offers with reasons, as a result file."""
     from solver.placement import solve
