@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, delete, text
 from sqlmodel import Session
 
 from api.problems import ProblemError
@@ -29,15 +28,18 @@ class Limit:
     seconds: int
 
 
-def _bump_statement(dialect: str, counters: list[tuple[str, int]]) -> Any:
-    """Count one request in every (bucket, window); returns each bucket's new count. Rows go
-    in a fixed order, so two requests never wait on each other's counters in a circle."""
-    table: Any = RateLimitWindow.__table__  # type: ignore[attr-defined]
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(table).values([{"bucket": b, "window": w, "count": 1} for b, w in counters])
-    return stmt.on_conflict_do_update(
-        index_elements=["bucket", "window"], set_={"count": table.c["count"] + 1}
-    ).returning(table.c["bucket"], table.c["count"])
+@cache
+def _bump_statement(buckets: int) -> Any:
+    """Count one request in each of `buckets` (bucket, window) pairs, given as parameters
+    b0, w0, b1, w1, ...; returns each bucket's new count. One statement, in text: SQLAlchemy
+    would compile an INSERT of several rows anew for every request. (PostgreSQL and SQLite
+    speak the same upsert.)"""
+    rows = ", ".join(f"(:b{i}, :w{i}, 1)" for i in range(buckets))
+    return text(
+        f'INSERT INTO rate_limit_window (bucket, "window", count) VALUES {rows} '
+        'ON CONFLICT (bucket, "window") DO UPDATE SET count = rate_limit_window.count + 1 '
+        "RETURNING bucket, count"
+    )
 
 
 def bucket_for_token(token: str) -> str:
@@ -54,9 +56,12 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
     windows = {  # window start, epoch seconds
         bucket: int(moment // limit.seconds) * limit.seconds for bucket, limit in active.items()
     }
-    stmt = _bump_statement(engine.dialect.name, sorted(windows.items()))
+    # Rows go in a fixed order: two requests never wait on each other's counters in a circle.
+    params: dict[str, Any] = {}
+    for i, (bucket, window) in enumerate(sorted(windows.items())):
+        params[f"b{i}"], params[f"w{i}"] = bucket, window
     with lone_statement(engine, write=True) as conn:
-        counts = dict(conn.execute(stmt).tuples().all())
+        counts = dict(conn.execute(_bump_statement(len(windows)), params).tuples().all())
     over = [
         max(1, int(windows[bucket] + limit.seconds - moment))
         for bucket, limit in active.items()
