@@ -1,4 +1,4 @@
-"""Group-start recommendations, phases 2-6: CP-SAT variables, constraints, objective, solve.
+"""Group-start recommendations, phases 2-4: CP-SAT variables, constraints, objective.
 
 The objective is lexicographic (see docs/recommend.md):
   1. most weighted waiting-weeks removed (T1),
@@ -8,6 +8,7 @@ The objective is lexicographic (see docs/recommend.md):
 It is solved in two stages, which makes the order strict without huge coefficients: stage 1
 maximises T1 and proves it; stage 2 keeps T1 at that optimum and minimises M·T2 + T3 with
 M = T3max + 1, so one group more always costs more than any saving in travel and start weeks.
+The staged solve is solver.recommend_solve; exact reductions are solver.recommend_reduce.
 """
 
 from __future__ import annotations
