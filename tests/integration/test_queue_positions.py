@@ -51,3 +51,14 @@ def test_every_position_and_queue_length_match_the_queue_order_even_on_lottery_t
         home = queues.standing(world.uow(readonly=True), app_id).home
         assert (home.position, home.queue_length) == (place, 15), app_id
     assert queues.standing(world.uow(readonly=True), withdrawn).home is None
+
+
+def test_the_home_estimate_counts_the_free_seats_of_groups_the_parent_fits_only(world):
+    parent = world.apply(languages=["sv"])
+    world.group(language="ar", capacity=8, min_size=3)  # a group this parent does not fit
+    assert queues.standing(world.uow(readonly=True), parent.application.id).home.estimate.reason
+    world.group(capacity=6, min_size=3)  # starts in four weeks, in Swedish
+    home = queues.standing(world.uow(readonly=True), parent.application.id).home
+    assert (home.position, home.queue_length) == (1, 1)
+    assert home.estimate.basis == "seats"
+    assert (home.estimate.low_weeks, home.estimate.high_weeks) == (4, 4)

@@ -20,12 +20,13 @@ position, so a paused parent sees the wait they would have from the day they con
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, func, or_
+from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
@@ -137,23 +138,41 @@ def _before(dialect: str) -> Any:
 
 
 @cache
-def _home_counts_statement(dialect: str) -> Any:
-    return select(  # type: ignore[call-overload]
-        func.count().filter(and_(_before(dialect), _served())) + 1,
-        func.count().filter(_served()),
-        _placements_statement().scalar_subquery(),
-    ).where(_in_queue(bindparam("district"), bindparam("programme")))
+def _home_statement(dialect: str) -> Any:
+    """The home standing in one statement: the queue's counts (one row, counted on index
+    ix_application_queue) beside each row of the seats statement."""
+    counts = (
+        select(  # type: ignore[call-overload]
+            (func.count().filter(and_(_before(dialect), _served())) + 1).label("position"),
+            func.count().filter(_served()).label("length"),
+            _placements_statement().scalar_subquery().label("placed"),
+        )
+        .where(_in_queue(bindparam("district"), bindparam("programme")))
+        .subquery("counts")
+    )
+    seats = _seats_statement().subquery("seats")
+    return select(counts, seats).select_from(  # type: ignore[call-overload]
+        counts.join(seats, true())
+    )
 
 
-def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
-    """Position and length of the application's own queue, and the queue's placements in the
-    throughput window: one query, counted by the database (index ix_application_queue).
+@dataclass(frozen=True)
+class _Home:
+    position: int
+    length: int
+    placed: int
+    seats: list[SeatBatch]
+
+
+def _home(uow: UnitOfWork, app: Application) -> _Home:
+    """Position and length of the application's own queue, the queue's placements in the
+    throughput window, and the free seats the parent fits there: one query.
     Paused applications are not counted (see the module docstring); a paused applicant counts
     themselves, at the place they keep."""
-    position, length, placed = (
+    rows = (
         uow.session.connection()
         .execute(
-            _home_counts_statement(uow.dialect),
+            _home_statement(uow.dialect),
             {
                 "district": app.district,
                 "programme": app.programme,
@@ -161,11 +180,18 @@ def _home_counts(uow: UnitOfWork, app: Application) -> tuple[int, int, int]:
                 "lottery": app.lottery,
                 "id_text": str(app.id),
                 "since": _window_start(uow),
+                "today": uow.today(),
             },
         )
-        .one()
+        .all()
     )
-    return int(position), int(length) + (1 if app.paused else 0), int(placed)
+    first = rows[0]  # the programme exists (a foreign key), so there is always a row
+    return _Home(
+        position=int(first.position),
+        length=int(first.length) + (1 if app.paused else 0),
+        placed=int(first.placed),
+        seats=_fitting(app, rows),
+    )
 
 
 def queue_of(uow: UnitOfWork, district: str, programme: str) -> list[QueueEntry]:
@@ -228,6 +254,11 @@ def _seats(uow: UnitOfWork, app: Application, district: str) -> list[SeatBatch]:
         )
         .all()
     )
+    return _fitting(app, groups)
+
+
+def _fitting(app: Application, groups: Sequence[Any]) -> list[SeatBatch]:
+    """Rows of the seats statement whose group the parent fits, as seat batches."""
     return [
         SeatBatch(start=g.start, free=g.capacity - g.taken)
         for g in groups
@@ -311,17 +342,17 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
     """Home standing, and (unless `elsewhere_too` is False) every district within reach."""
     if app.status != S.WAITING:
         return Standing(app.id or 0, app.status, app.programme, None)
-    position, length, placed = _home_counts(uow, app)
+    mine = _home(uow, app)
     home = DistrictStanding(
         district=app.district,
         travel_minutes=0,
-        position=position,
-        queue_length=length,
+        position=mine.position,
+        queue_length=mine.length,
         estimate=estimate_wait(
-            position=position,
+            position=mine.position,
             today=uow.today(),
-            seats=_seats(uow, app, app.district),
-            placements_in_window=placed,
+            seats=mine.seats,
+            placements_in_window=mine.placed,
         ),
         home=True,
     )
