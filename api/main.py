@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from api import jobs
 
+        # Sync endpoints and dependencies run on this process's thread pool (anyio's).
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         async with jobs.running(app.state.engine, settings):
             yield
 
