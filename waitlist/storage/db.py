@@ -31,10 +31,10 @@ from sqlmodel import SQLModel, create_engine
 
 BUSY_TIMEOUT_SECONDS = 30
 READONLY = "waitlist_readonly"
-# PostgreSQL pool per process: a worker runs sync endpoints on up to 40 threads, and every
-# connection it needs stays open (an overflow connection would be opened and closed per use).
-# 2 workers x 40 stay below the server's default max_connections (100); connections are
-# opened only when needed.
+# PostgreSQL pool per process: every connection the process's threads need at once stays open
+# (an overflow connection would be opened and closed per use); 40 covers the API's thread pool
+# (WAITLIST_WORKER_THREADS, 8) with room, and 2 workers x 40 stay below the server's default
+# max_connections (100). Connections are opened only when needed.
 POOL_SIZE = 40
 MAX_OVERFLOW = 10
 IDLE_PING_SECONDS = 5.0
