@@ -137,8 +137,9 @@ def build(prep: Prepared) -> Built:
 
     # Exact reduction (solver.recommend_reduce): a dominated kind's n-th candidate opens only
     # when its dominator's candidates starting no later are open.
-    for a, b, n, q in dominated_pairs(prep):
-        m.add(count[a] >= q * (opened_of[b][n] if b in opened_of else count[b]))
+    for strong, weak, nth, per in dominated_pairs(prep):
+        gate = opened_of[weak][nth] if weak in opened_of else count[weak]
+        m.add(count[strong] >= per * gate)
 
     # Objective tiers; solve() optimises them in order.
     t1 = sum(w * v for row in buckets for w, v in row)
