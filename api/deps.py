@@ -92,7 +92,11 @@ async def get_principal(
     state = request.app.state
     token = _bearer(request)
     if token is not None and looks_like_parent_token(token):
-        application_id = await run_in_threadpool(_resolve_parent, state.engine, token)
+        looked_up = getattr(request.state, _PARENT_LOOKUP, None)
+        if looked_up is not None and looked_up[0] == token:  # by parent_rate_limit, just now
+            application_id = looked_up[1]
+        else:
+            application_id = await run_in_threadpool(_resolve_parent, state.engine, token)
         if application_id is None:
             raise ProblemError(
                 401, "This status link is not valid (any more).", headers=_UNAUTHORISED
@@ -173,7 +177,22 @@ async def parent_rate_limit(request: Request) -> None:
             settings.rate_limit_token_per_minute, 60
         )
     if any(limit.requests > 0 for limit in limits.values()):
-        await run_in_threadpool(ratelimit.check, request.app.state.engine, limits)
+        engine = request.app.state.engine
+        looked_up = await run_in_threadpool(_count_then_look_up, engine, limits, token)
+        if token is not None:
+            setattr(request.state, _PARENT_LOOKUP, (token, looked_up))
+
+
+# A rate-limited parent request looks its token up on the same trip to the thread pool as the
+# counting (after it: a refused request reads nothing); get_principal then uses the answer.
+_PARENT_LOOKUP = "parent_lookup"
+
+
+def _count_then_look_up(
+    engine: Engine, limits: dict[str, ratelimit.Limit], token: str | None
+) -> int | None:
+    ratelimit.check(engine, limits)
+    return _resolve_parent(engine, token) if token is not None else None
 
 
 ParentRateLimit = Depends(parent_rate_limit)
