@@ -18,9 +18,9 @@ installed): one connection per request in flight, requests pre-encoded, response
 Content-Length. It spends a small fraction of the server's CPU per request, so on a 2-core
 machine it leaves the cores to the server and the database. Besides throughput and latency the
 table shows CPU per request of the server processes, of the database backends serving this
-run's database (read from /proc when PostgreSQL runs on this machine), and of this process;
-those do not depend on how busy the machine is, and `cores / total CPU per request` is the
-throughput two free cores would allow.
+run's database (read from /proc when PostgreSQL runs on this machine), and of this process.
+Those depend much less than throughput and latency on what else the machine is running, and
+`2 cores / (server + database CPU per request)` is the throughput two free cores would allow.
 """
 
 from __future__ import annotations
