@@ -8,7 +8,6 @@ can serve the same database.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,40 +18,39 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
+from api import web
 from api.logs import configure_logging, install_request_logging
 from api.problems import document_problems, install_problem_handlers
+from api.routes import (
+    applications,
+    audit,
+    auth,
+    groups,
+    management,
+    offers,
+    queues,
+    recommendations,
+    rounds,
+)
 from waitlist.config import Settings, get_settings
 from waitlist.storage.db import make_engine
 
-# Resource routers under /api/v1, in the order they appear in the docs. A module that is not
-# there yet (a capability still being built) is skipped.
+# Resource routers under /api/v1, in the order they appear in the docs.
 API_ROUTERS = (
-    "api.routes.auth",
-    "api.routes.applications",
-    "api.routes.offers",
-    "api.routes.groups",
-    "api.routes.queues",
-    "api.routes.rounds",
-    "api.routes.recommendations",
-    "api.routes.audit",
-    "api.routes.notices",
-    "api.routes.management",
+    auth,
+    applications,
+    offers,
+    groups,
+    queues,
+    rounds,
+    recommendations,
+    audit,
+    management,
 )
 
 
 class Health(BaseModel):
     status: str
-
-
-def _include_routers(app: FastAPI) -> None:
-    for name in API_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -84,15 +82,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     install_problem_handlers(app)
     install_request_logging(app)
-    _include_routers(app)
-
-    try:
-        from api import web
-    except ModuleNotFoundError as exc:  # the pages are optional for the API
-        if exc.name != "api.web":
-            raise
-    else:
-        web.install(app)  # server-rendered pages for parents and coordinators
+    for module in API_ROUTERS:
+        app.include_router(module.router)
+    web.install(app)  # server-rendered pages for parents and coordinators
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

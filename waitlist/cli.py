@@ -53,22 +53,11 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _register() -> None:
-    # Each capability adds its commands in its own module; importing registers them.
-    import importlib
-
-    for name in (
-        "waitlist.cli_core",
-        "waitlist.cli_scenario",
-        "waitlist.cli_recommend",
-        "waitlist.cli_report",
-        "waitlist.cli_simulate",
-    ):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-
-
-_register()
+# Each capability adds its commands in its own module; importing registers them.
+from waitlist import (  # noqa: E402,F401
+    cli_core,
+    cli_recommend,
+    cli_report,
+    cli_scenario,
+    cli_simulate,
+)
