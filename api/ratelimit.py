@@ -1,15 +1,22 @@
 """Rate limits on parent endpoints: per client IP and per status token, fixed windows.
 
-The counters are rows in the database (`rate_limit_window`), all of a request's buckets bumped
-with one upsert statement (on PostgreSQL in autocommit: one round trip), so every worker
-process sees the same counts and the app keeps no state of its own. Windows that can no longer
-matter are purged by the scheduled jobs (`purge_old`).
+The counters are rows in the database (`rate_limit_window`, unlogged on PostgreSQL), all of a
+request's buckets bumped with one upsert statement (on PostgreSQL in autocommit: one round
+trip), so every worker process sees the same counts. Windows that can no longer matter are
+purged by the scheduled jobs (`purge_old`).
+
+The one thing a process remembers is a refusal, until its window ends: a count only rises
+within its window, so a bucket found over its limit stays over until then, and the worker that
+found it refuses that bucket's next requests without a database trip. A flood from one address
+then costs a dictionary lookup per request, not a write on one hot row. Whether a request is
+let through is always the database's answer, so several workers agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,6 +54,12 @@ def bucket_for_token(token: str) -> str:
     return "tok:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
+# (bucket, window start, limit) -> end of that window, per database (engine).
+Refusals = dict[tuple[str, int, int], int]
+_REFUSALS: weakref.WeakKeyDictionary[Engine, Refusals] = weakref.WeakKeyDictionary()
+_MAX_REFUSALS = 10_000
+
+
 def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None) -> None:
     """Count this request in every bucket (one statement); 429 when one is over its limit."""
     active = {bucket: limit for bucket, limit in limits.items() if limit.requests > 0}
@@ -56,25 +69,45 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
     windows = {  # window start, epoch seconds
         bucket: int(moment // limit.seconds) * limit.seconds for bucket, limit in active.items()
     }
+    keys = {bucket: (bucket, windows[bucket], limit.requests) for bucket, limit in active.items()}
+    refusals = _REFUSALS.setdefault(engine, {})
+    known = [end for key in keys.values() if (end := refusals.get(key)) is not None]
+    if known:  # over its limit in this window already: no need to count it again
+        _refuse(max(known), moment)
     # Rows go in a fixed order: two requests never wait on each other's counters in a circle.
     params: dict[str, Any] = {}
     for i, (bucket, window) in enumerate(sorted(windows.items())):
         params[f"b{i}"], params[f"w{i}"] = bucket, window
     with lone_statement(engine, write=True) as conn:
-        counts = dict(conn.execute(_bump_statement(len(windows)), params).tuples().all())
-    over = [
-        max(1, int(windows[bucket] + limit.seconds - moment))
+        rows = conn.execute(_bump_statement(len(windows)), params).all()
+    counts = {bucket: count for bucket, count in rows}
+    over = {
+        keys[bucket]: windows[bucket] + limit.seconds
         for bucket, limit in active.items()
         if counts[bucket] > limit.requests
-    ]
+    }
     if over:
-        retry_after = max(over)
-        raise ProblemError(
-            429,
-            f"Too many requests; try again in {retry_after} seconds.",
-            code="rate_limited",
-            headers={"Retry-After": str(retry_after)},
-        )
+        _remember(refusals, over, moment)
+        _refuse(max(over.values()), moment)
+
+
+def _remember(refusals: Refusals, over: Refusals, moment: float) -> None:
+    if len(refusals) >= _MAX_REFUSALS:  # forget windows that have ended, or all of them
+        for key in [key for key, end in refusals.items() if end <= moment]:
+            del refusals[key]
+        if len(refusals) >= _MAX_REFUSALS:
+            refusals.clear()
+    refusals.update(over)
+
+
+def _refuse(window_end: int, moment: float) -> None:
+    retry_after = max(1, int(window_end - moment))
+    raise ProblemError(
+        429,
+        f"Too many requests; try again in {retry_after} seconds.",
+        code="rate_limited",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def purge_old(engine: Engine, *, older_than_seconds: int = 3600, now: float | None = None) -> int:

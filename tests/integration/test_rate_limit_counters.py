@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from api import ratelimit
 from api.problems import ProblemError
@@ -37,3 +38,43 @@ def test_a_limit_of_zero_is_switched_off_and_counts_nothing(engine):
     for _ in range(5):
         ratelimit.check(engine, {"ip:10.0.0.1": ratelimit.Limit(0, 60)}, now=NOW)
     assert ratelimit.purge_old(engine, older_than_seconds=0, now=NOW + 3600) == 0
+
+
+def stored_count(engine, bucket: str) -> int:
+    with engine.connect() as conn:
+        value = conn.execute(
+            text("SELECT count FROM rate_limit_window WHERE bucket = :b"), {"b": bucket}
+        ).scalar()
+    return int(value or 0)
+
+
+def test_a_refused_bucket_is_refused_again_in_its_window_without_writing_to_the_database(engine):
+    limit = {"ip:10.0.0.9": ratelimit.Limit(2, 60)}
+    ratelimit.check(engine, limit, now=NOW)
+    ratelimit.check(engine, limit, now=NOW + 1)
+    with pytest.raises(ProblemError):
+        ratelimit.check(engine, limit, now=NOW + 2)
+    assert stored_count(engine, "ip:10.0.0.9") == 3
+    for second in range(3, 20):  # a flood from one address
+        with pytest.raises(ProblemError) as refused:
+            ratelimit.check(engine, limit, now=NOW + second)
+        assert refused.value.headers == {"Retry-After": str(30 - second)}
+    assert stored_count(engine, "ip:10.0.0.9") == 3  # remembered, not counted row by row
+    ratelimit.check(engine, limit, now=NOW + 30)  # the next window lets it through again
+    ratelimit.check(engine, {"ip:10.0.0.9": ratelimit.Limit(100, 60)}, now=NOW + 31)
+
+
+def test_a_second_worker_that_has_not_seen_the_refusal_gets_it_from_the_database(database_url):
+    first, second = make_engine(database_url), make_engine(database_url)  # two processes' pools
+    try:
+        create_schema(first)
+        limit = {"tok:shared": ratelimit.Limit(3, 60)}
+        for moment in (NOW, NOW + 1, NOW + 2):
+            ratelimit.check(first if moment % 2 else second, limit, now=moment)
+        with pytest.raises(ProblemError):
+            ratelimit.check(first, limit, now=NOW + 3)
+        with pytest.raises(ProblemError):  # counted in the shared row: over for every worker
+            ratelimit.check(second, limit, now=NOW + 4)
+    finally:
+        first.dispose()
+        second.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from waitlist.storage.db import make_engine, migrate
+from waitlist.storage.db import create_schema, drop_schema, make_engine, migrate
 from waitlist.storage.tables import Application, Event, Group, Offer, metadata
 from waitlist.storage.uow import UnitOfWork
 
@@ -37,6 +37,22 @@ def test_the_migrations_build_exactly_the_tables_of_the_models(database_url):
             "lottery_seed",
         } <= tables
         migrate(database_url)  # a second run is a no-op
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_rate_limit_counters_skip_the_write_ahead_log_on_postgresql(postgres_url):
+    persistence = text("SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_window'")
+    engine = make_engine(postgres_url)
+    try:
+        create_schema(engine)  # from the models
+        with engine.connect() as conn:
+            assert conn.execute(persistence).scalar() == "u"
+        drop_schema(engine)
+        migrate(postgres_url)  # through the migrations
+        with engine.connect() as conn:
+            assert conn.execute(persistence).scalar() == "u"
     finally:
         engine.dispose()
 

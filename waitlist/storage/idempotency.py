@@ -1,13 +1,15 @@
 """Tables of the HTTP layer's guarantees: idempotency keys and rate-limit windows.
 
-They live in the database, not in a process, so that every worker agrees.
+They live in the database, not in a process, so that every worker agrees. On PostgreSQL the
+rate-limit counters are an UNLOGGED table: they are bumped on every parent request and need no
+write-ahead log (a crash empties them, which only forgets the current minute's counts).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import DDL, BigInteger, Column, LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from waitlist.storage.columns import utcnow
@@ -44,3 +46,11 @@ class RateLimitWindow(SQLModel, table=True):
     # Start of the window, in epoch seconds.
     window: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     count: int = 0
+
+
+UNLOGGED_COUNTERS = DDL("ALTER TABLE rate_limit_window SET UNLOGGED")
+event.listen(
+    RateLimitWindow.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    UNLOGGED_COUNTERS.execute_if(dialect="postgresql"),
+)
