@@ -286,9 +286,16 @@ def export_scenario(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.", min=1, max=65535)] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Server processes (default WAITLIST_WORKERS, 1).", min=1, max=64),
+    ] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
 ) -> None:
-    """Serve the web pages and the API (uvicorn, api.main:app)."""
+    """Serve the web pages and the API (uvicorn, api.main:app).
+
+    Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address so that rate limits
+    count the parent's address from X-Forwarded-For (127.0.0.1 is trusted by default)."""
     import uvicorn
 
     settings = _settings()
@@ -299,6 +306,7 @@ def serve(
         "api.main:app",
         host=host or settings.host,
         port=port or settings.port,
+        workers=None if reload else (workers or settings.workers),
         reload=reload,
         access_log=False,
     )

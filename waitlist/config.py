@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     secret_key: str = "change-me-in-production-this-is-only-for-the-demo"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes for `waitlist serve` (several need PostgreSQL to be worth it: SQLite
+    # takes one writer at a time).
+    workers: int = Field(default=1, ge=1, le=64)
     # The address parents reach the site at, for the personal links in notices
     # (default: http://HOST:PORT).
     public_url: str = ""

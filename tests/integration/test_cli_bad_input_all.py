@@ -154,6 +154,7 @@ def _cases(city: City) -> list[tuple[list[str], str]]:
         # serve (refused before anything listens)
         (["serve", "--port", "0"], "'--port'"),
         (["serve", "--port", "http"], "'--port'"),
+        (["serve", "--workers", "0"], "'--workers'"),
         # solve
         (["solve", str(city.folder / "absent.json")], "cannot read"),
         (["solve", _file(city, "broken.json", "{")], "not valid JSON"),

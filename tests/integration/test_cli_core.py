@@ -155,3 +155,17 @@ def test_offers_expire_and_export_scenario_work_on_an_empty_city(cli, tmp_path):
 def test_every_command_has_help(cli, command):
     result = cli(*command, "--help")
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_serve_starts_as_many_server_processes_as_asked(cli, monkeypatch):
+    import uvicorn
+
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(options))
+    assert cli("init").exit_code == 0
+    assert cli("serve", "--workers", "3", "--port", "8123").exit_code == 0
+    monkeypatch.setenv("WAITLIST_WORKERS", "2")
+    get_settings.cache_clear()
+    assert cli("serve").exit_code == 0
+    assert [(s["workers"], s["port"]) for s in started] == [(3, 8123), (2, 8000)]
+    assert all(s["host"] == "127.0.0.1" and s["access_log"] is False for s in started)
