@@ -99,7 +99,7 @@ def simulate_command(
     ]  # fmt: skip
     command = " ".join(shlex.quote(w) for w in env + words)
     files = write_report(run, out, command=command, register=True)
-    typer.echo(f"wrote {files.html}")
+    typer.echo(f"wrote {', '.join(str(p) for p in files.pages.values())}")
     for outcome in run.outcomes:
         s = outcome.summary
         typer.echo(

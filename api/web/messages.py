@@ -1,7 +1,8 @@
 """Keep the gettext catalogues in step with the code: `python -m api.web.messages`.
 
-Extracts every `_()` / `ngettext()` string from api/web/*.py, the management page routes
-(api/routes/management*.py) and api/templates (Babel with the Jinja2 extractor), merges them
+Extracts every `_()` / `N_()` / `ngettext()` string from api/web/*.py, the management page
+routes (api/routes/management*.py), api/templates (Babel with the Jinja2 extractor) and the
+simulation report (waitlist/simulation: its modules and its page template), merges them
 into waitlist/locale/{sv,en}/LC_MESSAGES/messages.po keeping existing translations, fills
 English with the English source text, compiles the .mo files and lists the Swedish strings
 still untranslated (exit code 1 if any).
@@ -24,8 +25,10 @@ METHODS = [
     ("api/web/**.py", "python"),
     ("api/routes/management*.py", "python"),
     ("api/templates/**.html", "jinja2"),
+    ("waitlist/simulation/*.py", "python"),
+    ("waitlist/simulation/templates/*.html", "jinja2"),
 ]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 def extract() -> Catalog:
@@ -33,7 +36,10 @@ def extract() -> Catalog:
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT,
         method_map=METHODS,
-        options_map={"api/templates/**.html": {"trimmed": "true"}},
+        options_map={
+            "api/templates/**.html": {"trimmed": "true"},
+            "waitlist/simulation/templates/*.html": {"trimmed": "true"},
+        },
         keywords=KEYWORDS,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)

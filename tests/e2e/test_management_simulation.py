@@ -64,7 +64,7 @@ def _client(city, username: str | None) -> TestClient:  # noqa: ANN001
 
 def test_management_sees_the_latest_report_as_written(city, reports, report_html) -> None:  # noqa: ANN001
     _register(reports, report_html)
-    response = _client(city, "manager").get("/management/simulation")
+    response = _client(city, "manager").get("/management/simulation?lang=en")
     assert response.status_code == 200
     assert response.text == report_html.read_text("utf-8")
     policy = response.headers["content-security-policy"]
@@ -73,6 +73,34 @@ def test_management_sees_the_latest_report_as_written(city, reports, report_html
     assert "unsafe-inline" not in policy and "script-src" not in policy
     assert "'sha256-" in policy
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_report_is_served_in_the_language_of_the_session(city, reports, report_html) -> None:  # noqa: ANN001
+    _register(reports, report_html)
+    swedish_page = report_html.with_name("report.sv.html").read_text("utf-8")
+    client = _client(city, "manager")
+    swedish = client.get("/management/simulation")  # Swedish is the default
+    assert swedish.text == swedish_page
+    assert "<h2>Väntetid per stadsdel</h2>" in swedish.text
+    assert swedish.headers["content-security-policy"] == report_policy(swedish_page)
+    english = client.get("/management/simulation?lang=en")
+    assert english.text == report_html.read_text("utf-8")
+    assert "<h2>Waiting time per district</h2>" in english.text
+    # The choice sticks for the session, as on the other pages.
+    assert client.get("/management/simulation").text == english.text
+    assert client.get("/management/simulation?lang=sv").text == swedish_page
+
+
+def test_an_older_english_only_report_is_served_to_a_swedish_reader(
+    city,  # noqa: ANN001
+    reports,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    html = "<!doctype html><html lang=en><style>p{}</style><h1>What-if simulation</h1></html>"
+    (tmp_path / "report.html").write_text(html, "utf-8")
+    _register(reports, tmp_path / "report.html")
+    response = _client(city, "manager").get("/management/simulation?lang=sv")
+    assert response.status_code == 200 and response.text == html
 
 
 def test_the_dashboard_links_to_the_simulation(city, reports, report_html) -> None:  # noqa: ANN001
@@ -109,9 +137,11 @@ def test_a_coordinator_is_refused_and_an_anonymous_visitor_sent_to_log_in(
     report_html,  # noqa: ANN001
 ) -> None:
     _register(reports, report_html)
-    refused = _client(city, "coord-home").get("/management/simulation")
-    assert refused.status_code == 403
-    assert "What-if simulation" not in refused.text and "data:image/png" not in refused.text
+    for lang in ("sv", "en"):
+        refused = _client(city, "coord-home").get(f"/management/simulation?lang={lang}")
+        assert refused.status_code == 403
+        assert "data:image/png" not in refused.text
+        assert "What-if simulation" not in refused.text and "Väntetid per" not in refused.text
     anonymous = _client(city, None).get("/management/simulation", follow_redirects=False)
     assert anonymous.status_code == 303
     assert anonymous.headers["location"] == "/management/login"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from simulation_city import small_city
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from waitlist.cli import app
 from waitlist.domain.errors import InvalidInput
-from waitlist.simulation import PolicySpec, simulate
+from waitlist.simulation import PolicySpec, builtin_policies, simulate
 from waitlist.simulation.policies import parse_policy
 from waitlist.simulation.report import latest_report, write_report
 
@@ -51,6 +52,71 @@ def test_a_report_records_the_seed_the_inputs_and_every_policy(tmp_path):
     assert "waitlist simulate --seed 5" in html and "data:image/png;base64," in html
 
 
+ENGLISH_HEADINGS = (
+    "What-if simulation",
+    "Policies side by side",
+    "Waiting time per district",
+    "Equality over the weeks",
+    "Definitions",
+    "Reproduce",
+)
+SWEDISH_HEADINGS = (
+    "<h1>Simulering av regeländringar</h1>",
+    "<h2>Reglerna jämförda</h2>",
+    "<h2>Väntetid per stadsdel</h2>",
+    "<h2>Jämlikhet vecka för vecka</h2>",
+    "<h2>Definitioner</h2>",
+)
+
+
+def test_the_report_is_written_in_english_and_in_swedish(tmp_path):
+    city = small_city(tmp_path)
+    run = simulate(city, weeks=2, seed=5, policies=builtin_policies()[:2])
+    files = write_report(run, tmp_path / "out", command="waitlist simulate --seed 5")
+    assert files.pages == {"en": files.html, "sv": tmp_path / "out" / "report.sv.html"}
+    english, swedish = (files.pages[lang].read_text("utf-8") for lang in ("en", "sv"))
+    assert '<html lang="en">' in english and '<html lang="sv">' in swedish
+    assert all(heading in english for heading in ENGLISH_HEADINGS)
+    assert all(heading in swedish for heading in SWEDISH_HEADINGS)
+    assert [h for h in ENGLISH_HEADINGS if h in swedish] == []
+    # Table headers, built-in policy labels and numbers in Swedish too.
+    assert "<th>Stadsdel</th>" in swedish and "<td>Inställda grupper</td>" in swedish
+    assert "1 Som i dag: egen stadsdel, först till kvarn" in swedish
+    assert "<th>1 Status quo" not in swedish and "<th>1 Status quo" in english
+    assert re.search(r"<td>\d+,\d\d</td>", swedish) and not re.search(r"<td>\d+\.\d", swedish)
+    # Each page embeds its own charts (titles in its language), and the PNGs are kept.
+    assert (tmp_path / "out" / "simulation_waits.sv.png").is_file()
+    assert _images(english) != _images(swedish)
+    assert "waitlist simulate --seed 5" in swedish and "<script" not in swedish.lower()
+
+
+def _images(html: str) -> list[str]:
+    return re.findall(r"data:image/png;base64,([^\"]+)", html)
+
+
+def test_a_policy_files_own_label_is_kept_as_written_in_swedish(tmp_path):
+    city = small_city(tmp_path)
+    mine = parse_policy({"name": "mine", "label": "Min egen regel", "placement": "status_quo"})
+    files = write_report(simulate(city, weeks=1, seed=5, policies=[mine]), tmp_path / "out")
+    assert "<th>Min egen regel</th>" in files.pages["sv"].read_text("utf-8")
+
+
+def test_the_latest_report_is_found_in_the_language_asked_for_else_in_the_other(tmp_path):
+    folder = tmp_path / "run"
+    folder.mkdir()
+    english, swedish = folder / "report.html", folder / "report.sv.html"
+    english.write_text("en", "utf-8")
+    (tmp_path / "latest.json").write_text(json.dumps({"report": str(english)}), "utf-8")
+    assert latest_report(tmp_path, lang="sv") == english  # an older, English-only report
+    swedish.write_text("sv", "utf-8")
+    assert latest_report(tmp_path, lang="sv") == swedish
+    assert latest_report(tmp_path, lang="en") == english
+    english.unlink()
+    assert latest_report(tmp_path, lang="en") == swedish
+    swedish.unlink()
+    assert latest_report(tmp_path, lang="sv") is None
+
+
 def test_a_different_seed_gives_different_arrivals(tmp_path):
     city = small_city(tmp_path)
     one = simulate(city, weeks=2, seed=1, policies=_policies()[:1])
@@ -88,7 +154,8 @@ def test_the_command_writes_the_report_and_registers_it_as_the_latest(tmp_path, 
          "--policy", "policy.json", "--only", "--quiet", "-o", "out"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    for name in ("report.html", "results.json", "simulation_waits.png", "simulation_equality.png"):
+    for name in ("report.html", "report.sv.html", "results.json", "simulation_waits.png",
+                 "simulation_equality.png"):  # fmt: skip
         assert (tmp_path / "out" / name).is_file()
     assert latest_report() == (tmp_path / "out" / "report.html").resolve()
 

@@ -1,4 +1,8 @@
-"""PNG charts of a run (matplotlib, Agg backend), byte-identical for identical runs."""
+"""PNG charts of a run (matplotlib, Agg backend), byte-identical for identical runs.
+
+Titles, axis labels and legends are in the language of the report they go into (`_` is its
+gettext); tick numbers take the language's decimal sign.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from waitlist.simulation.run import SimulationRun  # noqa: E402
+from waitlist.translations import Gettext  # noqa: E402
 
 # No timestamps or versions inside the files: same run, same bytes.
 _META = {"Software": None, "Creation Time": None}
@@ -22,7 +29,24 @@ def _save(fig: plt.Figure, path: Path) -> None:
     plt.close(fig)
 
 
-def waits_chart(run: SimulationRun, path: Path) -> None:
+def _english(message: str) -> str:
+    return message
+
+
+def _label(_: Gettext, text: str) -> str:
+    """A policy's label: built-in ones are in the catalogues, a policy file's own is kept."""
+    return _(text) if text else text
+
+
+def _decimal_ticks(lang: str, *axes: Axis) -> None:
+    """Numbered axes with a decimal comma in Swedish."""
+    if lang == "sv":
+        comma = FuncFormatter(lambda value, _pos: f"{value:g}".replace(".", ",").replace("-", "−"))
+        for axis in axes:
+            axis.set_major_formatter(comma)
+
+
+def waits_chart(run: SimulationRun, path: Path, _: Gettext = _english, lang: str = "en") -> None:
     """Median wait per district per policy (bars), P90 as a tick on each bar."""
     names = {d.slug: d.name for d in run.calibration.districts}
     first = run.outcomes[0].summary["by_district"]
@@ -36,19 +60,23 @@ def waits_chart(run: SimulationRun, path: Path) -> None:
         medians = [by[d]["median_wait_weeks"] or 0.0 for d in districts]
         p90s = [by[d]["p90_wait_weeks"] or 0.0 for d in districts]
         colour = _COLOURS[i % len(_COLOURS)]
-        ax.barh(ys, medians, height=height, color=colour, label=outcome.spec.label)
+        ax.barh(ys, medians, height=height, color=colour, label=_label(_, outcome.spec.label))
         ax.scatter(p90s, ys, marker="|", s=60, color=colour)
     ax.set_yticks([k + 0.4 - height / 2 for k in range(len(districts))])
     ax.set_yticklabels([names.get(d, d) for d in districts])
     ax.invert_yaxis()
-    ax.set_xlabel("Weeks waited: bar = median, tick = 90th percentile")
-    ax.set_title(f"Waiting time per district, {run.weeks} weekly rounds (seed {run.seed})")
+    _decimal_ticks(lang, ax.xaxis)  # the y axis names the districts
+    ax.set_xlabel(_("Weeks waited: bar = median, tick = 90th percentile"))
+    ax.set_title(
+        _("Waiting time per district, %(weeks)d weekly rounds (seed %(seed)d)")
+        % {"weeks": run.weeks, "seed": run.seed}
+    )
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     _save(fig, path)
 
 
-def equality_chart(run: SimulationRun, path: Path) -> None:
+def equality_chart(run: SimulationRun, path: Path, _: Gettext = _english, lang: str = "en") -> None:
     """Max/min ratio of district median waits (last quarter and everyone waiting), per week."""
     fig, ax = plt.subplots(figsize=(9, 4))
     for i, outcome in enumerate(run.outcomes):
@@ -57,11 +85,12 @@ def equality_chart(run: SimulationRun, path: Path) -> None:
             h.equality_ratio if h.equality_ratio is not None else float("nan")
             for h in outcome.history
         ]
-        ax.plot(xs, ys, color=_COLOURS[i % len(_COLOURS)], label=outcome.spec.label)
+        ax.plot(xs, ys, color=_COLOURS[i % len(_COLOURS)], label=_label(_, outcome.spec.label))
     ax.axhline(1.0, color="black", linewidth=0.5)
-    ax.set_xlabel("Week")
-    ax.set_ylabel("Max / min of district median waits")
-    ax.set_title("Equality between districts over the weeks (1 = equal)")
+    _decimal_ticks(lang, ax.xaxis, ax.yaxis)
+    ax.set_xlabel(_("Week"))
+    ax.set_ylabel(_("Max / min of district median waits"))
+    ax.set_title(_("Equality between districts over the weeks (1 = equal)"))
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)

@@ -22,6 +22,7 @@ from typing import Any
 from solver.types import Policy
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.values import HomePriority
+from waitlist.translations import N_
 
 PLACEMENTS = ("status_quo", "solver")
 GROUP_STARTS = ("plan", "recommendations")
@@ -60,11 +61,11 @@ def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
     """1 status quo, 2 cross-district solver, 3 solver plus monthly recommended group starts."""
     settings = settings or Policy()
     return [
-        PolicySpec("status-quo", "1 Status quo: own district, first come first served",
+        PolicySpec("status-quo", N_("1 Status quo: own district, first come first served"),
                    placement="status_quo", settings=settings),
-        PolicySpec("cross-district", "2 Cross-district placement (solver)",
+        PolicySpec("cross-district", N_("2 Cross-district placement (solver)"),
                    placement="solver", settings=settings),
-        PolicySpec("cross-district-starts", "3 Solver + monthly recommended group starts",
+        PolicySpec("cross-district-starts", N_("3 Solver + monthly recommended group starts"),
                    placement="solver", group_starts="recommendations", settings=settings),
     ]  # fmt: skip
 

@@ -1,4 +1,5 @@
-"""Report of a run: results JSON, PNG charts and one self-contained HTML page.
+"""Report of a run: results JSON, PNG charts and a self-contained HTML page, each page and
+its charts in English and in Swedish.
 
 Everything needed to reproduce the run is recorded: seed, weeks, the calibration as read,
 every policy's settings and the command line. The latest report written with `register=True`
@@ -14,35 +15,48 @@ from pathlib import Path
 from typing import Any
 
 from waitlist.simulation.run import SimulationRun
+from waitlist.translations import Gettext, gettext_for
 
 FORMAT = "waitlist-simulation/1"
 REPORTS_DIR = Path("var") / "simulations"
 LATEST = "latest.json"
-TABLE_COLUMNS = (
-    ("placed", "Placed"),
-    ("waiting", "Still waiting"),
-    ("withdrawn", "Withdrawn"),
-    ("expired", "Expired"),
-    ("median_wait_weeks", "Median wait (weeks)"),
-    ("p90_wait_weeks", "P90 wait (weeks)"),
-    ("max_min_ratio", "Max/min of district medians"),
-    ("metrics_median_wait_ratio", "Max/min of district medians, management metrics"),
-    ("metrics_share_within_target_gap", "Gap in share within target, management metrics"),
-    ("share_within_target", "Share within target"),
-    ("groups_started", "Groups started"),
-    ("groups_cancelled", "Groups cancelled"),
-    ("groups_recommended", "Groups opened from recommendations"),
-    ("cross_district_placements", "Cross-district placements"),
-    ("mean_cross_district_travel_minutes", "Mean cross-district travel (min)"),
-)
+# The report in each language, side by side: report.html stays the English one it always was.
+PAGES = {"en": "report.html", "sv": "report.sv.html"}
+
+
+def table_columns(_: Gettext) -> tuple[tuple[str, str], ...]:
+    """The summary figures compared in the report's first table, with their titles."""
+    return (
+        ("placed", _("Placed")),
+        ("waiting", _("Still waiting")),
+        ("withdrawn", _("Withdrawn applications")),
+        ("expired", _("Expired applications")),
+        ("median_wait_weeks", _("Median wait (weeks)")),
+        ("p90_wait_weeks", _("P90 wait (weeks)")),
+        ("max_min_ratio", _("Max/min of district medians")),
+        ("metrics_median_wait_ratio", _("Max/min of district medians, management metrics")),
+        (
+            "metrics_share_within_target_gap",
+            _("Gap in share within target, management metrics"),
+        ),
+        ("share_within_target", _("Share within target")),
+        ("groups_started", _("Groups started")),
+        ("groups_cancelled", _("Groups cancelled")),
+        ("groups_recommended", _("Groups opened from recommendations")),
+        ("cross_district_placements", _("Cross-district placements")),
+        ("mean_cross_district_travel_minutes", _("Mean cross-district travel (min)")),
+    )
+
+
 CHARTS = ("simulation_waits.png", "simulation_equality.png")
 
 
 @dataclass(frozen=True)
 class ReportFiles:
-    html: Path
+    html: Path  # the English page
     results: Path
-    charts: tuple[Path, ...]
+    charts: tuple[Path, ...]  # the English charts
+    pages: dict[str, Path]  # the page in each language
 
 
 def results_dict(run: SimulationRun, command: str | None = None) -> dict[str, Any]:
@@ -94,7 +108,8 @@ def results_dict(run: SimulationRun, command: str | None = None) -> dict[str, An
 def write_report(
     run: SimulationRun, out_dir: Path, *, command: str | None = None, register: bool = False
 ) -> ReportFiles:
-    """Write results.json, the PNG charts and report.html into out_dir."""
+    """Write results.json, then the PNG charts and the HTML page in each language
+    (report.html in English, report.sv.html in Swedish) into out_dir."""
     from waitlist.simulation.charts import equality_chart, waits_chart
     from waitlist.simulation.report_html import render_html
 
@@ -104,25 +119,47 @@ def write_report(
     results.write_text(
         json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
     )
-    waits, equality = (out_dir / name for name in CHARTS)
-    waits_chart(run, waits)
-    equality_chart(run, equality)
-    images = {p.name: base64.b64encode(p.read_bytes()).decode("ascii") for p in (waits, equality)}
     names = {d.slug: d.name for d in run.calibration.districts}
-    html = out_dir / "report.html"
-    html.write_text(render_html(data, images, names, TABLE_COLUMNS), "utf-8")
+    pages: dict[str, Path] = {}
+    charts: dict[str, tuple[Path, Path]] = {}
+    for lang, page in PAGES.items():
+        _ = gettext_for(lang)
+        waits, equality = (out_dir / _chart_name(name, lang) for name in CHARTS)
+        waits_chart(run, waits, _, lang)
+        equality_chart(run, equality, _, lang)
+        images = {
+            name: base64.b64encode(p.read_bytes()).decode("ascii")
+            for name, p in zip(CHARTS, (waits, equality), strict=True)
+        }
+        pages[lang] = out_dir / page
+        html = render_html(data, images, names, table_columns(_), lang)
+        pages[lang].write_text(html, "utf-8")
+        charts[lang] = (waits, equality)
     if register:
         REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-        pointer = {"report": str(html.resolve()), "seed": run.seed, "weeks": run.weeks}
+        english = pages["en"].resolve()
+        pointer = {"report": str(english), "seed": run.seed, "weeks": run.weeks}
         (REPORTS_DIR / LATEST).write_text(json.dumps(pointer, sort_keys=True) + "\n", "utf-8")
-    return ReportFiles(html, results, (waits, equality))
+    return ReportFiles(pages["en"], results, charts["en"], pages)
 
 
-def latest_report(reports_dir: Path | None = None) -> Path | None:
-    """Path of the latest registered report.html, or None when none exists (any more)."""
+def _chart_name(name: str, lang: str) -> str:
+    """simulation_waits.png in English, simulation_waits.sv.png in Swedish."""
+    stem, dot, suffix = name.rpartition(".")
+    return name if lang == "en" else f"{stem}.{lang}{dot}{suffix}"
+
+
+def latest_report(reports_dir: Path | None = None, lang: str = "en") -> Path | None:
+    """Path of the latest registered report page in `lang`, else in the other language (an
+    older report has only the English page), or None when none exists (any more)."""
     pointer = (reports_dir or REPORTS_DIR) / LATEST
     try:
         path = Path(json.loads(pointer.read_text("utf-8"))["report"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return path if path.is_file() else None
+    wanted = [PAGES[lang]] if lang in PAGES else []
+    for name in wanted + [p for p in PAGES.values() if p not in wanted]:
+        page = path.with_name(name)
+        if page.is_file():
+            return page
+    return None

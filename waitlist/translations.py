@@ -1,0 +1,59 @@
+"""The gettext catalogues in Swedish and English, for the web pages and the written reports.
+
+Messages are written in English in the code and templates (`_("...")`) and translated in
+`waitlist/locale/{sv,en}/LC_MESSAGES/messages.po` (kept in step with the code by
+`python -m api.web.messages`). The compiled `.mo` files are committed; when a `.po` is newer
+than its `.mo` (a catalogue edited but not yet compiled) it is compiled on load, so a stale
+`.mo` can never be used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+Gettext = Callable[[str], str]
+
+
+def _compiled(lang: str) -> bytes:
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return mo.read_bytes()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    data = buffer.getvalue()
+    try:
+        mo.write_bytes(data)
+    except OSError:  # a read-only install still uses the freshly compiled catalogue
+        pass
+    return data
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> Translations:
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    return Translations(BytesIO(_compiled(lang)), domain=DOMAIN)
+
+
+def gettext_for(lang: str) -> Gettext:
+    return translations(lang).gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext name for "mark, translate later"
+    """Mark a message for the catalogues where it is defined; it is translated where shown."""
+    return message
