@@ -167,5 +167,5 @@ async def apply_submit(request: Request, slug: str) -> Response:
         except DomainError as exc:
             field_error(form, exc, _apply_messages(_, prog), "district")
         else:
-            return RedirectResponse(f"/status/{applied.token}?new=1", status_code=303)
+            return RedirectResponse(f"/status/{applied.token}?new=applied", status_code=303)
     return _apply_page(request, prog, form.values, form.errors, status=422)

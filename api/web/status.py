@@ -16,7 +16,7 @@ from api.web.errors import not_found
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError, NotFound
-from waitlist.services import access, applications, offers, parent_tokens, views
+from waitlist.services import access, applications, link_notice, offers, parent_tokens, views
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
@@ -36,6 +36,7 @@ def _page(
         view = sources.status_view(request, token)
     except NotFound:
         return not_found(request)
+    new = request.query_params.get("new")
     return render(
         request,
         "parents/status.html",
@@ -47,7 +48,10 @@ def _page(
             "status_url": str(request.url_for("status_page", token=token)),
             "notice": notice,
             "errors": errors or {},
-            "show_link": request.query_params.get("new") == "1",
+            "show_link": new in ("1", "applied"),
+            # Right after applying: where the link was also sent (masked), if anywhere.
+            "just_applied": new == "applied",
+            "sent_to": _sent_to(request, view) if new == "applied" else None,
             "status_name": wording.application_status(_, view.status.application.status),
             "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
@@ -55,6 +59,11 @@ def _page(
         },
         status=status,
     )
+
+
+def _sent_to(request: Request, view: sources.StatusView) -> str | None:
+    make = sources.uow_factory(request, view.actor.actor)
+    return link_notice.link_sent_to(make(readonly=True), view.actor)
 
 
 def _notices(_: Callable[[str], str]) -> dict[str, str]:
