@@ -160,3 +160,41 @@ def tiny_cities(draw, max_apps: int = 8, max_candidates: int = 4) -> Scenario:
             )
         )
     return scenario(apps, cands, leaders, programmes)
+
+
+@st.composite
+def pooled_queues(draw) -> Scenario:
+    """Several Komet parents per district queue, all eligible for the same groups, waiting
+    different times (so each queue's members weigh differently), most opted in to travel;
+    two or three small candidates in different districts and one or two leaders. The heaviest
+    members of a queue can often be seated by more than one candidate."""
+    komet = Programme("komet", "Komet", "parent_group", 3, 11, 4, 2, ("sv", "ar"))
+    apps = [
+        parent(
+            n,
+            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
+            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
+            cross=(cross := draw(st.integers(0, 3)) > 0),
+            travel=draw(st.sampled_from([15, 25])) if cross else 0,
+        )
+        for n in range(draw(st.integers(3, 6)))
+    ]
+    cands = [
+        candidate(
+            f"c-{n}",
+            district,
+            capacity=(capacity := draw(st.integers(2, 4))),
+            min_size=draw(st.integers(1, capacity)),
+            weeks_ahead=draw(st.integers(4, 6)),
+        )
+        for n, district in enumerate(draw(st.sampled_from(POOLED_SITES)))
+    ]
+    leaders = [
+        Leader(f"l-{n}", district, ("komet",), draw(st.integers(1, 2)), ("sv",))
+        for n, district in enumerate(draw(st.sampled_from(POOLED_LEADERS)))
+    ]
+    return scenario(apps, cands, leaders, programmes=(komet,))
+
+
+POOLED_SITES = (("farsta", "skarpnack"), ("farsta", "farsta", "skarpnack"), ("farsta", "alvsjo"))
+POOLED_LEADERS = (("farsta",), ("farsta", "skarpnack"), ("skarpnack", "alvsjo"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 from hypothesis import HealthCheck, given, settings
-from recommend_scenarios import tiny_cities
+from recommend_scenarios import pooled_queues, tiny_cities
 
 from solver.recommend import run
 from solver.recommend_data import can_lead, can_serve
@@ -68,3 +68,17 @@ def test_brute_force_over_all_subsets_of_candidates_agrees_with_the_optimum(city
     served = [a for r in done.result.recommendations for a in r.applications]
     assert sum(weight[a] for a in served) == t1
     assert len(done.result.recommendations) == groups
+
+
+@SMALL
+@given(pooled_queues())
+def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_force_optimum(city):
+    # The heaviest members of a queue reachable by several candidates: the rows that keep a
+    # sliver of a group from seating them (solver.recommend_model) must not cut off the optimum.
+    done = run(city)
+    assert done.result.status is SolveStatus.OPTIMAL
+    weight = {
+        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
+    }
+    t1, groups, t3 = done.solved.tiers
+    assert (t1, -groups, -t3) == brute_force(city, weight)
