@@ -6,10 +6,16 @@ recruit). One candidate is generated for each cluster of waiting parents (same p
 language and slot) and each district within their reach that has a leader certified for the
 programme and the language. Candidates that could serve fewer parents than the minimum size are
 kept: the recommender does not open them but explains why ("only 4 parents within reach").
+
+Rooms: in a district for which the scenario lists rooms, each such candidate is generated once
+per room (id ending in the room id), so that a room hosts at most one of the district's
+generated groups per weekday and slot. Districts without listed rooms get one candidate that
+stands for an available room, as before.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from solver.recommend_data import RecommendOptions, can_lead, can_serve
@@ -32,6 +38,9 @@ def generate_candidates(
     earliest = scenario.as_of + timedelta(weeks=LEAD_WEEKS)
     apps = sorted(scenario.applications, key=lambda a: (a.queue_date, a.lottery, a.id))
     districts = sorted(d.slug for d in scenario.districts)
+    rooms: dict[str, list[str | None]] = {}
+    for room in sorted(scenario.rooms, key=lambda r: r.id):
+        rooms.setdefault(room.district, []).append(room.id)
     out: list[CandidateGroup] = []
     for prog in sorted(scenario.programmes, key=lambda p: p.slug):
         waiting = [a for a in apps if a.programme == prog.slug]
@@ -61,5 +70,8 @@ def generate_candidates(
                     if not any(can_lead(ld, cand, scenario, reach) for ld in scenario.leaders):
                         continue
                     if any(can_serve(a, cand, scenario, prog) for a in waiting):
-                        out.append(cand)
+                        out.extend(
+                            replace(cand, id=f"{cand.id}-{room}", room=room) if room else cand
+                            for room in rooms.get(host, [None])
+                        )
     return tuple(out)

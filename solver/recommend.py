@@ -128,7 +128,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
         cand = prep.candidates[c]
         leader = prep.leaders[plan.leader_of[c]].id
         notes = [
-            explainer.why_not(alt.id, unserved, full)
+            explainer.why_not(alt.id, unserved, full, set(served))
             for alt in explainer.alternatives(cand, opened_ids)
         ]
         reason, reason_sv = explainer.describe(cand, leader, members, notes)
@@ -144,6 +144,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
                 reason_sv=reason_sv,
                 effect=explainer.effect(cand, members),
                 applications=tuple(sorted(apps[i].id for i in members)),
+                room=cand.room,
             )
         )
     recs.sort(key=lambda r: (-r.effect["waiting_weeks_removed"], r.candidate))

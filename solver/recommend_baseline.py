@@ -2,7 +2,8 @@
 
 Repeatedly take the district × programme with the most parents still waiting, open one of its
 candidate groups (earliest start first) that has a free certified leader and enough of the
-district's own eligible parents to reach the minimum size, and fill it with them in queue order.
+district's own eligible parents to reach the minimum size (and, when it names a room, whose room
+is free then), and fill it with them in queue order.
 No pooling across districts. Stops when no queue can start a group (or the budget is used).
 """
 
@@ -46,7 +47,8 @@ def longest_queue_first(prep: Prepared) -> BaselinePlan:
             cand = prep.candidates[c]
             free = [j for j in prep.leads[c] if left[j] > 0]
             own = sorted(i for i in prep.reach[c] if i in waiting[cell])
-            if free and len(own) >= cand.min_size:
+            taken = any(d in served for d in prep.clashes.get(c, ()))
+            if free and len(own) >= cand.min_size and not taken:
                 chosen = own[: cand.capacity]
                 served[c] = chosen
                 leader_of[c] = free[0]

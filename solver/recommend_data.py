@@ -13,9 +13,10 @@ by construction and the model stays small.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import median
 
+from solver.rooms import Booking, booking, clash_cliques, held_by_groups
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 
@@ -115,6 +116,7 @@ class Kind:
     min_size: int
     leads: tuple[int, ...]  # indices into Prepared.leaders
     start_weeks: tuple[int, ...]  # per member: whole weeks from the scenario date to the start
+    room: str | None = None  # a room-bound candidate is a kind of its own
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,12 @@ class Prepared:
     classes: tuple[ParentClass, ...]
     weight: tuple[int, ...]  # per application
     cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
-    not_viable: dict[str, str]  # candidate id -> 'size' | 'leader'
+    not_viable: dict[str, str]  # candidate id -> 'size' | 'leader' | 'room'
     all_candidates: tuple[CandidateGroup, ...]
+    # Rooms (solver.rooms): sets of kinds (each one room-bound candidate) of which at most one
+    # opens, and per viable candidate the viable candidates whose room booking it clashes with.
+    room_cliques: tuple[tuple[int, ...], ...] = ()
+    clashes: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def prepare(
@@ -160,6 +166,7 @@ def prepare(
     viable_leads: list[tuple[int, ...]] = []
     not_viable: dict[str, str] = {}
     programmes = {p.slug: p for p in scenario.programmes}
+    held = held_by_groups(scenario)
     for cand in all_cands:
         prog = programmes.get(cand.programme)
         served = tuple(
@@ -176,6 +183,8 @@ def prepare(
             not_viable[cand.id] = "size"
         elif not led:
             not_viable[cand.id] = "leader"
+        elif (b := booking(cand, scenario)) is not None and any(b.clashes(h) for h in held):
+            not_viable[cand.id] = "room"
         else:
             viable.append(cand)
             viable_reach.append(served)
@@ -184,14 +193,27 @@ def prepare(
     reach = dict(enumerate(viable_reach))
     signature: dict[tuple, list[int]] = {}
     for c, cand in enumerate(viable):
-        key = (reach[c], viable_leads[c], cand.capacity, cand.min_size, cand.district)
+        # A candidate with a room is a kind of its own: candidates in a kind must open in any
+        # order, earliest first, and a room may take one start but not another.
+        own = cand.id if cand.room is not None else None
+        key = (reach[c], viable_leads[c], cand.capacity, cand.min_size, cand.district, own)
         signature.setdefault(key, []).append(c)
     kinds = []
-    for (_, leads, capacity, min_size, district), members in signature.items():
+    for (_, leads, capacity, min_size, district, own), members in signature.items():
         ordered = sorted(members, key=lambda c: (viable[c].start, viable[c].id))
         weeks = tuple(max(0, (viable[c].start - scenario.as_of).days // 7) for c in ordered)
-        kinds.append(Kind(tuple(ordered), district, capacity, min_size, leads, weeks))
+        room = viable[members[0]].room if own is not None else None
+        kinds.append(Kind(tuple(ordered), district, capacity, min_size, leads, weeks, room))
     kinds.sort(key=lambda kd: kd.members[0])
+    bookings: dict[int, Booking] = {
+        c: b for c, cand in enumerate(viable) if (b := booking(cand, scenario)) is not None
+    }
+    kind_of = {kd.members[0]: s for s, kd in enumerate(kinds) if kd.room is not None}
+    cliques = clash_cliques(bookings)
+    clashes = {
+        c: tuple(d for d in sorted(bookings) if d != c and b.clashes(bookings[d]))
+        for c, b in bookings.items()
+    }
 
     options_of: dict[int, list[int]] = {}
     for s, kind in enumerate(kinds):
@@ -222,4 +244,6 @@ def prepare(
         cell_median=cell_median,
         not_viable=not_viable,
         all_candidates=all_cands,
+        room_cliques=tuple(tuple(kind_of[c] for c in clique) for clique in cliques),
+        clashes={c: d for c, d in clashes.items() if d},
     )

@@ -11,10 +11,12 @@ defines it.
 from __future__ import annotations
 
 import math
+from collections.abc import Set
 from statistics import median
 
 from solver.recommend_data import Prepared, can_serve, wait_weeks
-from solver.types import CandidateGroup
+from solver.rooms import Booking, booking, held_by_groups, room_label
+from solver.types import CandidateGroup, Scenario
 from waitlist.metrics.stats import wait_ratio
 
 LANGUAGE = {
@@ -168,8 +170,11 @@ class Explainer:
             sv += " Inte valt: " + "; ".join(n[1] for n in notes) + "."
         return en, sv
 
-    def why_not(self, c_id: str, unserved: set[int], leaders_full: set[int]):
-        """Why a candidate was not opened: (English, Swedish)."""
+    def why_not(
+        self, c_id: str, unserved: set[int], leaders_full: set[int], opened: Set[int] = frozenset()
+    ):
+        """Why a candidate was not opened: (English, Swedish). `opened`: the opened candidates
+        (indices into Prepared.candidates)."""
         prep = self.prep
         cand = next(c for c in prep.all_candidates if c.id == c_id)
         name_en, name_sv = self.label(cand, 0), self.label(cand, 1)
@@ -181,6 +186,11 @@ class Explainer:
                 f"{name_en}: no leader certified for {prog} in this language in reach",
                 f"{name_sv}: ingen ledare certifierad för {prog} på detta språk inom räckhåll",
             )
+        if kind == "room":
+            mine = booking(cand, prep.scenario)
+            held = [h for h in held_by_groups(prep.scenario) if mine and mine.clashes(h)]
+            en, sv = room_taken(prep.scenario, cand, list(held))
+            return f"{name_en}: {en}", f"{name_sv}: {sv}"
         left = [i for i in reach if i in unserved]
         if kind == "size" or len(left) < cand.min_size:
             n = len(reach) if kind == "size" else len(left)
@@ -191,6 +201,10 @@ class Explainer:
                 f"{name_sv}: bara {n} föräldrar{tail_sv} inom räckhåll, minst {cand.min_size}",
             )
         c = prep.candidates.index(cand)
+        taken = [prep.candidates[d] for d in prep.clashes.get(c, ()) if d in opened]
+        if taken:
+            en, sv = room_taken(prep.scenario, cand, [booking(d, prep.scenario) for d in taken])
+            return f"{name_en}: {en}", f"{name_sv}: {sv}"
         if all(j in leaders_full for j in prep.leads[c]):
             return (
                 f"{name_en}: its certified leaders are fully booked by the recommended groups",
@@ -200,3 +214,24 @@ class Explainer:
             f"{name_en}: the budget of new groups is used by starts that remove more waiting",
             f"{name_sv}: budgeten för nya grupper går till starter som minskar väntan mer",
         )
+
+
+_DAY_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday"}
+_DAY_EN |= {"fri": "Friday", "sat": "Saturday", "sun": "Sunday"}
+_SLOTS_EN = {"morning": " mornings", "day": " daytimes", "evening": " evenings", "weekend": "s"}
+
+
+def room_taken(
+    scenario: Scenario, cand: CandidateGroup, held: list[Booking | None]
+) -> tuple[str, str]:
+    """Why a candidate's room is not free, e.g. "Farsta family centre, room 2 is taken on
+    Tuesday evenings until 2026-05-12" (the last session of the groups holding it then)."""
+    room = room_label(scenario, cand.room or "")
+    until = max((b.last for b in held if b is not None), default=cand.start).isoformat()
+    when_en = _DAY_EN.get(cand.weekday, cand.weekday) + _SLOTS_EN.get(cand.slot, "")
+    day_sv = WEEKDAY.get(cand.weekday, (cand.weekday, cand.weekday))[1]
+    slot_sv = SLOT.get(cand.slot, (cand.slot, cand.slot))[1]
+    return (
+        f"{room} is taken on {when_en} until {until}",
+        f"{room} är upptaget {day_sv} {slot_sv} till och med {until}",
+    )

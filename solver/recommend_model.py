@@ -144,6 +144,11 @@ def build(prep: Prepared) -> Built:
         if mine:
             m.add(sum(mine) <= leader.max_groups)
 
+    # Rule: a room hosts one group at a time per weekday and slot (solver.rooms): of candidates
+    # whose runs in the same room, weekday and slot overlap, at most one opens.
+    for clique in prep.room_cliques:
+        m.add(sum(count[s] for s in clique) <= 1)
+
     # Budget of new groups, when the coordinator gives one.
     if prep.options.max_new_groups is not None:
         m.add(sum(count) <= prep.options.max_new_groups)

@@ -7,6 +7,8 @@
   optimal plan (in all three tiers) opens `b`'s n-th candidate only when every candidate of `a`
   starting no later is open, and the model may require it. Each move sends a group to a kind
   with strictly more parents (or leaders) in reach, so moves end, with every requirement met.
+  A room-bound kind never dominates (its room may be taken by another opened group); it may be
+  dominated, since moving a group out of a room only frees the room.
 - Classes merged across districts, for stage 1. Travel plays no part in weighted waiting-weeks
   removed, so parents with the same programme and the same kinds in reach are interchangeable
   there whatever their district: one merged class instead of one per district. Its optimum is
@@ -35,6 +37,10 @@ def dominated_pairs(prep: Prepared) -> list[tuple[int, int, int, int]]:
             ):
                 continue
             if not (reach[b] <= reach[a] and set(kb.leads) <= set(ka.leads)):
+                continue
+            if ka.room is not None:
+                # A group cannot always move into a room-bound candidate: its room may be
+                # taken by another group. Moving out of a room only frees it.
                 continue
             for n, week in enumerate(kb.start_weeks):
                 q = sum(1 for w in ka.start_weeks if w <= week)

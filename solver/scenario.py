@@ -31,7 +31,9 @@ from solver.types import (
     Leader,
     Policy,
     Programme,
+    Recommendation,
     Result,
+    Room,
     Scenario,
 )
 from waitlist.domain.errors import InvalidInput
@@ -110,6 +112,7 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
         ("applications", m.applications, "id"),
         ("leaders", m.leaders, "id"),
         ("candidate_groups", m.candidate_groups, "id"),
+        ("rooms", m.rooms, "id"),
     ):
         seen = Counter(getattr(x, key) for x in items)
         first: set[str] = set()
@@ -144,6 +147,8 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
                 p.append(f"$.{kind}[{i}].min_size: greater than capacity ({g.capacity})")
             if isinstance(g, GroupIn) and g.taken > g.capacity:
                 p.append(f"$.{kind}[{i}].taken: greater than capacity ({g.capacity})")
+            if g.room is not None:
+                p.extend(_room_problems(f"$.{kind}[{i}].room", g.room, g.district, m))
     for i, a in enumerate(m.applications):
         ref(f"$.applications[{i}].programme", a.programme, programmes, "programme")
         ref(f"$.applications[{i}].district", a.district, districts, "district")
@@ -157,7 +162,23 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
         ref(f"$.leaders[{i}].district", le.district, districts, "district")
         for j, slug in enumerate(le.programmes):
             ref(f"$.leaders[{i}].programmes[{j}]", slug, programmes, "programme")
+    for i, r in enumerate(m.rooms):
+        ref(f"$.rooms[{i}].district", r.district, districts, "district")
+    if m.rooms:
+        # How long a group holds its room: its number of sessions, one a week.
+        for i, q in enumerate(m.programmes):
+            if not (q.sessions or q.weeks):
+                p.append(f"$.programmes[{i}].sessions: needed when rooms are listed")
     return p
+
+
+def _room_problems(path: str, room: str, district: str, m: ScenarioFile) -> list[str]:
+    listed = {r.id: r for r in m.rooms}
+    if room not in listed:
+        return [f"{path}: unknown room {room!r}"]
+    if listed[room].district != district:
+        return [f"{path}: room {room!r} is in {listed[room].district!r}, not in {district!r}"]
+    return []
 
 
 def _to_scenario(m: ScenarioFile) -> Scenario:
@@ -199,6 +220,7 @@ def _to_scenario(m: ScenarioFile) -> Scenario:
             CandidateGroup(**{**c.model_dump(), "weekday": str(c.weekday), "slot": str(c.slot)})
             for c in m.candidate_groups
         ),
+        rooms=tuple(Room(r.id, r.district, r.name) for r in m.rooms),
     )
 
 
@@ -206,8 +228,14 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """The scenario as its JSON file (lists in canonical order); parse_scenario reads it back."""
 
     def plain(x: Any) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(x).items()}
+        # A room is optional: a group or candidate without one is written as before.
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in asdict(x).items()
+            if not (k == "room" and v is None)
+        }
 
+    rooms = [plain(r) for r in sorted(s.rooms, key=lambda r: r.id)]
     return _jsonable(
         {
             "format": "waitlist-scenario/1",
@@ -220,6 +248,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             "applications": [plain(a) for a in sorted(s.applications, key=lambda a: a.id)],
             "leaders": [plain(le) for le in sorted(s.leaders, key=lambda le: le.id)],
             "candidate_groups": [plain(c) for c in sorted(s.candidate_groups, key=lambda c: c.id)],
+            **({"rooms": rooms} if rooms else {}),
         }
     )
 
@@ -236,13 +265,21 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 (asdict(u) for u in result.unplaced), key=lambda u: u["application"]
             ),
             "recommendations": sorted(
-                (asdict(r) for r in result.recommendations),
+                (_recommendation(r) for r in result.recommendations),
                 key=lambda r: (r["candidate"], r["leader"]),
             ),
             "objective": dict(result.objective),
             "metrics": dict(result.metrics),
         }
     )
+
+
+def _recommendation(r: Recommendation) -> dict[str, Any]:
+    """A recommendation's fields; `room` only when the candidate names one."""
+    out = asdict(r)
+    if out["room"] is None:
+        del out["room"]
+    return out
 
 
 def result_to_json(result: Result) -> str:

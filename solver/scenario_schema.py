@@ -70,6 +70,7 @@ class GroupIn(_Strict):
     min_size: NonNegative
     taken: NonNegative = 0
     status: GroupStatus = GroupStatus.RECRUITING
+    room: Id | None = Field(None, description="A listed room in the group's district it holds")
 
 
 class ApplicationIn(_Strict):
@@ -103,6 +104,15 @@ class CandidateGroupIn(_Strict):
     language: str
     capacity: NonNegative
     min_size: NonNegative
+    room: Id | None = Field(None, description="A listed room in the host district")
+
+
+class RoomIn(_Strict):
+    """A room groups meet in: one group at a time per weekday and slot."""
+
+    id: Id
+    district: str
+    name: str = ""
 
 
 class ScenarioFile(_Strict):
@@ -118,6 +128,7 @@ class ScenarioFile(_Strict):
     applications: list[ApplicationIn] = []
     leaders: list[LeaderIn] = []
     candidate_groups: list[CandidateGroupIn] = []
+    rooms: list[RoomIn] = []
 
 
 class OfferOut(_Strict):
@@ -144,6 +155,7 @@ class RecommendationOut(_Strict):
     reason_sv: str = ""
     effect: dict[str, float]
     applications: list[str] = []
+    room: str | None = Field(None, description="The room it meets in, when the candidate names one")
 
 
 class ResultFile(_Strict):

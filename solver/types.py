@@ -54,6 +54,7 @@ class Group:
     min_size: int
     taken: int = 0
     status: str = "recruiting"
+    room: str | None = None  # a listed room it holds (Scenario.rooms); None: not said
 
     @property
     def free(self) -> int:
@@ -94,6 +95,20 @@ class CandidateGroup:
     language: str
     capacity: int
     min_size: int
+    room: str | None = None  # a listed room in its host district; None: a room is available
+
+
+@dataclass(frozen=True)
+class Room:
+    """A room a group can meet in; it hosts one group at a time per weekday and slot."""
+
+    id: str
+    district: str
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
 
 
 class GroupShape(Protocol):
@@ -148,6 +163,7 @@ class Scenario:
     applications: tuple[Application, ...] = ()
     leaders: tuple[Leader, ...] = ()
     candidate_groups: tuple[CandidateGroup, ...] = ()
+    rooms: tuple[Room, ...] = ()
 
     def travel(self, origin: str, destination: str) -> int | None:
         """Minutes from origin to destination; 0 within a district; None when unreachable."""
@@ -191,6 +207,7 @@ class Recommendation:
     effect: dict[str, float]
     applications: tuple[str, ...] = ()
     reason_sv: str = ""
+    room: str | None = None
 
 
 @dataclass(frozen=True)

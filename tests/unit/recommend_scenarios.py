@@ -3,6 +3,7 @@ and a hypothesis strategy for random tiny cities."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -11,9 +12,11 @@ from solver.types import (
     Application,
     CandidateGroup,
     District,
+    Group,
     Leader,
     Policy,
     Programme,
+    Room,
     Scenario,
 )
 
@@ -198,3 +201,110 @@ def pooled_queues(draw) -> Scenario:
 
 POOLED_SITES = (("farsta", "skarpnack"), ("farsta", "farsta", "skarpnack"), ("farsta", "alvsjo"))
 POOLED_LEADERS = (("farsta",), ("farsta", "skarpnack"), ("skarpnack", "alvsjo"))
+
+
+ROOMS = tuple(
+    Room(f"r-{d.slug}-{n}", d.slug, f"{d.name} family centre, room {n}")
+    for d in DISTRICTS
+    for n in (1, 2)
+)
+
+
+@st.composite
+def roomed_cities(draw, max_apps: int = 6, max_candidates: int = 3) -> Scenario:
+    """Tiny cities whose candidates mostly name a room (most often the district's first), with
+    programmes of one to four weekly sessions, and sometimes a running group holding a room."""
+    city = draw(tiny_cities(max_apps=max_apps, max_candidates=max_candidates))
+    programmes = tuple(replace(p, sessions=draw(st.integers(1, 4))) for p in city.programmes)
+    cands = tuple(
+        replace(
+            c, room=draw(st.sampled_from([None, *[f"r-{c.district}-1"] * 3, f"r-{c.district}-2"]))
+        )
+        for c in city.candidate_groups
+    )
+    groups = ()
+    if draw(st.booleans()):
+        groups = (
+            Group(
+                id="g-1",
+                programme="komet",
+                district="farsta",
+                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
+                weekday="tue",
+                slot=draw(st.sampled_from(["evening", "day"])),
+                language="sv",
+                capacity=3,
+                min_size=2,
+                taken=3,
+                status="running",
+                room="r-farsta-1",
+            ),
+        )
+    return replace(city, programmes=programmes, candidate_groups=cands, groups=groups, rooms=ROOMS)
+
+
+@st.composite
+def shared_rooms(draw) -> Scenario:
+    """Two or three candidates, most in Farsta's first room on Tuesday evenings, starting within
+    a few weeks of each other; programmes of one to four sessions; parents who could fill more
+    than one of them; leaders for both programmes, free for two groups each."""
+    programmes = (
+        Programme(
+            "komet", "Komet", "parent_group", 3, 11, 3, 2, ("sv",), sessions=draw(st.integers(2, 4))
+        ),
+        Programme(
+            "abc", "ABC", "parent_group", 3, 12, 3, 1, ("sv",), sessions=draw(st.integers(1, 4))
+        ),
+    )
+    apps = [
+        parent(
+            n,
+            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
+            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
+            cross=True,
+            travel=25,
+            programme=draw(st.sampled_from(["komet", "abc"])),
+        )
+        for n in range(draw(st.integers(3, 6)))
+    ]
+    cands = []
+    for n in range(draw(st.integers(2, 3))):
+        district = draw(st.sampled_from(["farsta", "farsta", "farsta", "skarpnack"]))
+        rooms = [f"r-{district}-1"] * 3 + [f"r-{district}-2", None]
+        cands.append(
+            replace(
+                candidate(
+                    f"c-{n}",
+                    district,
+                    programme=draw(st.sampled_from(["komet", "abc"])),
+                    capacity=(capacity := draw(st.integers(1, 3))),
+                    min_size=draw(st.integers(1, capacity)),
+                    weeks_ahead=draw(st.integers(4, 6)),
+                ),
+                room=draw(st.sampled_from(rooms)),
+            )
+        )
+    leaders = [
+        Leader(f"l-{p}-{d}", d, (p,), 2, ("sv",))
+        for p in ("komet", "abc")
+        for d in ("farsta", "skarpnack")
+    ]
+    groups = ()
+    if draw(st.booleans()):
+        groups = (
+            Group(
+                id="g-1",
+                programme="abc",
+                district="farsta",
+                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
+                weekday="tue",
+                slot="evening",
+                language="sv",
+                capacity=3,
+                min_size=1,
+                taken=3,
+                status="running",
+                room="r-farsta-1",
+            ),
+        )
+    return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)

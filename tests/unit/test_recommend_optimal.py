@@ -1,13 +1,15 @@
 """Exact on small instances: brute force over every way of opening candidates and seating
 parents agrees with CP-SAT's optimum, tier by tier (waiting-weeks, then groups, then travel and
-start weeks)."""
+start weeks), also when candidates name rooms."""
 
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
-from recommend_scenarios import pooled_queues, tiny_cities
+from hypothesis import strategies as st
+from recommend_scenarios import pooled_queues, roomed_cities, shared_rooms, tiny_cities
 
 from solver.recommend import run
 from solver.recommend_data import can_lead, can_serve
@@ -26,6 +28,32 @@ def leaders_fit(scenario: Scenario, opened: list) -> bool:
     return not opened
 
 
+def days_held(scenario: Scenario, group) -> set[date]:
+    """Every day from a group's start to its last weekly session (its programme's sessions)."""
+    prog = next(p for p in scenario.programmes if p.slug == group.programme)
+    length = 7 * (max(1, prog.sessions or 1) - 1)
+    return {group.start + timedelta(days=n) for n in range(length + 1)}
+
+
+def room_clash(scenario: Scenario, one, other) -> bool:
+    """Same room, weekday and slot, on some common day."""
+    if one.room is None or (one.room, one.weekday, one.slot) != (
+        other.room,
+        other.weekday,
+        other.slot,
+    ):
+        return False
+    return bool(days_held(scenario, one) & days_held(scenario, other))
+
+
+def rooms_fit(scenario: Scenario, opened: list) -> bool:
+    """No two opened candidates, nor one and a group already there, hold a room at once."""
+    return not any(
+        room_clash(scenario, a, b)
+        for a, b in itertools.combinations([*opened, *scenario.groups], 2)
+    )
+
+
 def brute_force(scenario: Scenario, weight: dict[str, int]) -> tuple[int, int, int]:
     """Best (T1, -T2, -T3) over every seating of every parent (or none)."""
     cands = sorted(scenario.candidate_groups, key=lambda c: c.id)
@@ -40,7 +68,7 @@ def brute_force(scenario: Scenario, weight: dict[str, int]) -> tuple[int, int, i
         opened = [c for c in cands if c.id in size]
         if any(not c.min_size <= size[c.id] <= c.capacity for c in opened):
             continue
-        if not leaders_fit(scenario, opened):
+        if not leaders_fit(scenario, opened) or not rooms_fit(scenario, opened):
             continue
         t1 = sum(weight[a.id] for a, c in zip(apps, seating, strict=True) if c is not None)
         t3 = sum(
@@ -82,3 +110,21 @@ def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_forc
     }
     t1, groups, t3 = done.solved.tiers
     assert (t1, -groups, -t3) == brute_force(city, weight)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(shared_rooms(), shared_rooms(), roomed_cities().filter(lambda s: s.candidate_groups))
+)
+def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_booked(city):
+    done = run(city)
+    assert done.result.status is SolveStatus.OPTIMAL
+    weight = {
+        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
+    }
+    t1, groups, t3 = done.solved.tiers
+    assert (t1, -groups, -t3) == brute_force(city, weight)
+    by_id = {c.id: c for c in city.candidate_groups}
+    opened = [by_id[r.candidate] for r in done.result.recommendations]
+    assert rooms_fit(city, opened)
+    assert all(r.room == by_id[r.candidate].room for r in done.result.recommendations)

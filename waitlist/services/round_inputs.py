@@ -39,7 +39,10 @@ WATCH_KEY = "watch"
 
 
 def fingerprint(item: Application | Group) -> str:
-    text = json.dumps(asdict(item), sort_keys=True, default=str, separators=(",", ":"))
+    data = asdict(item)
+    if data.get("room", "") is None:  # optional field: a group without a room hashes as before
+        del data["room"]
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
