@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from recommend_scenarios import AS_OF, ROOMS, candidate, parent, scenario, tiny_cities
 from test_recommend_optimal import rooms_fit
 from test_scenario_files import EXAMPLE
+from typer.testing import CliRunner
 
 from solver.candidates import generate_candidates
 from solver.recommend import run
@@ -25,6 +26,7 @@ from solver.scenario import (
     scenario_to_dict,
 )
 from solver.types import Group, Leader, Programme
+from waitlist.cli import app
 
 KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 6, 3, ("sv",), sessions=6)
 ABC = Programme("abc", "ABC", "parent_group", 3, 12, 4, 2, ("sv",), sessions=4)
@@ -216,3 +218,13 @@ def test_generated_candidates_never_put_two_recommended_groups_in_one_room_at_on
     for c in opened:
         per_place[(c.room, c.weekday, c.slot)] = per_place.get((c.room, c.weekday, c.slot), 0) + 1
     assert all(k <= 1 for k in per_place.values())
+
+
+def test_recommend_on_the_command_line_rejects_an_unknown_room_with_exit_code_2(tmp_path):
+    data = with_rooms(EXAMPLE)
+    data["candidate_groups"][0]["room"] = "r-9"
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = CliRunner().invoke(app, ["recommend", str(path)])
+    assert done.exit_code == 2
+    assert "error: $.candidate_groups[0].room: unknown room 'r-9'" in done.output
