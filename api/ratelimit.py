@@ -15,6 +15,7 @@ let through is always the database's answer, so several workers agree.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ def bucket_for_token(token: str) -> str:
 Refusals = dict[tuple[str, int, int], int]
 _REFUSALS: weakref.WeakKeyDictionary[Engine, Refusals] = weakref.WeakKeyDictionary()
 _MAX_REFUSALS = 10_000
+_REFUSALS_LOCK = threading.Lock()  # requests are counted on several threads of a worker
 
 
 def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None) -> None:
@@ -70,7 +72,8 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
         bucket: int(moment // limit.seconds) * limit.seconds for bucket, limit in active.items()
     }
     keys = {bucket: (bucket, windows[bucket], limit.requests) for bucket, limit in active.items()}
-    refusals = _REFUSALS.setdefault(engine, {})
+    with _REFUSALS_LOCK:
+        refusals = _REFUSALS.setdefault(engine, {})
     known = [end for key in keys.values() if (end := refusals.get(key)) is not None]
     if known:  # over its limit in this window already: no need to count it again
         _refuse(max(known), moment)
@@ -92,12 +95,13 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
 
 
 def _remember(refusals: Refusals, over: Refusals, moment: float) -> None:
-    if len(refusals) >= _MAX_REFUSALS:  # forget windows that have ended, or all of them
-        for key in [key for key, end in refusals.items() if end <= moment]:
-            del refusals[key]
-        if len(refusals) >= _MAX_REFUSALS:
-            refusals.clear()
-    refusals.update(over)
+    with _REFUSALS_LOCK:
+        if len(refusals) >= _MAX_REFUSALS:  # forget windows that have ended, or all of them
+            for key in [key for key, end in refusals.items() if end <= moment]:
+                del refusals[key]
+            if len(refusals) >= _MAX_REFUSALS:
+                refusals.clear()
+        refusals.update(over)
 
 
 def _refuse(window_end: int, moment: float) -> None:

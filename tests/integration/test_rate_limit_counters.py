@@ -78,3 +78,18 @@ def test_a_second_worker_that_has_not_seen_the_refusal_gets_it_from_the_database
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_the_memory_of_refusals_stays_bounded_and_forgets_ended_windows_first(engine, monkeypatch):
+    monkeypatch.setattr(ratelimit, "_MAX_REFUSALS", 3)
+    limit = ratelimit.Limit(1, 60)
+    for n, moment in enumerate((NOW, NOW, NOW + 60, NOW + 60, NOW + 60)):  # two windows
+        bucket = {f"ip:10.0.1.{n}": limit}
+        ratelimit.check(engine, bucket, now=moment)
+        with pytest.raises(ProblemError):
+            ratelimit.check(engine, bucket, now=moment)
+    remembered = ratelimit._REFUSALS[engine]
+    assert len(remembered) <= 3
+    assert {bucket for bucket, _, _ in remembered} >= {"ip:10.0.1.3", "ip:10.0.1.4"}
+    with pytest.raises(ProblemError):  # forgotten or not, the database still refuses it
+        ratelimit.check(engine, {"ip:10.0.1.2": limit}, now=NOW + 61)
