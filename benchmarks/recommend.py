@@ -2,15 +2,19 @@
 is longest", in the same process.
 
     .venv/bin/python benchmarks/recommend.py [--seed 1] [--write-scenario demo.json]
+        [--rooms-per-district N]
 
 City: 14 districts, 11 programmes, 3,000 waiting, 400 candidate groups, 60 leaders
 (benchmarks/recommend_city.py). Prints time to a first feasible recommendation, time to the
 first CP-SAT solution, time to proven optimal, the gap, and the comparison table.
+`--rooms-per-district N` lists N rooms in each district and names one on every candidate (each
+district's candidates, by id, take its rooms in turn; 10 sessions where a programme gives none).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -22,6 +26,28 @@ from recommend_city import city_scenario  # noqa: E402
 from solver.recommend import run  # noqa: E402
 from solver.recommend_baseline import longest_queue_first  # noqa: E402
 from solver.recommend_explain import Explainer, med, ratio, spread  # noqa: E402
+from solver.types import Room, Scenario  # noqa: E402
+
+
+def with_rooms(city: Scenario, per_district: int) -> Scenario:
+    """The city with `per_district` rooms in each district and a room on every candidate:
+    each district's candidates, in id order, take its rooms in turn."""
+    rooms = tuple(
+        Room(f"r-{d.slug}-{n + 1}", d.slug) for d in city.districts for n in range(per_district)
+    )
+    seen: dict[str, int] = {}
+    cands = []
+    for cand in sorted(city.candidate_groups, key=lambda c: c.id):
+        n = seen.get(cand.district, 0)
+        seen[cand.district] = n + 1
+        room = f"r-{cand.district}-{n % per_district + 1}"
+        cands.append(dataclasses.replace(cand, room=room))
+    programmes = tuple(
+        p if p.sessions or p.weeks else dataclasses.replace(p, sessions=10) for p in city.programmes
+    )
+    return dataclasses.replace(
+        city, rooms=rooms, candidate_groups=tuple(cands), programmes=programmes
+    )
 
 
 def summarise(prep, served: dict[int, list[int]]) -> dict[str, float]:
@@ -53,10 +79,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--write-scenario", type=Path, default=None)
     parser.add_argument("--districts", action="store_true", help="median wait per district")
+    parser.add_argument(
+        "--rooms-per-district", type=int, default=0, help="rooms on every candidate (0: none)"
+    )
     args = parser.parse_args()
 
     t = time.perf_counter()
     city = city_scenario(seed=args.seed)
+    if args.rooms_per_district > 0:
+        city = with_rooms(city, args.rooms_per_district)
     gen_s = time.perf_counter() - t
     if args.write_scenario:
         from solver.scenario import dumps, scenario_to_dict
@@ -77,6 +108,10 @@ def main() -> None:
         f"({len(prep.candidates)} viable, {len(prep.kinds)} kinds), {len(city.leaders)} leaders; "
         f"generated in {gen_s:.2f} s"
     )
+    if city.rooms:
+        print(
+            f"rooms: {len(city.rooms)} ({args.rooms_per_district} per district) on every candidate"
+        )
     print(f"status: {solved.status}")
     print("| measure | seconds |")
     print("|---|---:|")

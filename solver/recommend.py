@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from solver.candidates import generate_candidates
 from solver.recommend_baseline import longest_queue_first
-from solver.recommend_data import Prepared, RecommendOptions, prepare
+from solver.recommend_data import Prepared, RecommendOptions, opened_members, prepare
 from solver.recommend_explain import Explainer, med, ratio, spread
 from solver.recommend_model import ProgressUpdate, Solved, add_hint, build
 from solver.recommend_reduce import merge_districts, respect_dominance
@@ -85,7 +85,8 @@ class Plan:
 
 
 def read_back(prep: Prepared, solved: Solved) -> Plan:
-    """Turn the model's counts into groups: the earliest-starting candidates of each kind open;
+    """Turn the model's counts into groups: the earliest-starting candidates of each kind open
+    (in a kind bound to rooms, those the model picked);
     in each class the heaviest (longest-waiting) members are served, in queue order; a kind's
     parents are split over its opened groups as evenly as possible, earliest queued first."""
     pools: dict[int, list[int]] = {s: [] for s in solved.count}
@@ -98,7 +99,7 @@ def read_back(prep: Prepared, solved: Solved) -> Plan:
     served: dict[int, list[int]] = {}
     for s, n in sorted(solved.count.items()):
         kind = prep.kinds[s]
-        groups = kind.members[:n]
+        groups = opened_members(kind, n, solved.picked.get(s))
         leaders = [j for (j, ss), x in sorted(solved.lead.items()) if ss == s for _ in range(x)]
         pool = sorted(pools[s])
         base, extra = divmod(len(pool), n)

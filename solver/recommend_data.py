@@ -107,7 +107,9 @@ class Kind:
     """Interchangeable candidates: same parents in reach, same possible leaders, same sizes.
 
     They differ only in start date, so the model chooses how many of them to open and the
-    earliest starts are taken first (members are ordered by start, then id).
+    earliest starts are taken first (members are ordered by start, then id). Candidates that
+    name rooms form kinds of their own (`bound`), whose members may also differ in room: a room
+    may be free for one start and taken for another, so the model chooses which of them open.
     """
 
     members: tuple[int, ...]  # indices into Prepared.candidates
@@ -116,7 +118,13 @@ class Kind:
     min_size: int
     leads: tuple[int, ...]  # indices into Prepared.leaders
     start_weeks: tuple[int, ...]  # per member: whole weeks from the scenario date to the start
-    room: str | None = None  # a room-bound candidate is a kind of its own
+    bound: bool = False  # its candidates name rooms: they open in any order, not earliest first
+
+
+def opened_members(kind: Kind, n: int, picked: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The candidates of a kind that open when `n` do: those picked (a kind bound to rooms),
+    else its `n` earliest."""
+    return picked if picked is not None else kind.members[:n]
 
 
 @dataclass(frozen=True)
@@ -134,8 +142,8 @@ class Prepared:
     cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
     not_viable: dict[str, str]  # candidate id -> 'size' | 'leader' | 'room'
     all_candidates: tuple[CandidateGroup, ...]
-    # Rooms (solver.rooms): sets of kinds (each one room-bound candidate) of which at most one
-    # opens, and per viable candidate the viable candidates whose room booking it clashes with.
+    # Rooms (solver.rooms): sets of candidates of which at most one opens (their room bookings
+    # pairwise clash), and per viable candidate the viable candidates it clashes with.
     room_cliques: tuple[tuple[int, ...], ...] = ()
     clashes: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -193,22 +201,20 @@ def prepare(
     reach = dict(enumerate(viable_reach))
     signature: dict[tuple, list[int]] = {}
     for c, cand in enumerate(viable):
-        # A candidate with a room is a kind of its own: candidates in a kind must open in any
-        # order, earliest first, and a room may take one start but not another.
-        own = cand.id if cand.room is not None else None
-        key = (reach[c], viable_leads[c], cand.capacity, cand.min_size, cand.district, own)
+        # Candidates with rooms form kinds of their own: a kind without rooms opens its
+        # earliest starts first, while a room may take one start but not another.
+        bound = cand.room is not None
+        key = (reach[c], viable_leads[c], cand.capacity, cand.min_size, cand.district, bound)
         signature.setdefault(key, []).append(c)
     kinds = []
-    for (_, leads, capacity, min_size, district, own), members in signature.items():
+    for (_, leads, capacity, min_size, district, bound), members in signature.items():
         ordered = sorted(members, key=lambda c: (viable[c].start, viable[c].id))
         weeks = tuple(max(0, (viable[c].start - scenario.as_of).days // 7) for c in ordered)
-        room = viable[members[0]].room if own is not None else None
-        kinds.append(Kind(tuple(ordered), district, capacity, min_size, leads, weeks, room))
+        kinds.append(Kind(tuple(ordered), district, capacity, min_size, leads, weeks, bound))
     kinds.sort(key=lambda kd: kd.members[0])
     bookings: dict[int, Booking] = {
         c: b for c, cand in enumerate(viable) if (b := booking(cand, scenario)) is not None
     }
-    kind_of = {kd.members[0]: s for s, kd in enumerate(kinds) if kd.room is not None}
     cliques = clash_cliques(bookings)
     clashes = {
         c: tuple(d for d in sorted(bookings) if d != c and b.clashes(bookings[d]))
@@ -244,6 +250,6 @@ def prepare(
         cell_median=cell_median,
         not_viable=not_viable,
         all_candidates=all_cands,
-        room_cliques=tuple(tuple(kind_of[c] for c in clique) for clique in cliques),
+        room_cliques=tuple(cliques),
         clashes={c: d for c, d in clashes.items() if d},
     )

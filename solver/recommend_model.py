@@ -37,7 +37,8 @@ class ProgressUpdate:
 class Built:
     model: cp_model.CpModel
     count: list[cp_model.IntVar]  # per kind: how many of its candidates open
-    opened: dict[int, list[cp_model.IntVar]]  # kind -> its n-th candidate opens (earliest first)
+    opened: dict[int, list[cp_model.IntVar]]  # kind -> its n-th candidate opens (earliest first,
+    # except in kinds bound to rooms, whose candidates open in any order)
     lead: dict[tuple[int, int], cp_model.IntVar]  # (leader, kind): groups led
     flow: dict[tuple[int, int], cp_model.IntVar]  # (class, kind): parents served
     buckets: list[list[tuple[int, cp_model.IntVar]]]  # per class: (weight, served)
@@ -47,12 +48,16 @@ class Built:
     t3: cp_model.LinearExpr
     t3_start: cp_model.LinearExpr
     m2: int
+    # Kinds bound to rooms with several candidates: (candidate, opens) per candidate.
+    picks: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
 
 
 @dataclass
 class Solved:
     status: SolveStatus
     count: dict[int, int] = field(default_factory=dict)  # kind -> candidates opened
+    # Kinds bound to rooms with several candidates: which ones open (the others, the earliest).
+    picked: dict[int, tuple[int, ...]] = field(default_factory=dict)
     lead: dict[tuple[int, int], int] = field(default_factory=dict)  # (leader, kind) -> groups
     flow: dict[tuple[int, int], int] = field(default_factory=dict)  # (class, kind) -> parents
     tiers: tuple[int, int, int] = (0, 0, 0)
@@ -76,8 +81,9 @@ def build(prep: Prepared) -> Built:
             continue
         opened = [m.new_bool_var(f"open[{s},{n}]") for n in range(len(kd.members))]
         opened_of[s] = opened
-        for a, b in itertools.pairwise(opened):
-            m.add_implication(b, a)
+        if not kd.bound:
+            for a, b in itertools.pairwise(opened):
+                m.add_implication(b, a)
         m.add(sum(opened) == count[s])
         start_terms.extend(w * o for w, o in zip(kd.start_weeks, opened, strict=True))
     lead = {
@@ -146,8 +152,14 @@ def build(prep: Prepared) -> Built:
 
     # Rule: a room hosts one group at a time per weekday and slot (solver.rooms): of candidates
     # whose runs in the same room, weekday and slot overlap, at most one opens.
+    open_var = {
+        c: opened_of[s][n] if s in opened_of else count[s]
+        for s, kd in enumerate(kinds)
+        if kd.bound
+        for n, c in enumerate(kd.members)
+    }
     for clique in prep.room_cliques:
-        m.add(sum(count[s] for s in clique) <= 1)
+        m.add(sum(open_var[c] for c in clique) <= 1)
 
     # Budget of new groups, when the coordinator gives one.
     if prep.options.max_new_groups is not None:
@@ -169,7 +181,14 @@ def build(prep: Prepared) -> Built:
     ) + sum(sum(kd.start_weeks) for kd in kinds)
     # Sums of variables (a plain 0 only for an empty model, never solved).
     t1e, t2e, t3e, t3se = (cast(cp_model.LinearExpr, e) for e in (t1, t2, t3, t3_start))
-    return Built(m, count, opened_of, lead, flow, buckets, travel, t1e, t2e, t3e, t3se, t3max + 1)
+    picks = {
+        s: list(zip(kinds[s].members, opened, strict=True))
+        for s, opened in opened_of.items()
+        if kinds[s].bound
+    }
+    return Built(
+        m, count, opened_of, lead, flow, buckets, travel, t1e, t2e, t3e, t3se, t3max + 1, picks
+    )
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -232,8 +251,9 @@ def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_
     for s, var in enumerate(built.count):
         built.model.add_hint(var, count.get(s, 0))
     for s, opened in built.opened.items():
-        for n, var in enumerate(opened):
-            built.model.add_hint(var, n < count.get(s, 0))
+        bound = prep.kinds[s].bound
+        for n, (c, var) in enumerate(zip(prep.kinds[s].members, opened, strict=True)):
+            built.model.add_hint(var, c in served if bound else n < count.get(s, 0))
     for key, var in built.lead.items():
         built.model.add_hint(var, lead.get(key, 0))
     for key, var in built.flow.items():

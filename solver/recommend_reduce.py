@@ -19,8 +19,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-from solver.recommend_data import ParentClass, Prepared
+from solver.recommend_data import ParentClass, Prepared, opened_members
+
+if TYPE_CHECKING:
+    from solver.recommend_model import Solved
 
 
 def dominated_pairs(prep: Prepared) -> list[tuple[int, int, int, int]]:
@@ -38,7 +42,7 @@ def dominated_pairs(prep: Prepared) -> list[tuple[int, int, int, int]]:
                 continue
             if not (reach[b] <= reach[a] and set(kb.leads) <= set(ka.leads)):
                 continue
-            if ka.room is not None:
+            if ka.bound:
                 # A group cannot always move into a room-bound candidate: its room may be
                 # taken by another group. Moving out of a room only frees it.
                 continue
@@ -63,15 +67,12 @@ def merge_districts(prep: Prepared) -> Prepared:
 
 
 def plan_from_merged(
-    prep: Prepared,
-    merged: Prepared,
-    count: dict[int, int],
-    lead: dict[tuple[int, int], int],
-    flow: dict[tuple[int, int], int],
+    prep: Prepared, merged: Prepared, stage1: Solved
 ) -> tuple[dict[int, list[int]], dict[int, int]]:
     """A full plan (candidate -> parents, candidate -> leader) with the merged solution's groups
     and weighted waiting-weeks: each merged class serves its heaviest members (queue order
     among equals), each sent to the kind nearest to their home among those the class feeds."""
+    count, lead, flow = stage1.count, stage1.lead, stage1.flow
     pools: dict[int, list[int]] = {s: [] for s in count}
     apps = prep.applications
     for k, cls in enumerate(merged.classes):
@@ -95,7 +96,8 @@ def plan_from_merged(
         pool = sorted(pools[s])
         base, extra = divmod(len(pool), n)
         at = 0
-        for g, (c, j) in enumerate(zip(prep.kinds[s].members[:n], leaders, strict=True)):
+        groups = opened_members(prep.kinds[s], n, stage1.picked.get(s))
+        for g, (c, j) in enumerate(zip(groups, leaders, strict=True)):
             size = base + (1 if g < extra else 0)
             served[c] = pool[at : at + size]
             leader_of[c] = j
@@ -108,7 +110,8 @@ def respect_dominance(
 ) -> tuple[dict[int, list[int]], dict[int, int]]:
     """The same plan with every group of a dominated kind that the model would forbid moved to
     its dominator (same parents and leader), so that it can start the search as it is.
-    Opened candidates of a kind are taken to be its earliest ones."""
+    Opened candidates of a kind are taken to be its earliest ones, except in a kind bound to
+    rooms, where they are the plan's own (a dominator is never bound to rooms)."""
     served, leader_of = dict(served), dict(leader_of)
     opened = {s: sum(1 for c in kd.members if c in served) for s, kd in enumerate(prep.kinds)}
     pairs = dominated_pairs(prep)
@@ -116,8 +119,10 @@ def respect_dominance(
     while moved:
         moved = False
         for a, b, n, q in pairs:
-            if opened[b] > n and opened[a] < q:
-                old = prep.kinds[b].members[opened[b] - 1]
+            kb = prep.kinds[b]
+            is_open = kb.members[n] in served if kb.bound else opened[b] > n
+            if is_open and opened[a] < q:
+                old = kb.members[n] if kb.bound else kb.members[opened[b] - 1]
                 new = prep.kinds[a].members[opened[a]]
                 served[new], leader_of[new] = served.pop(old), leader_of.pop(old)
                 opened[b] -= 1

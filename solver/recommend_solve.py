@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver.recommend_data import Prepared
+from solver.recommend_data import Prepared, opened_members
 from solver.recommend_model import (
     _STATUS,
     Built,
@@ -63,7 +63,7 @@ def solve(
     # The same groups and waiting-weeks in the full model, parents split by district at least
     # travel: the stage-1 plan as a complete solution of the full model.
     full = build(prep)
-    served, leader_of = plan_from_merged(prep, merged, stage1.count, stage1.lead, stage1.flow)
+    served, leader_of = plan_from_merged(prep, merged, stage1)
     add_hint(prep, full, served, leader_of)
     m = full.model
     m.add(full.t1 >= stage1.tiers[0])
@@ -97,6 +97,11 @@ def solve(
 
 def _read(solver: cp_model.CpSolver, built: Built, out: Solved) -> None:
     out.count = {s: int(solver.value(v)) for s, v in enumerate(built.count) if solver.value(v)}
+    out.picked = {
+        s: tuple(c for c, v in pairs if solver.value(v))
+        for s, pairs in built.picks.items()
+        if s in out.count
+    }
     out.lead = {key: int(solver.value(v)) for key, v in built.lead.items() if solver.value(v)}
     out.flow = {key: int(solver.value(v)) for key, v in built.flow.items() if solver.value(v)}
     out.tiers = (
@@ -110,8 +115,18 @@ def _read_hint(prep: Prepared, m: cp_model.CpModel, built: Built, out: Solved) -
     """The model's complete hint as the solution (it is feasible by construction)."""
     hint = dict(zip(m.proto.solution_hint.vars, m.proto.solution_hint.values, strict=True))
     out.count = {s: hint[v.index] for s, v in enumerate(built.count) if hint[v.index]}
+    out.picked = {
+        s: tuple(c for c, v in pairs if hint[v.index])
+        for s, pairs in built.picks.items()
+        if s in out.count
+    }
     out.lead = {key: hint[v.index] for key, v in built.lead.items() if hint[v.index]}
     out.flow = {key: hint[v.index] for key, v in built.flow.items() if hint[v.index]}
-    starts = sum(sum(prep.kinds[s].start_weeks[:n]) for s, n in out.count.items())
+    starts = sum(
+        w
+        for s, n in out.count.items()
+        for c, w in zip(prep.kinds[s].members, prep.kinds[s].start_weeks, strict=True)
+        if c in opened_members(prep.kinds[s], n, out.picked.get(s))
+    )
     travel = sum(built.travel[key] * n for key, n in out.flow.items())
     out.tiers = (out.tiers[0], sum(out.count.values()), travel + starts)

@@ -124,10 +124,32 @@ def test_a_room_bound_kind_never_dominates_so_the_room_can_go_to_another_program
     city = replace(scenario(apps, cands, leaders, (KOMET, ABC)), rooms=ROOMS)
     done = run(city)
     kinds = done.prepared.kinds
-    assert all(kinds[a].room is None for a, *_ in dominated_pairs(done.prepared))
+    assert all(not kinds[a].bound for a, *_ in dominated_pairs(done.prepared))
     recs = {r.candidate: r for r in done.result.recommendations}
     assert set(recs) == {"c-b", "c-c"}
     assert recs["c-c"].room == ROOM and recs["c-b"].room is None
+
+
+def test_candidates_in_different_rooms_share_a_kind_and_open_in_any_order():
+    # c-a and c-b (a week later, in another room) serve the same Komet parents with the same
+    # leader: one kind. c-a's room is the one the only ABC candidate needs, so the later c-b
+    # opens; a kind that opened its earliest candidate first would cost the ABC group.
+    apps = farsta_parents(6) + farsta_parents(4, "abc", start=10)
+    cands = [
+        replace(candidate("c-a", "farsta", capacity=6, min_size=3), room=ROOM),
+        replace(
+            candidate("c-b", "farsta", capacity=6, min_size=3, weeks_ahead=5), room="r-farsta-2"
+        ),
+        replace(candidate("c-c", "farsta", programme="abc", capacity=4, min_size=2), room=ROOM),
+    ]
+    leaders = [
+        Leader("l-1", "farsta", ("komet",), 1, ("sv",)),
+        Leader("l-2", "farsta", ("abc",), 1, ("sv",)),
+    ]
+    done = run(replace(scenario(apps, cands, leaders, (KOMET, ABC)), rooms=ROOMS))
+    ids = [tuple(done.prepared.candidates[c].id for c in kd.members) for kd in done.prepared.kinds]
+    assert ("c-a", "c-b") in ids
+    assert {r.candidate for r in done.result.recommendations} == {"c-b", "c-c"}
 
 
 def test_an_alternative_whose_room_a_recommended_group_holds_says_so_until_when():
