@@ -2,13 +2,15 @@
 is longest", in the same process.
 
     .venv/bin/python benchmarks/recommend.py [--seed 1] [--write-scenario demo.json]
-        [--rooms-per-district N]
+        [--rooms-per-district N] [--generated]
 
 City: 14 districts, 11 programmes, 3,000 waiting, 400 candidate groups, 60 leaders
 (benchmarks/recommend_city.py). Prints time to a first feasible recommendation, time to the
 first CP-SAT solution, time to proven optimal, the gap, and the comparison table.
 `--rooms-per-district N` lists N rooms in each district and names one on every candidate (each
 district's candidates, by id, take its rooms in turn; 10 sessions where a programme gives none).
+`--generated` drops the city's candidates: they are generated from demand (solver.candidates),
+one per listed room in each district when rooms are listed.
 """
 
 from __future__ import annotations
@@ -82,10 +84,13 @@ def main() -> None:
     parser.add_argument(
         "--rooms-per-district", type=int, default=0, help="rooms on every candidate (0: none)"
     )
+    parser.add_argument("--generated", action="store_true", help="candidates from demand")
     args = parser.parse_args()
 
     t = time.perf_counter()
     city = city_scenario(seed=args.seed)
+    if args.generated:
+        city = dataclasses.replace(city, candidate_groups=())
     if args.rooms_per_district > 0:
         city = with_rooms(city, args.rooms_per_district)
     gen_s = time.perf_counter() - t
@@ -104,7 +109,7 @@ def main() -> None:
     prep, solved = done.prepared, done.solved
     print(
         f"city: {len(city.districts)} districts, {len(city.programmes)} programmes, "
-        f"{len(city.applications)} waiting, {len(city.candidate_groups)} candidates "
+        f"{len(city.applications)} waiting, {len(prep.all_candidates)} candidates "
         f"({len(prep.candidates)} viable, {len(prep.kinds)} kinds), {len(city.leaders)} leaders; "
         f"generated in {gen_s:.2f} s"
     )

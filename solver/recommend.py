@@ -19,6 +19,7 @@ from solver.recommend_explain import Explainer, med, ratio, spread
 from solver.recommend_model import ProgressUpdate, Solved, add_hint, build
 from solver.recommend_reduce import merge_districts, respect_dominance
 from solver.recommend_solve import solve
+from solver.rooms import place_in_rooms
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
@@ -95,11 +96,18 @@ def read_back(prep: Prepared, solved: Solved) -> Plan:
         for s in cls.kinds:
             if n := solved.flow.get((k, s), 0):
                 pools[s].extend(next(queue) for _ in range(n))
+    opened = {
+        c
+        for s, n in solved.count.items()
+        for c in opened_members(prep.kinds[s], n, solved.picked.get(s))
+    }
+    if prep.room_pools:
+        # The model opens a pooled orbit's copies in room order; rooms that never clash here.
+        opened = place_in_rooms(prep.room_pools, prep.bookings, opened)
     leader_of: dict[int, int] = {}
     served: dict[int, list[int]] = {}
     for s, n in sorted(solved.count.items()):
-        kind = prep.kinds[s]
-        groups = opened_members(kind, n, solved.picked.get(s))
+        groups = [c for c in prep.kinds[s].members if c in opened]
         leaders = [j for (j, ss), x in sorted(solved.lead.items()) if ss == s for _ in range(x)]
         pool = sorted(pools[s])
         base, extra = divmod(len(pool), n)

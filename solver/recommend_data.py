@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from solver.rooms import Booking, booking, clash_cliques, held_by_groups
+from solver.rooms import Booking, RoomPool, booking, held_by_groups, room_rows
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 
@@ -142,9 +142,12 @@ class Prepared:
     cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
     not_viable: dict[str, str]  # candidate id -> 'size' | 'leader' | 'room'
     all_candidates: tuple[CandidateGroup, ...]
-    # Rooms (solver.rooms): sets of candidates of which at most one opens (their room bookings
-    # pairwise clash), and per viable candidate the viable candidates it clashes with.
-    room_cliques: tuple[tuple[int, ...], ...] = ()
+    # Rooms (solver.rooms): rows (candidates, limit) of which at most `limit` open, the pools of
+    # interchangeable rooms those rows assume, each viable candidate's room booking, and per
+    # viable candidate the viable candidates it clashes with.
+    room_rows: tuple[tuple[tuple[int, ...], int], ...] = ()
+    room_pools: tuple[RoomPool, ...] = ()
+    bookings: dict[int, Booking] = field(default_factory=dict)
     clashes: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
@@ -215,7 +218,8 @@ def prepare(
     bookings: dict[int, Booking] = {
         c: b for c, cand in enumerate(viable) if (b := booking(cand, scenario)) is not None
     }
-    cliques = clash_cliques(bookings)
+    kind_of = {c: s for s, kd in enumerate(kinds) for c in kd.members}
+    rows, pools = room_rows(bookings, kind_of)
     clashes = {
         c: tuple(d for d in sorted(bookings) if d != c and b.clashes(bookings[d]))
         for c, b in bookings.items()
@@ -250,6 +254,8 @@ def prepare(
         cell_median=cell_median,
         not_viable=not_viable,
         all_candidates=all_cands,
-        room_cliques=tuple(cliques),
+        room_rows=tuple(rows),
+        room_pools=tuple(pools),
+        bookings=bookings,
         clashes={c: d for c, d in clashes.items() if d},
     )

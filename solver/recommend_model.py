@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 
 from solver.recommend_data import Prepared, RecommendOptions
 from solver.recommend_reduce import dominated_pairs
+from solver.rooms import in_room_order
 from solver.types import SolveStatus
 
 
@@ -158,8 +159,13 @@ def build(prep: Prepared) -> Built:
         if kd.bound
         for n, c in enumerate(kd.members)
     }
-    for clique in prep.room_cliques:
-        m.add(sum(open_var[c] for c in clique) <= 1)
+    # Interchangeable rooms are pooled: an orbit's copies open in room order (solver.rooms).
+    for cands, limit in prep.room_rows:
+        m.add(sum(open_var[c] for c in cands) <= limit)
+    for pool in prep.room_pools:
+        for orbit in pool.orbits:
+            for first, then in itertools.pairwise(orbit):
+                m.add_implication(open_var[then], open_var[first])
 
     # Budget of new groups, when the coordinator gives one.
     if prep.options.max_new_groups is not None:
@@ -250,10 +256,11 @@ def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_
             flow[(class_of[i], s)] = flow.get((class_of[i], s), 0) + 1
     for s, var in enumerate(built.count):
         built.model.add_hint(var, count.get(s, 0))
+    on = in_room_order(prep.room_pools, set(served))
     for s, opened in built.opened.items():
         bound = prep.kinds[s].bound
         for n, (c, var) in enumerate(zip(prep.kinds[s].members, opened, strict=True)):
-            built.model.add_hint(var, c in served if bound else n < count.get(s, 0))
+            built.model.add_hint(var, c in on if bound else n < count.get(s, 0))
     for key, var in built.lead.items():
         built.model.add_hint(var, lead.get(key, 0))
     for key, var in built.flow.items():

@@ -79,3 +79,84 @@ def clash_cliques(bookings: dict[int, Booking]) -> list[tuple[int, ...]]:
 
 def room_label(scenario: Scenario, room: str) -> str:
     return next((r.label for r in scenario.rooms if r.id == room), room)
+
+
+@dataclass(frozen=True)
+class RoomPool:
+    """Rooms interchangeable on one weekday and slot: each is named by the same candidates but
+    for the room (same kind, same run), so any group can take any of them. `orbits`: per such
+    candidate, its copies, one per room in `rooms` order."""
+
+    rooms: tuple[str, ...]
+    orbits: tuple[tuple[int, ...], ...]
+
+
+def room_rows(
+    bookings: dict[int, Booking], kind_of: dict[int, int]
+) -> tuple[list[tuple[tuple[int, ...], int]], list[RoomPool]]:
+    """Rows `Σ open ≤ limit` that together forbid every clash, and the pools they assume.
+
+    A room outside a pool gets its clique rows (limit 1). Rooms of a pool get, for each set of
+    pairwise-overlapping orbits, one row over all their copies with the pool's size as limit:
+    runs are intervals, so when at most that many run at any time they fit in the rooms, and
+    each orbit has a copy in every room. The model opens an orbit's copies in room order;
+    `place_in_rooms` gives the opened ones their rooms."""
+    by_place: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for key, b in sorted(bookings.items()):
+        by_place.setdefault((b.weekday, b.slot), {}).setdefault(b.room, []).append(key)
+    pools: list[RoomPool] = []
+    alone: dict[int, Booking] = {}
+    for rooms in by_place.values():
+
+        def run(k: int) -> tuple[int, date, date]:
+            return (kind_of[k], bookings[k].first, bookings[k].last)
+
+        same: dict[tuple, list[str]] = {}
+        for room in sorted(rooms):
+            same.setdefault(tuple(sorted(run(k) for k in rooms[room])), []).append(room)
+        for names in same.values():
+            if len(names) < 2:
+                alone.update((k, bookings[k]) for k in rooms[names[0]])
+                continue
+            columns = [sorted(rooms[r], key=lambda k: (run(k), k)) for r in names]
+            pools.append(RoomPool(tuple(names), tuple(zip(*columns, strict=True))))
+    rows = [(clique, 1) for clique in clash_cliques(alone)]
+    for pool in pools:
+        runs = {n: bookings[orbit[0]] for n, orbit in enumerate(pool.orbits)}
+        for clique in clash_cliques(runs):
+            copies = tuple(sorted(c for n in clique for c in pool.orbits[n]))
+            rows.append((copies, len(pool.rooms)))
+    return rows, pools
+
+
+def in_room_order(pools: list[RoomPool] | tuple[RoomPool, ...], opened: set[int]) -> set[int]:
+    """The same groups with each orbit's opened copies moved to its first rooms (the model's
+    form of a plan)."""
+    out = set(opened)
+    for pool in pools:
+        for orbit in pool.orbits:
+            n = sum(1 for c in orbit if c in out)
+            out -= set(orbit)
+            out |= set(orbit[:n])
+    return out
+
+
+def place_in_rooms(
+    pools: list[RoomPool] | tuple[RoomPool, ...], bookings: dict[int, Booking], opened: set[int]
+) -> set[int]:
+    """The same groups with each pool's opened orbits given rooms that never clash: by start,
+    each takes the first room free then (intervals: never more running than rooms)."""
+    out = set(opened)
+    for pool in pools:
+        starts: list[tuple[date, date, int]] = []
+        for n, orbit in enumerate(pool.orbits):
+            k = sum(1 for c in orbit if c in out)
+            out -= set(orbit)
+            b = bookings[orbit[0]]
+            starts.extend((b.first, b.last, n) for _ in range(k))
+        free_from: list[date | None] = [None] * len(pool.rooms)
+        for first, last, n in sorted(starts):
+            r = next(r for r, day in enumerate(free_from) if day is None or day < first)
+            free_from[r] = last
+            out.add(pool.orbits[n][r])
+    return out

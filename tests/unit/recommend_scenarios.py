@@ -308,3 +308,62 @@ def shared_rooms(draw) -> Scenario:
             ),
         )
     return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)
+
+
+@st.composite
+def pooled_rooms(draw) -> Scenario:
+    """One to three Farsta candidates, each listed in both of Farsta's rooms on Tuesday evenings
+    (the rooms interchangeable), starting within a few weeks of each other; programmes of one to
+    four sessions; sometimes a copy missing or a running group in the first room."""
+    programmes = (
+        replace(KOMET, capacity=3, min_size=2, sessions=draw(st.integers(1, 4))),
+        replace(ABC, capacity=3, min_size=1, sessions=draw(st.integers(1, 4))),
+    )
+    apps = [
+        parent(
+            n,
+            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
+            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
+            cross=True,
+            travel=25,
+            programme=draw(st.sampled_from(["komet", "abc"])),
+        )
+        for n in range(draw(st.integers(2, 5)))
+    ]
+    cands = []
+    for n in range(draw(st.integers(1, 3))):
+        capacity = draw(st.integers(1, 3))
+        base = candidate(
+            f"c-{n}",
+            "farsta",
+            programme=draw(st.sampled_from(["komet", "abc"])),
+            capacity=capacity,
+            min_size=draw(st.integers(1, capacity)),
+            weeks_ahead=draw(st.integers(4, 6)),
+        )
+        for room in (1, 2):
+            cands.append(replace(base, id=f"{base.id}-{room}", room=f"r-farsta-{room}"))
+    if draw(st.integers(0, 4)) == 0:
+        cands.pop(draw(st.integers(0, len(cands) - 1)))
+    leaders = [
+        Leader(f"l-{p}", "farsta", (p,), draw(st.integers(1, 3)), ("sv",)) for p in ("komet", "abc")
+    ]
+    groups = ()
+    if draw(st.integers(0, 4)) == 0:
+        groups = (
+            Group(
+                id="g-1",
+                programme="abc",
+                district="farsta",
+                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
+                weekday="tue",
+                slot="evening",
+                language="sv",
+                capacity=3,
+                min_size=1,
+                taken=3,
+                status="running",
+                room="r-farsta-1",
+            ),
+        )
+    return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)

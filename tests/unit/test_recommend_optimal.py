@@ -9,7 +9,13 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recommend_scenarios import pooled_queues, roomed_cities, shared_rooms, tiny_cities
+from recommend_scenarios import (
+    pooled_queues,
+    pooled_rooms,
+    roomed_cities,
+    shared_rooms,
+    tiny_cities,
+)
 
 from solver.recommend import run
 from solver.recommend_data import can_lead, can_serve
@@ -128,3 +134,19 @@ def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_bo
     opened = [by_id[r.candidate] for r in done.result.recommendations]
     assert rooms_fit(city, opened)
     assert all(r.room == by_id[r.candidate].room for r in done.result.recommendations)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pooled_rooms())
+def test_with_interchangeable_rooms_pooled_the_optimum_holds_and_no_room_is_double_booked(city):
+    # Candidates listed in each of two rooms: the model pools the rooms (solver.rooms) and
+    # gives the opened groups their rooms afterwards.
+    done = run(city)
+    assert done.result.status is SolveStatus.OPTIMAL
+    weight = {
+        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
+    }
+    t1, groups, t3 = done.solved.tiers
+    assert (t1, -groups, -t3) == brute_force(city, weight)
+    by_id = {c.id: c for c in city.candidate_groups}
+    assert rooms_fit(city, [by_id[r.candidate] for r in done.result.recommendations])
