@@ -289,24 +289,7 @@ def shared_rooms(draw) -> Scenario:
         for p in ("komet", "abc")
         for d in ("farsta", "skarpnack")
     ]
-    groups = ()
-    if draw(st.booleans()):
-        groups = (
-            Group(
-                id="g-1",
-                programme="abc",
-                district="farsta",
-                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
-                weekday="tue",
-                slot="evening",
-                language="sv",
-                capacity=3,
-                min_size=1,
-                taken=3,
-                status="running",
-                room="r-farsta-1",
-            ),
-        )
+    groups = (running_in_first_room(draw),) if draw(st.booleans()) else ()
     return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)
 
 
@@ -348,22 +331,24 @@ def pooled_rooms(draw) -> Scenario:
     leaders = [
         Leader(f"l-{p}", "farsta", (p,), draw(st.integers(1, 3)), ("sv",)) for p in ("komet", "abc")
     ]
-    groups = ()
-    if draw(st.integers(0, 4)) == 0:
-        groups = (
-            Group(
-                id="g-1",
-                programme="abc",
-                district="farsta",
-                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
-                weekday="tue",
-                slot="evening",
-                language="sv",
-                capacity=3,
-                min_size=1,
-                taken=3,
-                status="running",
-                room="r-farsta-1",
-            ),
-        )
+    groups = (running_in_first_room(draw),) if draw(st.integers(0, 4)) == 0 else ()
     return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)
+
+
+def running_in_first_room(draw) -> Group:
+    """A full, running ABC group in Farsta's first room on Tuesday evenings, started up to six
+    weeks after the scenario date: it holds the room for its sessions."""
+    return Group(
+        id="g-1",
+        programme="abc",
+        district="farsta",
+        start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
+        weekday="tue",
+        slot="evening",
+        language="sv",
+        capacity=3,
+        min_size=1,
+        taken=3,
+        status="running",
+        room="r-farsta-1",
+    )

@@ -104,11 +104,8 @@ def test_brute_force_over_all_subsets_of_candidates_agrees_with_the_optimum(city
     assert len(done.result.recommendations) == groups
 
 
-@SMALL
-@given(pooled_queues())
-def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_force_optimum(city):
-    # The heaviest members of a queue reachable by several candidates: the rows that keep a
-    # sliver of a group from seating them (solver.recommend_model) must not cut off the optimum.
+def solved_as_brute_force_says(city):
+    """Solve `city`, check it is proven optimal with the tiers exhaustive search finds."""
     done = run(city)
     assert done.result.status is SolveStatus.OPTIMAL
     weight = {
@@ -116,6 +113,15 @@ def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_forc
     }
     t1, groups, t3 = done.solved.tiers
     assert (t1, -groups, -t3) == brute_force(city, weight)
+    return done
+
+
+@SMALL
+@given(pooled_queues())
+def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_force_optimum(city):
+    # The heaviest members of a queue reachable by several candidates: the rows that keep a
+    # sliver of a group from seating them (solver.recommend_model) must not cut off the optimum.
+    solved_as_brute_force_says(city)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,13 +129,7 @@ def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_forc
     st.one_of(shared_rooms(), shared_rooms(), roomed_cities().filter(lambda s: s.candidate_groups))
 )
 def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_booked(city):
-    done = run(city)
-    assert done.result.status is SolveStatus.OPTIMAL
-    weight = {
-        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
-    }
-    t1, groups, t3 = done.solved.tiers
-    assert (t1, -groups, -t3) == brute_force(city, weight)
+    done = solved_as_brute_force_says(city)
     by_id = {c.id: c for c in city.candidate_groups}
     opened = [by_id[r.candidate] for r in done.result.recommendations]
     assert rooms_fit(city, opened)
@@ -141,12 +141,6 @@ def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_bo
 def test_with_interchangeable_rooms_pooled_the_optimum_holds_and_no_room_is_double_booked(city):
     # Candidates listed in each of two rooms: the model pools the rooms (solver.rooms) and
     # gives the opened groups their rooms afterwards.
-    done = run(city)
-    assert done.result.status is SolveStatus.OPTIMAL
-    weight = {
-        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
-    }
-    t1, groups, t3 = done.solved.tiers
-    assert (t1, -groups, -t3) == brute_force(city, weight)
+    done = solved_as_brute_force_says(city)
     by_id = {c.id: c for c in city.candidate_groups}
     assert rooms_fit(city, [by_id[r.candidate] for r in done.result.recommendations])
