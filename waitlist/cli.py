@@ -60,4 +60,5 @@ from waitlist import (  # noqa: E402,F401
     cli_report,
     cli_scenario,
     cli_simulate,
+    cli_staff,
 )

@@ -49,7 +49,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    return logged_out("/coordinator/login")
+    return logged_out(request, "/coordinator/login")
 
 
 @router.get("")
