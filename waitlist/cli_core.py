@@ -122,9 +122,10 @@ def _errors() -> Iterator[None]:
 
 
 def _uow(actor: str = "cli", today: date | None = None, readonly: bool = False) -> Any:
-    from waitlist.services.expiry import make_uow
+    from waitlist import bootstrap
 
-    return make_uow(_engine(), _settings(), actor=actor, today=today, readonly=readonly)
+    make = bootstrap.uow_factory(_engine(), _settings(), actor=actor, today=today)
+    return make(readonly=readonly)
 
 
 @app.command()
@@ -246,11 +247,12 @@ def offers_expire(
     today: Annotated[str | None, typer.Option(help="Pretend today is this date.")] = None,
 ) -> None:
     """Expire pending offers past their respond-by date (seats go back, queue dates stay)."""
+    from waitlist import bootstrap
     from waitlist.services.expiry import run
 
     day = _near_today(_date(today, "today"), "today", future=False)
     with _errors():
-        count = run(_engine(), _settings(), today=day)
+        count = run(bootstrap.uow_factory(_engine(), _settings(), actor="cli", today=day))
     typer.echo(f"{count} offers expired")
 
 
