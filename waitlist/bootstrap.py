@@ -1,7 +1,7 @@
 """The one place that wires the product: settings → engine → policy → unit-of-work factory.
 
 Every entry point goes through here: the API and the pages (`api/deps.py`,
-`api/web/sources.py`), the command line (`waitlist/cli_core.py`), the background jobs
+`api/web/sources.py`), the command line (`waitlist/cli/`), the background jobs
 (`api/jobs.py`) and the demo seed (`waitlist/demo.py`). Use cases in `waitlist/services`
 receive a unit of work (or a factory of them) and never read settings themselves.
 """
