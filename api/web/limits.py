@@ -32,6 +32,6 @@ def check(request: Request, token: str | None = None) -> None:
         raise TooManyRequests((exc.headers or {}).get("Retry-After", "60")) from None
 
 
-async def parent_form(request: Request) -> None:
-    """Dependency for the parents' POST forms."""
+def parent_form(request: Request) -> None:
+    """Dependency for the parents' POST forms (plain: it counts in the database)."""
     check(request, request.path_params.get("token"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from api.security import SESSION_COOKIE, Principal, issue_access_token, read_access_token
@@ -72,13 +73,18 @@ def log_out(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", path="/")
 
 
-async def staff_login(
-    request: Request, role: str, refusal: str, target: str, again: Callable[[dict], Response]
+def staff_login(
+    request: Request,
+    posted: FormData,
+    role: str,
+    refusal: str,
+    target: str,
+    again: Callable[[dict], Response],
 ) -> Response:
     """The posted log-in form of an account of `role`: a redirect to `target` with the session
     cookie, or `again` given the form's values (never the password) and errors, `refusal` the
     error when the username, password or role is wrong."""
-    form = Form(await request.form(), gettext_for(language_of(request)))
+    form = Form(posted, gettext_for(language_of(request)))
     username = form.text("username", max_length=64)
     password = form.text("password", max_length=128)
     form.values.pop("password", None)  # never echoed back

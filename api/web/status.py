@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, limits, sources, wording
 from api.web.errors import not_found
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError, NotFound
@@ -113,8 +114,8 @@ def _offer_id(raw: object) -> int:
 
 
 @router.post("/status/{token}/accept", dependencies=PARENT_FORM)
-async def accept(request: Request, token: str) -> Response:
-    offer_id = (await request.form()).get("offer")
+def accept(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id = posted.get("offer")
 
     def run(actor: access.Actor) -> None:
         make = sources.uow_factory(request, actor.actor)
@@ -126,9 +127,8 @@ async def accept(request: Request, token: str) -> Response:
 
 
 @router.post("/status/{token}/decline", dependencies=PARENT_FORM)
-async def decline(request: Request, token: str) -> Response:
-    form = await request.form()
-    offer_id, reason = form.get("offer"), form.get("reason")
+def decline(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id, reason = posted.get("offer"), posted.get("reason")
     elsewhere = []
 
     def run(actor: access.Actor) -> None:
