@@ -21,6 +21,7 @@ from waitlist.services import access, applications, link_notice, offers, parent_
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
+TOKEN_PAGE = [Depends(limits.token_page)]
 DECLINE_REASONS = ("time", "language", "distance", "other")
 
 
@@ -80,7 +81,7 @@ def _notices(_: Callable[[str], str]) -> dict[str, str]:
     }
 
 
-@router.get("/status/{token}", name="status_page")
+@router.get("/status/{token}", name="status_page", dependencies=TOKEN_PAGE)
 def status_page(request: Request, token: str) -> Response:
     _ = gettext_for(language_of(request))
     return _page(request, token, notice=_notices(_).get(request.query_params.get("done", ""), ""))
@@ -154,7 +155,7 @@ def resume(request: Request, token: str) -> Response:
     return _act(request, token, run, "resumed")
 
 
-@router.get("/status/{token}/data.json")
+@router.get("/status/{token}/data.json", dependencies=TOKEN_PAGE)
 def download(request: Request, token: str) -> Response:
     try:
         actor = sources.parent_actor(request, token)
@@ -171,7 +172,7 @@ def download(request: Request, token: str) -> Response:
     )
 
 
-@router.get("/status/{token}/{what}", name="confirm_page")
+@router.get("/status/{token}/{what}", name="confirm_page", dependencies=TOKEN_PAGE)
 def confirm(request: Request, token: str, what: str) -> Response:
     if what not in ("withdraw", "erase", "new-link"):
         return not_found(request)
