@@ -60,6 +60,10 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
+    from waitlist.services import logins
+    from waitlist.storage.uow import UnitOfWork
+
+    logins.purge_old(lambda **options: UnitOfWork(engine, **options))
     from sqlmodel import Session
 
     with Session(engine) as session:
