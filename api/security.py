@@ -22,7 +22,7 @@ from typing import Protocol
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from sqlalchemy import bindparam as sa_bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
@@ -110,11 +110,12 @@ def read_access_token(token: str, *, keys: Sequence[str]) -> tuple[Principal, in
     return None
 
 
+_STAFF: Table = Staff.__table__  # type: ignore[attr-defined]
 _TOKEN_VERSION = (
-    sa_select(Staff.__table__.c.token_version)
+    sa_select(_STAFF.c.token_version)
     .where(
-        Staff.__table__.c.id == sa_bindparam("staff_id"),
-        Staff.__table__.c.active == True,  # noqa: E712
+        _STAFF.c.id == sa_bindparam("staff_id"),
+        _STAFF.c.active == True,  # noqa: E712
     )
     .limit(1)
 )
@@ -158,11 +159,12 @@ class StatusTokenIdentity:
         return int(found) if found is not None else None
 
 
+_APPLICATIONS: Table = Application.__table__  # type: ignore[attr-defined]
 _BY_TOKEN = (
-    sa_select(Application.__table__.c.id)
+    sa_select(_APPLICATIONS.c.id)
     .where(
-        Application.__table__.c.token_hash == sa_bindparam("token_hash"),
-        Application.__table__.c.erased_at.is_(None),
+        _APPLICATIONS.c.token_hash == sa_bindparam("token_hash"),
+        _APPLICATIONS.c.erased_at.is_(None),
     )
     .limit(1)
 )

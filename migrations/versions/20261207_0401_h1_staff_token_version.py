@@ -2,7 +2,7 @@
 issued before stops working at once
 
 Revision ID: 0401_h1_staff_token_version
-Revises: 0301
+Revises: 0401_h2_login_throttle
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0401_h1_staff_token_version"
-down_revision: str | None = "0301"
+down_revision: str | None = "0401_h2_login_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

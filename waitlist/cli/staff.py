@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from waitlist.cli import app, fail
-from waitlist.cli_core import _errors, _uow
+from waitlist.cli import common
+from waitlist.cli.base import app, fail
 
 staff_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
@@ -20,8 +20,8 @@ def deactivate(username: Annotated[str, typer.Argument(help="The account's usern
     """The account can no longer log in; its open sessions and tokens stop working."""
     from waitlist.services.staff import deactivate_staff
 
-    with _errors():
-        deactivate_staff(_uow(actor="cli"), username)
+    with common.errors():
+        deactivate_staff(common.uow(actor="cli"), username)
     typer.echo(f"{username} deactivated; its sessions have ended")
 
 
@@ -41,6 +41,6 @@ def password(
         new = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     if not new:
         fail("password: empty")
-    with _errors():
-        change_password(_uow(actor="cli"), username, new)
+    with common.errors():
+        change_password(common.uow(actor="cli"), username, new)
     typer.echo(f"new password set for {username}; its sessions have ended")
