@@ -144,10 +144,6 @@ class DeclineRequest(Strict):
     reason: DeclineReason | None = Field(default=None, description="Optional: why not")
 
 
-class TakeSeatRequest(Strict):
-    group_id: int = Field(ge=1, le=MAX_ID)
-
-
 class GroupCreateRequest(Strict):
     programme: str = Field(min_length=1, max_length=64)
     district: str = Field(min_length=1, max_length=64)
@@ -166,7 +162,10 @@ class CancelRequest(Strict):
 
 class MakeOfferRequest(Strict):
     application_id: int = Field(ge=1, le=MAX_ID)
-    reason: str = Field(default="", max_length=500)
+    reason: str = Field(
+        max_length=500,
+        description="Why this seat goes to this parent outside a placement round (audited)",
+    )
 
 
 class ExpiredOffers(BaseModel):
