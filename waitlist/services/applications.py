@@ -25,7 +25,7 @@ from waitlist.domain.application import check_application_transition
 from waitlist.domain.eligibility import child_age_on
 from waitlist.domain.errors import IllegalTransition, InvalidInput, NotEligible, NotFound
 from waitlist.domain.offer import OfferStatus
-from waitlist.domain.values import parse_year_month
+from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import lookups, seats
 from waitlist.services.inputs import parse
@@ -84,6 +84,7 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
     parse_year_month(cmd.child_birth)
+    check_contact(cmd.contact)
     today = uow.today()
     queue_date = cmd.queue_date or today
     if queue_date > today:
