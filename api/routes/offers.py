@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -19,7 +19,7 @@ from api.deps import (
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import run_idempotent
+from api.idempotency import Sealer, run_idempotent
 from api.problems import ProblemError, problem_responses
 from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage
 from waitlist.services import access, offers, views
@@ -45,16 +45,21 @@ def accept(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    def work() -> OfferPublic:
+    def work(seal: Sealer) -> OfferPublic:
         with uow(readonly=True) as check:
             access.check_offer(check, parent_, offer_id, to_answer=True)
-        return offers.accept_offer(uow(), offer_id)
+        return offers.accept_offer(
+            uow(),
+            offer_id,
+            then=lambda unit, offer: seal(unit.session, offer, parent_.application_id),
+        )
 
     return run_idempotent(
         request,
         engine=engine,
         secret=settings.secret_key,
         key=idempotency_key,
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
         scope=f"accept:offer/{offer_id}:{parent_.actor}",
         body=None,
         work=work,

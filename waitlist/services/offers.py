@@ -11,6 +11,7 @@ it keeps queue date and lottery, but no new offer is made until the parent confi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -217,13 +218,22 @@ def close_offer(
 
 
 @retrying
-def accept_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
-    """The parent says yes before the deadline: enrolled in the group (the seat is already held)."""
+def accept_offer(
+    uow: UnitOfWork,
+    offer_id: int,
+    *,
+    then: Callable[[UnitOfWork, OfferPublic], None] | None = None,
+) -> OfferPublic:
+    """The parent says yes before the deadline: enrolled in the group (the seat is already held).
+    `then` runs in the same transaction just before it commits (see applications.apply)."""
     with uow:
         offer, _ = lookups.offer_and_application(uow, offer_id)
         offer = _accept(uow, offer)
+        public = to_public(offer)
+        if then is not None:
+            then(uow, public)
         uow.commit()
-        return to_public(offer)
+        return public
 
 
 def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
