@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     login_address_free_failures: int = Field(default=10, ge=1)
     login_backoff_seconds: float = Field(default=2.0, gt=0)
     login_backoff_max_seconds: float = Field(default=900.0, gt=0)
+    # How long an Idempotency-Key stays with a request that has not answered: after that a retry
+    # takes it over (the first attempt's process is presumed dead; it cannot commit any more).
+    idempotency_lease_seconds: int = Field(default=30, ge=1, le=3600)
     # Threads per server process for endpoints that touch the database. The work is short and
     # CPU-bound; more threads than this only queue for the interpreter lock and stretch the
     # slowest answers (measured with benchmarks/api.py: p99 about half with 8 than with 40).
