@@ -33,21 +33,50 @@
     };
   }
 
+  // A hidden figure draws as a hatched grey bar of the chart's full height in its own slot,
+  // named in the legend ("fewer than 5"), never as a missing bar that reads as zero.
+  var grey = "#8a94a3";
+  var legendShown = {};
+  function hiddenBars(chart, names, values, height, group) {
+    var x = [], y = [];
+    values.forEach(function (v, i) { if (v === null) { x.push(names[i]); y.push(height); } });
+    var first = !legendShown[chart];
+    if (x.length) { legendShown[chart] = true; }
+    return { type: "bar", name: L.hidden, x: x, y: y, offsetgroup: group,
+             legendgroup: "hidden", showlegend: first && x.length > 0,
+             marker: { color: "#fff", line: { color: grey, width: 1 },
+                       pattern: { shape: "/", fgcolor: grey, size: 6, solidity: 0.3 } },
+             hovertext: x.map(function () { return L.hidden_hover; }), hoverinfo: "x+text" };
+  }
+  function highest(lists, floor) {
+    var top = floor || 0;
+    lists.forEach(function (l) { l.forEach(function (v) { if (v !== null && v > top) { top = v; } }); });
+    return top;
+  }
+
   var names = data.waits.map(function (w) { return w.name; });
   var target = data.target_weeks;
   var t = targetLine(target, L.target);
+  var medians = data.waits.map(function (w) { return w.offer_median_weeks; });
+  var p90s = data.waits.map(function (w) { return w.offer_p90_weeks; });
+  var waitTop = highest([medians, p90s], target);
   Plotly.newPlot("chart-waits", [
-    { type: "bar", name: L.median, x: names, marker: { color: blue },
-      y: data.waits.map(function (w) { return w.offer_median_weeks; }) },
-    { type: "bar", name: L.p90, x: names, marker: { color: light },
-      y: data.waits.map(function (w) { return w.offer_p90_weeks; }) }
+    { type: "bar", name: L.median, x: names, marker: { color: blue }, y: medians,
+      offsetgroup: "median" },
+    { type: "bar", name: L.p90, x: names, marker: { color: light }, y: p90s,
+      offsetgroup: "p90" },
+    hiddenBars("waits", names, medians, waitTop, "median"),
+    hiddenBars("waits", names, p90s, waitTop, "p90")
   ], layout({ barmode: "group", shapes: t.shapes, annotations: t.annotations,
               yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } }), config);
 
+  var shares = data.waits.map(function (w) { return w.share_within_target; });
   Plotly.newPlot("chart-share", [
-    { type: "bar", name: L.within_target, x: names, marker: { color: green },
-      y: data.waits.map(function (w) { return w.share_within_target; }) }
-  ], layout({ yaxis: { title: { text: L.share_axis }, range: [0, 100] } }), config);
+    { type: "bar", name: L.within_target, x: names, marker: { color: green }, y: shares,
+      offsetgroup: "share" },
+    hiddenBars("share", names, shares, 100, "share")
+  ], layout({ barmode: "group", yaxis: { title: { text: L.share_axis }, range: [0, 100] },
+              legend: { orientation: "h", y: 1.12 } }), config);
 
   var weeks = data.trend.weeks;
   var trend = [
@@ -97,11 +126,16 @@
     config);
     return;
   }
+  var ins = data.waits.map(function (w) { return w.placed_in; });
+  var outs = data.waits.map(function (w) { return w.placed_out; });
+  var flowTop = highest([ins, outs], 1);
   Plotly.newPlot("chart-flows", [
-    { type: "bar", name: L.placed_in, x: names, marker: { color: blue },
-      y: data.waits.map(function (w) { return w.placed_in; }) },
-    { type: "bar", name: L.placed_out, x: names, marker: { color: light },
-      y: data.waits.map(function (w) { return w.placed_out; }) }
+    { type: "bar", name: L.placed_in, x: names, marker: { color: blue }, y: ins,
+      offsetgroup: "in" },
+    { type: "bar", name: L.placed_out, x: names, marker: { color: light }, y: outs,
+      offsetgroup: "out" },
+    hiddenBars("flows", names, ins, flowTop, "in"),
+    hiddenBars("flows", names, outs, flowTop, "out")
   ], layout({ barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } }),
   config);
 })();
