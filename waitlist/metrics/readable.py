@@ -175,7 +175,7 @@ def to_xlsx(reports: Sequence[Report], words: Wording) -> bytes:
             if kind != COUNT:
                 for (c,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
                     c.number_format = "0.0"
-    about = book.create_sheet("?")
+    about = book.create_sheet("i")
     for line in words.about:
         about.append([line])
     out = io.BytesIO()
