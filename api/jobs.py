@@ -22,7 +22,7 @@ from sqlalchemy import Engine, delete, text
 
 from api import ratelimit
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox
+from waitlist.services import delivery, outbox
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -71,14 +71,16 @@ def purge(engine: Engine) -> None:
 
 
 def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
-    """One run of every job; each job's failure is logged and does not stop the others."""
+    """One run of every job; each job's failure is logged and does not stop the others.
+    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
+    sender = sender or delivery.sender_from(settings)
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
     _safely(
         "outbox",
-        lambda: outbox.drain(engine, sender or outbox.DemoSender(), base_url=public_url(settings)),
+        lambda: outbox.drain(engine, sender, base_url=public_url(settings)),
     )
 
 
@@ -98,10 +100,11 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
     if interval <= 0:
         yield
         return
+    sender = delivery.sender_from(settings)  # a bad SMTP or SMS setting stops the start
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(tick, engine, settings)
+            await asyncio.to_thread(tick, engine, settings, sender)
             await asyncio.sleep(interval)
 
     task = asyncio.create_task(loop())

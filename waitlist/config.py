@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+    # Notices (docs/delivery.md): e-mail over SMTP, e.g. smtp://user:password@host:587 or
+    # smtps://user:password@host:465; SMS through 46elks' API (https://api.46elks.com/a1/sms,
+    # key "API-user:API-password"). Both empty: the demo's local outbox view.
+    smtp_url: str = ""
+    mail_from: str = "Waitlist <no-reply@waitlist.invalid>"
+    sms_url: str = ""
+    sms_key: str = ""
+    sms_from: str = "Waitlist"
     # Threads per server process for endpoints that touch the database. The work is short and
     # CPU-bound; more threads than this only queue for the interpreter lock and stretch the
     # slowest answers (measured with benchmarks/api.py: p99 about half with 8 than with 40).
