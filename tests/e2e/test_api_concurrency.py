@@ -93,6 +93,7 @@ def _take_seats_at_once(client: httpx.Client, group_id: int, tokens: list[str]) 
         return list(pool.map(take, tokens))
 
 
+@pytest.mark.slow
 def test_forty_parents_racing_for_ten_seats_never_overbook(served: tuple[City, str]) -> None:
     city, base = served
     overbooked = server_errors = 0
