@@ -1,8 +1,8 @@
 """Notice delivery: the outbox's retry state (claim, next attempt, dead letter, channel), the
 language of a parent's notices and whether their contact could not be reached
 
-Revision ID: 0401_h5_delivery
-Revises: 0301
+Revision ID: 0402_h5_delivery
+Revises: 0401_h2_login_throttle
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0401_h5_delivery"
-down_revision: str | None = "0301"
+revision: str = "0402_h5_delivery"
+down_revision: str | None = "0401_h2_login_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
