@@ -201,3 +201,34 @@ def test_a_channel_that_is_not_configured_leaves_a_dead_letter(city: City) -> No
         assert outbox.drain(city.engine, _sender(server.url()), base_url=BASE).failed == 1
     [row] = _outbox(city)
     assert row.dead_at is not None and row.last_error == "no sms sender configured"
+
+
+def test_a_worker_that_dies_after_sending_leaves_a_resend_with_the_same_message_id(
+    city: City,
+) -> None:
+    applications.apply(city.uow(), application_body(contact="finn@example.org"))
+
+    class DiesAfterSending:
+        def __init__(self, real: outbox.NoticeSender) -> None:
+            self.real = real
+
+        def send(self, notice: outbox.Notice, session: Session) -> None:
+            self.real.send(notice, session)
+            raise SystemExit("killed before the send was recorded")
+
+    now = datetime.now(UTC)
+    with mail_server() as server:
+        sender = _sender(server.url())
+        with pytest.raises(SystemExit):
+            outbox.send_pending(city.engine, DiesAfterSending(sender), base_url=BASE, now=now)
+        [row] = _outbox(city)
+        assert row.attempts == 1 and row.sent_at is None  # the attempt was recorded first
+        # While the dead worker's claim holds, no other worker sends it again...
+        assert not outbox.send_pending(city.engine, sender, base_url=BASE, now=now)
+        # ...after it, one does, under the same Message-ID for the receiver to drop.
+        later = now + outbox.LEASE + timedelta(seconds=1)
+        assert outbox.send_pending(city.engine, sender, base_url=BASE, now=later).sent == 1
+        mails = server.inbox.to("finn@example.org")
+    assert len(mails) == 2 and len({m["Message-ID"] for m in mails}) == 1
+    [row] = _outbox(city)
+    assert row.sent_at is not None and row.attempts == 2
