@@ -23,7 +23,7 @@ from sqlalchemy import Engine, delete, text
 from api import ratelimit
 from waitlist import bootstrap
 from waitlist.config import Settings, public_url
-from waitlist.services import delivery, outbox
+from waitlist.services import outbox
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -78,7 +78,7 @@ def purge(engine: Engine) -> None:
 def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
     """One run of every job; each job's failure is logged and does not stop the others.
     `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
-    sender = sender or delivery.sender_from(settings)
+    sender = sender or bootstrap.notice_sender(settings)
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
@@ -105,7 +105,7 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
     if interval <= 0:
         yield
         return
-    sender = delivery.sender_from(settings)  # a bad SMTP or SMS setting stops the start
+    sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
 
     async def loop() -> None:
         while True:

@@ -18,8 +18,9 @@ from sqlmodel import Session, select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from delivery_support import MailServer, mail_server  # noqa: E402
 
+from waitlist import bootstrap  # noqa: E402
 from waitlist.config import Settings  # noqa: E402
-from waitlist.services import applications, delivery, offers, outbox  # noqa: E402
+from waitlist.services import applications, offers, outbox  # noqa: E402
 from waitlist.storage.tables import Outbox  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -34,7 +35,7 @@ def city(database_url: str) -> Iterator[City]:
 
 
 def _drain(city: City, server: MailServer) -> outbox.SendReport:
-    sender = delivery.sender_from(Settings(smtp_url=server.url(), mail_from="w@example.org"))
+    sender = bootstrap.notice_sender(Settings(smtp_url=server.url(), mail_from="w@example.org"))
     return outbox.drain(city.engine, sender, base_url=BASE)
 
 

@@ -21,8 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_support import HOME, OTHER, City, api_client, application_body, build_city, new_group  # noqa: E402
 from delivery_support import MailServer  # noqa: E402
 
+from api import jobs  # noqa: E402
+from waitlist import bootstrap  # noqa: E402
 from waitlist.config import Settings  # noqa: E402
-from waitlist.services import delivery, expiry, offers, outbox, rounds  # noqa: E402
+from waitlist.services import offers, outbox, rounds  # noqa: E402
 from waitlist.storage.tables import Offer, Outbox  # noqa: E402
 
 BASE = "https://testserver"
@@ -71,7 +73,7 @@ def test_a_hundred_parents_hear_everything_once_even_with_the_mail_server_down(
     assert len(made) == 60
 
     server = MailServer()
-    sender = delivery.sender_from(Settings(smtp_url=server.url(), mail_from="w@example.org"))
+    sender = bootstrap.notice_sender(Settings(smtp_url=server.url(), mail_from="w@example.org"))
     settings = Settings(database_url=city.url)
     today = date.today()
     server.start()
@@ -88,7 +90,7 @@ def test_a_hundred_parents_hear_everything_once_even_with_the_mail_server_down(
 
         respond_by = made[0].respond_by
         reminder_day = respond_by - timedelta(days=2)
-        expiry.run(city.engine, settings, today=reminder_day)
+        jobs.expire_offers(city.engine, settings, today=reminder_day)
         clock = _clock(reminder_day)
         down_attempts = 0
         for _ in range(4):  # tried again and again, each time after its delay
@@ -100,7 +102,7 @@ def test_a_hundred_parents_hear_everything_once_even_with_the_mail_server_down(
         report = _drain(city, sender, clock)
         assert (report.sent, report.failed) == (len(open_offers), 0)
         # The job runs again the next days: no second reminder, nothing sent twice.
-        expiry.run(city.engine, settings, today=reminder_day + timedelta(days=1))
+        jobs.expire_offers(city.engine, settings, today=reminder_day + timedelta(days=1))
         assert _drain(city, sender, clock + timedelta(days=1)).sent == 0
     finally:
         server.stop()

@@ -25,8 +25,10 @@ from delivery_support import (  # noqa: E402
     self_signed,
 )
 
+from api import jobs  # noqa: E402
+from waitlist import bootstrap  # noqa: E402
 from waitlist.config import Settings  # noqa: E402
-from waitlist.services import applications, delivery, expiry, offers, outbox  # noqa: E402
+from waitlist.services import applications, offers, outbox  # noqa: E402
 from waitlist.storage.tables import Application, Outbox  # noqa: E402
 
 BASE = "https://testserver"
@@ -46,7 +48,7 @@ def _sender(smtp_url: str = "", sms_url: str = "") -> outbox.NoticeSender:
         sms_url=sms_url,
         sms_key=f"{SMS_USER}:{SMS_PASSWORD}",
     )
-    return delivery.sender_from(settings)
+    return bootstrap.notice_sender(settings)
 
 
 def _at(day: date, hour: int = 9) -> datetime:
@@ -108,11 +110,12 @@ def test_a_reminder_goes_out_once_two_days_before_the_deadline(city: City) -> No
     with mail_server() as server:
         sender = _sender(server.url())
         outbox.drain(city.engine, sender, base_url=BASE)
-        expiry.run(city.engine, settings, today=offer.respond_by - timedelta(days=3))
+        jobs.expire_offers(city.engine, settings, today=offer.respond_by - timedelta(days=3))
         outbox.drain(city.engine, sender, base_url=BASE)
         assert len(server.inbox.to("cleo@example.org")) == 2  # applied, offer: no reminder yet
         for days_left in (2, 1):  # the job runs every day: one reminder all the same
-            expiry.run(city.engine, settings, today=offer.respond_by - timedelta(days=days_left))
+            day = offer.respond_by - timedelta(days=days_left)
+            jobs.expire_offers(city.engine, settings, today=day)
             outbox.drain(city.engine, sender, base_url=BASE)
         subjects = [m["Subject"] for m in server.inbox.to("cleo@example.org")]
     assert subjects.count("Påminnelse: ditt erbjudande väntar på ditt svar") == 1
