@@ -159,3 +159,31 @@ def test_a_mail_carries_the_outbox_id_as_message_id_and_its_attachments() -> Non
     assert attached.get_filename() == "offer.ics"
     assert attached.get_content_type() == "text/calendar"
     assert mail.get_body(preferencelist=("html",)) is not None
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"WAITLIST_SMTP_URL": "smtp://user:pw@mail.example.se?tls=none"}, "WAITLIST_SMTP_URL"),
+        ({"WAITLIST_SMS_URL": "ftp://gateway", "WAITLIST_SMS_KEY": "u:p"}, "WAITLIST_SMS_URL"),
+        ({"WAITLIST_SMS_URL": "https://api.46elks.com/a1/sms"}, "WAITLIST_SMS_KEY"),
+    ],
+)
+def test_serve_refuses_a_bad_delivery_setting_in_one_line_before_starting(
+    env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from waitlist.cli import app
+    from waitlist.config import get_settings
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--port", "8159"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    [line] = [x for x in result.output.splitlines() if x.strip()]
+    assert line.startswith("error: ") and named in line

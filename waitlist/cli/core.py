@@ -199,7 +199,11 @@ def serve(
     count the parent's address from X-Forwarded-For (127.0.0.1 is trusted by default)."""
     import uvicorn
 
+    from waitlist import bootstrap
+
     settings = common.settings()
+    with common.errors():  # a bad WAITLIST_SMTP_URL or SMS setting: one line, exit 2
+        bootstrap.notice_sender(settings)
     _print_demo_accounts(host or settings.host, port or settings.port)
     # The app logs each request itself (JSON, no client address); uvicorn's access log would
     # print client addresses and full URLs.

@@ -48,21 +48,21 @@ def parse_smtp_url(url: str) -> SmtpConfig:
     """`smtp[s]://[user[:password]@]host[:port][?tls=none&cafile=...&timeout=...]`."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise InvalidInput("must look like smtp://user:password@host:587", field=FIELD)
+        raise InvalidInput(f"{FIELD} must look like smtp://user:password@host:587", field=FIELD)
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     security = "tls" if parts.scheme == "smtps" else query.get("tls", "starttls")
     if security not in SECURITY or (parts.scheme == "smtps" and "tls" in query):
-        raise InvalidInput("tls= must be starttls or none (smtp://) or left out", field=FIELD)
+        raise InvalidInput(f"{FIELD}: tls= must be starttls or none, or left out", field=FIELD)
     username = unquote(parts.username or "")
     if username and security == "none":
-        raise InvalidInput("a password is never sent without TLS: drop tls=none", field=FIELD)
+        raise InvalidInput(f"{FIELD}: a password is never sent without TLS", field=FIELD)
     try:
         port = parts.port or DEFAULT_PORTS[security]
         timeout = float(query.get("timeout", "20"))
     except ValueError as exc:
-        raise InvalidInput("port and timeout must be numbers", field=FIELD) from exc
+        raise InvalidInput(f"{FIELD}: port and timeout must be numbers", field=FIELD) from exc
     if timeout <= 0:
-        raise InvalidInput("timeout must be above 0", field=FIELD)
+        raise InvalidInput(f"{FIELD}: timeout must be above 0", field=FIELD)
     return SmtpConfig(
         host=parts.hostname,
         port=port,

@@ -35,11 +35,15 @@ class ElksGateway:
     def __init__(self, url: str, key: str, sender_name: str, *, timeout: float = 20.0) -> None:
         user, colon, password = key.partition(":")
         if not url.startswith(("https://", "http://")):
-            raise InvalidInput("must be the gateway's http(s) address", field="WAITLIST_SMS_URL")
+            raise InvalidInput(
+                "WAITLIST_SMS_URL must be the gateway's http(s) address", field="WAITLIST_SMS_URL"
+            )
         if not colon or not user or not password:
-            raise InvalidInput("must be API-user:API-password", field="WAITLIST_SMS_KEY")
+            field = "WAITLIST_SMS_KEY"
+            raise InvalidInput(f"{field} must be API-user:API-password", field=field)
         if not sender_name or len(sender_name) > MAX_SENDER_NAME:
-            raise InvalidInput("must be 1 to 11 characters", field="WAITLIST_SMS_FROM")
+            field = "WAITLIST_SMS_FROM"
+            raise InvalidInput(f"{field} must be 1 to 11 characters", field=field)
         self.url = url
         self.auth = (user, password)
         self.sender_name = sender_name
