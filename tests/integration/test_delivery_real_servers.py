@@ -235,3 +235,25 @@ def test_a_worker_that_dies_after_sending_leaves_a_resend_with_the_same_message_
     assert len(mails) == 2 and len({m["Message-ID"] for m in mails}) == 1
     [row] = _outbox(city)
     assert row.sent_at is not None and row.attempts == 2
+
+
+def test_an_enrolled_parent_hears_once_that_the_group_starts_soon(city: City) -> None:
+    applied = applications.apply(city.uow(), application_body(contact="gus@example.org"))
+    offer = offers.make_offer(city.uow(), applied.application.id, city.groups["home"])
+    offers.accept_offer(city.uow(), offer.id)
+    waiting = applications.apply(city.uow(), application_body(contact="hal@example.org"))
+    settings = Settings(database_url=city.url)
+    start = date.today() + timedelta(days=60)  # the test city's groups start then
+    with mail_server() as server:
+        sender = _sender(server.url())
+        for days_before in (4, 3, 2, 0):  # the job runs every day
+            jobs.expire_offers(city.engine, settings, today=start - timedelta(days=days_before))
+            outbox.drain(city.engine, sender, base_url=BASE)
+            if days_before == 4:
+                assert not _outbox(city, "group_starting")
+        starting = [m for m in server.inbox.messages if m["Subject"] == "Din grupp börjar snart"]
+    assert [m["To"] for m in starting] == ["gus@example.org"]  # not the parent still waiting
+    assert f"{start.day} " in _body(starting[0], "plain")
+    assert waiting.application.id not in {
+        int(r.recipient.split(":")[1]) for r in _outbox(city, "group_starting")
+    }
