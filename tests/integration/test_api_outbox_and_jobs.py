@@ -174,3 +174,24 @@ def test_only_one_worker_holds_the_expiry_lock_at_a_time(postgres_url: str) -> N
             assert again is True  # released on exit
     finally:
         engine.dispose()
+
+
+def test_a_notice_whose_attachment_fails_is_retried_and_holds_up_no_other(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from waitlist.services import notice_texts
+
+    def broken(session: Session, payload: dict, language: str) -> list:  # type: ignore[type-arg]
+        raise ValueError("no calendar")
+
+    monkeypatch.setitem(notice_texts.ATTACHMENTS, "offer_made", broken)
+    applications.apply(city.uow(), application_body())  # an "applied" notice: no attachment
+    _offer(city)
+    report = outbox.send_pending(city.engine, outbox.DemoSender())
+    assert report.sent == 1  # the other notice went out
+    with Session(city.engine) as session:
+        row = session.exec(select(Outbox).where(Outbox.kind == "offer_made")).one()
+    assert row.sent_at is None and row.last_error == "compose ValueError"
+    assert row.attempts == 1 and row.next_attempt_at is not None
+    monkeypatch.delitem(notice_texts.ATTACHMENTS, "offer_made")
+    assert outbox.send_pending(city.engine, outbox.DemoSender(), now=_hours_later(1)).sent == 1

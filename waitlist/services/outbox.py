@@ -216,8 +216,16 @@ def _claim(engine: Engine, batch: int, retry: Retry, base_url: str, now: datetim
         notices = []
         for row in session.exec(query).all():
             row.attempts += 1
+            try:  # composing runs the attachment makers: one failing holds up no other row
+                with session.begin_nested():
+                    notice = _notice(session, row, base_url)
+            except Exception as exc:
+                row.last_error = f"compose {type(exc).__name__}"
+                row.next_attempt_at = retry.next_attempt(row.attempts, now)
+                row.dead_at = now if row.next_attempt_at is None else None
+                session.add(row)
+                continue
             row.claimed_until = now + LEASE
-            notice = _notice(session, row, base_url)
             channel = channel_for(notice.contact)
             row.channel = str(channel) if channel else None
             session.add(row)
