@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+    # Notices (docs/delivery.md): e-mail over SMTP, e.g. smtp://user:password@host:587 or
+    # smtps://user:password@host:465; SMS through 46elks' API (https://api.46elks.com/a1/sms,
+    # key "API-user:API-password"). Both empty: the demo's local outbox view.
+    smtp_url: str = ""
+    mail_from: str = "Waitlist <no-reply@waitlist.invalid>"
+    sms_url: str = ""
+    sms_key: str = ""
+    sms_from: str = "Waitlist"
     # Staff log-ins (every login route): failures free of any pause per account and address,
     # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
     # looser login_address_free_failures counts an address over all accounts, and an account

@@ -307,6 +307,7 @@ def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     with uow:
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
+        uow.notify("offer_revoked", f"application:{app.id}", {"offer_id": offer.id})
         uow.commit()
         return to_public(offer)
 
@@ -344,6 +345,11 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
         app = apps[offer.application_id]
         due.append(offer)
         close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
+        uow.notify(
+            "offer_expired",
+            f"application:{app.id}",
+            {"offer_id": offer.id, "respond_by": offer.respond_by.isoformat()},
+        )
         app.expired_in_a_row += 1
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
         uow.session.add(app)
