@@ -53,14 +53,14 @@ def accepted(base: str, key: str, staff_id: int) -> list[str]:
         token = forged_jwt(key, staff_id)
         if client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).is_success:
             through.append("jwt")
-        page = client.get("/management", cookies={SESSION_COOKIE: token})
+        page = client.get("/management", headers={"Cookie": f"{SESSION_COOKIE}={token}"})
         if page.status_code == 200:
             through.append("cookie")
         for forged in forged_csrf(key, browser):
             answer = client.post(
                 "/coordinator/login",
                 data={csrf.FIELD: forged, "username": "nobody", "password": "x"},
-                cookies={csrf.COOKIE: forged, csrf.BROWSER_COOKIE: browser},
+                headers={"Cookie": f"{csrf.COOKIE}={forged}; {csrf.BROWSER_COOKIE}={browser}"},
             )
             if answer.status_code != 403:  # 422: the form was read, so the token passed
                 through.append("csrf")
