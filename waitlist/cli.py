@@ -56,6 +56,7 @@ def fail(message: str, code: int = 2) -> None:
 # Each capability adds its commands in its own module; importing registers them.
 from waitlist import (  # noqa: E402,F401
     cli_core,
+    cli_doctor,
     cli_recommend,
     cli_report,
     cli_scenario,

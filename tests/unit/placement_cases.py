@@ -45,7 +45,8 @@ def scenarios(
                 id=f"grupp-é{i}",
                 programme=draw(st.sampled_from(["p", "p", "q"])),
                 district=draw(st.sampled_from(slugs)),
-                start=AS_OF + timedelta(weeks=draw(st.integers(1, 8))),
+                # Some start within days: too soon for an answer in time (rule 10).
+                start=AS_OF + timedelta(days=draw(st.sampled_from([2, 4, 5, 8, 12, 14, 30, 56]))),
                 weekday="tue",
                 slot=draw(st.sampled_from(SLOTS)),
                 language=draw(st.sampled_from(LANGS)),
@@ -86,6 +87,10 @@ def scenarios(
 
 def free(g: Group) -> int:
     if g.status not in ("planned", "recruiting"):
+        return 0
+    # Rule 10, never too late: a group whose first meeting leaves fewer than the minimum
+    # response days (the day before it counting as the last day to answer) takes no offer.
+    if g.start - timedelta(days=1) < AS_OF + timedelta(days=Policy().min_response_days):
         return 0
     return max(0, g.capacity - g.taken)
 
@@ -154,6 +159,10 @@ def rule_violations(s: Scenario, r: Result) -> list[str]:
             out.append(f"{a.id}: travel minutes wrong")
         if not o.reason or not o.reason_sv:
             out.append(f"{a.id}: offer without a reason")
+        if o.respond_by >= g.start:
+            out.append(f"{a.id}: answer due {o.respond_by}, on or after {g.id} starts {g.start}")
+        if not s.as_of < o.respond_by <= s.as_of + timedelta(days=s.policy.offer_response_days):
+            out.append(f"{a.id}: respond_by {o.respond_by} outside the response time")
     for a in s.applications:
         mine = holder.get(a.id)
         at_home = mine is not None and mine.district == a.district

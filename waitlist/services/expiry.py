@@ -21,6 +21,7 @@ from waitlist.storage.uow import UnitOfWork
 def rules_from(settings: Settings) -> Rules:
     return Rules(
         offer_response_days=settings.offer_response_days,
+        min_response_days=settings.min_response_days,
         max_expired_offers=settings.max_expired_offers,
         cross_district_after_weeks=settings.cross_district_after_weeks,
         home_priority=settings.home_priority,
