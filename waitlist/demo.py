@@ -75,6 +75,9 @@ class DemoCity:
         self, engine: Engine, settings: Settings, seed: int, as_of: date, weeks: int = 52
     ) -> None:
         self.rng = random.Random(seed)
+        # Rooms, contacts and leaders' names draw from their own stream, so adding them left
+        # the city's applications, groups and answers as they were.
+        self.place_rng = random.Random(f"{seed}:places")
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
@@ -147,7 +150,7 @@ class DemoCity:
                             district=slug,
                             name=f"{place}, {room}",
                             address=address,
-                            accessibility=self.rng.choice(V.ACCESSIBILITY),
+                            accessibility=self.place_rng.choice(V.ACCESSIBILITY),
                             directions=directions,
                             created_at=uow.now(),
                             updated_at=uow.now(),
@@ -162,7 +165,7 @@ class DemoCity:
                 select(Venue.id).where(Venue.district == district).order_by(col(Venue.id))
             ).all()
         )
-        self.rng.shuffle(rooms)
+        self.place_rng.shuffle(rooms)
         return [*rooms, None]
 
     # --- one week -----------------------------------------------------------------------
@@ -239,7 +242,8 @@ class DemoCity:
             if prog.kind == ProgrammeKind.INDIVIDUAL or rng.random() < 0.8
             else "planned"
         )
-        first_name = rng.choice(V.LEADER_FIRST_NAMES) if rng.random() < 0.7 else None
+        names = self.place_rng
+        first_name = names.choice(V.LEADER_FIRST_NAMES) if names.random() < 0.7 else None
         for venue in self.venue_for(district):  # a free room on that weekday and slot
             try:
                 group = groups.create_group(
