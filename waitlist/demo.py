@@ -25,6 +25,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from waitlist import bootstrap
 from waitlist import demo_profiles as P
 from waitlist import demo_venues as V
 from waitlist.config import Settings
@@ -37,7 +38,6 @@ from waitlist.domain.values import ProgrammeKind
 from waitlist.reference import load_reference
 from waitlist.services import applications, groups, offers, setup, staff
 from waitlist.services.applications import current_seed
-from waitlist.services.expiry import rules_from
 from waitlist.storage.tables import (
     Application,
     District,
@@ -81,9 +81,7 @@ class DemoCity:
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
-        self.uow = UnitOfWork(
-            engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
-        )
+        self.uow = bootstrap.uow_factory(engine, settings, actor="demo", clock=lambda: self.now)()
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Engine
@@ -17,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 from starlette.requests import Request
 
 from api.security import parent_identity
+from waitlist import bootstrap
 from waitlist.config import get_settings
 from waitlist.domain.errors import NotFound
 from waitlist.domain.group import OFFERABLE_STATUSES
@@ -25,32 +25,19 @@ from waitlist.services import views
 from waitlist.services.access import Actor
 from waitlist.services.views import ParentStatus
 from waitlist.services.where_when import WhereAndWhen, where_and_when
-from waitlist.storage.db import make_engine
 from waitlist.storage.tables import District, Group, GroupPublic, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
-
-
-@lru_cache(maxsize=4)
-def _engine_for(url: str) -> Engine:
-    return make_engine(url)
 
 
 def engine_of(request: Request) -> Engine:
     """The app's engine (set up by the app on start), else one for the configured database."""
     engine = getattr(request.app.state, "engine", None)
-    return engine if engine is not None else _engine_for(get_settings().database_url)
+    return engine if engine is not None else bootstrap.engine_for(get_settings().database_url)
 
 
 def uow_factory(request: Request, actor: str = "anonymous") -> Callable[..., UnitOfWork]:
-    from api.deps import rules_from
-
-    engine = engine_of(request)
     settings = getattr(request.app.state, "settings", None) or get_settings()
-
-    def make(*, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(engine, actor=actor, rules=rules_from(settings), readonly=readonly)
-
-    return make
+    return bootstrap.uow_factory(engine_of(request), settings, actor=actor)
 
 
 def plain(row: SQLModel) -> SimpleNamespace:

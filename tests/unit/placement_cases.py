@@ -129,7 +129,9 @@ def may_cross_to(s: Scenario, a: Application, g: Group) -> bool:
 
 def wants(s: Scenario, a: Application, g: Group) -> bool:
     """A seat in g is one the rules let a take (own district, or elsewhere under rule 5)."""
-    return free(g, s) > 0 and eligible(s, a, g) and (g.district == a.district or may_cross_to(s, a, g))
+    return (
+        free(g, s) > 0 and eligible(s, a, g) and (g.district == a.district or may_cross_to(s, a, g))
+    )
 
 
 def rule_violations(s: Scenario, r: Result) -> list[str]:

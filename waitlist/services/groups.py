@@ -25,9 +25,8 @@ from waitlist.domain.offer import OfferStatus
 from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.holidays import holidays
 from waitlist.services import lookups, venues
-from waitlist.services.applications import set_status
 from waitlist.services.inputs import check_text, parse
-from waitlist.services.offers import close_offer
+from waitlist.services.lifecycle import close_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import group_state
 from waitlist.storage.tables import (

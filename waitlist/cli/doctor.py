@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from waitlist.cli import app
+from waitlist.cli import common
+from waitlist.cli.base import app
 
 
 @app.command("doctor")
 def doctor_command() -> None:
     """Check stored data against the rules (deadlines, seats, one offer each, ages)."""
-    from waitlist.cli_core import _errors, _uow
     from waitlist.services.doctor import check
 
-    with _errors():
-        findings = check(_uow(actor="cli:doctor", readonly=True))
+    with common.errors():
+        findings = check(common.uow(actor="cli:doctor", readonly=True))
     for finding in findings:
         typer.echo(finding.line())
     if findings:

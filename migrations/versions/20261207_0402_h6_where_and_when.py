@@ -2,8 +2,8 @@
 the district's contact. Existing groups get their slot's usual time and their programme's
 number of sessions (waitlist.domain.schedule.DEFAULT_TIMES); venues and contacts start empty.
 
-Revision ID: 0401_h6
-Revises: 0301
+Revision ID: 0402_h6
+Revises: 0401_h2_login_throttle
 Create Date: 2026-12-07 02:04:41
 """
 
@@ -14,8 +14,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0401_h6'
-down_revision: str | None = '0301'
+revision: str = '0402_h6'
+down_revision: str | None = '0401_h2_login_throttle'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,27 @@
+"""The `waitlist` command line: one entry point, one module per group of commands.
+
+    base      the Typer app and `fail` (one line `error: ...`, exit code 2)
+    common    what every command shares (settings, database, dates, files, errors)
+    core      init, seed --demo, apply, queue, offers expire, export-scenario, serve
+    doctor    check stored data against the rules
+    scenario  scenario files: solve, check
+    recommend group-start recommendations from a scenario
+    report    the quarter report for management
+    simulate  the what-if simulation
+
+Importing a command module registers its commands on `app`.
+"""
+
+from __future__ import annotations
+
+from waitlist.cli import (  # noqa: F401  (registers)
+    core,
+    doctor,
+    recommend,
+    report,
+    scenario,
+    simulate,
+)
+from waitlist.cli.base import app, fail
+
+__all__ = ["app", "fail"]
