@@ -8,12 +8,18 @@ and the expiry can race: exactly one of them changes the offer.
 
 The outbox is drained by every worker: rows are claimed with `FOR UPDATE SKIP LOCKED`, so two
 workers never send the same notice.
+
+Group-start recommendations asked for by pages and the API are solved by a loop of their own
+in every worker (a solve takes seconds and must not hold up the other jobs): each claims the
+oldest queued job, so several processes solve different jobs, and a job is solved once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
@@ -22,7 +28,7 @@ from sqlalchemy import Engine, delete, text
 
 from api import ratelimit
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox
+from waitlist.services import outbox, recommendation_jobs
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -59,6 +65,7 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
+    recommendation_jobs.purge(engine)
     from sqlmodel import Session
 
     with Session(engine) as session:
@@ -104,10 +111,32 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
             await asyncio.to_thread(tick, engine, settings)
             await asyncio.sleep(interval)
 
-    task = asyncio.create_task(loop())
+    tasks = [asyncio.create_task(loop()), asyncio.create_task(_recommendations(engine, settings))]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:128]
+
+
+async def _recommendations(engine: Engine, settings: Settings) -> None:
+    """Solve queued recommendation jobs one after another, off the event loop; look for new
+    ones every `recommend_poll_seconds` when there is none."""
+    from api.deps import rules_from
+
+    worker, rules = worker_name(), rules_from(settings)
+    while True:
+        try:
+            ran = await asyncio.to_thread(recommendation_jobs.run_next, engine, worker, rules)
+        except Exception as exc:  # the database was away: try again later
+            log.error("job_failed", job="recommendations", error=type(exc).__name__)
+            ran = None
+        if ran is None:
+            await asyncio.sleep(settings.recommend_poll_seconds)

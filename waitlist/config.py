@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+    # How often an idle worker looks for a queued group-start recommendation to solve.
+    recommend_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Threads per server process for endpoints that touch the database. The work is short and
     # CPU-bound; more threads than this only queue for the interpreter lock and stretch the
     # slowest answers (measured with benchmarks/api.py: p99 about half with 8 than with 40).

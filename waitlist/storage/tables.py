@@ -25,6 +25,7 @@ from waitlist.storage.group_tables import (
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
+from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
 from waitlist.storage.record_tables import (
@@ -77,6 +78,8 @@ __all__ = [
     "OutboxPublic",
     "PlacementRound",
     "PlacementRoundPublic",
+    "RecommendationJob",
+    "RecommendationProgress",
     "Programme",
     "ProgrammePublic",
     "RateLimitWindow",
