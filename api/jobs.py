@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
@@ -122,21 +122,30 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
                 await task
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:128]
-
-
 async def _recommendations(engine: Engine, settings: Settings) -> None:
-    """Solve queued recommendation jobs one after another, off the event loop; look for new
-    ones every `recommend_poll_seconds` when there is none."""
-    from api.deps import rules_from
-
-    worker, rules = worker_name(), rules_from(settings)
+    """Whenever a recommendation job is queued, solve it (and any queued meanwhile) in a child
+    process (api.recommend_worker); look again every `recommend_poll_seconds`."""
+    env = {
+        **os.environ,
+        "WAITLIST_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+    }
     while True:
         try:
-            ran = await asyncio.to_thread(recommendation_jobs.run_next, engine, worker, rules)
+            queued = await asyncio.to_thread(recommendation_jobs.queued, engine)
         except Exception as exc:  # the database was away: try again later
             log.error("job_failed", job="recommendations", error=type(exc).__name__)
-            ran = None
-        if ran is None:
+            queued = False
+        if not queued:
             await asyncio.sleep(settings.recommend_poll_seconds)
+            continue
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "api.recommend_worker", env=env
+        )
+        try:
+            if await child.wait() != 0:
+                log.error("job_failed", job="recommendations", error=f"exit {child.returncode}")
+                await asyncio.sleep(settings.recommend_poll_seconds)
+        finally:
+            if child.returncode is None:  # the server stops: a job left running is taken over
+                child.kill()
+                await child.wait()

@@ -119,6 +119,13 @@ def progress(uow: UnitOfWork, job_id: int) -> JobState | None:
         return None if job is None else _state(uow.session, job)
 
 
+def queued(engine: Engine) -> bool:
+    """Whether a job waits for a worker (queued, or left by a worker that stopped)."""
+    with Session(engine) as session:
+        query = select(RecommendationJob.id).where(_claimable(utcnow())).limit(1)
+        return session.exec(query).first() is not None
+
+
 def run_next(
     engine: Engine,
     worker: str,
