@@ -38,7 +38,7 @@ VOLATILE = {
 }
 
 
-def digest(engine: sa.Engine) -> tuple[str, dict[str, int]]:
+def digest(engine: sa.Engine, each: bool = False) -> tuple[str, dict[str, int]]:
     metadata = sa.MetaData()
     metadata.reflect(engine)
     total = hashlib.sha256()
@@ -54,8 +54,12 @@ def digest(engine: sa.Engine) -> tuple[str, dict[str, int]]:
             counts[name] = len(rows)
             if rows:  # an empty table (one the demo does not fill) adds nothing
                 total.update(name.encode())
+            one = hashlib.sha256()
             for row in rows:
                 total.update(repr(tuple(row)).encode())
+                one.update(repr(tuple(row)).encode())
+            if each and rows:
+                print(f"  {name}: {one.hexdigest()[:16]}")
     return total.hexdigest(), counts
 
 
@@ -64,6 +68,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
+    parser.add_argument("--tables", action="store_true", help="a digest per table too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         url = f"sqlite:///{Path(work) / 'demo.db'}"
@@ -75,7 +80,7 @@ def main() -> None:
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         print(summary)
         print(f"seeding: {cpu:.2f} s of CPU, {wall:.2f} s of wall-clock time")
-        value, counts = digest(engine)
+        value, counts = digest(engine, args.tables)
         print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
         print(f"data digest: {value}")
         engine.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -170,9 +171,23 @@ def seed(
             typer.echo("demo data already present: nothing to do (use --force to add more)")
             return
         summary = seed_demo(
-            engine, _settings(), seed=seed if seed is not None else _settings().demo_seed, as_of=end
+            engine,
+            _settings(),
+            seed=seed if seed is not None else _settings().demo_seed,
+            as_of=end,
+            progress=_seed_progress,
         )
     typer.echo(summary)
+
+
+def _seed_progress(done: int, total: int) -> None:
+    """One line on standard error, rewritten in place on a terminal, else every tenth week."""
+    line = f"seeding the demo city: week {done} of {total}"
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{line}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+    elif done == total or done % 10 == 0:
+        print(line, file=sys.stderr, flush=True)
 
 
 @app.command("apply")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func
@@ -61,14 +62,28 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 class DemoCity:
     def __init__(
-        self, engine: Engine, settings: Settings, seed: int, as_of: date, weeks: int = 52
+        self,
+        engine: Engine,
+        settings: Settings,
+        seed: int,
+        as_of: date,
+        weeks: int = 52,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        self.progress = progress or (lambda done, total: None)
         self.rng = random.Random(seed)
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
+        # One transaction a week; a use case that fails stops the seeding (the one failure
+        # caught, a leader who cannot lead a group, is found before anything changes), so the
+        # use cases need no savepoints of their own.
         self.uow = UnitOfWork(
-            engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
+            engine,
+            actor="demo",
+            rules=rules_from(settings),
+            clock=lambda: self.now,
+            savepoints=False,
         )
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
@@ -408,6 +423,7 @@ class DemoCity:
                 self.withdrawals()
                 self.now += timedelta(days=4)
                 uow.commit()
+            self.progress(week + 1, self.weeks)
         self.now = datetime.combine(self.as_of, time(9), tzinfo=UTC)
         with uow:
             self.answer_offers()
@@ -425,9 +441,16 @@ class DemoCity:
 
 
 def seed_demo(
-    engine: Engine, settings: Settings, *, seed: int, as_of: date, weeks: int = 52
+    engine: Engine,
+    settings: Settings,
+    *,
+    seed: int,
+    as_of: date,
+    weeks: int = 52,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """Seed the demo city: `weeks` simulated weeks ending on `as_of`; returns a summary.
+    `progress(done, total)` is called after each simulated week.
 
     The inputs are checked before anything is written (the city is built through many
     transactions, so a failure half-way would leave half a city)."""
@@ -437,4 +460,4 @@ def seed_demo(
         )
     if not 1 <= weeks <= 520:
         raise InvalidInput(f"weeks must be between 1 and 520, got {weeks}", field="weeks")
-    return DemoCity(engine, settings, seed, as_of, weeks).run()
+    return DemoCity(engine, settings, seed, as_of, weeks, progress).run()
