@@ -24,9 +24,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
 import structlog
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, text, update
 
 from api import ratelimit
+from waitlist import bootstrap
 from waitlist.config import Settings, public_url
 from waitlist.services import outbox, recommendation_jobs
 from waitlist.storage.columns import utcnow
@@ -60,20 +61,31 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
     """Expire overdue offers through the offers service (one guarded update per offer)."""
     from waitlist.services import expiry
 
-    return expiry.run(engine, settings, today=today)
+    return expiry.run(bootstrap.uow_factory(engine, settings, actor="system:expiry", today=today))
 
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
     recommendation_jobs.purge(engine)
-    from sqlmodel import Session
+    from waitlist.services import logins
+    from waitlist.storage.uow import UnitOfWork
 
+    logins.purge_old(lambda **options: UnitOfWork(engine, **options))
+    from sqlmodel import Session, col
+
+    old = col(IdempotencyRecord.created_at) < utcnow() - IDEMPOTENCY_KEEP
+    made = col(IdempotencyRecord.application_id).is_not(None) & (
+        col(IdempotencyRecord.scope) == "apply"
+    )
     with Session(engine) as session:
+        # A key that made an application stays known without its answer, so a retry after
+        # the purge is refused instead of applying a second time.
         session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.created_at < utcnow() - IDEMPOTENCY_KEEP  # type: ignore[arg-type]
-            )
+            update(IdempotencyRecord)
+            .where(old, made)
+            .values(state="expired", response=None, status_code=None)
         )
+        session.execute(delete(IdempotencyRecord).where(old, ~made))
         session.commit()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from api.deps import rules_from
+from waitlist.bootstrap import rules_from
 from waitlist.config import get_settings
 from waitlist.services import recommendation_jobs
 from waitlist.storage.db import make_engine

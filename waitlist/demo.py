@@ -26,6 +26,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from waitlist import bootstrap
 from waitlist import demo_profiles as P
 from waitlist.config import Settings
 from waitlist.domain.eligibility import ineligibility
@@ -36,7 +37,6 @@ from waitlist.domain.values import ProgrammeKind
 from waitlist.reference import load_reference
 from waitlist.services import applications, groups, offers, setup, staff
 from waitlist.services.applications import current_seed
-from waitlist.services.expiry import rules_from
 from waitlist.storage.tables import Application, Group, Leader, Offer, Programme, Staff
 from waitlist.storage.uow import UnitOfWork
 
@@ -78,13 +78,8 @@ class DemoCity:
         # One transaction a week; a use case that fails stops the seeding (the one failure
         # caught, a leader who cannot lead a group, is found before anything changes), so the
         # use cases need no savepoints of their own.
-        self.uow = UnitOfWork(
-            engine,
-            actor="demo",
-            rules=rules_from(settings),
-            clock=lambda: self.now,
-            savepoints=False,
-        )
+        self.uow = bootstrap.uow_factory(engine, settings, actor="demo", clock=lambda: self.now)()
+        self.uow.savepoints = False
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}

@@ -86,8 +86,10 @@ def _public(rec: Recommendation, candidate: CandidateGroup) -> RecommendationPub
 @router.get(
     "",
     response_model=RecommendationsPublic,
-    responses={202: {"description": "Being computed: the job's progress"}}
-    | problem_responses(401, 403, 404),
+    responses={
+        202: {"description": "Being computed: the job's progress"},
+        **problem_responses(401, 403, 404),
+    },
     summary="Recommended group starts hosted in my district",
 )
 def list_recommendations(

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, desk, sources
 from api.web.coordinator import staff_page
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.job_progress import progress_json, progress_text
 from api.web.staff_session import coordinator
@@ -166,10 +167,10 @@ def recommendation_job(request: Request, job_id: int) -> Response:
 
 
 @router.post("/recommendations/accept", dependencies=[Depends(csrf.verify)])
-async def accept_recommendation(request: Request) -> Response:
+def accept_recommendation(request: Request, posted: PostedForm) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    candidate = (await request.form()).get("candidate")
+    candidate = posted.get("candidate")
     candidate = candidate[:200] if isinstance(candidate, str) else ""
     try:
         done = group_recommendations.accept_recommendation(

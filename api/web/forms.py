@@ -7,19 +7,26 @@ services to say; their DomainError names the field and `field_error` puts it nex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date as _date
+from typing import Annotated
 
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from waitlist.domain.errors import DomainError
+from waitlist.domain.values import YEAR_MONTH, is_contact
 
 MAX_TEXT = 200
-_EMAIL = r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[A-Za-z]{2,}"
-_PHONE = r"\+?[0-9 ()-]{6,20}"
-_CONTACT = re.compile(rf"^(?:{_EMAIL}|{_PHONE})$")
-_YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read on the event loop (Starlette keeps it for the request), so the
+    handler that uses it can be a plain function run in the thread pool."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 class Form:
@@ -57,16 +64,17 @@ class Form:
     def choices(self, name: str, options: Iterable[str], *, at_least: int = 0) -> list[str]:
         allowed = set(options)
         picked = [v for v in self.data.getlist(name) if isinstance(v, str)]
-        self.values[name] = [v for v in picked if v in allowed]
+        kept = [v for v in picked if v in allowed]
+        self.values[name] = kept
         if any(v not in allowed for v in picked):
             self.fail(name, self._("Choose among the options shown."))
-        elif len(self.values[name]) < at_least:  # type: ignore[arg-type]
+        elif len(kept) < at_least:
             self.fail(name, self._("Choose at least one."))
-        return list(self.values[name])  # type: ignore[arg-type]
+        return list(kept)
 
     def year_month(self, name: str) -> str:
         value = self.text(name, max_length=40)
-        if value and name not in self.errors and not _YEAR_MONTH.match(value):
+        if value and name not in self.errors and not YEAR_MONTH.match(value):
             self.fail(name, self._("Write the year and month as numbers, like 2019-05."))
         return value
 
@@ -84,7 +92,8 @@ class Form:
         value = self.text(name, required=required, max_length=40)
         if not value or name in self.errors:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
+        # ASCII digits only: str.isdigit() and int() also take other scripts' digits.
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             message = self._("Enter a whole number from %(low)d to %(high)d.")
             self.fail(name, message % {"low": low, "high": high})
             return None
@@ -92,7 +101,7 @@ class Form:
 
     def contact(self, name: str) -> str:
         value = self.text(name, required=False)
-        if value and name not in self.errors and not _CONTACT.match(value):
+        if value and name not in self.errors and not is_contact(value):
             self.fail(name, self._("Enter an e-mail address or a phone number, or leave it empty."))
         return value
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from api_support import HOME, api_client, application_body, bearer, build_city, login
 
-from api.deps import rules_from
+from waitlist.bootstrap import rules_from
 from waitlist.config import get_settings
 from waitlist.services import groups, recommendation_jobs
 

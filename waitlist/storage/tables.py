@@ -26,6 +26,7 @@ from waitlist.storage.group_tables import (
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
 from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
+from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
 from waitlist.storage.record_tables import (
@@ -68,6 +69,7 @@ __all__ = [
     "LeaderCreate",
     "LeaderPublic",
     "LeaderUpdate",
+    "LoginThrottle",
     "LotterySeed",
     "Offer",
     "OfferCreate",
@@ -86,6 +88,7 @@ __all__ = [
     "SentNotice",
     "Staff",
     "StaffCreate",
+    "StaffLoginAddress",
     "StaffPublic",
     "StaffRole",
     "StaffUpdate",
