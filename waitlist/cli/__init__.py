@@ -14,7 +14,7 @@ Importing a command module registers its commands on `app`.
 
 from __future__ import annotations
 
-from waitlist.cli import core, recommend, report, scenario, simulate, staff  # noqa: F401
+from waitlist.cli import core, imports, recommend, report, scenario, simulate, staff  # noqa: F401
 from waitlist.cli.base import app, fail
 
 __all__ = ["app", "fail"]
