@@ -26,6 +26,7 @@ METHODS = [
     ("api/routes/management*.py", "python"),
     ("api/templates/**.html", "jinja2"),
     ("waitlist/simulation/*.py", "python"),
+    ("waitlist/reasons.py", "python"),
     ("waitlist/simulation/templates/*.html", "jinja2"),
 ]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}

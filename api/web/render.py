@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web import catalogue, csrf, i18n, wording
+from waitlist import reasons
+from waitlist.domain.reasons import ReasonFacts
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -62,6 +64,9 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_field": csrf.FIELD,
         "csrf_token": csrf.token_for(request),
         "fmt_date": fmt_date,
+        "reason_of": lambda facts: (
+            reasons.render(ReasonFacts.from_dict(facts), lang) if facts else ""
+        ),
     }
 
 

@@ -1,0 +1,182 @@
+"""Reasons are rendered from one record of facts: every kind, every language, the same numbers,
+and no claim the facts do not support."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from waitlist.domain.reasons import MISFITS, Blocked, ReasonFacts, Rule
+from waitlist.reasons import day, render
+from waitlist.translations import LANGUAGES
+
+START = date(2026, 12, 9)
+COMMON = {"programme": "Komet", "home": "Farsta", "weeks_waited": 31, "queue_place": 24}
+AWAY = {"travel_limit": 45, "cross_after_weeks": 8}
+KINDS = {
+    "offer at home": ReasonFacts(**COMMON, rule=Rule.OWN_DISTRICT, group_start=START),
+    "offer elsewhere": ReasonFacts(
+        **COMMON,
+        **AWAY,
+        rule=Rule.CROSS_DISTRICT,
+        group_start=START,
+        host="Södermalm",
+        travel_minutes=18,
+        why_not_home=Blocked.NO_GROUP,
+    ),
+    "direct offer, place not recorded": ReasonFacts(
+        **{**COMMON, "queue_place": None}, rule=Rule.OWN_DISTRICT, group_start=START
+    ),
+    **{
+        f"unplaced: home {home}, away {away}": ReasonFacts(
+            **COMMON,
+            **AWAY,
+            why_not_home=home,
+            home_misfits=("age", "slot") if home is Blocked.NO_FIT else (),
+            why_not_away=away,
+            away_misfits=("language",) if away is Blocked.NO_FIT else (),
+        )
+        for home in (Blocked.NO_GROUP, Blocked.NO_FIT, Blocked.EARLIER)
+        for away in Blocked
+    },
+}
+NUMBER = re.compile(r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?!\d)|\d+")
+
+
+def numbers_in(text: str, facts: ReasonFacts, lang: str) -> Counter[int]:
+    """The integers a sentence states, its group start date taken out first."""
+    if facts.group_start is not None:
+        text = text.replace(day(facts.group_start, lang), " ")
+    return Counter(int(re.sub(r"\D", "", n)) for n in NUMBER.findall(text))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_reason_kind_states_the_same_numbers_in_every_language(kind):
+    facts = KINDS[kind]
+    stated = {lang: numbers_in(render(facts, lang), facts, lang) for lang in LANGUAGES}
+    assert set(stated) == {"sv", "en"}
+    for lang, found in stated.items():
+        assert found == Counter(facts.numbers().values()), (lang, render(facts, lang))
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_reason_names_its_places_and_dates_in_the_readers_language(kind):
+    facts = KINDS[kind]
+    sv, en = render(facts, "sv"), render(facts, "en")
+    for text in (sv, en):
+        assert "Komet" in text and "Farsta" in text
+    if facts.group_start:
+        assert "9 december 2026" in sv and "December 9, 2026" in en
+        assert "2026-12-09" not in sv + en
+    assert sv != en
+
+
+def test_a_swedish_reason_says_one_week_in_the_singular_and_groups_thousands():
+    one = ReasonFacts(**{**COMMON, "weeks_waited": 1}, rule=Rule.OWN_DISTRICT, group_start=START)
+    assert render(one, "sv").startswith("Har väntat 1 vecka,")
+    assert render(one, "en").startswith("Waited 1 week,")
+    many = ReasonFacts(**{**COMMON, "queue_place": 1218}, rule=Rule.OWN_DISTRICT, group_start=START)
+    assert "plats 1\u00a0218 " in render(many, "sv")
+    assert "place 1,218 " in render(many, "en")
+
+
+def test_the_place_in_the_queue_is_told_in_swedish_as_well_as_in_english():
+    facts = KINDS["offer at home"]
+    assert "plats 24 i kön" in render(facts, "sv")
+    assert "place 24 in the Komet queue" in render(facts, "en")
+
+
+def test_facts_that_contradict_themselves_are_refused():
+    with pytest.raises(ValueError, match="host"):
+        ReasonFacts(**COMMON, rule=Rule.CROSS_DISTRICT, group_start=START, host="Södermalm")
+    with pytest.raises(ValueError, match="own district"):
+        ReasonFacts(**COMMON, why_not_home=Blocked.NOT_ASKED)
+    with pytest.raises(ValueError, match="misfits"):
+        ReasonFacts(**COMMON, why_not_home=Blocked.EARLIER, home_misfits=("age",))
+
+
+def test_facts_survive_the_round_trip_through_json():
+    for facts in KINDS.values():
+        assert ReasonFacts.from_dict(facts.to_dict()) == facts
+
+
+# Any facts a reason can be built from.
+misfits = st.lists(st.sampled_from(MISFITS), unique=True, min_size=1, max_size=3).map(tuple)
+
+
+def why_not(draw: st.DrawFn, choices: list[Blocked]) -> tuple[Blocked, tuple[str, ...]]:
+    why = draw(st.sampled_from(choices))
+    return why, draw(misfits) if why is Blocked.NO_FIT else ()
+
+
+AT_HOME = [Blocked.NO_GROUP, Blocked.NO_FIT, Blocked.EARLIER]
+
+
+@st.composite
+def any_facts(draw: st.DrawFn) -> ReasonFacts:
+    common = {
+        "programme": draw(st.sampled_from(["Komet", "ABC", "Connect"])),
+        "home": draw(st.sampled_from(["Farsta", "Rinkeby-Kista", "Södermalm"])),
+        "weeks_waited": draw(st.integers(0, 3000)),
+        "queue_place": draw(st.none() | st.integers(1, 20000)),
+        "travel_limit": draw(st.integers(0, 240)),
+        "cross_after_weeks": draw(st.integers(0, 52)),
+    }
+    kind = draw(st.sampled_from(["home", "away", "unplaced"]))
+    start = draw(st.dates(date(2026, 1, 1), date(2030, 12, 31)))
+    if kind == "home":
+        return ReasonFacts(**common, rule=Rule.OWN_DISTRICT, group_start=start)
+    home, home_misfits = why_not(draw, AT_HOME)
+    if kind == "away":
+        return ReasonFacts(
+            **common,
+            rule=Rule.CROSS_DISTRICT,
+            group_start=start,
+            host="Skärholmen",
+            travel_minutes=draw(st.integers(0, 240)),
+            why_not_home=home,
+            home_misfits=home_misfits,
+        )
+    away, away_misfits = why_not(draw, list(Blocked))
+    return ReasonFacts(
+        **common,
+        why_not_home=home,
+        home_misfits=home_misfits,
+        why_not_away=away,
+        away_misfits=away_misfits,
+    )
+
+
+CLAIMS = {
+    # (English, Swedish) words and the facts that must hold for them to be said.
+    "own district": (
+        ("your own district", "din egen stadsdel"),
+        lambda f: f.rule is Rule.OWN_DISTRICT,
+    ),
+    "no offer": (("No offer", "Inget erbjudande"), lambda f: not f.offered),
+    "not asked": (
+        ("not asked for seats", "inte valt att få plats"),
+        lambda f: f.why_not_away is Blocked.NOT_ASKED and not f.offered,
+    ),
+    "host": (("Skärholmen",), lambda f: f.rule is Rule.CROSS_DISTRICT),
+}
+
+
+@given(any_facts())
+def test_no_rendered_reason_claims_what_its_facts_contradict(facts):
+    for lang in LANGUAGES:
+        text = render(facts, lang)
+        assert numbers_in(text, facts, lang) == Counter(facts.numbers().values()), text
+        assert "among the first" not in text and "bland de första" not in text
+        for words, holds in CLAIMS.values():
+            said = any(w in text for w in words)
+            assert said == holds(facts) or not said, (text, facts)
+        if facts.offered:
+            assert day(facts.group_start, lang) in text
+        if facts.queue_place is None:
+            assert not re.search(r"\b(place|plats) \d", text)

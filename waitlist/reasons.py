@@ -1,0 +1,130 @@
+"""A reason rendered from its facts (`waitlist.domain.reasons.ReasonFacts`) in one language.
+
+The sentences come from the gettext catalogues (`python -m api.web.messages` extracts them);
+numbers, dates, lists and plurals go through Babel for the language, so Swedish reads
+"18 veckor", "1 vecka", "9 december 2026". Every sentence states only what the facts hold.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
+from waitlist.translations import N_, translations
+
+MISFIT_NAMES = {"age": N_("child's age"), "language": N_("language"), "slot": N_("time of day")}
+
+
+@lru_cache(maxsize=4096)
+def number(value: int | float, lang: str) -> str:
+    return format_decimal(value, locale=lang)
+
+
+@lru_cache(maxsize=4096)
+def day(value: date, lang: str) -> str:
+    return format_date(value, format="long", locale=lang)
+
+
+@lru_cache(maxsize=1 << 16)
+def render(facts: ReasonFacts, lang: str) -> str:
+    """The reason in `lang` ("sv", "en"): the same facts, and only those, in each language."""
+    t = translations(lang)
+    _, ngettext = t.gettext, t.ngettext
+    n = facts.weeks_waited
+    waited = ngettext("Waited %(num)s week", "Waited %(num)s weeks", n) % {"num": number(n, lang)}
+    names = {"programme": facts.programme, "district": facts.home}
+    if facts.queue_place is not None:
+        head = _("%(waited)s, place %(place)s in the %(programme)s queue in %(district)s") % {
+            "waited": waited,
+            "place": number(facts.queue_place, lang),
+            **names,
+        }
+    else:
+        head = _("%(waited)s in the %(programme)s queue in %(district)s") % {
+            "waited": waited,
+            **names,
+        }
+    start = day(facts.group_start, lang) if facts.group_start else ""
+    if facts.rule is Rule.OWN_DISTRICT:
+        return _("%(head)s; a seat in your own district, group starts %(date)s.") % {
+            "head": head,
+            "date": start,
+        }
+    home = _blocked(facts, lang, at_home=True)
+    if facts.rule is Rule.CROSS_DISTRICT:
+        after = facts.cross_after_weeks or 0
+        limit = facts.travel_limit
+        return _(
+            "%(head)s; %(home)s; seats elsewhere are offered after %(after)s; %(host)s is "
+            "%(minutes)s away (your limit %(limit)s), group starts %(date)s."
+        ) % {
+            "head": head,
+            "home": home,
+            "after": _weeks(after, lang),
+            "host": facts.host,
+            "minutes": _minutes(facts.travel_minutes or 0, lang),
+            "limit": _minutes(limit or 0, lang),
+            "date": start,
+        }
+    away = _blocked(facts, lang, at_home=False)
+    return _("%(head)s. No offer this round: %(home)s; %(away)s.") % {
+        "head": head,
+        "home": home,
+        "away": away,
+    }
+
+
+def _weeks(n: int, lang: str) -> str:
+    return translations(lang).ngettext("%(num)s week", "%(num)s weeks", n) % {
+        "num": number(n, lang)
+    }
+
+
+def _minutes(n: int, lang: str) -> str:
+    return translations(lang).ngettext("%(num)s min", "%(num)s min", n) % {"num": number(n, lang)}
+
+
+def _misfits(kinds: tuple[str, ...], lang: str) -> str:
+    _ = translations(lang).gettext
+    return format_list([_(MISFIT_NAMES[k]) for k in kinds], locale=lang) if kinds else ""
+
+
+def _blocked(facts: ReasonFacts, lang: str, *, at_home: bool) -> str:
+    """Why no seat came from home (at_home) or from the districts within reach."""
+    _ = translations(lang).gettext
+    why = facts.why_not_home if at_home else facts.why_not_away
+    misfits = _misfits(facts.home_misfits if at_home else facts.away_misfits, lang)
+    where = (
+        _("in %(district)s") % {"district": facts.home}
+        if at_home
+        else _("within %(minutes)s") % {"minutes": _minutes(facts.travel_limit or 0, lang)}
+    )
+    values = {"programme": facts.programme, "where": where, "misfits": misfits}
+    if why is Blocked.NO_GROUP:
+        return _("no %(programme)s group with a free seat %(where)s") % values
+    if why is Blocked.NO_FIT:
+        if misfits:
+            text = _("the %(programme)s groups with free seats %(where)s do not fit (%(misfits)s)")
+            return text % values
+        return _("the %(programme)s groups with free seats %(where)s do not fit") % values
+    if why is Blocked.EARLIER:
+        text = _("the %(programme)s seats %(where)s that fit went to parents who queued earlier")
+        return text % values
+    if why is Blocked.RESIDENTS_OR_EARLIER:
+        text = _(
+            "the %(programme)s seats %(where)s that fit went to the host district's own "
+            "residents or to parents who queued earlier"
+        )
+        return text % values
+    if why is Blocked.NOT_ASKED:
+        return _("you have not asked for seats in other districts")
+    if why is Blocked.TOO_SOON:
+        return _("seats in other districts are offered after %(after)s of waiting") % {
+            "after": _weeks(facts.cross_after_weeks or 0, lang)
+        }
+    return _("no seat that fits was free")
