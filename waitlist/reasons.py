@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
+from waitlist.domain.reasons import Blocked, ReasonFacts, RecommendationFacts, Rule
 from waitlist.translations import N_, translations
 
 MISFIT_NAMES = {"age": N_("child's age"), "language": N_("language"), "slot": N_("time of day")}
@@ -128,3 +129,88 @@ def _blocked(facts: ReasonFacts, lang: str, *, at_home: bool) -> str:
             "after": _weeks(facts.cross_after_weeks or 0, lang)
         }
     return _("no seat that fits was free")
+
+
+WEEKDAYS = {
+    "mon": N_("Mondays"),
+    "tue": N_("Tuesdays"),
+    "wed": N_("Wednesdays"),
+    "thu": N_("Thursdays"),
+    "fri": N_("Fridays"),
+    "sat": N_("Saturdays"),
+    "sun": N_("Sundays"),
+}
+SLOTS = {
+    "morning": N_("mornings"),
+    "day": N_("daytime"),
+    "evening": N_("evenings"),
+    "weekend": N_("at the weekend"),
+}
+
+
+@lru_cache(maxsize=4096)
+def decimal(value: float, lang: str, places: int = 1) -> str:
+    """A figure with a fixed number of decimals in the language's notation (24,0 / 24.0)."""
+    return format_decimal(value, format="#,##0." + "0" * places, locale=lang)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in `lang` ("arabiska", "Arabic"), by Babel's locale data."""
+    try:
+        return Locale.parse(lang).languages.get(code, code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def render_recommendation(
+    facts: RecommendationFacts, lang: str, notes: tuple[str, ...] = ()
+) -> str:
+    """A group-start recommendation's reason in `lang`; `notes` (already in `lang`) say why
+    close alternatives were not chosen."""
+    t = translations(lang)
+    _, ngettext = t.gettext, t.ngettext
+    districts = ", ".join(f"{name} {number(n, lang)}" for name, n in facts.served)
+    leader = (
+        _("led by %(name)s") % {"name": facts.leader}
+        if facts.leader
+        else _("with a certified leader")
+    )
+    n = facts.parents
+    text = _(
+        "Start %(programme)s in %(language)s in %(district)s, %(weekday)s %(slot)s, from "
+        "%(date)s, %(leader)s: %(serves)s."
+    ) % {
+        "programme": facts.programme,
+        "language": language_name(facts.language, lang),
+        "district": facts.host,
+        "weekday": _(WEEKDAYS.get(facts.weekday, facts.weekday)),
+        "slot": _(SLOTS.get(facts.slot, facts.slot)),
+        "date": day(facts.start, lang),
+        "leader": leader,
+        "serves": ngettext(
+            "serves %(num)s waiting parent (%(districts)s) who has waited %(weeks)s",
+            "serves %(num)s waiting parents (%(districts)s) who have waited %(weeks)s on median",
+            n,
+        )
+        % {
+            "num": number(n, lang),
+            "districts": districts,
+            "weeks": _weeks(facts.median_waited_weeks, lang),
+        },
+    }
+    text += " " + _(
+        "Median wait for %(programme)s in these districts %(before)s → %(after)s weeks, P90 "
+        "%(p90_before)s → %(p90_after)s; city-wide max/min ratio of district median waits "
+        "%(ratio_before)s → %(ratio_after)s."
+    ) % {
+        "programme": facts.programme,
+        "before": decimal(facts.median_before, lang),
+        "after": decimal(facts.median_after, lang),
+        "p90_before": decimal(facts.p90_before, lang),
+        "p90_after": decimal(facts.p90_after, lang),
+        "ratio_before": decimal(facts.ratio_before, lang, 2),
+        "ratio_after": decimal(facts.ratio_after, lang, 2),
+    }
+    if notes:
+        text += " " + _("Not chosen: %(notes)s.") % {"notes": "; ".join(notes)}
+    return text

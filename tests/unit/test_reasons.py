@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waitlist.domain.reasons import MISFITS, Blocked, ReasonFacts, Rule
-from waitlist.reasons import day, render
+from waitlist.domain.reasons import MISFITS, Blocked, ReasonFacts, RecommendationFacts, Rule
+from waitlist.reasons import day, render, render_recommendation
 from waitlist.translations import LANGUAGES
 
 START = date(2026, 12, 9)
@@ -180,3 +180,77 @@ def test_no_rendered_reason_claims_what_its_facts_contradict(facts):
             assert day(facts.group_start, lang) in text
         if facts.queue_place is None:
             assert not re.search(r"\b(place|plats) \d", text)
+
+
+def recommendation(**changes) -> RecommendationFacts:
+    values = {
+        "programme": "ABC",
+        "host": "Bromma",
+        "language": "ar",
+        "weekday": "tue",
+        "slot": "evening",
+        "start": date(2026, 12, 29),
+        "served": (("Bromma", 2), ("Hässelby-Vällingby", 5), ("Spånga-Tensta", 1)),
+        "median_waited_weeks": 36,
+        "median_before": 24.0,
+        "median_after": 18.6,
+        "p90_before": 46.0,
+        "p90_after": 45.0,
+        "ratio_before": 3.25,
+        "ratio_after": 2.5,
+    }
+    return RecommendationFacts(**{**values, **changes})
+
+
+DECIMAL = re.compile(r"\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+
+
+def figures_in(text: str, facts: RecommendationFacts, lang: str) -> list[float]:
+    text = text.replace(day(facts.start, lang), " ").replace("P90", "P")
+    found = []
+    for n in DECIMAL.findall(text):
+        grouped = re.fullmatch(r"\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:[.,]\d+)?", n)
+        if grouped:  # thousands grouped; a decimal part only after the last group
+            n = re.sub(r"[,\u00a0\u202f](?=\d{3}(?:[.,]|$))", "", n)
+        found.append(float(n.replace(",", ".")))
+    return found
+
+
+def test_a_recommendation_states_the_same_figures_in_every_language_in_their_notation():
+    facts = recommendation()
+    texts = {lang: render_recommendation(facts, lang) for lang in LANGUAGES}
+    for lang, text in texts.items():
+        assert figures_in(text, facts, lang) == facts.numbers(), text
+    assert "18,6 veckor" in texts["sv"] and "18.6 weeks" in texts["en"]
+    assert "arabiska" in texts["sv"] and "Arabic" in texts["en"]
+    assert "certifierad ledare" in texts["sv"] and "l-" not in texts["sv"] + texts["en"]
+
+
+def test_a_recommendation_for_one_parent_says_parent_in_the_singular():
+    facts = recommendation(served=(("Bromma", 1),))
+    assert "1 väntande förälder (" in render_recommendation(facts, "sv")
+    assert "1 waiting parent (" in render_recommendation(facts, "en")
+
+
+@given(
+    st.lists(st.integers(1, 40), min_size=1, max_size=4),
+    st.integers(0, 300),
+    st.lists(
+        st.floats(0, 2000, allow_nan=False).map(lambda x: round(x, 1)), min_size=4, max_size=4
+    ),
+    st.lists(st.floats(1, 50, allow_nan=False).map(lambda x: round(x, 2)), min_size=2, max_size=2),
+)
+def test_no_recommendation_states_a_figure_its_facts_do_not_hold(counts, waited, weeks, ratios):
+    facts = recommendation(
+        served=tuple((f"District {'ABCD'[i]}", n) for i, n in enumerate(counts)),
+        median_waited_weeks=waited,
+        median_before=weeks[0],
+        median_after=weeks[1],
+        p90_before=weeks[2],
+        p90_after=weeks[3],
+        ratio_before=ratios[0],
+        ratio_after=ratios[1],
+    )
+    for lang in LANGUAGES:
+        text = render_recommendation(facts, lang)
+        assert figures_in(text, facts, lang) == facts.numbers(), text

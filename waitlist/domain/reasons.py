@@ -138,3 +138,53 @@ class ReasonFacts:
             why_not_away=Blocked(data["why_not_away"]) if data.get("why_not_away") else None,
             away_misfits=tuple(data.get("away_misfits", ())),
         )
+
+
+@dataclass(frozen=True)
+class RecommendationFacts:
+    """Why start this group: whom it serves (counts per district, never names) and what it
+    does to waiting times (weeks, one decimal; the city's max/min ratio, two decimals).
+
+    `leader` is a person's display name when one is known, else the reason says "a certified
+    leader"; `language` is a language code, `weekday` and `slot` the group's codes.
+    """
+
+    programme: str
+    host: str
+    language: str
+    weekday: str
+    slot: str
+    start: date
+    served: tuple[tuple[str, int], ...]  # (district name, parents), by name
+    median_waited_weeks: int
+    median_before: float
+    median_after: float
+    p90_before: float
+    p90_after: float
+    ratio_before: float
+    ratio_after: float
+    leader: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.served or any(n < 1 for _, n in self.served):
+            raise ValueError("a recommendation serves at least one parent in each district named")
+        if self.median_waited_weeks < 0:
+            raise ValueError("median_waited_weeks must not be negative")
+
+    @property
+    def parents(self) -> int:
+        return sum(n for _, n in self.served)
+
+    def numbers(self) -> list[float]:
+        """The figures any rendering must state, in order of mention."""
+        return [
+            self.parents,
+            *(n for _, n in self.served),
+            self.median_waited_weeks,
+            self.median_before,
+            self.median_after,
+            self.p90_before,
+            self.p90_after,
+            self.ratio_before,
+            self.ratio_after,
+        ]
