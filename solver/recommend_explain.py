@@ -19,7 +19,8 @@ from solver.rooms import Booking, booking, held_by_groups, room_label
 from solver.types import CandidateGroup, Scenario
 from waitlist.domain.reasons import RecommendationFacts
 from waitlist.metrics.stats import wait_ratio
-from waitlist.reasons import render_recommendation
+from waitlist.reasons import number, render_recommendation
+from waitlist.translations import translations
 
 LANGUAGE = {
     "sv": ("Swedish", "svenska"),
@@ -192,12 +193,8 @@ class Explainer:
         left = [i for i in reach if i in unserved]
         if kind == "size" or len(left) < cand.min_size:
             n = len(reach) if kind == "size" else len(left)
-            tail_en = "" if kind == "size" else " not already served"
-            tail_sv = "" if kind == "size" else " som inte redan får plats"
-            return (
-                f"{name_en}: only {n} parents{tail_en} within reach, minimum {cand.min_size}",
-                f"{name_sv}: bara {n} föräldrar{tail_sv} inom räckhåll, minst {cand.min_size}",
-            )
+            en, sv = (_too_few(n, cand.min_size, kind == "size", lang) for lang in ("en", "sv"))
+            return f"{name_en}: {en}", f"{name_sv}: {sv}"
         c = prep.candidates.index(cand)
         taken = [prep.candidates[d] for d in prep.clashes.get(c, ()) if d in opened]
         if taken:
@@ -212,6 +209,29 @@ class Explainer:
             f"{name_en}: the budget of new groups is used by starts that remove more waiting",
             f"{name_sv}: budgeten för nya grupper går till starter som minskar väntan mer",
         )
+
+
+def _too_few(n: int, minimum: int, in_reach: bool, lang: str) -> str:
+    """ "only 4 parents within reach, minimum 6", in `lang`, with the right plural."""
+    ngettext = translations(lang).ngettext
+    values = {"num": number(n, lang), "min": number(minimum, lang)}
+    if in_reach:
+        return (
+            ngettext(
+                "only %(num)s parent within reach, minimum %(min)s",
+                "only %(num)s parents within reach, minimum %(min)s",
+                n,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "only %(num)s parent not already served within reach, minimum %(min)s",
+            "only %(num)s parents not already served within reach, minimum %(min)s",
+            n,
+        )
+        % values
+    )
 
 
 _DAY_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday"}

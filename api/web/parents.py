@@ -91,7 +91,6 @@ def _apply_page(request: Request, prog, values: dict, errors: dict, status: int 
             "travel_limit": int(travel) if str(travel).isdigit() else DEFAULT_TRAVEL,
             "home": rows[0] if rows else None,
             "nearby": rows[1:],
-            "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
         },
         status=status,

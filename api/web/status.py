@@ -53,7 +53,6 @@ def _page(
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
             "status_name": wording.application_status(_, view.status.application.status),
-            "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
             "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
         },
