@@ -27,8 +27,8 @@ from api.security import (
     parent_identity,
     read_access_token,
 )
+from waitlist import bootstrap
 from waitlist.config import Settings
-from waitlist.domain.policy import Rules
 from waitlist.storage.db import lone_statement
 from waitlist.storage.uow import UnitOfWork
 
@@ -53,16 +53,6 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def rules_from(settings: Settings) -> Rules:
-    return Rules(
-        offer_response_days=settings.offer_response_days,
-        max_expired_offers=settings.max_expired_offers,
-        cross_district_after_weeks=settings.cross_district_after_weeks,
-        home_priority=settings.home_priority,
-        target_weeks=settings.target_weeks,
-    )
 
 
 def _bearer(request: Request) -> str | None:
@@ -214,19 +204,8 @@ CurrentParent = Annotated[Principal, Depends(_require_parent)]
 async def get_uow_factory(
     request: Request, principal: OptionalPrincipal
 ) -> Callable[..., UnitOfWork]:
-    engine: Engine = request.app.state.engine
-    settings: Settings = request.app.state.settings
     actor = principal.actor if principal is not None else "anonymous"
-
-    def make(*, readonly: bool = False, actor_override: str | None = None) -> UnitOfWork:
-        return UnitOfWork(
-            engine,
-            actor=actor_override or actor,
-            rules=rules_from(settings),
-            readonly=readonly,
-        )
-
-    return make
+    return bootstrap.uow_factory(request.app.state.engine, request.app.state.settings, actor=actor)
 
 
 UowDep = Annotated[Callable[..., UnitOfWork], Depends(get_uow_factory)]

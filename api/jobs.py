@@ -21,6 +21,7 @@ import structlog
 from sqlalchemy import Engine, delete, text
 
 from api import ratelimit
+from waitlist import bootstrap
 from waitlist.config import Settings, public_url
 from waitlist.services import outbox
 from waitlist.storage.columns import utcnow
@@ -54,11 +55,15 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
     """Expire overdue offers through the offers service (one guarded update per offer)."""
     from waitlist.services import expiry
 
-    return expiry.run(engine, settings, today=today)
+    return expiry.run(bootstrap.uow_factory(engine, settings, actor="system:expiry", today=today))
 
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
+    from waitlist.services import logins
+    from waitlist.storage.uow import UnitOfWork
+
+    logins.purge_old(lambda **options: UnitOfWork(engine, **options))
     from sqlmodel import Session
 
     with Session(engine) as session:

@@ -25,6 +25,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(f"CI must run the PostgreSQL tests: set {PG_ENV}")
 
 
+SLOW_BY_NATURE = ("postgres", "browser")
+"""Tests that need a PostgreSQL server or a browser are `slow` whatever their size: `make check`
+(`-m "not slow"`) leaves them to `make test`."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
+
+
 def _admin_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 

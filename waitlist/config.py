@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+    # Staff log-ins (every login route): failures free of any pause per account and address,
+    # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
+    # looser login_address_free_failures counts an address over all accounts, and an account
+    # over the addresses it never logged in from (its owner's usual addresses are not slowed
+    # by others' guesses). See waitlist/domain/login_throttle.py.
+    login_free_failures: int = Field(default=3, ge=1)
+    login_address_free_failures: int = Field(default=10, ge=1)
+    login_backoff_seconds: float = Field(default=2.0, gt=0)
+    login_backoff_max_seconds: float = Field(default=900.0, gt=0)
     # Threads per server process for endpoints that touch the database. The work is short and
     # CPU-bound; more threads than this only queue for the interpreter lock and stretch the
     # slowest answers (measured with benchmarks/api.py: p99 about half with 8 than with 40).

@@ -6,13 +6,11 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
 
 from api import ratelimit
-from api.deps import EngineDep, OptionalPrincipal, SessionDep, SettingsDep, client_ip
+from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
 from api.problems import ProblemError, problem_responses
-from api.security import SESSION_COOKIE, issue_access_token, verify_password
-from waitlist.storage.staff_tables import Staff
+from api.security import SESSION_COOKIE, issue_access_token
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -53,20 +51,18 @@ class LoggedOut(BaseModel):
 def login(
     body: LoginRequest,
     request: Request,
-    session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
     response: Response,
 ) -> TokenPublic:
-    # Password guessing is limited per client and per account.
-    limit = ratelimit.Limit(settings.rate_limit_token_per_minute, 60)
-    ratelimit.check(
-        engine,
-        {f"login-ip:{client_ip(request)}": limit, f"login-user:{body.username.lower()}": limit},
+    # Throttled per account and per address, with growing pauses (waitlist.services.logins).
+    result = ratelimit.staff_login(
+        engine, settings, body.username, body.password, client_ip(request)
     )
-    staff = session.exec(select(Staff).where(Staff.username == body.username)).first()
-    ok = verify_password(body.password, staff.password_hash if staff else None)
-    if staff is None or not ok or not staff.active or staff.id is None:
+    if result.throttled:
+        raise ratelimit.refused_login(result.retry_after)
+    staff = result.staff
+    if staff is None:
         raise ProblemError(401, "Wrong username or password.", code="login_failed")
     token, expires = issue_access_token(
         secret=settings.secret_key,

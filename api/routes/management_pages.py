@@ -18,6 +18,7 @@ from api.problems import ProblemError
 from api.routes.management_data import closed_quarter, closed_quarters, dashboard
 from api.security import Principal
 from api.web import csrf, sources
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.management_wording import chart_labels, number_formatter
 from api.web.render import render
@@ -98,10 +99,11 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
-async def login(request: Request) -> Response:
+def login(request: Request, posted: PostedForm) -> Response:
     _ = gettext_for(language_of(request))
-    return await staff_login(
+    return staff_login(
         request,
+        posted,
         "management",
         _("Wrong username or password, or not a management account."),
         "/management",

@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from api import ratelimit
 from api.security import SESSION_COOKIE, Principal, issue_access_token, read_access_token
 from api.web import sources
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
+from api.web.render import render
 from waitlist.config import Settings, get_settings
-from waitlist.services import staff as staff_accounts
 from waitlist.services.access import Actor
 from waitlist.storage.staff_tables import StaffPublic
 
@@ -72,19 +74,29 @@ def log_out(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", path="/")
 
 
-async def staff_login(
-    request: Request, role: str, refusal: str, target: str, again: Callable[[dict], Response]
+def staff_login(
+    request: Request,
+    posted: FormData,
+    role: str,
+    refusal: str,
+    target: str,
+    again: Callable[[dict], Response],
 ) -> Response:
     """The posted log-in form of an account of `role`: a redirect to `target` with the session
     cookie, or `again` given the form's values (never the password) and errors, `refusal` the
     error when the username, password or role is wrong."""
-    form = Form(await request.form(), gettext_for(language_of(request)))
+    form = Form(posted, gettext_for(language_of(request)))
     username = form.text("username", max_length=64)
     password = form.text("password", max_length=128)
     form.values.pop("password", None)  # never echoed back
     if form.ok:
-        uow = sources.uow_factory(request)(readonly=True)
-        who = staff_accounts.authenticate(uow, username, password)
+        settings = settings_of(request)
+        client = request.client.host if request.client else "unknown"
+        engine = sources.engine_of(request)
+        result = ratelimit.staff_login(engine, settings, username, password, client)
+        who = result.staff
+        if result.throttled:
+            return login_paused(request, result.retry_after)
         if who is None or who.role != role:
             form.fail("username", refusal)
         else:
@@ -92,6 +104,15 @@ async def staff_login(
             log_in(request, response, who)
             return response
     return again({"values": form.values, "errors": form.errors})
+
+
+def login_paused(request: Request, retry_after: int) -> Response:
+    """429: a page saying when the log-in form takes this account's password again."""
+    response = render(
+        request, "error.html", {"kind": "login_paused", "seconds": retry_after}, status=429
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def logged_out(login_path: str) -> Response:

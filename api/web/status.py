@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, limits, sources, wording
 from api.web.errors import not_found
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError, NotFound
@@ -20,6 +21,7 @@ from waitlist.services import access, applications, link_notice, offers, parent_
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
+TOKEN_PAGE = [Depends(limits.token_page)]
 DECLINE_REASONS = ("time", "language", "distance", "other")
 
 
@@ -78,7 +80,7 @@ def _notices(_: Callable[[str], str]) -> dict[str, str]:
     }
 
 
-@router.get("/status/{token}", name="status_page")
+@router.get("/status/{token}", name="status_page", dependencies=TOKEN_PAGE)
 def status_page(request: Request, token: str) -> Response:
     _ = gettext_for(language_of(request))
     return _page(request, token, notice=_notices(_).get(request.query_params.get("done", ""), ""))
@@ -112,8 +114,8 @@ def _offer_id(raw: object) -> int:
 
 
 @router.post("/status/{token}/accept", dependencies=PARENT_FORM)
-async def accept(request: Request, token: str) -> Response:
-    offer_id = (await request.form()).get("offer")
+def accept(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id = posted.get("offer")
 
     def run(actor: access.Actor) -> None:
         make = sources.uow_factory(request, actor.actor)
@@ -125,9 +127,8 @@ async def accept(request: Request, token: str) -> Response:
 
 
 @router.post("/status/{token}/decline", dependencies=PARENT_FORM)
-async def decline(request: Request, token: str) -> Response:
-    form = await request.form()
-    offer_id, reason = form.get("offer"), form.get("reason")
+def decline(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id, reason = posted.get("offer"), posted.get("reason")
     elsewhere = []
 
     def run(actor: access.Actor) -> None:
@@ -153,7 +154,7 @@ def resume(request: Request, token: str) -> Response:
     return _act(request, token, run, "resumed")
 
 
-@router.get("/status/{token}/data.json")
+@router.get("/status/{token}/data.json", dependencies=TOKEN_PAGE)
 def download(request: Request, token: str) -> Response:
     try:
         actor = sources.parent_actor(request, token)
@@ -170,7 +171,7 @@ def download(request: Request, token: str) -> Response:
     )
 
 
-@router.get("/status/{token}/{what}", name="confirm_page")
+@router.get("/status/{token}/{what}", name="confirm_page", dependencies=TOKEN_PAGE)
 def confirm(request: Request, token: str, what: str) -> Response:
     if what not in ("withdraw", "erase", "new-link"):
         return not_found(request)

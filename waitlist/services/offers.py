@@ -31,7 +31,7 @@ from waitlist.domain.offer import (
 from waitlist.domain.offer import respond_by as deadline_for
 from waitlist.domain.reasons import ReasonFacts, Rule
 from waitlist.services import lookups, seats
-from waitlist.services.applications import pending_offer, set_status
+from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
 from waitlist.storage.tables import Application, Group, Offer, OfferPublic
@@ -204,39 +204,6 @@ def make_offer(
         )
         uow.commit()
         return to_public(offer)
-
-
-def close_offer(
-    uow: UnitOfWork,
-    offer: Offer,
-    status: OfferStatus,
-    action: str,
-    *,
-    application: Application | None = None,
-    decline_reason: str | None = None,
-) -> None:
-    """End a pending offer other than by accepting: the seat goes back, the parent to waiting
-    (their queue date untouched)."""
-    before = offer_state(offer)
-    check_offer_transition(offer.status, status)
-    offer.status = status
-    offer.answered_at = uow.now()
-    offer.decline_reason = decline_reason
-    uow.session.add(offer)
-    seats.release_seat(uow, offer.group_id)
-    group = uow.session.get(Group, offer.group_id)
-    uow.record(
-        "offer",
-        offer.id,
-        action,
-        before=before,
-        after=offer_state(offer),
-        district=group.district if group else None,
-        programme=group.programme if group else None,
-    )
-    app = application or lookups.application(uow, offer.application_id)
-    if app.status == S.OFFERED:
-        set_status(uow, app, S.WAITING, f"offer_{action}")
 
 
 @retrying

@@ -31,6 +31,14 @@ def verify_password(password: str, password_hash: str) -> bool:
         return False
 
 
+def password_matches(password: str, password_hash: str | None) -> bool:
+    """Whether `password` is right; with no hash (no such account) as slow as with one."""
+    if password_hash is None:
+        verify_password(password, _DUMMY_HASH)
+        return False
+    return verify_password(password, password_hash)
+
+
 def _create(uow: UnitOfWork, cmd: StaffCreate, password_hash: str | None = None) -> Staff:
     if cmd.role == StaffRole.COORDINATOR and not cmd.district:
         raise InvalidInput("A coordinator belongs to a district.", field="district")

@@ -1,7 +1,7 @@
 """Offers keep the facts their reason is rendered from, so a parent reads it in their language
 
-Revision ID: h8_0401
-Revises: 0301
+Revision ID: 0501_h8_offer_reason_facts
+Revises: 0401_h2_login_throttle
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "h8_0401"
-down_revision: str | None = "0301"
+revision: str = "0501_h8_offer_reason_facts"
+down_revision: str | None = "0401_h2_login_throttle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
