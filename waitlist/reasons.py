@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -31,65 +32,76 @@ def day(value: date, lang: str) -> str:
     return format_date(value, format="long", locale=lang)
 
 
-@lru_cache(maxsize=1 << 16)
 def render(facts: ReasonFacts, lang: str) -> str:
     """The reason in `lang` ("sv", "en"): the same facts, and only those, in each language."""
-    t = translations(lang)
-    _, ngettext = t.gettext, t.ngettext
-    n = facts.weeks_waited
-    waited = ngettext("Waited %(num)s week", "Waited %(num)s weeks", n) % {"num": number(n, lang)}
+    text = _phrases(lang)
     names = {"programme": facts.programme, "district": facts.home}
     if facts.queue_place is not None:
-        head = _("%(waited)s, place %(place)s in the %(programme)s queue in %(district)s") % {
-            "waited": waited,
-            "place": number(facts.queue_place, lang),
-            **names,
-        }
+        names["place"] = number(facts.queue_place, lang)
+        head = text.head_place % {"waited": _waited(facts.weeks_waited, lang), **names}
     else:
-        head = _("%(waited)s in the %(programme)s queue in %(district)s") % {
-            "waited": waited,
-            **names,
-        }
+        head = text.head % {"waited": _waited(facts.weeks_waited, lang), **names}
     start = day(facts.group_start, lang) if facts.group_start else ""
     if facts.rule is Rule.OWN_DISTRICT:
-        return _("%(head)s; a seat in your own district, group starts %(date)s.") % {
-            "head": head,
-            "date": start,
-        }
+        return text.own % {"head": head, "date": start}
     home = _blocked(facts, lang, at_home=True)
     if facts.rule is Rule.CROSS_DISTRICT:
-        after = facts.cross_after_weeks or 0
-        limit = facts.travel_limit
-        return _(
-            "%(head)s; %(home)s; seats elsewhere are offered after %(after)s; %(host)s is "
-            "%(minutes)s away (your limit %(limit)s), group starts %(date)s."
-        ) % {
+        return text.cross % {
             "head": head,
             "home": home,
-            "after": _weeks(after, lang),
+            "after": _weeks(facts.cross_after_weeks or 0, lang),
             "host": facts.host,
             "minutes": _minutes(facts.travel_minutes or 0, lang),
-            "limit": _minutes(limit or 0, lang),
+            "limit": _minutes(facts.travel_limit or 0, lang),
             "date": start,
         }
     away = _blocked(facts, lang, at_home=False)
-    return _("%(head)s. No offer this round: %(home)s; %(away)s.") % {
-        "head": head,
-        "home": home,
-        "away": away,
-    }
+    return text.unplaced % {"head": head, "home": home, "away": away}
 
 
+class _Phrases(NamedTuple):
+    head_place: str
+    head: str
+    own: str
+    cross: str
+    unplaced: str
+
+
+@lru_cache(maxsize=8)
+def _phrases(lang: str) -> _Phrases:
+    """The sentence frames in `lang`, looked up once (a round renders thousands of reasons)."""
+    _ = translations(lang).gettext
+    return _Phrases(
+        head_place=_("%(waited)s, place %(place)s in the %(programme)s queue in %(district)s"),
+        head=_("%(waited)s in the %(programme)s queue in %(district)s"),
+        own=_("%(head)s; a seat in your own district, group starts %(date)s."),
+        cross=_(
+            "%(head)s; %(home)s; seats elsewhere are offered after %(after)s; %(host)s is "
+            "%(minutes)s away (your limit %(limit)s), group starts %(date)s."
+        ),
+        unplaced=_("%(head)s. No offer this round: %(home)s; %(away)s."),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _waited(n: int, lang: str) -> str:
+    ngettext = translations(lang).ngettext
+    return ngettext("Waited %(num)s week", "Waited %(num)s weeks", n) % {"num": number(n, lang)}
+
+
+@lru_cache(maxsize=4096)
 def _weeks(n: int, lang: str) -> str:
     return translations(lang).ngettext("%(num)s week", "%(num)s weeks", n) % {
         "num": number(n, lang)
     }
 
 
+@lru_cache(maxsize=4096)
 def _minutes(n: int, lang: str) -> str:
     return translations(lang).ngettext("%(num)s min", "%(num)s min", n) % {"num": number(n, lang)}
 
 
+@lru_cache(maxsize=256)
 def _misfits(kinds: tuple[str, ...], lang: str) -> str:
     _ = translations(lang).gettext
     return format_list([_(MISFIT_NAMES[k]) for k in kinds], locale=lang) if kinds else ""
@@ -97,15 +109,40 @@ def _misfits(kinds: tuple[str, ...], lang: str) -> str:
 
 def _blocked(facts: ReasonFacts, lang: str, *, at_home: bool) -> str:
     """Why no seat came from home (at_home) or from the districts within reach."""
-    _ = translations(lang).gettext
-    why = facts.why_not_home if at_home else facts.why_not_away
-    misfits = _misfits(facts.home_misfits if at_home else facts.away_misfits, lang)
-    where = (
-        _("in %(district)s") % {"district": facts.home}
-        if at_home
-        else _("within %(minutes)s") % {"minutes": _minutes(facts.travel_limit or 0, lang)}
+    if at_home:
+        return _blocked_text(
+            facts.why_not_home, facts.home_misfits, facts.programme, facts.home, None, None, lang
+        )
+    return _blocked_text(
+        facts.why_not_away,
+        facts.away_misfits,
+        facts.programme,
+        None,
+        facts.travel_limit,
+        facts.cross_after_weeks,
+        lang,
     )
-    values = {"programme": facts.programme, "where": where, "misfits": misfits}
+
+
+@lru_cache(maxsize=1 << 14)
+def _blocked_text(
+    why: Blocked | None,
+    kinds: tuple[str, ...],
+    programme: str,
+    home: str | None,
+    limit: int | None,
+    after: int | None,
+    lang: str,
+) -> str:
+    """Memoised: a round tells thousands of parents the same few things."""
+    _ = translations(lang).gettext
+    misfits = _misfits(kinds, lang)
+    where = (
+        _("in %(district)s") % {"district": home}
+        if home is not None
+        else _("within %(minutes)s") % {"minutes": _minutes(limit or 0, lang)}
+    )
+    values = {"programme": programme, "where": where, "misfits": misfits}
     if why is Blocked.NO_GROUP:
         return _("no %(programme)s group with a free seat %(where)s") % values
     if why is Blocked.NO_FIT:
@@ -126,7 +163,7 @@ def _blocked(facts: ReasonFacts, lang: str, *, at_home: bool) -> str:
         return _("you have not asked for seats in other districts")
     if why is Blocked.TOO_SOON:
         return _("seats in other districts are offered after %(after)s of waiting") % {
-            "after": _weeks(facts.cross_after_weeks or 0, lang)
+            "after": _weeks(after or 0, lang)
         }
     return _("no seat that fits was free")
 

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from waitlist.domain.reasons import MISFITS, Blocked, ReasonFacts, RecommendationFacts, Rule
@@ -167,6 +167,7 @@ CLAIMS = {
 }
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_facts())
 def test_no_rendered_reason_claims_what_its_facts_contradict(facts):
     for lang in LANGUAGES:
@@ -232,6 +233,7 @@ def test_a_recommendation_for_one_parent_says_parent_in_the_singular():
     assert "1 waiting parent (" in render_recommendation(facts, "en")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(1, 40), min_size=1, max_size=4),
     st.integers(0, 300),

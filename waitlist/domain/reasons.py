@@ -33,8 +33,8 @@ class Blocked(StrEnum):
 
 
 MISFITS = ("age", "language", "slot")
-_AT_HOME = (Blocked.NO_GROUP, Blocked.NO_FIT, Blocked.EARLIER)
-_WITHIN_REACH = (Blocked.NO_GROUP, Blocked.NO_FIT, Blocked.EARLIER, Blocked.RESIDENTS_OR_EARLIER)
+_AT_HOME = frozenset((Blocked.NO_GROUP, Blocked.NO_FIT, Blocked.EARLIER))
+_WITHIN_REACH = frozenset((*_AT_HOME, Blocked.RESIDENTS_OR_EARLIER))
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class ReasonFacts:
             raise ValueError("a reason about districts within reach names the travel limit")
         if self.why_not_away is Blocked.TOO_SOON and self.cross_after_weeks is None:
             raise ValueError("a reason about waiting for other districts names the weeks")
-        if self.why_not_home not in (None, *_AT_HOME):
+        if self.why_not_home is not None and self.why_not_home not in _AT_HOME:
             raise ValueError(f"{self.why_not_home} is no reason about the own district")
         if self.offered and self.why_not_away is not None:
             raise ValueError("an offer has no reason about other districts")
@@ -87,9 +87,10 @@ class ReasonFacts:
             self.away_misfits and self.why_not_away is not Blocked.NO_FIT
         ):
             raise ValueError("misfits are told only for groups that do not fit")
-        for kind in (*self.home_misfits, *self.away_misfits):
-            if kind not in MISFITS:
-                raise ValueError(f"unknown misfit {kind!r}")
+        if self.home_misfits or self.away_misfits:
+            for kind in (*self.home_misfits, *self.away_misfits):
+                if kind not in MISFITS:
+                    raise ValueError(f"unknown misfit {kind!r}")
 
     @property
     def offered(self) -> bool:
