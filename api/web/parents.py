@@ -197,6 +197,6 @@ def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
             field_error(form, exc, _apply_messages(_, prog), "district")
         else:
             response = RedirectResponse(f"/status/{applied.token}?new=applied", status_code=303)
-            resubmit.remember(response, command, applied.token)
+            resubmit.remember(request, response, command, applied.token)
             return response
     return _apply_page(request, prog, form.values, form.errors, status=422)

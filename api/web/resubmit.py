@@ -18,7 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from waitlist.config import get_settings
+from waitlist.config import get_settings, secure_cookies
 
 COOKIE = "recent_application"
 WINDOW_SECONDS = 10 * 60
@@ -44,8 +44,15 @@ def earlier_token(request: Request, command: dict[str, Any]) -> str | None:
     return token or None
 
 
-def remember(response: Response, command: dict[str, Any], token: str) -> None:
+def remember(request: Request, response: Response, command: dict[str, Any], token: str) -> None:
     value = f"{fingerprint(command)}.{int(time.time())}.{token}"
+    settings = getattr(request.app.state, "settings", None) or get_settings()
     response.set_cookie(
-        COOKIE, value, max_age=WINDOW_SECONDS, httponly=True, samesite="strict", path="/apply"
+        COOKIE,
+        value,
+        max_age=WINDOW_SECONDS,
+        httponly=True,
+        secure=secure_cookies(settings, request.url.hostname),
+        samesite="strict",
+        path="/apply",
     )

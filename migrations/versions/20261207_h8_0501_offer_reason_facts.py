@@ -1,7 +1,7 @@
 """Offers keep the facts their reason is rendered from, so a parent reads it in their language
 
 Revision ID: 0501_h8_offer_reason_facts
-Revises: 0401_h2_login_throttle
+Revises: 0401_h1_staff_token_version
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0501_h8_offer_reason_facts"
-down_revision: str | None = "0401_h2_login_throttle"
+down_revision: str | None = "0401_h1_staff_token_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
