@@ -32,15 +32,54 @@ def day(value: date, lang: str) -> str:
     return format_date(value, format="long", locale=lang)
 
 
+_WAITED, _PLACE = "\x00waited\x00", "\x00place\x00"
+
+
 def render(facts: ReasonFacts, lang: str) -> str:
     """The reason in `lang` ("sv", "en"): the same facts, and only those, in each language."""
-    text = _phrases(lang)
-    names = {"programme": facts.programme, "district": facts.home}
+    # A round tells thousands of parents the same sentence but for their weeks and place: the
+    # sentence is built once per everything else, and those two are filled in.
+    key = (
+        lang,
+        facts.programme,
+        facts.home,
+        facts.queue_place is None,
+        facts.rule,
+        facts.group_start,
+        facts.host,
+        facts.travel_minutes,
+        facts.travel_limit,
+        facts.cross_after_weeks,
+        facts.why_not_home,
+        facts.home_misfits,
+        facts.why_not_away,
+        facts.away_misfits,
+    )
+    frame = _FRAMES.get(key)
+    if frame is None:
+        frame = _frame(facts, lang)
+        if facts.rule is None:  # an offer's frame names its group: rarely the same twice
+            if len(_FRAMES) >= _MAX_FRAMES:
+                _FRAMES.clear()
+            _FRAMES[key] = frame
+    text = frame.replace(_WAITED, _waited(facts.weeks_waited, lang))
     if facts.queue_place is not None:
-        names["place"] = number(facts.queue_place, lang)
-        head = text.head_place % {"waited": _waited(facts.weeks_waited, lang), **names}
+        text = text.replace(_PLACE, number(facts.queue_place, lang))
+    return text
+
+
+_FRAMES: dict[tuple, str] = {}
+_MAX_FRAMES = 1 << 16
+
+
+def _frame(facts: ReasonFacts, lang: str) -> str:
+    """The sentence with its weeks and place left as markers."""
+    text = _phrases(lang)
+    names = {"programme": facts.programme, "district": facts.home, "waited": _WAITED}
+    if facts.queue_place is not None:
+        head = text.head_place % {**names, "place": _PLACE}
     else:
-        head = text.head % {"waited": _waited(facts.weeks_waited, lang), **names}
+        head = text.head % names
     start = day(facts.group_start, lang) if facts.group_start else ""
     if facts.rule is Rule.OWN_DISTRICT:
         return text.own % {"head": head, "date": start}

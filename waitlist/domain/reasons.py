@@ -20,6 +20,8 @@ class Rule(StrEnum):
     OWN_DISTRICT = "own_district"  # rule 4: a seat at home fits
     CROSS_DISTRICT = "cross_district"  # rule 5: long wait at home, a seat within reach
 
+    __hash__ = str.__hash__  # as its value hashes (and in C: reasons are memoised by facts)
+
 
 class Blocked(StrEnum):
     """Why no seat came from one side (home, or the districts within reach)."""
@@ -30,6 +32,8 @@ class Blocked(StrEnum):
     RESIDENTS_OR_EARLIER = "residents_or_earlier"  # … or to the host district's residents
     NOT_ASKED = "not_asked"  # the parent did not opt in to other districts
     TOO_SOON = "too_soon"  # not yet waited long enough for other districts
+
+    __hash__ = str.__hash__
 
 
 MISFITS = ("age", "language", "slot")
@@ -62,32 +66,35 @@ class ReasonFacts:
     away_misfits: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        rule, home, away = self.rule, self.why_not_home, self.why_not_away
         if self.weeks_waited < 0:
             raise ValueError("weeks_waited must not be negative")
         if self.queue_place is not None and self.queue_place < 1:
             raise ValueError("queue_place starts at 1")
-        if self.rule is not None and self.group_start is None:
-            raise ValueError("an offer names its group's start")
-        if self.rule is Rule.CROSS_DISTRICT and None in (
-            self.host,
-            self.travel_minutes,
-            self.travel_limit,
-            self.cross_after_weeks,
-        ):
-            raise ValueError("an offer elsewhere names the host, travel time, limit and rule")
-        if self._states_limit() and self.travel_limit is None:
-            raise ValueError("a reason about districts within reach names the travel limit")
-        if self.why_not_away is Blocked.TOO_SOON and self.cross_after_weeks is None:
-            raise ValueError("a reason about waiting for other districts names the weeks")
-        if self.why_not_home is not None and self.why_not_home not in _AT_HOME:
-            raise ValueError(f"{self.why_not_home} is no reason about the own district")
-        if self.offered and self.why_not_away is not None:
-            raise ValueError("an offer has no reason about other districts")
-        if (self.home_misfits and self.why_not_home is not Blocked.NO_FIT) or (
-            self.away_misfits and self.why_not_away is not Blocked.NO_FIT
-        ):
-            raise ValueError("misfits are told only for groups that do not fit")
+        if rule is not None:
+            if self.group_start is None:
+                raise ValueError("an offer names its group's start")
+            if away is not None:
+                raise ValueError("an offer has no reason about other districts")
+            if rule is Rule.CROSS_DISTRICT and None in (
+                self.host,
+                self.travel_minutes,
+                self.travel_limit,
+                self.cross_after_weeks,
+            ):
+                raise ValueError("an offer elsewhere names the host, travel time, limit and rule")
+        elif away is not None:
+            if away in _WITHIN_REACH and self.travel_limit is None:
+                raise ValueError("a reason about districts within reach names the travel limit")
+            if away is Blocked.TOO_SOON and self.cross_after_weeks is None:
+                raise ValueError("a reason about waiting for other districts names the weeks")
+        if home is not None and home not in _AT_HOME:
+            raise ValueError(f"{home} is no reason about the own district")
         if self.home_misfits or self.away_misfits:
+            if (self.home_misfits and home is not Blocked.NO_FIT) or (
+                self.away_misfits and away is not Blocked.NO_FIT
+            ):
+                raise ValueError("misfits are told only for groups that do not fit")
             for kind in (*self.home_misfits, *self.away_misfits):
                 if kind not in MISFITS:
                     raise ValueError(f"unknown misfit {kind!r}")
