@@ -73,6 +73,10 @@ PURE = {
     "sha256",
     # JWT decoding (an HMAC)
     "decode",
+    # dates and times
+    "combine",
+    "now",
+    "timetz",
     # the settings, read once and cached
     "get_settings",
 }
