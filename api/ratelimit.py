@@ -133,7 +133,14 @@ def staff_login(
 ) -> logins.LoginResult:
     """A throttled password check for a caller at `address` (every login route's)."""
     make = bootstrap.uow_factory(engine, settings, actor="anonymous")
-    return logins.log_in(make, username, password, address, bootstrap.login_policy(settings))
+    with _REFUSALS_LOCK:
+        memory = _LOGIN_PAUSES.setdefault(engine, logins.PauseMemory())
+    policy = bootstrap.login_policy(settings)
+    return logins.log_in(make, username, password, address, policy, memory=memory)
+
+
+# The log-in pauses each database's buckets are known to be under, in this process.
+_LOGIN_PAUSES: weakref.WeakKeyDictionary[Engine, logins.PauseMemory] = weakref.WeakKeyDictionary()
 
 
 def refused_login(retry_after: int) -> ProblemError:
