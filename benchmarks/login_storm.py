@@ -73,6 +73,7 @@ class Tally:
     )
     attempts_by_address: Counter[str] = field(default_factory=Counter)
     owner: list[bool] = field(default_factory=list)
+    server_cpu: float = 0.0
     errors: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -142,8 +143,17 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process `pid` so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(url: str) -> Iterator[str]:
+def server(url: str) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = os.environ | {
         "WAITLIST_DATABASE_URL": url,
@@ -164,7 +174,7 @@ def server(url: str) -> Iterator[str]:
             if proc.poll() is not None:
                 raise SystemExit("uvicorn did not start")
             time.sleep(0.1)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         try:
@@ -278,7 +288,7 @@ def owner(base: str, stop: float, tally: Tally) -> None:
 def run(seconds: float, postgres: bool, attackers: int) -> bool:
     with database(postgres) as url:
         seed(url)
-        with server(url) as base:
+        with server(url) as (base, pid):
             with client_at(base, OWNER_ADDRESS) as first:  # the owner's usual address
                 if api_login(first, PASSWORD) != 200:
                     raise SystemExit("the owner could not log in before the storm")
@@ -300,12 +310,13 @@ def run(seconds: float, postgres: bool, attackers: int) -> bool:
                 threading.Thread(target=health, args=(base, stop, tally)),
                 threading.Thread(target=owner, args=(base, stop, tally)),
             ]
-            began = time.monotonic()
+            began, cpu_before = time.monotonic(), cpu_seconds(pid)
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             elapsed = time.monotonic() - began
+            tally.server_cpu = cpu_seconds(pid) - cpu_before
             guessed = json.loads(guessers.communicate()[0])
     tally.statuses.update({int(code): n for code, n in guessed["statuses"].items()})
     tally.attempts_by_address.update(guessed["attempts"])
@@ -374,6 +385,10 @@ def report(tally: Tally, elapsed: float, postgres: bool, attackers: int) -> bool
         f"  /health                 {len(tally.health_ms)} polls, p50 "
         f"{statistics.median(tally.health_ms) if tally.health_ms else float('nan'):.1f} ms, "
         f"p99 {health_p99:.1f} ms (target < {TARGET_HEALTH_P99_MS:.0f})"
+    )
+    print(
+        f"  server CPU              {tally.server_cpu:.1f} s "
+        f"({tally.server_cpu / elapsed * 100:.0f} % of one core)"
     )
     print(f"  5xx answers             {fivexx} (target 0)")
     print(f"  owner's right password  {sum(tally.owner)} of {len(tally.owner)} log-ins worked")
