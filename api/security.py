@@ -19,7 +19,7 @@ from typing import Protocol
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from sqlalchemy import bindparam as sa_bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
@@ -125,11 +125,12 @@ class StatusTokenIdentity:
         return int(found) if found is not None else None
 
 
+_APPLICATIONS: Table = Application.__table__  # type: ignore[attr-defined]
 _BY_TOKEN = (
-    sa_select(Application.__table__.c.id)
+    sa_select(_APPLICATIONS.c.id)
     .where(
-        Application.__table__.c.token_hash == sa_bindparam("token_hash"),
-        Application.__table__.c.erased_at.is_(None),
+        _APPLICATIONS.c.token_hash == sa_bindparam("token_hash"),
+        _APPLICATIONS.c.erased_at.is_(None),
     )
     .limit(1)
 )

@@ -110,11 +110,14 @@ def status_view(request: Request, token: str) -> StatusView:
     make = uow_factory(request, actor.actor)
     status = views.parent_status(make(readonly=True), actor)
     group_id = status.application.group_id
-    enrolled = status.application.status == "enrolled" and group_id is not None
     return StatusView(
         actor=actor,
         status=status,
-        enrolled_in=views.get_group(make(readonly=True), group_id) if enrolled else None,
+        enrolled_in=(
+            views.get_group(make(readonly=True), group_id)
+            if status.application.status == "enrolled" and group_id is not None
+            else None
+        ),
         programme=next(p for p in programmes(request) if p.slug == status.application.programme),
         names=district_names(request),
     )
