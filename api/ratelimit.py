@@ -141,12 +141,3 @@ def staff_login(
 
 # The log-in pauses each database's buckets are known to be under, in this process.
 _LOGIN_PAUSES: weakref.WeakKeyDictionary[Engine, logins.PauseMemory] = weakref.WeakKeyDictionary()
-
-
-def refused_login(retry_after: int) -> ProblemError:
-    return ProblemError(
-        429,
-        f"Too many failed log-ins; try again in {retry_after} seconds.",
-        code="login_throttled",
-        headers={"Retry-After": str(retry_after)},
-    )
