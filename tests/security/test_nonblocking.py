@@ -73,6 +73,8 @@ PURE = {
     "sha256",
     # JWT decoding (an HMAC)
     "decode",
+    # the keys a signature may carry (settings already in memory)
+    "verification_keys",
     # dates and times
     "combine",
     "now",
