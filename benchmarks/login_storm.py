@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -164,6 +165,7 @@ def server(url: str) -> Iterator[tuple[str, int]]:
         "WAITLIST_DATABASE_URL": url,
         "WAITLIST_JOBS_INTERVAL_SECONDS": "0",
         "WAITLIST_COOKIE_SECURE": "false",
+        "WAITLIST_SECRET_KEY": secrets.token_urlsafe(32),  # a throw-away server's own
     }
     command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
