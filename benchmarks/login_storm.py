@@ -282,10 +282,11 @@ def health(base: str, stop: float, tally: Tally) -> None:
 
 def owner(base: str, stop: float, tally: Tally) -> None:
     with client_at(base, OWNER_ADDRESS) as client:
-        token = form_token(client)
         while time.monotonic() < stop:
             time.sleep(min(10.0, max(0.0, stop - time.monotonic())))
-            api, form = api_login(client, PASSWORD), form_login(client, token, PASSWORD)
+            api = api_login(client, PASSWORD)
+            # The form's CSRF token is bound to the session, which a log-in renews.
+            form = form_login(client, form_token(client), PASSWORD)
             tally.status(api)
             tally.status(form)
             with tally.lock:
