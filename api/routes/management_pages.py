@@ -114,7 +114,7 @@ def login(request: Request, posted: PostedForm) -> Response:
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    return logged_out("/management/login")
+    return logged_out(request, "/management/login")
 
 
 @router.get("/assets/plotly.min.js")
