@@ -29,12 +29,14 @@ from solver.types import (
     District,
     Group,
     Leader,
+    Offer,
     Policy,
     Programme,
     Recommendation,
     Result,
     Room,
     Scenario,
+    Unplaced,
 )
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.values import parse_year_month
@@ -260,9 +262,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "format": RESULT_FORMAT,
             "as_of": result.as_of,
             "status": str(result.status),
-            "offers": sorted((asdict(o) for o in result.offers), key=lambda o: o["application"]),
+            "offers": sorted((_reasoned(o) for o in result.offers), key=lambda o: o["application"]),
             "unplaced": sorted(
-                (asdict(u) for u in result.unplaced), key=lambda u: u["application"]
+                (_reasoned(u) for u in result.unplaced), key=lambda u: u["application"]
             ),
             "recommendations": sorted(
                 (_recommendation(r) for r in result.recommendations),
@@ -272,6 +274,45 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "metrics": dict(result.metrics),
         }
     )
+
+
+def offer_problems(scenario: Scenario, result: Result) -> list[str]:
+    """The result file's rules on its offers that a JSON Schema cannot state, one line each:
+    every offer names a listed application and group, once per application, and its
+    `respond_by` lies after the scenario's date and before the group's first meeting (rule 10,
+    never too late: waitlist.domain.offer.answer_deadline)."""
+    apps = {a.id for a in scenario.applications}
+    groups = {g.id: g for g in scenario.groups}
+    seen: Counter[str] = Counter(o.application for o in result.offers)
+    out: list[str] = []
+    for i, o in enumerate(sorted(result.offers, key=lambda o: o.application)):
+        path = f"$.offers[{i}]"
+        if o.application not in apps:
+            out.append(f"{path}.application: unknown application {o.application!r}")
+        elif seen[o.application] > 1:
+            out.append(f"{path}.application: {o.application!r} has {seen[o.application]} offers")
+        group = groups.get(o.group)
+        if group is None:
+            out.append(f"{path}.group: unknown group {o.group!r}")
+            continue
+        if o.respond_by <= scenario.as_of:
+            out.append(f"{path}.respond_by: {o.respond_by} is not after as_of {scenario.as_of}")
+        if o.respond_by >= group.start:
+            out.append(
+                f"{path}.respond_by: {o.respond_by} is not before the first meeting of "
+                f"{o.group!r} on {group.start}"
+            )
+    return out
+
+
+def _reasoned(x: Offer | Unplaced) -> dict[str, Any]:
+    """An offer's or unplaced application's fields, its facts in their compact form."""
+    out = asdict(x)
+    if x.facts is None:
+        del out["facts"]
+    else:
+        out["facts"] = x.facts.to_dict()
+    return out
 
 
 def _recommendation(r: Recommendation) -> dict[str, Any]:

@@ -11,12 +11,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from waitlist.domain.reasons import ReasonFacts
+
 
 @dataclass(frozen=True)
 class Policy:
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"  # see waitlist.domain.values.HomePriority
     offer_response_days: int = 10
+    min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline
     target_weeks: int = 8
     small_cell_min: int = 5
 
@@ -189,6 +192,7 @@ class Offer:
     travel_minutes: int
     reason: str
     reason_sv: str = ""
+    facts: ReasonFacts | None = None  # what the reasons are rendered from, in any language
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,7 @@ class Unplaced:
     application: str
     reason: str
     reason_sv: str = ""
+    facts: ReasonFacts | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web import catalogue, csrf, i18n, wording
+from waitlist import reasons
 from waitlist.config import get_settings, secure_cookies
+from waitlist.domain.reasons import ReasonFacts
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -49,6 +51,11 @@ def page_context(request: Request) -> dict[str, Any]:
     def fmt_date(value: date | None, style: str = "long") -> str:
         return "" if value is None else format_date(value, format=style, locale=lang)
 
+    def fmt_time(start: str, end: str) -> str:
+        """'18:00', '20:00' -> '18.00–20.00' in Swedish, '18:00–20:00' in English."""
+        sep = "." if lang == "sv" else ":"
+        return "–".join(t.replace(":", sep) for t in (start, end))
+
     _ = i18n.gettext_for(lang)
     return {
         "request": request,
@@ -63,6 +70,12 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_field": csrf.FIELD,
         "csrf_token": csrf.token_for(request),
         "fmt_date": fmt_date,
+        "fmt_time": fmt_time,
+        "wait_range": lambda estimate: wording.wait_range(_, estimate, lang),
+        "decimal": lambda value, places=1: reasons.decimal(float(value or 0), lang, places),
+        "reason_of": lambda facts: (
+            reasons.render(ReasonFacts.from_dict(facts), lang) if facts else ""
+        ),
     }
 
 

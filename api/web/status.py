@@ -26,6 +26,7 @@ from waitlist.services import (
     parent_tokens,
     views,
 )
+from waitlist.services.calendar_file import MEDIA_TYPE, meetings_ics
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
@@ -57,9 +58,17 @@ def _page(
             "app": view.status.application,
             "token": token,
             "status_url": str(request.url_for("status_page", token=token)),
-            "notice": notice,
+            "notice": notice
+            or (
+                _(
+                    "You sent the same application a moment ago: this is that application. "
+                    "No second one was made."
+                )
+                if new == "again"
+                else ""
+            ),
             "errors": errors or {},
-            "show_link": new in ("1", "applied"),
+            "show_link": new in ("1", "applied", "again"),
             # Right after applying: where the link was also sent (masked), if anywhere.
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
@@ -67,7 +76,6 @@ def _page(
             "unreachable": _unreachable(request, view),
             "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
-            "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
             "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
         },
@@ -205,6 +213,27 @@ def download(request: Request, token: str) -> Response:
         data,
         headers={
             "Content-Disposition": 'attachment; filename="my-application.json"',
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/status/{token}/meetings.ics", name="meetings_ics", dependencies=TOKEN_PAGE)
+def meetings(request: Request, token: str) -> Response:
+    """The offered or enrolled group's meetings for the parent's calendar."""
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    if view.where is None:
+        return not_found(request)
+    body = meetings_ics(view.where, lang=language_of(request))
+    return Response(
+        body,
+        media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": 'attachment; filename="meetings.ics"',
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",
         },

@@ -12,7 +12,9 @@ it keeps queue date and lottery, but no new offer is made until the parent confi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -29,12 +31,13 @@ from waitlist.domain.errors import (
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import (
     OfferStatus,
+    answer_deadline,
     check_offer_transition,
     is_overdue,
     parse_decline_reason,
 )
-from waitlist.domain.offer import respond_by as deadline_for
-from waitlist.services import access, lookups, seats
+from waitlist.domain.reasons import ReasonFacts, Rule
+from waitlist.services import access, lookups, seats, where_when
 from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
@@ -90,6 +93,35 @@ def _check_fits(uow: UnitOfWork, app: Application, group: Group) -> int:
     return travel or 0
 
 
+def _deadline(
+    uow: UnitOfWork, group: Group, today: date, asked: date | None, *, immediate: bool
+) -> date:
+    """Rule 10, never too late (waitlist.domain.offer.answer_deadline): the offer's respond-by
+    date. A coordinator may ask for another one, as long as it falls before the first meeting.
+    A seat taken and accepted at once (`immediate`) needs no time to answer."""
+    if immediate:
+        return today
+    rules = uow.rules
+    latest = answer_deadline(today, rules.offer_response_days, group.start, rules.min_response_days)
+    if latest is None:
+        raise IllegalTransition(
+            f"The group starts on {group.start.isoformat()}: too soon for an offer that leaves "
+            f"at least {rules.min_response_days} days to answer before the first meeting.",
+            field="group",
+        )
+    if asked is None:
+        return latest
+    if asked < today:
+        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
+    if asked >= group.start:
+        raise IllegalTransition(
+            f"respond_by must be before {group.start.isoformat()}: the answer is due before "
+            "the group's first meeting.",
+            field="respond_by",
+        )
+    return asked
+
+
 def _make(
     uow: UnitOfWork,
     application_id: int,
@@ -100,6 +132,7 @@ def _make(
     respond_by: date | None = None,
     notify: bool = True,
     direct: bool = False,
+    facts: dict[str, Any] | None = None,
 ) -> Offer:
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
@@ -120,22 +153,22 @@ def _make(
     if group is None:
         raise NotFound(f"There is no group {group_id}.", field="group")
     travel = _check_fits(uow, app, group)
-    seats.take_seat(uow, group_id)
     today = uow.today()
+    deadline = _deadline(uow, group, today, respond_by, immediate=not notify)
+    seats.take_seat(uow, group_id)
     offer = Offer(
         application_id=application_id,
         group_id=group_id,
         status=OfferStatus.PENDING,
         made_at=uow.now(),
-        respond_by=respond_by or deadline_for(today, uow.rules.offer_response_days),
+        respond_by=deadline,
         cross_district=group.district != app.district,
         travel_minutes=travel,
         reason=reason,
+        reason_facts=facts or _direct_facts(uow, app, group, travel).to_dict(),
         round_id=round_id,
         actor=uow.actor,
     )
-    if offer.respond_by < today:
-        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
     uow.session.add(offer)
     uow.session.flush()
     uow.record(
@@ -160,9 +193,31 @@ def _make(
                 "district": group.district,
                 "start": group.start.isoformat(),
                 "respond_by": offer.respond_by.isoformat(),
+                **where_when.notice_fields(where_when.of_group(uow, group)),
             },
         )
     return offer
+
+
+def _direct_facts(uow: UnitOfWork, app: Application, group: Group, travel: int) -> ReasonFacts:
+    """The facts of an offer made outside a round (no queue place was recorded then)."""
+    facts = ReasonFacts(
+        programme=lookups.programme(uow, group.programme).name,
+        home=lookups.district(uow, app.district).name,
+        weeks_waited=max(0, (uow.today() - app.queue_date).days // 7),
+        rule=Rule.OWN_DISTRICT,
+        group_start=group.start,
+    )
+    if group.district == app.district:
+        return facts
+    return replace(
+        facts,
+        rule=Rule.CROSS_DISTRICT,
+        host=lookups.district(uow, group.district).name,
+        travel_minutes=travel,
+        travel_limit=max(travel, app.max_travel_minutes or 0),
+        cross_after_weeks=uow.rules.cross_district_after_weeks,
+    )
 
 
 @retrying
@@ -174,11 +229,18 @@ def make_offer(
     reason: str = "",
     round_id: int | None = None,
     respond_by: date | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> OfferPublic:
     """Offer a seat: checks eligibility, reach and one-pending-offer, takes the seat."""
     with uow:
         offer = _make(
-            uow, application_id, group_id, reason=reason, round_id=round_id, respond_by=respond_by
+            uow,
+            application_id,
+            group_id,
+            reason=reason,
+            round_id=round_id,
+            respond_by=respond_by,
+            facts=facts,
         )
         uow.commit()
         return to_public(offer)
