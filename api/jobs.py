@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
 import structlog
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, text, update
 
 from api import ratelimit
 from waitlist import bootstrap
@@ -64,14 +64,21 @@ def purge(engine: Engine) -> None:
     from waitlist.storage.uow import UnitOfWork
 
     logins.purge_old(lambda **options: UnitOfWork(engine, **options))
-    from sqlmodel import Session
+    from sqlmodel import Session, col
 
+    old = col(IdempotencyRecord.created_at) < utcnow() - IDEMPOTENCY_KEEP
+    made = col(IdempotencyRecord.application_id).is_not(None) & (
+        col(IdempotencyRecord.scope) == "apply"
+    )
     with Session(engine) as session:
+        # A key that made an application stays known without its answer, so a retry after
+        # the purge is refused instead of applying a second time.
         session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.created_at < utcnow() - IDEMPOTENCY_KEEP  # type: ignore[arg-type]
-            )
+            update(IdempotencyRecord)
+            .where(old, made)
+            .values(state="expired", response=None, status_code=None)
         )
+        session.execute(delete(IdempotencyRecord).where(old, ~made))
         session.commit()
 
 

@@ -2,7 +2,7 @@
 language of a parent's notices and whether their contact could not be reached
 
 Revision ID: 0402_h5_delivery
-Revises: 0401_h2_login_throttle
+Revises: 0401_h3_idempotency_lease
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0402_h5_delivery"
-down_revision: str | None = "0401_h2_login_throttle"
+down_revision: str | None = "0401_h3_idempotency_lease"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -172,11 +172,14 @@ def test_a_mail_carries_the_outbox_id_as_message_id_and_its_attachments() -> Non
 def test_serve_refuses_a_bad_delivery_setting_in_one_line_before_starting(
     env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import secrets
+
     from typer.testing import CliRunner
 
     from waitlist.cli import app
     from waitlist.config import get_settings
 
+    monkeypatch.setenv("WAITLIST_SECRET_KEY", secrets.token_urlsafe(48))  # not the demo's
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()

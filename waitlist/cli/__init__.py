@@ -7,13 +7,14 @@
     recommend group-start recommendations from a scenario
     report    the quarter report for management
     simulate  the what-if simulation
+    staff     staff accounts: deactivate, new password
 
 Importing a command module registers its commands on `app`.
 """
 
 from __future__ import annotations
 
-from waitlist.cli import core, recommend, report, scenario, simulate  # noqa: F401  (registers)
+from waitlist.cli import core, recommend, report, scenario, simulate, staff  # noqa: F401
 from waitlist.cli.base import app, fail
 
 __all__ = ["app", "fail"]
