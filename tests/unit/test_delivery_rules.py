@@ -190,3 +190,26 @@ def test_serve_refuses_a_bad_delivery_setting_in_one_line_before_starting(
     assert result.exit_code == 2
     [line] = [x for x in result.output.splitlines() if x.strip()]
     assert line.startswith("error: ") and named in line
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["anna@example.se\r\nBcc: everyone@example.se", "anna@example.se, eve@example.se", "a b@x.se"],
+)
+def test_a_contact_that_could_add_a_recipient_is_refused_and_never_handed_to_smtp(
+    contact: str,
+) -> None:
+    from waitlist.services.delivery import ChannelSender
+    from waitlist.services.outbox import DeliveryFailed
+
+    handed: list[Notice] = []
+
+    class Mail:
+        def send(self, notice: Notice, session: object) -> None:
+            handed.append(notice)
+
+    notice = Notice(outbox_id=1, kind="applied", recipient="application:1", contact=contact,
+                    message="")  # fmt: skip
+    with pytest.raises(DeliveryFailed) as caught:
+        ChannelSender(Mail(), None).send(notice, session=None)  # type: ignore[arg-type]
+    assert caught.value.contact_refused and handed == []
