@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"
     offer_response_days: int = 10
+    # Never too late: the least time (days) a parent gets to answer when a deadline is
+    # shortened to the day before a group's first meeting.
+    min_response_days: int = Field(default=3, ge=1)
     target_weeks: int = 8
     small_cell_min: int = 5
     # Repeated expiry policy: after this many expired offers in a row an application is
@@ -62,6 +65,8 @@ class Settings(BaseSettings):
     sms_url: str = ""
     sms_key: str = ""
     sms_from: str = "Waitlist"
+    # How often an idle worker looks for a queued group-start recommendation to solve.
+    recommend_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Staff log-ins (every login route): failures free of any pause per account and address,
     # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
     # looser login_address_free_failures counts an address over all accounts, and an account
