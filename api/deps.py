@@ -26,6 +26,7 @@ from api.security import (
     looks_like_parent_token,
     parent_identity,
     read_access_token,
+    token_is_current,
 )
 from waitlist import bootstrap
 from waitlist.config import Settings
@@ -96,14 +97,22 @@ async def get_principal(
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = read_access_token(token, secret=state.settings.secret_key)
-    if principal is None:
+    claims = read_access_token(token, keys=state.settings.verification_keys())
+    if claims is None or not await run_in_threadpool(_staff_current, state.engine, *claims):
         raise ProblemError(
             401, "Your session has expired; please log in again.", headers=_UNAUTHORISED
         )
+    principal = claims[0]
     if from_cookie and request.method not in {"GET", "HEAD", "OPTIONS"}:
         _same_origin(request)
     return principal
+
+
+def _staff_current(engine: Engine, principal: Principal, version: int) -> bool:
+    """Not logged out, deactivated or given a new password since the token was issued."""
+    assert principal.staff_id is not None
+    with lone_statement(engine, write=False) as conn:
+        return token_is_current(conn, principal.staff_id, version)
 
 
 def _resolve_parent(engine: Engine, token: str) -> int | None:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
 import structlog
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, text, update
 
 from api import ratelimit
 from waitlist import bootstrap
@@ -64,26 +64,35 @@ def purge(engine: Engine) -> None:
     from waitlist.storage.uow import UnitOfWork
 
     logins.purge_old(lambda **options: UnitOfWork(engine, **options))
-    from sqlmodel import Session
+    from sqlmodel import Session, col
 
+    old = col(IdempotencyRecord.created_at) < utcnow() - IDEMPOTENCY_KEEP
+    made = col(IdempotencyRecord.application_id).is_not(None) & (
+        col(IdempotencyRecord.scope) == "apply"
+    )
     with Session(engine) as session:
+        # A key that made an application stays known without its answer, so a retry after
+        # the purge is refused instead of applying a second time.
         session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.created_at < utcnow() - IDEMPOTENCY_KEEP  # type: ignore[arg-type]
-            )
+            update(IdempotencyRecord)
+            .where(old, made)
+            .values(state="expired", response=None, status_code=None)
         )
+        session.execute(delete(IdempotencyRecord).where(old, ~made))
         session.commit()
 
 
 def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
-    """One run of every job; each job's failure is logged and does not stop the others."""
+    """One run of every job; each job's failure is logged and does not stop the others.
+    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
+    sender = sender or bootstrap.notice_sender(settings)
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
     _safely(
         "outbox",
-        lambda: outbox.drain(engine, sender or outbox.DemoSender(), base_url=public_url(settings)),
+        lambda: outbox.drain(engine, sender, base_url=public_url(settings)),
     )
 
 
@@ -103,10 +112,11 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
     if interval <= 0:
         yield
         return
+    sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(tick, engine, settings)
+            await asyncio.to_thread(tick, engine, settings, sender)
             await asyncio.sleep(interval)
 
     task = asyncio.create_task(loop())

@@ -8,12 +8,16 @@ Use `database_url` for tests that must hold on both databases.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 PG_ENV = "WAITLIST_TEST_POSTGRES"
+# The app refuses a key written anywhere in the source tree: every test process gets a random
+# one (servers started by the tests inherit it). tests/security starts servers without it.
+os.environ.setdefault("WAITLIST_SECRET_KEY", secrets.token_urlsafe(32))
 
 
 def in_ci() -> bool:

@@ -10,7 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import ratelimit
 from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
 from api.problems import ProblemError, problem_responses
-from api.security import SESSION_COOKIE, issue_access_token
+from api.security import SESSION_COOKIE, issue_access_token, read_access_token
+from waitlist.config import secure_cookies
+from waitlist.services import staff as staff_accounts
+from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -65,18 +68,19 @@ def login(
     if staff is None:
         raise ProblemError(401, "Wrong username or password.", code="login_failed")
     token, expires = issue_access_token(
-        secret=settings.secret_key,
+        secret=settings.signing_secret(),
         staff_id=staff.id,
         role=staff.role,
         district=staff.district,
         minutes=settings.access_token_minutes,
+        version=staff.token_version,
     )
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=settings.access_token_minutes * 60,
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=secure_cookies(settings, request.url.hostname),
         samesite="lax",
         path="/",
     )
@@ -85,10 +89,27 @@ def login(
     )
 
 
-@router.post("/logout", response_model=LoggedOut, summary="Log out (clears the session cookie)")
-def logout(response: Response, settings: SettingsDep) -> LoggedOut:
+@router.post(
+    "/logout",
+    response_model=LoggedOut,
+    summary="Log out: every token of the account stops working; clears the session cookie",
+)
+def logout(
+    request: Request, response: Response, engine: EngineDep, settings: SettingsDep
+) -> LoggedOut:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" else request.cookies.get(SESSION_COOKIE)
+    claims = read_access_token(token, keys=settings.verification_keys()) if token else None
+    if claims is not None and claims[0].staff_id is not None:
+        uow = UnitOfWork(engine, actor=claims[0].actor)
+        staff_accounts.log_out_everywhere(uow, claims[0].staff_id)
     response.delete_cookie(
-        SESSION_COOKIE, httponly=True, secure=settings.cookie_secure, samesite="lax", path="/"
+        SESSION_COOKIE,
+        httponly=True,
+        secure=secure_cookies(settings, request.url.hostname),
+        samesite="lax",
+        path="/",
     )
     return LoggedOut()
 

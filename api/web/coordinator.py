@@ -50,7 +50,7 @@ def login(request: Request, posted: PostedForm) -> Response:
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    return logged_out("/coordinator/login")
+    return logged_out(request, "/coordinator/login")
 
 
 @router.get("")

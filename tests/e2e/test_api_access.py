@@ -58,7 +58,6 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/applications/{application_id}"): {CO},
     ("POST", "/api/v1/offers/{offer_id}/accept"): {PA},
     ("POST", "/api/v1/offers/{offer_id}/decline"): {PA},
-    ("POST", "/api/v1/offers/seats"): PARENTS,
     ("GET", "/api/v1/offers/{offer_id}"): {PA, CO},
     ("GET", "/api/v1/offers"): COORDINATORS,
     ("POST", "/api/v1/offers/expire"): COORDINATORS,
@@ -141,7 +140,7 @@ def _world(url: str) -> Iterator[World]:
     }
     offer = client.post(
         f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a},
+        json={"application_id": app_a, "reason": "First in the queue."},
         headers=headers[CO],
     ).json()
     round_ = client.post("/api/v1/rounds/preview", headers=headers[CO]).json()
@@ -195,8 +194,6 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
         return {"username": "coord-home", "password": "wrong"}
     if path == "/api/v1/applications":
         return None  # sent separately: applying is open to everyone
-    if path == "/api/v1/offers/seats":
-        return {"group_id": 999999}
     if path == "/api/v1/groups":
         return {
             "programme": "komet",
@@ -209,7 +206,7 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
             "min_size": 4,
         }
     if path.endswith("/offers") and "{group_id}" in path:
-        return {"application_id": 999999}
+        return {"application_id": 999999, "reason": "First in the queue."}
     return None
 
 

@@ -73,6 +73,12 @@ PURE = {
     "sha256",
     # JWT decoding (an HMAC)
     "decode",
+    # the keys a signature may carry (settings already in memory)
+    "verification_keys",
+    # the clock
+    "combine",
+    "now",
+    "timetz",
     # the settings, read once and cached
     "get_settings",
 }

@@ -8,6 +8,7 @@
     recommend group-start recommendations from a scenario
     report    the quarter report for management
     simulate  the what-if simulation
+    staff     staff accounts: deactivate, new password
 
 Importing a command module registers its commands on `app`.
 """
@@ -21,6 +22,7 @@ from waitlist.cli import (  # noqa: F401  (registers)
     report,
     scenario,
     simulate,
+    staff,
 )
 from waitlist.cli.base import app, fail
 

@@ -38,6 +38,55 @@ def init() -> None:
         f"database ready: schema up to date, {len(ref.districts)} districts and "
         f"{len(ref.programmes)} programmes loaded"
     )
+    _make_secret_key()
+
+
+def _make_secret_key() -> None:
+    """Without WAITLIST_SECRET_KEY, write a random key to the key file (owner-only) unless
+    one is there already."""
+    from waitlist import signing_key
+
+    settings = common.settings()
+    path = settings.key_file()
+    if settings.secret_key and not signing_key.read_keys(path).current:
+        return  # given in the environment
+    try:
+        created = signing_key.create_key_file(path)
+    except OSError as exc:
+        fail(f"cannot write the secret key file {str(path)!r}: {exc.strerror or exc}")
+    if created:
+        typer.echo(f"secret key written to {path} (readable only by you)")
+    elif signing_key.readable_by_others(path):
+        fail(f"the secret key file {path} is readable by others: chmod 600 it")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    grace_minutes: Annotated[
+        int,
+        typer.Option(
+            help="Minutes the old key still verifies (sessions and forms open now).", min=1
+        ),
+    ] = 60,
+) -> None:
+    """Replace the secret key in the key file; the old one verifies (never signs) for
+    --grace-minutes. Restart the server afterwards."""
+    from datetime import timedelta
+
+    from waitlist import signing_key
+
+    path = common.settings().key_file()
+    try:
+        until = signing_key.rotate(path, timedelta(minutes=grace_minutes))
+    except signing_key.InsecureSecret as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the secret key file {str(path)!r}: {exc.strerror or exc}")
+    else:
+        typer.echo(
+            f"new secret key written to {path}; the previous one verifies until "
+            f"{until.isoformat(timespec='seconds')}: restart the server now"
+        )
 
 
 @app.command()
@@ -192,24 +241,46 @@ def serve(
         typer.Option(help="Server processes (default WAITLIST_WORKERS, 1).", min=1, max=64),
     ] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For is "
+            "believed (default WAITLIST_TRUSTED_PROXIES: none)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web pages and the API (uvicorn, api.main:app).
 
-    Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address so that rate limits
-    count the parent's address from X-Forwarded-For (127.0.0.1 is trusted by default)."""
+    Refuses to start with a secret key anyone could know (see docs/security.md). Behind a
+    reverse proxy, set WAITLIST_TRUSTED_PROXIES (or --trusted-proxies) to the proxy's address
+    so that rate limits count the parent's address from X-Forwarded-For; no address, not even
+    127.0.0.1, is trusted by default."""
     import uvicorn
 
+    from waitlist import bootstrap
+    from waitlist.signing_key import InsecureSecret
+
     settings = common.settings()
-    _print_demo_accounts(host or settings.host, port or settings.port)
+    bind = host or settings.host
+    try:
+        settings.check_secret(bind)
+    except InsecureSecret as exc:
+        fail(f"refusing to serve: {exc}")
+    with common.errors():  # a bad WAITLIST_SMTP_URL or SMS setting: one line, exit 2
+        bootstrap.notice_sender(settings)
+    proxies = settings.trusted_proxies.strip() if trusted_proxies is None else trusted_proxies
+    _print_demo_accounts(bind, port or settings.port)
     # The app logs each request itself (JSON, no client address); uvicorn's access log would
     # print client addresses and full URLs.
     uvicorn.run(
         "api.main:app",
-        host=host or settings.host,
+        host=bind,
         port=port or settings.port,
         workers=None if reload else (workers or settings.workers),
         reload=reload,
         access_log=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
     )
 
 

@@ -11,6 +11,7 @@ it keeps queue date and lottery, but no new offer is made until the parent confi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -18,7 +19,13 @@ from sqlmodel import col, select
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.errors import Conflict, IllegalTransition, NotEligible, NotFound
+from waitlist.domain.errors import (
+    Conflict,
+    IllegalTransition,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+)
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import (
     OfferStatus,
@@ -27,7 +34,8 @@ from waitlist.domain.offer import (
     is_overdue,
     parse_decline_reason,
 )
-from waitlist.services import lookups, seats, where_when
+from waitlist.services import access, lookups, seats
+from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
@@ -120,6 +128,7 @@ def _make(
     round_id: int | None = None,
     respond_by: date | None = None,
     notify: bool = True,
+    direct: bool = False,
 ) -> Offer:
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
@@ -161,7 +170,9 @@ def _make(
         "offer",
         offer.id,
         "offer_made",
-        after=offer_state(offer),
+        # A seat given outside a round says why in the audit log (a round's offers are
+        # explained by the round's own record).
+        after=offer_state(offer) | ({"reason": reason} if direct else {}),
         district=group.district,
         programme=group.programme,
     )
@@ -177,7 +188,6 @@ def _make(
                 "district": group.district,
                 "start": group.start.isoformat(),
                 "respond_by": offer.respond_by.isoformat(),
-                **where_when.notice_fields(where_when.of_group(uow, group)),
             },
         )
     return offer
@@ -203,13 +213,22 @@ def make_offer(
 
 
 @retrying
-def accept_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
-    """The parent says yes before the deadline: enrolled in the group (the seat is already held)."""
+def accept_offer(
+    uow: UnitOfWork,
+    offer_id: int,
+    *,
+    then: Callable[[UnitOfWork, OfferPublic], None] | None = None,
+) -> OfferPublic:
+    """The parent says yes before the deadline: enrolled in the group (the seat is already held).
+    `then` runs in the same transaction just before it commits (see applications.apply)."""
     with uow:
         offer, _ = lookups.offer_and_application(uow, offer_id)
         offer = _accept(uow, offer)
+        public = to_public(offer)
+        if then is not None:
+            then(uow, public)
         uow.commit()
-        return to_public(offer)
+        return public
 
 
 def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
@@ -241,12 +260,49 @@ def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
     return offer
 
 
+def direct_reason(reason: str) -> str:
+    """A coordinator placing a parent outside a round must say why (kept in the audit log)."""
+    text = reason.strip()
+    if not text:
+        raise InvalidInput(
+            "Say why this seat is given outside a placement round (the reason is audited).",
+            field="reason",
+        )
+    return text
+
+
 @retrying
-def accept_seat(uow: UnitOfWork, application_id: int, group_id: int) -> OfferPublic:
-    """Take a free seat and accept it at once (a parent answering an open seat, or a
-    coordinator enrolling directly): the same guarded seat update as an offer."""
+def offer_directly(
+    uow: UnitOfWork,
+    actor: Actor,
+    application_id: int,
+    group_id: int,
+    *,
+    reason: str,
+    enrol: bool = False,
+) -> OfferPublic:
+    """A coordinator offers a seat in their district's group to one application they may see
+    (`enrol`: accepted at once). An application outside the caller's scope is NotFound,
+    exactly as one that does not exist: its status, opt-in or fit are never told."""
+    text = direct_reason(reason)
     with uow:
-        offer = _make(uow, application_id, group_id, reason="Seat taken directly.", notify=False)
+        access.check_group_change(uow, actor, group_id)
+        access.check_application(uow, actor, application_id)
+        offer = _make(uow, application_id, group_id, reason=text, notify=not enrol, direct=True)
+        if enrol:
+            _accept(uow, offer)
+        uow.commit()
+        return to_public(offer)
+
+
+@retrying
+def accept_seat(uow: UnitOfWork, application_id: int, group_id: int, *, reason: str) -> OfferPublic:
+    """Enrol directly (staff and jobs only; no parent request reaches this): take a free seat
+    and accept it at once, with the same guarded seat update as an offer and an audited reason.
+    """
+    text = direct_reason(reason)
+    with uow:
+        offer = _make(uow, application_id, group_id, reason=text, notify=False, direct=True)
         _accept(uow, offer)
         uow.commit()
         return to_public(offer)
@@ -279,6 +335,7 @@ def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     with uow:
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
+        uow.notify("offer_revoked", f"application:{app.id}", {"offer_id": offer.id})
         uow.commit()
         return to_public(offer)
 
@@ -316,6 +373,11 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
         app = apps[offer.application_id]
         due.append(offer)
         close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
+        uow.notify(
+            "offer_expired",
+            f"application:{app.id}",
+            {"offer_id": offer.id, "respond_by": offer.respond_by.isoformat()},
+        )
         app.expired_in_a_row += 1
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
         uow.session.add(app)
