@@ -31,6 +31,6 @@ def install(app: FastAPI) -> None:
     app.include_router(status.router)
     app.include_router(coordinator.router)
     app.include_router(coordinator_rounds.router)
-    app.include_router(coordinator_venues.router)
     app.include_router(coordinator_notices.router)
+    app.include_router(coordinator_venues.router)
     errors.install(app)

@@ -124,9 +124,11 @@ def status_view(request: Request, token: str) -> StatusView:
     return StatusView(
         actor=actor,
         status=status,
-        enrolled_in=views.get_group(make(readonly=True), group_id)
-        if enrolled and group_id is not None
-        else None,
+        enrolled_in=(
+            views.get_group(make(readonly=True), group_id)
+            if enrolled and group_id is not None
+            else None
+        ),
         programme=next(p for p in programmes(request) if p.slug == app.programme),
         names=district_names(request),
         cross_district_from=cross_district_from(app.queue_date, after)

@@ -2,7 +2,7 @@
 the district's contact. Existing groups get their slot's usual time and their programme's
 number of sessions (waitlist.domain.schedule.DEFAULT_TIMES); venues and contacts start empty.
 
-Revision ID: 0403_h6
+Revision ID: 0402_h6
 Revises: 0402_h5_delivery
 Create Date: 2026-12-07 02:04:41
 """
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0403_h6'
+revision: str = '0402_h6'
 down_revision: str | None = '0402_h5_delivery'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
