@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 PARENT_PAGES = ["/", "/?age=7&purpose=conflicts", "/?age=old", "/apply/komet", "/no-such-page"]
 COORDINATOR_PAGES = ["/coordinator", "/coordinator/groups", "/coordinator/round",
-                     "/coordinator/recommendations"]  # fmt: skip
+                     "/coordinator/recommendations", "/coordinator/import"]  # fmt: skip
 
 
 def _apply(page, district: str = "farsta") -> str:  # noqa: ANN001
