@@ -90,14 +90,16 @@ def purge(engine: Engine) -> None:
 
 
 def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
-    """One run of every job; each job's failure is logged and does not stop the others."""
+    """One run of every job; each job's failure is logged and does not stop the others.
+    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
+    sender = sender or bootstrap.notice_sender(settings)
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
     _safely(
         "outbox",
-        lambda: outbox.drain(engine, sender or outbox.DemoSender(), base_url=public_url(settings)),
+        lambda: outbox.drain(engine, sender, base_url=public_url(settings)),
     )
 
 
@@ -117,10 +119,11 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
     if interval <= 0:
         yield
         return
+    sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(tick, engine, settings)
+            await asyncio.to_thread(tick, engine, settings, sender)
             await asyncio.sleep(interval)
 
     tasks = [asyncio.create_task(loop()), asyncio.create_task(_recommendations(engine, settings))]

@@ -161,6 +161,7 @@ def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
             "cross_district": cross,
             "max_travel_minutes": int(travel) if cross and travel else 0,
             "contact": contact or None,
+            "notice_language": language_of(request),
         }
         try:
             applied = applications.apply(sources.uow_factory(request)(), command)

@@ -2,7 +2,7 @@
 fingerprint of the solver's input, with the search's progress rows
 
 Revision ID: 0401_h7
-Revises: 0401_h3_idempotency_lease
+Revises: 0402_h6
 Create Date: 2026-12-07 02:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision: str = "0401_h7"
-down_revision: str | None = "0401_h3_idempotency_lease"
+down_revision: str | None = "0402_h6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

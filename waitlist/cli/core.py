@@ -269,6 +269,7 @@ def serve(
     127.0.0.1, is trusted by default."""
     import uvicorn
 
+    from waitlist import bootstrap
     from waitlist.signing_key import InsecureSecret
 
     settings = common.settings()
@@ -277,6 +278,8 @@ def serve(
         settings.check_secret(bind)
     except InsecureSecret as exc:
         fail(f"refusing to serve: {exc}")
+    with common.errors():  # a bad WAITLIST_SMTP_URL or SMS setting: one line, exit 2
+        bootstrap.notice_sender(settings)
     proxies = settings.trusted_proxies.strip() if trusted_proxies is None else trusted_proxies
     _print_demo_accounts(bind, port or settings.port)
     # The app logs each request itself (JSON, no client address); uvicorn's access log would

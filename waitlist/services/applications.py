@@ -61,7 +61,7 @@ def hash_token(token: str) -> str:
 
 
 def to_public(app: Application) -> ApplicationPublic:
-    data = app.model_dump(exclude={"contact", "token_hash"})
+    data = app.model_dump(exclude={"contact", "token_hash", "contact_unreachable_at"})
     return ApplicationPublic(**data, erased=app.erased_at is not None)
 
 
@@ -135,6 +135,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
         queue_date=queue_date,
         lottery_seed_id=seed.id,
         contact=cmd.contact or None,
+        notice_language=cmd.notice_language,
         token_hash=hash_token(token),
         created_at=uow.now(),
         updated_at=uow.now(),
