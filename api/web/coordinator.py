@@ -70,7 +70,6 @@ def dashboard(request: Request) -> Response:
             "enrolled": desk.enrolled_counts(request, actor, open_groups),
             "pending": pending,
             "expiring": expiring,
-            "wait_range": lambda e: wording.wait_range(_, e),
             "group_status": lambda s: wording.group_status(_, s),
             "programme_names": {p.slug: p.name for p in sources.programmes(request)},
         },

@@ -86,6 +86,10 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
     phone.goto(status_url)
     offer = phone.text_content("#offer-title + dl")
     assert "Farsta" in offer and "tigrinja" in offer
+    # The reason states the facts, the place in the queue too, in Swedish: no "among the first".
+    reason = phone.text_content("#offer-reason") or ""
+    assert re.search(r"Har väntat \d+ veck(a|or), plats \d+ i kön till ABC", reason), reason
+    assert "bland de första" not in phone.content()
     screenshot(phone, "parent-status-page", docs=True)
     phone.click("text=Ja, jag tackar ja till platsen")
     phone.wait_for_url("**?done=accepted")
