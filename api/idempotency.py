@@ -5,10 +5,18 @@
 - same key while the first request is still running -> 409 `idempotency_in_progress`
 
 Insert first: the key's row is committed (unique on scope + key) *before* the work starts, so
-two concurrent requests cannot both pass; the loser gets 409. The response is stored after the
-work. If the process dies in between, the key stays `pending` and answers 409: a duplicate
-application is never made. Unexpected failures (5xx) release the key so a retry can run;
-domain refusals (4xx) are stored and replayed like successes.
+two concurrent requests cannot both pass; the loser gets 409. The answer is stored by the work's
+own transaction (`Claim.seal_in`, guarded by the attempt's claim): the application and the
+answer that names it are committed together or not at all. If the process dies before that
+commit, nothing was done and the key stays `pending` only until its lease ends
+(`idempotency_lease_seconds`); then a retry takes it over and does the work, once. An attempt
+outlived by its lease cannot commit: its guarded update finds the claim taken and its
+transaction rolls back. Unexpected failures (5xx) release the key so a retry can run; domain
+refusals (4xx) are stored and replayed like successes.
+
+After 24 hours (or when the parent erases their data) the stored answer is dropped but a key
+that made an application stays known (`expired`): a late retry is refused with 409
+`idempotency_key_expired`, never run again.
 
 Stored responses are sealed with a key derived from the Idempotency-Key (held only by the
 client; the table keeps an HMAC of it) and the server secret: an apply response holds the
@@ -21,8 +29,11 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -33,6 +44,7 @@ from sqlmodel import Session, select
 
 from api.problems import ProblemError, domain_problem
 from waitlist.domain.errors import DomainError
+from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -68,35 +80,100 @@ def request_fingerprint(request: Request, body: BaseModel | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+DEFAULT_LEASE = timedelta(seconds=30)
+
+
+class LeaseLost(Exception):
+    """The attempt outlived its lease and a retry took the key over: roll this one back."""
+
+
 @dataclass
 class Claim:
     engine: Engine
     secret: str
     record_id: int
     key: str
+    claim: str
+
+    def _done(self, status_code: int, body: bytes, application_id: int | None) -> Any:
+        return (
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == self.record_id,  # type: ignore[arg-type]
+                IdempotencyRecord.state == "pending",  # type: ignore[arg-type]
+                IdempotencyRecord.claim == self.claim,  # type: ignore[arg-type]
+            )
+            .values(
+                state="done",
+                status_code=status_code,
+                response=seal(self.secret, self.key, body),
+                application_id=application_id,
+                lease_until=None,
+            )
+        )
+
+    def seal_in(
+        self, session: Session, status_code: int, body: bytes, application_id: int | None
+    ) -> None:
+        """Store the answer in the work's own transaction (before it commits); LeaseLost if
+        another attempt holds the key now (the caller's transaction must then roll back)."""
+        result = session.execute(self._done(status_code, body, application_id))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise LeaseLost()
 
     def finish(self, status_code: int, body: bytes) -> None:
-        sealed = seal(self.secret, self.key, body)
+        """Store a refusal (nothing was done, so no transaction to join)."""
         with Session(self.engine) as session:
-            session.execute(
-                update(IdempotencyRecord)
-                .where(IdempotencyRecord.id == self.record_id)  # type: ignore[arg-type]
-                .values(state="done", status_code=status_code, response=sealed)
-            )
+            session.execute(self._done(status_code, body, None))
             session.commit()
 
     def release(self) -> None:
         with Session(self.engine) as session:
             session.execute(
                 delete(IdempotencyRecord).where(
-                    IdempotencyRecord.id == self.record_id  # type: ignore[arg-type]
+                    IdempotencyRecord.id == self.record_id,  # type: ignore[arg-type]
+                    IdempotencyRecord.claim == self.claim,  # type: ignore[arg-type]
+                    IdempotencyRecord.state == "pending",  # type: ignore[arg-type]
                 )
             )
             session.commit()
 
 
+def _take_over(engine: Engine, record: IdempotencyRecord, lease: timedelta) -> str | None:
+    """Claim a pending key whose lease ended (its attempt died); the new claim, or None if
+    another retry was quicker or the key is no longer pending."""
+    claim = secrets.token_hex(16)
+    with Session(engine) as session:
+        result = session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == record.id,  # type: ignore[arg-type]
+                IdempotencyRecord.state == "pending",  # type: ignore[arg-type]
+                IdempotencyRecord.claim == record.claim,  # type: ignore[arg-type]
+            )
+            .values(claim=claim, lease_until=utcnow() + lease)
+        )
+        session.commit()
+    return claim if result.rowcount == 1 else None  # type: ignore[attr-defined]
+
+
+def _lease_over(record: IdempotencyRecord) -> bool:
+    if record.lease_until is None:  # a row from before leases: its attempt is long gone
+        return True
+    until = record.lease_until
+    if until.tzinfo is None:  # SQLite may hand back a naive UTC timestamp
+        until = until.replace(tzinfo=utcnow().tzinfo)
+    return until < utcnow()
+
+
 def claim_key(
-    engine: Engine, secret: str, *, scope: str, key: str, fingerprint: str
+    engine: Engine,
+    secret: str,
+    *,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> Claim | Response:
     """Take the key for this request, or answer with the replay / the refusal."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
@@ -104,13 +181,20 @@ def claim_key(
             422, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.", field=HEADER
         )
     key_hash = _derive(secret, "idem-key", key).hex()
+    claim = secrets.token_hex(16)
     with Session(engine) as session:
-        record = IdempotencyRecord(scope=scope, key_hash=key_hash, request_hash=fingerprint)
+        record = IdempotencyRecord(
+            scope=scope,
+            key_hash=key_hash,
+            request_hash=fingerprint,
+            claim=claim,
+            lease_until=utcnow() + lease,
+        )
         session.add(record)
         try:
             session.commit()
             assert record.id is not None
-            return Claim(engine=engine, secret=secret, record_id=record.id, key=key)
+            return Claim(engine=engine, secret=secret, record_id=record.id, key=key, claim=claim)
         except IntegrityError:
             session.rollback()
         existing = session.exec(
@@ -127,6 +211,19 @@ def claim_key(
             422,
             f"This {HEADER} was already used for a different request.",
             code="idempotency_key_reused",
+            field=HEADER,
+        )
+    if existing.state == "pending" and _lease_over(existing):
+        taken = _take_over(engine, existing, lease)
+        if taken is not None:
+            assert existing.id is not None
+            return Claim(engine=engine, secret=secret, record_id=existing.id, key=key, claim=taken)
+    if existing.state == "expired":
+        raise ProblemError(
+            409,
+            f"This {HEADER} was used more than 24 hours ago, or its data was erased; its "
+            "application exists (follow it with its status link) and is not made again.",
+            code="idempotency_key_expired",
             field=HEADER,
         )
     if existing.state != "done" or existing.response is None or existing.status_code is None:
@@ -153,20 +250,41 @@ def run_idempotent(
     key: str | None,
     scope: str,
     body: BaseModel | None,
-    work: Callable[[], BaseModel],
+    work: Callable[[Sealer], BaseModel],
     status_code: int = 200,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> Response:
-    """Run `work` at most once per (scope, key); without a key, just run it."""
+    """Run `work` at most once per (scope, key); without a key, just run it.
+
+    `work` gets a `Sealer` to call inside its transaction, just before it commits, with the
+    answer and the application it is about; the answer is then stored in that transaction."""
     if key is None:
-        result = work()
+        result = work(lambda session, answer, application_id: None)
         return JSONResponse(result.model_dump(mode="json"), status_code=status_code)
     claimed = claim_key(
-        engine, secret, scope=scope, key=key, fingerprint=request_fingerprint(request, body)
+        engine,
+        secret,
+        scope=scope,
+        key=key,
+        fingerprint=request_fingerprint(request, body),
+        lease=lease,
     )
     if isinstance(claimed, Response):
         return claimed
+
+    def sealer(session: Session, answer: BaseModel, application_id: int | None) -> None:
+        body = _render(answer, status_code).body
+        claimed.seal_in(session, status_code, bytes(body), application_id)
+
     try:
-        result = work()
+        result = work(sealer)
+    except LeaseLost:
+        raise ProblemError(
+            409,
+            f"A request with this {HEADER} is still being processed.",
+            code="idempotency_in_progress",
+            field=HEADER,
+        ) from None
     except DomainError as exc:
         refusal = domain_problem(request, exc)
         claimed.finish(refusal.status_code, bytes(refusal.body))
@@ -174,6 +292,12 @@ def run_idempotent(
     except BaseException:
         claimed.release()
         raise
-    response = JSONResponse(result.model_dump(mode="json"), status_code=status_code)
-    claimed.finish(status_code, bytes(response.body))
-    return response
+    return _render(result, status_code)
+
+
+def _render(answer: BaseModel, status_code: int) -> JSONResponse:
+    return JSONResponse(answer.model_dump(mode="json"), status_code=status_code)
+
+
+# Stores the answer inside the work's transaction: (session, answer, application id).
+Sealer = Callable[[Session, BaseModel, "int | None"], None]

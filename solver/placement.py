@@ -13,10 +13,9 @@ from collections import defaultdict
 from solver.assignment import Component, assign
 from solver.explain import offer_facts, unplaced_facts
 from solver.metrics import placement_metrics
-from solver.placement_model import PlacementData, build_data
+from solver.placement_model import PlacementData, build_data, offer_deadline
 from solver.priority_matching import PriorityMatcher
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
-from waitlist.domain.offer import respond_by
 from waitlist.reasons import render
 
 
@@ -172,7 +171,6 @@ def read_back(
     status: SolveStatus,
 ) -> Result:
     scenario = data.scenario
-    deadline = respond_by(scenario.as_of, max(1, scenario.policy.offer_response_days))
     offers, unplaced = [], []
     for a, app in enumerate(data.apps):
         if a in placed:
@@ -180,8 +178,10 @@ def read_back(
             minutes = travel.get((a, g), 0)
             facts = offer_facts(data, a, g, minutes, a in away)
             en, sv = render(facts, "en"), render(facts, "sv")
-            group = data.groups[g].id
-            offers.append(Offer(app.id, group, deadline, a in away, minutes, en, sv, facts))
+            group = data.groups[g]
+            deadline = offer_deadline(scenario, group)
+            assert deadline is not None  # build_data keeps only groups that take offers
+            offers.append(Offer(app.id, group.id, deadline, a in away, minutes, en, sv, facts))
         else:
             facts = unplaced_facts(data, a)
             unplaced.append(Unplaced(app.id, render(facts, "en"), render(facts, "sv"), facts))

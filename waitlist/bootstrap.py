@@ -17,6 +17,10 @@ from sqlalchemy.engine import Engine
 
 from waitlist.config import Settings
 from waitlist.domain.policy import Rules
+from waitlist.services.delivery import ChannelSender
+from waitlist.services.mail import SmtpSender, parse_smtp_url
+from waitlist.services.outbox import DemoSender, NoticeSender
+from waitlist.services.sms import ElksGateway, SmsSender
 from waitlist.storage.db import make_engine
 from waitlist.storage.uow import UnitOfWork
 
@@ -39,6 +43,7 @@ def rules_from(settings: Settings) -> Rules:
     """The placement and offer policy, as plain values for the domain."""
     return Rules(
         offer_response_days=settings.offer_response_days,
+        min_response_days=settings.min_response_days,
         max_expired_offers=settings.max_expired_offers,
         cross_district_after_weeks=settings.cross_district_after_weeks,
         home_priority=settings.home_priority,
@@ -72,3 +77,18 @@ def uow_factory(
         )
 
     return make
+
+
+def notice_sender(settings: Settings) -> NoticeSender:
+    """The notice sender the settings ask for: e-mail over SMTP (`WAITLIST_SMTP_URL`) and SMS
+    (`WAITLIST_SMS_URL`), or the demo's local outbox view when neither is set. A bad setting
+    is an InvalidInput naming it."""
+    if not settings.smtp_url and not settings.sms_url:
+        return DemoSender()
+    mail = None
+    if settings.smtp_url:
+        mail = SmtpSender(parse_smtp_url(settings.smtp_url), settings.mail_from)
+    sms = None
+    if settings.sms_url:
+        sms = SmsSender(ElksGateway(settings.sms_url, settings.sms_key, settings.sms_from))
+    return ChannelSender(mail, sms)

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"
     offer_response_days: int = 10
+    # Never too late: the least time (days) a parent gets to answer when a deadline is
+    # shortened to the day before a group's first meeting.
+    min_response_days: int = Field(default=3, ge=1)
     target_weeks: int = 8
     small_cell_min: int = 5
     # Repeated expiry policy: after this many expired offers in a row an application is
@@ -54,6 +57,16 @@ class Settings(BaseSettings):
     rate_limit_ip_per_minute: int = 120
     rate_limit_token_per_minute: int = 60
     jobs_interval_seconds: int = 30
+    # Notices (docs/delivery.md): e-mail over SMTP, e.g. smtp://user:password@host:587 or
+    # smtps://user:password@host:465; SMS through 46elks' API (https://api.46elks.com/a1/sms,
+    # key "API-user:API-password"). Both empty: the demo's local outbox view.
+    smtp_url: str = ""
+    mail_from: str = "Waitlist <no-reply@waitlist.invalid>"
+    sms_url: str = ""
+    sms_key: str = ""
+    sms_from: str = "Waitlist"
+    # How often an idle worker looks for a queued group-start recommendation to solve.
+    recommend_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Staff log-ins (every login route): failures free of any pause per account and address,
     # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
     # looser login_address_free_failures counts an address over all accounts, and an account
@@ -63,6 +76,9 @@ class Settings(BaseSettings):
     login_address_free_failures: int = Field(default=10, ge=1)
     login_backoff_seconds: float = Field(default=2.0, gt=0)
     login_backoff_max_seconds: float = Field(default=900.0, gt=0)
+    # How long an Idempotency-Key stays with a request that has not answered: after that a retry
+    # takes it over (the first attempt's process is presumed dead; it cannot commit any more).
+    idempotency_lease_seconds: int = Field(default=30, ge=1, le=3600)
     # Threads per server process for endpoints that touch the database. The work is short and
     # CPU-bound; more threads than this only queue for the interpreter lock and stretch the
     # slowest answers (measured with benchmarks/api.py: p99 about half with 8 than with 40).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
@@ -16,7 +18,7 @@ from api.deps import (
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import run_idempotent
+from api.idempotency import Sealer, run_idempotent
 from api.problems import problem_responses
 from api.routes.schemas import (
     ApplicationsPage,
@@ -30,6 +32,7 @@ from api.routes.schemas import (
 )
 from waitlist.services import applications, parent_tokens, views
 from waitlist.storage.tables import ApplicationCreate, ApplicationPublic
+from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP and per token
@@ -51,16 +54,23 @@ def apply(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    def work() -> Applied:
-        command = ApplicationCreate.model_validate(body.model_dump())
-        result = applications.apply(uow(actor_override="parent:new"), command)
+    def answer(result: applications.Applied) -> Applied:
         return Applied(application=result.application, status_token=result.token)
+
+    def work(seal: Sealer) -> Applied:
+        command = ApplicationCreate.model_validate(body.model_dump())
+
+        def then(unit: UnitOfWork, result: applications.Applied) -> None:
+            seal(unit.session, answer(result), result.application.id)
+
+        return answer(applications.apply(uow(actor_override="parent:new"), command, then=then))
 
     return run_idempotent(
         request,
         engine=engine,
         secret=settings.secret_key,
         key=idempotency_key,
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
         scope="apply",
         body=body,
         work=work,
@@ -85,6 +95,7 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
             "home": standing.home,
             "pending_offer": status.pending_offer,
             "pending_group": status.pending_group,
+            "can_start_from": standing.can_start_from,
         },
         from_attributes=True,
     )

@@ -122,10 +122,11 @@ def complete_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -
     status_code=201,
     response_model=OfferPublic,
     responses=problem_responses(401, 403, 404, 409, 422),
-    summary="Offer a seat in my group to one waiting application",
+    summary="Offer a seat in my group to one waiting application of my district (with a reason)",
 )
 def make_offer(
     group_id: Id, body: MakeOfferRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> OfferPublic:
-    _checked(uow, coordinator, group_id)
-    return offers.make_offer(uow(), body.application_id, group_id, reason=body.reason)
+    return offers.offer_directly(
+        uow(), coordinator, body.application_id, group_id, reason=body.reason
+    )

@@ -20,7 +20,7 @@ from api.security import Principal
 from api.web import csrf, sources
 from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
-from api.web.management_wording import chart_labels, number_formatter
+from api.web.management_wording import chart_labels, hidden_text, number_formatter
 from api.web.render import render
 from api.web.staff_session import logged_out, principal_of, settings_of, staff_login
 from waitlist.simulation.report import latest_report
@@ -71,7 +71,7 @@ def page(request: Request) -> Response:
     published = [f for f in data["flows"] if f["placements"] is not None]
     data = {
         **data,
-        "labels": chart_labels(_, lang, data["target_weeks"]),
+        "labels": chart_labels(_, lang, data["target_weeks"], data["small_cell_min"]),
         # One or two published flows make a poor chart: each district's in and out say more.
         "flows_chart": "pairs" if len(published) >= MIN_FLOWS_DRAWN else "districts",
     }
@@ -86,6 +86,7 @@ def page(request: Request) -> Response:
         "quarters": [q.label for q in closed_quarters()],
         "simulation_report": latest_report() is not None,
         "min_flows": MIN_FLOWS_DRAWN,
+        "hidden_text": hidden_text(_, data["small_cell_min"]),
         "error": error,
     }
     return management_page(

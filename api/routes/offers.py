@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -19,9 +19,9 @@ from api.deps import (
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import run_idempotent
+from api.idempotency import Sealer, run_idempotent
 from api.problems import ProblemError, problem_responses
-from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage, TakeSeatRequest
+from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage
 from waitlist.services import access, offers, views
 from waitlist.storage.tables import OfferPublic
 
@@ -45,16 +45,21 @@ def accept(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    def work() -> OfferPublic:
+    def work(seal: Sealer) -> OfferPublic:
         with uow(readonly=True) as check:
             access.check_offer(check, parent_, offer_id, to_answer=True)
-        return offers.accept_offer(uow(), offer_id)
+        return offers.accept_offer(
+            uow(),
+            offer_id,
+            then=lambda unit, offer: seal(unit.session, offer, parent_.application_id),
+        )
 
     return run_idempotent(
         request,
         engine=engine,
         secret=settings.secret_key,
         key=idempotency_key,
+        lease=timedelta(seconds=settings.idempotency_lease_seconds),
         scope=f"accept:offer/{offer_id}:{parent_.actor}",
         body=None,
         work=work,
@@ -75,41 +80,6 @@ def decline(
         access.check_offer(check, parent_, offer_id, to_answer=True)
     reason = body.reason.value if body is not None and body.reason is not None else None
     return offers.decline_offer(uow(), offer_id, reason)
-
-
-@router.post(
-    "/seats",
-    dependencies=RATE_LIMITED,
-    status_code=201,
-    response_model=OfferPublic,
-    responses=problem_responses(401, 403, 404, 409, 422, 429),
-    summary="Take a free seat in a group and accept it at once",
-)
-def take_seat(
-    body: TakeSeatRequest,
-    request: Request,
-    parent_: CurrentParent,
-    uow: UowDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    assert parent_.application_id is not None
-    application_id = parent_.application_id
-
-    def work() -> OfferPublic:
-        return offers.accept_seat(uow(), application_id, body.group_id)
-
-    return run_idempotent(
-        request,
-        engine=engine,
-        secret=settings.secret_key,
-        key=idempotency_key,
-        scope=f"seat:{parent_.actor}",
-        body=body,
-        work=work,
-        status_code=201,
-    )
 
 
 @router.get(

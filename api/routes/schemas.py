@@ -7,11 +7,26 @@ Request models forbid unknown fields (`extra="forbid"`): a body carrying `status
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 
-from waitlist.domain.values import DeclineReason, Slot, Weekday
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.values import (
+    DeclineReason,
+    Slot,
+    Weekday,
+    check_contact,
+    parse_year_month,
+)
 from waitlist.storage.tables import (
     ApplicationPublic,
     EventPublic,
@@ -47,6 +62,29 @@ GroupStartDay = Annotated[
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
 
 
+# The same rules as the HTML form and the apply use case (waitlist.domain.values), so that no
+# way in is looser than another. Numbers are strict: `true` is not 1.
+def _year_month(value: str) -> str:
+    try:
+        parse_year_month(value)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+    return value
+
+
+def _contact(value: str) -> str:
+    try:
+        return check_contact(value) or value
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+
+
+YearMonth = Annotated[
+    str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}$"), AfterValidator(_year_month)
+]
+Contact = Annotated[str, AfterValidator(_contact)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,15 +92,18 @@ class Strict(BaseModel):
 class ApplyRequest(Strict):
     programme: str = Field(min_length=1, max_length=64, examples=["komet"])
     district: str = Field(min_length=1, max_length=64, examples=["farsta"])
-    child_birth: str = Field(
-        pattern=r"^\d{4}-\d{2}$", description="Child's birth year and month", examples=["2019-05"]
+    child_birth: YearMonth = Field(
+        description="Child's birth year and month (ASCII digits)", examples=["2019-05"]
     )
     languages: list[str] = Field(min_length=1, max_length=10, examples=[["sv", "ar"]])
     slots: list[Slot] = Field(default_factory=list, max_length=4, description="Empty: any slot")
-    cross_district: bool = False
-    max_travel_minutes: int = Field(default=0, ge=0, le=240)
-    contact: str | None = Field(
+    cross_district: StrictBool = False
+    max_travel_minutes: StrictInt = Field(default=0, ge=0, le=240)
+    contact: Contact | None = Field(
         default=None, max_length=200, description="E-mail or phone for notices (optional)"
+    )
+    notice_language: Literal["sv", "en"] = Field(
+        default="sv", description="Language of the notices sent to the contact"
     )
 
 
@@ -102,6 +143,11 @@ class ParentStatusPublic(BaseModel):
     )
     pending_offer: OfferPublic | None
     pending_group: GroupPublic | None = Field(description="The group of the pending offer")
+    can_start_from: date | None = Field(
+        None,
+        description="For a child younger than the programme's minimum age: the first day they "
+        "can start (no offer before then; the wait estimate counts from then).",
+    )
 
 
 class OutlookPublic(BaseModel):
@@ -144,10 +190,6 @@ class DeclineRequest(Strict):
     reason: DeclineReason | None = Field(default=None, description="Optional: why not")
 
 
-class TakeSeatRequest(Strict):
-    group_id: int = Field(ge=1, le=MAX_ID)
-
-
 class GroupCreateRequest(Strict):
     programme: str = Field(min_length=1, max_length=64)
     district: str = Field(min_length=1, max_length=64)
@@ -155,9 +197,36 @@ class GroupCreateRequest(Strict):
     weekday: Weekday
     slot: Slot
     language: str = Field(min_length=1, max_length=8)
-    capacity: int = Field(ge=1, le=1000)
-    min_size: int = Field(ge=1, le=1000)
-    planned: bool = Field(default=False, description="Planned (not yet recruiting)")
+    capacity: StrictInt = Field(ge=1, le=1000)
+    min_size: StrictInt = Field(ge=1, le=1000)
+    planned: StrictBool = Field(default=False, description="Planned (not yet recruiting)")
+    venue_id: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A venue of the district"
+    )
+    time_start: str | None = Field(
+        default=None, max_length=5, description="Like 18:00 (default: the slot's usual time)"
+    )
+    time_end: str | None = Field(default=None, max_length=5, description="Like 20:00")
+    meetings: StrictInt | None = Field(
+        default=None, ge=1, le=60, description="Number of meetings (default: the programme's)"
+    )
+    leader_first_name: str | None = Field(default=None, max_length=40)
+
+
+class VenueCreateRequest(Strict):
+    district: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=120, description="The room, e.g. 'Sal 2'")
+    address: str = Field(min_length=1, max_length=200)
+    accessibility: str = Field(default="", max_length=500)
+    directions: str = Field(default="", max_length=500, description="How to get there")
+
+
+class VenueUpdateRequest(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    accessibility: str | None = Field(default=None, max_length=500)
+    directions: str | None = Field(default=None, max_length=500)
+    active: StrictBool | None = None
 
 
 class CancelRequest(Strict):
@@ -165,8 +234,11 @@ class CancelRequest(Strict):
 
 
 class MakeOfferRequest(Strict):
-    application_id: int = Field(ge=1, le=MAX_ID)
-    reason: str = Field(default="", max_length=500)
+    application_id: StrictInt = Field(ge=1, le=MAX_ID)
+    reason: str = Field(
+        max_length=500,
+        description="Why this seat goes to this parent outside a placement round (audited)",
+    )
 
 
 class ExpiredOffers(BaseModel):

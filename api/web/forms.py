@@ -7,7 +7,6 @@ services to say; their DomainError names the field and `field_error` puts it nex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date as _date
 from typing import Annotated
@@ -16,12 +15,9 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from waitlist.domain.errors import DomainError
+from waitlist.domain.values import YEAR_MONTH, is_contact
 
 MAX_TEXT = 200
-_EMAIL = r"[^@\s<>\"']{1,64}@[^@\s<>\"']{1,190}\.[A-Za-z]{2,}"
-_PHONE = r"\+?[0-9 ()-]{6,20}"
-_CONTACT = re.compile(rf"^(?:{_EMAIL}|{_PHONE})$")
-_YEAR_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 async def posted_form(request: Request) -> FormData:
@@ -85,7 +81,7 @@ class Form:
 
     def year_month(self, name: str) -> str:
         value = self.text(name, max_length=40)
-        if value and name not in self.errors and not _YEAR_MONTH.match(value):
+        if value and name not in self.errors and not YEAR_MONTH.match(value):
             self.fail(name, self._("Write the year and month as numbers, like 2019-05."))
         return value
 
@@ -103,7 +99,8 @@ class Form:
         value = self.text(name, required=required, max_length=40)
         if not value or name in self.errors:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
+        # ASCII digits only: str.isdigit() and int() also take other scripts' digits.
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             message = self._("Enter a whole number from %(low)d to %(high)d.")
             self.fail(name, message % {"low": low, "high": high})
             return None
@@ -111,7 +108,7 @@ class Form:
 
     def contact(self, name: str) -> str:
         value = self.text(name, required=False)
-        if value and name not in self.errors and not _CONTACT.match(value):
+        if value and name not in self.errors and not is_contact(value):
             self.fail(name, self._("Enter an e-mail address or a phone number, or leave it empty."))
         return value
 

@@ -187,6 +187,7 @@ def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
             "cross_district": cross,
             "max_travel_minutes": int(travel) if cross and travel else 0,
             "contact": contact or None,
+            "notice_language": language_of(request),
         }
         earlier = resubmit.earlier_token(request, command)
         if earlier is not None:

@@ -13,11 +13,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, limits, sources, wording
 from api.web.errors import not_found
-from api.web.forms import PostedForm
+from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError, NotFound
-from waitlist.services import access, applications, link_notice, offers, parent_tokens, views
+from waitlist.services import (
+    access,
+    applications,
+    contacts,
+    link_notice,
+    offers,
+    parent_tokens,
+    views,
+)
+from waitlist.services.calendar_file import MEDIA_TYPE, meetings_ics
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
@@ -32,6 +41,7 @@ def _page(
     notice: str = "",
     errors: dict[str, str] | None = None,
     status: int = 200,
+    contact_value: str = "",
 ) -> Response:
     _ = gettext_for(language_of(request))
     try:
@@ -62,6 +72,9 @@ def _page(
             # Right after applying: where the link was also sent (masked), if anywhere.
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
+            # A notice bounced or a number was refused: ask the parent to check it.
+            "unreachable": _unreachable(request, view),
+            "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
             "wait_basis": lambda e: wording.wait_basis(_, e),
             "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
@@ -75,6 +88,11 @@ def _sent_to(request: Request, view: sources.StatusView) -> str | None:
     return link_notice.link_sent_to(make(readonly=True), view.actor)
 
 
+def _unreachable(request: Request, view: sources.StatusView) -> str | None:
+    make = sources.uow_factory(request, view.actor.actor)
+    return link_notice.unreachable_contact(make(readonly=True), view.actor)
+
+
 def _notices(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "accepted": _("Thank you. Your place is booked; you will get a reminder before the start."),
@@ -85,6 +103,7 @@ def _notices(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "withdrawn": _("Your application is withdrawn. You are no longer in the queue."),
         "resumed": _("Thank you. You are back in the queue for offers."),
+        "contact": _("Thank you. We will send news about your application there."),
     }
 
 
@@ -153,6 +172,27 @@ def decline(request: Request, token: str, posted: PostedForm) -> Response:
     return response
 
 
+@router.post("/status/{token}/contact", dependencies=PARENT_FORM)
+def change_contact(request: Request, token: str, posted: PostedForm) -> Response:
+    _ = gettext_for(language_of(request))
+    form = Form(posted, _)
+    contact = form.contact("contact")
+    if form.ok and contact:
+        return _act(
+            request,
+            token,
+            lambda actor: contacts.change_contact(
+                sources.uow_factory(request, actor.actor)(),
+                actor.application_id,  # type: ignore[arg-type]
+                contact,
+            ),
+            "contact",
+        )
+    errors = form.errors or {"contact": _("Enter an e-mail address or a phone number.")}
+    typed = str(form.values.get("contact", ""))
+    return _page(request, token, errors=errors, status=422, contact_value=typed)
+
+
 @router.post("/status/{token}/resume", dependencies=PARENT_FORM)
 def resume(request: Request, token: str) -> Response:
     def run(actor: access.Actor) -> None:
@@ -173,6 +213,27 @@ def download(request: Request, token: str) -> Response:
         data,
         headers={
             "Content-Disposition": 'attachment; filename="my-application.json"',
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/status/{token}/meetings.ics", name="meetings_ics", dependencies=TOKEN_PAGE)
+def meetings(request: Request, token: str) -> Response:
+    """The offered or enrolled group's meetings for the parent's calendar."""
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    if view.where is None:
+        return not_found(request)
+    body = meetings_ics(view.where, lang=language_of(request))
+    return Response(
+        body,
+        media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": 'attachment; filename="meetings.ics"',
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",
         },

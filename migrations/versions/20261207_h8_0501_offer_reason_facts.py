@@ -1,7 +1,7 @@
 """Offers keep the facts their reason is rendered from, so a parent reads it in their language
 
 Revision ID: 0501_h8_offer_reason_facts
-Revises: 0401_h1_staff_token_version
+Revises: 0402_h7_external_id
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0501_h8_offer_reason_facts"
-down_revision: str | None = "0401_h1_staff_token_version"
+down_revision: str | None = "0402_h7_external_id"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -38,7 +38,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # What the demo database depends on: a change to any of these builds it afresh.
-_SEED_INPUTS = ("waitlist/demo.py", "waitlist/demo_profiles.py", "waitlist/storage", "migrations")
+_SEED_INPUTS = (
+    "waitlist/demo.py",
+    "waitlist/demo_profiles.py",
+    "waitlist/demo_venues.py",
+    "waitlist/domain",
+    "waitlist/storage",
+    "migrations",
+)
 
 
 def chromium_path() -> str | None:
@@ -90,7 +97,8 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, log: Path) -> None:
+    def __init__(self, database_url: str, log: Path, cwd: Path = ROOT) -> None:
+        """`cwd`: the folder the server runs in (where it looks for var/simulations)."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
@@ -104,7 +112,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self._wait()
 
@@ -195,3 +203,14 @@ def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("button[type=submit]:not(.secondary)")
     page.wait_for_url("**/coordinator")
+
+
+# A ceiling for background work to finish on a loaded machine, not a time anything takes: the
+# tests wait for the state itself.
+BACKGROUND_WORK_MS = 600_000
+
+
+def wait_for_recommendations(page) -> None:  # noqa: ANN001
+    """Wait until the recommendations page shows the plan for the database as it is now (the
+    page follows the background job and reloads itself when it is done)."""
+    page.wait_for_selector("#recommendations[data-state=current]", timeout=BACKGROUND_WORK_MS)

@@ -58,7 +58,6 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/applications/{application_id}"): {CO},
     ("POST", "/api/v1/offers/{offer_id}/accept"): {PA},
     ("POST", "/api/v1/offers/{offer_id}/decline"): {PA},
-    ("POST", "/api/v1/offers/seats"): PARENTS,
     ("GET", "/api/v1/offers/{offer_id}"): {PA, CO},
     ("GET", "/api/v1/offers"): COORDINATORS,
     ("POST", "/api/v1/offers/expire"): COORDINATORS,
@@ -80,6 +79,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/audit"): COORDINATORS,
     ("GET", "/api/v1/recommendations"): COORDINATORS,
     ("POST", "/api/v1/recommendations/{candidate}/accept"): {CO},
+    ("GET", "/api/v1/venues"): STAFF,
+    ("POST", "/api/v1/venues"): {CO},
+    ("GET", "/api/v1/venues/{venue_id}"): STAFF,
+    ("PATCH", "/api/v1/venues/{venue_id}"): {CO},
 }
 # Lists every coordinator may call, each scoped to their own district.
 SCOPED_LISTS = {
@@ -137,10 +140,15 @@ def _world(url: str) -> Iterator[World]:
     }
     offer = client.post(
         f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a},
+        json={"application_id": app_a, "reason": "First in the queue."},
         headers=headers[CO],
     ).json()
     round_ = client.post("/api/v1/rounds/preview", headers=headers[CO]).json()
+    venue = client.post(
+        "/api/v1/venues",
+        json={"district": HOME, "name": "Sal 1", "address": "Gatan 1"},
+        headers=headers[CO],
+    ).json()
     client.cookies.clear()
     ids = {
         "application_id": app_a,
@@ -150,6 +158,7 @@ def _world(url: str) -> Iterator[World]:
         "district": HOME,
         "programme": "komet",
         "candidate": "c-1",
+        "venue_id": venue["id"],
     }
     yield World(city=city, client=client, headers=headers, ids=ids)
     city.engine.dispose()
@@ -175,14 +184,16 @@ def _allowed(method: str, path: str) -> set[str] | None:
 
 
 def _body(method: str, path: str) -> dict[str, Any] | None:
+    if method == "PATCH" and path == "/api/v1/venues/{venue_id}":
+        return {"directions": "Buss 4"}
     if method != "POST":
         return None
+    if path == "/api/v1/venues":
+        return {"district": HOME, "name": "Sal 2", "address": "Gatan 2"}
     if path == "/api/v1/auth/login":
         return {"username": "coord-home", "password": "wrong"}
     if path == "/api/v1/applications":
         return None  # sent separately: applying is open to everyone
-    if path == "/api/v1/offers/seats":
-        return {"group_id": 999999}
     if path == "/api/v1/groups":
         return {
             "programme": "komet",
@@ -195,7 +206,7 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
             "min_size": 4,
         }
     if path.endswith("/offers") and "{group_id}" in path:
-        return {"application_id": 999999}
+        return {"application_id": 999999, "reason": "First in the queue."}
     return None
 
 

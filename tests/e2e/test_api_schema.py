@@ -54,7 +54,7 @@ def _world(url: str) -> Iterator[World]:
     coord = login(client, "coord-home")
     client.post(
         f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a},
+        json={"application_id": app_a, "reason": "First in the queue."},
         headers=bearer(coord),
     )
     headers = {

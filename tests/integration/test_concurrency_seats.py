@@ -45,7 +45,7 @@ def _race(world: World, group_id: int, ids: list[int]) -> Counter[str]:
     def accept(app_id: int) -> str:
         barrier.wait()
         try:
-            offers.accept_seat(world.uow(actor=f"parent:{app_id}"), app_id, group_id)
+            offers.accept_seat(world.uow(), app_id, group_id, reason="Enrolled at the desk.")
             return "seat"
         except NoSeatLeft:
             return "no seat left"

@@ -91,7 +91,7 @@ def test_a_group_under_its_minimum_size_cannot_start(world):
     with pytest.raises(IllegalTransition, match="needs at least 2"):
         groups.start_group(world.uow(), g)
     b = world.apply().application
-    offers.accept_seat(world.uow(), b.id, g)
+    offers.accept_seat(world.uow(), b.id, g, reason="Second parent.")
     assert groups.start_group(world.uow(), g).status == "running"
     groups.complete_group(world.uow(), g)
     assert _app(world, a.id).status == "completed"
@@ -224,7 +224,7 @@ def test_the_standing_gives_an_estimate_range_at_home_and_in_reachable_districts
 def test_the_cancellation_event_shows_the_group_as_it_was_before_it_emptied(world):
     a = world.apply().application
     g = world.group(min_size=3)
-    offers.accept_seat(world.uow(), a.id, g)
+    offers.accept_seat(world.uow(), a.id, g, reason="First parent.")
     groups.cancel_group(world.uow(), g, "Too few participants.")
     with world.uow(readonly=True) as uow:
         ev = uow.session.exec(select(Event).where(Event.action == "group_cancelled")).one()

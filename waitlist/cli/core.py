@@ -7,6 +7,7 @@ writes nothing (each runs in one transaction that rolls back on error).
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -116,8 +117,19 @@ def seed(
             common.settings(),
             seed=seed if seed is not None else common.settings().demo_seed,
             as_of=end,
+            progress=_seed_progress,
         )
     typer.echo(summary)
+
+
+def _seed_progress(done: int, total: int) -> None:
+    """One line on standard error, rewritten in place on a terminal, else every tenth week."""
+    line = f"seeding the demo city: week {done} of {total}"
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{line}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+    elif done == total or done % 10 == 0:
+        print(line, file=sys.stderr, flush=True)
 
 
 @app.command("apply")
@@ -257,6 +269,7 @@ def serve(
     127.0.0.1, is trusted by default."""
     import uvicorn
 
+    from waitlist import bootstrap
     from waitlist.signing_key import InsecureSecret
 
     settings = common.settings()
@@ -265,6 +278,8 @@ def serve(
         settings.check_secret(bind)
     except InsecureSecret as exc:
         fail(f"refusing to serve: {exc}")
+    with common.errors():  # a bad WAITLIST_SMTP_URL or SMS setting: one line, exit 2
+        bootstrap.notice_sender(settings)
     proxies = settings.trusted_proxies.strip() if trusted_proxies is None else trusted_proxies
     _print_demo_accounts(bind, port or settings.port)
     # The app logs each request itself (JSON, no client address); uvicorn's access log would

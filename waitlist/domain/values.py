@@ -50,12 +50,34 @@ class DeclineReason(StrEnum):
     OTHER = "other"
 
 
-_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: `\d` also matches other scripts' digits (२०१९-०५), which int() accepts.
+YEAR_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+# A contact is an e-mail address or a phone number, nothing else: no markup, no quotes.
+_EMAIL = r"[^@\s<>\"'&]{1,64}@[^@\s<>\"'&]{1,190}\.[A-Za-z]{2,}"
+_PHONE = r"\+?[0-9 ()-]{6,20}"
+_CONTACT = re.compile(rf"^(?:{_EMAIL}|{_PHONE})$")
+CONTACT_MAX = 200
+
+
+def is_contact(text: str) -> bool:
+    """True if `text` is an e-mail address or a phone number (the API, the form and the
+    use case all ask this one question)."""
+    return len(text) <= CONTACT_MAX and _CONTACT.match(text) is not None
+
+
+def check_contact(value: str | None, *, field: str = "contact") -> str | None:
+    """The contact as given (None or empty: none), or InvalidInput naming the field."""
+    if value and not is_contact(value):
+        raise InvalidInput(
+            f"{field} must be an e-mail address or a phone number, or left out.", field=field
+        )
+    return value
 
 
 def parse_year_month(value: str, *, field: str = "child_birth") -> tuple[int, int]:
     """Parse 'YYYY-MM' (the only birth data we keep) into (year, month)."""
-    m = _YEAR_MONTH.match(value or "")
+    m = YEAR_MONTH.match(value or "")
     if not m:
         raise InvalidInput(
             f"{field} must be a year and month like 2019-05, got {value!r}", field=field

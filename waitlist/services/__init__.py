@@ -5,8 +5,8 @@ Stable entry points (each module documents its own):
 - applications: apply, withdraw, erase, resume, choose_to_wait, get_application, find_by_token,
   hash_token,
   new_token
-- offers: make_offer, accept_offer, decline_offer, revoke_offer, expire_offers, accept_seat,
-  send_deadline_notices
+- offers: make_offer, offer_directly, accept_offer, decline_offer, revoke_offer, expire_offers,
+  accept_seat (staff only, with a reason), send_deadline_notices
 - groups: create_group, open_group, start_group, cancel_group, complete_group,
   create_leader, assign_leader
 - queues: queue_of, standing, standing_by_token

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,14 +25,15 @@ from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.eligibility import child_age_on
 from waitlist.domain.errors import IllegalTransition, InvalidInput, NotEligible, NotFound
 from waitlist.domain.offer import OfferStatus
-from waitlist.domain.values import parse_year_month
+from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
-from waitlist.services import lookups, seats
+from waitlist.services import erasure, lookups, seats
 from waitlist.services.inputs import parse
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.outbox import forget_secrets
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import application_state
+from waitlist.storage.db import forget_old_pages
 from waitlist.storage.tables import (
     Application,
     ApplicationCreate,
@@ -59,14 +61,19 @@ def hash_token(token: str) -> str:
 
 
 def to_public(app: Application) -> ApplicationPublic:
-    data = app.model_dump(exclude={"contact", "token_hash"})
+    data = app.model_dump(exclude={"contact", "token_hash", "contact_unreachable_at"})
     return ApplicationPublic(**data, erased=app.erased_at is not None)
 
 
 def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
     """The recorded lottery seed, recording a fresh (or the given) one on first use."""
+    kept = uow.session.info.get("lottery_seed")
+    if kept is not None:  # read once per session: a recorded seed never changes
+        return kept
     row = uow.session.exec(select(LotterySeed).order_by(LotterySeed.id.desc())).first()  # type: ignore[union-attr]
-    if row is None:
+    if row is not None:
+        uow.session.info["lottery_seed"] = row
+    else:
         row = LotterySeed(seed=seed or lottery.new_seed(), created_at=uow.now())
         uow.session.add(row)
         uow.session.flush()
@@ -83,6 +90,7 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
     parse_year_month(cmd.child_birth)
+    check_contact(cmd.contact)
     today = uow.today()
     queue_date = cmd.queue_date or today
     if queue_date > today:
@@ -127,6 +135,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
         queue_date=queue_date,
         lottery_seed_id=seed.id,
         contact=cmd.contact or None,
+        notice_language=cmd.notice_language,
         token_hash=hash_token(token),
         created_at=uow.now(),
         updated_at=uow.now(),
@@ -151,11 +160,22 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
 
 
 @retrying
-def apply(uow: UnitOfWork, cmd: ApplicationCreate | dict[str, Any]) -> Applied:
-    """A parent applies: validated, queue date today, lottery drawn once, token issued."""
+def apply(
+    uow: UnitOfWork,
+    cmd: ApplicationCreate | dict[str, Any],
+    *,
+    then: Callable[[UnitOfWork, Applied], None] | None = None,
+) -> Applied:
+    """A parent applies: validated, queue date today, lottery drawn once, token issued.
+
+    `then` runs in the same transaction just before it commits (the HTTP layer stores the
+    idempotent answer there, so the application and its answer exist together or not at all).
+    """
     command = parse(ApplicationCreate, cmd)
     with uow:
         result = _apply(uow, command)
+        if then is not None:
+            then(uow, result)
         uow.commit()
     return result
 
@@ -182,8 +202,10 @@ def withdraw(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
 
 @retrying
 def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
-    """Erase a parent's personal data: contact, token, child birth month. An active
-    application is withdrawn first; the anonymous history (events, queue date, outcome) stays."""
+    """Erase a parent's personal data: contact, token, child birth month, stored idempotent
+    answers about the application, and free text staff wrote about it (a direct offer's
+    reason). An active application is withdrawn first; the anonymous history (events, queue
+    date, outcome) stays. On SQLite the old pages are then checkpointed out of the WAL."""
     with uow:
         app = lookups.application(uow, application_id)
         if app.status in (S.WAITING, S.OFFERED, S.ENROLLED):
@@ -192,11 +214,14 @@ def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         app.token_hash = None
         app.child_birth = None
         forget_secrets(uow.session, f"application:{app.id}")
+        erasure.forget_answers_and_notes(uow.session, application_id)
         app.erased_at = uow.now()
         uow.session.add(app)
         uow.record("application", app.id, "erased", district=app.district, programme=app.programme)
         uow.commit()
-        return to_public(app)
+        public = to_public(app)
+    forget_old_pages(uow.engine)
+    return public
 
 
 @retrying

@@ -1,4 +1,5 @@
-"""The periodic job: expire overdue offers, then queue 'deadline near' notices.
+"""The periodic job: expire overdue offers, then queue 'deadline near' and 'group starts
+soon' notices.
 
     run(make_uow) -> number of offers expired
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from waitlist.services import offers
+from waitlist.services import offers, reminders
 from waitlist.storage.uow import UnitOfWork
 
 
 def run(make_uow: Callable[[], UnitOfWork]) -> int:
     expired = offers.expire_offers(make_uow())
     offers.send_deadline_notices(make_uow())
+    reminders.send_start_notices(make_uow())
     return len(expired)

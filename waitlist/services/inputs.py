@@ -23,6 +23,7 @@ def parse(model: type[M], data: dict[str, Any] | M) -> M:
     if isinstance(data, model):
         parsed = data
     else:
+        check_kinds(model, data)
         try:
             parsed = model.model_validate(data)
         except ValidationError as exc:
@@ -35,6 +36,28 @@ def parse(model: type[M], data: dict[str, Any] | M) -> M:
     for name in type(parsed).model_fields:
         check_text(getattr(parsed, name), name)
     return parsed
+
+
+def _kind(annotation: Any) -> type | None:
+    """`int` or `bool` for a field annotated with it (optionally `| None`), else None."""
+    for kind in (bool, int):
+        if annotation in (kind, kind | None):
+            return kind
+    return None
+
+
+def check_kinds(model: type[BaseModel], data: object) -> None:
+    """Numbers are numbers and yes/no is yes/no: `true` is not 1 and 1 is not `true`
+    (pydantic's lax mode would take either for the other)."""
+    for name, info in model.model_fields.items():
+        value = data.get(name) if isinstance(data, dict) else None
+        kind = _kind(info.annotation)
+        if value is None or kind is None:
+            continue
+        if kind is int and isinstance(value, bool):
+            raise InvalidInput(f"{name} must be a whole number, got {value!r}", field=name)
+        if kind is bool and not isinstance(value, bool):
+            raise InvalidInput(f"{name} must be true or false, got {value!r}", field=name)
 
 
 def has_control(text: str) -> bool:

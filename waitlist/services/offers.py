@@ -11,6 +11,7 @@ it keeps queue date and lottery, but no new offer is made until the parent confi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -20,17 +21,24 @@ from sqlmodel import col, select
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.errors import Conflict, IllegalTransition, NotEligible, NotFound
+from waitlist.domain.errors import (
+    Conflict,
+    IllegalTransition,
+    InvalidInput,
+    NotEligible,
+    NotFound,
+)
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import (
     OfferStatus,
+    answer_deadline,
     check_offer_transition,
     is_overdue,
     parse_decline_reason,
 )
-from waitlist.domain.offer import respond_by as deadline_for
 from waitlist.domain.reasons import ReasonFacts, Rule
-from waitlist.services import lookups, seats
+from waitlist.services import access, lookups, seats, where_when
+from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
@@ -85,6 +93,35 @@ def _check_fits(uow: UnitOfWork, app: Application, group: Group) -> int:
     return travel or 0
 
 
+def _deadline(
+    uow: UnitOfWork, group: Group, today: date, asked: date | None, *, immediate: bool
+) -> date:
+    """Rule 10, never too late (waitlist.domain.offer.answer_deadline): the offer's respond-by
+    date. A coordinator may ask for another one, as long as it falls before the first meeting.
+    A seat taken and accepted at once (`immediate`) needs no time to answer."""
+    if immediate:
+        return today
+    rules = uow.rules
+    latest = answer_deadline(today, rules.offer_response_days, group.start, rules.min_response_days)
+    if latest is None:
+        raise IllegalTransition(
+            f"The group starts on {group.start.isoformat()}: too soon for an offer that leaves "
+            f"at least {rules.min_response_days} days to answer before the first meeting.",
+            field="group",
+        )
+    if asked is None:
+        return latest
+    if asked < today:
+        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
+    if asked >= group.start:
+        raise IllegalTransition(
+            f"respond_by must be before {group.start.isoformat()}: the answer is due before "
+            "the group's first meeting.",
+            field="respond_by",
+        )
+    return asked
+
+
 def _make(
     uow: UnitOfWork,
     application_id: int,
@@ -95,6 +132,7 @@ def _make(
     respond_by: date | None = None,
     notify: bool = True,
     facts: dict[str, Any] | None = None,
+    direct: bool = False,
 ) -> Offer:
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
@@ -115,14 +153,15 @@ def _make(
     if group is None:
         raise NotFound(f"There is no group {group_id}.", field="group")
     travel = _check_fits(uow, app, group)
-    seats.take_seat(uow, group_id)
     today = uow.today()
+    deadline = _deadline(uow, group, today, respond_by, immediate=not notify)
+    seats.take_seat(uow, group_id)
     offer = Offer(
         application_id=application_id,
         group_id=group_id,
         status=OfferStatus.PENDING,
         made_at=uow.now(),
-        respond_by=respond_by or deadline_for(today, uow.rules.offer_response_days),
+        respond_by=deadline,
         cross_district=group.district != app.district,
         travel_minutes=travel,
         reason=reason,
@@ -130,15 +169,15 @@ def _make(
         round_id=round_id,
         actor=uow.actor,
     )
-    if offer.respond_by < today:
-        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
     uow.session.add(offer)
     uow.session.flush()
     uow.record(
         "offer",
         offer.id,
         "offer_made",
-        after=offer_state(offer),
+        # A seat given outside a round says why in the audit log (a round's offers are
+        # explained by the round's own record).
+        after=offer_state(offer) | ({"reason": reason} if direct else {}),
         district=group.district,
         programme=group.programme,
     )
@@ -154,6 +193,7 @@ def _make(
                 "district": group.district,
                 "start": group.start.isoformat(),
                 "respond_by": offer.respond_by.isoformat(),
+                **where_when.notice_fields(where_when.of_group(uow, group)),
             },
         )
     return offer
@@ -207,13 +247,22 @@ def make_offer(
 
 
 @retrying
-def accept_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
-    """The parent says yes before the deadline: enrolled in the group (the seat is already held)."""
+def accept_offer(
+    uow: UnitOfWork,
+    offer_id: int,
+    *,
+    then: Callable[[UnitOfWork, OfferPublic], None] | None = None,
+) -> OfferPublic:
+    """The parent says yes before the deadline: enrolled in the group (the seat is already held).
+    `then` runs in the same transaction just before it commits (see applications.apply)."""
     with uow:
         offer, _ = lookups.offer_and_application(uow, offer_id)
         offer = _accept(uow, offer)
+        public = to_public(offer)
+        if then is not None:
+            then(uow, public)
         uow.commit()
-        return to_public(offer)
+        return public
 
 
 def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
@@ -245,12 +294,49 @@ def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
     return offer
 
 
+def direct_reason(reason: str) -> str:
+    """A coordinator placing a parent outside a round must say why (kept in the audit log)."""
+    text = reason.strip()
+    if not text:
+        raise InvalidInput(
+            "Say why this seat is given outside a placement round (the reason is audited).",
+            field="reason",
+        )
+    return text
+
+
 @retrying
-def accept_seat(uow: UnitOfWork, application_id: int, group_id: int) -> OfferPublic:
-    """Take a free seat and accept it at once (a parent answering an open seat, or a
-    coordinator enrolling directly): the same guarded seat update as an offer."""
+def offer_directly(
+    uow: UnitOfWork,
+    actor: Actor,
+    application_id: int,
+    group_id: int,
+    *,
+    reason: str,
+    enrol: bool = False,
+) -> OfferPublic:
+    """A coordinator offers a seat in their district's group to one application they may see
+    (`enrol`: accepted at once). An application outside the caller's scope is NotFound,
+    exactly as one that does not exist: its status, opt-in or fit are never told."""
+    text = direct_reason(reason)
     with uow:
-        offer = _make(uow, application_id, group_id, reason="Seat taken directly.", notify=False)
+        access.check_group_change(uow, actor, group_id)
+        access.check_application(uow, actor, application_id)
+        offer = _make(uow, application_id, group_id, reason=text, notify=not enrol, direct=True)
+        if enrol:
+            _accept(uow, offer)
+        uow.commit()
+        return to_public(offer)
+
+
+@retrying
+def accept_seat(uow: UnitOfWork, application_id: int, group_id: int, *, reason: str) -> OfferPublic:
+    """Enrol directly (staff and jobs only; no parent request reaches this): take a free seat
+    and accept it at once, with the same guarded seat update as an offer and an audited reason.
+    """
+    text = direct_reason(reason)
+    with uow:
+        offer = _make(uow, application_id, group_id, reason=text, notify=False, direct=True)
         _accept(uow, offer)
         uow.commit()
         return to_public(offer)
@@ -283,6 +369,7 @@ def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     with uow:
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
+        uow.notify("offer_revoked", f"application:{app.id}", {"offer_id": offer.id})
         uow.commit()
         return to_public(offer)
 
@@ -320,6 +407,11 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
         app = apps[offer.application_id]
         due.append(offer)
         close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
+        uow.notify(
+            "offer_expired",
+            f"application:{app.id}",
+            {"offer_id": offer.id, "respond_by": offer.respond_by.isoformat()},
+        )
         app.expired_in_a_row += 1
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
         uow.session.add(app)

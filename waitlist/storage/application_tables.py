@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from waitlist.domain.values import Slot
@@ -30,6 +30,9 @@ class ApplicationCreate(ApplicationBase):
     languages: list[str] = Field(min_length=1)
     slots: list[Slot] = Field(default_factory=list, description="Empty: any slot")
     contact: str | None = Field(default=None, max_length=200)
+    notice_language: str = Field(
+        default="sv", regex="^(sv|en)$", description="Language of the notices: sv or en"
+    )
     queue_date: date | None = Field(default=None, description="Defaults to today")
 
 
@@ -47,6 +50,8 @@ class Application(ApplicationBase, table=True):
     # A queue (district x programme, waiting) in queue order: positions are counted on it.
     __table_args__ = (
         Index("ix_application_queue", "district", "programme", "status", "queue_date", "lottery"),
+        # An application imported from a district's own list: its id there, once per district.
+        UniqueConstraint("district", "external_id", name="uq_application_external_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     child_birth: str | None = Field(default=None, max_length=7)
@@ -60,10 +65,15 @@ class Application(ApplicationBase, table=True):
     paused: bool = False
     expired_in_a_row: int = 0
     contact: str | None = Field(default=None, max_length=200)
+    notice_language: str = Field(default="sv", max_length=8)
+    # Set when a notice could not be delivered to `contact` for good (a bounce, a rejected
+    # number); shown on the status page, cleared when the contact changes.
+    contact_unreachable_at: datetime | None = None
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     erased_at: datetime | None = None
+    external_id: str | None = Field(default=None, max_length=64)
 
 
 class ApplicationPublic(ApplicationBase):

@@ -134,12 +134,30 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Overwrite deleted and replaced content with zeros, so erased personal data leaves no
+        # copy in the file's free space (see `forget_old_pages` for the WAL).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         readonly = connection.get_execution_options().get(READONLY, False)
         connection.exec_driver_sql("BEGIN DEFERRED" if readonly else "BEGIN IMMEDIATE")
+
+
+def forget_old_pages(engine: Engine) -> None:
+    """SQLite: copy the WAL into the database file and empty it (checkpoint TRUNCATE), so old
+    page images (holding values just erased) are gone from the -wal file too. PostgreSQL keeps
+    no such file copy under the application's control: a no-op there."""
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return
+    with engine.connect() as conn:
+        # On the driver's connection: outside the transaction SQLAlchemy would begin.
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            cursor.close()
 
 
 def create_schema(engine: Engine) -> None:

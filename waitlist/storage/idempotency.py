@@ -22,6 +22,12 @@ class IdempotencyRecord(SQLModel, table=True):
     `response` is sealed (encrypted and authenticated with a key derived from the
     Idempotency-Key itself and the server secret), because an apply response carries the
     parent's status token, of which the database must hold only a hash.
+
+    A `pending` row is held by one attempt (`claim`) until `lease_until`; a retry after that
+    takes it over (the attempt's process is presumed dead). The work marks the row `done` in
+    its own transaction, guarded by its claim, so a created application and its stored answer
+    exist together or not at all. `expired`: the answer was dropped (after 24 hours, or when the
+    parent erased their data) but the key stays known, so a late retry cannot apply twice.
     """
 
     __tablename__ = "idempotency_record"
@@ -31,10 +37,14 @@ class IdempotencyRecord(SQLModel, table=True):
     scope: str = Field(max_length=120)
     key_hash: str = Field(max_length=64)
     request_hash: str = Field(max_length=64)
-    state: str = Field(default="pending", max_length=16)  # pending | done
+    state: str = Field(default="pending", max_length=16)  # pending | done | expired
     status_code: int | None = None
     response: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    claim: str = Field(default="", max_length=32)
+    lease_until: datetime | None = None
+    # The application the answer is about (made by an apply, or the caller's own).
+    application_id: int | None = Field(default=None, index=True)
 
 
 class RateLimitWindow(SQLModel, table=True):

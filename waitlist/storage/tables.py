@@ -25,6 +25,7 @@ from waitlist.storage.group_tables import (
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
+from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
 from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
@@ -44,10 +45,22 @@ from waitlist.storage.reference_tables import (
     Travel,
 )
 from waitlist.storage.staff_tables import Staff, StaffCreate, StaffPublic, StaffRole, StaffUpdate
+from waitlist.storage.venue_tables import (
+    Venue,
+    VenueCreate,
+    VenuePublic,
+    VenuesPublic,
+    VenueUpdate,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Venue",
+    "VenueCreate",
+    "VenuePublic",
+    "VenueUpdate",
+    "VenuesPublic",
     "Application",
     "ApplicationCreate",
     "ApplicationPublic",
@@ -79,6 +92,8 @@ __all__ = [
     "OutboxPublic",
     "PlacementRound",
     "PlacementRoundPublic",
+    "RecommendationJob",
+    "RecommendationProgress",
     "Programme",
     "ProgrammePublic",
     "RateLimitWindow",
