@@ -276,16 +276,6 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     )
 
 
-def _reasoned(x: Offer | Unplaced) -> dict[str, Any]:
-    """An offer's or unplaced application's fields, its facts in their compact form."""
-    out = asdict(x)
-    if x.facts is None:
-        del out["facts"]
-    else:
-        out["facts"] = x.facts.to_dict()
-    return out
-
-
 def offer_problems(scenario: Scenario, result: Result) -> list[str]:
     """The result file's rules on its offers that a JSON Schema cannot state, one line each:
     every offer names a listed application and group, once per application, and its
@@ -312,6 +302,16 @@ def offer_problems(scenario: Scenario, result: Result) -> list[str]:
                 f"{path}.respond_by: {o.respond_by} is not before the first meeting of "
                 f"{o.group!r} on {group.start}"
             )
+    return out
+
+
+def _reasoned(x: Offer | Unplaced) -> dict[str, Any]:
+    """An offer's or unplaced application's fields, its facts in their compact form."""
+    out = asdict(x)
+    if x.facts is None:
+        del out["facts"]
+    else:
+        out["facts"] = x.facts.to_dict()
     return out
 
 

@@ -70,12 +70,12 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_field": csrf.FIELD,
         "csrf_token": csrf.token_for(request),
         "fmt_date": fmt_date,
+        "fmt_time": fmt_time,
         "wait_range": lambda estimate: wording.wait_range(_, estimate, lang),
         "decimal": lambda value, places=1: reasons.decimal(float(value or 0), lang, places),
         "reason_of": lambda facts: (
             reasons.render(ReasonFacts.from_dict(facts), lang) if facts else ""
         ),
-        "fmt_time": fmt_time,
     }
 
 

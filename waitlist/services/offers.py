@@ -131,8 +131,8 @@ def _make(
     round_id: int | None = None,
     respond_by: date | None = None,
     notify: bool = True,
-    facts: dict[str, Any] | None = None,
     direct: bool = False,
+    facts: dict[str, Any] | None = None,
 ) -> Offer:
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
