@@ -259,7 +259,7 @@ def run_idempotent(
     `work` gets a `Sealer` to call inside its transaction, just before it commits, with the
     answer and the application it is about; the answer is then stored in that transaction."""
     if key is None:
-        result = work(lambda session, answer, application_id: None)
+        result = work(lambda _session, _answer, _application_id: None)
         return JSONResponse(result.model_dump(mode="json"), status_code=status_code)
     claimed = claim_key(
         engine,

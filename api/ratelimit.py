@@ -86,7 +86,7 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
         params[f"b{i}"], params[f"w{i}"] = bucket, window
     with lone_statement(engine, write=True) as conn:
         rows = conn.execute(_bump_statement(len(windows)), params).all()
-    counts = {bucket: count for bucket, count in rows}
+    counts = dict(rows)
     over = {
         keys[bucket]: windows[bucket] + limit.seconds
         for bucket, limit in active.items()

@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solver import baselines, synthetic  # noqa: E402
-from solver.placement import solve  # noqa: E402
+from solver.placement import baselines  # noqa: E402
+from solver.placement.pipeline import solve  # noqa: E402
+from solver.scenario import synthetic  # noqa: E402
 
 SIZES = {
     "city": lambda: synthetic.city(3_000, 200),
@@ -32,8 +33,8 @@ SIZES = {
 METHODS = {
     "optimiser": lambda s, t: solve(s, time_limit_s=600, timings=t),
     "monolithic flow": lambda s, t: baselines.monolithic_flow(s, t),
-    "status quo": lambda s, t: baselines.status_quo(s),
-    "greedy cross": lambda s, t: baselines.greedy_cross(s),
+    "status quo": lambda s, _t: baselines.status_quo(s),
+    "greedy cross": lambda s, _t: baselines.greedy_cross(s),
 }
 
 
@@ -78,7 +79,7 @@ def measure(size: str, method: str, timeout: float) -> dict | None:
 
 def compare(path: str) -> None:
     """Equality figures of the optimiser and the baselines on one scenario file."""
-    from solver.scenario import load_scenario
+    from solver.scenario.files import load_scenario
 
     scenario = load_scenario(path)
     print(

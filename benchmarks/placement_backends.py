@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ortools.linear_solver import pywraplp  # noqa: E402
 from ortools.sat.python import cp_model  # noqa: E402
 
-from solver import synthetic  # noqa: E402
-from solver.placement import admit, build_data, choose_groups  # noqa: E402
-from solver.placement_model import PlacementData  # noqa: E402
+from solver.placement.model import PlacementData  # noqa: E402
+from solver.placement.pipeline import admit, build_data, choose_groups  # noqa: E402
+from solver.scenario import synthetic  # noqa: E402
 
 
 def _need(data: PlacementData, g: int) -> int:
@@ -26,7 +26,7 @@ def _need(data: PlacementData, g: int) -> int:
     return max(0, min(group.min_size, group.capacity) - group.taken)
 
 
-def _grouped(arcs: dict[int, list[int]], var: dict) -> tuple[dict, dict]:
+def _grouped(arcs: dict[int, list[int]], var: dict) -> tuple[dict, dict]:  # noqa: ARG001
     by_app: dict[int, list] = {}
     by_group: dict[int, list] = {}
     for (a, g), v in var.items():

@@ -9,7 +9,7 @@ City: 14 districts, 11 programmes, 3,000 waiting, 400 candidate groups, 60 leade
 first CP-SAT solution, time to proven optimal, the gap, and the comparison table.
 `--rooms-per-district N` lists N rooms in each district and names one on every candidate (each
 district's candidates, by id, take its rooms in turn; 10 sessions where a programme gives none).
-`--generated` drops the city's candidates: they are generated from demand (solver.candidates),
+`--generated` drops the city's candidates: they are generated from demand (its candidates module),
 one per listed room in each district when rooms are listed.
 """
 
@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from recommend_city import city_scenario  # noqa: E402
 
-from solver.recommend import run  # noqa: E402
-from solver.recommend_baseline import longest_queue_first  # noqa: E402
-from solver.recommend_explain import Explainer, med, ratio, spread  # noqa: E402
+from solver.recommend.baseline import longest_queue_first  # noqa: E402
+from solver.recommend.explain import Explainer, med, ratio, spread  # noqa: E402
+from solver.recommend.pipeline import run  # noqa: E402
 from solver.types import Room, Scenario  # noqa: E402
 
 
@@ -95,7 +95,7 @@ def main() -> None:
         city = with_rooms(city, args.rooms_per_district)
     gen_s = time.perf_counter() - t
     if args.write_scenario:
-        from solver.scenario import dumps, scenario_to_dict
+        from solver.scenario.files import dumps, scenario_to_dict
 
         args.write_scenario.write_text(dumps(scenario_to_dict(city)), encoding="utf-8")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from solver.synthetic import reference, reference_districts, reference_programmes
+from solver.scenario.synthetic import reference, reference_districts, reference_programmes
 from solver.types import (
     Application,
     CandidateGroup,

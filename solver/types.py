@@ -1,7 +1,7 @@
 """Plain data crossing into and out of the solvers: frozen dataclasses, no database.
 
 These mirror the scenario and result files of docs/scenario.md ("waitlist-scenario/1",
-"waitlist-result/1"). Parsing and validating the JSON lives in solver/scenario.py.
+"waitlist-result/1"). Parsing and validating the JSON lives in solver/scenario/files.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from waitlist.domain.reasons import ReasonFacts
 
@@ -223,4 +223,4 @@ class Result:
     unplaced: tuple[Unplaced, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
     objective: dict[str, float] = field(default_factory=dict)
-    metrics: dict[str, dict] = field(default_factory=dict)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -81,7 +81,7 @@ class DemoCity:
         weeks: int = 52,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        self.progress = progress or (lambda done, total: None)
+        self.progress = progress or (lambda _done, _total: None)
         self.rng = random.Random(seed)
         # Rooms, contacts and leaders' names draw from their own stream, so adding them left
         # the city's applications, groups and answers as they were.

@@ -9,6 +9,7 @@ than its `.mo` (a catalogue edited but not yet compiled) it is compiled on load,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import lru_cache
 from io import BytesIO
@@ -36,10 +37,8 @@ def _compiled(lang: str) -> bytes:
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     data = buffer.getvalue()
-    try:
+    with contextlib.suppress(OSError):  # a read-only install uses the freshly compiled catalogue
         mo.write_bytes(data)
-    except OSError:  # a read-only install still uses the freshly compiled catalogue
-        pass
     return data
 
 

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
     summary="Groups (filter by district, programme, status)",
 )
 def list_groups(
-    staff: CurrentStaff,
+    _staff: CurrentStaff,
     uow: UowDep,
     district: str | None = Query(default=None, max_length=64),
     programme: str | None = Query(default=None, max_length=64),
@@ -62,7 +62,7 @@ def create_group(
     responses=problem_responses(401, 403, 404),
     summary="One group",
 )
-def get_group(group_id: Id, staff: CurrentStaff, uow: UowDep) -> GroupPublic:
+def get_group(group_id: Id, _staff: CurrentStaff, uow: UowDep) -> GroupPublic:
     return views.get_group(uow(readonly=True), group_id)
 
 

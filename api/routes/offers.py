@@ -123,7 +123,7 @@ def list_offers(
     responses=problem_responses(401, 403),
     summary="Expire every offer past its respond-by date now (also runs on a schedule)",
 )
-def expire(coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
+def expire(_coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
     return ExpiredOffers(expired=offers.expire_offers(uow()))
 
 

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1/venues", tags=["venues"])
     summary="Venues (filter by district)",
 )
 def list_venues(
-    staff: CurrentStaff, uow: UowDep, district: str | None = Query(default=None, max_length=64)
+    _staff: CurrentStaff, uow: UowDep, district: str | None = Query(default=None, max_length=64)
 ) -> VenuesPublic:
     return venues.list_venues(uow(readonly=True), district)
 
@@ -44,7 +44,7 @@ def create_venue(
     responses=problem_responses(401, 403, 404),
     summary="One venue",
 )
-def get_venue(venue_id: Id, staff: CurrentStaff, uow: UowDep) -> VenuePublic:
+def get_venue(venue_id: Id, _staff: CurrentStaff, uow: UowDep) -> VenuePublic:
     return venues.get_venue(uow(readonly=True), venue_id)
 
 

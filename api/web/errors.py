@@ -36,7 +36,7 @@ def install(app: FastAPI) -> None:
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(CsrfError)
-    async def csrf_refused(request: Request, exc: CsrfError) -> Response:
+    async def csrf_refused(request: Request, _exc: CsrfError) -> Response:
         return render(request, "error.html", {"kind": "csrf"}, status=403)
 
     @app.exception_handler(TooManyRequests)
@@ -60,7 +60,7 @@ def install(app: FastAPI) -> None:
         return page
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
+    async def login_required(_request: Request, exc: LoginRequired) -> Response:
         return RedirectResponse(f"/coordinator/login?next={exc.next_path}", status_code=303)
 
 

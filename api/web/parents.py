@@ -142,7 +142,7 @@ def _apply_messages(_, prog) -> dict[tuple[str, str], str]:  # noqa: ANN001
     return {key: texts[name] for key, name in APPLY_MESSAGES_EN.items()}
 
 
-def _missing(_, prog) -> dict[str, str]:  # noqa: ANN001
+def _missing(_, _prog) -> dict[str, str]:  # noqa: ANN001
     """What to say when a field is left empty: each message names its field."""
     return {
         "district": _("Choose your district."),

@@ -154,7 +154,7 @@ GROUP_GOOD = {
     "min_size": "6",
 }
 GROUP_CASES = {
-    "empty": ({k: "" for k in GROUP_GOOD}, set(GROUP_GOOD)),
+    "empty": (dict.fromkeys(GROUP_GOOD, ""), set(GROUP_GOOD)),
     "date that does not exist": ({"start": "2031-02-30"}, {"start"}),
     "script tags": ({"start": SCRIPT, "capacity": SCRIPT}, {"start", "capacity"}),
     "too long": ({"capacity": "1" * 50}, {"capacity"}),

@@ -170,6 +170,7 @@ class SmsGateway:
                         gateway.keys.add(key)
                         gateway.received.append(form)
                 self._answer(200, '{"status": "created"}')
+                return None
 
             def _answer(self, code: int, body: str) -> None:
                 data = body.encode()

@@ -167,9 +167,8 @@ def test_only_one_worker_holds_the_expiry_lock_at_a_time(postgres_url: str) -> N
 
     engine = make_engine(postgres_url)
     try:
-        with jobs.singleton(engine) as first:
-            with jobs.singleton(engine) as second:
-                assert (first, second) == (True, False)
+        with jobs.singleton(engine) as first, jobs.singleton(engine) as second:
+            assert (first, second) == (True, False)
         with jobs.singleton(engine) as again:
             assert again is True  # released on exit
     finally:

@@ -120,11 +120,8 @@ def test_the_database_itself_refuses_two_pending_offers_for_one_application(data
 def test_the_database_itself_refuses_more_taken_seats_than_capacity(database_url):
     world = new_world(database_url)
     g = world.group(capacity=2, min_size=1)
-    with world.uow() as uow:
-        with pytest.raises(IntegrityError):
-            uow.session.execute(
-                text("UPDATE programme_group SET taken = 3 WHERE id = :g"), {"g": g}
-            )
+    with world.uow() as uow, pytest.raises(IntegrityError):
+        uow.session.execute(text("UPDATE programme_group SET taken = 3 WHERE id = :g"), {"g": g})
     with world.uow(readonly=True) as uow:
         assert uow.session.get(Group, g).taken == 0
     world.engine.dispose()

@@ -81,9 +81,7 @@ def _last_in_each_queue(engine: Engine) -> list[tuple[str, str, int]]:
         )
     last = []
     for district, programme in pairs:
-        entries = [
-            e for e in queues.queue_of(UnitOfWork(engine, readonly=True), district, programme)
-        ]
+        entries = list(queues.queue_of(UnitOfWork(engine, readonly=True), district, programme))
         if len(entries) >= 2:  # somebody is ahead of the last one
             last.append((district, programme, entries[-1].application_id))
     return last

@@ -12,16 +12,16 @@ from waitlist.reference import load_reference
 
 
 def _programme(**kw):
-    data = dict(
-        slug="komet",
-        name="Komet",
-        kind=ProgrammeKind.PARENT_GROUP,
-        child_age_min=3,
-        child_age_max=11,
-        capacity=12,
-        min_size=6,
-        languages=("sv",),
-    )
+    data = {
+        "slug": "komet",
+        "name": "Komet",
+        "kind": ProgrammeKind.PARENT_GROUP,
+        "child_age_min": 3,
+        "child_age_max": 11,
+        "capacity": 12,
+        "min_size": 6,
+        "languages": ("sv",),
+    }
     data.update(kw)
     return Programme(**data)
 

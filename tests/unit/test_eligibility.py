@@ -9,16 +9,16 @@ from waitlist.domain.errors import InvalidInput
 
 
 def check(**overrides):
-    base = dict(
-        child_birth="2019-05",
-        languages=["sv", "ar"],
-        slots=["evening"],
-        start=date(2026, 3, 16),
-        language="sv",
-        slot="evening",
-        age_min=3,
-        age_max=11,
-    )
+    base = {
+        "child_birth": "2019-05",
+        "languages": ["sv", "ar"],
+        "slots": ["evening"],
+        "start": date(2026, 3, 16),
+        "language": "sv",
+        "slot": "evening",
+        "age_min": 3,
+        "age_max": 11,
+    }
     base.update(overrides)
     return ineligibility(**base)
 

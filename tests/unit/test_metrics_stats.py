@@ -101,7 +101,7 @@ def test_the_gap_in_share_within_target_is_max_minus_min():
 
 
 def test_the_simulation_and_the_recommender_use_the_same_equality_ratio():
-    from solver.recommend_explain import ratio as recommender_ratio
+    from solver.recommend.explain import ratio as recommender_ratio
     from waitlist.simulation.stats import ratio_of_medians
 
     # Medians in weeks: 0.3 (counted as 1), 2 and 4.5; in days for the metrics.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from placement_cases import scenarios
 
 from solver.placement import solve
-from solver.scenario import offer_problems
+from solver.scenario.files import offer_problems
 from solver.types import Result, SolveStatus
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.offer import answer_deadline

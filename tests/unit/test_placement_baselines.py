@@ -8,8 +8,8 @@ from datetime import date
 from hypothesis import given, settings
 from placement_cases import AS_OF, rule_violations, scenarios
 
-from solver.baselines import greedy_cross, monolithic_flow, status_quo
 from solver.placement import solve
+from solver.placement.baselines import greedy_cross, monolithic_flow, status_quo
 from solver.types import Application, District, Group, Policy, Programme, Scenario
 
 KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 12, 1)

@@ -13,7 +13,7 @@ from ortools.linear_solver import pywraplp
 from placement_cases import AS_OF, eligible, free, rule_violations, scenarios, wants
 
 from solver.placement import solve
-from solver.placement_model import build_data
+from solver.placement.model import build_data
 from solver.types import (
     Application,
     District,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from placement_cases import rule_violations, scenarios
 
 from solver.placement import solve
-from solver.scenario import result_to_json
+from solver.scenario.files import result_to_json
 from solver.types import (
     Application,
     District,

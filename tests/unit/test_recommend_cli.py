@@ -7,7 +7,7 @@ import json
 from recommend_scenarios import candidate, parent, scenario
 from typer.testing import CliRunner
 
-from solver.scenario import dumps, scenario_to_dict
+from solver.scenario.files import dumps, scenario_to_dict
 from solver.types import Leader
 from waitlist.cli import app
 

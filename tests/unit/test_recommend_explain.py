@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from recommend_scenarios import candidate, parent, scenario
 
-from solver.candidates import generate_candidates
-from solver.recommend import recommend, run
-from solver.recommend_baseline import longest_queue_first
-from solver.recommend_data import RecommendOptions
+from solver.recommend.baseline import longest_queue_first
+from solver.recommend.candidates import generate_candidates
+from solver.recommend.data import RecommendOptions
+from solver.recommend.pipeline import recommend, run
 from solver.types import Leader
 
 FARSTA_LEADER = Leader("l-2", "farsta", ("komet",), 2, ("sv", "ar"))

@@ -17,8 +17,8 @@ from recommend_scenarios import (
     tiny_cities,
 )
 
-from solver.recommend import run
-from solver.recommend_data import can_lead, can_serve
+from solver.recommend.data import can_lead, can_serve
+from solver.recommend.pipeline import run
 from solver.types import Scenario, SolveStatus
 
 
@@ -120,7 +120,7 @@ def solved_as_brute_force_says(city):
 @given(pooled_queues())
 def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_force_optimum(city):
     # The heaviest members of a queue reachable by several candidates: the rows that keep a
-    # sliver of a group from seating them (solver.recommend_model) must not cut off the optimum.
+    # sliver of a group from seating them (solver.recommend.model) must not cut off the optimum.
     solved_as_brute_force_says(city)
 
 
@@ -139,7 +139,7 @@ def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_bo
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pooled_rooms())
 def test_with_interchangeable_rooms_pooled_the_optimum_holds_and_no_room_is_double_booked(city):
-    # Candidates listed in each of two rooms: the model pools the rooms (solver.rooms) and
+    # Candidates listed in each of two rooms: the model pools the rooms (solver.recommend.rooms) and
     # gives the opened groups their rooms afterwards.
     done = solved_as_brute_force_says(city)
     by_id = {c.id: c for c in city.candidate_groups}

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from recommend_scenarios import ABC, candidate, parent, scenario, tiny_cities
 from test_recommend_optimal import brute_force
 
-from solver.recommend import run
-from solver.recommend_baseline import longest_queue_first
-from solver.recommend_reduce import dominated_pairs, respect_dominance
+from solver.recommend.baseline import longest_queue_first
+from solver.recommend.pipeline import run
+from solver.recommend.reduce import dominated_pairs, respect_dominance
 from solver.types import Leader, Scenario, SolveStatus
 
 SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

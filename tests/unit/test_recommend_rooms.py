@@ -15,10 +15,10 @@ from test_recommend_optimal import rooms_fit
 from test_scenario_files import EXAMPLE
 from typer.testing import CliRunner
 
-from solver.candidates import generate_candidates
-from solver.recommend import run
-from solver.recommend_reduce import dominated_pairs
-from solver.scenario import (
+from solver.recommend.candidates import generate_candidates
+from solver.recommend.pipeline import run
+from solver.recommend.reduce import dominated_pairs
+from solver.scenario.files import (
     ScenarioError,
     parse_scenario,
     result_to_dict,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from recommend_scenarios import tiny_cities
 
-from solver.recommend import recommend, run
+from solver.recommend.pipeline import recommend, run
 from solver.types import Scenario, SolveStatus
 from waitlist.domain.eligibility import ineligibility
 

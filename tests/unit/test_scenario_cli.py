@@ -6,8 +6,8 @@ import json
 
 from typer.testing import CliRunner
 
-from solver import synthetic
-from solver.scenario import dumps, scenario_to_dict
+from solver.scenario import synthetic
+from solver.scenario.files import dumps, scenario_to_dict
 from waitlist.cli import app
 
 runner = CliRunner()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from placement_cases import scenarios
 
 from solver.placement import solve
-from solver.scenario import (
+from solver.scenario.files import (
     ScenarioError,
     parse_scenario,
     result_json_schema,

@@ -71,7 +71,7 @@ def write_atomically(path: Path, data: bytes, field: str = "-o") -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except OSError as exc:
         fail(f"{field}: cannot write {str(path)!r}: {exc.strerror or exc}")
 

@@ -129,7 +129,7 @@ def _seed_progress(done: int, total: int) -> None:
         sys.stderr.write(f"\r{line}" + ("\n" if done == total else ""))
         sys.stderr.flush()
     elif done == total or done % 10 == 0:
-        print(line, file=sys.stderr, flush=True)
+        typer.echo(line, err=True)
 
 
 @app.command("apply")
@@ -225,7 +225,7 @@ def export_scenario(
     district: Annotated[str | None, typer.Option(help="Only this district's applications.")] = None,
 ) -> None:
     """Write a snapshot of the live database as a scenario file (waitlist-scenario/1)."""
-    from solver.scenario import dumps, scenario_to_dict
+    from solver.scenario.files import dumps, scenario_to_dict
     from waitlist.services.scenario_export import build_scenario
 
     day = common.parse_date(as_of, "as-of")

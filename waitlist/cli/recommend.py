@@ -25,7 +25,7 @@ def recommend_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
 ) -> None:
     """Recommend which groups to start, where, when, with whom, and what it does to waits."""
-    from solver.recommend import ProgressUpdate, RecommendOptions, recommend
+    from solver.recommend.pipeline import ProgressUpdate, RecommendOptions, recommend
     from waitlist.cli.scenario import read_scenario, write_result
 
     parsed = read_scenario(scenario, output)

@@ -39,7 +39,7 @@ def solve_command(
 
     if time_limit <= 0:
         fail("--time-limit must be more than 0 seconds")
-    from solver.scenario import offer_problems
+    from solver.scenario.files import offer_problems
 
     parsed = read_scenario(scenario, output)
     result = solve(parsed, time_limit_s=time_limit)
@@ -52,7 +52,7 @@ def solve_command(
 def read_scenario(path: Path, output: Path | None) -> Scenario:
     """The scenario file, after checking `output` can be written; a scenario that breaks the
     contract prints one `error:` line per problem and exits 2."""
-    from solver.scenario import ScenarioError, load_scenario
+    from solver.scenario.files import ScenarioError, load_scenario
 
     if output is not None:
         common.check_output(output)
@@ -67,7 +67,7 @@ def read_scenario(path: Path, output: Path | None) -> Scenario:
 
 def write_result(result: Result, output: Path | None) -> None:
     """The result file at `output`, written atomically, or on stdout."""
-    from solver.scenario import result_to_json
+    from solver.scenario.files import result_to_json
 
     text = result_to_json(result)
     if output is None:
@@ -81,7 +81,7 @@ def schema_command(
     which: Annotated[str, typer.Argument(help="scenario or result")],
 ) -> None:
     """Print the JSON Schema of the scenario or the result file."""
-    from solver.scenario import result_json_schema, scenario_json_schema
+    from solver.scenario.files import result_json_schema, scenario_json_schema
 
     schemas = {"scenario": scenario_json_schema, "result": result_json_schema}
     if which not in schemas:

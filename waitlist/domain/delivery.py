@@ -68,7 +68,7 @@ class Retry:
         exponent = max(0, attempts - 1)
         if exponent >= 32:  # far beyond any cap; keeps the multiplication small
             return self.cap
-        return min(self.cap, self.base * (2**exponent))
+        return min(self.cap, self.base * int(2**exponent))
 
     def next_attempt(self, attempts: int, now: datetime) -> datetime | None:
         """When to try again after `attempts` failed attempts, or None to give up."""

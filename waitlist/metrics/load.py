@@ -190,7 +190,7 @@ def _placements(
             )
             if ended is not None:
                 back.remove(ended)
-            record, host = groups[gid] if gid in groups else (None, None)
+            record, host = groups.get(gid, (None, None))
             made.append(
                 Placement(
                     on,

@@ -62,9 +62,8 @@ def parse_period(label: str, *, field: str = "period") -> Period:
             return year(int(m.group(1)))
         if m := _QUARTER.match(text):
             return quarter(int(m.group(1)), int(m.group(2)))
-        if m := _MONTH.match(text):
-            if 1 <= int(m.group(2)) <= 12:
-                return month(int(m.group(1)), int(m.group(2)))
+        if (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
+            return month(int(m.group(1)), int(m.group(2)))
         if m := _WEEK.match(text):
             return iso_week(int(m.group(1)), int(m.group(2)))
     except ValueError:

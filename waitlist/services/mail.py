@@ -120,7 +120,7 @@ class SmtpSender:
             smtp.starttls(context=context)
         return smtp
 
-    def send(self, notice: Notice, session: Session) -> None:
+    def send(self, notice: Notice, session: Session) -> None:  # noqa: ARG002 (NoticeSender)
         msg = build_message(notice, self.mail_from)
         try:
             with self._connect() as smtp:

@@ -17,6 +17,7 @@ any worker of any process, kept per fingerprint of the solver's input.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,9 +28,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from solver.recommend import recommend
-from solver.recommend_data import RecommendOptions
-from solver.recommend_model import ProgressUpdate
-from solver.scenario import dumps, scenario_to_dict
+from solver.recommend.data import RecommendOptions
+from solver.recommend.model import ProgressUpdate
+from solver.scenario.files import dumps, scenario_to_dict
 from waitlist.domain.policy import Rules
 from waitlist.services import lookups
 from waitlist.services.recommendation_results import dump_result, fingerprint, load_result
@@ -260,10 +261,8 @@ def _queue(uow: UnitOfWork, mark: str, day: date) -> None:
         job.state, job.attempts, job.error = QUEUED, 0, None
         job.requested_at, job.finished_at = uow.now(), None
         uow.session.add(job)
-        try:
+        with contextlib.suppress(IntegrityError):  # another request queued the same inputs first
             uow.commit()
-        except IntegrityError:  # another request queued the same inputs first
-            pass
 
 
 def _latest_done(session: Session) -> RecommendationJob | None:

@@ -11,8 +11,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from solver.recommend_data import RecommendOptions
-from solver.scenario import result_to_dict
+from solver.recommend.data import RecommendOptions
+from solver.scenario.files import result_to_dict
 from solver.types import CandidateGroup, Recommendation, Result, Scenario, SolveStatus
 
 

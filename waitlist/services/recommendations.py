@@ -1,6 +1,6 @@
 """Group-start recommendations for coordinators: ask, then accept one.
 
-Asking (`recommend_for`) runs the recommender (solver.recommend) on a snapshot of the live
+Asking (`recommend_for`) runs the recommender (solver.recommend.pipeline) on a snapshot of the live
 database: every district's waiting parents, less those the placement rules would already give
 a seat in a planned or recruiting group (the recommender itself does not look at existing
 groups), with candidate groups generated from that demand and each active leader's free
@@ -30,11 +30,11 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from solver.candidates import generate_candidates
-from solver.placement import solve as place
+from solver.placement.pipeline import solve as place
 from solver.recommend import recommend
-from solver.recommend_data import RecommendOptions
-from solver.scenario import dumps, scenario_to_dict
+from solver.recommend.candidates import generate_candidates
+from solver.recommend.data import RecommendOptions
+from solver.scenario.files import dumps, scenario_to_dict
 from solver.types import CandidateGroup, Recommendation, Result, Scenario
 from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus

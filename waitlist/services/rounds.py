@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from solver.placement import solve
-from solver.scenario import dumps, result_to_dict, scenario_to_dict
+from solver.scenario.files import dumps, result_to_dict, scenario_to_dict
 from solver.types import Scenario
 from waitlist.domain.errors import (
     Conflict,

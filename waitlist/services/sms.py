@@ -73,7 +73,7 @@ class SmsSender:
     def __init__(self, gateway: SmsGateway) -> None:
         self.gateway = gateway
 
-    def send(self, notice: Notice, session: Session) -> None:
+    def send(self, notice: Notice, session: Session) -> None:  # noqa: ARG002 (NoticeSender)
         number = phone_number(notice.contact or "")
         if number is None:
             raise DeliveryFailed("not a phone number", contact_refused=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from solver.baselines import status_quo
-from solver.candidates import generate_candidates
 from solver.placement import solve
-from solver.recommend import recommend as recommend_groups
-from solver.recommend_data import RecommendOptions
+from solver.placement.baselines import status_quo
+from solver.recommend.candidates import generate_candidates
+from solver.recommend.data import RecommendOptions
+from solver.recommend.pipeline import recommend as recommend_groups
 from solver.types import Result, Scenario, SolveStatus
 from waitlist.simulation.policies import PolicySpec
 

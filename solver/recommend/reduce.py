@@ -21,10 +21,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from solver.recommend_data import ParentClass, Prepared, opened_members
+from solver.recommend.data import ParentClass, Prepared, opened_members
 
 if TYPE_CHECKING:
-    from solver.recommend_model import Solved
+    from solver.recommend.model import Solved
 
 
 def dominated_pairs(prep: Prepared) -> list[tuple[int, int, int, int]]:

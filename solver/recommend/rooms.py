@@ -111,7 +111,7 @@ def room_rows(
         def run(k: int) -> tuple[int, date, date]:
             return (kind_of[k], bookings[k].first, bookings[k].last)
 
-        same: dict[tuple, list[str]] = {}
+        same: dict[tuple[object, ...], list[str]] = {}
         for room in sorted(rooms):
             same.setdefault(tuple(sorted(run(k) for k in rooms[room])), []).append(room)
         for names in same.values():

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from solver.assignment import Component, assign
-from solver.explain import offer_facts, unplaced_facts
-from solver.metrics import placement_metrics
-from solver.placement_model import PlacementData, build_data, offer_deadline
-from solver.priority_matching import PriorityMatcher
+from solver.placement.assignment import Component, assign
+from solver.placement.explain import offer_facts, unplaced_facts
+from solver.placement.metrics import placement_metrics
+from solver.placement.model import PlacementData, build_data, offer_deadline
+from solver.placement.priority_matching import PriorityMatcher
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
 from waitlist.reasons import render
 

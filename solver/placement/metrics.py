@@ -7,7 +7,7 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from solver.placement_model import PlacementData
+from solver.placement.model import PlacementData
 
 
 def placement_metrics(

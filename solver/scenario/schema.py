@@ -1,5 +1,5 @@
 """The scenario and result files as pydantic models: the JSON Schema and the first line of
-validation (types, unknown keys, ranges). Cross-field rules live in solver/scenario.py.
+validation (types, unknown keys, ranges). Cross-field rules live in solver/scenario/files.py.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class OfferOut(_Strict):
     group: str
     respond_by: date = Field(
         description="Last day to answer: after as_of and before the group's start (rule 10, "
-        "checked by solver.scenario.offer_problems)"
+        "checked by solver.scenario.files.offer_problems)"
     )
     cross_district: bool
     travel_minutes: NonNegative
@@ -174,4 +174,4 @@ class ResultFile(_Strict):
     unplaced: list[UnplacedOut] = []
     recommendations: list[RecommendationOut] = []
     objective: dict[str, float] = {}
-    metrics: dict[str, dict] = {}
+    metrics: dict[str, dict[str, Any]] = {}

@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Set
 from statistics import median
+from typing import Any
 
-from solver.recommend_data import Prepared, can_serve, wait_weeks
-from solver.rooms import Booking, booking, held_by_groups, room_label
+from solver.recommend.data import Prepared, can_serve, wait_weeks
+from solver.recommend.rooms import Booking, booking, held_by_groups, room_label
 from solver.types import CandidateGroup, Scenario
 from waitlist.domain.reasons import RecommendationFacts
 from waitlist.domain.stats import wait_ratio
@@ -89,7 +90,7 @@ class Explainer:
         self.programme_name = {p.slug: p.name for p in sc.programmes}
         self.waits = [round(wait_weeks(a, sc), 3) for a in prep.applications]
 
-    def waits_by_district(self, removed: set[int], programme: str | None = None) -> dict:
+    def waits_by_district(self, removed: set[int], programme: str | None = None) -> dict[str, Any]:
         out: dict[str, list[float]] = {}
         for i, app in enumerate(self.prep.applications):
             if i in removed or (programme is not None and app.programme != programme):
@@ -171,7 +172,7 @@ class Explainer:
 
     def why_not(
         self, c_id: str, unserved: set[int], leaders_full: set[int], opened: Set[int] = frozenset()
-    ):
+    ) -> tuple[str, str]:
         """Why a candidate was not opened: (English, Swedish). `opened`: the opened candidates
         (indices into Prepared.candidates)."""
         prep = self.prep

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from solver.placement_model import PlacementData, Reach
+from solver.placement.model import PlacementData, Reach
 from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
 from waitlist.reasons import render
 
@@ -61,7 +61,11 @@ def explain_offer(data: PlacementData, a: int, g: int, minutes: int, away: bool)
     return render(facts, "en"), render(facts, "sv")
 
 
-def explain_unplaced(data: PlacementData, a: int, placed: dict[int, int]) -> tuple[str, str]:
+def explain_unplaced(
+    data: PlacementData,
+    a: int,
+    placed: dict[int, int],  # noqa: ARG001 (callers' signature)
+) -> tuple[str, str]:
     facts = unplaced_facts(data, a)
     return render(facts, "en"), render(facts, "sv")
 

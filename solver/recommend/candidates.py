@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from solver.recommend_data import RecommendOptions, can_lead, can_serve
+from solver.recommend.data import RecommendOptions, can_lead, can_serve
 from solver.types import CandidateGroup, Scenario
 
 LEAD_WEEKS = 4

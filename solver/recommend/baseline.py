@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from solver.recommend_data import Prepared
+from solver.recommend.data import Prepared
 
 
 @dataclass(frozen=True)

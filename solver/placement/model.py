@@ -193,11 +193,11 @@ def build_data(scenario: Scenario) -> PlacementData:
         seen[(a.programme, a.district)] += 1
         data.positions.append(seen[(a.programme, a.district)])
     births: dict[str, int] = {}
-    prefs: dict[tuple, int] = {}
+    prefs: dict[tuple[object, ...], int] = {}
     data._birth = [births.setdefault(a.child_birth, len(births)) for a in apps]
     data._fits = [prefs.setdefault((a.languages, a.slots), len(prefs)) for a in apps]
-    ages: dict[tuple, int] = {}
-    offers: dict[tuple, int] = {}
+    ages: dict[tuple[object, ...], int] = {}
+    offers: dict[tuple[object, ...], int] = {}
     data._age_of = [ages.setdefault((g.start, g.programme), len(ages)) for g in groups]
     data._fit_of = [offers.setdefault((g.language, g.slot), len(offers)) for g in groups]
     data._ages, data._slots = max(1, len(ages)), max(1, len(offers))

@@ -15,8 +15,8 @@ import time
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from solver.metrics import placement_metrics
-from solver.placement_model import PlacementData, build_data, offer_deadline
+from solver.placement.metrics import placement_metrics
+from solver.placement.model import PlacementData, build_data, offer_deadline
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
 
 

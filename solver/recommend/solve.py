@@ -1,7 +1,7 @@
-"""Group-start recommendations, the staged solve (see solver.recommend_model for the model).
+"""Group-start recommendations, the staged solve (see solver.recommend.model for the model).
 
 Stage 1 maximises weighted waiting-weeks removed (T1) on the model with classes merged across
-districts (solver.recommend_reduce: travel plays no part in T1, and the merged model is much
+districts (solver.recommend.reduce: travel plays no part in T1, and the merged model is much
 smaller), starting from the longest-queue plan. Its groups are then given their best split of
 parents by district in the full model (the opened groups fixed: a quick solve), which starts
 stage 2 as a complete hint: with T1 at its optimum, minimise M·T2 + T3 (fewer groups, then
@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from solver.recommend_data import Prepared, opened_members
-from solver.recommend_model import (
+from solver.recommend.data import Prepared, opened_members
+from solver.recommend.model import (
     _STATUS,
     Built,
     ProgressUpdate,
@@ -26,7 +26,7 @@ from solver.recommend_model import (
     add_hint,
     build,
 )
-from solver.recommend_reduce import plan_from_merged
+from solver.recommend.reduce import plan_from_merged
 from solver.types import SolveStatus
 
 _FOUND = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
@@ -38,7 +38,7 @@ def solve(
     first: Built,
     progress: Callable[[ProgressUpdate], None] | None = None,
 ) -> Solved:
-    """`first` is the stage-1 model built on `merged` (solver.recommend_reduce.merge_districts)
+    """`first` is the stage-1 model built on `merged` (solver.recommend.reduce.merge_districts)
     with its starting hint; the result is read from the full model built on `prep`."""
     opts = prep.options
     started = time.perf_counter()
@@ -73,7 +73,7 @@ def solve(
     fixed.minimize(full.t3)
     split = _solver(opts, left())
     if _STATUS.get(split.solve(fixed), SolveStatus.UNKNOWN) in _FOUND:
-        m.clear_hints()
+        m.clear_hints()  # type: ignore[no-untyped-call]
         for index in range(len(m.proto.variables)):
             var = m.get_int_var_from_proto_index(index)
             m.add_hint(var, split.value(var))

@@ -13,6 +13,7 @@ import math
 import random
 from datetime import date, timedelta
 from importlib import resources
+from typing import Any
 
 from solver.types import Application, District, Group, Policy, Programme, Scenario
 
@@ -22,12 +23,15 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MAX_MINUTES = 60
 
 
-def reference() -> dict:
+def reference() -> dict[str, Any]:
     text = resources.files("waitlist").joinpath("data/stockholm.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
-def reference_districts(ref: dict) -> tuple[tuple[District, ...], dict[str, dict[str, int]]]:
+def reference_districts(
+    ref: dict[str, Any],
+) -> tuple[tuple[District, ...], dict[str, dict[str, int]]]:
     """The reference districts and the travel minutes between two different ones."""
     districts = tuple(District(d["slug"], d["name"]) for d in ref["districts"])
     travel = {
@@ -36,7 +40,7 @@ def reference_districts(ref: dict) -> tuple[tuple[District, ...], dict[str, dict
     return districts, travel
 
 
-def reference_programmes(ref: dict, *, lengths: bool = True) -> tuple[Programme, ...]:
+def reference_programmes(ref: dict[str, Any], *, lengths: bool = True) -> tuple[Programme, ...]:
     """The reference programmes; with `lengths`, their sessions and weeks too."""
     return tuple(
         Programme(

@@ -8,7 +8,7 @@ The objective is lexicographic (see docs/recommend.md):
 It is solved in two stages, which makes the order strict without huge coefficients: stage 1
 maximises T1 and proves it; stage 2 keeps T1 at that optimum and minimises M·T2 + T3 with
 M = T3max + 1, so one group more always costs more than any saving in travel and start weeks.
-The staged solve is solver.recommend_solve; exact reductions are solver.recommend_reduce.
+The staged solve is solver.recommend.solve; exact reductions are solver.recommend.reduce.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from ortools.sat.python import cp_model
 
-from solver.recommend_data import Prepared, RecommendOptions
-from solver.recommend_reduce import dominated_pairs
-from solver.rooms import in_room_order
+from solver.recommend.data import Prepared, RecommendOptions
+from solver.recommend.reduce import dominated_pairs
+from solver.recommend.rooms import in_room_order
 from solver.types import SolveStatus
 
 
@@ -151,7 +151,7 @@ def build(prep: Prepared) -> Built:
         if mine:
             m.add(sum(mine) <= leader.max_groups)
 
-    # Rule: a room hosts one group at a time per weekday and slot (solver.rooms): of candidates
+    # Rule: a room hosts one group at a time per weekday and slot (rooms.py): of candidates
     # whose runs in the same room, weekday and slot overlap, at most one opens.
     open_var = {
         c: opened_of[s][n] if s in opened_of else count[s]
@@ -159,7 +159,7 @@ def build(prep: Prepared) -> Built:
         if kd.bound
         for n, c in enumerate(kd.members)
     }
-    # Interchangeable rooms are pooled: an orbit's copies open in room order (solver.rooms).
+    # Interchangeable rooms are pooled: an orbit's copies open in room order (rooms.py).
     for cands, limit in prep.room_rows:
         m.add(sum(open_var[c] for c in cands) <= limit)
     for pool in prep.room_pools:
@@ -171,7 +171,7 @@ def build(prep: Prepared) -> Built:
     if prep.options.max_new_groups is not None:
         m.add(sum(count) <= prep.options.max_new_groups)
 
-    # Exact reduction (solver.recommend_reduce): a dominated kind's n-th candidate opens only
+    # Exact reduction (solver.recommend.reduce): a dominated kind's n-th candidate opens only
     # when its dominator's candidates starting no later are open.
     for strong, weak, nth, per in dominated_pairs(prep):
         gate = opened_of[weak][nth] if weak in opened_of else count[weak]
@@ -240,7 +240,9 @@ def _solver(opts: RecommendOptions, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
-def add_hint(prep: Prepared, built: Built, served: dict[int, list[int]], leader_of: dict) -> None:
+def add_hint(
+    prep: Prepared, built: Built, served: dict[int, list[int]], leader_of: dict[Any, Any]
+) -> None:
     """Start the search from a known plan (candidate -> parents, candidate -> leader), e.g. the
     longest-queue baseline, so that a first recommendation comes at once."""
     kind_of = {c: s for s, kd in enumerate(prep.kinds) for c in kd.members}

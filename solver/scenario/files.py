@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from solver.scenario_schema import (
+from solver.scenario.schema import (
     RESULT_FORMAT,
     CandidateGroupIn,
     GroupIn,
@@ -124,7 +124,7 @@ def _cross_field_problems(m: ScenarioFile) -> list[str]:
                 p.append(f"$.{name}[{i}].{key}: duplicate {key} {value!r}")
             first.add(value)
 
-    def ref(path: str, value: str, known: set[str] | dict, what: str) -> None:
+    def ref(path: str, value: str, known: set[str] | dict[str, Any], what: str) -> None:
         if value not in known:
             p.append(f"{path}: unknown {what} {value!r}")
 
@@ -238,7 +238,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         }
 
     rooms = [plain(r) for r in sorted(s.rooms, key=lambda r: r.id)]
-    return _jsonable(
+    return _json_object(
         {
             "format": "waitlist-scenario/1",
             "as_of": s.as_of,
@@ -257,7 +257,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The result file as plain JSON data, lists sorted so equal results serialise equally."""
-    return _jsonable(
+    return _json_object(
         {
             "format": RESULT_FORMAT,
             "as_of": result.as_of,
@@ -342,6 +342,11 @@ def scenario_json_schema() -> dict[str, Any]:
 
 def result_json_schema() -> dict[str, Any]:
     return ResultFile.model_json_schema()
+
+
+def _json_object(x: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = _jsonable(x)
+    return out
 
 
 def _jsonable(x: Any) -> Any:

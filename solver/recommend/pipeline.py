@@ -1,8 +1,8 @@
 """Group-start recommendations: which candidate groups to open, who leads them, whom they serve.
 
 Plain data in (a Scenario), plain data out (a Result with `recommendations`, `objective` and a
-status). Phases: candidates → data (solver.recommend_data) → CP-SAT model and solve
-(solver.recommend_model) → read back → explanations (solver.recommend_explain).
+status). Phases: candidates → data (solver.recommend.data) → CP-SAT model and solve
+(solver.recommend.model) → read back → explanations (solver.recommend.explain).
 The objective and its strict order are documented in docs/recommend.md.
 """
 
@@ -11,15 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from solver.candidates import generate_candidates
-from solver.recommend_baseline import longest_queue_first
-from solver.recommend_data import Prepared, RecommendOptions, opened_members, prepare
-from solver.recommend_explain import Explainer, med, ratio, spread
-from solver.recommend_model import ProgressUpdate, Solved, add_hint, build
-from solver.recommend_reduce import merge_districts, respect_dominance
-from solver.recommend_solve import solve
-from solver.rooms import place_in_rooms
+from solver.recommend.baseline import longest_queue_first
+from solver.recommend.candidates import generate_candidates
+from solver.recommend.data import Prepared, RecommendOptions, opened_members, prepare
+from solver.recommend.explain import Explainer, med, ratio, spread
+from solver.recommend.model import ProgressUpdate, Solved, add_hint, build
+from solver.recommend.reduce import merge_districts, respect_dominance
+from solver.recommend.rooms import place_in_rooms
+from solver.recommend.solve import solve
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
@@ -197,7 +198,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
     target = prep.scenario.policy.target_weeks
     spread_before = spread({d: v for d, v in before.items() if len(v) >= small}, target)
     spread_after = spread({d: v for d, v in after.items() if len(v) >= small}, target)
-    metrics: dict[str, dict] = {
+    metrics: dict[str, dict[str, Any]] = {
         "by_district": by_district,
         "overall": {
             "max_min_ratio_before": round(ratio(before), 2),

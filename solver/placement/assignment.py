@@ -1,6 +1,6 @@
 """Which group each admitted applicant gets: two min-cost flows per connected component.
 
-Who is served is already fixed (solver/priority_matching.py) and so is whether each one is
+Who is served is already fixed (solver/placement/priority_matching.py) and so is whether each one is
 served in the own district or elsewhere. What is left is the choice of group, by the rest of
 the objective, in order:
 
@@ -53,7 +53,7 @@ def assign(c: Component) -> tuple[dict[int, int], SolveStatus]:
     flows, status = _solve(c, node, tails, heads, costs, fill)
     if flows is None:
         # The product term may overflow the solver's cost range: drop it, keep the rest.
-        costs = [minutes for minutes in _travel(c, tails, heads)]
+        costs = list(_travel(c, tails, heads))
         flows, status = _solve(c, node, tails, heads, costs, fill)
         if flows is None:
             return {}, status
@@ -73,7 +73,7 @@ def _max_fill(c: Component, node: dict[int, int], tails: list[int], heads: list[
     flow = _network(t, h, cap, cost, [1] * n + [0] * len(c.groups) + [-n])
     if flow.solve() != flow.OPTIMAL:
         return None
-    return -flow.optimal_cost()
+    return -int(flow.optimal_cost())
 
 
 def _travel(c: Component, tails: list[int], heads: list[int]) -> list[int]:
@@ -84,7 +84,10 @@ def _travel(c: Component, tails: list[int], heads: list[int]) -> list[int]:
 
 
 def _travel_and_start_costs(
-    c: Component, node: dict[int, int], tails: list[int], heads: list[int]
+    c: Component,
+    node: dict[int, int],  # noqa: ARG001 (the same signature as its siblings)
+    tails: list[int],
+    heads: list[int],
 ) -> list[int]:
     n = len(c.apps)
     rank = {g: i for i, g in enumerate(c.groups)}

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Any
 
-from solver.rooms import Booking, RoomPool, booking, held_by_groups, room_rows
+from solver.recommend.rooms import Booking, RoomPool, booking, held_by_groups, room_rows
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 
@@ -142,7 +143,7 @@ class Prepared:
     cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
     not_viable: dict[str, str]  # candidate id -> 'size' | 'leader' | 'room'
     all_candidates: tuple[CandidateGroup, ...]
-    # Rooms (solver.rooms): rows (candidates, limit) of which at most `limit` open, the pools of
+    # Rooms (rooms.py): rows (candidates, limit) of which at most `limit` open, the pools of
     # interchangeable rooms those rows assume, each viable candidate's room booking, and per
     # viable candidate the viable candidates it clashes with.
     room_rows: tuple[tuple[tuple[int, ...], int], ...] = ()
@@ -202,7 +203,7 @@ def prepare(
             viable_leads.append(led)
 
     reach = dict(enumerate(viable_reach))
-    signature: dict[tuple, list[int]] = {}
+    signature: dict[tuple[Any, ...], list[int]] = {}
     for c, cand in enumerate(viable):
         # Candidates with rooms form kinds of their own: a kind without rooms opens its
         # earliest starts first, while a room may take one start but not another.
