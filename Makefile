@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install seed clean-db
+.PHONY: run test check lint bench install seed clean-db
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,12 @@ lint: install
 	$(BIN)/ruff check waitlist solver api tests benchmarks
 	$(BIN)/ruff format --check waitlist solver api tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## make check: the fast loop (lint, types, layer contracts, the tests not marked slow: no
+## PostgreSQL, no browser, no large searches)
+check: lint
+	$(BIN)/pytest -n 2 -q -m "not slow"
 
 ## make test: the whole suite, SQLite and PostgreSQL (started by scripts/postgres.sh), browsers
 test: install lint

@@ -26,9 +26,10 @@ from api.security import (
     looks_like_parent_token,
     parent_identity,
     read_access_token,
+    token_is_current,
 )
+from waitlist import bootstrap
 from waitlist.config import Settings
-from waitlist.domain.policy import Rules
 from waitlist.storage.db import lone_statement
 from waitlist.storage.uow import UnitOfWork
 
@@ -53,16 +54,6 @@ def get_session(engine: EngineDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def rules_from(settings: Settings) -> Rules:
-    return Rules(
-        offer_response_days=settings.offer_response_days,
-        max_expired_offers=settings.max_expired_offers,
-        cross_district_after_weeks=settings.cross_district_after_weeks,
-        home_priority=settings.home_priority,
-        target_weeks=settings.target_weeks,
-    )
 
 
 def _bearer(request: Request) -> str | None:
@@ -106,14 +97,22 @@ async def get_principal(
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    principal = read_access_token(token, secret=state.settings.secret_key)
-    if principal is None:
+    claims = read_access_token(token, keys=state.settings.verification_keys())
+    if claims is None or not await run_in_threadpool(_staff_current, state.engine, *claims):
         raise ProblemError(
             401, "Your session has expired; please log in again.", headers=_UNAUTHORISED
         )
+    principal = claims[0]
     if from_cookie and request.method not in {"GET", "HEAD", "OPTIONS"}:
         _same_origin(request)
     return principal
+
+
+def _staff_current(engine: Engine, principal: Principal, version: int) -> bool:
+    """Not logged out, deactivated or given a new password since the token was issued."""
+    assert principal.staff_id is not None
+    with lone_statement(engine, write=False) as conn:
+        return token_is_current(conn, principal.staff_id, version)
 
 
 def _resolve_parent(engine: Engine, token: str) -> int | None:
@@ -214,19 +213,8 @@ CurrentParent = Annotated[Principal, Depends(_require_parent)]
 async def get_uow_factory(
     request: Request, principal: OptionalPrincipal
 ) -> Callable[..., UnitOfWork]:
-    engine: Engine = request.app.state.engine
-    settings: Settings = request.app.state.settings
     actor = principal.actor if principal is not None else "anonymous"
-
-    def make(*, readonly: bool = False, actor_override: str | None = None) -> UnitOfWork:
-        return UnitOfWork(
-            engine,
-            actor=actor_override or actor,
-            rules=rules_from(settings),
-            readonly=readonly,
-        )
-
-    return make
+    return bootstrap.uow_factory(request.app.state.engine, request.app.state.settings, actor=actor)
 
 
 UowDep = Annotated[Callable[..., UnitOfWork], Depends(get_uow_factory)]

@@ -21,6 +21,7 @@ import structlog
 from sqlalchemy import Engine, delete, text, update
 
 from api import ratelimit
+from waitlist import bootstrap
 from waitlist.config import Settings, public_url
 from waitlist.services import outbox
 from waitlist.storage.columns import utcnow
@@ -54,11 +55,15 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
     """Expire overdue offers through the offers service (one guarded update per offer)."""
     from waitlist.services import expiry
 
-    return expiry.run(engine, settings, today=today)
+    return expiry.run(bootstrap.uow_factory(engine, settings, actor="system:expiry", today=today))
 
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
+    from waitlist.services import logins
+    from waitlist.storage.uow import UnitOfWork
+
+    logins.purge_old(lambda **options: UnitOfWork(engine, **options))
     from sqlmodel import Session, col
 
     old = col(IdempotencyRecord.created_at) < utcnow() - IDEMPOTENCY_KEEP
@@ -78,14 +83,16 @@ def purge(engine: Engine) -> None:
 
 
 def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
-    """One run of every job; each job's failure is logged and does not stop the others."""
+    """One run of every job; each job's failure is logged and does not stop the others.
+    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
+    sender = sender or bootstrap.notice_sender(settings)
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
     _safely(
         "outbox",
-        lambda: outbox.drain(engine, sender or outbox.DemoSender(), base_url=public_url(settings)),
+        lambda: outbox.drain(engine, sender, base_url=public_url(settings)),
     )
 
 
@@ -105,10 +112,11 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
     if interval <= 0:
         yield
         return
+    sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(tick, engine, settings)
+            await asyncio.to_thread(tick, engine, settings, sender)
             await asyncio.sleep(interval)
 
     task = asyncio.create_task(loop())

@@ -18,7 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from sqlalchemy import Engine
 
-from api import web
+from api import hardening, web
 from api.logs import configure_logging, install_request_logging
 from api.problems import document_problems, install_problem_handlers
 from api.routes import (
@@ -54,7 +54,10 @@ class Health(BaseModel):
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The app; raises signing_key.InsecureSecret rather than serve with a key anyone could
+    know (see waitlist/signing_key.py)."""
     settings = settings or get_settings()
+    settings.check_secret()
     configure_logging()
 
     @asynccontextmanager
@@ -72,6 +75,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Waitlist and cross-district placement for parenting-support programmes. "
         "Errors are RFC 9457 problem details (application/problem+json).",
         lifespan=lifespan,
+        docs_url=None,  # served by api.hardening from packaged files, under the pages' CSP
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in API_ROUTERS:
         app.include_router(module.router)
     web.install(app)  # server-rendered pages for parents and coordinators
+    hardening.install(app, settings)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -101,4 +107,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-app = create_app()
+app: FastAPI  # built by __getattr__ below
+
+
+def __getattr__(name: str) -> FastAPI:
+    """`api.main:app` for uvicorn, built on first use: importing this module (for
+    create_app) never needs a key."""
+    if name != "app":
+        raise AttributeError(name)
+    global app
+    app = create_app()
+    return app

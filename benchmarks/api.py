@@ -36,6 +36,7 @@ import importlib.util
 import json
 import os
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -52,10 +53,16 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.api_support import free_port  # noqa: E402
 from waitlist.services import applications, groups, setup  # noqa: E402
 from waitlist.storage.db import create_schema, make_engine  # noqa: E402
 from waitlist.storage.uow import UnitOfWork  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
 
 DISTRICTS = ("farsta", "skarpnack", "sodermalm", "rinkeby-kista", "bromma")
 TARGET_RPS = 500

@@ -33,12 +33,12 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from waitlist.domain.stats import median, p90  # noqa: E402
 from waitlist.metrics.load import load_inputs  # noqa: E402
 from waitlist.metrics.measures import ALL  # noqa: E402
 from waitlist.metrics.periods import Period, quarter  # noqa: E402
 from waitlist.metrics.records import ApplicationHistory, GroupRecord  # noqa: E402
 from waitlist.metrics.report import build_reports  # noqa: E402
-from waitlist.metrics.stats import median, p90  # noqa: E402
 from waitlist.metrics.synthetic import city  # noqa: E402
 from waitlist.reference import load_reference  # noqa: E402
 from waitlist.storage.db import create_schema, make_engine  # noqa: E402

@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlmodel import col, select  # noqa: E402
 
+from waitlist.bootstrap import rules_from  # noqa: E402
 from waitlist.config import Settings  # noqa: E402
 from waitlist.demo import seed_demo  # noqa: E402
 from waitlist.reference import load_reference  # noqa: E402
 from waitlist.services import applications, rounds, setup  # noqa: E402
-from waitlist.services.expiry import rules_from  # noqa: E402
 from waitlist.services.round_inputs import WATCH_KEY, changes  # noqa: E402
 from waitlist.services.scenario_export import build_scenario  # noqa: E402
 from waitlist.storage.db import create_schema, make_engine  # noqa: E402

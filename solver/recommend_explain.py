@@ -4,7 +4,7 @@ effect on waiting times, and why close alternatives were not chosen, in English 
 Waiting time here is the current age of open applications, in weeks, at the scenario date.
 The projection removes the parents a recommendation would serve from the queue and measures
 again: median and P90 for the recommendation's programme in the districts it serves, and the
-city-wide max/min ratio of district median waits (all programmes), as waitlist.metrics.stats
+city-wide max/min ratio of district median waits (all programmes), as waitlist.domain.stats
 defines it.
 """
 
@@ -17,7 +17,7 @@ from statistics import median
 from solver.recommend_data import Prepared, can_serve, wait_weeks
 from solver.rooms import Booking, booking, held_by_groups, room_label
 from solver.types import CandidateGroup, Scenario
-from waitlist.metrics.stats import wait_ratio
+from waitlist.domain.stats import wait_ratio
 
 LANGUAGE = {
     "sv": ("Swedish", "svenska"),

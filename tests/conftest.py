@@ -8,12 +8,16 @@ Use `database_url` for tests that must hold on both databases.
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 PG_ENV = "WAITLIST_TEST_POSTGRES"
+# The app refuses a key written anywhere in the source tree: every test process gets a random
+# one (servers started by the tests inherit it). tests/security starts servers without it.
+os.environ.setdefault("WAITLIST_SECRET_KEY", secrets.token_urlsafe(32))
 
 
 def in_ci() -> bool:
@@ -23,6 +27,17 @@ def in_ci() -> bool:
 def pytest_sessionstart(session: pytest.Session) -> None:
     if in_ci() and not os.environ.get(PG_ENV):
         raise pytest.UsageError(f"CI must run the PostgreSQL tests: set {PG_ENV}")
+
+
+SLOW_BY_NATURE = ("postgres", "browser")
+"""Tests that need a PostgreSQL server or a browser are `slow` whatever their size: `make check`
+(`-m "not slow"`) leaves them to `make test`."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
 
 
 def _admin_url() -> str | None:

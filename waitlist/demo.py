@@ -25,6 +25,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from waitlist import bootstrap
 from waitlist import demo_profiles as P
 from waitlist.config import Settings
 from waitlist.domain.eligibility import ineligibility
@@ -35,7 +36,6 @@ from waitlist.domain.values import ProgrammeKind
 from waitlist.reference import load_reference
 from waitlist.services import applications, groups, offers, setup, staff
 from waitlist.services.applications import current_seed
-from waitlist.services.expiry import rules_from
 from waitlist.storage.tables import Application, Group, Leader, Offer, Programme, Staff
 from waitlist.storage.uow import UnitOfWork
 
@@ -67,9 +67,7 @@ class DemoCity:
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
-        self.uow = UnitOfWork(
-            engine, actor="demo", rules=rules_from(settings), clock=lambda: self.now
-        )
+        self.uow = bootstrap.uow_factory(engine, settings, actor="demo", clock=lambda: self.now)()
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}

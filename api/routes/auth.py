@@ -6,13 +6,14 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
 
 from api import ratelimit
-from api.deps import EngineDep, OptionalPrincipal, SessionDep, SettingsDep, client_ip
+from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
 from api.problems import ProblemError, problem_responses
-from api.security import SESSION_COOKIE, issue_access_token, verify_password
-from waitlist.storage.staff_tables import Staff
+from api.security import SESSION_COOKIE, issue_access_token, read_access_token
+from waitlist.config import secure_cookies
+from waitlist.services import staff as staff_accounts
+from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -53,34 +54,33 @@ class LoggedOut(BaseModel):
 def login(
     body: LoginRequest,
     request: Request,
-    session: SessionDep,
     engine: EngineDep,
     settings: SettingsDep,
     response: Response,
 ) -> TokenPublic:
-    # Password guessing is limited per client and per account.
-    limit = ratelimit.Limit(settings.rate_limit_token_per_minute, 60)
-    ratelimit.check(
-        engine,
-        {f"login-ip:{client_ip(request)}": limit, f"login-user:{body.username.lower()}": limit},
+    # Throttled per account and per address, with growing pauses (waitlist.services.logins).
+    result = ratelimit.staff_login(
+        engine, settings, body.username, body.password, client_ip(request)
     )
-    staff = session.exec(select(Staff).where(Staff.username == body.username)).first()
-    ok = verify_password(body.password, staff.password_hash if staff else None)
-    if staff is None or not ok or not staff.active or staff.id is None:
+    if result.throttled:
+        raise ratelimit.refused_login(result.retry_after)
+    staff = result.staff
+    if staff is None:
         raise ProblemError(401, "Wrong username or password.", code="login_failed")
     token, expires = issue_access_token(
-        secret=settings.secret_key,
+        secret=settings.signing_secret(),
         staff_id=staff.id,
         role=staff.role,
         district=staff.district,
         minutes=settings.access_token_minutes,
+        version=staff.token_version,
     )
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=settings.access_token_minutes * 60,
         httponly=True,
-        secure=settings.cookie_secure,
+        secure=secure_cookies(settings, request.url.hostname),
         samesite="lax",
         path="/",
     )
@@ -89,10 +89,27 @@ def login(
     )
 
 
-@router.post("/logout", response_model=LoggedOut, summary="Log out (clears the session cookie)")
-def logout(response: Response, settings: SettingsDep) -> LoggedOut:
+@router.post(
+    "/logout",
+    response_model=LoggedOut,
+    summary="Log out: every token of the account stops working; clears the session cookie",
+)
+def logout(
+    request: Request, response: Response, engine: EngineDep, settings: SettingsDep
+) -> LoggedOut:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" else request.cookies.get(SESSION_COOKIE)
+    claims = read_access_token(token, keys=settings.verification_keys()) if token else None
+    if claims is not None and claims[0].staff_id is not None:
+        uow = UnitOfWork(engine, actor=claims[0].actor)
+        staff_accounts.log_out_everywhere(uow, claims[0].staff_id)
     response.delete_cookie(
-        SESSION_COOKIE, httponly=True, secure=settings.cookie_secure, samesite="lax", path="/"
+        SESSION_COOKIE,
+        httponly=True,
+        secure=secure_cookies(settings, request.url.hostname),
+        samesite="lax",
+        path="/",
     )
     return LoggedOut()
 

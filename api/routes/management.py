@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from api.deps import CurrentManager, EngineDep, SettingsDep
 from api.problems import problem_responses
-from api.routes import management_pages, management_simulation
+from api.routes import management_exports, management_pages, management_simulation
 from api.routes.management_data import closed_quarter, dashboard, quarter_report
 from waitlist.metrics import export
 from waitlist.metrics.report import Report
@@ -122,6 +122,7 @@ def _download(data: bytes, media_type: str, rep: Report, ext: str) -> Response:
 router = APIRouter()
 router.include_router(api)
 router.include_router(management_pages.router)
+router.include_router(management_exports.router)
 router.include_router(management_simulation.router)
 
 

@@ -18,8 +18,9 @@ from api.problems import ProblemError
 from api.routes.management_data import closed_quarter, closed_quarters, dashboard
 from api.security import Principal
 from api.web import csrf, sources
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
-from api.web.management_wording import chart_labels, number_formatter
+from api.web.management_wording import chart_labels, hidden_text, number_formatter
 from api.web.render import render
 from api.web.staff_session import logged_out, principal_of, settings_of, staff_login
 from waitlist.simulation.report import latest_report
@@ -70,7 +71,7 @@ def page(request: Request) -> Response:
     published = [f for f in data["flows"] if f["placements"] is not None]
     data = {
         **data,
-        "labels": chart_labels(_, lang, data["target_weeks"]),
+        "labels": chart_labels(_, lang, data["target_weeks"], data["small_cell_min"]),
         # One or two published flows make a poor chart: each district's in and out say more.
         "flows_chart": "pairs" if len(published) >= MIN_FLOWS_DRAWN else "districts",
     }
@@ -85,6 +86,7 @@ def page(request: Request) -> Response:
         "quarters": [q.label for q in closed_quarters()],
         "simulation_report": latest_report() is not None,
         "min_flows": MIN_FLOWS_DRAWN,
+        "hidden_text": hidden_text(_, data["small_cell_min"]),
         "error": error,
     }
     return management_page(
@@ -98,10 +100,11 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
-async def login(request: Request) -> Response:
+def login(request: Request, posted: PostedForm) -> Response:
     _ = gettext_for(language_of(request))
-    return await staff_login(
+    return staff_login(
         request,
+        posted,
         "management",
         _("Wrong username or password, or not a management account."),
         "/management",
@@ -111,7 +114,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    return logged_out("/management/login")
+    return logged_out(request, "/management/login")
 
 
 @router.get("/assets/plotly.min.js")

@@ -3,10 +3,12 @@ dashboard).
 
 `waitlist simulate -o DIR` writes a self-contained report.html (inline styles, charts as
 data: URIs, no script), its Swedish twin report.sv.html, and registers them as the latest. The
-page in the reader's language (else the other one: older reports are English only) is served
-as written, under a policy that allows nothing but its own inline styles (by hash) and
-embedded images: the page can run no script, load nothing from anywhere, and be framed by no
-one.
+site shows the one in the reader's language (else the other one: older reports are English
+only) inside its own layout: header, menu, language switch, `<main>`, the viewport of a phone.
+Only the report's body is taken (its own <head>, styles and any script are dropped), its tables
+scroll sideways in a focusable region, and the page keeps the management pages' policy (no
+inline script, nothing from elsewhere). `report_policy` is the policy for the report file as
+written, should it be served alone.
 """
 
 from __future__ import annotations
@@ -14,17 +16,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from html import escape
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from api.routes.management_pages import management_page, manager_of
 from api.web import i18n
-from api.web.render import ONE_YEAR
 from waitlist.simulation import report as simulation_report
 
 router = APIRouter(prefix="/management", include_in_schema=False)
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+_DROP = re.compile(
+    r"<head\b.*?</head>|<style\b.*?</style>|<script\b.*?</script>|<title\b.*?</title>"
+    r"|<!doctype[^>]*>|</?(?:html|body|head)\b[^>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.DOTALL | re.IGNORECASE)
 NONE = "'none'"
 SUGGESTED_COMMAND = "waitlist simulate -o var/simulations/latest-run"
 
@@ -39,6 +47,20 @@ def report_policy(html: str) -> str:
     )
 
 
+def report_body(html: str, region_label: str) -> str:
+    """The content of a written report, for the site's layout: its body only, each table in a
+    region that scrolls sideways on a phone and can be reached by keyboard."""
+    body = _DROP.sub("", html)
+    label = escape(region_label, quote=True)
+    return _TABLE.sub(
+        lambda m: (
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">'
+            f"<table{m.group(1)}>{m.group(2)}</table></div>"
+        ),
+        body,
+    ).strip()
+
+
 @router.get("/simulation")
 def simulation(request: Request) -> Response:
     who = manager_of(request)
@@ -48,17 +70,10 @@ def simulation(request: Request) -> Response:
     if path is None:
         context = {"actor": who, "section": "simulation", "command": SUGGESTED_COMMAND}
         return management_page(request, "management/simulation.html", context)
-    html = path.read_text("utf-8")
-    response = HTMLResponse(
-        html,
-        headers={
-            "Content-Security-Policy": report_policy(html),
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-    asked = i18n.requested_language(request)
-    if asked and request.cookies.get(i18n.COOKIE) != asked:  # the choice sticks, as on pages
-        response.set_cookie(i18n.COOKIE, asked, max_age=ONE_YEAR, samesite="lax", path="/")
+    _ = i18n.gettext_for(i18n.language_of(request))
+    body = report_body(path.read_text("utf-8"), _("Table of the simulation report"))
+    context = {"actor": who, "section": "simulation", "report_body": body}
+    response = management_page(request, "management/simulation_report.html", context)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -7,7 +7,7 @@ Request models forbid unknown fields (`extra="forbid"`): a body carrying `status
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -101,6 +101,9 @@ class ApplyRequest(Strict):
     max_travel_minutes: StrictInt = Field(default=0, ge=0, le=240)
     contact: Contact | None = Field(
         default=None, max_length=200, description="E-mail or phone for notices (optional)"
+    )
+    notice_language: Literal["sv", "en"] = Field(
+        default="sv", description="Language of the notices sent to the contact"
     )
 
 

@@ -16,11 +16,19 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 def install(app: FastAPI) -> None:
     """Add the pages, their static files and the CSRF error page to the app."""
-    from api.web import coordinator, coordinator_rounds, errors, parents, status
+    from api.web import (
+        coordinator,
+        coordinator_notices,
+        coordinator_rounds,
+        errors,
+        parents,
+        status,
+    )
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(parents.router)
     app.include_router(status.router)
     app.include_router(coordinator.router)
     app.include_router(coordinator_rounds.router)
+    app.include_router(coordinator_notices.router)
     errors.install(app)

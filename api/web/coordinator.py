@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, desk, sources, wording
-from api.web.forms import Form, field_error
+from api.web.forms import Form, PostedForm, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from api.web.staff_session import coordinator, logged_out, staff_login
@@ -33,13 +33,14 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login", dependencies=[Depends(csrf.verify)])
-async def login(request: Request) -> Response:
+def login(request: Request, posted: PostedForm) -> Response:
     _ = gettext_for(language_of(request))
     target = request.query_params.get("next", "")
     if not target.startswith("/coordinator") or "//" in target:
         target = "/coordinator"
-    return await staff_login(
+    return staff_login(
         request,
+        posted,
         "coordinator",
         _("Wrong username or password, or not a coordinator account."),
         target,
@@ -49,7 +50,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(request: Request) -> Response:
-    return logged_out("/coordinator/login")
+    return logged_out(request, "/coordinator/login")
 
 
 @router.get("")
@@ -132,10 +133,10 @@ def _done_notice(request: Request) -> str:
 
 
 @router.post("/groups", dependencies=[Depends(csrf.verify)])
-async def create_group(request: Request) -> Response:
+def create_group(request: Request, posted: PostedForm) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
+    form = Form(posted, _)
     programme = form.choice("programme", [p.slug for p in sources.programmes(request)])
     start = form.date("start")
     weekday = form.choice("weekday", WEEKDAYS)
@@ -222,8 +223,8 @@ def cancel_confirm(request: Request, group_id: int) -> Response:
 
 
 @router.post("/groups/{group_id}/cancel", dependencies=[Depends(csrf.verify)])
-async def cancel_group(request: Request, group_id: int) -> Response:
-    reason = (await request.form()).get("reason")
+def cancel_group(request: Request, group_id: int, posted: PostedForm) -> Response:
+    reason = posted.get("reason")
     reason = reason[:200] if isinstance(reason, str) else ""
     return _change(
         request, group_id, lambda uow, gid: groups.cancel_group(uow, gid, reason), "cancelled"

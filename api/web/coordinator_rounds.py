@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, desk, sources
 from api.web.coordinator import staff_page
+from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
@@ -143,10 +144,10 @@ def _recommendations_page(
 
 
 @router.post("/recommendations/accept", dependencies=[Depends(csrf.verify)])
-async def accept_recommendation(request: Request) -> Response:
+def accept_recommendation(request: Request, posted: PostedForm) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    candidate = (await request.form()).get("candidate")
+    candidate = posted.get("candidate")
     candidate = candidate[:200] if isinstance(candidate, str) else ""
     try:
         done = group_recommendations.accept_recommendation(

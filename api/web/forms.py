@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date as _date
+from typing import Annotated
 
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from waitlist.domain.errors import DomainError
 from waitlist.domain.values import YEAR_MONTH, is_contact
 
 MAX_TEXT = 200
+
+
+async def posted_form(request: Request) -> FormData:
+    """The request's form, read on the event loop (Starlette keeps it for the request), so the
+    handler that uses it can be a plain function run in the thread pool."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
 class Form:
@@ -53,12 +64,13 @@ class Form:
     def choices(self, name: str, options: Iterable[str], *, at_least: int = 0) -> list[str]:
         allowed = set(options)
         picked = [v for v in self.data.getlist(name) if isinstance(v, str)]
-        self.values[name] = [v for v in picked if v in allowed]
+        kept = [v for v in picked if v in allowed]
+        self.values[name] = kept
         if any(v not in allowed for v in picked):
             self.fail(name, self._("Choose among the options shown."))
-        elif len(self.values[name]) < at_least:  # type: ignore[arg-type]
+        elif len(kept) < at_least:
             self.fail(name, self._("Choose at least one."))
-        return list(self.values[name])  # type: ignore[arg-type]
+        return list(kept)
 
     def year_month(self, name: str) -> str:
         value = self.text(name, max_length=40)

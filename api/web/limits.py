@@ -1,5 +1,6 @@
-"""Rate limits on the parents' forms: the same database counters and settings as the API's
-parent endpoints (per client address, and per status link)."""
+"""Rate limits on the parents' forms and on the pages behind a status link: the same database
+counters and settings as the API's parent endpoints (per client address, and per status link),
+so a link cannot be read, or guessed at, faster through the pages than through the API."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ def check(request: Request, token: str | None = None) -> None:
         raise TooManyRequests((exc.headers or {}).get("Retry-After", "60")) from None
 
 
-async def parent_form(request: Request) -> None:
-    """Dependency for the parents' POST forms."""
+def parent_form(request: Request) -> None:
+    """Dependency for the parents' POST forms (plain: it counts in the database)."""
+    check(request, request.path_params.get("token"))
+
+
+def token_page(request: Request) -> None:
+    """Dependency for the pages a status link opens (plain: it counts in the database)."""
     check(request, request.path_params.get("token"))

@@ -2,8 +2,9 @@
 
 Extracts every `_()` / `N_()` / `ngettext()` string from api/web/*.py, the management page
 routes (api/routes/management*.py), api/templates (Babel with the Jinja2 extractor) and the
-simulation report (waitlist/simulation: its modules and its page template), merges them
-into waitlist/locale/{sv,en}/LC_MESSAGES/messages.po keeping existing translations, fills
+simulation report (waitlist/simulation: its modules and its page template) and the notices
+(waitlist/services/notice_texts.py), merges them into
+waitlist/locale/{sv,en}/LC_MESSAGES/messages.po keeping existing translations, fills
 English with the English source text, compiles the .mo files and lists the Swedish strings
 still untranslated (exit code 1 if any).
 """
@@ -26,6 +27,7 @@ METHODS = [
     ("api/routes/management*.py", "python"),
     ("api/templates/**.html", "jinja2"),
     ("waitlist/simulation/*.py", "python"),
+    ("waitlist/services/notice_texts.py", "python"),
     ("waitlist/simulation/templates/*.html", "jinja2"),
 ]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}

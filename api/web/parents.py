@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import catalogue, csrf, limits, sources, wording
 from api.web.errors import not_found
-from api.web.forms import Form, field_error
+from api.web.forms import Form, PostedForm, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError
@@ -138,12 +138,12 @@ def _apply_messages(_, prog) -> dict[tuple[str, str], str]:  # noqa: ANN001
 
 
 @router.post("/apply/{slug}", dependencies=PARENT_FORM)
-async def apply_submit(request: Request, slug: str) -> Response:
+def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
     prog = sources.programme(request, slug)
     if prog is None:
         return not_found(request)
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
+    form = Form(posted, _)
     district = form.choice("district", [d.slug for d in sources.districts(request)])
     child_birth = form.year_month("child_birth")
     languages = form.choices("languages", prog.languages, at_least=1)
@@ -161,6 +161,7 @@ async def apply_submit(request: Request, slug: str) -> Response:
             "cross_district": cross,
             "max_travel_minutes": int(travel) if cross and travel else 0,
             "contact": contact or None,
+            "notice_language": language_of(request),
         }
         try:
             applied = applications.apply(sources.uow_factory(request)(), command)

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web import catalogue, csrf, i18n, wording
+from waitlist.config import get_settings, secure_cookies
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -79,9 +80,16 @@ def render(
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     )
+    settings = getattr(request.app.state, "settings", None) or get_settings()
+    secure = secure_cookies(settings, request.url.hostname)
     if request.cookies.get(csrf.COOKIE) != data["csrf_token"]:
         response.set_cookie(
-            csrf.COOKIE, data["csrf_token"], httponly=True, samesite="lax", path="/"
+            csrf.COOKIE, data["csrf_token"], httponly=True, secure=secure, samesite="lax", path="/"
+        )
+    browser = getattr(request.state, "csrf_browser", None)
+    if browser and request.cookies.get(csrf.BROWSER_COOKIE) != browser:
+        response.set_cookie(
+            csrf.BROWSER_COOKIE, browser, httponly=True, secure=secure, samesite="lax", path="/"
         )
     asked = i18n.requested_language(request)
     if asked and request.cookies.get(i18n.COOKIE) != asked:

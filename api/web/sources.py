@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Engine
@@ -16,38 +15,26 @@ from sqlmodel import Session, SQLModel, col, select
 from starlette.requests import Request
 
 from api.security import parent_identity
+from waitlist import bootstrap
 from waitlist.config import get_settings
 from waitlist.domain.errors import NotFound
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.services import views
 from waitlist.services.access import Actor
 from waitlist.services.views import ParentStatus
-from waitlist.storage.db import make_engine
 from waitlist.storage.tables import District, Group, GroupPublic, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
-
-
-@lru_cache(maxsize=4)
-def _engine_for(url: str) -> Engine:
-    return make_engine(url)
 
 
 def engine_of(request: Request) -> Engine:
     """The app's engine (set up by the app on start), else one for the configured database."""
     engine = getattr(request.app.state, "engine", None)
-    return engine if engine is not None else _engine_for(get_settings().database_url)
+    return engine if engine is not None else bootstrap.engine_for(get_settings().database_url)
 
 
 def uow_factory(request: Request, actor: str = "anonymous") -> Callable[..., UnitOfWork]:
-    from api.deps import rules_from
-
-    engine = engine_of(request)
     settings = getattr(request.app.state, "settings", None) or get_settings()
-
-    def make(*, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(engine, actor=actor, rules=rules_from(settings), readonly=readonly)
-
-    return make
+    return bootstrap.uow_factory(engine_of(request), settings, actor=actor)
 
 
 def plain(row: SQLModel) -> SimpleNamespace:
@@ -123,11 +110,14 @@ def status_view(request: Request, token: str) -> StatusView:
     make = uow_factory(request, actor.actor)
     status = views.parent_status(make(readonly=True), actor)
     group_id = status.application.group_id
-    enrolled = status.application.status == "enrolled" and group_id is not None
     return StatusView(
         actor=actor,
         status=status,
-        enrolled_in=views.get_group(make(readonly=True), group_id) if enrolled else None,
+        enrolled_in=(
+            views.get_group(make(readonly=True), group_id)
+            if status.application.status == "enrolled" and group_id is not None
+            else None
+        ),
         programme=next(p for p in programmes(request) if p.slug == status.application.programme),
         names=district_names(request),
     )

@@ -6,18 +6,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
-from api.security import SESSION_COOKIE, Principal, issue_access_token, read_access_token
+from api import ratelimit
+from api.security import (
+    SESSION_COOKIE,
+    Principal,
+    issue_access_token,
+    read_access_token,
+    token_is_current,
+)
 from api.web import sources
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
-from waitlist.config import Settings, get_settings
+from api.web.render import render
+from waitlist.config import Settings, get_settings, secure_cookies
 from waitlist.services import staff as staff_accounts
 from waitlist.services.access import Actor
+from waitlist.storage.db import lone_statement
 from waitlist.storage.staff_tables import StaffPublic
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class LoginRequired(Exception):
@@ -33,9 +41,17 @@ def settings_of(request: Request) -> Settings:
 
 
 def principal_of(request: Request) -> Principal | None:
-    """Whoever the session cookie names, or None without a valid one."""
+    """Whoever the session cookie names, or None without a valid one (also once its account
+    logged out, was deactivated or changed its password)."""
     token = request.cookies.get(SESSION_COOKIE)
-    return read_access_token(token, secret=settings_of(request).secret_key) if token else None
+    keys = settings_of(request).verification_keys()
+    claims = read_access_token(token, keys=keys) if token else None
+    if claims is None:
+        return None
+    principal, version = claims
+    assert principal.staff_id is not None
+    with lone_statement(sources.engine_of(request), write=False) as conn:
+        return principal if token_is_current(conn, principal.staff_id, version) else None
 
 
 def coordinator(request: Request) -> Actor:
@@ -49,42 +65,57 @@ def coordinator(request: Request) -> Actor:
 def log_in(request: Request, response: Response, staff: StaffPublic) -> None:
     settings = settings_of(request)
     token, _expires = issue_access_token(
-        secret=settings.secret_key,
+        secret=settings.signing_secret(),
         staff_id=staff.id,
         role=staff.role,
         district=staff.district,
         minutes=settings.access_token_minutes,
+        version=staff.token_version,
     )
-    # On the loopback interface (the demo) there is no TLS; the cookie never leaves the machine.
-    secure = settings.cookie_secure and request.url.hostname not in LOOPBACK
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=settings.access_token_minutes * 60,
         httponly=True,
-        secure=secure,
+        secure=secure_cookies(settings, request.url.hostname),
         samesite="lax",
         path="/",
     )
 
 
-def log_out(response: Response) -> None:
+def log_out(request: Request, response: Response) -> None:
+    """End the session: every token of the account is refused from now on (all its browsers
+    and API clients), and the cookie is cleared."""
+    principal = principal_of(request)
+    if principal is not None and principal.staff_id is not None:
+        uow = sources.uow_factory(request, principal.actor)()
+        staff_accounts.log_out_everywhere(uow, principal.staff_id)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", path="/")
 
 
-async def staff_login(
-    request: Request, role: str, refusal: str, target: str, again: Callable[[dict], Response]
+def staff_login(
+    request: Request,
+    posted: FormData,
+    role: str,
+    refusal: str,
+    target: str,
+    again: Callable[[dict], Response],
 ) -> Response:
     """The posted log-in form of an account of `role`: a redirect to `target` with the session
     cookie, or `again` given the form's values (never the password) and errors, `refusal` the
     error when the username, password or role is wrong."""
-    form = Form(await request.form(), gettext_for(language_of(request)))
+    form = Form(posted, gettext_for(language_of(request)))
     username = form.text("username", max_length=64)
     password = form.text("password", max_length=128)
     form.values.pop("password", None)  # never echoed back
     if form.ok:
-        uow = sources.uow_factory(request)(readonly=True)
-        who = staff_accounts.authenticate(uow, username, password)
+        settings = settings_of(request)
+        client = request.client.host if request.client else "unknown"
+        engine = sources.engine_of(request)
+        result = ratelimit.staff_login(engine, settings, username, password, client)
+        who = result.staff
+        if result.throttled:
+            return login_paused(request, result.retry_after)
         if who is None or who.role != role:
             form.fail("username", refusal)
         else:
@@ -94,8 +125,17 @@ async def staff_login(
     return again({"values": form.values, "errors": form.errors})
 
 
-def logged_out(login_path: str) -> Response:
+def login_paused(request: Request, retry_after: int) -> Response:
+    """429: a page saying when the log-in form takes this account's password again."""
+    response = render(
+        request, "error.html", {"kind": "login_paused", "seconds": retry_after}, status=429
+    )
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def logged_out(request: Request, login_path: str) -> Response:
     """A redirect to the log-in form at `login_path` that ends the session."""
     response = RedirectResponse(login_path, status_code=303)
-    log_out(response)
+    log_out(request, response)
     return response

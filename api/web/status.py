@@ -13,13 +13,23 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, limits, sources, wording
 from api.web.errors import not_found
+from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from waitlist.domain.errors import DomainError, NotFound
-from waitlist.services import access, applications, link_notice, offers, parent_tokens, views
+from waitlist.services import (
+    access,
+    applications,
+    contacts,
+    link_notice,
+    offers,
+    parent_tokens,
+    views,
+)
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
+TOKEN_PAGE = [Depends(limits.token_page)]
 DECLINE_REASONS = ("time", "language", "distance", "other")
 
 
@@ -30,6 +40,7 @@ def _page(
     notice: str = "",
     errors: dict[str, str] | None = None,
     status: int = 200,
+    contact_value: str = "",
 ) -> Response:
     _ = gettext_for(language_of(request))
     try:
@@ -52,6 +63,9 @@ def _page(
             # Right after applying: where the link was also sent (masked), if anywhere.
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
+            # A notice bounced or a number was refused: ask the parent to check it.
+            "unreachable": _unreachable(request, view),
+            "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
             "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
@@ -66,6 +80,11 @@ def _sent_to(request: Request, view: sources.StatusView) -> str | None:
     return link_notice.link_sent_to(make(readonly=True), view.actor)
 
 
+def _unreachable(request: Request, view: sources.StatusView) -> str | None:
+    make = sources.uow_factory(request, view.actor.actor)
+    return link_notice.unreachable_contact(make(readonly=True), view.actor)
+
+
 def _notices(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "accepted": _("Thank you. Your place is booked; you will get a reminder before the start."),
@@ -76,10 +95,11 @@ def _notices(_: Callable[[str], str]) -> dict[str, str]:
         ),
         "withdrawn": _("Your application is withdrawn. You are no longer in the queue."),
         "resumed": _("Thank you. You are back in the queue for offers."),
+        "contact": _("Thank you. We will send news about your application there."),
     }
 
 
-@router.get("/status/{token}", name="status_page")
+@router.get("/status/{token}", name="status_page", dependencies=TOKEN_PAGE)
 def status_page(request: Request, token: str) -> Response:
     _ = gettext_for(language_of(request))
     return _page(request, token, notice=_notices(_).get(request.query_params.get("done", ""), ""))
@@ -113,8 +133,8 @@ def _offer_id(raw: object) -> int:
 
 
 @router.post("/status/{token}/accept", dependencies=PARENT_FORM)
-async def accept(request: Request, token: str) -> Response:
-    offer_id = (await request.form()).get("offer")
+def accept(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id = posted.get("offer")
 
     def run(actor: access.Actor) -> None:
         make = sources.uow_factory(request, actor.actor)
@@ -126,9 +146,8 @@ async def accept(request: Request, token: str) -> Response:
 
 
 @router.post("/status/{token}/decline", dependencies=PARENT_FORM)
-async def decline(request: Request, token: str) -> Response:
-    form = await request.form()
-    offer_id, reason = form.get("offer"), form.get("reason")
+def decline(request: Request, token: str, posted: PostedForm) -> Response:
+    offer_id, reason = posted.get("offer"), posted.get("reason")
     elsewhere = []
 
     def run(actor: access.Actor) -> None:
@@ -145,6 +164,27 @@ async def decline(request: Request, token: str) -> Response:
     return response
 
 
+@router.post("/status/{token}/contact", dependencies=PARENT_FORM)
+def change_contact(request: Request, token: str, posted: PostedForm) -> Response:
+    _ = gettext_for(language_of(request))
+    form = Form(posted, _)
+    contact = form.contact("contact")
+    if form.ok and contact:
+        return _act(
+            request,
+            token,
+            lambda actor: contacts.change_contact(
+                sources.uow_factory(request, actor.actor)(),
+                actor.application_id,  # type: ignore[arg-type]
+                contact,
+            ),
+            "contact",
+        )
+    errors = form.errors or {"contact": _("Enter an e-mail address or a phone number.")}
+    typed = str(form.values.get("contact", ""))
+    return _page(request, token, errors=errors, status=422, contact_value=typed)
+
+
 @router.post("/status/{token}/resume", dependencies=PARENT_FORM)
 def resume(request: Request, token: str) -> Response:
     def run(actor: access.Actor) -> None:
@@ -154,7 +194,7 @@ def resume(request: Request, token: str) -> Response:
     return _act(request, token, run, "resumed")
 
 
-@router.get("/status/{token}/data.json")
+@router.get("/status/{token}/data.json", dependencies=TOKEN_PAGE)
 def download(request: Request, token: str) -> Response:
     try:
         actor = sources.parent_actor(request, token)
@@ -171,7 +211,7 @@ def download(request: Request, token: str) -> Response:
     )
 
 
-@router.get("/status/{token}/{what}", name="confirm_page")
+@router.get("/status/{token}/{what}", name="confirm_page", dependencies=TOKEN_PAGE)
 def confirm(request: Request, token: str, what: str) -> Response:
     if what not in ("withdraw", "erase", "new-link"):
         return not_found(request)

@@ -2,7 +2,7 @@
 application each answer is about (so erasure and the purge can find it)
 
 Revision ID: 0401_h3_idempotency_lease
-Revises: 0301
+Revises: 0401_h1_staff_token_version
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0401_h3_idempotency_lease"
-down_revision: str | None = "0301"
+down_revision: str | None = "0401_h1_staff_token_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

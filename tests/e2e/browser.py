@@ -90,7 +90,8 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str, log: Path) -> None:
+    def __init__(self, database_url: str, log: Path, cwd: Path = ROOT) -> None:
+        """`cwd`: the folder the server runs in (where it looks for var/simulations)."""
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
@@ -104,7 +105,7 @@ class LiveServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
              "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self._wait()
 

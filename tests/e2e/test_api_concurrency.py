@@ -27,6 +27,7 @@ from api_support import (
 )
 from sqlmodel import Session, func, select
 
+from waitlist import bootstrap
 from waitlist.config import Settings
 from waitlist.domain.offer import OfferStatus
 from waitlist.services import applications, expiry, offers
@@ -96,6 +97,7 @@ def _offer_seats_at_once(
         return list(pool.map(offer, app_ids))
 
 
+@pytest.mark.slow
 def test_forty_offers_racing_for_ten_seats_never_overbook(served: tuple[City, str]) -> None:
     city, base = served
     overbooked = server_errors = 0
@@ -130,7 +132,9 @@ def _race(
     def expire() -> None:
         start.wait()
         time.sleep(random.uniform(0, 0.04))  # vary who gets there first
-        result["expired"] = expiry.run(city.engine, settings, today=day)
+        result["expired"] = expiry.run(
+            bootstrap.uow_factory(city.engine, settings, actor="system:expiry", today=day)
+        )
 
     threads = [threading.Thread(target=accept), threading.Thread(target=expire)]
     for thread in threads:

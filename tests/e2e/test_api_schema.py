@@ -92,6 +92,7 @@ def _check_operation(operation: schemathesis.APIOperation, headers: dict[str, st
 @pytest.mark.parametrize(
     "role", ["parent_a", "parent_b", "coord_own", "coord_other", "manager", "anon"]
 )
+@pytest.mark.slow
 def test_every_answer_matches_the_schema_and_none_is_a_server_error(
     api_schema: schemathesis.BaseSchema, world: World, role: str
 ) -> None:

@@ -15,7 +15,45 @@ pytestmark = pytest.mark.browser
 
 PARENT_PAGES = ["/", "/?age=7&purpose=conflicts", "/?age=old", "/apply/komet", "/no-such-page"]
 COORDINATOR_PAGES = ["/coordinator", "/coordinator/groups", "/coordinator/round",
-                     "/coordinator/recommendations"]  # fmt: skip
+                     "/coordinator/recommendations", "/coordinator/notices"]  # fmt: skip
+
+
+def _unreachable(live_server, district: str = "farsta") -> None:  # noqa: ANN001
+    """The newest application of `district` has a contact that bounced, and a dead letter:
+    the status page's warning and the coordinator's undelivered notices have something."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session, col, select
+
+    from waitlist.storage.db import make_engine
+    from waitlist.storage.tables import Application, Outbox
+
+    engine = make_engine(live_server.database_url)
+    try:
+        with Session(engine) as session:
+            app = session.exec(
+                select(Application)
+                .where(Application.district == district)
+                .order_by(col(Application.id).desc())
+            ).first()
+            assert app is not None
+            now = datetime.now(UTC)
+            app.contact, app.contact_unreachable_at = "bounce@example.se", now
+            session.add(app)
+            session.add(
+                Outbox(
+                    kind="offer_made",
+                    recipient=f"application:{app.id}",
+                    payload={},
+                    attempts=1,
+                    last_error="smtp 550 recipient refused",
+                    dead_at=now,
+                    channel="email",
+                )
+            )
+            session.commit()
+    finally:
+        engine.dispose()
 
 
 def _apply(page, district: str = "farsta") -> str:  # noqa: ANN001
@@ -41,6 +79,10 @@ def test_parent_pages_have_no_serious_accessibility_problems(chromium, live_serv
     problems["/apply/komet (errors)"] = serious_violations(page)
     status = _apply(page)
     problems["status"] = serious_violations(page)
+    _unreachable(live_server)
+    page.goto(status)
+    assert page.locator("#unreachable").is_visible()
+    problems["status (contact unreachable)"] = serious_violations(page)
     for what in ("withdraw", "erase", "new-link"):
         page.goto(f"{status}/{what}")
         problems[f"status/{what}"] = serious_violations(page)
@@ -53,6 +95,7 @@ def test_coordinator_pages_have_no_serious_accessibility_problems(chromium, live
     page.goto("/coordinator/login")
     problems = {"login": serious_violations(page)}
     log_in(page)
+    _unreachable(live_server)
     for path in COORDINATOR_PAGES:
         page.goto(path)
         assert page.get_attribute("html", "lang") == lang

@@ -30,7 +30,8 @@ def _count(server: LiveServer, table: str) -> int:
 
 @pytest.fixture
 def client(live_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live_server.url, cookies={"lang": "en"}) as http:
+    # A generous timeout: the suite must hold on a loaded machine.
+    with httpx.Client(base_url=live_server.url, cookies={"lang": "en"}, timeout=120) as http:
         yield http
 
 
@@ -201,7 +202,7 @@ def test_too_many_forms_from_one_client_are_slowed_down_with_a_page(tmp_path):
     create_schema(app.state.engine)
     setup.load_reference_data(UnitOfWork(app.state.engine))
     web.install(app)
-    with TestClient(app) as http:
+    with TestClient(app, base_url="http://127.0.0.1") as http:
         token = _token(http, "/apply/komet")  # type: ignore[arg-type]
         codes = [
             http.post("/apply/komet", data={"csrf_token": token}).status_code for _ in range(4)

@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,10 +72,15 @@ def test_every_notice_is_sent_once_and_a_second_run_sends_nothing(city: City) ->
         assert all("@" not in n.message for n in sent)  # no contact in the local view
 
 
+def _hours_later(hours: int) -> datetime:
+    """The job clock `hours` from now: past any retry delay (at most an hour)."""
+    return datetime.now(UTC) + timedelta(hours=hours)
+
+
 def test_a_failed_send_is_kept_and_retried_until_it_goes_through(city: City) -> None:
     _offer(city)
     sender = FlakySender(failures=2)
-    reports = [outbox.send_pending(city.engine, sender) for _ in range(3)]
+    reports = [outbox.send_pending(city.engine, sender, now=_hours_later(i)) for i in range(3)]
     assert [(r.sent, r.failed) for r in reports] == [(0, 1), (0, 1), (1, 0)]
     with Session(city.engine) as session:
         row = session.exec(select(Outbox)).one()
@@ -83,17 +88,36 @@ def test_a_failed_send_is_kept_and_retried_until_it_goes_through(city: City) -> 
     assert _count(city, SentNotice) == 1
 
 
+def test_a_failed_send_waits_for_its_next_attempt_time_doubling_each_time(city: City) -> None:
+    _offer(city)
+    sender = FlakySender(failures=100)
+    start = datetime.now(UTC)
+    waits = []
+    for attempt in range(1, 5):
+        with Session(city.engine) as session:
+            due = session.exec(select(Outbox)).one().next_attempt_at or start
+        if attempt > 1:  # not before it is due: a run a second early sends nothing
+            assert not outbox.send_pending(city.engine, sender, now=due - timedelta(seconds=1))
+        assert outbox.send_pending(city.engine, sender, now=due).failed == 1
+        with Session(city.engine) as session:
+            row = session.exec(select(Outbox)).one()
+        assert row.attempts == attempt and row.next_attempt_at is not None
+        waits.append(row.next_attempt_at - due)
+    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+
+
 def test_a_notice_that_keeps_failing_stops_at_the_attempt_limit_and_stays_visible(
     city: City,
 ) -> None:
     _offer(city)
     sender = FlakySender(failures=100)
-    for _ in range(outbox.MAX_ATTEMPTS + 2):
-        outbox.send_pending(city.engine, sender)
+    for i in range(outbox.MAX_ATTEMPTS + 2):
+        outbox.send_pending(city.engine, sender, now=_hours_later(i))
     assert len(sender.seen) == outbox.MAX_ATTEMPTS
     with Session(city.engine) as session:
         row = session.exec(select(Outbox)).one()
         assert row.sent_at is None and row.last_error == "ConnectionError"
+        assert row.dead_at is not None and row.next_attempt_at is None
 
 
 def test_workers_draining_at_once_never_send_a_notice_twice(city: City) -> None:
@@ -150,3 +174,24 @@ def test_only_one_worker_holds_the_expiry_lock_at_a_time(postgres_url: str) -> N
             assert again is True  # released on exit
     finally:
         engine.dispose()
+
+
+def test_a_notice_whose_attachment_fails_is_retried_and_holds_up_no_other(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from waitlist.services import notice_texts
+
+    def broken(session: Session, payload: dict, language: str) -> list:  # type: ignore[type-arg]
+        raise ValueError("no calendar")
+
+    monkeypatch.setitem(notice_texts.ATTACHMENTS, "offer_made", broken)
+    applications.apply(city.uow(), application_body())  # an "applied" notice: no attachment
+    _offer(city)
+    report = outbox.send_pending(city.engine, outbox.DemoSender())
+    assert report.sent == 1  # the other notice went out
+    with Session(city.engine) as session:
+        row = session.exec(select(Outbox).where(Outbox.kind == "offer_made")).one()
+    assert row.sent_at is None and row.last_error == "compose ValueError"
+    assert row.attempts == 1 and row.next_attempt_at is not None
+    monkeypatch.delitem(notice_texts.ATTACHMENTS, "offer_made")
+    assert outbox.send_pending(city.engine, outbox.DemoSender(), now=_hours_later(1)).sent == 1

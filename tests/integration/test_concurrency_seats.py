@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from foundation_support import World, new_world
 from sqlalchemy import func
 from sqlmodel import select
@@ -55,6 +56,7 @@ def _race(world: World, group_id: int, ids: list[int]) -> Counter[str]:
         return Counter(pool.map(accept, ids))
 
 
+@pytest.mark.slow
 def test_forty_concurrent_accepts_never_overbook_a_ten_seat_group(database_url, capsys):
     world = new_world(database_url)
     totals: Counter[str] = Counter()

@@ -281,6 +281,7 @@ def db(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.mark.slow
 def test_random_waitlist_histories_keep_every_invariant(request, db, capsys):
     examples = 50 if db == "sqlite" else 20
     # SQLite in memory (same engine code, minus the file) keeps the many short histories fast.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlmodel import col, select
 
 from waitlist.config import Settings
@@ -50,6 +51,7 @@ def _fingerprint(engine) -> list[tuple]:
         ]
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_city_and_another_seed_another(tmp_path):
     one, summary = _seed(tmp_path / "a.db", 7)
     two, _ = _seed(tmp_path / "b.db", 7)
@@ -62,6 +64,7 @@ def test_the_same_seed_gives_the_same_city_and_another_seed_another(tmp_path):
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_the_demo_city_has_long_queues_in_some_districts_and_unfilled_groups_in_others(
     tmp_path,
 ):

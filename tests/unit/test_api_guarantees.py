@@ -31,28 +31,38 @@ def test_a_sealed_response_does_not_open_with_another_key_or_when_tampered() -> 
         unseal(SECRET, "key-1", tampered)
 
 
-def test_a_staff_token_carries_role_and_district_and_expires() -> None:
+def test_a_staff_token_carries_role_district_and_version_and_expires() -> None:
     token, _ = issue_access_token(
-        secret=SECRET, staff_id=7, role="coordinator", district="farsta", minutes=15
+        secret=SECRET, staff_id=7, role="coordinator", district="farsta", minutes=15, version=3
     )
-    principal = read_access_token(token, secret=SECRET)
-    assert principal is not None
+    claims = read_access_token(token, keys=[SECRET])
+    assert claims is not None
+    principal, version = claims
     assert (principal.kind, principal.role, principal.district, principal.staff_id) == (
         "staff",
         "coordinator",
         "farsta",
         7,
     )
-    assert read_access_token(token, secret=SECRET + "x") is None
+    assert version == 3
+    assert read_access_token(token, keys=[SECRET + "x"]) is None
     expired, _ = issue_access_token(
-        secret=SECRET, staff_id=7, role="coordinator", district="farsta", minutes=-1
+        secret=SECRET, staff_id=7, role="coordinator", district="farsta", minutes=-1, version=0
     )
-    assert read_access_token(expired, secret=SECRET) is None
+    assert read_access_token(expired, keys=[SECRET]) is None
+
+
+def test_a_previous_key_verifies_only_when_it_is_among_the_keys() -> None:
+    token, _ = issue_access_token(
+        secret=SECRET, staff_id=7, role="management", district=None, minutes=15, version=0
+    )
+    assert read_access_token(token, keys=["another-key-" * 4, SECRET]) is not None
+    assert read_access_token(token, keys=["another-key-" * 4]) is None
 
 
 def test_parent_tokens_and_staff_tokens_are_told_apart() -> None:
     token, _ = issue_access_token(
-        secret=SECRET, staff_id=1, role="management", district=None, minutes=1
+        secret=SECRET, staff_id=1, role="management", district=None, minutes=1, version=0
     )
     assert not looks_like_parent_token(token)
     assert looks_like_parent_token("wl_" + "A" * 43)

@@ -195,3 +195,33 @@ def test_a_month_or_a_year_total_is_never_published(label):
     with pytest.raises(InvalidInput) as err:
         build_report(apps(), groups(), parse_period(label))
     assert err.value.field == "period"
+
+
+def test_a_cancelled_group_starts_nobody_and_every_accepted_seat_elsewhere_counts():
+    from waitlist.metrics.records import Placement
+
+    q2 = parse_period("2026-Q2")
+    twice = ApplicationHistory(
+        "x",
+        "a",
+        D(2026, 1, 5),
+        "enrolled",
+        D(2026, 1, 19),
+        placements=(
+            # accepted in Q1 in b; the group was cancelled before its start in Q1
+            Placement(
+                D(2026, 1, 22), "b", D(2026, 3, 2), started=False, returned_on=D(2026, 2, 20)
+            ),
+            # accepted again in Q2 in b; that group ran
+            Placement(D(2026, 4, 8), "b", D(2026, 4, 20)),
+        ),
+    )
+    first, second = compute([twice], [], Q1), compute([twice], [], q2)
+    assert first.count("a", "x", "started") == 0  # the cancelled group never started
+    assert first.count("a", "x", "placed_out") == 1  # Q1 keeps its accepted seat elsewhere
+    assert first.count("b", "x", "placed_in") == 1
+    assert first.count("a", "x", "waiting") == 1  # back in the queue at the end of Q1
+    assert compute([twice], [], parse_period("2026-W05")).count("a", "x", "waiting") == 0
+    assert second.count("a", "x", "started") == 1
+    assert second.count("a", "x", "placed_out") == 1
+    assert twice.placed_on == D(2026, 4, 8) and twice.host_district == "b"

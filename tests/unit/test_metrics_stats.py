@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waitlist.metrics.stats import (
+from waitlist.domain.stats import (
     WAIT_FLOOR_DAYS,
     coefficient_of_variation,
     median,

@@ -25,6 +25,7 @@ def _policies() -> list[PolicySpec]:
     ]
 
 
+@pytest.mark.slow
 def test_the_same_seed_and_inputs_give_an_identical_report(tmp_path):
     city = small_city(tmp_path)
     files = []

@@ -1,4 +1,5 @@
-"""CSRF tokens: random, signed with the app's key, refused when forged or tampered with."""
+"""CSRF tokens: random, signed with the app's key for one session, refused when forged,
+tampered with, or made for another session."""
 
 from __future__ import annotations
 
@@ -7,22 +8,33 @@ from hypothesis import strategies as st
 
 from api.web import csrf
 
+KEY = "a-test-key-long-enough-for-hmac-sha256-signing"
+SESSION = "session:0123456789abcdef"
+
 
 def test_fresh_tokens_are_signed_and_never_repeat():
-    tokens = {csrf.new_token() for _ in range(200)}
+    tokens = {csrf.new_token(KEY, SESSION) for _ in range(200)}
     assert len(tokens) == 200
-    assert all(csrf.is_well_signed(t) for t in tokens)
+    assert all(csrf.is_well_signed(t, [KEY], SESSION) for t in tokens)
 
 
 def test_a_token_with_a_changed_nonce_or_signature_is_refused():
-    nonce, signature = csrf.new_token().rsplit(".", 1)
-    assert not csrf.is_well_signed(f"{nonce}x.{signature}")
-    assert not csrf.is_well_signed(f"{nonce}.{signature[:-1]}0")
-    assert not csrf.is_well_signed(nonce)
-    assert not csrf.is_well_signed("")
-    assert not csrf.is_well_signed(None)
+    nonce, signature = csrf.new_token(KEY, SESSION).rsplit(".", 1)
+    assert not csrf.is_well_signed(f"{nonce}x.{signature}", [KEY], SESSION)
+    assert not csrf.is_well_signed(f"{nonce}.{signature[:-1]}0", [KEY], SESSION)
+    assert not csrf.is_well_signed(nonce, [KEY], SESSION)
+    assert not csrf.is_well_signed("", [KEY], SESSION)
+    assert not csrf.is_well_signed(None, [KEY], SESSION)
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_a_token_made_for_one_session_is_refused_in_any_other(other):
+    token = csrf.new_token(KEY, SESSION)
+    assert csrf.is_well_signed(token, [KEY], SESSION)
+    if other != SESSION:
+        assert not csrf.is_well_signed(token, [KEY], other)
 
 
 @given(st.text(max_size=300))
 def test_no_made_up_string_passes_as_a_token(text):
-    assert not csrf.is_well_signed(text)
+    assert not csrf.is_well_signed(text, [KEY], SESSION)

@@ -15,6 +15,8 @@ class Rules:
     """Repeated-expiry policy: after this many unanswered offers in a row, pause (0 = never)."""
     deadline_notice_days: int = 2
     """A 'deadline near' notice goes out when this many days or fewer are left."""
+    start_notice_days: int = 3
+    """A 'group starts soon' notice goes to the enrolled parents this many days before."""
     cross_district_after_weeks: int = 8
     home_priority: str = HomePriority.STRICT.value
     target_weeks: int = 8

@@ -109,20 +109,22 @@ def compute_many(
             kind = "chosen" if a.chose_to_wait else "system"
             raws[i].counts[h, p, f"offered_{kind}"] += 1
             raws[i].samples[h, p, f"offer_{kind}"].append((offer - a.queue_date).days)
-        begin = a.group_start_on
-        if a.placed_on is not None and begin is not None and (i := slot(begin)) is not None:
-            kind = "chosen" if a.parent_chose_by(begin) else "system"
-            raws[i].counts[h, p, f"started_{kind}"] += 1
-            raws[i].samples[h, p, f"start_{kind}"].append((begin - a.queue_date).days)
+        # Every accepted offer counts; a start only if the group ran (not cancelled).
+        for placement in a.placements:
+            begin = placement.group_start_on
+            if placement.started and begin is not None and (i := slot(begin)) is not None:
+                kind = "chosen" if a.parent_chose_by(begin) else "system"
+                raws[i].counts[h, p, f"started_{kind}"] += 1
+                raws[i].samples[h, p, f"start_{kind}"].append((begin - a.queue_date).days)
+            host = placement.host_district
+            if host is not None and host != h and (i := slot(placement.on)) is not None:
+                seen_d.add(host)
+                raws[i].counts[host, p, "placed_in"] += 1
+                raws[i].counts[h, p, "placed_out"] += 1
+                raws[i].counts[h, ALL, FLOW_PREFIX + host] += 1
         if not a.chose_to_wait and (decision := _target_decision(a, target)) is not None:
             if (i := slot(decision[0])) is not None:
                 raws[i].counts[h, p, decision[1]] += 1
-        host = a.host_district
-        if host is not None and host != h and (i := slot(a.placed_on)) is not None:
-            seen_d.add(host)
-            raws[i].counts[host, p, "placed_in"] += 1
-            raws[i].counts[h, p, "placed_out"] += 1
-            raws[i].counts[h, ALL, FLOW_PREFIX + host] += 1
         for d in a.declines:
             if (i := slot(d.on)) is not None:
                 reason = d.reason if d.reason in DECLINE_REASONS else "other"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from waitlist.domain.collation import swedish_key
 from waitlist.metrics.measures import ALL
 from waitlist.metrics.report import Report
 
@@ -23,6 +24,8 @@ def dashboard_data(
 ) -> dict[str, Any]:
     options = quarter.options
     districts = [r for r in quarter.rows if r["programme"] == ALL and r["district"] != ALL]
+    # Districts by name in Swedish alphabetical order (Älvsjö and Östermalm last), not by code.
+    districts.sort(key=lambda r: swedish_key(names.get(str(r["district"]), str(r["district"]))))
     city = quarter.row(ALL, ALL)
     return {
         "period": quarter.period.label,
@@ -60,15 +63,18 @@ def dashboard_data(
                 "waiting": city["waiting_chosen"],
             },
         },
-        "flows": [
-            {
-                **f,
-                "from_name": names.get(str(f["from"]), str(f["from"])),
-                "to_name": names.get(str(f["to"]), str(f["to"])),
-            }
-            for f in quarter.flows
-            if f["placements"] != 0
-        ],
+        "flows": sorted(
+            (
+                {
+                    **f,
+                    "from_name": names.get(str(f["from"]), str(f["from"])),
+                    "to_name": names.get(str(f["to"]), str(f["to"])),
+                }
+                for f in quarter.flows
+                if f["placements"] != 0
+            ),
+            key=lambda f: (swedish_key(f["from_name"]), swedish_key(f["to_name"])),
+        ),
         "equality": next(e for e in quarter.equality if e["programme"] == ALL),
         "trend": _trend(weeks, names),
     }
@@ -91,9 +97,10 @@ def _trend(weeks: Sequence[Report], names: Mapping[str, str]) -> dict[str, Any]:
         "city_age_p90_weeks": [_weeks(r["open_age_system_p90_days"]) for r in city],
         "city_waiting": [r["waiting"] for r in city],
         "city_share_within_target": [_share(r["share_within_target"]) for r in city],
-        "district_age_median_weeks": [
-            {"district": d, "name": names.get(d, d), "values": v} for d, v in by_district.items()
-        ],
+        "district_age_median_weeks": sorted(
+            ({"district": d, "name": names.get(d, d), "values": v} for d, v in by_district.items()),
+            key=lambda d: swedish_key(str(d["name"])),
+        ),
         "age_median_ratio": [e["age_median_ratio"] for e in equality],
         "age_p90_ratio": [e["age_p90_ratio"] for e in equality],
         "age_median_cv": [e["age_median_cv"] for e in equality],

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from waitlist.domain.stats import coefficient_of_variation, spread, wait_ratio
 from waitlist.metrics.measures import ALL
-from waitlist.metrics.stats import coefficient_of_variation, spread, wait_ratio
 
 Row = dict[str, object]
 

@@ -19,7 +19,13 @@ from waitlist.metrics import tables
 from waitlist.metrics.compute import Figures, compute
 from waitlist.metrics.measures import GROUP_COUNTS, STATISTICS
 from waitlist.metrics.periods import Period, week_of
-from waitlist.metrics.records import UNSPECIFIED, ApplicationHistory, Decline, GroupRecord
+from waitlist.metrics.records import (
+    UNSPECIFIED,
+    ApplicationHistory,
+    Decline,
+    GroupRecord,
+    Placement,
+)
 from waitlist.metrics.report import Options, Report, publish
 
 SNAPSHOT_COLUMNS = ("period", "district", "programme", "waiting", *STATISTICS, *GROUP_COUNTS)
@@ -47,6 +53,8 @@ class Replay:
     apps: dict[str, ApplicationHistory] = field(default_factory=dict)
     groups: dict[str, GroupRecord] = field(default_factory=dict)
     group_of_offer: dict[str, str] = field(default_factory=dict)
+    # Which placements (application, index into its placements) each group holds.
+    members: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def apply(self, ev: AuditEvent) -> None:
         day = ev.at.date()
@@ -76,8 +84,9 @@ class Replay:
         changes: dict[str, Any] = {"status": status}
         if status == "withdrawn":
             changes["withdrawn_on"] = day
-        elif status == "waiting" and before == "enrolled":
-            changes["returned_on"] = day
+        elif status == "waiting" and before == "enrolled" and app.placements:
+            *held, last = app.placements
+            changes["placements"] = (*held, replace(last, returned_on=day))
         self.apps[key] = replace(app, **changes)
 
     def _offer(self, ev: AuditEvent, day: date, after: Mapping[str, Any]) -> None:
@@ -90,14 +99,16 @@ class Replay:
             if app.first_offer_on is None:
                 self.apps[app_key] = replace(app, first_offer_on=day)
         elif ev.action == "accepted":
-            group = self.groups.get(str(after.get("group_id")))
-            self.apps[app_key] = replace(
-                app,
-                placed_on=day,
-                returned_on=None,
-                host_district=ev.district or (group.district if group else None),
-                group_start_on=group.start_on if group else None,
+            group_key = str(after.get("group_id"))
+            group = self.groups.get(group_key)
+            placement = Placement(
+                day,
+                ev.district or (group.district if group else None),
+                group.start_on if group else None,
+                started=bool(group and group.started),
             )
+            self.members.setdefault(group_key, []).append((app_key, len(app.placements)))
+            self.apps[app_key] = replace(app, placements=(*app.placements, placement))
         elif ev.action == "declined":
             reason = after.get("decline_reason") or UNSPECIFIED
             decline = Decline(day, reason, ev.district)
@@ -124,11 +135,21 @@ class Replay:
         )
         if status == "running" and (old is None or old.status != "running"):
             group = replace(group, enrolled=int(after.get("taken", 0)))
+        if group.started != (old is not None and old.started):
+            self._mark_started(key, group.started)
         if status == "cancelled" and (old is None or old.status != "cancelled"):
             before = ev.before or {}
             short = int(before.get("taken", 0)) < int(before.get("min_size", 1))
             group = replace(group, cancelled_on=day, too_few=short)
         self.groups[key] = group
+
+    def _mark_started(self, group_key: str, started: bool) -> None:
+        for app_key, n in self.members.get(group_key, ()):
+            app = self.apps.get(app_key)
+            if app is not None and n < len(app.placements):
+                seats = list(app.placements)
+                seats[n] = replace(seats[n], started=started)
+                self.apps[app_key] = replace(app, placements=tuple(seats))
 
 
 def replay(events: Iterable[AuditEvent]) -> Replay:

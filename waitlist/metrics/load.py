@@ -2,8 +2,10 @@
 
 Two ways in:
 - `load_inputs`: application histories and groups for the period reports, read from the
-  current tables (applications, offers, groups) plus the few audit events that carry a date
-  the tables do not keep (withdrawn, returned to the queue, group cancelled or started).
+  current tables (applications, every offer, groups) plus the audit events that carry a date
+  the tables do not keep (withdrawn, every return to the queue, group cancelled or started).
+  Every accepted offer is a placement of its own: a parent whose group was cancelled and who
+  accepted again keeps both, so a closed quarter's figures never change with later events.
 - `load_events`: the audit history, for weekly snapshots replayed as of each week's end.
 """
 
@@ -19,7 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from waitlist.metrics.history import AuditEvent, replay
-from waitlist.metrics.records import UNSPECIFIED, ApplicationHistory, Decline, GroupRecord
+from waitlist.metrics.records import (
+    UNSPECIFIED,
+    ApplicationHistory,
+    Decline,
+    GroupRecord,
+    Placement,
+)
 from waitlist.storage.tables import Application, District, Event, Group, Offer, Programme
 
 _APP = Application.__table__  # type: ignore[attr-defined]
@@ -81,23 +89,22 @@ def load_inputs(engine: Engine) -> Inputs:
     with ThreadPoolExecutor(max_workers=3) as pool:
         app_rows = pool.submit(_rows, engine, _applications_query(engine))
         answer_rows = pool.submit(_rows, engine, _answers_query(engine))
-        dated = _application_dates(engine)
+        accepted_rows = pool.submit(_rows, engine, _accepted_query(engine))
+        dated, returns = _application_dates(engine)
         groups = _groups(engine)
         answers = _answers(engine, groups, answer_rows.result())
+        placements = _placements(engine, groups, returns, accepted_rows.result())
         rows = app_rows.result()
     day = _day_reader(engine)
     none: tuple[()] = ()
     apps: list[ApplicationHistory] = []
     append = apps.append
     # The hot loop of a million applications: positional arguments, no per-row helpers.
-    for app_id, programme, district, queued, status, first, placed, gid in rows:
+    for app_id, programme, district, queued, status, first in rows:
         if day is not None:
             queued = day(queued)
             first = day(first) if first is not None else None
-            placed = day(placed) if placed is not None else None
-        group = groups.get(gid) if placed is not None else None
         when = dated.get(app_id)
-        returned = when.get("returned_to_queue") if when else None
         declines, expiries = answers.get(app_id, (none, none))
         append(
             ApplicationHistory(
@@ -106,14 +113,11 @@ def load_inputs(engine: Engine) -> Inputs:
                 queued,
                 status,
                 first,
-                group[1] if group else None,
-                placed,
-                returned if placed and returned and returned >= placed else None,
-                group[0].start_on if group else None,
-                when.get("withdrawn") if when else None,
-                declines,
-                expiries,
-                bool(when and "chose_to_wait" in when),
+                withdrawn_on=when.get("withdrawn") if when else None,
+                declines=declines,
+                expiries=expiries,
+                chose_to_wait=bool(when and "chose_to_wait" in when),
+                placements=placements.get(app_id, none),
             )
         )
     districts, programmes = load_reference(engine)
@@ -138,34 +142,66 @@ def _rows(engine: Engine, query: sa.Select) -> list[tuple[Any, ...]]:
 
 
 def _applications_query(engine: Engine) -> sa.Select:
-    """One row per application with its first offer and its last accepted offer, the
-    aggregation done by the database in one pass over the offers."""
+    """One row per application with the day of its first offer, the aggregation done by the
+    database in one pass over the offers."""
     a, o = _APP.c, _OFFER.c
     agg = (
-        sa.select(
-            o.application_id.label("app"),
-            sa.func.min(o.made_at).label("made"),
-            sa.func.max(sa.case((o.status == "accepted", o.id))).label("accepted"),
-        )
+        sa.select(o.application_id.label("app"), sa.func.min(o.made_at).label("made"))
         .group_by(o.application_id)
         .subquery()
     )
-    accepted = _OFFER.alias("accepted")
     as_day = _day_column(engine)
+    return sa.select(
+        a.id, a.programme, a.district, as_day(a.queue_date), a.status, as_day(agg.c.made)
+    ).outerjoin(agg, agg.c.app == a.id)
+
+
+def _accepted_query(engine: Engine) -> sa.Select:
+    """Every accepted offer (an offer stays accepted when its group is cancelled later)."""
+    o = _OFFER.c
     return (
-        sa.select(
-            a.id,
-            a.programme,
-            a.district,
-            as_day(a.queue_date),
-            a.status,
-            as_day(agg.c.made),
-            as_day(accepted.c.answered_at),
-            accepted.c.group_id,
-        )
-        .outerjoin(agg, agg.c.app == a.id)
-        .outerjoin(accepted, accepted.c.id == agg.c.accepted)
+        sa.select(o.application_id, o.group_id, _day_column(engine)(o.answered_at))
+        .where(o.status == "accepted")
+        .order_by(o.application_id, o.answered_at, o.id)
     )
+
+
+def _placements(
+    engine: Engine,
+    groups: GroupsById,
+    returns: dict[int, list[date]],
+    rows: list[tuple[Any, ...]],
+) -> dict[int, tuple[Placement, ...]]:
+    """Each application's accepted offers in order, each ended by the first return to the
+    queue on or after it was accepted (its group was cancelled) and before the next one."""
+    day = _day_reader(engine) or (lambda value: value)
+    accepted: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for app_id, gid, answered in rows:
+        if answered is not None:
+            accepted[app_id].append((day(answered), gid))
+    out: dict[int, tuple[Placement, ...]] = {}
+    for app_id, seats in accepted.items():
+        back = sorted(returns.get(app_id, ()))
+        made: list[Placement] = []
+        for n, (on, gid) in enumerate(seats):
+            following = seats[n + 1][0] if n + 1 < len(seats) else None
+            ended = next(
+                (r for r in back if r >= on and (following is None or r <= following)), None
+            )
+            if ended is not None:
+                back.remove(ended)
+            record, host = groups[gid] if gid in groups else (None, None)
+            made.append(
+                Placement(
+                    on,
+                    host,
+                    record.start_on if record else None,
+                    bool(record and record.started),
+                    ended,
+                )
+            )
+        out[app_id] = tuple(made)
+    return out
 
 
 def _groups(engine: Engine) -> GroupsById:
@@ -231,14 +267,21 @@ def _answers(
     }
 
 
-def _application_dates(engine: Engine) -> dict[int, dict[str, date]]:
-    """The last day each application withdrew, was returned to the queue, or the parent
-    asked to wait for a language or time slot (an event `chose_to_wait`, if recorded)."""
+def _application_dates(
+    engine: Engine,
+) -> tuple[dict[int, dict[str, date]], dict[int, list[date]]]:
+    """The last day each application withdrew or the parent asked to wait for a language or
+    time slot (an event `chose_to_wait`, if recorded); and every day it was returned to the
+    queue."""
     out: dict[int, dict[str, date]] = defaultdict(dict)
+    returns: dict[int, list[date]] = defaultdict(list)
     for ev in load_events(engine, entities=("application",), actions=_DATED):
         if ev.entity_id.isdigit():
-            out[int(ev.entity_id)][ev.action] = ev.at.date()
-    return out
+            if ev.action == "returned_to_queue":
+                returns[int(ev.entity_id)].append(ev.at.date())
+            else:
+                out[int(ev.entity_id)][ev.action] = ev.at.date()
+    return out, returns
 
 
 _DATED = ("withdrawn", "returned_to_queue", "chose_to_wait")

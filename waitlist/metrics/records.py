@@ -25,6 +25,23 @@ class Decline:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """One accepted offer: accepted `on`, for a seat in a group of `host_district` that
+    starts `group_start_on`. `started`: the group ran (it did not cancel); `returned_on`: the
+    day the parent went back to the queue because the group was cancelled."""
+
+    on: date
+    host_district: str | None = None
+    group_start_on: date | None = None
+    started: bool = True
+    returned_on: date | None = None
+
+    def held_at(self, day: date) -> bool:
+        """Holding this seat at the end of `day`."""
+        return self.on <= day and (self.returned_on is None or self.returned_on > day)
+
+
+@dataclass(frozen=True)
 class ApplicationHistory:
     """What happened to one application, as far as known on the day the record was built.
 
@@ -35,6 +52,9 @@ class ApplicationHistory:
     - `group_start_on`: start date of the group the parent was placed in.
     - `withdrawn_on`: the day the parent withdrew (left the queue for good).
     - `chose_to_wait`: the parent asked to wait for a language or time slot.
+    - `placements`: every accepted offer in the order accepted (a parent whose group was
+      cancelled may accept again). The single fields above describe the last one: given only
+      them, `placements` is that one placement; given `placements`, they follow from it.
     """
 
     programme: str
@@ -50,12 +70,24 @@ class ApplicationHistory:
     declines: tuple[Decline, ...] = ()
     expiries: tuple[date, ...] = ()
     chose_to_wait: bool = False
+    placements: tuple[Placement, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.placements:
+            last = self.placements[-1]
+            object.__setattr__(self, "placed_on", last.on)
+            object.__setattr__(self, "host_district", last.host_district)
+            object.__setattr__(self, "group_start_on", last.group_start_on)
+            object.__setattr__(self, "returned_on", last.returned_on)
+        elif self.placed_on is not None:
+            only = Placement(
+                self.placed_on, self.host_district, self.group_start_on, True, self.returned_on
+            )
+            object.__setattr__(self, "placements", (only,))
 
     def placed_at(self, day: date) -> bool:
         """Holding a placement (accepted offer) at the end of `day`."""
-        if self.placed_on is None or self.placed_on > day:
-            return False
-        return self.returned_on is None or self.returned_on > day
+        return any(p.held_at(day) for p in self.placements)
 
     def open_at(self, day: date) -> bool:
         """In the queue (waiting or holding an unanswered offer) at the end of `day`."""

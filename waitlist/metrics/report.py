@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from waitlist.domain.errors import InvalidInput
+from waitlist.domain.stats import nearest_rank
 from waitlist.metrics import tables
 from waitlist.metrics.compute import Figures, compute_many
 from waitlist.metrics.equality import equality_rows
 from waitlist.metrics.measures import ALL, COUNTS, FLOW_PREFIX, GROUP_COUNTS, WAITS
 from waitlist.metrics.periods import Period
 from waitlist.metrics.records import ApplicationHistory, GroupRecord
-from waitlist.metrics.stats import nearest_rank
 
 Row = dict[str, object]
 PUBLISHED_KINDS = ("quarter", "week")

@@ -22,7 +22,6 @@ from sqlmodel import select
 
 from waitlist.domain import lottery
 from waitlist.domain.application import ApplicationStatus as S
-from waitlist.domain.application import check_application_transition
 from waitlist.domain.eligibility import child_age_on
 from waitlist.domain.errors import IllegalTransition, InvalidInput, NotEligible, NotFound
 from waitlist.domain.offer import OfferStatus
@@ -30,6 +29,7 @@ from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import erasure, lookups, seats
 from waitlist.services.inputs import parse
+from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.outbox import forget_secrets
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import application_state
@@ -39,7 +39,6 @@ from waitlist.storage.tables import (
     ApplicationCreate,
     ApplicationPublic,
     LotterySeed,
-    Offer,
 )
 from waitlist.storage.uow import UnitOfWork
 
@@ -62,7 +61,7 @@ def hash_token(token: str) -> str:
 
 
 def to_public(app: Application) -> ApplicationPublic:
-    data = app.model_dump(exclude={"contact", "token_hash"})
+    data = app.model_dump(exclude={"contact", "token_hash", "contact_unreachable_at"})
     return ApplicationPublic(**data, erased=app.erased_at is not None)
 
 
@@ -131,6 +130,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
         queue_date=queue_date,
         lottery_seed_id=seed.id,
         contact=cmd.contact or None,
+        notice_language=cmd.notice_language,
         token_hash=hash_token(token),
         created_at=uow.now(),
         updated_at=uow.now(),
@@ -175,36 +175,8 @@ def apply(
     return result
 
 
-def set_status(uow: UnitOfWork, app: Application, target: str, action: str) -> None:
-    """Move an application through its state machine and record the change."""
-    before = application_state(app)
-    check_application_transition(app.status, target)
-    app.status = target
-    app.updated_at = uow.now()
-    uow.session.add(app)
-    uow.record(
-        "application",
-        app.id,
-        action,
-        before=before,
-        after=application_state(app),
-        district=app.district,
-        programme=app.programme,
-    )
-
-
-def pending_offer(uow: UnitOfWork, app_id: int) -> Offer | None:
-    return uow.session.exec(
-        select(Offer)
-        .where(Offer.application_id == app_id, Offer.status == OfferStatus.PENDING)
-        .with_for_update()
-    ).first()
-
-
 def _withdraw(uow: UnitOfWork, app: Application) -> None:
     if app.status == S.OFFERED:
-        from waitlist.services.offers import close_offer
-
         offer = pending_offer(uow, app.id)  # type: ignore[arg-type]
         if offer is not None:
             close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)

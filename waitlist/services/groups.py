@@ -23,9 +23,8 @@ from waitlist.domain.group import (
 from waitlist.domain.leader import check_leader_free, validate_leader
 from waitlist.domain.offer import OfferStatus
 from waitlist.services import lookups
-from waitlist.services.applications import set_status
 from waitlist.services.inputs import check_text, parse
-from waitlist.services.offers import close_offer
+from waitlist.services.lifecycle import close_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import group_state
 from waitlist.storage.tables import (

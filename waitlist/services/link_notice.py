@@ -45,3 +45,15 @@ def link_sent_to(uow: UnitOfWork, actor: Actor) -> str | None:
             )
         ).first()
         return mask_contact(app.contact) if notice is not None else None
+
+
+def unreachable_contact(uow: UnitOfWork, actor: Actor) -> str | None:
+    """The masked contact a notice could not be delivered to for good (a bounce, a refused
+    number), for the status page to ask the parent to check it; None when all is well."""
+    if actor.application_id is None:
+        return None
+    with uow:
+        app = access.check_application(uow, actor, actor.application_id)
+        if not app.contact or app.contact_unreachable_at is None or app.erased_at is not None:
+            return None
+        return mask_contact(app.contact)

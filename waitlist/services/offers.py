@@ -36,7 +36,7 @@ from waitlist.domain.offer import (
 from waitlist.domain.offer import respond_by as deadline_for
 from waitlist.services import access, lookups, seats
 from waitlist.services.access import Actor
-from waitlist.services.applications import pending_offer, set_status
+from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
 from waitlist.storage.tables import Application, Group, Offer, OfferPublic
@@ -184,39 +184,6 @@ def make_offer(
         return to_public(offer)
 
 
-def close_offer(
-    uow: UnitOfWork,
-    offer: Offer,
-    status: OfferStatus,
-    action: str,
-    *,
-    application: Application | None = None,
-    decline_reason: str | None = None,
-) -> None:
-    """End a pending offer other than by accepting: the seat goes back, the parent to waiting
-    (their queue date untouched)."""
-    before = offer_state(offer)
-    check_offer_transition(offer.status, status)
-    offer.status = status
-    offer.answered_at = uow.now()
-    offer.decline_reason = decline_reason
-    uow.session.add(offer)
-    seats.release_seat(uow, offer.group_id)
-    group = uow.session.get(Group, offer.group_id)
-    uow.record(
-        "offer",
-        offer.id,
-        action,
-        before=before,
-        after=offer_state(offer),
-        district=group.district if group else None,
-        programme=group.programme if group else None,
-    )
-    app = application or lookups.application(uow, offer.application_id)
-    if app.status == S.OFFERED:
-        set_status(uow, app, S.WAITING, f"offer_{action}")
-
-
 @retrying
 def accept_offer(
     uow: UnitOfWork,
@@ -340,6 +307,7 @@ def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
     with uow:
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
+        uow.notify("offer_revoked", f"application:{app.id}", {"offer_id": offer.id})
         uow.commit()
         return to_public(offer)
 
@@ -377,6 +345,11 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
         app = apps[offer.application_id]
         due.append(offer)
         close_offer(uow, offer, OfferStatus.EXPIRED, "expired", application=app)
+        uow.notify(
+            "offer_expired",
+            f"application:{app.id}",
+            {"offer_id": offer.id, "respond_by": offer.respond_by.isoformat()},
+        )
         app.expired_in_a_row += 1
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
         uow.session.add(app)

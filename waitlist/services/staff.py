@@ -9,7 +9,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlmodel import select
 
-from waitlist.domain.errors import Conflict, InvalidInput
+from waitlist.domain.errors import Conflict, InvalidInput, NotFound
 from waitlist.services import lookups
 from waitlist.services.inputs import has_control, parse
 from waitlist.storage.tables import Staff, StaffCreate, StaffPublic, StaffRole
@@ -29,6 +29,14 @@ def verify_password(password: str, password_hash: str) -> bool:
         return _hasher.verify(password, password_hash)
     except Exception:  # a malformed hash is a failed login, never a crash
         return False
+
+
+def password_matches(password: str, password_hash: str | None) -> bool:
+    """Whether `password` is right; with no hash (no such account) as slow as with one."""
+    if password_hash is None:
+        verify_password(password, _DUMMY_HASH)
+        return False
+    return verify_password(password, password_hash)
 
 
 def _create(uow: UnitOfWork, cmd: StaffCreate, password_hash: str | None = None) -> Staff:
@@ -83,6 +91,51 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> StaffPublic |
             return None
         if not verify_password(password, staff.password_hash):
             return None
+        return StaffPublic.model_validate(staff, from_attributes=True)
+
+
+def _by_username(uow: UnitOfWork, username: str) -> Staff:
+    staff = uow.session.exec(select(Staff).where(Staff.username == username)).first()
+    if staff is None:
+        raise NotFound(f"There is no staff account {username!r}.", field="username")
+    return staff
+
+
+def _revoke(uow: UnitOfWork, staff: Staff, action: str) -> None:
+    """Every token issued to `staff` so far stops working (they carry the old version)."""
+    staff.token_version += 1
+    uow.session.add(staff)
+    uow.record("staff", staff.id, action, district=staff.district)
+
+
+def log_out_everywhere(uow: UnitOfWork, staff_id: int) -> None:
+    """End every session of the account (logout): its tokens are refused from now on."""
+    with uow:
+        staff = lookups.by_id(uow, Staff, staff_id)
+        if staff is not None:
+            _revoke(uow, staff, "staff_logged_out")
+            uow.commit()
+
+
+def deactivate_staff(uow: UnitOfWork, username: str) -> StaffPublic:
+    """The account can no longer log in, and its tokens are refused at once."""
+    with uow:
+        staff = _by_username(uow, username)
+        staff.active = False
+        _revoke(uow, staff, "staff_deactivated")
+        uow.commit()
+        return StaffPublic.model_validate(staff, from_attributes=True)
+
+
+def change_password(uow: UnitOfWork, username: str, password: str) -> StaffPublic:
+    """A new password (8 to 128 characters); every token issued before is refused."""
+    if not isinstance(password, str) or not 8 <= len(password) <= 128:
+        raise InvalidInput("A password has 8 to 128 characters.", field="password")
+    with uow:
+        staff = _by_username(uow, username)
+        staff.password_hash = hash_password(password)
+        _revoke(uow, staff, "staff_password_changed")
+        uow.commit()
         return StaffPublic.model_validate(staff, from_attributes=True)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from waitlist.domain.stats import median, p90, spread, wait_ratio
 from waitlist.metrics.compute import compute
 from waitlist.metrics.measures import ALL
 from waitlist.metrics.periods import Period
 from waitlist.metrics.records import ApplicationHistory, Decline, GroupRecord
-from waitlist.metrics.stats import median, p90, spread, wait_ratio
 from waitlist.simulation.state import SimApp, SimGroup, SimState
 
 _STATUS = {"enrolled": "enrolled", "placed": "enrolled", "withdrawn": "withdrawn"}

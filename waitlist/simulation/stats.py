@@ -1,6 +1,6 @@
 """Median, 90th percentile and the max/min ratio of district medians.
 
-The order statistics and the ratio are the management metrics' own (waitlist.metrics.stats:
+The order statistics and the ratio are the management metrics' own (waitlist.domain.stats:
 nearest rank over whole days; `wait_ratio`, max over min with waits under a week counted as a
 week), so a simulated figure and a live one mean the
 same thing. Waits are counted in days and shown in weeks.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from waitlist.metrics.stats import nearest_rank, wait_ratio
+from waitlist.domain.stats import nearest_rank, wait_ratio
 
 
 def percentile_weeks(days: Sequence[int], percent: int) -> float | None:

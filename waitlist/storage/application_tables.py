@@ -30,6 +30,9 @@ class ApplicationCreate(ApplicationBase):
     languages: list[str] = Field(min_length=1)
     slots: list[Slot] = Field(default_factory=list, description="Empty: any slot")
     contact: str | None = Field(default=None, max_length=200)
+    notice_language: str = Field(
+        default="sv", regex="^(sv|en)$", description="Language of the notices: sv or en"
+    )
     queue_date: date | None = Field(default=None, description="Defaults to today")
 
 
@@ -60,6 +63,10 @@ class Application(ApplicationBase, table=True):
     paused: bool = False
     expired_in_a_row: int = 0
     contact: str | None = Field(default=None, max_length=200)
+    notice_language: str = Field(default="sv", max_length=8)
+    # Set when a notice could not be delivered to `contact` for good (a bounce, a rejected
+    # number); shown on the status page, cleared when the contact changes.
+    contact_unreachable_at: datetime | None = None
     token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

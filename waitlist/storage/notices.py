@@ -1,8 +1,9 @@
-"""The demo notice sender's local view: one row per notice sent, never two per outbox row.
+"""The local view of notices sent: one row per notice, never two per outbox row.
 
-A real sender (e-mail, SMS) would pass the outbox id to its provider as the message id for
-the same guarantee; the demo writes here in the same transaction that marks the outbox row
-sent, so a notice is recorded exactly once. It holds the recipient *reference*, never the
+The demo writes only here; the e-mail and SMS senders write here too after delivering (the
+parent's list of notices). Either way the row is written in the same transaction that marks
+the outbox row sent, so a notice is recorded exactly once; e-mail and SMS providers get the
+outbox id as message id for the same guarantee. It holds the recipient *reference*, never the
 contact itself.
 """
 

@@ -4,6 +4,9 @@
   Metrics rebuild history from it.
 - `outbox`: notices to parents (offer made, deadline near, group cancelled). `recipient` is a
   reference ("application:12"), resolved to a contact only when sending, so erasure works.
+  Delivery state (waitlist.services.outbox): `attempts` counted before each send,
+  `claimed_until` while a worker sends it, `next_attempt_at` after a failure, `dead_at` once
+  given up (a dead letter, shown to the district's coordinators).
 - `placement_round`: one solver run, preview then commit.
 """
 
@@ -53,6 +56,10 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
+    next_attempt_at: datetime | None = Field(default=None, index=True)
+    claimed_until: datetime | None = None
+    dead_at: datetime | None = Field(default=None, index=True)
+    channel: str | None = Field(default=None, max_length=16)  # email | sms | outbox
 
 
 class OutboxPublic(SQLModel):

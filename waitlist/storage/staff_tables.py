@@ -37,9 +37,13 @@ class Staff(StaffBase, table=True):
     password_hash: str = Field(max_length=255)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # In every staff token; bumped on logout, deactivation and password change, which
+    # revokes every token issued before.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class StaffPublic(StaffBase):
     id: int
     role: str
     active: bool
+    token_version: int = 0

@@ -25,6 +25,7 @@ from waitlist.storage.group_tables import (
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
+from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
 from waitlist.storage.record_tables import (
@@ -67,6 +68,7 @@ __all__ = [
     "LeaderCreate",
     "LeaderPublic",
     "LeaderUpdate",
+    "LoginThrottle",
     "LotterySeed",
     "Offer",
     "OfferCreate",
@@ -83,6 +85,7 @@ __all__ = [
     "SentNotice",
     "Staff",
     "StaffCreate",
+    "StaffLoginAddress",
     "StaffPublic",
     "StaffRole",
     "StaffUpdate",

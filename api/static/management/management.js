@@ -33,21 +33,84 @@
     };
   }
 
+  // A hidden figure draws as a hatched grey bar of the chart's full height in its own slot,
+  // named in the legend ("fewer than 5"), never as a missing bar that reads as zero.
+  var grey = "#8a94a3";
+  var legendShown = {};
+  function hiddenBars(chart, names, values, height, group) {
+    var x = [], y = [];
+    values.forEach(function (v, i) { if (v === null) { x.push(names[i]); y.push(height); } });
+    var first = !legendShown[chart];
+    if (x.length) { legendShown[chart] = true; }
+    return { type: "bar", name: L.hidden, x: x, y: y, offsetgroup: group,
+             legendgroup: "hidden", showlegend: first && x.length > 0,
+             marker: { color: "#fff", line: { color: grey, width: 1 },
+                       pattern: { shape: "/", fgcolor: grey, size: 6, solidity: 0.3 } },
+             hovertext: x.map(function () { return L.hidden_hover; }), hoverinfo: "x+text" };
+  }
+  function highest(lists, floor) {
+    var top = floor || 0;
+    lists.forEach(function (l) { l.forEach(function (v) { if (v !== null && v > top) { top = v; } }); });
+    return top;
+  }
+
+  // On a narrow screen the district bar charts lie on their side: every district's name
+  // reads whole on its own line, first district at the top.
+  function districtBars(id, traces, lay) {
+    var box = document.getElementById(id);
+    if (!box || box.clientWidth >= 560) { return Plotly.newPlot(id, traces, layout(lay), config); }
+    var groups = {};
+    traces.forEach(function (t) { groups[t.offsetgroup || t.name] = true; });
+    var side = traces.map(function (t) {
+      var c = {};
+      for (var k in t) { c[k] = t[k]; }
+      c.orientation = "h"; c.x = t.y; c.y = t.x;
+      if (t.hoverinfo) { c.hoverinfo = "y+text"; }
+      return c;
+    });
+    var value = lay.yaxis || {};
+    var turned = {};
+    for (var key in lay) { turned[key] = lay[key]; }
+    turned.xaxis = { title: value.title, range: value.range, rangemode: value.rangemode,
+                     automargin: true };
+    turned.yaxis = { automargin: true, autorange: "reversed", tickangle: 0 };
+    turned.margin = { l: 8, r: 16, t: 72, b: 48 };
+    turned.height = 90 + names.length * (10 + 12 * Object.keys(groups).length);
+    turned.legend = { orientation: "h", x: 0, y: 1.05, yanchor: "bottom" };
+    if (lay.shapes) {
+      var y = lay.shapes[0].y0;
+      turned.shapes = [{ type: "line", yref: "paper", y0: 0, y1: 1, x0: y, x1: y,
+                         line: lay.shapes[0].line }];
+      turned.annotations = [{ yref: "paper", y: 1, x: y, text: lay.annotations[0].text,
+                              showarrow: false, xanchor: "left", yanchor: "bottom",
+                              font: lay.annotations[0].font }];
+    }
+    return Plotly.newPlot(id, side, layout(turned), config);
+  }
+
   var names = data.waits.map(function (w) { return w.name; });
   var target = data.target_weeks;
   var t = targetLine(target, L.target);
-  Plotly.newPlot("chart-waits", [
-    { type: "bar", name: L.median, x: names, marker: { color: blue },
-      y: data.waits.map(function (w) { return w.offer_median_weeks; }) },
-    { type: "bar", name: L.p90, x: names, marker: { color: light },
-      y: data.waits.map(function (w) { return w.offer_p90_weeks; }) }
-  ], layout({ barmode: "group", shapes: t.shapes, annotations: t.annotations,
-              yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } }), config);
+  var medians = data.waits.map(function (w) { return w.offer_median_weeks; });
+  var p90s = data.waits.map(function (w) { return w.offer_p90_weeks; });
+  var waitTop = highest([medians, p90s], target);
+  districtBars("chart-waits", [
+    { type: "bar", name: L.median, x: names, marker: { color: blue }, y: medians,
+      offsetgroup: "median" },
+    { type: "bar", name: L.p90, x: names, marker: { color: light }, y: p90s,
+      offsetgroup: "p90" },
+    hiddenBars("waits", names, medians, waitTop, "median"),
+    hiddenBars("waits", names, p90s, waitTop, "p90")
+  ], { barmode: "group", shapes: t.shapes, annotations: t.annotations,
+        yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } });
 
-  Plotly.newPlot("chart-share", [
-    { type: "bar", name: L.within_target, x: names, marker: { color: green },
-      y: data.waits.map(function (w) { return w.share_within_target; }) }
-  ], layout({ yaxis: { title: { text: L.share_axis }, range: [0, 100] } }), config);
+  var shares = data.waits.map(function (w) { return w.share_within_target; });
+  districtBars("chart-share", [
+    { type: "bar", name: L.within_target, x: names, marker: { color: green }, y: shares,
+      offsetgroup: "share" },
+    hiddenBars("share", names, shares, 100, "share")
+  ], { barmode: "group", yaxis: { title: { text: L.share_axis }, range: [0, 100] },
+        legend: { orientation: "h", y: 1.12 } });
 
   var weeks = data.trend.weeks;
   var trend = [
@@ -97,11 +160,15 @@
     config);
     return;
   }
-  Plotly.newPlot("chart-flows", [
-    { type: "bar", name: L.placed_in, x: names, marker: { color: blue },
-      y: data.waits.map(function (w) { return w.placed_in; }) },
-    { type: "bar", name: L.placed_out, x: names, marker: { color: light },
-      y: data.waits.map(function (w) { return w.placed_out; }) }
-  ], layout({ barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } }),
-  config);
+  var ins = data.waits.map(function (w) { return w.placed_in; });
+  var outs = data.waits.map(function (w) { return w.placed_out; });
+  var flowTop = highest([ins, outs], 1);
+  districtBars("chart-flows", [
+    { type: "bar", name: L.placed_in, x: names, marker: { color: blue }, y: ins,
+      offsetgroup: "in" },
+    { type: "bar", name: L.placed_out, x: names, marker: { color: light }, y: outs,
+      offsetgroup: "out" },
+    hiddenBars("flows", names, ins, flowTop, "in"),
+    hiddenBars("flows", names, outs, flowTop, "out")
+  ], { barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } });
 })();

@@ -1,7 +1,8 @@
 """Scenario commands: `waitlist solve` (a placement round offline) and `waitlist schema`.
 
 A scenario that breaks the contract prints one line per problem, each naming its JSON path,
-and exits with code 2; nothing is written. (`waitlist export-scenario` lives in cli_core.)
+and exits with code 2; nothing is written.
+(`waitlist export-scenario` lives in waitlist/cli/core.py.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from waitlist.cli import app, fail
+from waitlist.cli import common
+from waitlist.cli.base import app, fail
 
 if TYPE_CHECKING:
     from solver.types import Result, Scenario
@@ -45,10 +47,9 @@ def read_scenario(path: Path, output: Path | None) -> Scenario:
     """The scenario file, after checking `output` can be written; a scenario that breaks the
     contract prints one `error:` line per problem and exits 2."""
     from solver.scenario import ScenarioError, load_scenario
-    from waitlist.cli_core import _output
 
     if output is not None:
-        _output(output)
+        common.check_output(output)
     try:
         return load_scenario(path)
     except ScenarioError as exc:
@@ -61,13 +62,12 @@ def read_scenario(path: Path, output: Path | None) -> Scenario:
 def write_result(result: Result, output: Path | None) -> None:
     """The result file at `output`, written atomically, or on stdout."""
     from solver.scenario import result_to_json
-    from waitlist.cli_core import write_atomically
 
     text = result_to_json(result)
     if output is None:
         typer.echo(text, nl=False)
         return
-    write_atomically(output, text.encode("utf-8"))
+    common.write_atomically(output, text.encode("utf-8"))
 
 
 @app.command("schema")
@@ -98,12 +98,11 @@ def round_preview(
     show: Annotated[int, typer.Option(help="How many offers to print.", min=0)] = 10,
 ) -> None:
     """Solve a round over the database and record it as a preview (no offer is made)."""
-    from waitlist.cli_core import _date, _errors, _near_today, _uow
     from waitlist.services import rounds
 
-    day = _near_today(_date(as_of, "as-of"), "as-of")
-    with _errors():
-        preview = rounds.preview_round(_uow(actor=actor, today=day), district=district)
+    day = common.near_today(common.parse_date(as_of, "as-of"), "as-of")
+    with common.errors():
+        preview = rounds.preview_round(common.uow(actor=actor, today=day), district=district)
     o = preview.objective
     typer.echo(
         f"round {preview.id} (preview, as of {preview.as_of}): {o.get('placed', 0):.0f} offers, "
@@ -123,9 +122,8 @@ def round_commit(
     actor: Annotated[str, typer.Option(help="Who commits the round.")] = "cli",
 ) -> None:
     """Make every offer of a preview at once; refused if anything changed since."""
-    from waitlist.cli_core import _errors, _uow
     from waitlist.services import rounds
 
-    with _errors():
-        done = rounds.commit_round(_uow(actor=actor), round_id)
+    with common.errors():
+        done = rounds.commit_round(common.uow(actor=actor), round_id)
     typer.echo(f"round {done.id} committed: {len(done.offers)} offers made")

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from waitlist.cli import app, fail
-from waitlist.cli_scenario import ResultFile, ScenarioFile, TimeLimit
+from waitlist.cli.base import app, fail
+from waitlist.cli.scenario import ResultFile, ScenarioFile, TimeLimit
 
 
 @app.command("recommend")
@@ -26,7 +26,7 @@ def recommend_command(
 ) -> None:
     """Recommend which groups to start, where, when, with whom, and what it does to waits."""
     from solver.recommend import ProgressUpdate, RecommendOptions, recommend
-    from waitlist.cli_scenario import read_scenario, write_result
+    from waitlist.cli.scenario import read_scenario, write_result
 
     parsed = read_scenario(scenario, output)
     if time_limit <= 0:

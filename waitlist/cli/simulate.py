@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 
 from solver.types import Policy
-from waitlist.cli import app, fail
+from waitlist.cli import common
+from waitlist.cli.base import app, fail
 from waitlist.domain.errors import DomainError
 
 
@@ -140,11 +141,10 @@ def _settings_policy():  # type: ignore[no-untyped-def]
 
 def _replay(cal):  # type: ignore[no-untyped-def]
     """The database's history, read through a read-only unit of work."""
-    from waitlist.cli_core import _uow
     from waitlist.simulation.replay import load_history
 
     try:
-        return load_history(_uow(readonly=True), cal)
+        return load_history(common.uow(readonly=True), cal)
     except ValueError as exc:
         fail(str(exc))
 

@@ -7,124 +7,17 @@ writes nothing (each runs in one transaction that rolls back on error).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
-from waitlist.cli import app, fail
-from waitlist.config import Settings, get_settings
-from waitlist.domain.errors import DomainError
-
-PLANNING_WINDOW_DAYS = 366
+from waitlist.cli import common
+from waitlist.cli.base import app, fail
 
 offers_app = typer.Typer(help="Offer housekeeping.", no_args_is_help=True)
 app.add_typer(offers_app, name="offers")
-
-
-def _settings() -> Settings:
-    return get_settings()
-
-
-def _sqlite_file_missing(url: str) -> bool:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    name = parsed.database or ""
-    return (
-        parsed.get_backend_name() == "sqlite" and name not in ("", ":memory:")
-        and not Path(name).exists()
-    )  # fmt: skip
-
-
-def _engine(*, create: bool = False) -> Engine:
-    """The configured database; only `init` (create=True) may bring a new SQLite file into
-    being, every other command says to run init instead of leaving an empty file behind."""
-    from waitlist.storage.db import make_engine
-
-    url = _settings().database_url
-    if not create and _sqlite_file_missing(url):
-        fail("the database has no tables yet: run `waitlist init` first")
-    try:
-        return make_engine(url)
-    except OSError as exc:
-        fail(f"cannot open the database file: {exc.strerror or exc}")
-        raise
-    except ArgumentError as exc:
-        fail(f"WAITLIST_DATABASE_URL is not a database URL: {exc}")
-        raise
-
-
-def _output(path: Path, field: str = "-o") -> None:
-    """Fail early, before any work, if `path` cannot be written."""
-    if path.is_dir():
-        fail(f"{field}: {str(path)!r} is a folder, not a file")
-    if not path.parent.is_dir():
-        fail(f"{field}: folder {str(path.parent)!r} does not exist")
-    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        fail(f"{field}: cannot write {str(path)!r} (permission denied)")
-
-
-def write_atomically(path: Path, data: bytes, field: str = "-o") -> None:
-    """Write beside the target and rename: a failed write leaves no half-written file."""
-    _output(path, field)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        fail(f"{field}: cannot write {str(path)!r}: {exc.strerror or exc}")
-
-
-def _near_today(day: date | None, field: str, *, future: bool = True) -> date | None:
-    """A day the live database may be run as: within a year of today; when `future` is False,
-    any day up to today (expiring offers as of a later day would expire offers still open)."""
-    if day is None:
-        return None
-    offset = (day - date.today()).days
-    if not future and offset > 0:
-        fail(f"{field} cannot be after today, got {day.isoformat()}")
-    if future and abs(offset) > PLANNING_WINDOW_DAYS:
-        fail(f"{field} must be within a year of today, got {day.isoformat()}")
-    return day
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{field} must be a date like 2026-03-02, got {value!r}")
-    return None
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Map library errors to one line and exit code 2."""
-    try:
-        yield
-    except DomainError as exc:
-        fail(exc.message)
-    except (OperationalError, ProgrammingError) as exc:
-        text = str(exc.orig) if exc.orig is not None else str(exc)
-        if "no such table" in text or "does not exist" in text:
-            fail("the database has no tables yet: run `waitlist init` first")
-        fail(f"database error: {text.splitlines()[0]}")
-
-
-def _uow(actor: str = "cli", today: date | None = None, readonly: bool = False) -> Any:
-    from waitlist.services.expiry import make_uow
-
-    return make_uow(_engine(), _settings(), actor=actor, today=today, readonly=readonly)
 
 
 @app.command()
@@ -133,11 +26,11 @@ def init() -> None:
     from waitlist.services.setup import load_reference_data
     from waitlist.storage.db import migrate
 
-    url = _settings().database_url
-    _engine(create=True).dispose()  # a folder that cannot be created fails here, in one line
-    with _errors():
+    url = common.settings().database_url
+    common.engine(create=True).dispose()  # a folder that cannot be created fails here, in one line
+    with common.errors():
         migrate(url)
-        load_reference_data(_uow(actor="system:init"))
+        load_reference_data(common.uow(actor="system:init"))
     from waitlist.reference import load_reference
 
     ref = load_reference()
@@ -145,6 +38,55 @@ def init() -> None:
         f"database ready: schema up to date, {len(ref.districts)} districts and "
         f"{len(ref.programmes)} programmes loaded"
     )
+    _make_secret_key()
+
+
+def _make_secret_key() -> None:
+    """Without WAITLIST_SECRET_KEY, write a random key to the key file (owner-only) unless
+    one is there already."""
+    from waitlist import signing_key
+
+    settings = common.settings()
+    path = settings.key_file()
+    if settings.secret_key and not signing_key.read_keys(path).current:
+        return  # given in the environment
+    try:
+        created = signing_key.create_key_file(path)
+    except OSError as exc:
+        fail(f"cannot write the secret key file {str(path)!r}: {exc.strerror or exc}")
+    if created:
+        typer.echo(f"secret key written to {path} (readable only by you)")
+    elif signing_key.readable_by_others(path):
+        fail(f"the secret key file {path} is readable by others: chmod 600 it")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    grace_minutes: Annotated[
+        int,
+        typer.Option(
+            help="Minutes the old key still verifies (sessions and forms open now).", min=1
+        ),
+    ] = 60,
+) -> None:
+    """Replace the secret key in the key file; the old one verifies (never signs) for
+    --grace-minutes. Restart the server afterwards."""
+    from datetime import timedelta
+
+    from waitlist import signing_key
+
+    path = common.settings().key_file()
+    try:
+        until = signing_key.rotate(path, timedelta(minutes=grace_minutes))
+    except signing_key.InsecureSecret as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the secret key file {str(path)!r}: {exc.strerror or exc}")
+    else:
+        typer.echo(
+            f"new secret key written to {path}; the previous one verifies until "
+            f"{until.isoformat(timespec='seconds')}: restart the server now"
+        )
 
 
 @app.command()
@@ -163,14 +105,17 @@ def seed(
 
     if not demo:
         fail("only demo data can be seeded: pass --demo")
-    end = _date(as_of, "as-of") or date.today()
-    engine = _engine()
-    with _errors():
+    end = common.parse_date(as_of, "as-of") or date.today()
+    engine = common.engine()
+    with common.errors():
         if already_seeded(engine) and not force:
             typer.echo("demo data already present: nothing to do (use --force to add more)")
             return
         summary = seed_demo(
-            engine, _settings(), seed=seed if seed is not None else _settings().demo_seed, as_of=end
+            engine,
+            common.settings(),
+            seed=seed if seed is not None else common.settings().demo_seed,
+            as_of=end,
         )
     typer.echo(summary)
 
@@ -191,9 +136,9 @@ def apply_cmd(
     """Apply for a programme on a parent's behalf; prints the id, lottery number and token."""
     from waitlist.services.applications import apply
 
-    with _errors():
+    with common.errors():
         result = apply(
-            _uow(),
+            common.uow(),
             {
                 "programme": programme,
                 "district": district,
@@ -222,8 +167,8 @@ def queue(
     """Show a queue in order: position, application, queue date, lottery, weeks waiting."""
     from waitlist.services.queues import queue_of
 
-    with _errors():
-        entries = queue_of(_uow(readonly=True), district, programme)
+    with common.errors():
+        entries = queue_of(common.uow(readonly=True), district, programme)
     if as_json:
         typer.echo(
             json.dumps(
@@ -246,11 +191,14 @@ def offers_expire(
     today: Annotated[str | None, typer.Option(help="Pretend today is this date.")] = None,
 ) -> None:
     """Expire pending offers past their respond-by date (seats go back, queue dates stay)."""
+    from waitlist import bootstrap
     from waitlist.services.expiry import run
 
-    day = _near_today(_date(today, "today"), "today", future=False)
-    with _errors():
-        count = run(_engine(), _settings(), today=day)
+    day = common.near_today(common.parse_date(today, "today"), "today", future=False)
+    with common.errors():
+        count = run(
+            bootstrap.uow_factory(common.engine(), common.settings(), actor="cli", today=day)
+        )
     typer.echo(f"{count} offers expired")
 
 
@@ -268,17 +216,19 @@ def export_scenario(
     from solver.scenario import dumps, scenario_to_dict
     from waitlist.services.scenario_export import build_scenario
 
-    day = _date(as_of, "as-of")
+    day = common.parse_date(as_of, "as-of")
     if output is not None:
-        _output(output)
-    with _errors():
+        common.check_output(output)
+    with common.errors():
         text = dumps(
-            scenario_to_dict(build_scenario(_uow(readonly=True, today=day), day, district))
+            scenario_to_dict(build_scenario(common.uow(readonly=True, today=day), day, district))
         )
     if output is None:
         typer.echo(text)
     else:
-        write_atomically(output, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8"))
+        common.write_atomically(
+            output, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8")
+        )
         typer.echo(f"scenario written to {output}")
 
 
@@ -291,24 +241,46 @@ def serve(
         typer.Option(help="Server processes (default WAITLIST_WORKERS, 1).", min=1, max=64),
     ] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes.")] = False,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For is "
+            "believed (default WAITLIST_TRUSTED_PROXIES: none)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the web pages and the API (uvicorn, api.main:app).
 
-    Behind a reverse proxy, set FORWARDED_ALLOW_IPS to the proxy's address so that rate limits
-    count the parent's address from X-Forwarded-For (127.0.0.1 is trusted by default)."""
+    Refuses to start with a secret key anyone could know (see docs/security.md). Behind a
+    reverse proxy, set WAITLIST_TRUSTED_PROXIES (or --trusted-proxies) to the proxy's address
+    so that rate limits count the parent's address from X-Forwarded-For; no address, not even
+    127.0.0.1, is trusted by default."""
     import uvicorn
 
-    settings = _settings()
-    _print_demo_accounts(host or settings.host, port or settings.port)
+    from waitlist import bootstrap
+    from waitlist.signing_key import InsecureSecret
+
+    settings = common.settings()
+    bind = host or settings.host
+    try:
+        settings.check_secret(bind)
+    except InsecureSecret as exc:
+        fail(f"refusing to serve: {exc}")
+    with common.errors():  # a bad WAITLIST_SMTP_URL or SMS setting: one line, exit 2
+        bootstrap.notice_sender(settings)
+    proxies = settings.trusted_proxies.strip() if trusted_proxies is None else trusted_proxies
+    _print_demo_accounts(bind, port or settings.port)
     # The app logs each request itself (JSON, no client address); uvicorn's access log would
     # print client addresses and full URLs.
     uvicorn.run(
         "api.main:app",
-        host=host or settings.host,
+        host=bind,
         port=port or settings.port,
         workers=None if reload else (workers or settings.workers),
         reload=reload,
         access_log=False,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or "",
     )
 
 
@@ -318,9 +290,9 @@ def _print_demo_accounts(host: str, port: int) -> None:
     from waitlist.services.staff import demo_accounts
 
     try:
-        if _sqlite_file_missing(_settings().database_url):
+        if common.sqlite_file_missing(common.settings().database_url):
             raise LookupError("no database yet")
-        accounts = demo_accounts(_uow(readonly=True), DEMO_PASSWORD)
+        accounts = demo_accounts(common.uow(readonly=True), DEMO_PASSWORD)
     except Exception:  # no database yet: the server says so itself
         accounts = []
     base = f"http://{host}:{port}"

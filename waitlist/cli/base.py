@@ -1,4 +1,4 @@
-"""The `waitlist` command line: one entry point, sub-commands registered by each capability.
+"""The `waitlist` application object and its one-line errors; commands register on `app`.
 
 Errors print one line to stderr and exit with code 2; nothing is half-written.
 """
@@ -51,13 +51,3 @@ def fail(message: str, code: int = 2) -> None:
     """Print one line naming the problem and exit non-zero."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
-
-
-# Each capability adds its commands in its own module; importing registers them.
-from waitlist import (  # noqa: E402,F401
-    cli_core,
-    cli_recommend,
-    cli_report,
-    cli_scenario,
-    cli_simulate,
-)

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from waitlist.cli import app, fail
-from waitlist.cli_core import _output, write_atomically
+from waitlist.cli import common
+from waitlist.cli.base import app, fail
 from waitlist.domain.errors import DomainError
 
 FORMATS = ("csv", "xlsx", "json")
@@ -44,7 +44,7 @@ def report(
     if fmt == "xlsx" and output == "-":
         fail("--format xlsx needs a file: pass -o FILE")
     if output != "-":
-        _output(Path(output))
+        common.check_output(Path(output))
     try:
         today = date.fromisoformat(as_of) if as_of else date.today()
     except ValueError:
@@ -76,13 +76,12 @@ def report(
 def _render(url: str, periods: list, options, fmt: str) -> bytes:
     from sqlalchemy.exc import OperationalError
 
-    from waitlist.cli_core import _sqlite_file_missing
     from waitlist.metrics import export
     from waitlist.metrics.load import load_inputs
     from waitlist.metrics.report import build_reports
     from waitlist.storage.db import make_engine
 
-    if _sqlite_file_missing(url):
+    if common.sqlite_file_missing(url):
         fail("the database has no waitlist tables: run `waitlist init` first")
     engine = make_engine(url)
     try:
@@ -112,4 +111,4 @@ def _write(output: str, data: bytes) -> None:
         sys.stdout.flush()
         return
     # Written beside the target and renamed: a reader never sees half a file.
-    write_atomically(Path(output), data)
+    common.write_atomically(Path(output), data)

@@ -1,4 +1,6 @@
-"""Order statistics and spread, defined exactly as in docs/metrics.md."""
+"""Order statistics, spread and the equality ratio, defined exactly as in docs/metrics.md.
+
+Pure arithmetic shared by the metrics, the simulation and the solver's explanations."""
 
 from __future__ import annotations
 

@@ -1,0 +1,182 @@
+"""The log-in throttle as a service, on SQLite and PostgreSQL: guesses from one address are
+slowed, the owner still gets in from their usual address, a paused attempt checks no
+password, attempts sent at once cannot slip through together, and no write transaction is
+open while a password is checked."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Engine
+
+from waitlist.domain.login_throttle import Backoff
+from waitlist.services import logins, staff
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.uow import UnitOfWork
+
+PASSWORD = "the right password"
+# Pauses far longer than any test run: whatever the machine's speed, a paused bucket stays
+# paused, so the counts below are exact.
+SLOW = logins.LoginPolicy(
+    account=Backoff(free=3, base_seconds=3600, max_seconds=3600),
+    wide=Backoff(free=10, base_seconds=3600, max_seconds=3600),
+)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    create_schema(engine)
+    staff.create_staff(
+        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+    )
+    yield engine
+    engine.dispose()
+
+
+def attempt(engine: Engine, password: str, address: str) -> logins.LoginResult:
+    def make(*, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, readonly=readonly)
+
+    return logins.log_in(make, "manager", password, address, SLOW)
+
+
+def outcomes(results: list[logins.LoginResult]) -> list[str]:
+    return ["paused" if r.throttled else "in" if r.staff else "wrong" for r in results]
+
+
+def test_guesses_from_one_address_get_three_checks_then_a_pause(engine: Engine) -> None:
+    results = [attempt(engine, f"guess {i}", "10.0.0.9") for i in range(6)]
+    assert outcomes(results) == ["wrong"] * 3 + ["paused"] * 3
+    assert all(r.retry_after > 3000 for r in results[3:])
+    # Even the right password waits out the pause from that address.
+    assert outcomes([attempt(engine, PASSWORD, "10.0.0.9")]) == ["paused"]
+
+
+def test_the_owner_gets_in_from_their_usual_address_while_others_guess(engine: Engine) -> None:
+    assert outcomes([attempt(engine, PASSWORD, "10.0.0.1")]) == ["in"]
+    for attacker in range(5):  # 15 wrong guesses from 5 addresses: the account is paused
+        for i in range(4):
+            attempt(engine, f"guess {i}", f"10.0.1.{attacker}")
+    assert outcomes([attempt(engine, PASSWORD, "10.0.0.1")]) == ["in"]
+    # From an address the account never logged in from, the account-wide pause holds.
+    assert outcomes([attempt(engine, PASSWORD, "10.0.0.2")]) == ["paused"]
+
+
+def test_the_right_password_starts_the_count_afresh(engine: Engine) -> None:
+    results = [attempt(engine, password, "10.0.0.3") for password in ("a", "b", PASSWORD)]
+    results += [attempt(engine, password, "10.0.0.3") for password in ("c", "d", PASSWORD)]
+    assert outcomes(results) == ["wrong", "wrong", "in", "wrong", "wrong", "in"]
+
+
+def test_a_paused_attempt_checks_no_password(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_password_checks(monkeypatch)
+    for i in range(10):
+        attempt(engine, f"guess {i}", "10.0.0.4")
+    assert len(checked) == 3
+
+
+def test_attempts_sent_at_once_cannot_slip_through_together(engine: Engine) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: attempt(engine, f"guess {i}", "10.0.0.5"), range(24)))
+    assert outcomes(results).count("wrong") == 3
+    assert outcomes(results).count("paused") == 21
+
+
+def count_password_checks(
+    monkeypatch: pytest.MonkeyPatch, during: Callable[[], None] = lambda: None
+) -> list[str]:
+    checked: list[str] = []
+    real = staff.verify_password
+
+    def counting(password: str, password_hash: str) -> bool:
+        checked.append(password)
+        during()
+        return real(password, password_hash)
+
+    monkeypatch.setattr(staff, "verify_password", counting)
+    return checked
+
+
+def test_no_write_lock_is_held_while_a_password_is_checked(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite has one writer at a time: a log-in holding it through argon2 stalls every apply.
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    staff.create_staff(
+        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+    )
+    writes: list[bool] = []
+
+    def another_writer() -> None:
+        conn = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            writes.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            writes.append(False)
+        finally:
+            conn.close()
+
+    count_password_checks(monkeypatch, during=another_writer)
+    attempt(engine, "wrong", "10.0.0.6")
+    attempt(engine, PASSWORD, "10.0.0.6")
+    assert writes == [True, True]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("route", ["/api/v1/auth/login", "/management/login"])
+def test_no_login_route_holds_the_write_lock_through_argon2(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    from fastapi.testclient import TestClient
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from api.main import create_app
+    from api.web import csrf
+    from waitlist.config import Settings
+
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    staff.create_staff(
+        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+    )
+    writes: list[bool] = []
+    real = Argon2Hasher.verify
+
+    def probing(self: Argon2Hasher, password: str | bytes, hash: str | bytes) -> bool:
+        conn = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            writes.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            writes.append(False)
+        finally:
+            conn.close()
+        return real(self, password, hash)
+
+    monkeypatch.setattr(Argon2Hasher, "verify", probing)
+    settings = Settings(database_url=sqlite_url, jobs_interval_seconds=0, cookie_secure=False)
+    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
+        if route.startswith("/api/"):
+            answer = client.post(route, json={"username": "manager", "password": PASSWORD})
+        else:
+            form = client.get(route).text  # as a browser: the form brings its own token
+            token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+            answer = client.post(
+                route,
+                data={"username": "manager", "password": PASSWORD, csrf.FIELD: token},
+                follow_redirects=False,
+            )
+    assert answer.status_code in (200, 303)
+    assert writes and all(writes)
+    engine.dispose()

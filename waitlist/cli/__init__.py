@@ -1,0 +1,20 @@
+"""The `waitlist` command line: one entry point, one module per group of commands.
+
+    base      the Typer app and `fail` (one line `error: ...`, exit code 2)
+    common    what every command shares (settings, database, dates, files, errors)
+    core      init, seed --demo, apply, queue, offers expire, export-scenario, serve
+    scenario  scenario files: solve, check
+    recommend group-start recommendations from a scenario
+    report    the quarter report for management
+    simulate  the what-if simulation
+    staff     staff accounts: deactivate, new password
+
+Importing a command module registers its commands on `app`.
+"""
+
+from __future__ import annotations
+
+from waitlist.cli import core, recommend, report, scenario, simulate, staff  # noqa: F401
+from waitlist.cli.base import app, fail
+
+__all__ = ["app", "fail"]
