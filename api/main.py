@@ -31,6 +31,7 @@ from api.routes import (
     queues,
     recommendations,
     rounds,
+    venues,
 )
 from waitlist.config import Settings, get_settings
 from waitlist.storage.db import make_engine
@@ -46,6 +47,7 @@ API_ROUTERS = (
     recommendations,
     audit,
     management,
+    venues,
 )
 
 

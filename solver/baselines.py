@@ -16,9 +16,8 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from solver.metrics import placement_metrics
-from solver.placement_model import PlacementData, build_data
+from solver.placement_model import PlacementData, build_data, offer_deadline
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
-from waitlist.domain.offer import respond_by
 
 
 def status_quo(scenario: Scenario) -> Result:
@@ -121,9 +120,15 @@ def _result(
     away: set[int],
     how: str,
 ) -> Result:
-    deadline = respond_by(data.scenario.as_of, max(1, data.scenario.policy.offer_response_days))
     offers = tuple(
-        Offer(data.apps[a].id, data.groups[g].id, deadline, a in away, travel.get((a, g), 0), how)
+        Offer(
+            data.apps[a].id,
+            data.groups[g].id,
+            offer_deadline(data.scenario, data.groups[g]) or data.scenario.as_of,
+            a in away,
+            travel.get((a, g), 0),
+            how,
+        )
         for a, g in sorted(placed.items(), key=lambda item: data.apps[item[0]].id)
     )
     unplaced = tuple(

@@ -13,10 +13,9 @@ from collections import defaultdict
 from solver.assignment import Component, assign
 from solver.explain import explain_offer, explain_unplaced
 from solver.metrics import placement_metrics
-from solver.placement_model import PlacementData, build_data
+from solver.placement_model import PlacementData, build_data, offer_deadline
 from solver.priority_matching import PriorityMatcher
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
-from waitlist.domain.offer import respond_by
 
 
 def solve(
@@ -171,14 +170,16 @@ def read_back(
     status: SolveStatus,
 ) -> Result:
     scenario = data.scenario
-    deadline = respond_by(scenario.as_of, max(1, scenario.policy.offer_response_days))
     offers, unplaced = [], []
     for a, app in enumerate(data.apps):
         if a in placed:
             g = placed[a]
             minutes = travel.get((a, g), 0)
             en, sv = explain_offer(data, a, g, minutes, a in away)
-            offers.append(Offer(app.id, data.groups[g].id, deadline, a in away, minutes, en, sv))
+            group = data.groups[g]
+            deadline = offer_deadline(scenario, group)
+            assert deadline is not None  # build_data keeps only groups that take offers
+            offers.append(Offer(app.id, group.id, deadline, a in away, minutes, en, sv))
         else:
             en, sv = explain_unplaced(data, a, placed)
             unplaced.append(Unplaced(app.id, en, sv))

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
 
 from solver.types import Application, Group, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.offer import answer_deadline
 from waitlist.domain.queue import queue_key
 from waitlist.domain.values import HomePriority
 
@@ -154,9 +156,22 @@ class PlacementData:
         return self._reachable[origin]
 
 
+def offer_deadline(scenario: Scenario, group: Group) -> date | None:
+    """Rule 10: the respond-by date of an offer in `group` made on the scenario's date, or
+    None when the group starts too soon to take one (waitlist.domain.offer.answer_deadline)."""
+    p = scenario.policy
+    return answer_deadline(
+        scenario.as_of, max(1, p.offer_response_days), group.start, max(1, p.min_response_days)
+    )
+
+
 def build_data(scenario: Scenario) -> PlacementData:
     apps = sorted(scenario.applications, key=queue_key)
-    offerable = (g for g in scenario.groups if g.status in OFFERABLE_STATUSES and g.free > 0)
+    offerable = (
+        g
+        for g in scenario.groups
+        if g.status in OFFERABLE_STATUSES and g.free > 0 and offer_deadline(scenario, g)
+    )
     groups = sorted(offerable, key=lambda g: (g.programme, g.district, g.start, g.id))
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, g in enumerate(groups):

@@ -274,6 +274,35 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     )
 
 
+def offer_problems(scenario: Scenario, result: Result) -> list[str]:
+    """The result file's rules on its offers that a JSON Schema cannot state, one line each:
+    every offer names a listed application and group, once per application, and its
+    `respond_by` lies after the scenario's date and before the group's first meeting (rule 10,
+    never too late: waitlist.domain.offer.answer_deadline)."""
+    apps = {a.id for a in scenario.applications}
+    groups = {g.id: g for g in scenario.groups}
+    seen: Counter[str] = Counter(o.application for o in result.offers)
+    out: list[str] = []
+    for i, o in enumerate(sorted(result.offers, key=lambda o: o.application)):
+        path = f"$.offers[{i}]"
+        if o.application not in apps:
+            out.append(f"{path}.application: unknown application {o.application!r}")
+        elif seen[o.application] > 1:
+            out.append(f"{path}.application: {o.application!r} has {seen[o.application]} offers")
+        group = groups.get(o.group)
+        if group is None:
+            out.append(f"{path}.group: unknown group {o.group!r}")
+            continue
+        if o.respond_by <= scenario.as_of:
+            out.append(f"{path}.respond_by: {o.respond_by} is not after as_of {scenario.as_of}")
+        if o.respond_by >= group.start:
+            out.append(
+                f"{path}.respond_by: {o.respond_by} is not before the first meeting of "
+                f"{o.group!r} on {group.start}"
+            )
+    return out
+
+
 def _recommendation(r: Recommendation) -> dict[str, Any]:
     """A recommendation's fields; `room` only when the candidate names one."""
     out = asdict(r)

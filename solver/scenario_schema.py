@@ -36,6 +36,7 @@ class PolicyIn(_Strict):
     cross_district_after_weeks: NonNegative = 8
     home_priority: HomePriority = HomePriority.STRICT
     offer_response_days: Annotated[int, Field(ge=1)] = 10
+    min_response_days: Annotated[int, Field(ge=1)] = 3
     target_weeks: NonNegative = 8
     small_cell_min: NonNegative = 5
 
@@ -134,7 +135,10 @@ class ScenarioFile(_Strict):
 class OfferOut(_Strict):
     application: str
     group: str
-    respond_by: date
+    respond_by: date = Field(
+        description="Last day to answer: after as_of and before the group's start (rule 10, "
+        "checked by solver.scenario.offer_problems)"
+    )
     cross_district: bool
     travel_minutes: NonNegative
     reason: str

@@ -17,6 +17,7 @@ class Policy:
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"  # see waitlist.domain.values.HomePriority
     offer_response_days: int = 10
+    min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline
     target_weeks: int = 8
     small_cell_min: int = 5
 

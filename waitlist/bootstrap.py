@@ -43,6 +43,7 @@ def rules_from(settings: Settings) -> Rules:
     """The placement and offer policy, as plain values for the domain."""
     return Rules(
         offer_response_days=settings.offer_response_days,
+        min_response_days=settings.min_response_days,
         max_expired_offers=settings.max_expired_offers,
         cross_district_after_weeks=settings.cross_district_after_weeks,
         home_priority=settings.home_priority,

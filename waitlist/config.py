@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     cross_district_after_weeks: int = 8
     home_priority: str = "strict"
     offer_response_days: int = 10
+    # Never too late: the least time (days) a parent gets to answer when a deadline is
+    # shortened to the day before a group's first meeting.
+    min_response_days: int = Field(default=3, ge=1)
     target_weeks: int = 8
     small_cell_min: int = 5
     # Repeated expiry policy: after this many expired offers in a row an application is

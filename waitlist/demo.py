@@ -27,16 +27,27 @@ from sqlmodel import col, select
 
 from waitlist import bootstrap
 from waitlist import demo_profiles as P
+from waitlist import demo_venues as V
 from waitlist.config import Settings
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.errors import DomainError, InvalidInput
+from waitlist.domain.errors import Conflict, DomainError, InvalidInput
 from waitlist.domain.group import GroupStatus
+from waitlist.domain.offer import answer_deadline
 from waitlist.domain.queue import in_queue_order
 from waitlist.domain.values import ProgrammeKind
 from waitlist.reference import load_reference
 from waitlist.services import applications, groups, offers, setup, staff
 from waitlist.services.applications import current_seed
-from waitlist.storage.tables import Application, Group, Leader, Offer, Programme, Staff
+from waitlist.storage.tables import (
+    Application,
+    District,
+    Group,
+    Leader,
+    Offer,
+    Programme,
+    Staff,
+    Venue,
+)
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -64,6 +75,9 @@ class DemoCity:
         self, engine: Engine, settings: Settings, seed: int, as_of: date, weeks: int = 52
     ) -> None:
         self.rng = random.Random(seed)
+        # Rooms, contacts and leaders' names draw from their own stream, so adding them left
+        # the city's applications, groups and answers as they were.
+        self.place_rng = random.Random(f"{seed}:places")
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
@@ -115,6 +129,42 @@ class DemoCity:
             {"username": "management", "role": "management", "password": P.DEMO_PASSWORD},
             password_hash=shared_hash,
         )
+
+    def places(self) -> None:
+        """Each district's contact and rooms (waitlist.demo_venues), once."""
+        uow = self.uow
+        for number, info in enumerate(self.ref.districts):
+            slug = info.district.slug
+            row = uow.session.get(District, slug)
+            if row is not None and row.contact_phone is None:
+                row.contact_phone, row.contact_email = V.contact(slug, number + 10)
+                uow.session.add(row)
+            if uow.session.exec(select(Venue.id).where(Venue.district == slug)).first():
+                continue
+            for place, address, directions in V.PLACES.get(slug, []):
+                for room in V.ROOMS:
+                    uow.session.add(
+                        Venue(
+                            district=slug,
+                            name=f"{place}, {room}",
+                            address=address,
+                            accessibility=self.place_rng.choice(V.ACCESSIBILITY),
+                            directions=directions,
+                            created_at=uow.now(),
+                            updated_at=uow.now(),
+                        )
+                    )
+        uow.session.flush()
+
+    def venue_for(self, district: str) -> list[int | None]:
+        """The district's rooms in a random order, then none (when every room is taken)."""
+        rooms: list[int | None] = list(
+            self.uow.session.exec(
+                select(Venue.id).where(Venue.district == district).order_by(col(Venue.id))
+            ).all()
+        )
+        self.place_rng.shuffle(rooms)
+        return [*rooms, None]
 
     # --- one week -----------------------------------------------------------------------
     def arrivals(self) -> None:
@@ -190,20 +240,29 @@ class DemoCity:
             if prog.kind == ProgrammeKind.INDIVIDUAL or rng.random() < 0.8
             else "planned"
         )
-        group = groups.create_group(
-            self.uow,
-            {
-                "programme": prog.slug,
-                "district": district,
-                "start": start,
-                "weekday": weekday,
-                "slot": slot,
-                "language": language,
-                "capacity": prog.capacity,
-                "min_size": prog.min_size,
-                "status": status,
-            },
-        )
+        names = self.place_rng
+        first_name = names.choice(V.LEADER_FIRST_NAMES) if names.random() < 0.7 else None
+        for venue in self.venue_for(district):  # a free room on that weekday and slot
+            try:
+                group = groups.create_group(
+                    self.uow,
+                    {
+                        "programme": prog.slug,
+                        "district": district,
+                        "start": start,
+                        "weekday": weekday,
+                        "slot": slot,
+                        "language": language,
+                        "capacity": prog.capacity,
+                        "min_size": prog.min_size,
+                        "status": status,
+                        "venue_id": venue,
+                        "leader_first_name": first_name,
+                    },
+                )
+                break
+            except Conflict:
+                continue
         self.stats["groups"] += 1
         if prog.kind == ProgrammeKind.INDIVIDUAL:
             return
@@ -240,6 +299,14 @@ class DemoCity:
         ).all()
         for group in open_groups:
             if group.status == GroupStatus.PLANNED and (group.start - today).days > 35:
+                continue
+            rules = self.uow.rules
+            if (
+                answer_deadline(
+                    today, rules.offer_response_days, group.start, rules.min_response_days
+                )
+                is None
+            ):  # rule 10: starts too soon for an answer in time
                 continue
             if group.status == GroupStatus.PLANNED:
                 groups.open_group(self.uow, group.id or 0)
@@ -326,7 +393,7 @@ class DemoCity:
                 continue
             offer = offers.make_offer(self.uow, app.id or 0, group.id or 0, reason=reason)
             answer = _pick(self.rng, answers)
-            delay = self.rng.randint(1, self.uow.rules.offer_response_days)
+            delay = self.rng.randint(1, max(1, (offer.respond_by - today).days))
             self.answers[offer.id] = (answer, today + timedelta(days=delay))
             self.uow.session.refresh(group)
             self.stats["offers"] += 1
@@ -339,8 +406,8 @@ class DemoCity:
                 continue
             del self.answers[offer_id]
             offer = self.uow.session.get(Offer, offer_id)
-            if offer is None or offer.status != "pending":
-                continue
+            if offer is None or offer.status != "pending" or offer.respond_by < today:
+                continue  # answered or withdrawn meanwhile, or too late: it expires
             if answer == "accept":
                 offers.accept_offer(self.uow, offer_id)
             elif answer == "decline":
@@ -393,6 +460,7 @@ class DemoCity:
             current_seed(uow, rng_seed)
             if uow.session.exec(select(func.count()).select_from(Staff)).one() == 0:
                 self.staff_and_leaders()
+            self.places()
             uow.commit()
         for week in range(self.weeks):
             with uow:

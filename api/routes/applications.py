@@ -95,6 +95,7 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
             "home": standing.home,
             "pending_offer": status.pending_offer,
             "pending_group": status.pending_group,
+            "can_start_from": standing.can_start_from,
         },
         from_attributes=True,
     )

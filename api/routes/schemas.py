@@ -143,6 +143,11 @@ class ParentStatusPublic(BaseModel):
     )
     pending_offer: OfferPublic | None
     pending_group: GroupPublic | None = Field(description="The group of the pending offer")
+    can_start_from: date | None = Field(
+        None,
+        description="For a child younger than the programme's minimum age: the first day they "
+        "can start (no offer before then; the wait estimate counts from then).",
+    )
 
 
 class OutlookPublic(BaseModel):
@@ -195,6 +200,33 @@ class GroupCreateRequest(Strict):
     capacity: StrictInt = Field(ge=1, le=1000)
     min_size: StrictInt = Field(ge=1, le=1000)
     planned: StrictBool = Field(default=False, description="Planned (not yet recruiting)")
+    venue_id: StrictInt | None = Field(
+        default=None, ge=1, le=MAX_ID, description="A venue of the district"
+    )
+    time_start: str | None = Field(
+        default=None, max_length=5, description="Like 18:00 (default: the slot's usual time)"
+    )
+    time_end: str | None = Field(default=None, max_length=5, description="Like 20:00")
+    meetings: StrictInt | None = Field(
+        default=None, ge=1, le=60, description="Number of meetings (default: the programme's)"
+    )
+    leader_first_name: str | None = Field(default=None, max_length=40)
+
+
+class VenueCreateRequest(Strict):
+    district: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=120, description="The room, e.g. 'Sal 2'")
+    address: str = Field(min_length=1, max_length=200)
+    accessibility: str = Field(default="", max_length=500)
+    directions: str = Field(default="", max_length=500, description="How to get there")
+
+
+class VenueUpdateRequest(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    address: str | None = Field(default=None, min_length=1, max_length=200)
+    accessibility: str | None = Field(default=None, max_length=500)
+    directions: str | None = Field(default=None, max_length=500)
+    active: StrictBool | None = None
 
 
 class CancelRequest(Strict):

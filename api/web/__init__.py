@@ -20,6 +20,7 @@ def install(app: FastAPI) -> None:
         coordinator,
         coordinator_notices,
         coordinator_rounds,
+        coordinator_venues,
         errors,
         parents,
         status,
@@ -31,4 +32,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator.router)
     app.include_router(coordinator_rounds.router)
     app.include_router(coordinator_notices.router)
+    app.include_router(coordinator_venues.router)
     errors.install(app)

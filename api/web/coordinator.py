@@ -14,7 +14,7 @@ from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from api.web.staff_session import coordinator, logged_out, staff_login
 from waitlist.domain.errors import DomainError
-from waitlist.services import access, groups
+from waitlist.services import access, groups, venues
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -84,6 +84,7 @@ def _groups_page(
     lang = language_of(request)
     programmes = sources.programmes(request)
     open_groups = desk.open_groups(request, actor)
+    rooms = venues.list_venues(sources.uow_factory(request)(readonly=True), actor.district).data
     return staff_page(
         request,
         "coordinator/groups.html",
@@ -101,6 +102,8 @@ def _groups_page(
             "language_options": sources.language_options(lang),
             "group_status": lambda s: wording.group_status(_, s),
             "programme_names": {p.slug: p.name for p in programmes},
+            "venue_options": [(str(v.id), v.name) for v in rooms if v.active],
+            "venue_names": {v.id: v.name for v in rooms},
         },
         status=status,
     )
@@ -144,6 +147,12 @@ def create_group(request: Request, posted: PostedForm) -> Response:
     language = form.choice("language", [c for c, _n in sources.language_options("en")])
     capacity = form.integer("capacity", low=1, high=100)
     min_size = form.integer("min_size", low=1, high=100)
+    rooms = venues.list_venues(sources.uow_factory(request)(readonly=True), actor.district).data
+    venue = form.choice("venue_id", [str(v.id) for v in rooms if v.active], required=False)
+    time_start = form.text("time_start", required=False, max_length=5)
+    time_end = form.text("time_end", required=False, max_length=5)
+    meetings = form.integer("meetings", low=1, high=60, required=False)
+    leader = form.text("leader_first_name", required=False, max_length=40)
     if form.ok:
         command = {
             "programme": programme,
@@ -154,6 +163,11 @@ def create_group(request: Request, posted: PostedForm) -> Response:
             "language": language,
             "capacity": capacity,
             "min_size": min_size,
+            "venue_id": int(venue) if venue else None,
+            "time_start": time_start or None,
+            "time_end": time_end or None,
+            "meetings": meetings,
+            "leader_first_name": leader or None,
         }
         try:
             access.require_coordinator_of(actor, actor.district or "")
@@ -174,6 +188,12 @@ def _group_messages(_) -> dict[tuple[str, str], str]:  # noqa: ANN001
         ("start", "*"): _("Choose a start date that is today or later."),
         ("language", "*"): _("The programme is not run in that language."),
         ("programme", "*"): _("Choose a programme from the list."),
+        ("time_start", "*"): _("Write the time as hours and minutes, like 18:00."),
+        ("time_end", "*"): _("Write an end time after the start time, like 20:00."),
+        ("venue_id", "conflict"): _(
+            "The venue already hosts a group on that weekday and time of day then."
+        ),
+        ("venue_id", "*"): _("Choose one of your district's venues in use."),
     }
 
 

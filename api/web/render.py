@@ -49,6 +49,11 @@ def page_context(request: Request) -> dict[str, Any]:
     def fmt_date(value: date | None, style: str = "long") -> str:
         return "" if value is None else format_date(value, format=style, locale=lang)
 
+    def fmt_time(start: str, end: str) -> str:
+        """'18:00', '20:00' -> '18.00–20.00' in Swedish, '18:00–20:00' in English."""
+        sep = "." if lang == "sv" else ":"
+        return "–".join(t.replace(":", sep) for t in (start, end))
+
     _ = i18n.gettext_for(lang)
     return {
         "request": request,
@@ -63,6 +68,7 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_field": csrf.FIELD,
         "csrf_token": csrf.token_for(request),
         "fmt_date": fmt_date,
+        "fmt_time": fmt_time,
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Engine
@@ -19,9 +20,11 @@ from waitlist import bootstrap
 from waitlist.config import get_settings
 from waitlist.domain.errors import NotFound
 from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.queue import cross_district_from
 from waitlist.services import views
 from waitlist.services.access import Actor
 from waitlist.services.views import ParentStatus
+from waitlist.services.where_when import WhereAndWhen, where_and_when
 from waitlist.storage.tables import District, Group, GroupPublic, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
@@ -93,6 +96,9 @@ class StatusView:
     programme: SimpleNamespace
     names: dict[str, str]
     enrolled_in: GroupPublic | None = None
+    cross_district_from: date | None = None  # opted in: first day of offers elsewhere
+    cross_district_week: int | None = None  # ... in this week of the wait
+    where: WhereAndWhen | None = None  # the offered or enrolled group's venue, times, contact
 
 
 def parent_actor(request: Request, token: str) -> Actor:
@@ -108,18 +114,28 @@ def status_view(request: Request, token: str) -> StatusView:
     """Everything the parent's status page shows; NotFound when the link is not valid."""
     actor = parent_actor(request, token)
     make = uow_factory(request, actor.actor)
-    status = views.parent_status(make(readonly=True), actor)
-    group_id = status.application.group_id
+    # Everything the parent opted into: the districts within their travel time too.
+    status = views.parent_status(make(readonly=True), actor, elsewhere=True)
+    app = status.application
+    group_id = app.group_id
+    enrolled = app.status == "enrolled" and group_id is not None
+    after = make().rules.cross_district_after_weeks
+    shown = status.pending_group.id if status.pending_group else group_id if enrolled else None
     return StatusView(
         actor=actor,
         status=status,
         enrolled_in=(
             views.get_group(make(readonly=True), group_id)
-            if status.application.status == "enrolled" and group_id is not None
+            if enrolled and group_id is not None
             else None
         ),
-        programme=next(p for p in programmes(request) if p.slug == status.application.programme),
+        programme=next(p for p in programmes(request) if p.slug == app.programme),
         names=district_names(request),
+        cross_district_from=cross_district_from(app.queue_date, after)
+        if app.cross_district
+        else None,
+        cross_district_week=after + 1 if app.cross_district else None,
+        where=where_and_when(make(readonly=True), shown) if shown is not None else None,
     )
 
 

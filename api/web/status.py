@@ -26,6 +26,7 @@ from waitlist.services import (
     parent_tokens,
     views,
 )
+from waitlist.services.calendar_file import MEDIA_TYPE, meetings_ics
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
@@ -205,6 +206,27 @@ def download(request: Request, token: str) -> Response:
         data,
         headers={
             "Content-Disposition": 'attachment; filename="my-application.json"',
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/status/{token}/meetings.ics", name="meetings_ics", dependencies=TOKEN_PAGE)
+def meetings(request: Request, token: str) -> Response:
+    """The offered or enrolled group's meetings for the parent's calendar."""
+    try:
+        view = sources.status_view(request, token)
+    except NotFound:
+        return not_found(request)
+    if view.where is None:
+        return not_found(request)
+    body = meetings_ics(view.where, lang=language_of(request))
+    return Response(
+        body,
+        media_type=MEDIA_TYPE,
+        headers={
+            "Content-Disposition": 'attachment; filename="meetings.ics"',
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",
         },

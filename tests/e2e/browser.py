@@ -38,7 +38,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # What the demo database depends on: a change to any of these builds it afresh.
-_SEED_INPUTS = ("waitlist/demo.py", "waitlist/demo_profiles.py", "waitlist/storage", "migrations")
+_SEED_INPUTS = (
+    "waitlist/demo.py",
+    "waitlist/demo_profiles.py",
+    "waitlist/demo_venues.py",
+    "waitlist/domain",
+    "waitlist/storage",
+    "migrations",
+)
 
 
 def chromium_path() -> str | None:

@@ -79,6 +79,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/audit"): COORDINATORS,
     ("GET", "/api/v1/recommendations"): COORDINATORS,
     ("POST", "/api/v1/recommendations/{candidate}/accept"): {CO},
+    ("GET", "/api/v1/venues"): STAFF,
+    ("POST", "/api/v1/venues"): {CO},
+    ("GET", "/api/v1/venues/{venue_id}"): STAFF,
+    ("PATCH", "/api/v1/venues/{venue_id}"): {CO},
 }
 # Lists every coordinator may call, each scoped to their own district.
 SCOPED_LISTS = {
@@ -140,6 +144,11 @@ def _world(url: str) -> Iterator[World]:
         headers=headers[CO],
     ).json()
     round_ = client.post("/api/v1/rounds/preview", headers=headers[CO]).json()
+    venue = client.post(
+        "/api/v1/venues",
+        json={"district": HOME, "name": "Sal 1", "address": "Gatan 1"},
+        headers=headers[CO],
+    ).json()
     client.cookies.clear()
     ids = {
         "application_id": app_a,
@@ -149,6 +158,7 @@ def _world(url: str) -> Iterator[World]:
         "district": HOME,
         "programme": "komet",
         "candidate": "c-1",
+        "venue_id": venue["id"],
     }
     yield World(city=city, client=client, headers=headers, ids=ids)
     city.engine.dispose()
@@ -174,8 +184,12 @@ def _allowed(method: str, path: str) -> set[str] | None:
 
 
 def _body(method: str, path: str) -> dict[str, Any] | None:
+    if method == "PATCH" and path == "/api/v1/venues/{venue_id}":
+        return {"directions": "Buss 4"}
     if method != "POST":
         return None
+    if path == "/api/v1/venues":
+        return {"district": HOME, "name": "Sal 2", "address": "Gatan 2"}
     if path == "/api/v1/auth/login":
         return {"username": "coord-home", "password": "wrong"}
     if path == "/api/v1/applications":

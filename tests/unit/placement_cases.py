@@ -45,7 +45,8 @@ def scenarios(
                 id=f"grupp-é{i}",
                 programme=draw(st.sampled_from(["p", "p", "q"])),
                 district=draw(st.sampled_from(slugs)),
-                start=AS_OF + timedelta(weeks=draw(st.integers(1, 8))),
+                # Some start within days: too soon for an answer in time (rule 10).
+                start=AS_OF + timedelta(days=draw(st.sampled_from([2, 4, 5, 8, 12, 14, 30, 56]))),
                 weekday="tue",
                 slot=draw(st.sampled_from(SLOTS)),
                 language=draw(st.sampled_from(LANGS)),
@@ -84,8 +85,13 @@ def scenarios(
     )
 
 
-def free(g: Group) -> int:
+def free(g: Group, s: Scenario | None = None) -> int:
     if g.status not in ("planned", "recruiting"):
+        return 0
+    # Rule 10, never too late: a group whose first meeting leaves fewer than the minimum
+    # response days (the day before it counting as the last day to answer) takes no offer.
+    as_of, policy = (s.as_of, s.policy) if s is not None else (AS_OF, Policy())
+    if g.start - timedelta(days=1) < as_of + timedelta(days=policy.min_response_days):
         return 0
     return max(0, g.capacity - g.taken)
 
@@ -123,7 +129,9 @@ def may_cross_to(s: Scenario, a: Application, g: Group) -> bool:
 
 def wants(s: Scenario, a: Application, g: Group) -> bool:
     """A seat in g is one the rules let a take (own district, or elsewhere under rule 5)."""
-    return free(g) > 0 and eligible(s, a, g) and (g.district == a.district or may_cross_to(s, a, g))
+    return (
+        free(g, s) > 0 and eligible(s, a, g) and (g.district == a.district or may_cross_to(s, a, g))
+    )
 
 
 def rule_violations(s: Scenario, r: Result) -> list[str]:
@@ -140,8 +148,8 @@ def rule_violations(s: Scenario, r: Result) -> list[str]:
     if sorted([*holder, *(u.application for u in r.unplaced)]) != sorted(apps):
         out.append("offers and unplaced do not cover the applications exactly once")
     for gid, members in in_group.items():
-        if len(members) > free(groups[gid]):
-            out.append(f"{gid}: {len(members)} offers for {free(groups[gid])} free seats")
+        if len(members) > free(groups[gid], s):
+            out.append(f"{gid}: {len(members)} offers for {free(groups[gid], s)} free seats")
     for o in r.offers:
         a, g = apps[o.application], groups[o.group]
         if not eligible(s, a, g):
@@ -154,6 +162,10 @@ def rule_violations(s: Scenario, r: Result) -> list[str]:
             out.append(f"{a.id}: travel minutes wrong")
         if not o.reason or not o.reason_sv:
             out.append(f"{a.id}: offer without a reason")
+        if o.respond_by >= g.start:
+            out.append(f"{a.id}: answer due {o.respond_by}, on or after {g.id} starts {g.start}")
+        if not s.as_of < o.respond_by <= s.as_of + timedelta(days=s.policy.offer_response_days):
+            out.append(f"{a.id}: respond_by {o.respond_by} outside the response time")
     for a in s.applications:
         mine = holder.get(a.id)
         at_home = mine is not None and mine.district == a.district
@@ -162,7 +174,7 @@ def rule_violations(s: Scenario, r: Result) -> list[str]:
                 continue
             # Rule 4 and queue order: an own-district seat a fits is full of earlier parents.
             members = in_group.get(g.id, [])
-            if len(members) < free(g):
+            if len(members) < free(g, s):
                 out.append(f"{a.id} not at home while {g.id} has a free seat")
             for b in members:
                 if queue_key(b) > queue_key(a):
@@ -175,7 +187,7 @@ def rule_violations(s: Scenario, r: Result) -> list[str]:
             if not wants(s, a, g):
                 continue
             members = in_group.get(g.id, [])
-            if len(members) < free(g):
+            if len(members) < free(g, s):
                 out.append(f"non-wasteful: {a.id} unplaced while {g.id} has a free seat")
             for b in members:
                 envy = b.district == a.district or (

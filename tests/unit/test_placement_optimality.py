@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from ortools.linear_solver import pywraplp
@@ -27,6 +27,8 @@ from solver.types import (
     Unplaced,
 )
 from waitlist.domain.queue import queue_key
+
+DAY = timedelta(days=1)
 
 
 def objective(s: Scenario, offers: dict[str, str]) -> tuple:
@@ -53,7 +55,8 @@ def as_result(s: Scenario, offers: dict[str, str]) -> Result:
     for a, g in offers.items():
         cross = groups[g].district != apps[a].district
         minutes = s.travel(apps[a].district, groups[g].district) or 0
-        made.append(Offer(a, g, AS_OF, cross, minutes, "r", "r"))
+        due = min(AS_OF + timedelta(days=s.policy.offer_response_days), groups[g].start - DAY)
+        made.append(Offer(a, g, due, cross, minutes, "r", "r"))
     rest = tuple(Unplaced(a, "r") for a in apps if a not in offers)
     return Result(AS_OF, SolveStatus.OPTIMAL, tuple(made), rest)
 

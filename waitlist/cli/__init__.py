@@ -3,6 +3,7 @@
     base      the Typer app and `fail` (one line `error: ...`, exit code 2)
     common    what every command shares (settings, database, dates, files, errors)
     core      init, seed --demo, apply, queue, offers expire, export-scenario, serve
+    doctor    check stored data against the rules
     scenario  scenario files: solve, check
     recommend group-start recommendations from a scenario
     report    the quarter report for management
@@ -14,7 +15,15 @@ Importing a command module registers its commands on `app`.
 
 from __future__ import annotations
 
-from waitlist.cli import core, recommend, report, scenario, simulate, staff  # noqa: F401
+from waitlist.cli import (  # noqa: F401  (registers)
+    core,
+    doctor,
+    recommend,
+    report,
+    scenario,
+    simulate,
+    staff,
+)
 from waitlist.cli.base import app, fail
 
 __all__ = ["app", "fail"]

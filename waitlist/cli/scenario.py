@@ -39,8 +39,14 @@ def solve_command(
 
     if time_limit <= 0:
         fail("--time-limit must be more than 0 seconds")
+    from solver.scenario import offer_problems
+
     parsed = read_scenario(scenario, output)
-    write_result(solve(parsed, time_limit_s=time_limit), output)
+    result = solve(parsed, time_limit_s=time_limit)
+    problems = offer_problems(parsed, result)  # a result that breaks its rules is never written
+    if problems:
+        fail("; ".join(problems), code=1)
+    write_result(result, output)
 
 
 def read_scenario(path: Path, output: Path | None) -> Scenario:

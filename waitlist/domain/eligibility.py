@@ -26,6 +26,20 @@ def child_age_on(child_birth: str, on: date) -> int:
     return age
 
 
+def can_start_from(child_birth: str, age_min: int) -> date:
+    """The first day a child is old enough for a programme from `age_min` years: the first of
+    the birth month, `age_min` years on (ages change on the first of the birth month, as in
+    child_age_on). A younger child may queue; offers come for groups starting from then."""
+    year, month = parse_year_month(child_birth)
+    return date(year + age_min, month, 1)
+
+
+def too_young_until(child_birth: str, age_min: int, today: date) -> date | None:
+    """When a child too young today can start, or None when they are old enough already."""
+    start = can_start_from(child_birth, age_min)
+    return start if start > today else None
+
+
 def age_fits(child_birth: str, start: date, age_min: int, age_max: int) -> bool:
     """The child's age at group start lies inside the programme's range (both ends included)."""
     return age_min <= child_age_on(child_birth, start) <= age_max

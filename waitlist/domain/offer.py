@@ -52,6 +52,30 @@ def respond_by(made_on: date, response_days: int) -> date:
     return made_on + timedelta(days=response_days)
 
 
+def answer_deadline(
+    made_on: date, response_days: int, first_meeting: date, min_response_days: int
+) -> date | None:
+    """Rule 10, never too late: the respond-by date of an offer made on `made_on` in a group
+    whose first meeting is `first_meeting`, or None when the group takes no offer that day.
+
+    The usual deadline (made on + response days) is shortened to the day before the first
+    meeting when it would fall on or after it, as long as that still leaves the parent at
+    least `min_response_days` days to answer; otherwise no offer can be made in time.
+    """
+    if min_response_days < 1:
+        raise InvalidInput(
+            f"min_response_days must be at least 1, got {min_response_days}",
+            field="min_response_days",
+        )
+    usual = respond_by(made_on, response_days)
+    latest = first_meeting - timedelta(days=1)
+    if usual <= latest:
+        return usual
+    if (latest - made_on).days >= min_response_days:
+        return latest
+    return None
+
+
 def is_overdue(deadline: date, today: date) -> bool:
     """An offer expires the day after its respond-by date."""
     return today > deadline

@@ -11,6 +11,9 @@ from waitlist.domain.values import HomePriority
 class Rules:
     offer_response_days: int = 10
     """Days a parent has to answer an offer (respond-by = made on + this)."""
+    min_response_days: int = 3
+    """Rule 10: an offer's deadline is shortened to the day before the group's first meeting
+    only when this many days are left to answer; otherwise the group takes no more offers."""
     max_expired_offers: int = 2
     """Repeated-expiry policy: after this many unanswered offers in a row, pause (0 = never)."""
     deadline_notice_days: int = 2

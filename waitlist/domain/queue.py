@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
 
@@ -68,6 +68,13 @@ class WaitEstimate:
 THROUGHPUT_WINDOW_WEEKS = 52
 
 
+def cross_district_from(queue_date: date, after_weeks: int) -> date:
+    """Rule 5: the first day a parent who opted in may be offered a seat in another district,
+    once they have waited more than `after_weeks` weeks (as the placement solver counts it:
+    days waited > 7 x weeks). That day falls in week `after_weeks + 1` of the wait."""
+    return queue_date + timedelta(days=7 * after_weeks + 1)
+
+
 def estimate_wait(
     *,
     position: int,
@@ -75,6 +82,7 @@ def estimate_wait(
     seats: Sequence[SeatBatch],
     placements_in_window: int,
     window_weeks: int = THROUGHPUT_WINDOW_WEEKS,
+    not_before: date | None = None,
 ) -> WaitEstimate:
     """Estimate a wait as a range.
 
@@ -84,6 +92,9 @@ def estimate_wait(
     `placements_in_window` parents in the last `window_weeks` weeks; at that pace the wait is
     position / rate, widened by +-30 % because intake is uneven. The range spans both views;
     beyond the known seats only throughput speaks.
+
+    `not_before`: the day a child too young today can start (waitlist.domain.eligibility
+    .can_start_from); no offer comes before it, so the wait counts from then at the least.
     """
     if position < 1:
         raise ValueError("position is 1-based")
@@ -120,6 +131,9 @@ def estimate_wait(
             )
         return WaitEstimate(None, None, basis="none", reason=reason)
     low, high = min(lows), max(highs)
+    if not_before is not None and not_before > today:
+        floor = (not_before - today).days / 7
+        low, high = max(low, floor), max(high, floor)
     return WaitEstimate(
         low_weeks=math.floor(low),
         high_weeks=max(math.ceil(high), math.floor(low)),

@@ -22,7 +22,9 @@ from waitlist.domain.group import (
 )
 from waitlist.domain.leader import check_leader_free, validate_leader
 from waitlist.domain.offer import OfferStatus
-from waitlist.services import lookups
+from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
+from waitlist.holidays import holidays
+from waitlist.services import lookups, venues
 from waitlist.services.inputs import check_text, parse
 from waitlist.services.lifecycle import close_offer, set_status
 from waitlist.services.retry import retrying
@@ -83,8 +85,30 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
         )
     if cmd.status not in (GroupStatus.PLANNED, GroupStatus.RECRUITING):
         raise InvalidInput("A new group is planned or recruiting.", field="status")
+    time_start, time_end = group_times(str(cmd.slot), cmd.time_start, cmd.time_end)
+    meetings = check_meetings(cmd.meetings or prog.sessions or prog.weeks or 1)
+    if cmd.venue_id is not None:
+        dates = meeting_dates(cmd.start, str(cmd.weekday), meetings, holidays())
+        venues.check_venue(
+            uow,
+            cmd.venue_id,
+            cmd.district,
+            weekday=str(cmd.weekday),
+            slot=str(cmd.slot),
+            first=dates[0],
+            last=dates[-1],
+        )
+    first_name = (cmd.leader_first_name or "").strip() or None
     group = Group.model_validate(
-        cmd.model_dump() | {"weekday": str(cmd.weekday), "slot": str(cmd.slot)}
+        cmd.model_dump()
+        | {
+            "weekday": str(cmd.weekday),
+            "slot": str(cmd.slot),
+            "time_start": time_start,
+            "time_end": time_end,
+            "meetings": meetings,
+            "leader_first_name": first_name,
+        }
     )
     group.created_at = group.updated_at = uow.now()
     uow.session.add(group)

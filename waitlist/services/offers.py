@@ -29,12 +29,12 @@ from waitlist.domain.errors import (
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import (
     OfferStatus,
+    answer_deadline,
     check_offer_transition,
     is_overdue,
     parse_decline_reason,
 )
-from waitlist.domain.offer import respond_by as deadline_for
-from waitlist.services import access, lookups, seats
+from waitlist.services import access, lookups, seats, where_when
 from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
@@ -90,6 +90,35 @@ def _check_fits(uow: UnitOfWork, app: Application, group: Group) -> int:
     return travel or 0
 
 
+def _deadline(
+    uow: UnitOfWork, group: Group, today: date, asked: date | None, *, immediate: bool
+) -> date:
+    """Rule 10, never too late (waitlist.domain.offer.answer_deadline): the offer's respond-by
+    date. A coordinator may ask for another one, as long as it falls before the first meeting.
+    A seat taken and accepted at once (`immediate`) needs no time to answer."""
+    if immediate:
+        return today
+    rules = uow.rules
+    latest = answer_deadline(today, rules.offer_response_days, group.start, rules.min_response_days)
+    if latest is None:
+        raise IllegalTransition(
+            f"The group starts on {group.start.isoformat()}: too soon for an offer that leaves "
+            f"at least {rules.min_response_days} days to answer before the first meeting.",
+            field="group",
+        )
+    if asked is None:
+        return latest
+    if asked < today:
+        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
+    if asked >= group.start:
+        raise IllegalTransition(
+            f"respond_by must be before {group.start.isoformat()}: the answer is due before "
+            "the group's first meeting.",
+            field="respond_by",
+        )
+    return asked
+
+
 def _make(
     uow: UnitOfWork,
     application_id: int,
@@ -120,22 +149,21 @@ def _make(
     if group is None:
         raise NotFound(f"There is no group {group_id}.", field="group")
     travel = _check_fits(uow, app, group)
-    seats.take_seat(uow, group_id)
     today = uow.today()
+    deadline = _deadline(uow, group, today, respond_by, immediate=not notify)
+    seats.take_seat(uow, group_id)
     offer = Offer(
         application_id=application_id,
         group_id=group_id,
         status=OfferStatus.PENDING,
         made_at=uow.now(),
-        respond_by=respond_by or deadline_for(today, uow.rules.offer_response_days),
+        respond_by=deadline,
         cross_district=group.district != app.district,
         travel_minutes=travel,
         reason=reason,
         round_id=round_id,
         actor=uow.actor,
     )
-    if offer.respond_by < today:
-        raise IllegalTransition("respond_by cannot be in the past.", field="respond_by")
     uow.session.add(offer)
     uow.session.flush()
     uow.record(
@@ -160,6 +188,7 @@ def _make(
                 "district": group.district,
                 "start": group.start.isoformat(),
                 "respond_by": offer.respond_by.isoformat(),
+                **where_when.notice_fields(where_when.of_group(uow, group)),
             },
         )
     return offer

@@ -54,7 +54,9 @@ BATCH = 50
 LEASE = timedelta(minutes=30)
 
 _TEMPLATES = {
-    "offer_made": "You have been offered a seat. Please answer by {respond_by}.",
+    "offer_made": "You have been offered a seat. Please answer by {respond_by}. The group "
+    "meets {meetings} times, {time}, from {first_meeting} to {last_meeting} at {place}. "
+    "Questions: {contact}.",
     "deadline_near": "Your offer is waiting for your answer: please answer by {respond_by}.",
     "group_cancelled": "Your group has been cancelled. You keep your place in the queue.",
     "offer_revoked": "Your offer has been withdrawn by the district. You keep your place.",

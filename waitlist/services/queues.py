@@ -30,7 +30,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import ineligibility, too_young_until
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.queue import (
@@ -76,6 +76,7 @@ class Standing:
     programme: str
     home: DistrictStanding | None  # None unless the application is waiting
     elsewhere: tuple[DistrictStanding, ...] = ()
+    can_start_from: date | None = None  # a child too young today: the first day they can start
 
 
 # Queue work needs only these columns; loading whole rows (JSON lists and all) for every
@@ -162,6 +163,7 @@ class _Home:
     length: int
     placed: int
     seats: list[SeatBatch]
+    age_min: int
 
 
 def _home(uow: UnitOfWork, app: Application) -> _Home:
@@ -191,6 +193,7 @@ def _home(uow: UnitOfWork, app: Application) -> _Home:
         length=int(first.length) + (1 if app.paused else 0),
         placed=int(first.placed),
         seats=_fitting(app, rows),
+        age_min=int(first.child_age_min),
     )
 
 
@@ -343,6 +346,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
     if app.status != S.WAITING:
         return Standing(app.id or 0, app.status, app.programme, None)
     mine = _home(uow, app)
+    young = too_young_until(app.child_birth, mine.age_min, uow.today()) if app.child_birth else None
     home = DistrictStanding(
         district=app.district,
         travel_minutes=0,
@@ -353,6 +357,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
             today=uow.today(),
             seats=mine.seats,
             placements_in_window=mine.placed,
+            not_before=young,
         ),
         home=True,
     )
@@ -377,10 +382,11 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
                         today=uow.today(),
                         seats=_seats(uow, app, t.destination),
                         placements_in_window=_placements(uow, t.destination, app.programme),
+                        not_before=young,
                     ),
                 )
             )
-    return Standing(app.id or 0, app.status, app.programme, home, tuple(elsewhere))
+    return Standing(app.id or 0, app.status, app.programme, home, tuple(elsewhere), young)
 
 
 def standing(uow: UnitOfWork, application_id: int) -> Standing:

@@ -49,6 +49,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
         cross_district_after_weeks=r.cross_district_after_weeks,
         home_priority=r.home_priority,
         offer_response_days=r.offer_response_days,
+        min_response_days=r.min_response_days,
         target_weeks=r.target_weeks,
     )
     districts = tuple(

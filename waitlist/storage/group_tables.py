@@ -20,6 +20,13 @@ class GroupBase(SQLModel):
     language: str = Field(max_length=8)
     capacity: int = Field(ge=1)
     min_size: int = Field(ge=1)
+    # Where and when (waitlist.domain.schedule): the venue, the time of day ('18:00'), the
+    # number of meetings (their dates skip holidays) and the leader's first name, if given.
+    venue_id: int | None = Field(default=None, foreign_key="venue.id", index=True)
+    time_start: str | None = Field(default=None, max_length=5)
+    time_end: str | None = Field(default=None, max_length=5)
+    meetings: int | None = Field(default=None, ge=1, le=60)
+    leader_first_name: str | None = Field(default=None, max_length=40)
 
 
 class GroupCreate(GroupBase):
@@ -37,6 +44,11 @@ class GroupUpdate(SQLModel):
     language: str | None = None
     capacity: int | None = Field(default=None, ge=1)
     min_size: int | None = Field(default=None, ge=1)
+    venue_id: int | None = None
+    time_start: str | None = None
+    time_end: str | None = None
+    meetings: int | None = Field(default=None, ge=1, le=60)
+    leader_first_name: str | None = Field(default=None, max_length=40)
 
 
 class Group(GroupBase, table=True):

@@ -17,6 +17,9 @@ class District(DistrictBase, table=True):
     lon: float | None = None
     population: int | None = None
     children_0_17: int | None = None
+    # Whom a parent calls or writes to about the district's groups.
+    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_email: str | None = Field(default=None, max_length=120)
 
 
 class DistrictPublic(DistrictBase):

@@ -44,10 +44,22 @@ from waitlist.storage.reference_tables import (
     Travel,
 )
 from waitlist.storage.staff_tables import Staff, StaffCreate, StaffPublic, StaffRole, StaffUpdate
+from waitlist.storage.venue_tables import (
+    Venue,
+    VenueCreate,
+    VenuePublic,
+    VenuesPublic,
+    VenueUpdate,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Venue",
+    "VenueCreate",
+    "VenuePublic",
+    "VenueUpdate",
+    "VenuesPublic",
     "Application",
     "ApplicationCreate",
     "ApplicationPublic",

@@ -1,0 +1,126 @@
+"""Coordinators' venues page: the rooms their district's groups meet in (list, create, edit).
+
+Every change goes through waitlist.services.venues, which checks the coordinator's district.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from api.web import csrf
+from api.web.coordinator import staff_page
+from api.web.forms import Form, field_error
+from api.web.i18n import gettext_for, language_of
+from api.web.sources import uow_factory
+from api.web.staff_session import coordinator
+from waitlist.domain.errors import DomainError, NotFound
+from waitlist.services import venues
+
+router = APIRouter(prefix="/coordinator/venues", include_in_schema=False)
+FIELDS = (("name", 120, True), ("address", 200, True), ("accessibility", 500, False),
+          ("directions", 500, False))  # fmt: skip
+
+
+def _page(
+    request: Request,
+    actor: Any,
+    *,
+    editing: Any = None,
+    values: dict | None = None,
+    errors: dict | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Response:
+    rows = venues.list_venues(uow_factory(request, actor.actor)(readonly=True), actor.district)
+    return staff_page(
+        request,
+        "coordinator/venues.html",
+        {
+            "actor": actor,
+            "section": "venues",
+            "venues": rows.data,
+            "editing": editing,
+            "values": values if values is not None else (editing.model_dump() if editing else {}),
+            "errors": errors or {},
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@router.get("")
+def venues_page(request: Request) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    notice = {"created": _("The venue was added."), "saved": _("The venue was saved.")}
+    return _page(request, actor, notice=notice.get(request.query_params.get("done", ""), ""))
+
+
+@router.get("/{venue_id}")
+def edit_page(request: Request, venue_id: int) -> Response:
+    actor = coordinator(request)
+    try:
+        venue = venues.get_venue(uow_factory(request, actor.actor)(readonly=True), venue_id)
+    except NotFound:
+        return RedirectResponse("/coordinator/venues", status_code=303)
+    if venue.district != actor.district:
+        return RedirectResponse("/coordinator/venues", status_code=303)
+    return _page(request, actor, editing=venue)
+
+
+def _read(form: Form) -> dict[str, str]:
+    return {
+        name: form.text(name, required=needed, max_length=most) for name, most, needed in FIELDS
+    }
+
+
+def _messages(_: Any) -> dict[tuple[str, str], str]:
+    return {("name", "*"): _("Give the room a name."), ("address", "*"): _("Give the address.")}
+
+
+@router.post("", dependencies=[Depends(csrf.verify)])
+async def create(request: Request) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    data = _read(form)
+    if form.ok:
+        try:
+            venues.create_venue(
+                uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
+            )
+        except DomainError as exc:
+            field_error(form, exc, _messages(_), "name")
+        else:
+            return RedirectResponse("/coordinator/venues?done=created", status_code=303)
+    return _page(request, actor, values=form.values, errors=form.errors, status=422)
+
+
+@router.post("/{venue_id}", dependencies=[Depends(csrf.verify)])
+async def save(request: Request, venue_id: int) -> Response:
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    form = Form(await request.form(), _)
+    data = _read(form)
+    data_active = form.data.get("active") != "no"
+    if form.ok:
+        try:
+            venues.update_venue(
+                uow_factory(request, actor.actor)(), actor, venue_id, data | {"active": data_active}
+            )
+        except NotFound:
+            return RedirectResponse("/coordinator/venues", status_code=303)
+        except DomainError as exc:
+            field_error(form, exc, _messages(_), "name")
+        else:
+            return RedirectResponse("/coordinator/venues?done=saved", status_code=303)
+    try:
+        editing = venues.get_venue(uow_factory(request, actor.actor)(readonly=True), venue_id)
+    except NotFound:
+        return RedirectResponse("/coordinator/venues", status_code=303)
+    return _page(
+        request, actor, editing=editing, values=form.values, errors=form.errors, status=422
+    )
