@@ -8,12 +8,18 @@ and the expiry can race: exactly one of them changes the offer.
 
 The outbox is drained by every worker: rows are claimed with `FOR UPDATE SKIP LOCKED`, so two
 workers never send the same notice.
+
+Group-start recommendations asked for by pages and the API are solved by a loop of their own
+in every worker (a solve takes seconds and must not hold up the other jobs): each claims the
+oldest queued job, so several processes solve different jobs, and a job is solved once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
@@ -23,7 +29,7 @@ from sqlalchemy import Engine, delete, text, update
 from api import ratelimit
 from waitlist import bootstrap
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox
+from waitlist.services import outbox, recommendation_jobs
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -60,6 +66,7 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
 
 def purge(engine: Engine) -> None:
     ratelimit.purge_old(engine)
+    recommendation_jobs.purge(engine)
     from waitlist.services import logins
     from waitlist.storage.uow import UnitOfWork
 
@@ -119,10 +126,41 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
             await asyncio.to_thread(tick, engine, settings, sender)
             await asyncio.sleep(interval)
 
-    task = asyncio.create_task(loop())
+    tasks = [asyncio.create_task(loop()), asyncio.create_task(_recommendations(engine, settings))]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+async def _recommendations(engine: Engine, settings: Settings) -> None:
+    """Whenever a recommendation job is queued, solve it (and any queued meanwhile) in a child
+    process (api.recommend_worker); look again every `recommend_poll_seconds`."""
+    env = {
+        **os.environ,
+        "WAITLIST_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+    }
+    while True:
+        try:
+            queued = await asyncio.to_thread(recommendation_jobs.queued, engine)
+        except Exception as exc:  # the database was away: try again later
+            log.error("job_failed", job="recommendations", error=type(exc).__name__)
+            queued = False
+        if not queued:
+            await asyncio.sleep(settings.recommend_poll_seconds)
+            continue
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "api.recommend_worker", env=env
+        )
+        try:
+            if await child.wait() != 0:
+                log.error("job_failed", job="recommendations", error=f"exit {child.returncode}")
+                await asyncio.sleep(settings.recommend_poll_seconds)
+        finally:
+            if child.returncode is None:  # the server stops: a job left running is taken over
+                child.kill()
+                await child.wait()

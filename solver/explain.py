@@ -1,132 +1,86 @@
-"""Every offer and every unplaced application explains itself (rule 8), in English and Swedish.
+"""Every offer and every unplaced application explains itself (rule 8).
 
-The reasons name the facts a coordinator can read out to the parent: weeks waited, the rule
-applied, travel minutes, and why the own district had no seat.
+The reason is a record of facts (`ReasonFacts`: weeks waited, queue place, the rule applied,
+travel minutes, why the own district had no seat), rendered in English and Swedish from those
+same facts by `waitlist.reasons`; the facts travel with the result so a page can render them
+in its own language.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Any
 
 from solver.placement_model import PlacementData, Reach
+from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
+from waitlist.reasons import render
 
-_MISFIT_EN = {"age": "child's age", "language": "language", "slot": "time of day"}
-_MISFIT_SV = {"age": "barnets ålder", "language": "språk", "slot": "tid på dagen"}
+
+def offer_facts(data: PlacementData, a: int, g: int, minutes: int, away: bool) -> ReasonFacts:
+    app, group = data.apps[a], data.groups[g]
+    common = _common(data, a)
+    if not away:
+        return ReasonFacts(**common, rule=Rule.OWN_DISTRICT, group_start=group.start)
+    home, misfits = _blocked(data.home[a], at_home=True, strict=data.strict)
+    return ReasonFacts(
+        **common,
+        rule=Rule.CROSS_DISTRICT,
+        group_start=group.start,
+        host=data.district_names[group.district],
+        travel_minutes=minutes,
+        travel_limit=app.max_travel_minutes,
+        cross_after_weeks=data.scenario.policy.cross_district_after_weeks,
+        why_not_home=home,
+        home_misfits=misfits,
+    )
+
+
+def unplaced_facts(data: PlacementData, a: int) -> ReasonFacts:
+    app = data.apps[a]
+    home, home_misfits = _blocked(data.home[a], at_home=True, strict=data.strict)
+    reach = data.away.get(a)
+    away_misfits: tuple[str, ...] = ()
+    if not app.cross_district:
+        away = Blocked.NOT_ASKED
+    elif reach is None:
+        away = Blocked.TOO_SOON
+    else:
+        away, away_misfits = _blocked(reach, at_home=False, strict=data.strict)
+    return ReasonFacts(
+        **_common(data, a),
+        travel_limit=app.max_travel_minutes,
+        cross_after_weeks=data.scenario.policy.cross_district_after_weeks,
+        why_not_home=home,
+        home_misfits=home_misfits,
+        why_not_away=away,
+        away_misfits=away_misfits,
+    )
 
 
 def explain_offer(data: PlacementData, a: int, g: int, minutes: int, away: bool) -> tuple[str, str]:
-    app, group = data.apps[a], data.groups[g]
-    prog = data.programmes[app.programme].name
-    home = data.district_names[app.district]
-    weeks = data.waited_days[a] // 7
-    start = group.start.isoformat()
-    if not away:
-        return (
-            f"Waited {weeks} weeks, place {data.positions[a]} in the {prog} queue in {home}; "
-            f"a seat in your own district, group starts {start}.",
-            f"Har väntat {weeks} veckor, plats {data.positions[a]} i kön till {prog} i {home}; "
-            f"en plats i din egen stadsdel, gruppen startar {start}.",
-        )
-    limit = data.scenario.policy.cross_district_after_weeks
-    host = data.district_names[group.district]
-    why_en, why_sv = _why_not_home(data, a)
-    return (
-        f"Waited {weeks} weeks in {home} (limit {limit}); {why_en}; {host} is {minutes} min "
-        f"away (your limit {app.max_travel_minutes}), group starts {start}.",
-        f"Har väntat {weeks} veckor i {home} (gräns {limit}); {why_sv}; {host} ligger "
-        f"{minutes} min bort (din gräns {app.max_travel_minutes}), gruppen startar {start}.",
-    )
+    facts = offer_facts(data, a, g, minutes, away)
+    return render(facts, "en"), render(facts, "sv")
 
 
 def explain_unplaced(data: PlacementData, a: int, placed: dict[int, int]) -> tuple[str, str]:
+    facts = unplaced_facts(data, a)
+    return render(facts, "en"), render(facts, "sv")
+
+
+def _common(data: PlacementData, a: int) -> dict[str, Any]:
     app = data.apps[a]
-    home = data.district_names[app.district]
-    weeks = data.waited_days[a] // 7
-    home_en, home_sv = _why_not_home(data, a)
-    away_en, away_sv = _why_not_away(data, a)
-    return (
-        f"Waited {weeks} weeks, place {data.positions[a]} in the queue in {home}. "
-        f"No offer this round: {home_en}; {away_en}.",
-        f"Har väntat {weeks} veckor, plats {data.positions[a]} i kön i {home}. "
-        f"Inget erbjudande den här gången: {home_sv}; {away_sv}.",
-    )
+    return {
+        "programme": data.programmes[app.programme].name,
+        "home": data.district_names[app.district],
+        "weeks_waited": max(0, data.waited_days[a] // 7),
+        "queue_place": data.positions[a] if data.positions else None,
+    }
 
 
-def _why_not_home(data: PlacementData, a: int) -> tuple[str, str]:
-    app = data.apps[a]
-    return _home_text(
-        data.programmes[app.programme].name, data.district_names[app.district], data.home[a]
-    )
-
-
-@lru_cache(maxsize=1 << 16)
-def _home_text(prog: str, home: str, reach: Reach) -> tuple[str, str]:
+def _blocked(reach: Reach, *, at_home: bool, strict: bool) -> tuple[Blocked, tuple[str, ...]]:
     if reach.groups == 0:
-        return (
-            f"no {prog} group with a free seat in {home}",
-            f"ingen grupp i {prog} med ledig plats i {home}",
-        )
+        return Blocked.NO_GROUP, ()
     if reach.fits == 0:
-        en, sv = _misfits(reach)
-        return (
-            f"the {prog} groups with free seats in {home} do not fit ({en})",
-            f"grupperna i {prog} med lediga platser i {home} passar inte ({sv})",
-        )
-    return (
-        f"the {prog} seats in {home} that fit went to parents who queued earlier",
-        f"de passande platserna i {prog} i {home} gick till föräldrar som köat längre",
-    )
-
-
-def _why_not_away(data: PlacementData, a: int) -> tuple[str, str]:
-    app = data.apps[a]
-    limit = data.scenario.policy.cross_district_after_weeks
-    weeks = data.waited_days[a] // 7
-    if not app.cross_district:
-        return (
-            "you have not asked for seats in other districts",
-            "du har inte valt att få plats i andra stadsdelar",
-        )
-    reach = data.away.get(a)
-    if reach is None:
-        return (
-            f"seats in other districts are offered after {limit} weeks of waiting "
-            f"(you have waited {weeks})",
-            f"plats i andra stadsdelar erbjuds efter {limit} veckors väntan "
-            f"(du har väntat {weeks})",
-        )
-    prog = data.programmes[app.programme].name
-    return _away_text(prog, app.max_travel_minutes, reach, data.strict)
-
-
-@lru_cache(maxsize=1 << 16)
-def _away_text(prog: str, minutes: int, reach: Reach, strict: bool) -> tuple[str, str]:
-    if reach.groups == 0:
-        return (
-            f"no {prog} group with a free seat within {minutes} min",
-            f"ingen grupp i {prog} med ledig plats inom {minutes} min",
-        )
-    if reach.fits == 0:
-        en, sv = _misfits(reach)
-        return (
-            f"the {prog} groups within {minutes} min do not fit ({en})",
-            f"grupperna i {prog} inom {minutes} min passar inte ({sv})",
-        )
-    if strict:
-        return (
-            f"the seats within {minutes} min that fit went to the host district's own "
-            "residents or to parents who queued earlier",
-            f"de passande platserna inom {minutes} min gick till stadsdelens egna boende "
-            "eller till föräldrar som köat längre",
-        )
-    return (
-        f"the seats within {minutes} min that fit went to parents who queued earlier",
-        f"de passande platserna inom {minutes} min gick till föräldrar som köat längre",
-    )
-
-
-def _misfits(reach: Reach) -> tuple[str, str]:
-    return (
-        ", ".join(_MISFIT_EN.get(k, k) for k in reach.misfits),
-        ", ".join(_MISFIT_SV.get(k, k) for k in reach.misfits),
-    )
+        return Blocked.NO_FIT, reach.misfits
+    if strict and not at_home:
+        return Blocked.RESIDENTS_OR_EARLIER, ()
+    return Blocked.EARLIER, ()

@@ -11,11 +11,12 @@ import time
 from collections import defaultdict
 
 from solver.assignment import Component, assign
-from solver.explain import explain_offer, explain_unplaced
+from solver.explain import offer_facts, unplaced_facts
 from solver.metrics import placement_metrics
 from solver.placement_model import PlacementData, build_data, offer_deadline
 from solver.priority_matching import PriorityMatcher
 from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
+from waitlist.reasons import render
 
 
 def solve(
@@ -175,14 +176,15 @@ def read_back(
         if a in placed:
             g = placed[a]
             minutes = travel.get((a, g), 0)
-            en, sv = explain_offer(data, a, g, minutes, a in away)
+            facts = offer_facts(data, a, g, minutes, a in away)
+            en, sv = render(facts, "en"), render(facts, "sv")
             group = data.groups[g]
             deadline = offer_deadline(scenario, group)
             assert deadline is not None  # build_data keeps only groups that take offers
-            offers.append(Offer(app.id, group.id, deadline, a in away, minutes, en, sv))
+            offers.append(Offer(app.id, group.id, deadline, a in away, minutes, en, sv, facts))
         else:
-            en, sv = explain_unplaced(data, a, placed)
-            unplaced.append(Unplaced(app.id, en, sv))
+            facts = unplaced_facts(data, a)
+            unplaced.append(Unplaced(app.id, render(facts, "en"), render(facts, "sv"), facts))
     objective, metrics = placement_metrics(data, placed, travel, away)
     return Result(
         as_of=scenario.as_of,

@@ -140,7 +140,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
             explainer.why_not(alt.id, unserved, full, set(served))
             for alt in explainer.alternatives(cand, opened_ids)
         ]
-        reason, reason_sv = explainer.describe(cand, leader, members, notes)
+        reason, reason_sv = explainer.describe(cand, members, notes)
         counts: dict[str, int] = {}
         for i in members:
             counts[apps[i].district] = counts.get(apps[i].district, 0) + 1

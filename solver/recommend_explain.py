@@ -17,7 +17,10 @@ from statistics import median
 from solver.recommend_data import Prepared, can_serve, wait_weeks
 from solver.rooms import Booking, booking, held_by_groups, room_label
 from solver.types import CandidateGroup, Scenario
+from waitlist.domain.reasons import RecommendationFacts
 from waitlist.domain.stats import wait_ratio
+from waitlist.reasons import number, render_recommendation
+from waitlist.translations import translations
 
 LANGUAGE = {
     "sv": ("Swedish", "svenska"),
@@ -131,44 +134,40 @@ class Explainer:
                 close.append((minutes if minutes is not None else 999, not same_kind, alt.id, alt))
         return [alt for *_, alt in sorted(close)[:2]]
 
-    def describe(
-        self, cand: CandidateGroup, leader: str, served: list[int], notes: list[tuple[str, str]]
-    ) -> tuple[str, str]:
-        """The recommendation's reason in English and Swedish: counts only, never names."""
+    def facts(self, cand: CandidateGroup, served: list[int]) -> RecommendationFacts:
+        """What the recommendation's reason says, in any language: counts, never names."""
         e = self.effect(cand, served)
         counts: dict[str, int] = {}
         for i in served:
             d = self.prep.applications[i].district
             counts[d] = counts.get(d, 0) + 1
-        parts = ", ".join(f"{self.district_name.get(d, d)} {n}" for d, n in sorted(counts.items()))
-        prog = self.programme_name.get(cand.programme, cand.programme)
-        lang_en, lang_sv = LANGUAGE.get(cand.language, (cand.language, cand.language))
-        day_en, day_sv = WEEKDAY.get(cand.weekday, (cand.weekday, cand.weekday))
-        slot_en, slot_sv = SLOT.get(cand.slot, (cand.slot, cand.slot))
-        host = self.district_name.get(cand.district, cand.district)
-        waited = med([self.waits[i] for i in served])
-        en = (
-            f"Start {prog} in {lang_en} in {host}, {day_en} {slot_en}, from {cand.start}, "
-            f"led by {leader}: serves {len(served)} waiting parents ({parts}) who have waited "
-            f"{waited:.0f} weeks on median. Median wait for {prog} in these districts "
-            f"{e['median_wait_weeks_before']} → {e['median_wait_weeks_after']} weeks, P90 "
-            f"{e['p90_wait_weeks_before']} → {e['p90_wait_weeks_after']}; city-wide max/min "
-            f"ratio of district median waits {e['city_max_min_ratio_before']} → "
-            f"{e['city_max_min_ratio_after']}."
+        return RecommendationFacts(
+            programme=self.programme_name.get(cand.programme, cand.programme),
+            host=self.district_name.get(cand.district, cand.district),
+            language=cand.language,
+            weekday=cand.weekday,
+            slot=cand.slot,
+            start=cand.start,
+            served=tuple((self.district_name.get(d, d), n) for d, n in sorted(counts.items())),
+            median_waited_weeks=round(med([self.waits[i] for i in served])),
+            median_before=e["median_wait_weeks_before"],
+            median_after=e["median_wait_weeks_after"],
+            p90_before=e["p90_wait_weeks_before"],
+            p90_after=e["p90_wait_weeks_after"],
+            ratio_before=e["city_max_min_ratio_before"],
+            ratio_after=e["city_max_min_ratio_after"],
         )
-        sv = (
-            f"Starta {prog} på {lang_sv} i {host}, {day_sv} {slot_sv}, från {cand.start}, "
-            f"ledare {leader}: ger plats åt {len(served)} väntande föräldrar ({parts}) som har "
-            f"väntat {waited:.0f} veckor i median. Medianväntetid för {prog} i dessa stadsdelar "
-            f"{e['median_wait_weeks_before']} → {e['median_wait_weeks_after']} veckor, P90 "
-            f"{e['p90_wait_weeks_before']} → {e['p90_wait_weeks_after']}; kvoten mellan "
-            f"högsta och lägsta medianväntetid i staden {e['city_max_min_ratio_before']} → "
-            f"{e['city_max_min_ratio_after']}."
+
+    def describe(
+        self, cand: CandidateGroup, served: list[int], notes: list[tuple[str, str]]
+    ) -> tuple[str, str]:
+        """The recommendation's reason in English and Swedish: counts only, never names (the
+        leader is named on the page that knows their name; a leader id is no word for people)."""
+        facts = self.facts(cand, served)
+        return (
+            render_recommendation(facts, "en", tuple(n[0] for n in notes)),
+            render_recommendation(facts, "sv", tuple(n[1] for n in notes)),
         )
-        if notes:
-            en += " Not chosen: " + "; ".join(n[0] for n in notes) + "."
-            sv += " Inte valt: " + "; ".join(n[1] for n in notes) + "."
-        return en, sv
 
     def why_not(
         self, c_id: str, unserved: set[int], leaders_full: set[int], opened: Set[int] = frozenset()
@@ -194,12 +193,8 @@ class Explainer:
         left = [i for i in reach if i in unserved]
         if kind == "size" or len(left) < cand.min_size:
             n = len(reach) if kind == "size" else len(left)
-            tail_en = "" if kind == "size" else " not already served"
-            tail_sv = "" if kind == "size" else " som inte redan får plats"
-            return (
-                f"{name_en}: only {n} parents{tail_en} within reach, minimum {cand.min_size}",
-                f"{name_sv}: bara {n} föräldrar{tail_sv} inom räckhåll, minst {cand.min_size}",
-            )
+            en, sv = (_too_few(n, cand.min_size, kind == "size", lang) for lang in ("en", "sv"))
+            return f"{name_en}: {en}", f"{name_sv}: {sv}"
         c = prep.candidates.index(cand)
         taken = [prep.candidates[d] for d in prep.clashes.get(c, ()) if d in opened]
         if taken:
@@ -214,6 +209,29 @@ class Explainer:
             f"{name_en}: the budget of new groups is used by starts that remove more waiting",
             f"{name_sv}: budgeten för nya grupper går till starter som minskar väntan mer",
         )
+
+
+def _too_few(n: int, minimum: int, in_reach: bool, lang: str) -> str:
+    """ "only 4 parents within reach, minimum 6", in `lang`, with the right plural."""
+    ngettext = translations(lang).ngettext
+    values = {"num": number(n, lang), "min": number(minimum, lang)}
+    if in_reach:
+        return (
+            ngettext(
+                "only %(num)s parent within reach, minimum %(min)s",
+                "only %(num)s parents within reach, minimum %(min)s",
+                n,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "only %(num)s parent not already served within reach, minimum %(min)s",
+            "only %(num)s parents not already served within reach, minimum %(min)s",
+            n,
+        )
+        % values
+    )
 
 
 _DAY_EN = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday"}

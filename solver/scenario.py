@@ -29,12 +29,14 @@ from solver.types import (
     District,
     Group,
     Leader,
+    Offer,
     Policy,
     Programme,
     Recommendation,
     Result,
     Room,
     Scenario,
+    Unplaced,
 )
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.values import parse_year_month
@@ -260,9 +262,9 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "format": RESULT_FORMAT,
             "as_of": result.as_of,
             "status": str(result.status),
-            "offers": sorted((asdict(o) for o in result.offers), key=lambda o: o["application"]),
+            "offers": sorted((_reasoned(o) for o in result.offers), key=lambda o: o["application"]),
             "unplaced": sorted(
-                (asdict(u) for u in result.unplaced), key=lambda u: u["application"]
+                (_reasoned(u) for u in result.unplaced), key=lambda u: u["application"]
             ),
             "recommendations": sorted(
                 (_recommendation(r) for r in result.recommendations),
@@ -300,6 +302,16 @@ def offer_problems(scenario: Scenario, result: Result) -> list[str]:
                 f"{path}.respond_by: {o.respond_by} is not before the first meeting of "
                 f"{o.group!r} on {group.start}"
             )
+    return out
+
+
+def _reasoned(x: Offer | Unplaced) -> dict[str, Any]:
+    """An offer's or unplaced application's fields, its facts in their compact form."""
+    out = asdict(x)
+    if x.facts is None:
+        del out["facts"]
+    else:
+        out["facts"] = x.facts.to_dict()
     return out
 
 

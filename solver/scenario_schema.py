@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -143,12 +143,14 @@ class OfferOut(_Strict):
     travel_minutes: NonNegative
     reason: str
     reason_sv: str = ""
+    facts: dict[str, Any] | None = Field(None, description="What the reason is rendered from")
 
 
 class UnplacedOut(_Strict):
     application: str
     reason: str
     reason_sv: str = ""
+    facts: dict[str, Any] | None = Field(None, description="What the reason is rendered from")
 
 
 class RecommendationOut(_Strict):

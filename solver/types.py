@@ -11,6 +11,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from waitlist.domain.reasons import ReasonFacts
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -190,6 +192,7 @@ class Offer:
     travel_minutes: int
     reason: str
     reason_sv: str = ""
+    facts: ReasonFacts | None = None  # what the reasons are rendered from, in any language
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ class Unplaced:
     application: str
     reason: str
     reason_sv: str = ""
+    facts: ReasonFacts | None = None
 
 
 @dataclass(frozen=True)

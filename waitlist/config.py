@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     sms_url: str = ""
     sms_key: str = ""
     sms_from: str = "Waitlist"
+    # How often an idle worker looks for a queued group-start recommendation to solve.
+    recommend_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # Staff log-ins (every login route): failures free of any pause per account and address,
     # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
     # looser login_address_free_failures counts an address over all accounts, and an account

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func
@@ -72,8 +73,15 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 class DemoCity:
     def __init__(
-        self, engine: Engine, settings: Settings, seed: int, as_of: date, weeks: int = 52
+        self,
+        engine: Engine,
+        settings: Settings,
+        seed: int,
+        as_of: date,
+        weeks: int = 52,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        self.progress = progress or (lambda done, total: None)
         self.rng = random.Random(seed)
         # Rooms, contacts and leaders' names draw from their own stream, so adding them left
         # the city's applications, groups and answers as they were.
@@ -81,7 +89,11 @@ class DemoCity:
         self.as_of = as_of
         self.weeks = weeks
         self.now = datetime.combine(as_of - timedelta(weeks=weeks), time(9), tzinfo=UTC)
+        # One transaction a week; a use case that fails stops the seeding (the one failure
+        # caught, a leader who cannot lead a group, is found before anything changes), so the
+        # use cases need no savepoints of their own.
         self.uow = bootstrap.uow_factory(engine, settings, actor="demo", clock=lambda: self.now)()
+        self.uow.savepoints = False
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}
@@ -474,6 +486,7 @@ class DemoCity:
                 self.withdrawals()
                 self.now += timedelta(days=4)
                 uow.commit()
+            self.progress(week + 1, self.weeks)
         self.now = datetime.combine(self.as_of, time(9), tzinfo=UTC)
         with uow:
             self.answer_offers()
@@ -491,9 +504,16 @@ class DemoCity:
 
 
 def seed_demo(
-    engine: Engine, settings: Settings, *, seed: int, as_of: date, weeks: int = 52
+    engine: Engine,
+    settings: Settings,
+    *,
+    seed: int,
+    as_of: date,
+    weeks: int = 52,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """Seed the demo city: `weeks` simulated weeks ending on `as_of`; returns a summary.
+    `progress(done, total)` is called after each simulated week.
 
     The inputs are checked before anything is written (the city is built through many
     transactions, so a failure half-way would leave half a city)."""
@@ -503,4 +523,4 @@ def seed_demo(
         )
     if not 1 <= weeks <= 520:
         raise InvalidInput(f"weeks must be between 1 and 520, got {weeks}", field="weeks")
-    return DemoCity(engine, settings, seed, as_of, weeks).run()
+    return DemoCity(engine, settings, seed, as_of, weeks, progress).run()

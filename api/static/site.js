@@ -20,5 +20,24 @@
       travel.addEventListener("change", filter);
       filter();
     }
+
+    // A background job's progress (recommendations): poll its state, show its words, and
+    // reload once it is finished. Without this the page has a "check again" button.
+    var job = document.querySelector("[data-job-progress]");
+    var said = document.getElementById("job-progress");
+    function poll() {
+      fetch(job.getAttribute("data-job-progress"), {
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (state) {
+        if (!state) { return; }
+        if (state.finished) { window.location.reload(); return; }
+        if (said.textContent !== state.text) { said.textContent = state.text; }
+        window.setTimeout(poll, 1000);
+      }).catch(function () { window.setTimeout(poll, 5000); });
+    }
+    if (job && said && window.fetch) { window.setTimeout(poll, 1000); }
   });
 })();

@@ -70,7 +70,6 @@ def dashboard(request: Request) -> Response:
             "enrolled": desk.enrolled_counts(request, actor, open_groups),
             "pending": pending,
             "expiring": expiring,
-            "wait_range": lambda e: wording.wait_range(_, e),
             "group_status": lambda s: wording.group_status(_, s),
             "programme_names": {p.slug: p.name for p in sources.programmes(request)},
         },
@@ -124,8 +123,8 @@ def _done_notice(request: Request) -> str:
         "started": _("Group %(id)s has started."),
         "opened": _("Group %(id)s is open for recruiting."),
         "recommended": _(
-            "Group %(id)s was created with the recommended leader, and its seats were offered "
-            "to the waiting parents through a placement round."
+            "Group %(id)s was created with the recommended leader. Its seats will be offered "
+            "to the waiting parents in the next placement round."
         ),
         "cancelled": _(
             "Group %(id)s was cancelled. Its parents are back in the queue with their original "

@@ -2,23 +2,26 @@
 
 Rounds: preview (a table of proposed offers with their reasons and effect), then commit or
 discard. A commit over changed inputs is refused by the service (StalePreview) and the page
-says so; nothing is sent then. Recommendations (waitlist.services.recommendations): each with
-its effect on waits; accepting one creates the group with its leader and offers its seats at
-once through a placement round scoped to it."""
+says so; nothing is sent then. Recommendations (waitlist.services.recommendation_jobs): the
+page shows the result kept for the current queues and groups, or the background job computing
+it (its progress updated live by site.js from `/recommendations/jobs/{id}`, or by a "check
+again" button without JavaScript) and the latest older result marked as such. Accepting one
+creates the group with its leader; its seats are offered by the next placement round."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from api.web import csrf, desk, sources
 from api.web.coordinator import staff_page
 from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
+from api.web.job_progress import progress_json, progress_text
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
+from waitlist.services import recommendation_jobs, rounds
 from waitlist.services import recommendations as group_recommendations
-from waitlist.services import rounds
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 
@@ -122,16 +125,22 @@ def _recommendations_page(
 ) -> Response:
     actor = coordinator(request)
     lang = language_of(request)
-    starts = group_recommendations.recommend_for(
-        sources.uow_factory(request, actor.actor)(readonly=True), district=actor.district
-    ).starts
+    asked = recommendation_jobs.ask(
+        sources.uow_factory(request, actor.actor), district=actor.district
+    )
+    found = asked.recommendations
     return staff_page(
         request,
         "coordinator/recommendations.html",
         {
             "actor": actor,
             "section": "recommendations",
-            "starts": starts,
+            "job": asked.job,
+            "current": found is not None and not asked.stale,
+            "stale": asked.stale,
+            "computed_at": asked.computed_at,
+            "progress": progress_text(asked.job, gettext_for(lang), lang),
+            "starts": found.starts if found else [],
             "reason_of": lambda s: (
                 (s.recommendation.reason_sv if lang == "sv" else "") or s.recommendation.reason
             ),
@@ -141,6 +150,20 @@ def _recommendations_page(
         },
         status=status,
     )
+
+
+@router.get("/recommendations/jobs/{job_id}")
+def recommendation_job(request: Request, job_id: int) -> Response:
+    """A recommendation job's state and progress as JSON, for the page's live view."""
+    actor = coordinator(request)
+    lang = language_of(request)
+    job = recommendation_jobs.progress(
+        sources.uow_factory(request, actor.actor)(readonly=True), job_id
+    )
+    if job is None:
+        return JSONResponse({"detail": "no such job"}, status_code=404)
+    body = progress_json(job, gettext_for(lang), lang)
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/recommendations/accept", dependencies=[Depends(csrf.verify)])
@@ -156,8 +179,8 @@ def accept_recommendation(request: Request, posted: PostedForm) -> Response:
     except DomainError as exc:
         messages = {
             "stale_preview": _(
-                "That recommendation no longer stands: the queues or groups changed. The list "
-                "below is the current one."
+                "That recommendation no longer stands: the queues or groups changed. The "
+                "recommendations for them are shown below once computed."
             ),
             "forbidden": _("You can only start groups in your own district."),
         }

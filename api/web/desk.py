@@ -9,7 +9,9 @@ from fastapi import Request
 from sqlmodel import col, select
 
 from api.web import sources
+from waitlist import reasons
 from waitlist.domain.queue import WaitEstimate
+from waitlist.domain.reasons import ReasonFacts
 from waitlist.services import queues, rounds, views
 from waitlist.services.access import Actor
 from waitlist.services.groups import enrolled_count
@@ -95,6 +97,13 @@ class ProposedOffer:
     reason: str
 
 
+def reason_in(entry: dict, lang: str) -> str:
+    """An offer's or unplaced application's reason in `lang`, from its facts when it has them."""
+    if entry.get("facts"):
+        return reasons.render(ReasonFacts.from_dict(entry["facts"]), lang)
+    return str(entry.get(f"reason_{lang}") or entry.get("reason", ""))
+
+
 def round_of(request: Request, actor: Actor, round_id: int) -> PlacementRoundPublic | None:
     """A placement round of the coordinator's own district (None for any other)."""
     with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
@@ -128,7 +137,7 @@ def proposed_offers(
                 travel_minutes=int(offer.get("travel_minutes", 0)),
                 cross_district=bool(offer.get("cross_district")),
                 respond_by=date.fromisoformat(str(offer["respond_by"])),
-                reason=str(offer.get(f"reason_{lang}") or offer.get("reason", "")),
+                reason=reason_in(offer, lang),
             )
         )
     return sorted(rows, key=lambda r: (str(r.queue_date), r.application_id))
@@ -136,7 +145,4 @@ def proposed_offers(
 
 def unplaced(preview: PlacementRoundPublic, lang: str) -> list[tuple[int, str]]:
     rows = (preview.result or {}).get("unplaced", [])
-    return [
-        (parse_ref(r["application"]), str(r.get(f"reason_{lang}") or r.get("reason", "")))
-        for r in rows
-    ]
+    return [(parse_ref(r["application"]), reason_in(r, lang)) for r in rows]

@@ -32,11 +32,18 @@ PostedForm = Annotated[FormData, Depends(posted_form)]
 class Form:
     """One submitted form: `values` to redisplay, `errors` by field name, in page order."""
 
-    def __init__(self, data: FormData, gettext: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        data: FormData,
+        gettext: Callable[[str], str],
+        missing: dict[str, str] | None = None,
+    ) -> None:
         self.data = data
         self._ = gettext
         self.values: dict[str, object] = {}
         self.errors: dict[str, str] = {}
+        # What to say when a field is left empty, naming the field (the gov.uk pattern).
+        self.missing = missing or {}
 
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
@@ -47,7 +54,7 @@ class Form:
         self.values[name] = value[: max_length * 4]  # keep what was typed, within reason
         if not value:
             if required:
-                self.fail(name, self._("This field is required."))
+                self.fail(name, self.missing.get(name) or self._("This field is required."))
         elif len(value) > max_length:
             self.fail(
                 name,
@@ -69,7 +76,7 @@ class Form:
         if any(v not in allowed for v in picked):
             self.fail(name, self._("Choose among the options shown."))
         elif len(kept) < at_least:
-            self.fail(name, self._("Choose at least one."))
+            self.fail(name, self.missing.get(name) or self._("Choose at least one."))
         return list(kept)
 
     def year_month(self, name: str) -> str:

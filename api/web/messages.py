@@ -28,6 +28,8 @@ METHODS = [
     ("api/templates/**.html", "jinja2"),
     ("waitlist/simulation/*.py", "python"),
     ("waitlist/services/notice_texts.py", "python"),
+    ("waitlist/reasons.py", "python"),
+    ("solver/recommend_explain.py", "python"),
     ("waitlist/simulation/templates/*.html", "jinja2"),
 ]
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.web import catalogue, csrf, limits, sources, wording
+from api.web import catalogue, csrf, limits, resubmit, sources, wording
 from api.web.errors import not_found
 from api.web.forms import Form, PostedForm, field_error
 from api.web.i18n import gettext_for, language_of
@@ -72,6 +74,7 @@ def _outlook(request: Request, programme: str, district: str) -> list:
 
 def _apply_page(request: Request, prog, values: dict, errors: dict, status: int = 200) -> Response:
     lang = language_of(request)
+    other = "en" if lang == "sv" else "sv"
     _ = gettext_for(lang)
     district = str(values.get("district") or "")
     travel = values.get("max_travel_minutes") or DEFAULT_TRAVEL
@@ -91,8 +94,10 @@ def _apply_page(request: Request, prog, values: dict, errors: dict, status: int 
             "travel_limit": int(travel) if str(travel).isdigit() else DEFAULT_TRAVEL,
             "home": rows[0] if rows else None,
             "nearby": rows[1:],
-            "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
+            # The language switch posts this form back, keeping what was typed.
+            "switch_form": "apply-form",
+            "switch_action": f"/apply/{prog.slug}?{urlencode({'lang': other})}",
         },
         status=status,
     )
@@ -106,12 +111,12 @@ def apply_form(request: Request, slug: str) -> Response:
     q = request.query_params
     values = {
         "district": q.get("district", "")[:64],
-        "child_birth": q.get("child_birth", "")[:28],
+        "child_birth": "",  # personal: never read from (or put into) a URL
         "languages": q.getlist("languages"),
         "slots": q.getlist("slots"),
         "cross_district": q.get("cross_district", "no")[:3],
         "max_travel_minutes": q.get("max_travel_minutes", str(DEFAULT_TRAVEL))[:3],
-        "contact": q.get("contact", "")[:800],
+        "contact": "",
     }
     return _apply_page(request, prog, values, {})
 
@@ -137,13 +142,29 @@ def _apply_messages(_, prog) -> dict[tuple[str, str], str]:  # noqa: ANN001
     return {key: texts[name] for key, name in APPLY_MESSAGES_EN.items()}
 
 
+def _missing(_, prog) -> dict[str, str]:  # noqa: ANN001
+    """What to say when a field is left empty: each message names its field."""
+    return {
+        "district": _("Choose your district."),
+        "child_birth": _("Enter your child's birth year and month, like 2019-05."),
+        "languages": _("Choose at least one language you can take part in."),
+        "cross_district": _("Answer whether we can offer you a place in another district."),
+        "max_travel_minutes": _("Choose the longest travel time, or answer no to other districts."),
+    }
+
+
+# The apply form's buttons besides "Join the queue": both post the form back (nothing typed
+# goes into a URL) and show it again, with the districts in reach or in the other language.
+REDISPLAY = ("reach", "language")
+
+
 @router.post("/apply/{slug}", dependencies=PARENT_FORM)
 def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
     prog = sources.programme(request, slug)
     if prog is None:
         return not_found(request)
     _ = gettext_for(language_of(request))
-    form = Form(posted, _)
+    form = Form(posted, _, _missing(_, prog))
     district = form.choice("district", [d.slug for d in sources.districts(request)])
     child_birth = form.year_month("child_birth")
     languages = form.choices("languages", prog.languages, at_least=1)
@@ -151,6 +172,11 @@ def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
     cross = form.choice("cross_district", ["yes", "no"]) == "yes"
     travel = form.choice("max_travel_minutes", [str(t) for t in TRAVEL_OPTIONS], required=cross)
     contact = form.contact("contact")
+    action = posted.get("action")
+    if action in REDISPLAY:
+        # Errors are shown again (in the new language) only if they were shown before.
+        errors = form.errors if posted.get("checked") == "1" else {}
+        return _apply_page(request, prog, form.values, errors, status=422 if errors else 200)
     if form.ok:
         command = {
             "programme": prog.slug,
@@ -163,10 +189,15 @@ def apply_submit(request: Request, slug: str, posted: PostedForm) -> Response:
             "contact": contact or None,
             "notice_language": language_of(request),
         }
+        earlier = resubmit.earlier_token(request, command)
+        if earlier is not None:
+            return RedirectResponse(f"/status/{earlier}?new=again", status_code=303)
         try:
             applied = applications.apply(sources.uow_factory(request)(), command)
         except DomainError as exc:
             field_error(form, exc, _apply_messages(_, prog), "district")
         else:
-            return RedirectResponse(f"/status/{applied.token}?new=applied", status_code=303)
+            response = RedirectResponse(f"/status/{applied.token}?new=applied", status_code=303)
+            resubmit.remember(request, response, command, applied.token)
+            return response
     return _apply_page(request, prog, form.values, form.errors, status=422)

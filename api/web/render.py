@@ -13,7 +13,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from api.web import catalogue, csrf, i18n, wording
+from waitlist import reasons
 from waitlist.config import get_settings, secure_cookies
+from waitlist.domain.reasons import ReasonFacts
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
 
@@ -69,6 +71,11 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": csrf.token_for(request),
         "fmt_date": fmt_date,
         "fmt_time": fmt_time,
+        "wait_range": lambda estimate: wording.wait_range(_, estimate, lang),
+        "decimal": lambda value, places=1: reasons.decimal(float(value or 0), lang, places),
+        "reason_of": lambda facts: (
+            reasons.render(ReasonFacts.from_dict(facts), lang) if facts else ""
+        ),
     }
 
 

@@ -58,9 +58,17 @@ def _page(
             "app": view.status.application,
             "token": token,
             "status_url": str(request.url_for("status_page", token=token)),
-            "notice": notice,
+            "notice": notice
+            or (
+                _(
+                    "You sent the same application a moment ago: this is that application. "
+                    "No second one was made."
+                )
+                if new == "again"
+                else ""
+            ),
             "errors": errors or {},
-            "show_link": new in ("1", "applied"),
+            "show_link": new in ("1", "applied", "again"),
             # Right after applying: where the link was also sent (masked), if anywhere.
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
@@ -68,7 +76,6 @@ def _page(
             "unreachable": _unreachable(request, view),
             "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
-            "wait_range": lambda e: wording.wait_range(_, e),
             "wait_basis": lambda e: wording.wait_basis(_, e),
             "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
         },

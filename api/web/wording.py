@@ -5,26 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from waitlist.domain.queue import WaitEstimate
+from waitlist.reasons import number
+from waitlist.translations import translations
 
 Gettext = Callable[[str], str]
 LONG_WEEKS = 104
 
 
-def wait_range(_: Gettext, estimate: WaitEstimate | None) -> str:
+def wait_range(_: Gettext, estimate: WaitEstimate | None, lang: str = "en") -> str:
     if estimate is None or not estimate.known:
         return _("No estimate yet")
     low, high = estimate.low_weeks, estimate.high_weeks
     assert low is not None and high is not None
+    ngettext = translations(lang).ngettext
     # Beyond two years a number in weeks says less than the words do.
     if low > LONG_WEEKS:
         return _("Over two years")
     if high > LONG_WEEKS:
-        return _("%(low)d weeks to over two years") % {"low": low}
+        return ngettext(
+            "%(low)s week to over two years", "%(low)s weeks to over two years", low
+        ) % {"low": number(low, lang)}
     if high == 0:
         return _("Now or within a week")
     if low == high:
-        return _("About %(weeks)d weeks") % {"weeks": high}
-    return _("%(low)d–%(high)d weeks") % {"low": low, "high": high}
+        return ngettext("About %(weeks)s week", "About %(weeks)s weeks", high) % {
+            "weeks": number(high, lang)
+        }
+    return ngettext("%(low)s–%(high)s week", "%(low)s–%(high)s weeks", high) % {
+        "low": number(low, lang),
+        "high": number(high, lang),
+    }
 
 
 def wait_basis(_: Gettext, estimate: WaitEstimate | None) -> str:

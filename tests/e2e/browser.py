@@ -203,3 +203,14 @@ def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001
     page.fill("#field-password", DEMO_PASSWORD)
     page.click("button[type=submit]:not(.secondary)")
     page.wait_for_url("**/coordinator")
+
+
+# A ceiling for background work to finish on a loaded machine, not a time anything takes: the
+# tests wait for the state itself.
+BACKGROUND_WORK_MS = 600_000
+
+
+def wait_for_recommendations(page) -> None:  # noqa: ANN001
+    """Wait until the recommendations page shows the plan for the database as it is now (the
+    page follows the background job and reloads itself when it is done)."""
+    page.wait_for_selector("#recommendations[data-state=current]", timeout=BACKGROUND_WORK_MS)

@@ -13,6 +13,7 @@ from browser import (
     log_in,
     new_page,
     screenshot,
+    wait_for_recommendations,
 )
 
 pytestmark = pytest.mark.browser
@@ -85,6 +86,10 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
     phone.goto(status_url)
     offer = phone.text_content("#offer-title + dl")
     assert "Farsta" in offer and "tigrinja" in offer
+    # The reason states the facts, the place in the queue too, in Swedish: no "among the first".
+    reason = phone.text_content("#offer-reason") or ""
+    assert re.search(r"Har väntat \d+ veck(a|or), plats \d+ i kön till ABC", reason), reason
+    assert "bland de första" not in phone.content()
     screenshot(phone, "parent-status-page", docs=True)
     phone.click("text=Ja, jag tackar ja till platsen")
     phone.wait_for_url("**?done=accepted")
@@ -103,6 +108,7 @@ def test_a_coordinator_accepts_a_group_start_recommendation(chromium, live_serve
     desk = new_page(chromium, live_server, lang="en")
     log_in(desk, "farsta")
     desk.goto("/coordinator/recommendations")
+    wait_for_recommendations(desk)
     accept = desk.locator("button:has-text('Accept: create this group')").first
     card = desk.locator("li.card", has=accept).first
     title = card.locator("h3").text_content()
@@ -112,6 +118,6 @@ def test_a_coordinator_accepts_a_group_start_recommendation(chromium, live_serve
     desk.wait_for_url("**/coordinator/groups?done=recommended*")
     notice = desk.text_content(".notice")
     group_id = re.search(r"Group (\d+) was created with the recommended leader", notice)
-    assert group_id and "offered" in notice, notice
+    assert group_id and "next placement round" in notice, notice
     row = desk.text_content(f"#group-{group_id.group(1)}")
     assert "Recruiting" in row and title.split(",")[0] in row

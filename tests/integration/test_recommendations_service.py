@@ -1,6 +1,7 @@
 """Group-start recommendations against the database (SQLite and PostgreSQL): a coordinator asks,
-accepts one, and the group is created with its leader and its seats offered by a placement
-round scoped to it; every change is in the audit trail."""
+the plan is computed in the background and kept, accepting one creates the group with its
+leader at once, and the next placement round offers its seats; every change is in the audit
+trail."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from foundation_support import World, new_world
 from sqlmodel import select
 
 from waitlist.domain.errors import Forbidden, StalePreview
-from waitlist.services import groups, recommendations
+from waitlist.services import groups, recommendation_jobs, recommendations, rounds
 from waitlist.services.access import Actor
-from waitlist.storage.tables import Application, Event, Group, Offer, PlacementRound
+from waitlist.storage.tables import Application, Event, Group, Offer
 
 
 @pytest.fixture
@@ -47,6 +48,20 @@ def _waiting(world: World, n: int, **overrides) -> list[int]:
     return [world.apply(slots=["evening"], **overrides).application.id for _ in range(n)]
 
 
+def _computed(world: World, district: str | None = None):
+    """Ask for the recommendations, let a worker compute them, and return what is kept."""
+    recommendation_jobs.ask(world.uow, district=district)
+    assert recommendation_jobs.run_next(world.engine, "worker-1", world.rules) is not None
+    asked = recommendation_jobs.ask(world.uow, district=district)
+    assert asked.job.state == "done" and not asked.stale
+    return asked.recommendations
+
+
+def _next_round(world: World, district: str = "farsta"):
+    preview = rounds.preview_round(world.uow(), district=district)
+    return rounds.commit_round(world.uow(), preview.id)
+
+
 def test_a_district_with_enough_waiting_parents_and_a_leader_gets_a_recommendation(world):
     _leader(world)
     _waiting(world, 7)
@@ -78,41 +93,40 @@ def test_too_few_parents_for_the_minimum_size_get_no_recommendation(world):
     assert recommendations.recommend_for(world.uow()).result.recommendations == ()
 
 
-def test_accepting_creates_the_group_with_its_leader_and_offers_its_seats(world):
+def test_accepting_creates_the_group_with_its_leader_and_the_next_round_offers_its_seats(world):
     leader = _leader(world)
     parents = _waiting(world, 7)
     world.clock.advance(7 * 12)
-    [rec] = recommendations.recommend_for(world.uow()).result.recommendations
+    [rec] = _computed(world).result.recommendations
     done = recommendations.accept_recommendation(
         world.uow(actor="coordinator:farsta:1"), coordinator("farsta"), rec.candidate
     )
     assert done.group.district == "farsta" and done.group.status == "recruiting"
     assert done.group.leaders == [leader]
-    assert done.group.taken == 7
-    assert done.round.status == "committed" and done.round.district == "farsta"
-    made = _rows(world, Offer)
-    assert sorted(o.application_id for o in made) == sorted(parents)
-    assert all(o.group_id == done.group.id and o.round_id == done.round.id for o in made)
-    assert {a.status for a in _rows(world, Application)} == {"offered"}
+    assert done.group.taken == 0 and _rows(world, Offer) == []  # nothing solved on accepting
     actions = [(e.entity, e.action) for e in _rows(world, Event) if e.entity != "application"]
     for expected in [
         ("group", "group_created"),
         ("group", "leader_assigned"),
-        ("placement_round", "round_previewed"),
-        ("placement_round", "round_committed"),
         ("group", "recommendation_accepted"),
     ]:
         assert expected in actions
     accepted = next(e for e in _rows(world, Event) if e.action == "recommendation_accepted")
     assert accepted.actor == "coordinator:farsta:1"
-    assert accepted.after["offers_made"] == 7 and accepted.after["serves"] == {"farsta": 7}
+    assert accepted.after["serves"] == {"farsta": 7}
+
+    committed = _next_round(world)
+    made = _rows(world, Offer)
+    assert sorted(o.application_id for o in made) == sorted(parents)
+    assert all(o.group_id == done.group.id and o.round_id == committed.id for o in made)
+    assert {a.status for a in _rows(world, Application)} == {"offered"}
 
 
 def test_a_coordinator_cannot_accept_a_group_hosted_in_another_district(world):
     _leader(world)
     _waiting(world, 7)
     world.clock.advance(7 * 12)
-    [rec] = recommendations.recommend_for(world.uow()).result.recommendations
+    [rec] = _computed(world).result.recommendations
     with pytest.raises(Forbidden):
         recommendations.accept_recommendation(world.uow(), coordinator("skarpnack"), rec.candidate)
     assert _rows(world, Group) == [] and _rows(world, Offer) == []
@@ -122,12 +136,25 @@ def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
     _leader(world)
     _waiting(world, 7)
     world.clock.advance(7 * 12)
-    [rec] = recommendations.recommend_for(world.uow()).result.recommendations
+    [rec] = _computed(world).result.recommendations
     recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
-    with pytest.raises(StalePreview):
+    with pytest.raises(StalePreview):  # nothing kept for the queues and groups now
+        recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    assert _computed(world).result.recommendations == ()
+    with pytest.raises(StalePreview):  # kept, and not among them
         recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
     assert len(_rows(world, Group)) == 1
-    assert [r.status for r in _rows(world, PlacementRound)] == ["committed"]
+
+
+def test_nothing_can_be_accepted_before_the_recommendations_are_computed(world):
+    _leader(world)
+    _waiting(world, 7)
+    world.clock.advance(7 * 12)
+    [rec] = recommendations.recommend_for(world.uow()).result.recommendations
+    recommendation_jobs.ask(world.uow)
+    with pytest.raises(StalePreview):
+        recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    assert _rows(world, Group) == []
 
 
 def test_a_leader_busy_with_a_group_is_not_recommended_again(world):
@@ -144,12 +171,13 @@ def test_parents_pooled_from_a_neighbouring_district_get_offers_across_the_borde
     home = _waiting(world, 4)
     away = _waiting(world, 3, district="skarpnack", cross_district=True, max_travel_minutes=30)
     world.clock.advance(7 * 12)
-    [rec] = recommendations.recommend_for(world.uow(), district="farsta").result.recommendations
+    [rec] = _computed(world, "farsta").result.recommendations
     assert rec.serves == {"farsta": 4, "skarpnack": 3}
     done = recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    committed = _next_round(world, district=None)
     offered = {o.application_id: o for o in _rows(world, Offer)}
     assert sorted(offered) == sorted(home + away)
-    assert done.round.objective["cross_district"] == 3
+    assert committed.objective["cross_district"] == 3
     assert all(offered[a].group_id == done.group.id for a in away)
 
 
@@ -162,18 +190,14 @@ def test_a_parent_with_a_seat_in_a_recruiting_group_is_not_counted_again(world):
     assert recommendations.recommend_for(world.uow()).result.recommendations == ()
 
 
-def test_accepting_makes_no_offer_in_any_other_group(world):
+def test_accepting_makes_no_offer(world):
     _leader(world)
     _waiting(world, 7)
-    neighbours = _waiting(world, 2, district="skarpnack")
     world.clock.advance(7 * 12)
-    other = world.group(district="skarpnack", capacity=4, min_size=2)
-    [rec] = recommendations.recommend_for(world.uow()).result.recommendations
-    done = recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
-    assert {o.group_id for o in _rows(world, Offer)} == {done.group.id}
-    assert {g.id: g.taken for g in _rows(world, Group)}[other] == 0
-    waiting = {a.id for a in _rows(world, Application) if a.status == "waiting"}
-    assert set(neighbours) <= waiting
+    [rec] = _computed(world).result.recommendations
+    recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    assert _rows(world, Offer) == []
+    assert {a.status for a in _rows(world, Application)} == {"waiting"}
 
 
 def test_asking_twice_on_the_same_database_gives_the_same_answer(world):

@@ -66,4 +66,15 @@ def test_wait_ranges_read_as_words_beyond_two_years():
     assert wait_range(_, WaitEstimate(3, 2750, "seats+throughput")) == "3 weeks to over two years"
     assert wait_range(_, WaitEstimate(120, 300, "throughput")) == "Over two years"
     assert wait_range(_, WaitEstimate(None, None, "none", "no basis")) == "No estimate yet"
-    assert wait_range(i18n.translations("sv").gettext, WaitEstimate(3, 6, "seats")) == "3–6 veckor"
+    sv = i18n.translations("sv").gettext
+    assert wait_range(sv, WaitEstimate(3, 6, "seats"), "sv") == "3–6 veckor"
+
+
+def test_a_wait_of_one_week_is_singular_in_swedish_and_english():
+    from api.web.wording import wait_range
+    from waitlist.domain.queue import WaitEstimate
+
+    sv, en = i18n.translations("sv").gettext, i18n.translations("en").gettext
+    assert wait_range(sv, WaitEstimate(1, 1, "seats"), "sv") == "Cirka 1 vecka"
+    assert wait_range(en, WaitEstimate(1, 1, "seats"), "en") == "About 1 week"
+    assert wait_range(sv, WaitEstimate(0, 1, "seats"), "sv") == "0–1 vecka"

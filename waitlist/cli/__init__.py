@@ -18,6 +18,7 @@ from __future__ import annotations
 from waitlist.cli import (  # noqa: F401  (registers)
     core,
     doctor,
+    imports,
     recommend,
     report,
     scenario,

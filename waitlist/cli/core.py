@@ -7,6 +7,7 @@ writes nothing (each runs in one transaction that rolls back on error).
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -116,8 +117,19 @@ def seed(
             common.settings(),
             seed=seed if seed is not None else common.settings().demo_seed,
             as_of=end,
+            progress=_seed_progress,
         )
     typer.echo(summary)
+
+
+def _seed_progress(done: int, total: int) -> None:
+    """One line on standard error, rewritten in place on a terminal, else every tenth week."""
+    line = f"seeding the demo city: week {done} of {total}"
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{line}" + ("\n" if done == total else ""))
+        sys.stderr.flush()
+    elif done == total or done % 10 == 0:
+        print(line, file=sys.stderr, flush=True)
 
 
 @app.command("apply")

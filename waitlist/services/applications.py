@@ -67,8 +67,13 @@ def to_public(app: Application) -> ApplicationPublic:
 
 def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
     """The recorded lottery seed, recording a fresh (or the given) one on first use."""
+    kept = uow.session.info.get("lottery_seed")
+    if kept is not None:  # read once per session: a recorded seed never changes
+        return kept
     row = uow.session.exec(select(LotterySeed).order_by(LotterySeed.id.desc())).first()  # type: ignore[union-attr]
-    if row is None:
+    if row is not None:
+        uow.session.info["lottery_seed"] = row
+    else:
         row = LotterySeed(seed=seed or lottery.new_seed(), created_at=uow.now())
         uow.session.add(row)
         uow.session.flush()

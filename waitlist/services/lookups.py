@@ -15,7 +15,13 @@ def _slug_row(uow: UnitOfWork, model: type, slug: str):  # type: ignore[no-untyp
     # would refuse a NUL in the query itself).
     if not isinstance(slug, str) or has_control(slug):
         return None
-    return uow.session.get(model, slug)
+    row = uow.session.get(model, slug)
+    if row is not None:
+        # The session's identity map holds rows weakly: kept here, the next lookup of the same
+        # slug in this session is answered from it instead of the database (it still reloads
+        # a row expired by a commit or rollback).
+        uow.session.info.setdefault("reference_rows", {})[(model, slug)] = row
+    return row
 
 
 def district(uow: UnitOfWork, slug: str, field: str = "district") -> District:

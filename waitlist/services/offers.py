@@ -12,7 +12,9 @@ it keeps queue date and lottery, but no new offer is made until the parent confi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -34,6 +36,7 @@ from waitlist.domain.offer import (
     is_overdue,
     parse_decline_reason,
 )
+from waitlist.domain.reasons import ReasonFacts, Rule
 from waitlist.services import access, lookups, seats, where_when
 from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
@@ -129,6 +132,7 @@ def _make(
     respond_by: date | None = None,
     notify: bool = True,
     direct: bool = False,
+    facts: dict[str, Any] | None = None,
 ) -> Offer:
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
@@ -161,6 +165,7 @@ def _make(
         cross_district=group.district != app.district,
         travel_minutes=travel,
         reason=reason,
+        reason_facts=facts or _direct_facts(uow, app, group, travel).to_dict(),
         round_id=round_id,
         actor=uow.actor,
     )
@@ -194,6 +199,27 @@ def _make(
     return offer
 
 
+def _direct_facts(uow: UnitOfWork, app: Application, group: Group, travel: int) -> ReasonFacts:
+    """The facts of an offer made outside a round (no queue place was recorded then)."""
+    facts = ReasonFacts(
+        programme=lookups.programme(uow, group.programme).name,
+        home=lookups.district(uow, app.district).name,
+        weeks_waited=max(0, (uow.today() - app.queue_date).days // 7),
+        rule=Rule.OWN_DISTRICT,
+        group_start=group.start,
+    )
+    if group.district == app.district:
+        return facts
+    return replace(
+        facts,
+        rule=Rule.CROSS_DISTRICT,
+        host=lookups.district(uow, group.district).name,
+        travel_minutes=travel,
+        travel_limit=max(travel, app.max_travel_minutes or 0),
+        cross_after_weeks=uow.rules.cross_district_after_weeks,
+    )
+
+
 @retrying
 def make_offer(
     uow: UnitOfWork,
@@ -203,11 +229,18 @@ def make_offer(
     reason: str = "",
     round_id: int | None = None,
     respond_by: date | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> OfferPublic:
     """Offer a seat: checks eligibility, reach and one-pending-offer, takes the seat."""
     with uow:
         offer = _make(
-            uow, application_id, group_id, reason=reason, round_id=round_id, respond_by=respond_by
+            uow,
+            application_id,
+            group_id,
+            reason=reason,
+            round_id=round_id,
+            respond_by=respond_by,
+            facts=facts,
         )
         uow.commit()
         return to_public(offer)

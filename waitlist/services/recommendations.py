@@ -8,15 +8,18 @@ capacity (max_groups less the planned, recruiting and running groups they lead).
 city-wide, so two coordinators never count on the same parents; a coordinator sees the
 recommendations hosted in their district.
 
-Accepting (`accept_recommendation`) asks again (same database, same answer) and, if the
-candidate is still recommended and hosted in the coordinator's district, in one transaction:
-creates the group (recruiting) with the recommended leader, then runs a placement round scoped
-to that group through waitlist.services.rounds (preview, then commit): the parents get offers
-by the placement rules like in any round (queue order, own district first, cross-district only
-past the threshold), so the offers can differ from the parents the recommendation counted.
-Every change is in the audit trail (group created, leader assigned, round previewed and
-committed, offers made) plus one `recommendation_accepted` event on the group with the
-candidate, leader and counts, never names.
+Computing a plan takes seconds, so pages and the API do not call `recommend_for`: they ask
+waitlist.services.recommendation_jobs, which solves in the background and keeps each result
+under the fingerprint of its input (`scenario_for`, hashed with the options).
+
+Accepting (`accept_recommendation`) takes the result kept for the database as it is now (so it
+solves nothing and answers at once) and, if the candidate is recommended there and hosted in
+the coordinator's district, in one transaction creates the group (recruiting) with the
+recommended leader. Its seats are offered by the next placement round, by the placement rules
+like in any round (queue order, own district first, cross-district only past the threshold),
+so the offers can differ from the parents the recommendation counted. Every change is in the
+audit trail (group created, leader assigned) plus one `recommendation_accepted` event on the
+group with the candidate, leader and counts, never names.
 """
 
 from __future__ import annotations
@@ -31,17 +34,19 @@ from solver.candidates import generate_candidates
 from solver.placement import solve as place
 from solver.recommend import recommend
 from solver.recommend_data import RecommendOptions
+from solver.scenario import dumps, scenario_to_dict
 from solver.types import CandidateGroup, Recommendation, Result, Scenario
 from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus
-from waitlist.services import access, groups, lookups, rounds
+from waitlist.services import access, groups, lookups
+from waitlist.services.recommendation_results import fingerprint, load_result
 from waitlist.services.scenario_export import build_scenario, leader_ref, parse_ref
 from waitlist.storage.tables import (
     Group,
     GroupCreate,
     GroupLeaderLink,
     GroupPublic,
-    PlacementRoundPublic,
+    RecommendationJob,
 )
 from waitlist.storage.uow import UnitOfWork
 
@@ -84,7 +89,6 @@ class Recommendations:
 class Accepted:
     recommendation: Recommendation
     group: GroupPublic
-    round: PlacementRoundPublic
 
 
 def recommend_for(
@@ -98,20 +102,47 @@ def recommend_for(
         day = as_of or uow.today()
         if district is not None:
             lookups.district(uow, district)
-        scenario = _scenario(uow, day)
+        scenario = scenario_for(uow, day)
     result = recommend(scenario, options=options)
+    by_id = {c.id: c for c in scenario.candidate_groups}
+    chosen = {r.candidate: by_id[r.candidate] for r in result.recommendations}
+    return for_district(result, chosen, district)
+
+
+def for_district(
+    result: Result, candidates: dict[str, CandidateGroup], district: str | None
+) -> Recommendations:
+    """The city-wide plan with only the recommendations hosted in `district` (all if None)."""
     kept = tuple(
         r
         for r in result.recommendations
-        if district is None or _host(scenario, r.candidate) == district
+        if district is None or candidates[r.candidate].district == district
     )
-    by_id = {c.id: c for c in scenario.candidate_groups}
     return Recommendations(
-        as_of=day,
+        as_of=result.as_of,
         district=district,
         result=replace(result, recommendations=kept),
-        candidates={r.candidate: by_id[r.candidate] for r in kept},
+        candidates={r.candidate: candidates[r.candidate] for r in kept},
     )
+
+
+def kept(uow: UnitOfWork, day: date, options: RecommendOptions = OPTIONS) -> Recommendations:
+    """The city-wide recommendations kept for the database as it is now, inside the caller's
+    `with uow:`. StalePreview when none is kept for these inputs (not computed yet, or the
+    queues or groups changed since)."""
+    key = fingerprint(dumps(scenario_to_dict(scenario_for(uow, day))), options)
+    job = uow.session.exec(
+        select(RecommendationJob).where(
+            RecommendationJob.fingerprint == key, RecommendationJob.state == "done"
+        )
+    ).first()
+    if job is None or job.result is None:
+        raise StalePreview(
+            "The recommendations are being computed for the queues and groups as they are now; "
+            "look at them again when they are ready.",
+            field="candidate",
+        )
+    return for_district(*load_result(job.result), None)
 
 
 def accept_recommendation(
@@ -122,13 +153,16 @@ def accept_recommendation(
     as_of: date | None = None,
     options: RecommendOptions = OPTIONS,
 ) -> Accepted:
-    """Start the recommended group `candidate` and offer its seats through a placement round.
+    """Start the recommended group `candidate`: created recruiting, with the recommended
+    leader, from the result kept for the database as it is now (nothing is solved here); its
+    seats are offered by the next placement round, by the placement rules.
 
-    StalePreview when the candidate is no longer recommended (the queues changed since);
-    Forbidden unless the actor coordinates the host district."""
+    StalePreview when no result is kept for the current inputs or the candidate is not in it
+    (the queues or groups changed since); Forbidden unless the actor coordinates the host
+    district."""
     with uow:
         day = as_of or uow.today()
-        found = recommend_for(uow, day, None, options)
+        found = kept(uow, day, options)
         rec = next((r for r in found.result.recommendations if r.candidate == candidate), None)
         if rec is None:
             raise StalePreview(
@@ -140,30 +174,21 @@ def accept_recommendation(
         access.require_coordinator_of(actor, cand.district, field="candidate")
         group = groups._create(uow, _group_command(cand))
         groups._assign(uow, group, lookups.leader(uow, parse_ref(rec.leader)))
-        gid = group.id or 0
-        preview = rounds.preview_round(uow, as_of=day, district=cand.district, group=gid)
-        committed = rounds.commit_round(uow, preview.id)
         uow.record(
             "group",
-            gid,
+            group.id or 0,
             "recommendation_accepted",
             after={
                 "candidate": candidate,
-                "round_id": committed.id,
                 "leader": rec.leader,
                 "serves": rec.serves,
                 "parents_counted": len(rec.applications),
-                "offers_made": len(committed.offers),
             },
             district=cand.district,
             programme=cand.programme,
         )
         uow.commit()
-        return Accepted(rec, groups.to_public(uow, group), committed)
-
-
-def _host(scenario: Scenario, candidate: str) -> str:
-    return next(c.district for c in scenario.candidate_groups if c.id == candidate)
+        return Accepted(rec, groups.to_public(uow, group))
 
 
 def _group_command(cand: CandidateGroup) -> GroupCreate:
@@ -182,7 +207,7 @@ def _group_command(cand: CandidateGroup) -> GroupCreate:
     )
 
 
-def _scenario(uow: UnitOfWork, day: date) -> Scenario:
+def scenario_for(uow: UnitOfWork, day: date) -> Scenario:
     """The recommender's input: parents with no seat in sight, leaders with room, candidates."""
     scenario = build_scenario(uow, day)
     served = {o.application for o in place(scenario).offers}

@@ -161,6 +161,7 @@ def _make(uow: UnitOfWork, round_id: int, offer: dict[str, Any]) -> None:
             parse_ref(offer["group"]),
             reason=offer["reason"],
             round_id=round_id,
+            facts=offer.get("facts"),
         )
     except (NoSeatLeft, Conflict, IllegalTransition, NotEligible, NotFound) as exc:
         raise StalePreview(

@@ -52,7 +52,7 @@ def _create(uow: UnitOfWork, cmd: StaffCreate, password_hash: str | None = None)
         username=cmd.username,
         role=str(cmd.role),
         district=cmd.district,
-        password_hash=hash_password(cmd.password),
+        password_hash=password_hash or hash_password(cmd.password),
         created_at=uow.now(),
     )
     uow.session.add(staff)

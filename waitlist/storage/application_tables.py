@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from waitlist.domain.values import Slot
@@ -50,6 +50,8 @@ class Application(ApplicationBase, table=True):
     # A queue (district x programme, waiting) in queue order: positions are counted on it.
     __table_args__ = (
         Index("ix_application_queue", "district", "programme", "status", "queue_date", "lottery"),
+        # An application imported from a district's own list: its id there, once per district.
+        UniqueConstraint("district", "external_id", name="uq_application_external_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     child_birth: str | None = Field(default=None, max_length=7)
@@ -71,6 +73,7 @@ class Application(ApplicationBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     erased_at: datetime | None = None
+    external_id: str | None = Field(default=None, max_length=64)
 
 
 class ApplicationPublic(ApplicationBase):

@@ -7,11 +7,12 @@ services.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from waitlist.storage.columns import utcnow
+from waitlist.storage.columns import json_dict, utcnow
 
 
 class OfferBase(SQLModel):
@@ -50,6 +51,8 @@ class Offer(OfferBase, table=True):
     cross_district: bool = False
     travel_minutes: int = 0
     reason: str = ""
+    # The facts the reason is rendered from in the reader's language (ReasonFacts.to_dict).
+    reason_facts: dict[str, Any] | None = json_dict(nullable=True)
     round_id: int | None = Field(default=None, foreign_key="placement_round.id", index=True)
     actor: str = Field(default="system", max_length=64)
     reminded_at: datetime | None = None  # when the 'deadline near' notice went out
@@ -65,6 +68,7 @@ class OfferPublic(OfferBase):
     cross_district: bool
     travel_minutes: int
     reason: str
+    reason_facts: dict[str, Any] | None = None
     round_id: int | None
 
 

@@ -25,6 +25,7 @@ from waitlist.storage.group_tables import (
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
+from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
 from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
@@ -91,6 +92,8 @@ __all__ = [
     "OutboxPublic",
     "PlacementRound",
     "PlacementRoundPublic",
+    "RecommendationJob",
+    "RecommendationProgress",
     "Programme",
     "ProgrammePublic",
     "RateLimitWindow",

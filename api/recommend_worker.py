@@ -1,0 +1,42 @@
+"""Solve the queued group-start recommendations, then exit: `python -m api.recommend_worker`.
+
+`waitlist serve` starts this in a child process whenever a job is queued (api.jobs), so the
+solver's work never competes with the server's threads for the interpreter, and runs it at a
+lower priority than the pages. The database and rules come from the same settings
+(WAITLIST_*) as the server's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from waitlist.bootstrap import rules_from
+from waitlist.config import get_settings
+from waitlist.services import recommendation_jobs
+from waitlist.storage.db import make_engine
+
+
+def worker_name() -> str:
+    import socket
+
+    return f"{socket.gethostname()}:{os.getpid()}"[:128]
+
+
+def main() -> int:
+    """Solve jobs until none is queued; how many were solved."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)  # the pages come first
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    worker, rules, solved = worker_name(), rules_from(settings), 0
+    try:
+        while recommendation_jobs.run_next(engine, worker, rules) is not None:
+            solved += 1
+    finally:
+        engine.dispose()
+    return solved
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""`waitlist seed --demo`: CPU time, and a digest of the data it writes (the same seed must
+give the same data, whatever is changed to make it faster).
+
+    python benchmarks/seed_demo.py [--weeks 52] [--seed 2026] [--as-of 2026-11-25]
+
+Seeds a fresh SQLite database (migrated as `waitlist init` does) in this process and prints
+the CPU seconds of the seeding alone and a SHA-256 over every table's rows in id order, less
+the columns that are random on purpose (VOLATILE: salted password hashes, personal-link
+tokens). Target: under 5 s of CPU for the 52-week demo city.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from waitlist.config import Settings  # noqa: E402
+from waitlist.demo import seed_demo  # noqa: E402
+from waitlist.storage.db import make_engine, migrate  # noqa: E402
+
+# Columns drawn from the operating system's randomness on purpose (found by seeding twice and
+# comparing every column): salted password hashes, the hashes of the parents' personal-link
+# tokens, and the outbox payloads that carry those tokens until sent.
+VOLATILE = {
+    ("staff", "password_hash"),
+    ("application", "token_hash"),
+    ("outbox", "payload"),
+}
+
+
+def digest(engine: sa.Engine, each: bool = False) -> tuple[str, dict[str, int]]:
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    total = hashlib.sha256()
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        for name in sorted(metadata.tables):
+            if name == "alembic_version":
+                continue
+            table = metadata.tables[name]
+            columns = [c for c in table.columns if (name, c.name) not in VOLATILE]
+            order = list(table.primary_key.columns) or columns
+            rows = conn.execute(sa.select(*columns).order_by(*order)).all()
+            counts[name] = len(rows)
+            if rows:  # an empty table (one the demo does not fill) adds nothing
+                total.update(name.encode())
+            one = hashlib.sha256()
+            for row in rows:
+                total.update(repr(tuple(row)).encode())
+                one.update(repr(tuple(row)).encode())
+            if each and rows:
+                print(f"  {name}: {one.hexdigest()[:16]}")
+    return total.hexdigest(), counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 25))
+    parser.add_argument("--tables", action="store_true", help="a digest per table too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        url = f"sqlite:///{Path(work) / 'demo.db'}"
+        migrate(url)
+        engine = make_engine(url)
+        settings = Settings(database_url=url)
+        cpu, wall = time.process_time(), time.perf_counter()
+        summary = seed_demo(engine, settings, seed=args.seed, as_of=args.as_of, weeks=args.weeks)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(summary)
+        print(f"seeding: {cpu:.2f} s of CPU, {wall:.2f} s of wall-clock time")
+        value, counts = digest(engine, args.tables)
+        print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        print(f"data digest: {value}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Group-start recommendations computed in the background (waitlist.services.recommendation_jobs).
+
+- `recommendation_job`: one request for recommendations on the database as it was (`mark`),
+  claimed by one worker of any process (`claimed_by`, `heartbeat_at`), which builds the
+  scenario, hashes it (`fingerprint`) and keeps the result in `result`.
+- `recommendation_progress`: the search's progress as it runs (CP-SAT's best objective and
+  bound, seconds since the solve started), one row per improving solution.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from waitlist.storage.columns import json_dict, utcnow
+
+
+class RecommendationJob(SQLModel, table=True):
+    __tablename__ = "recommendation_job"
+    id: int | None = Field(default=None, primary_key=True)
+    # The day, the latest audit event and the rules when asked: while no event is written the
+    # inputs are the same, so a page finds the job with one query.
+    mark: str = Field(max_length=96, unique=True)
+    as_of: date
+    # The hash of the scenario the solver got, set by the worker: equal inputs reached by
+    # other events share a result (copied, not solved again).
+    fingerprint: str | None = Field(default=None, max_length=64, index=True)
+    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
+    requested_at: datetime = Field(default_factory=utcnow)
+    requested_by: str = Field(max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+    result: dict[str, Any] | None = json_dict(nullable=True)
+
+
+class RecommendationProgress(SQLModel, table=True):
+    __tablename__ = "recommendation_progress"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="recommendation_job.id", index=True, ondelete="CASCADE")
+    seconds: float
+    objective: float
+    bound: float
