@@ -9,6 +9,8 @@ links and idempotent replays among them; static files keep their caching), and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, PlainTextResponse
@@ -88,11 +90,13 @@ _DOCS_PAGE = """<!doctype html>
 
 
 def _install_docs(app: FastAPI) -> None:
-    """Swagger UI from the `swagger-ui-bundle` package at /docs; its start-up script is a file
-    (/static/docs.js), so the page needs no inline script and no CDN."""
-    from swagger_ui_bundle import swagger_ui_path
+    """Swagger UI 5 from the `fastapi-offline` package's files at /docs; its start-up script is
+    a file (/static/docs.js), so the page needs no inline script and no CDN. (ReDoc is left
+    out: it writes inline styles the CSP refuses.)"""
+    import fastapi_offline
 
-    app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    assets = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
     page = _DOCS_PAGE.format(title=app.title, openapi_url=app.openapi_url or "/openapi.json")
 
     @app.get("/docs", include_in_schema=False)

@@ -16,6 +16,7 @@ Domain errors map to HTTP statuses here and nowhere else:
 
 from __future__ import annotations
 
+import asyncio
 from http import HTTPStatus
 from typing import Any
 
@@ -93,6 +94,30 @@ class ProblemError(Exception):
         self.headers = headers
 
 
+class LoginPaused(ProblemError):
+    """A log-in refused unchecked: this account or address is paused after wrong passwords.
+
+    The answer is held back for up to PAUSED_ANSWER_SECONDS on the event loop (no thread, no
+    database): a client guessing in a loop then sends about one attempt a second, not as many
+    as the server can refuse."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            429,
+            f"Too many failed log-ins; try again in {retry_after} seconds.",
+            code="login_throttled",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
+
+
+PAUSED_ANSWER_SECONDS = 1.0
+
+
+async def hold_back(exc: LoginPaused) -> None:
+    await asyncio.sleep(min(PAUSED_ANSWER_SECONDS, exc.retry_after))
+
+
 def _slug(text: str) -> str:
     return text.lower().replace(" ", "_").replace("-", "_")
 
@@ -155,6 +180,12 @@ async def _problem_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _login_paused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LoginPaused)
+    await hold_back(exc)
+    return await _problem_error(request, exc)
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
@@ -197,6 +228,7 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ProblemError, _problem_error)
+    app.add_exception_handler(LoginPaused, _login_paused)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)

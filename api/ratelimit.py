@@ -26,8 +26,8 @@ from sqlalchemy import Engine, delete, text
 from sqlmodel import Session
 
 from api.problems import ProblemError
+from waitlist import bootstrap
 from waitlist.config import Settings
-from waitlist.domain.login_throttle import Backoff
 from waitlist.services import logins
 from waitlist.storage.db import lone_statement
 from waitlist.storage.idempotency import RateLimitWindow
@@ -128,34 +128,16 @@ def purge_old(engine: Engine, *, older_than_seconds: int = 3600, now: float | No
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def login_policy(settings: Settings) -> logins.LoginPolicy:
-    """The log-in throttle's pauses, from the settings (one policy for every login route)."""
-    pauses = {
-        "base_seconds": settings.login_backoff_seconds,
-        "max_seconds": settings.login_backoff_max_seconds,
-    }
-    return logins.LoginPolicy(
-        account=Backoff(free=settings.login_free_failures, **pauses),
-        wide=Backoff(free=settings.login_address_free_failures, **pauses),
-    )
-
-
 def staff_login(
     engine: Engine, settings: Settings, username: str, password: str, address: str
 ) -> logins.LoginResult:
     """A throttled password check for a caller at `address` (every login route's)."""
-    from waitlist.storage.uow import UnitOfWork
+    make = bootstrap.uow_factory(engine, settings, actor="anonymous")
+    with _REFUSALS_LOCK:
+        memory = _LOGIN_PAUSES.setdefault(engine, logins.PauseMemory())
+    policy = bootstrap.login_policy(settings)
+    return logins.log_in(make, username, password, address, policy, memory=memory)
 
-    def make(*, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(engine, actor="anonymous", readonly=readonly)
 
-    return logins.log_in(make, username, password, address, login_policy(settings))
-
-
-def refused_login(retry_after: int) -> ProblemError:
-    return ProblemError(
-        429,
-        f"Too many failed log-ins; try again in {retry_after} seconds.",
-        code="login_throttled",
-        headers={"Retry-After": str(retry_after)},
-    )
+# The log-in pauses each database's buckets are known to be under, in this process.
+_LOGIN_PAUSES: weakref.WeakKeyDictionary[Engine, logins.PauseMemory] = weakref.WeakKeyDictionary()

@@ -36,6 +36,7 @@ import importlib.util
 import json
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -189,6 +190,11 @@ def start_server(
     port = free_port()
     env = os.environ | {
         "WAITLIST_DATABASE_URL": url,
+        # A key of this run only (the app refuses to start without one it can trust), and
+        # the load generator plays a reverse proxy on this host: its X-Forwarded-For is
+        # believed (nothing is by default).
+        "WAITLIST_SECRET_KEY": secrets.token_urlsafe(32),
+        "FORWARDED_ALLOW_IPS": "127.0.0.1",
         "WAITLIST_JOBS_INTERVAL_SECONDS": "0",
         "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": limit,
         "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": limit,

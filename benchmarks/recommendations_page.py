@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -45,6 +46,7 @@ def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
         "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
         "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
         "WAITLIST_COOKIE_SECURE": "false",
+        "WAITLIST_SECRET_KEY": secrets.token_urlsafe(48),
     }
     command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning"]  # fmt: skip

@@ -16,8 +16,10 @@ from typing import Protocol
 from sqlalchemy.engine import Engine
 
 from waitlist.config import Settings
+from waitlist.domain.login_throttle import Backoff
 from waitlist.domain.policy import Rules
 from waitlist.services.delivery import ChannelSender
+from waitlist.services.logins import LoginPolicy
 from waitlist.services.mail import SmtpSender, parse_smtp_url
 from waitlist.services.outbox import DemoSender, NoticeSender
 from waitlist.services.sms import ElksGateway, SmsSender
@@ -48,6 +50,18 @@ def rules_from(settings: Settings) -> Rules:
         cross_district_after_weeks=settings.cross_district_after_weeks,
         home_priority=settings.home_priority,
         target_weeks=settings.target_weeks,
+    )
+
+
+def login_policy(settings: Settings) -> LoginPolicy:
+    """The log-in throttle's pauses (one policy for every login route)."""
+    pauses = {
+        "base_seconds": settings.login_backoff_seconds,
+        "max_seconds": settings.login_backoff_max_seconds,
+    }
+    return LoginPolicy(
+        account=Backoff(free=settings.login_free_failures, **pauses),
+        wide=Backoff(free=settings.login_address_free_failures, **pauses),
     )
 
 

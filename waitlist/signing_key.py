@@ -16,6 +16,7 @@ until then the previous key still verifies (never signs), so nobody is logged ou
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ _TEXT_SUFFIXES = frozenset(
      ".po", ".j2", ".js", ".css", ".env", ".example"}
 )  # fmt: skip
 _MAX_SOURCE_FILE = 2_000_000
+# What random keys are written in (token_urlsafe, base64, hex); never prose or code.
+_KEY_CHARACTERS = re.compile(r"[A-Za-z0-9_.~+/=-]+")
 
 
 class InsecureSecret(Exception):
@@ -142,10 +145,22 @@ def _source_text() -> str:
     for file in files:
         try:
             if file.is_file() and file.stat().st_size <= _MAX_SOURCE_FILE:
-                parts.append(file.read_text(encoding="utf-8", errors="ignore"))
+                text = file.read_text(encoding="utf-8", errors="ignore")
+                parts.append(text)
+                if file.suffix == ".py":  # as Python reads them: "a" "b" is "ab"
+                    unescaped = text.replace('\\"', '"').replace("\\'", "'")
+                    parts.extend(pattern.sub("", unescaped) for pattern in _ADJACENT)
         except OSError:
             continue
     return "\n".join(parts)
+
+
+# A string literal's end, then the start of the next one ("abc "\n    f"def"): removed, the
+# source shows the value Python builds from the two.
+_ADJACENT = (
+    re.compile(r"""(["'])\s*[rRbBfFuU]{0,2}\1"""),
+    re.compile(r"""["']\s*[rRbBfFuU]{0,2}["']"""),
+)
 
 
 def published(key: str) -> bool:
@@ -159,6 +174,8 @@ def weakness(key: str) -> str | None:
         return "no secret key is configured"
     if len(key) < MIN_LENGTH:
         return f"the secret key is shorter than {MIN_LENGTH} characters"
+    if not _KEY_CHARACTERS.fullmatch(key):
+        return "the secret key has characters other than letters, digits and - _ . ~ + / ="
     if len(set(key)) < 10:
         return "the secret key repeats too few characters to be random"
     if published(key):

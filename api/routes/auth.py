@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import ratelimit
 from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
-from api.problems import ProblemError, problem_responses
+from api.problems import LoginPaused, ProblemError, problem_responses
 from api.security import SESSION_COOKIE, issue_access_token, read_access_token
 from waitlist.config import secure_cookies
 from waitlist.services import staff as staff_accounts
@@ -63,7 +63,7 @@ def login(
         engine, settings, body.username, body.password, client_ip(request)
     )
     if result.throttled:
-        raise ratelimit.refused_login(result.retry_after)
+        raise LoginPaused(result.retry_after)
     staff = result.staff
     if staff is None:
         raise ProblemError(401, "Wrong username or password.", code="login_failed")

@@ -18,6 +18,7 @@ def install(app: FastAPI) -> None:
     """Add the pages, their static files and the CSRF error page to the app."""
     from api.web import (
         coordinator,
+        coordinator_import,
         coordinator_notices,
         coordinator_rounds,
         coordinator_venues,
@@ -31,6 +32,7 @@ def install(app: FastAPI) -> None:
     app.include_router(status.router)
     app.include_router(coordinator.router)
     app.include_router(coordinator_rounds.router)
+    app.include_router(coordinator_import.router)
     app.include_router(coordinator_notices.router)
     app.include_router(coordinator_venues.router)
     errors.install(app)

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf
 from api.web.coordinator import staff_page
-from api.web.forms import Form, field_error
+from api.web.forms import Form, PostedForm, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
@@ -82,10 +82,10 @@ def _messages(_: Any) -> dict[tuple[str, str], str]:
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])
-async def create(request: Request) -> Response:
+def create(request: Request, posted: PostedForm) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
+    form = Form(posted, _)
     data = _read(form)
     if form.ok:
         try:
@@ -100,10 +100,10 @@ async def create(request: Request) -> Response:
 
 
 @router.post("/{venue_id}", dependencies=[Depends(csrf.verify)])
-async def save(request: Request, venue_id: int) -> Response:
+def save(request: Request, venue_id: int, posted: PostedForm) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    form = Form(await request.form(), _)
+    form = Form(posted, _)
     data = _read(form)
     data_active = form.data.get("active") != "no"
     if form.ok:

@@ -7,6 +7,7 @@ from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from api.problems import LoginPaused, hold_back
 from api.web.csrf import CsrfError
 from api.web.limits import TooManyRequests
 from api.web.render import render
@@ -43,6 +44,20 @@ def install(app: FastAPI) -> None:
         response = render(request, "error.html", {"kind": "busy"}, status=429)
         response.headers["Retry-After"] = exc.retry_after
         return response
+
+    api_paused = app.exception_handlers.get(LoginPaused)
+
+    @app.exception_handler(LoginPaused)
+    async def login_paused(request: Request, exc: LoginPaused) -> Response:
+        # The log-in forms get a page saying when to try again; the API its problem answer.
+        if request.url.path.startswith("/api/") and api_paused is not None:
+            return await api_paused(request, exc)  # type: ignore[no-any-return,misc]
+        await hold_back(exc)
+        page = render(
+            request, "error.html", {"kind": "login_paused", "seconds": exc.retry_after}, status=429
+        )
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

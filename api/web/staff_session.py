@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from api import ratelimit
+from api.problems import LoginPaused
 from api.security import (
     SESSION_COOKIE,
     Principal,
@@ -20,7 +21,6 @@ from api.security import (
 from api.web import sources
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
-from api.web.render import render
 from waitlist.config import Settings, get_settings, secure_cookies
 from waitlist.services import staff as staff_accounts
 from waitlist.services.access import Actor
@@ -115,7 +115,7 @@ def staff_login(
         result = ratelimit.staff_login(engine, settings, username, password, client)
         who = result.staff
         if result.throttled:
-            return login_paused(request, result.retry_after)
+            raise LoginPaused(result.retry_after)  # a page saying when (api.web.errors)
         if who is None or who.role != role:
             form.fail("username", refusal)
         else:
@@ -123,15 +123,6 @@ def staff_login(
             log_in(request, response, who)
             return response
     return again({"values": form.values, "errors": form.errors})
-
-
-def login_paused(request: Request, retry_after: int) -> Response:
-    """429: a page saying when the log-in form takes this account's password again."""
-    response = render(
-        request, "error.html", {"kind": "login_paused", "seconds": retry_after}, status=429
-    )
-    response.headers["Retry-After"] = str(retry_after)
-    return response
 
 
 def logged_out(request: Request, login_path: str) -> Response:

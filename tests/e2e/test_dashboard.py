@@ -29,6 +29,8 @@ PERSONAL = (
 
 
 def log_in_as_management(page) -> None:  # noqa: ANN001
+    # The first page after log-in computes a quarter and 26 weeks: slow on a loaded machine.
+    page.set_default_timeout(120_000)
     page.goto("/management/login")
     page.fill("#field-username", "management")
     page.fill("#field-password", DEMO_PASSWORD)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 from sqlmodel import Session, select
 
@@ -131,6 +132,19 @@ def test_a_hundred_parents_hear_everything_once_even_with_the_mail_server_down(
             text = str(mail.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
             link = next(w for w in text.split() if w.startswith(f"{BASE}/status/"))
             assert client.get(link.removeprefix(BASE)).status_code == 200
+    # Every offer mail carries its group's meetings as a calendar file that icalendar reads.
+    calendars = 0
+    for mail in mails:
+        if by_id[mail["Message-ID"]].kind == "offer_made":
+            files = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+            assert len(files) == 1, mail["Message-ID"]
+            data = files[0].get_payload(decode=True)
+            events = list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+            assert events and all(
+                str(e.decoded("dtstart").tzinfo) == "Europe/Stockholm" for e in events
+            )
+            calendars += 1
+    assert calendars == len(made)
     print(
         f"\n{PARENTS} parents, {len(made)} offers, {len(open_offers)} open at the reminder: "
         f"{len(mails)} mails, {Counter(k for k, _ in kinds.elements())}, "

@@ -257,3 +257,35 @@ def test_an_enrolled_parent_hears_once_that_the_group_starts_soon(city: City) ->
     assert waiting.application.id not in {
         int(r.recipient.split(":")[1]) for r in _outbox(city, "group_starting")
     }
+
+
+@pytest.mark.slow
+def test_the_running_server_mails_the_personal_link_through_the_configured_smtp_server(
+    city: City,
+) -> None:
+    import time
+
+    import httpx
+    from api_support import uvicorn_server
+
+    with mail_server() as server:
+        env = {
+            "WAITLIST_SMTP_URL": server.url(),
+            "WAITLIST_MAIL_FROM": "Waitlist <no-reply@waitlist.example.org>",
+            "WAITLIST_JOBS_INTERVAL_SECONDS": "1",
+        }
+        with uvicorn_server(city.url, env=env) as base:
+            body = application_body(contact="ivy@example.org", notice_language="en")
+            response = httpx.post(f"{base}/api/v1/applications", json=body, timeout=60)
+            assert response.status_code == 201, response.text
+            token = response.json()["status_token"]
+            deadline = time.monotonic() + 300  # waits for the state; generous on a busy machine
+            while not server.inbox.to("ivy@example.org"):
+                assert time.monotonic() < deadline, "the server's job sent no mail"
+                time.sleep(0.2)
+            [mail] = server.inbox.to("ivy@example.org")
+            text = _body(mail, "plain")
+            assert mail["Subject"] == "Your application has been received"
+            assert f"/status/{token}" in text
+            page = httpx.get(f"{base}/status/{token}", timeout=60)
+            assert page.status_code == 200

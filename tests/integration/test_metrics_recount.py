@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from metrics_recount import compare, read_history, recount
 
 from waitlist.config import Settings
@@ -17,6 +18,9 @@ from waitlist.metrics.report import Options, build_reports
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
+
+# Seeding half a year of a city through the services takes minutes on a loaded machine.
+pytestmark = pytest.mark.slow
 
 QUARTERS = [parse_period(q) for q in ("2026-Q1", "2026-Q2", "2026-Q3")]
 

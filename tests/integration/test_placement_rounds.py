@@ -141,3 +141,24 @@ def test_a_previews_fingerprints_are_kept_with_the_round_and_never_shown(world):
     assert "watch" not in (preview.result or {})
     [row] = _rows(world, PlacementRound)
     assert row.result and set(row.result["watch"]) == {"groups", "applications"}
+
+
+def test_every_offer_keeps_the_facts_its_reason_is_told_from_in_any_language(world):
+    from waitlist import reasons
+    from waitlist.domain.reasons import ReasonFacts, Rule
+
+    apps, _, away = _setup(world)
+    preview = rounds.preview_round(world.uow(actor="coordinator:farsta"))
+    rounds.commit_round(world.uow(actor="coordinator:farsta"), preview.id)
+    direct = world.apply(district="skarpnack").application.id
+    offers.make_offer(world.uow(), direct, away)
+    by_app = {o.application_id: o for o in _rows(world, Offer)}
+    for app_id in (*[a for a in apps if a in by_app], direct):
+        facts = ReasonFacts.from_dict(by_app[app_id].reason_facts)
+        assert facts.rule is Rule.OWN_DISTRICT or app_id == apps[0]
+        sv, en = reasons.render(facts, "sv"), reasons.render(facts, "en")
+        assert f"plats {facts.queue_place} i kön" in sv if facts.queue_place else "plats" in sv
+        assert f"place {facts.queue_place} in" in en if facts.queue_place else "Waited" in en
+    # The round knew each parent's place in the queue; a direct offer says only what it knows.
+    assert ReasonFacts.from_dict(by_app[apps[0]].reason_facts).queue_place == 1
+    assert ReasonFacts.from_dict(by_app[direct].reason_facts).queue_place is None

@@ -222,3 +222,18 @@ def test_doctor_finds_seats_counted_wrong(world):
         uow.session.add(row)
         uow.commit()
     assert [f.rule for f in doctor.check(world.uow(readonly=True))] == ["rule 3, seats"]
+
+
+def test_the_offer_mail_carries_the_groups_meetings_as_a_calendar_file(world):
+    from waitlist.services.notice_texts import ATTACHMENTS
+    from waitlist.storage.tables import Outbox
+
+    app = world.apply().application
+    g = world.group(venue_id=_venue(world), meetings=4)
+    offers.make_offer(world.uow(), app.id, g)
+    with world.uow(readonly=True) as uow:
+        row = uow.session.exec(select(Outbox).where(Outbox.kind == "offer_made")).one()
+        files = ATTACHMENTS["offer_made"](uow.session, row.payload, "sv")
+    assert [(f.filename, f.mime_type) for f in files] == [("meetings.ics", "text/calendar")]
+    events = list(icalendar.Calendar.from_ical(files[0].data).walk("VEVENT"))
+    assert len(events) == 4 and "Farsta torg 3" in str(events[0]["location"])

@@ -89,6 +89,23 @@ def test_attempts_sent_at_once_cannot_slip_through_together(engine: Engine) -> N
     assert outcomes(results).count("paused") == 21
 
 
+def test_a_paused_address_is_refused_without_a_database_trip(engine: Engine) -> None:
+    memory, opened = logins.PauseMemory(), []
+
+    def make(*, readonly: bool = False) -> UnitOfWork:
+        opened.append(readonly)
+        return UnitOfWork(engine, readonly=readonly)
+
+    results = [
+        logins.log_in(make, "manager", f"guess {i}", "10.0.0.7", SLOW, memory=memory)
+        for i in range(8)
+    ]
+    assert outcomes(results) == ["wrong"] * 3 + ["paused"] * 5
+    assert len(opened) == 3 * 2  # a read and a claim for each checked guess, then nothing
+    # Another process (no memory of the pause) finds it in the database.
+    assert outcomes([attempt(engine, "guess", "10.0.0.7")]) == ["paused"]
+
+
 def count_password_checks(
     monkeypatch: pytest.MonkeyPatch, during: Callable[[], None] = lambda: None
 ) -> list[str]:

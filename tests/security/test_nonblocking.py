@@ -75,7 +75,7 @@ PURE = {
     "decode",
     # the keys a signature may carry (settings already in memory)
     "verification_keys",
-    # the clock
+    # dates and times
     "combine",
     "now",
     "timetz",

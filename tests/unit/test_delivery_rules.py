@@ -172,11 +172,14 @@ def test_a_mail_carries_the_outbox_id_as_message_id_and_its_attachments() -> Non
 def test_serve_refuses_a_bad_delivery_setting_in_one_line_before_starting(
     env: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import secrets
+
     from typer.testing import CliRunner
 
     from waitlist.cli import app
     from waitlist.config import get_settings
 
+    monkeypatch.setenv("WAITLIST_SECRET_KEY", secrets.token_urlsafe(48))  # not the demo's
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
@@ -187,3 +190,26 @@ def test_serve_refuses_a_bad_delivery_setting_in_one_line_before_starting(
     assert result.exit_code == 2
     [line] = [x for x in result.output.splitlines() if x.strip()]
     assert line.startswith("error: ") and named in line
+
+
+@pytest.mark.parametrize(
+    "contact",
+    ["anna@example.se\r\nBcc: everyone@example.se", "anna@example.se, eve@example.se", "a b@x.se"],
+)
+def test_a_contact_that_could_add_a_recipient_is_refused_and_never_handed_to_smtp(
+    contact: str,
+) -> None:
+    from waitlist.services.delivery import ChannelSender
+    from waitlist.services.outbox import DeliveryFailed
+
+    handed: list[Notice] = []
+
+    class Mail:
+        def send(self, notice: Notice, session: object) -> None:
+            handed.append(notice)
+
+    notice = Notice(outbox_id=1, kind="applied", recipient="application:1", contact=contact,
+                    message="")  # fmt: skip
+    with pytest.raises(DeliveryFailed) as caught:
+        ChannelSender(Mail(), None).send(notice, session=None)  # type: ignore[arg-type]
+    assert caught.value.contact_refused and handed == []

@@ -3,9 +3,6 @@ a district's existing queue from a spreadsheet (columns in docs/import.md)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,54 +10,20 @@ import typer
 
 from waitlist.cli import common
 from waitlist.cli.base import app, fail
-from waitlist.domain.spreadsheet import COLUMNS
 
 import_app = typer.Typer(help="Import existing data.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
-REQUIRED = ("external_id", "programme", "queue_date", "child_birth", "languages")
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """The sheet's rows as (row number, values by column); fails on a missing column."""
+    """The sheet's rows; a file that cannot be read is one line and exit code 2."""
+    from waitlist.services.import_files import read_table
+
     if not path.is_file():
         fail(f"FILE: {str(path)!r} is not a file")
-    if path.suffix.lower() == ".xlsx":
-        table = list(_xlsx(path))
-    elif path.suffix.lower() == ".csv":
-        table = list(_csv(path))
-    else:
-        fail("FILE: give a .csv or an .xlsx file")
-    if not table:
-        fail("FILE: the file is empty (the first row names the columns)")
-    header = [str(h or "").strip().lower() for h in table[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        fail(f"FILE: no column {missing[0]!r} (columns: {', '.join(COLUMNS)})")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue  # a blank line between rows
-        rows.append((number, dict(zip(header, cells, strict=False))))
-    return rows
-
-
-def _csv(path: Path) -> Iterator[list[Any]]:
-    raw = path.read_bytes().decode("utf-8-sig", errors="replace")
-    first = raw.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","  # Swedish Excel uses ;
-    yield from csv.reader(io.StringIO(raw), delimiter=delimiter)
-
-
-def _xlsx(path: Path) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # not a workbook at all
-        fail("FILE: not an .xlsx workbook")
-        raise
-    for row in book.worksheets[0].iter_rows(values_only=True):
-        yield list(row)
+    with common.errors():
+        return read_table(path.name, path.read_bytes())
+    return []
 
 
 @import_app.command("applications")

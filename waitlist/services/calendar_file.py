@@ -1,18 +1,24 @@
 """A group's meetings as an iCalendar file (RFC 5545), for a parent's calendar: one event per
 meeting in the Europe/Stockholm time zone, with the venue as location and the district's
-contact in the description. Downloaded from the status page; also fit to attach to a mail.
+contact in the description. Downloaded from the status page, and attached to the offer's
+e-mail (registered in waitlist.services.notice_texts.ATTACHMENTS).
 
     meetings_ics(where, *, lang, stamp) -> bytes
+    offer_calendar(session, payload, language) -> [Attachment]  (the offer mail's file)
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from sqlmodel import Session
 
-from waitlist.services.where_when import WhereAndWhen
+from waitlist.services.notice_texts import ATTACHMENTS, Attachment
+from waitlist.services.where_when import WhereAndWhen, of_group
+from waitlist.storage.tables import Group
 
 ZONE = "Europe/Stockholm"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -90,3 +96,16 @@ def meetings_ics(where: WhereAndWhen, *, lang: str = "sv", stamp: datetime | Non
         first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)
     )
     return cal.to_ical()
+
+
+def offer_calendar(session: Session, payload: dict[str, Any], language: str) -> list[Attachment]:
+    """The offered group's meetings, for the offer's e-mail (none if the group is gone)."""
+    group_id = payload.get("group_id")
+    group = session.get(Group, group_id) if isinstance(group_id, int) else None
+    if group is None:
+        return []
+    data = meetings_ics(of_group(session, group), lang=language)
+    return [Attachment("meetings.ics", "text/calendar", data)]
+
+
+ATTACHMENTS["offer_made"] = offer_calendar

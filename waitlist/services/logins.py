@@ -21,6 +21,7 @@ account-wide bucket, so guesses from elsewhere never lock the owner out of their
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,11 +59,43 @@ class LoginResult:
         return self.retry_after > 0
 
 
+class PauseMemory:
+    """The pauses this process has seen, so that an attempt from an address already paused
+    costs a dictionary lookup, not a database trip (a guessing client sends many). Only the
+    buckets named by the account and the address are kept: the account-wide bucket depends
+    on whether the address is known, which takes a read. A pause found in the database only
+    ends at its time (or with the right password, which forgets it here), so several workers
+    remembering it agree."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._until: dict[str, float] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def wait(self, buckets: list[str], now: float) -> float:
+        with self._lock:
+            return max((self._until.get(b, 0.0) - now for b in buckets), default=0.0)
+
+    def remember(self, closes: dict[str, float], now: float) -> None:
+        with self._lock:
+            if len(self._until) >= self._size:  # forget pauses that are over, or all
+                self._until = {b: t for b, t in self._until.items() if t > now}
+                if len(self._until) >= self._size:
+                    self._until.clear()
+            self._until.update({b: t for b, t in closes.items() if t > now})
+
+    def forget(self, buckets: list[str]) -> None:
+        with self._lock:
+            for bucket in buckets:
+                self._until.pop(bucket, None)
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
 def _buckets(username: str, address: str, known: bool, policy: LoginPolicy) -> dict[str, Backoff]:
+    """The buckets an attempt is counted in; the first two whether or not `known`."""
     account, place = _digest(username.lower()), _digest(address)
     buckets = {
         f"login:acct-addr:{account}:{place}": policy.account,
@@ -88,12 +121,19 @@ def log_in(
     address: str,
     policy: LoginPolicy | None = None,
     *,
+    memory: PauseMemory | None = None,
     now: float | None = None,
 ) -> LoginResult:
-    """Check `username`'s `password` for a caller at `address`, throttled (see above)."""
+    """Check `username`'s `password` for a caller at `address`, throttled (see above).
+    `memory`: the process's pauses (one per database), to refuse paused attempts cheaply."""
     policy = policy or LoginPolicy()
+    memory = memory or PauseMemory()
     moment = time.time() if now is None else now
     place = _digest(address)
+    steady = list(_buckets(str(username), address, True, policy))
+    wait = memory.wait(steady, moment)
+    if wait > 0:
+        return LoginResult(retry_after=_retry_after(wait))
     # 1. Read: the account, whether this is one of its addresses, the counters.
     with make_uow(readonly=True) as uow:
         staff = (
@@ -111,12 +151,16 @@ def log_in(
         wait = max(
             (wait_seconds(_bucket(row), buckets[row.bucket], moment) for row in rows), default=0.0
         )
+        memory.remember(
+            {row.bucket: row.closed_until for row in rows if row.bucket in steady}, moment
+        )
         account = None if staff is None else StaffPublic.model_validate(staff, from_attributes=True)
         password_hash = None if staff is None or not staff.active else staff.password_hash
     if wait > 0:
         return LoginResult(retry_after=_retry_after(wait))
     # 2. Claim the attempt in every bucket, or be refused.
-    wait = _claim(make_uow, buckets, moment)
+    wait, closes = _claim(make_uow, buckets, moment)
+    memory.remember({bucket: closes[bucket] for bucket in steady}, moment)
     if wait > 0:
         return LoginResult(retry_after=_retry_after(wait))
     # 3. The password, outside any transaction.
@@ -125,6 +169,7 @@ def log_in(
     # 4. Right: settle the counters, remember the address, audit.
     assert account is not None
     _settle(make_uow, account, buckets, place, known, moment)
+    memory.forget(steady)
     return LoginResult(staff=account)
 
 
@@ -155,17 +200,20 @@ def _store(row: LoginThrottle, bucket: Bucket) -> None:
     )
 
 
-def _claim(make_uow: Callable[..., UnitOfWork], buckets: dict[str, Backoff], now: float) -> float:
-    """Charge the attempt in every bucket (one short transaction); the wait when one is closed."""
+def _claim(
+    make_uow: Callable[..., UnitOfWork], buckets: dict[str, Backoff], now: float
+) -> tuple[float, dict[str, float]]:
+    """Charge the attempt in every bucket (one short transaction). The wait when one is
+    closed (0 when charged), and until when each bucket is closed now."""
     with make_uow() as uow:
         rows = _locked_rows(uow, buckets)
         wait = max(wait_seconds(_bucket(rows[b]), backoff, now) for b, backoff in buckets.items())
-        if wait > 0:
-            return wait  # nothing written: the unit of work rolls back
-        for name, backoff in buckets.items():
-            _store(rows[name], charged(_bucket(rows[name]), backoff, now))
-        uow.commit()
-    return 0.0
+        if wait == 0:
+            for name, backoff in buckets.items():
+                _store(rows[name], charged(_bucket(rows[name]), backoff, now))
+            uow.commit()
+        # Refused: nothing written, the unit of work rolls back.
+        return wait, {name: row.closed_until for name, row in rows.items()}
 
 
 def _settle(

@@ -37,7 +37,7 @@ from waitlist.domain.offer import (
     parse_decline_reason,
 )
 from waitlist.domain.reasons import ReasonFacts, Rule
-from waitlist.services import access, lookups, seats, where_when
+from waitlist.services import access, lookups, seats
 from waitlist.services.access import Actor
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.retry import retrying
@@ -193,7 +193,6 @@ def _make(
                 "district": group.district,
                 "start": group.start.isoformat(),
                 "respond_by": offer.respond_by.isoformat(),
-                **where_when.notice_fields(where_when.of_group(uow, group)),
             },
         )
     return offer

@@ -41,6 +41,7 @@ from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
 
 from waitlist.domain.delivery import Retry, channel_for
+from waitlist.services import calendar_file  # noqa: F401  (attaches an offer's meetings)
 from waitlist.services.notice_texts import ATTACHMENTS, Composed, compose
 from waitlist.storage.application_tables import Application
 from waitlist.storage.notices import SentNotice
@@ -54,9 +55,7 @@ BATCH = 50
 LEASE = timedelta(minutes=30)
 
 _TEMPLATES = {
-    "offer_made": "You have been offered a seat. Please answer by {respond_by}. The group "
-    "meets {meetings} times, {time}, from {first_meeting} to {last_meeting} at {place}. "
-    "Questions: {contact}.",
+    "offer_made": "You have been offered a seat. Please answer by {respond_by}.",
     "deadline_near": "Your offer is waiting for your answer: please answer by {respond_by}.",
     "group_cancelled": "Your group has been cancelled. You keep your place in the queue.",
     "offer_revoked": "Your offer has been withdrawn by the district. You keep your place.",

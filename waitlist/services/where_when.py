@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlmodel import Session
+
 from waitlist.domain.errors import NotFound
 from waitlist.domain.schedule import group_times, meeting_dates
 from waitlist.holidays import holidays
@@ -51,11 +53,11 @@ class WhereAndWhen:
         return self.meetings[-1]
 
 
-def of_group(uow: UnitOfWork, group: Group) -> WhereAndWhen:
-    """Inside an open unit of work: the group's where and when."""
-    prog = uow.session.get(Programme, group.programme)
-    district = uow.session.get(District, group.district)
-    venue = uow.session.get(Venue, group.venue_id) if group.venue_id is not None else None
+def of_group(session: Session, group: Group) -> WhereAndWhen:
+    """Inside an open session: the group's where and when."""
+    prog = session.get(Programme, group.programme)
+    district = session.get(District, group.district)
+    venue = session.get(Venue, group.venue_id) if group.venue_id is not None else None
     start, end = group_times(group.slot, group.time_start, group.time_end)
     count = group.meetings or (prog.sessions if prog else None) or 1
     return WhereAndWhen(
@@ -82,17 +84,4 @@ def where_and_when(uow: UnitOfWork, group_id: int) -> WhereAndWhen:
         group = lookups.by_id(uow, Group, group_id)
         if group is None:
             raise NotFound(f"There is no group {group_id}.", field="group")
-        return of_group(uow, group)
-
-
-def notice_fields(where: WhereAndWhen) -> dict[str, str | int]:
-    """What a notice about the group says of where and when (nothing personal)."""
-    venue = where.venue
-    return {
-        "place": f"{venue.name}, {venue.address}" if venue else where.district_name,
-        "time": f"{where.time_start}-{where.time_end}",
-        "meetings": len(where.meetings),
-        "first_meeting": where.first.isoformat(),
-        "last_meeting": where.last.isoformat(),
-        "contact": ", ".join(c for c in (where.phone, where.email) if c) or where.district_name,
-    }
+        return of_group(uow.session, group)
