@@ -34,9 +34,16 @@ SLOW_BY_NATURE = ("postgres", "browser")
 (`-m "not slow"`) leaves them to `make test`."""
 
 
+FAST_SECURITY = {"test_nonblocking.py", "test_login_throttle.py"}
+"""tests/security runs real servers (subprocesses, key files, kill -9): `slow`, but for these
+checks that take a second and guard every change."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if any(item.get_closest_marker(name) for name in SLOW_BY_NATURE):
+        path = item.path
+        real_server = path.parent.name == "security" and path.name not in FAST_SECURITY
+        if real_server or any(item.get_closest_marker(name) for name in SLOW_BY_NATURE):
             item.add_marker(pytest.mark.slow)
 
 
