@@ -214,24 +214,33 @@ def uvicorn_server(
     proc = subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    base = f"http://127.0.0.1:{port}"
+    with answering(proc, f"http://127.0.0.1:{port}") as base:
+        yield base
+
+
+@contextmanager
+def answering(proc: subprocess.Popen[bytes], base: str) -> Iterator[str]:
+    """Wait until the server process `proc` answers `/health` at `base` (or fail with its last
+    error output if it dies first), yield `base`, then stop the process.
+
+    The start-up wait is generous: on a loaded machine a server can take a minute to import."""
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300
         while True:
             try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"uvicorn did not start: {err[-2000:]}")
+                raise RuntimeError(f"the server did not start: {err[-2000:]}")
             time.sleep(0.1)
         yield base
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

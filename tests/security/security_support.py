@@ -8,10 +8,8 @@ import ast
 import functools
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,13 +24,10 @@ from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from api_support import answering, free_port  # noqa: E402
+
 CLI = [sys.executable, "-c", "from waitlist.cli import app; app()"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def deployment_env(database_url: str, **extra: str) -> dict[str, str]:
@@ -115,27 +110,8 @@ def serving(deployment: Deployment, *args: str, **env: str) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"the server did not start: {err[-2000:]}")
-            time.sleep(0.1)
+    with answering(proc, f"http://127.0.0.1:{port}") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def log_in(client: httpx.Client, username: str, password: str = PASSWORD) -> str:

@@ -9,16 +9,10 @@ asserted here do not depend on how fast the machine is.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +26,9 @@ from waitlist.storage.tables import Staff
 from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from api_support import uvicorn_server  # noqa: E402
+
 PASSWORD = "correct horse battery"
 OWNER = "127.0.0.3"
 SLOW_PAUSES = {
@@ -60,51 +57,6 @@ def city_url(database_url: str) -> str:
         session.commit()
     engine.dispose()
     return database_url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def uvicorn_server(url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`uvicorn api.main:app` on a free 127.0.0.1 port against `url`; yields its base URL."""
-    port = free_port()
-    environment = os.environ | {
-        "WAITLIST_DATABASE_URL": url,
-        "WAITLIST_JOBS_INTERVAL_SECONDS": "0",
-        "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
-        "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
-        "WAITLIST_COOKIE_SECURE": "false",
-    }
-    environment.update(env or {})
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:  # until it answers, or has died
-            try:
-                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                raise RuntimeError(f"uvicorn did not start: {err[-2000:]}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def application() -> dict[str, object]:
