@@ -176,6 +176,24 @@ def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         engine.dispose()
 
 
+@dataclass
+class Served:
+    city: City
+    client: httpx.Client  # to the real server, with a generous timeout
+
+
+@contextmanager
+def served_city(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The test city in a fresh database of `kind`, served by a real uvicorn on 127.0.0.1."""
+    with fresh_database(kind, tmp_path_factory) as url:
+        city = build_city(url)
+        try:
+            with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
+                yield Served(city, client)
+        finally:
+            city.engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

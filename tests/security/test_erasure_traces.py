@@ -11,30 +11,21 @@ import json
 import secrets
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from api_support import (  # noqa: E402
     City,
+    Served,
     application_body,
-    build_city,
-    fresh_database,
     login,
-    uvicorn_server,
+    served_city,
 )
 
 from waitlist.storage.tables import Application, Event, Offer  # noqa: E402
-
-
-@dataclass
-class Served:
-    city: City
-    client: httpx.Client
 
 
 @pytest.fixture(
@@ -43,13 +34,8 @@ class Served:
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        city = build_city(url)
-        try:
-            with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
-                yield Served(city, client)
-        finally:
-            city.engine.dispose()
+    with served_city(request.param, tmp_path_factory) as served:
+        yield served
 
 
 def _sqlite_bytes(city: City) -> bytes:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,11 +26,11 @@ from starlette.datastructures import FormData
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 from api_support import (  # noqa: E402
     City,
+    Served,
     application_body,
     build_city,
-    fresh_database,
     login,
-    uvicorn_server,
+    served_city,
 )
 
 from api.routes.schemas import ApplyRequest  # noqa: E402
@@ -138,25 +136,14 @@ def test_a_number_is_not_a_boolean_in_the_use_case_either(database_url: str) -> 
         city.engine.dispose()
 
 
-@dataclass
-class Served:
-    city: City
-    client: httpx.Client
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        city = build_city(url)
-        try:
-            with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
-                yield Served(city, client)
-        finally:
-            city.engine.dispose()
+    with served_city(request.param, tmp_path_factory) as served:
+        yield served
 
 
 def _count(city: City) -> int:
