@@ -49,7 +49,7 @@ def assign(c: Component) -> tuple[dict[int, int], SolveStatus]:
     fill = _max_fill(c, node, tails, heads)
     if fill is None:
         return {}, SolveStatus.MODEL_INVALID
-    costs = _travel_and_start_costs(c, node, tails, heads)
+    costs = _travel_and_start_costs(c, tails, heads)
     flows, status = _solve(c, node, tails, heads, costs, fill)
     if flows is None:
         # The product term may overflow the solver's cost range: drop it, keep the rest.
@@ -83,12 +83,7 @@ def _travel(c: Component, tails: list[int], heads: list[int]) -> list[int]:
     ]
 
 
-def _travel_and_start_costs(
-    c: Component,
-    node: dict[int, int],  # noqa: ARG001 (the same signature as its siblings)
-    tails: list[int],
-    heads: list[int],
-) -> list[int]:
+def _travel_and_start_costs(c: Component, tails: list[int], heads: list[int]) -> list[int]:
     n = len(c.apps)
     rank = {g: i for i, g in enumerate(c.groups)}
     spread = 1  # exceeds any difference the product term can make between two assignments

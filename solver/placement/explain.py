@@ -12,7 +12,6 @@ from typing import Any
 
 from solver.placement.model import PlacementData, Reach
 from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
-from waitlist.reasons import render
 
 
 def offer_facts(data: PlacementData, a: int, g: int, minutes: int, away: bool) -> ReasonFacts:
@@ -54,20 +53,6 @@ def unplaced_facts(data: PlacementData, a: int) -> ReasonFacts:
         why_not_away=away,
         away_misfits=away_misfits,
     )
-
-
-def explain_offer(data: PlacementData, a: int, g: int, minutes: int, away: bool) -> tuple[str, str]:
-    facts = offer_facts(data, a, g, minutes, away)
-    return render(facts, "en"), render(facts, "sv")
-
-
-def explain_unplaced(
-    data: PlacementData,
-    a: int,
-    placed: dict[int, int],  # noqa: ARG001 (callers' signature)
-) -> tuple[str, str]:
-    facts = unplaced_facts(data, a)
-    return render(facts, "en"), render(facts, "sv")
 
 
 def _common(data: PlacementData, a: int) -> dict[str, Any]:
