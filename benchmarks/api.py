@@ -37,7 +37,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,20 +49,13 @@ from typing import Any, Protocol
 
 import httpx
 import sqlalchemy as sa
+from harness import free_port
+
+from waitlist.services import applications, groups, setup
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from waitlist.services import applications, groups, setup  # noqa: E402
-from waitlist.storage.db import create_schema, make_engine  # noqa: E402
-from waitlist.storage.uow import UnitOfWork  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 DISTRICTS = ("farsta", "skarpnack", "sodermalm", "rinkeby-kista", "bromma")
 TARGET_RPS = 500

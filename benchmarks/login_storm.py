@@ -33,7 +33,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,16 +49,15 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from harness import free_port
+from sqlmodel import Session
+
+from waitlist.services import setup, staff
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.tables import Staff
+from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from sqlmodel import Session  # noqa: E402
-
-from waitlist.services import setup, staff  # noqa: E402
-from waitlist.storage.db import create_schema, make_engine  # noqa: E402
-from waitlist.storage.tables import Staff  # noqa: E402
-from waitlist.storage.uow import UnitOfWork  # noqa: E402
 
 ACCOUNT = "coord-farsta"
 PASSWORD = "the owner's password"
@@ -93,12 +91,6 @@ def pct(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def admin_url() -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -30,19 +29,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from waitlist.domain.stats import median, p90
+from waitlist.metrics.load import load_inputs
+from waitlist.metrics.measures import ALL
+from waitlist.metrics.periods import Period, quarter
+from waitlist.metrics.records import ApplicationHistory, GroupRecord
+from waitlist.metrics.report import build_reports
+from waitlist.metrics.synthetic import city
+from waitlist.reference import load_reference
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.tables import Application, Event, Group, Offer
 
-from waitlist.domain.stats import median, p90  # noqa: E402
-from waitlist.metrics.load import load_inputs  # noqa: E402
-from waitlist.metrics.measures import ALL  # noqa: E402
-from waitlist.metrics.periods import Period, quarter  # noqa: E402
-from waitlist.metrics.records import ApplicationHistory, GroupRecord  # noqa: E402
-from waitlist.metrics.report import build_reports  # noqa: E402
-from waitlist.metrics.synthetic import city  # noqa: E402
-from waitlist.reference import load_reference  # noqa: E402
-from waitlist.storage.db import create_schema, make_engine  # noqa: E402
-from waitlist.storage.tables import Application, Event, Group, Offer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 YEAR = 2026
 QUARTERS = [quarter(YEAR, q) for q in range(1, 5)]

@@ -15,15 +15,11 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import resource
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from solver.placement import baselines  # noqa: E402
-from solver.placement.pipeline import solve  # noqa: E402
-from solver.scenario import synthetic  # noqa: E402
+from solver.placement import baselines
+from solver.placement.pipeline import solve
+from solver.scenario import synthetic
 
 SIZES = {
     "city": lambda: synthetic.city(3_000, 200),

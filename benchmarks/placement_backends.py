@@ -7,18 +7,14 @@ nation. CPU seconds; the flows column covers both flow stages of every component
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
 
-from ortools.linear_solver import pywraplp  # noqa: E402
-from ortools.sat.python import cp_model  # noqa: E402
-
-from solver.placement.model import PlacementData  # noqa: E402
-from solver.placement.pipeline import admit, build_data, choose_groups  # noqa: E402
-from solver.scenario import synthetic  # noqa: E402
+from solver.placement.model import PlacementData
+from solver.placement.pipeline import admit, build_data, choose_groups
+from solver.scenario import synthetic
 
 
 def _need(data: PlacementData, g: int) -> int:

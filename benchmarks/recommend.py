@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from recommend_city import city_scenario
 
-from recommend_city import city_scenario  # noqa: E402
-
-from solver.recommend.baseline import longest_queue_first  # noqa: E402
-from solver.recommend.explain import Explainer, med, ratio, spread  # noqa: E402
-from solver.recommend.pipeline import run  # noqa: E402
-from solver.types import Room, Scenario  # noqa: E402
+from solver.recommend.baseline import longest_queue_first
+from solver.recommend.explain import Explainer, med, ratio, spread
+from solver.recommend.pipeline import run
+from solver.types import Room, Scenario
 
 
 def with_rooms(city: Scenario, per_district: int) -> Scenario:

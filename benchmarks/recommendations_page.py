@@ -8,7 +8,7 @@ First visit (queues the job), then a visit every `--pause` seconds while the job
 shows its progress), then `--visits-after` visits once the plan is kept; after one change
 (a parent applies) the next visits show the kept plan marked stale while it is computed
 again. /health is asked alongside every visit. Target: every visit under 500 ms.
-The demo database is built once into .pytest_cache (as the browser tests do) and copied.
+The demo database is seeded afresh for each run (`waitlist init` + `waitlist seed --demo`).
 """
 
 from __future__ import annotations
@@ -25,14 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-
-from browser import demo_database  # noqa: E402
-
-from tests.e2e.api_support import free_port  # noqa: E402
+from harness import ROOT, demo_database, free_port
 
 STATE = re.compile(r'id="recommendations" data-state="(\w+)"')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -118,10 +111,8 @@ def main() -> None:
     parser.add_argument("--visits-after", type=int, default=30)
     parser.add_argument("--pause", type=float, default=0.25)
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="recommendations-page-"))
-    url = demo_database(cache, work / "demo.db")
+    url = demo_database(work / "demo.db")
     server, base = start_server(url, work / "server.log")
     try:
         with httpx.Client(base_url=base, timeout=120, follow_redirects=True) as client:

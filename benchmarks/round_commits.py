@@ -17,26 +17,23 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sqlmodel import col, select
 
-from sqlmodel import col, select  # noqa: E402
-
-from waitlist.bootstrap import rules_from  # noqa: E402
-from waitlist.config import Settings  # noqa: E402
-from waitlist.demo import seed_demo  # noqa: E402
-from waitlist.reference import load_reference  # noqa: E402
-from waitlist.services import applications, rounds, setup  # noqa: E402
-from waitlist.services.round_inputs import WATCH_KEY, changes  # noqa: E402
-from waitlist.services.scenario_export import build_scenario  # noqa: E402
-from waitlist.storage.db import create_schema, make_engine  # noqa: E402
-from waitlist.storage.tables import Application, PlacementRound  # noqa: E402
-from waitlist.storage.uow import UnitOfWork  # noqa: E402
+from waitlist.bootstrap import rules_from
+from waitlist.config import Settings
+from waitlist.demo import seed_demo
+from waitlist.reference import load_reference
+from waitlist.services import applications, rounds, setup
+from waitlist.services.round_inputs import WATCH_KEY, changes
+from waitlist.services.scenario_export import build_scenario
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.tables import Application, PlacementRound
+from waitlist.storage.uow import UnitOfWork
 
 
 def _churn(make, rng: random.Random, districts: list[str], events: int) -> None:  # type: ignore[no-untyped-def]

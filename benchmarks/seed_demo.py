@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import tempfile
 import time
 from datetime import date
@@ -21,12 +20,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from waitlist.config import Settings
+from waitlist.demo import seed_demo
+from waitlist.storage.db import make_engine, migrate
 
-from waitlist.config import Settings  # noqa: E402
-from waitlist.demo import seed_demo  # noqa: E402
-from waitlist.storage.db import make_engine, migrate  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 # Columns drawn from the operating system's randomness on purpose (found by seeding twice and
 # comparing every column): salted password hashes, the hashes of the parents' personal-link

@@ -10,13 +10,9 @@ budget is 60 s for the whole year on 2 cores.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from waitlist.simulation import load_calibration, simulate  # noqa: E402
+from waitlist.simulation import load_calibration, simulate
 
 BUDGET_S = 60.0
 FIGURES = (

@@ -1,3 +1,3 @@
 """Fixtures shared by the end-to-end tests in this folder (one instance per test session)."""
 
-from browser import chromium, live_server  # noqa: F401  (the browser tests' fixtures)
+from tests.support.browser import chromium, live_server  # noqa: F401  (the browser tests' fixtures)

@@ -18,7 +18,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from api_support import (
+from fastapi.testclient import TestClient
+
+from tests.support.api import (
     HOME,
     City,
     api_client,
@@ -29,7 +31,6 @@ from api_support import (
     fresh_database,
     login,
 )
-from fastapi.testclient import TestClient
 
 PA, PB, CO, CX, MG, AN = "parent_a", "parent_b", "coord_own", "coord_other", "manager", "anon"
 ROLES = (PA, PB, CO, CX, MG, AN)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_support import City, api_client, application_body, bearer, build_city, login
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from tests.support.api import City, api_client, application_body, bearer, build_city, login
 from waitlist.storage.tables import Application, Event, Group
 
 

@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
-from api_support import (
+from sqlmodel import Session, func, select
+
+from tests.support.api import (
     City,
     application_body,
     build_city,
@@ -25,8 +27,6 @@ from api_support import (
     new_group,
     uvicorn_server,
 )
-from sqlmodel import Session, func, select
-
 from waitlist import bootstrap
 from waitlist.config import Settings
 from waitlist.domain.offer import OfferStatus

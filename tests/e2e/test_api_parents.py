@@ -7,7 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from api_support import (
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from tests.support.api import (
     HOME,
     City,
     api_client,
@@ -17,9 +20,6 @@ from api_support import (
     build_city,
     login,
 )
-from fastapi.testclient import TestClient
-from sqlmodel import Session, func, select
-
 from waitlist.services import offers
 from waitlist.storage.tables import Application, Event
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_support import City, api_client, apply, bearer, build_city
+
+from tests.support.api import City, api_client, apply, bearer, build_city
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ group at once; the next placement round offers its seats."""
 from __future__ import annotations
 
 import pytest
-from api_support import HOME, api_client, application_body, bearer, build_city, login
 
+from tests.support.api import HOME, api_client, application_body, bearer, build_city, login
 from waitlist.bootstrap import rules_from
 from waitlist.config import get_settings
 from waitlist.services import groups, recommendation_jobs

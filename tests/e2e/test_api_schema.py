@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
-from api_support import City, api_client, apply, bearer, build_city, fresh_database, login
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
@@ -19,6 +18,8 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from tests.support.api import City, api_client, apply, bearer, build_city, fresh_database, login
 
 EXAMPLES = 4
 CHECKS = [

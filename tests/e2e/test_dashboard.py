@@ -8,7 +8,8 @@ import re
 
 import httpx
 import pytest
-from browser import DEMO_PASSWORD, DESK, new_page, screenshot, serious_violations
+
+from tests.support.browser import DEMO_PASSWORD, DESK, new_page, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import DEMO_PASSWORD, DESK, PHONE, LiveServer, demo_database, new_page, screenshot
-from browser import serious_violations as axe_violations
 
+from tests.support.browser import (
+    DEMO_PASSWORD,
+    DESK,
+    PHONE,
+    LiveServer,
+    demo_database,
+    new_page,
+    screenshot,
+)
+from tests.support.browser import serious_violations as axe_violations
 from waitlist.domain.collation import swedish_key
 from waitlist.simulation import load_calibration, simulate
 from waitlist.simulation import report as simulation_report

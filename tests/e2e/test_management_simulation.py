@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-from api_support import build_city, login, settings_for
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.routes.management_simulation import SUGGESTED_COMMAND, report_policy
 from api.security import SESSION_COOKIE
+from tests.support.api import build_city, login, settings_for
 from waitlist.simulation import load_calibration, simulate
 from waitlist.simulation import report as simulation_report
 from waitlist.simulation.policies import parse_policy

@@ -4,7 +4,8 @@ the pages say which language they are in."""
 from __future__ import annotations
 
 import pytest
-from browser import (
+
+from tests.support.browser import (
     PHONE,
     log_in,
     new_page,

@@ -8,8 +8,9 @@ import re
 from datetime import date
 
 import pytest
-from api_support import api_client, build_city
 from fastapi.testclient import TestClient
+
+from tests.support.api import api_client, build_city
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = {

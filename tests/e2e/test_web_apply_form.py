@@ -13,7 +13,8 @@ from urllib.parse import unquote_plus
 import httpx
 import pytest
 import sqlalchemy as sa
-from browser import DESK, PHONE, LiveServer, new_page, screenshot, serious_violations
+
+from tests.support.browser import DESK, PHONE, LiveServer, new_page, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 

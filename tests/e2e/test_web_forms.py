@@ -11,7 +11,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 import sqlalchemy as sa
-from browser import DEMO_PASSWORD, LiveServer
+
+from tests.support.browser import DEMO_PASSWORD, LiveServer
 
 pytestmark = pytest.mark.browser
 

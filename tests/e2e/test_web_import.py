@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from api_support import HOME, PASSWORD, api_client, build_city
 from sqlmodel import select
 
+from tests.support.api import HOME, PASSWORD, api_client, build_city
 from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 

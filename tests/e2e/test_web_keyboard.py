@@ -7,7 +7,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from browser import PHONE, new_page
+
+from tests.support.browser import PHONE, new_page
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from api_support import (
+from fastapi.testclient import TestClient
+
+from tests.support.api import (
     City,
     api_client,
     application_body,
@@ -17,7 +19,6 @@ from api_support import (
     fresh_database,
     login,
 )
-from fastapi.testclient import TestClient
 
 
 @pytest.fixture(

@@ -6,22 +6,18 @@ again. Against a real SMTP server (aiosmtpd) that refuses the mailbox. SQLite an
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from api_support import PASSWORD, City, api_client, application_body, build_city
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from delivery_support import MailServer, mail_server  # noqa: E402
-
-from waitlist import bootstrap  # noqa: E402
-from waitlist.config import Settings  # noqa: E402
-from waitlist.services import applications, offers, outbox  # noqa: E402
-from waitlist.storage.tables import Outbox  # noqa: E402
+from tests.support.api import PASSWORD, City, api_client, application_body, build_city
+from tests.support.delivery import MailServer, mail_server
+from waitlist import bootstrap
+from waitlist.config import Settings
+from waitlist.services import applications, offers, outbox
+from waitlist.storage.tables import Outbox
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE = "https://testserver"

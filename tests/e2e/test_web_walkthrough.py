@@ -8,7 +8,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from browser import (
+
+from tests.support.browser import (
     PHONE,
     log_in,
     new_page,

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
-from browser import DESK, PHONE, log_in, new_page, screenshot, serious_violations
+
+from tests.support.browser import DESK, PHONE, log_in, new_page, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 

@@ -3,24 +3,20 @@ lost; only one worker runs the expiry at a time (PostgreSQL advisory lock)."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, func, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import City, application_body, build_city  # noqa: E402
-
-from api import jobs  # noqa: E402
-from waitlist.config import Settings  # noqa: E402
-from waitlist.services import applications, offers, outbox  # noqa: E402
-from waitlist.storage.notices import SentNotice  # noqa: E402
-from waitlist.storage.tables import Offer, Outbox  # noqa: E402
+from api import jobs
+from tests.support.api import City, application_body, build_city
+from waitlist.config import Settings
+from waitlist.services import applications, offers, outbox
+from waitlist.storage.notices import SentNotice
+from waitlist.storage.tables import Offer, Outbox
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import io
 import json
 
 import pytest
-from foundation_support import new_world
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from tests.support.foundation import new_world
 from waitlist.cli import app
 from waitlist.config import get_settings
 from waitlist.metrics.measures import COLUMNS

@@ -9,10 +9,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from foundation_support import World, new_world
 from sqlalchemy import func
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import NoSeatLeft
 from waitlist.services import applications, offers
 from waitlist.storage.tables import Application, Group, Offer

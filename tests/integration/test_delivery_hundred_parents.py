@@ -7,26 +7,21 @@ sleeping. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import icalendar
 import pytest
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_support import HOME, OTHER, City, api_client, application_body, build_city, new_group  # noqa: E402
-from delivery_support import MailServer  # noqa: E402
-
-from api import jobs  # noqa: E402
-from waitlist import bootstrap  # noqa: E402
-from waitlist.config import Settings  # noqa: E402
-from waitlist.services import offers, outbox, rounds  # noqa: E402
-from waitlist.storage.tables import Offer, Outbox  # noqa: E402
+from api import jobs
+from tests.support.api import HOME, OTHER, City, api_client, application_body, build_city, new_group
+from tests.support.delivery import MailServer
+from waitlist import bootstrap
+from waitlist.config import Settings
+from waitlist.services import offers, outbox, rounds
+from waitlist.storage.tables import Offer, Outbox
 
 BASE = "https://testserver"
 PARENTS = 100

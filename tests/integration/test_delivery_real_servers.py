@@ -3,7 +3,6 @@ the SMS gateway's API, both started by the tests on 127.0.0.1. SQLite and Postgr
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
@@ -12,10 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_support import City, api_client, application_body, build_city  # noqa: E402
-from delivery_support import (  # noqa: E402
+from api import jobs
+from tests.support.api import City, api_client, application_body, build_city
+from tests.support.delivery import (
     SMS_PASSWORD,
     SMS_USER,
     Credentials,
@@ -24,12 +22,10 @@ from delivery_support import (  # noqa: E402
     mail_server,
     self_signed,
 )
-
-from api import jobs  # noqa: E402
-from waitlist import bootstrap  # noqa: E402
-from waitlist.config import Settings  # noqa: E402
-from waitlist.services import applications, offers, outbox  # noqa: E402
-from waitlist.storage.tables import Application, Outbox  # noqa: E402
+from waitlist import bootstrap
+from waitlist.config import Settings
+from waitlist.services import applications, offers, outbox
+from waitlist.storage.tables import Application, Outbox
 
 BASE = "https://testserver"
 
@@ -266,7 +262,8 @@ def test_the_running_server_mails_the_personal_link_through_the_configured_smtp_
     import time
 
     import httpx
-    from api_support import uvicorn_server
+
+    from tests.support.api import uvicorn_server
 
     with mail_server() as server:
         env = {

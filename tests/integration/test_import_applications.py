@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.services.imports import import_applications
 from waitlist.storage.tables import Application, Event
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from foundation_support import new_world
-
+from tests.support.foundation import new_world
 from waitlist.metrics.history import weekly_snapshots
 from waitlist.metrics.load import load_events, load_inputs
 from waitlist.metrics.periods import parse_period

@@ -1,5 +1,5 @@
 """Every figure a quarter's report publishes equals a second, plain recount from the raw audit
-events (tests/integration/metrics_recount.py), on a generated city in which parents accept a
+events (tests/support/metrics_recount.py), on a generated city in which parents accept a
 seat, see the group cancelled, and accept again in a later quarter; and no shown count stands
 for fewer than 5 people."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from metrics_recount import compare, read_history, recount
 
+from tests.support.metrics_recount import compare, read_history, recount
 from waitlist.config import Settings
 from waitlist.demo import seed_demo
 from waitlist.metrics.load import load_inputs

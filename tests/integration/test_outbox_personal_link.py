@@ -3,22 +3,18 @@ case in its own transaction; the stored payload holds the token only until it is
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import City, api_client, application_body, build_city  # noqa: E402
-
-from waitlist.domain.errors import DomainError  # noqa: E402
-from waitlist.services import applications, outbox, parent_tokens, views  # noqa: E402
-from waitlist.services.access import Actor  # noqa: E402
-from waitlist.storage.notices import SentNotice  # noqa: E402
-from waitlist.storage.tables import Outbox  # noqa: E402
+from tests.support.api import City, api_client, application_body, build_city
+from waitlist.domain.errors import DomainError
+from waitlist.services import applications, outbox, parent_tokens, views
+from waitlist.services.access import Actor
+from waitlist.storage.notices import SentNotice
+from waitlist.storage.tables import Outbox
 
 BASE = "https://waitlist.example.org"
 

@@ -5,9 +5,9 @@ something its offers depend on changed."""
 from __future__ import annotations
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import IllegalTransition, StalePreview
 from waitlist.services import applications, groups, offers, rounds
 from waitlist.services.scenario_export import application_ref, parse_ref

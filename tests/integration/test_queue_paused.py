@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from foundation_support import World, new_world
 
+from tests.support.foundation import World, new_world
 from waitlist.services import applications, groups, offers, outlook, queues, rounds
 from waitlist.services.scenario_export import application_ref
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import col, update
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.application import ApplicationStatus
 from waitlist.domain.policy import Rules
 from waitlist.domain.queue import in_queue_order

@@ -9,10 +9,10 @@ import threading
 from datetime import timedelta
 
 import pytest
-from foundation_support import World, new_world
 from sqlalchemy import update
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.services import groups, recommendation_jobs, recommendations
 from waitlist.storage.columns import utcnow
 from waitlist.storage.tables import RecommendationJob, RecommendationProgress

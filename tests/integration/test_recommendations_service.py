@@ -6,9 +6,9 @@ trail."""
 from __future__ import annotations
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import Forbidden, StalePreview
 from waitlist.services import groups, recommendation_jobs, recommendations, rounds
 from waitlist.services.access import Actor

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from foundation_support import new_world
 from typer.testing import CliRunner
 
+from tests.support.foundation import new_world
 from waitlist.cli import app
 from waitlist.config import get_settings
 from waitlist.simulation import builtin_policies, load_calibration, simulate

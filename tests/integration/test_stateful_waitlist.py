@@ -13,7 +13,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from foundation_support import START, World, new_world
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -26,6 +25,7 @@ from hypothesis.stateful import (
 )
 from sqlmodel import col, select
 
+from tests.support.foundation import START, World, new_world
 from waitlist.domain.errors import DomainError
 from waitlist.domain.policy import Rules
 from waitlist.services import applications, groups, offers, queues

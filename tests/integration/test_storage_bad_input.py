@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from foundation_support import new_world
 from sqlalchemy import func
 from sqlmodel import select
 
+from tests.support.foundation import new_world
 from waitlist.domain.errors import DomainError
 from waitlist.services import applications, groups, offers, outlook, queues, rounds, staff
 from waitlist.services.scenario_export import build_scenario

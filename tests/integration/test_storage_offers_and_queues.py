@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import Conflict, IllegalTransition, NoSeatLeft, NotEligible
 from waitlist.domain.policy import Rules
 from waitlist.services import applications, groups, offers, queues

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from foundation_support import new_world
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from tests.support.foundation import new_world
 from waitlist.storage.db import create_schema, drop_schema, make_engine, migrate
 from waitlist.storage.tables import Application, Event, Group, Offer, metadata
 from waitlist.storage.uow import UnitOfWork

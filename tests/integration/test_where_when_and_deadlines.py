@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import icalendar
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from tests.support.foundation import World, new_world
 from waitlist.cli import app as cli_app
 from waitlist.config import get_settings
 from waitlist.domain.errors import Conflict, Forbidden, IllegalTransition, InvalidInput

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import (  # noqa: E402
+from tests.support.api import (
     City,
     Served,
     application_body,
     login,
     served_city,
 )
-
-from waitlist.storage.tables import Application, Event, Offer  # noqa: E402
+from waitlist.storage.tables import Application, Event, Offer
 
 
 @pytest.fixture(

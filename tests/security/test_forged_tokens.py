@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 import pytest
-from security_support import deploy, serving, source_tree_values
 
 from api.security import SESSION_COOKIE
 from api.web import csrf
+from tests.support.deployment import deploy, serving, source_tree_values
 from waitlist.config import Settings
 from waitlist.signing_key import DEMO_KEY, InsecureSecret
 

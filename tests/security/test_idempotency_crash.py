@@ -31,13 +31,11 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, func, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import application_body, build_city, free_port, fresh_database  # noqa: E402
-
-from api.jobs import purge  # noqa: E402
-from waitlist.storage.columns import utcnow  # noqa: E402
-from waitlist.storage.idempotency import IdempotencyRecord  # noqa: E402
-from waitlist.storage.tables import Application  # noqa: E402
+from api.jobs import purge
+from tests.support.api import application_body, build_city, free_port, fresh_database
+from waitlist.storage.columns import utcnow
+from waitlist.storage.idempotency import IdempotencyRecord
+from waitlist.storage.tables import Application
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20

@@ -10,10 +10,8 @@ The HTTP refusals are tried against a real uvicorn server (SQLite and PostgreSQL
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +21,9 @@ from pydantic import ValidationError
 from sqlmodel import Session, func, select
 from starlette.datastructures import FormData
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import (  # noqa: E402
+from api.routes.schemas import ApplyRequest
+from api.web.forms import Form
+from tests.support.api import (
     City,
     Served,
     application_body,
@@ -32,14 +31,11 @@ from api_support import (  # noqa: E402
     login,
     served_city,
 )
-
-from api.routes.schemas import ApplyRequest  # noqa: E402
-from api.web.forms import Form  # noqa: E402
-from waitlist.domain.errors import InvalidInput  # noqa: E402
-from waitlist.domain.values import check_contact, parse_year_month  # noqa: E402
-from waitlist.metrics.periods import parse_period  # noqa: E402
-from waitlist.services import applications  # noqa: E402
-from waitlist.storage.tables import Application  # noqa: E402
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.values import check_contact, parse_year_month
+from waitlist.metrics.periods import parse_period
+from waitlist.services import applications
+from waitlist.storage.tables import Application
 
 DEVANAGARI = "०१२३४५६७८९"
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"

@@ -8,17 +8,14 @@ Against a real uvicorn server, SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import (  # noqa: E402
+from tests.support.api import (
     OTHER,
     City,
     application_body,
@@ -27,8 +24,7 @@ from api_support import (  # noqa: E402
     login,
     uvicorn_server,
 )
-
-from waitlist.services import applications, offers  # noqa: E402
+from waitlist.services import applications, offers
 
 MISSING = 2_000_000_000  # an id that names nothing
 

@@ -10,7 +10,6 @@ asserted here do not depend on how fast the machine is.
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from collections import Counter
 from datetime import date
@@ -20,14 +19,13 @@ import httpx
 import pytest
 from sqlmodel import Session
 
+from tests.support.api import uvicorn_server
 from waitlist.services import setup, staff
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.tables import Staff
 from waitlist.storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from api_support import uvicorn_server  # noqa: E402
 
 PASSWORD = "correct horse battery"
 OWNER = "127.0.0.3"

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from security_support import deploy, serving
 
 from api.hardening import DOCS_CSP
+from tests.support.deployment import deploy, serving
 
 LIMITED = {"WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "3"}
 

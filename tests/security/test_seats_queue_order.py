@@ -8,28 +8,24 @@ enrolling or offering directly must give a reason, and the reason lands in the a
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from api_support import fresh_database, uvicorn_server  # noqa: E402
-
-from waitlist.config import Settings  # noqa: E402
-from waitlist.demo import seed_demo  # noqa: E402
-from waitlist.domain.group import OFFERABLE_STATUSES  # noqa: E402
-from waitlist.services import parent_tokens, queues  # noqa: E402
-from waitlist.services.setup import load_reference_data  # noqa: E402
-from waitlist.storage.db import create_schema, make_engine  # noqa: E402
-from waitlist.storage.tables import Application, Event, Group, Offer  # noqa: E402
-from waitlist.storage.uow import UnitOfWork  # noqa: E402
+from tests.support.api import fresh_database, uvicorn_server
+from waitlist.config import Settings
+from waitlist.demo import seed_demo
+from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.services import parent_tokens, queues
+from waitlist.services.setup import load_reference_data
+from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.tables import Application, Event, Group, Offer
+from waitlist.storage.uow import UnitOfWork
 
 DEMO_WEEKS = 6
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from security_support import ROOT, cli, deploy, deployment_env, free_port, log_in, serving
 
+from tests.support.deployment import ROOT, cli, deploy, deployment_env, free_port, log_in, serving
 from waitlist.config import Settings
 from waitlist.signing_key import DEMO_KEY
 

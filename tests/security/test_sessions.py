@@ -15,9 +15,9 @@ from http.cookies import SimpleCookie
 
 import httpx
 import pytest
-from security_support import PASSWORD, Deployment, deploy, serving
 
 from api.web import csrf
+from tests.support.deployment import PASSWORD, Deployment, deploy, serving
 from waitlist.services import staff
 from waitlist.storage.tables import Group
 

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from placement_cases import scenarios
 
 from solver.placement import solve
 from solver.scenario.files import offer_problems
 from solver.types import Result, SolveStatus
+from tests.support.placement_cases import scenarios
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.offer import answer_deadline
 

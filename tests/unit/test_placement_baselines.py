@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from hypothesis import given, settings
-from placement_cases import AS_OF, rule_violations, scenarios
 
 from solver.placement import solve
 from solver.placement.baselines import greedy_cross, monolithic_flow, status_quo
 from solver.types import Application, District, Group, Policy, Programme, Scenario
+from tests.support.placement_cases import AS_OF, rule_violations, scenarios
 
 KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 12, 1)
 DISTRICTS = (District("farsta", "Farsta"), District("skarpnack", "Skarpnäck"))

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from hypothesis import given, settings
 from ortools.linear_solver import pywraplp
-from placement_cases import AS_OF, eligible, free, rule_violations, scenarios, wants
 
 from solver.placement import solve
 from solver.placement.model import build_data
@@ -26,6 +25,7 @@ from solver.types import (
     SolveStatus,
     Unplaced,
 )
+from tests.support.placement_cases import AS_OF, eligible, free, rule_violations, scenarios, wants
 from waitlist.domain.queue import queue_key
 
 DAY = timedelta(days=1)

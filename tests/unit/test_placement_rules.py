@@ -9,7 +9,6 @@ from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from placement_cases import rule_violations, scenarios
 
 from solver.placement import solve
 from solver.scenario.files import result_to_json
@@ -22,6 +21,7 @@ from solver.types import (
     Scenario,
     SolveStatus,
 )
+from tests.support.placement_cases import rule_violations, scenarios
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from recommend_scenarios import candidate, parent, scenario
 from typer.testing import CliRunner
 
 from solver.scenario.files import dumps, scenario_to_dict
 from solver.types import Leader
+from tests.support.recommend_scenarios import candidate, parent, scenario
 from waitlist.cli import app
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from recommend_scenarios import candidate, parent, scenario
-
 from solver.recommend.baseline import longest_queue_first
 from solver.recommend.candidates import generate_candidates
 from solver.recommend.data import RecommendOptions
 from solver.recommend.pipeline import recommend, run
 from solver.types import Leader
+from tests.support.recommend_scenarios import candidate, parent, scenario
 
 FARSTA_LEADER = Leader("l-2", "farsta", ("komet",), 2, ("sv", "ar"))
 

@@ -9,17 +9,17 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recommend_scenarios import (
+
+from solver.recommend.data import can_lead, can_serve
+from solver.recommend.pipeline import run
+from solver.types import Scenario, SolveStatus
+from tests.support.recommend_scenarios import (
     pooled_queues,
     pooled_rooms,
     roomed_cities,
     shared_rooms,
     tiny_cities,
 )
-
-from solver.recommend.data import can_lead, can_serve
-from solver.recommend.pipeline import run
-from solver.types import Scenario, SolveStatus
 
 
 def leaders_fit(scenario: Scenario, opened: list) -> bool:

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recommend_scenarios import ABC, candidate, parent, scenario, tiny_cities
-from test_recommend_optimal import brute_force
 
 from solver.recommend.baseline import longest_queue_first
 from solver.recommend.pipeline import run
 from solver.recommend.reduce import dominated_pairs, respect_dominance
 from solver.types import Leader, Scenario, SolveStatus
+from tests.support.recommend_scenarios import ABC, candidate, parent, scenario, tiny_cities
+from tests.unit.test_recommend_optimal import brute_force
 
 SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

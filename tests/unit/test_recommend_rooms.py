@@ -10,9 +10,6 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recommend_scenarios import AS_OF, ROOMS, candidate, parent, scenario, tiny_cities
-from test_recommend_optimal import rooms_fit
-from test_scenario_files import EXAMPLE
 from typer.testing import CliRunner
 
 from solver.recommend.candidates import generate_candidates
@@ -26,6 +23,9 @@ from solver.scenario.files import (
     scenario_to_dict,
 )
 from solver.types import Group, Leader, Programme
+from tests.support.recommend_scenarios import AS_OF, ROOMS, candidate, parent, scenario, tiny_cities
+from tests.unit.test_recommend_optimal import rooms_fit
+from tests.unit.test_scenario_files import EXAMPLE
 from waitlist.cli import app
 
 KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 6, 3, ("sv",), sessions=6)

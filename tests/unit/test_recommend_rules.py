@@ -6,10 +6,10 @@ import random
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
-from recommend_scenarios import tiny_cities
 
 from solver.recommend.pipeline import recommend, run
 from solver.types import Scenario, SolveStatus
+from tests.support.recommend_scenarios import tiny_cities
 from waitlist.domain.eligibility import ineligibility
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,6 @@ import json
 
 import pytest
 from hypothesis import given, settings
-from placement_cases import scenarios
 
 from solver.placement import solve
 from solver.scenario.files import (
@@ -19,6 +18,7 @@ from solver.scenario.files import (
     scenario_json_schema,
     scenario_to_dict,
 )
+from tests.support.placement_cases import scenarios
 
 EXAMPLE = {
     "format": "waitlist-scenario/1",

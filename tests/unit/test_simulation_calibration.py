@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from simulation_city import CALIBRATION, small_city
 
+from tests.support.simulation_city import CALIBRATION, small_city
 from waitlist.domain.errors import InvalidInput
 from waitlist.simulation.arrivals import groups_per_year, yearly_demand
 from waitlist.simulation.calibration import load_calibration, parse_calibration

@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from placement_cases import eligible, rule_violations
-from simulation_city import small_city
 
 from solver.types import Result, Scenario
+from tests.support.placement_cases import eligible, rule_violations
+from tests.support.simulation_city import small_city
 from waitlist.simulation import builtin_policies, simulate
 from waitlist.simulation.arrivals import generate_arrivals, generate_plan, round_date
 from waitlist.simulation.behaviour import ParentBehaviour
@@ -142,7 +142,7 @@ def test_leaders_never_lead_more_groups_than_they_may(city):
 def test_books_balance_and_seats_hold_for_any_seed_and_demand(
     tmp_path_factory, seed, demand, opt_in
 ):
-    from simulation_city import CALIBRATION
+    from tests.support.simulation_city import CALIBRATION
 
     parents = dict(CALIBRATION["parents"], opt_in_share={"default": opt_in})
     city = small_city(
@@ -163,7 +163,7 @@ def test_books_balance_and_seats_hold_for_any_seed_and_demand(
 
 
 def test_a_different_opt_in_share_changes_only_who_opts_in(tmp_path):
-    from simulation_city import CALIBRATION
+    from tests.support.simulation_city import CALIBRATION
 
     few = small_city(tmp_path, parents=dict(CALIBRATION["parents"], opt_in_share={"default": 0.1}))
     many = small_city(tmp_path, parents=dict(CALIBRATION["parents"], opt_in_share={"default": 0.9}))

@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from simulation_city import small_city
 from typer.testing import CliRunner
 
+from tests.support.simulation_city import small_city
 from waitlist.cli import app
 from waitlist.domain.errors import InvalidInput
 from waitlist.simulation import PolicySpec, builtin_policies, simulate
@@ -145,7 +145,7 @@ def test_a_bad_policy_file_is_rejected_naming_the_field(raw, field):
 def test_the_command_writes_the_report_and_registers_it_as_the_latest(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     small_city(tmp_path)
-    from simulation_city import CALIBRATION
+    from tests.support.simulation_city import CALIBRATION
 
     (tmp_path / "calibration.json").write_text(json.dumps(CALIBRATION), "utf-8")
     (tmp_path / "policy.json").write_text(json.dumps({"name": "mine", "placement": "status_quo"}))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import shutil
-import socket
 import ssl
 import subprocess
 import threading
@@ -23,16 +22,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.support.api import free_port
+
 READY_TIMEOUT = 60.0  # seconds the server may take to start on a loaded machine
 REFUSED_MAILBOX = "bounce"  # addresses starting with this get 550 at RCPT
 REFUSED_NUMBER_END = "0000"  # numbers ending with this get 400 from the gateway
 SMS_USER, SMS_PASSWORD = "u-test", "p-test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Inbox:

@@ -18,14 +18,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.api import PASSWORD, ROOT, answering, free_port
 from waitlist.services import groups, staff
 from waitlist.storage.db import make_engine
 from waitlist.storage.uow import UnitOfWork
-
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery"
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from api_support import answering, free_port  # noqa: E402
 
 CLI = [sys.executable, "-c", "from waitlist.cli import app; app()"]
 

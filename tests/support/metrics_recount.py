@@ -2,7 +2,7 @@
 code of `waitlist.metrics` (definitions as in docs/metrics.md), and a comparison of every
 published figure of a report with it.
 
-Run against a database to measure: `python tests/integration/metrics_recount.py URL 2026-Q3`.
+Run against a database to measure: `python -m tests.support.metrics_recount URL 2026-Q3`.
 """
 
 from __future__ import annotations

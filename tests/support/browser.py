@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.api import ROOT, free_port
+
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS_IMG = ROOT / "docs" / "img"
 DEMO_PASSWORD = "demo-password"
@@ -90,16 +90,10 @@ def _checkpoint(db: Path) -> None:
         conn.execute("PRAGMA journal_mode=DELETE")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class LiveServer:
     def __init__(self, database_url: str, log: Path, cwd: Path = ROOT) -> None:
         """`cwd`: the folder the server runs in (where it looks for var/simulations)."""
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
         env = {
