@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
-PG_ENV = "WAITLIST_TEST_POSTGRES"
+from tests.support.databases import BOTH, PG_ENV, fresh_database, postgres_database
+
 # The app refuses a key written anywhere in the source tree: every test process gets a random
 # one (servers started by the tests inherit it). tests/security starts servers without it.
 os.environ.setdefault("WAITLIST_SECRET_KEY", secrets.token_urlsafe(32))
@@ -47,29 +47,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
 
 
-def _admin_url() -> str | None:
-    return os.environ.get(PG_ENV) or None
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """URL of a brand-new, empty PostgreSQL database, dropped after the test."""
-    admin = _admin_url()
-    if admin is None:
-        pytest.skip(f"{PG_ENV} not set (make test starts PostgreSQL and sets it)")
-    import sqlalchemy as sa
-
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    base = admin.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -77,9 +59,19 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'waitlist.db'}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def database_url(request: pytest.FixtureRequest) -> str:
     """The same test on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_url")
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="module", params=BOTH)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One fresh database for all the tests of a module, on SQLite and on PostgreSQL (for the
+    worlds a module builds once)."""
+    with fresh_database(request.param, tmp_path_factory) as url:
+        yield url

@@ -28,7 +28,6 @@ from tests.support.api import (
     apply,
     bearer,
     build_city,
-    fresh_database,
     login,
 )
 
@@ -115,14 +114,9 @@ class World:
     ids: dict[str, Any]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        yield from _world(url)
+@pytest.fixture(scope="module")
+def world(module_database_url: str) -> Iterator[World]:
+    yield from _world(module_database_url)
 
 
 def _world(url: str) -> Iterator[World]:

@@ -22,7 +22,6 @@ from tests.support.api import (
     City,
     application_body,
     build_city,
-    fresh_database,
     login,
     new_group,
     uvicorn_server,
@@ -39,20 +38,15 @@ SEAT_TRIALS = 20
 RACE_TRIALS = 50
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[City, str]]:
+@pytest.fixture(scope="module")
+def served(module_database_url: str) -> Iterator[tuple[City, str]]:
     """One server (2 workers) and one database per module and database kind."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        city = build_city(url)
-        try:
-            with uvicorn_server(url, workers=2) as base:
-                yield city, base
-        finally:
-            city.engine.dispose()
+    city = build_city(module_database_url)
+    try:
+        with uvicorn_server(module_database_url, workers=2) as base:
+            yield city, base
+    finally:
+        city.engine.dispose()
 
 
 def _parents(city: City, count: int) -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.support.api import City, api_client, apply, bearer, build_city, fresh_database, login
+from tests.support.api import City, api_client, apply, bearer, build_city, login
 
 EXAMPLES = 4
 CHECKS = [
@@ -37,14 +37,9 @@ class World:
     headers: dict[str, dict[str, str]]
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        yield from _world(url)
+@pytest.fixture(scope="module")
+def world(module_database_url: str) -> Iterator[World]:
+    yield from _world(module_database_url)
 
 
 def _world(url: str) -> Iterator[World]:

@@ -16,21 +16,15 @@ from tests.support.api import (
     application_body,
     bearer,
     build_city,
-    fresh_database,
     login,
 )
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def city(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[City, TestClient]]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        built = build_city(url)
-        yield built, api_client(built)
-        built.engine.dispose()
+@pytest.fixture(scope="module")
+def city(module_database_url: str) -> Iterator[tuple[City, TestClient]]:
+    built = build_city(module_database_url)
+    yield built, api_client(built)
+    built.engine.dispose()
 
 
 def _born_last_month() -> str:

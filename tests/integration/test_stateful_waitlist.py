@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 from sqlmodel import col, select
 
+from tests.support.databases import BOTH
 from tests.support.foundation import START, World, new_world
 from waitlist.domain.errors import DomainError
 from waitlist.domain.policy import Rules
@@ -276,7 +277,7 @@ class WaitlistMachine(RuleBasedStateMachine):
             assert [e.position for e in entries] == list(range(1, len(entries) + 1))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def db(request: pytest.FixtureRequest) -> str:
     return request.param
 

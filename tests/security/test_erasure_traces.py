@@ -25,13 +25,9 @@ from tests.support.api import (
 from waitlist.storage.tables import Application, Event, Offer
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    with served_city(request.param, tmp_path_factory) as served:
+@pytest.fixture(scope="module")
+def served(module_database_url: str) -> Iterator[Served]:
+    with served_city(module_database_url) as served:
         yield served
 
 

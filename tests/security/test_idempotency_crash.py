@@ -32,7 +32,8 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, func, select
 
 from api.jobs import purge
-from tests.support.api import application_body, build_city, free_port, fresh_database
+from tests.support.api import application_body, build_city, free_port
+from tests.support.databases import BOTH, fresh_database
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 from waitlist.storage.tables import Application
@@ -59,7 +60,7 @@ class Crashes:
     keys: list[Key] = field(default_factory=list)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BOTH)
 def crashes(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Crashes]:

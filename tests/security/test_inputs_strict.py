@@ -132,13 +132,9 @@ def test_a_number_is_not_a_boolean_in_the_use_case_either(database_url: str) -> 
         city.engine.dispose()
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Served]:
-    with served_city(request.param, tmp_path_factory) as served:
+@pytest.fixture(scope="module")
+def served(module_database_url: str) -> Iterator[Served]:
+    with served_city(module_database_url) as served:
         yield served
 
 

@@ -19,10 +19,8 @@ from tests.support.api import (
     OTHER,
     City,
     application_body,
-    build_city,
-    fresh_database,
     login,
-    uvicorn_server,
+    served_city,
 )
 from waitlist.services import applications, offers
 
@@ -65,21 +63,12 @@ def _other_districts_applications(city: City) -> tuple[dict[str, int], int]:
     return apps, offer.id
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def probe(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Probe]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        city = build_city(url)
-        apps, offer_id = _other_districts_applications(city)
-        try:
-            with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
-                staff = {"Authorization": f"Bearer {login(client, 'coord-home')}"}
-                yield Probe(city, client, staff, apps, offer_id)
-        finally:
-            city.engine.dispose()
+@pytest.fixture(scope="module")
+def probe(module_database_url: str) -> Iterator[Probe]:
+    with served_city(module_database_url) as served:
+        apps, offer_id = _other_districts_applications(served.city)
+        staff = {"Authorization": f"Bearer {login(served.client, 'coord-home')}"}
+        yield Probe(served.city, served.client, staff, apps, offer_id)
 
 
 def _masked(response: httpx.Response, key: int) -> tuple[int, str]:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlmodel import Session
 
-from tests.support.api import uvicorn_server
+from tests.support.api import application_body, uvicorn_server
 from waitlist.services import setup, staff
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.tables import Staff
@@ -55,18 +54,6 @@ def city_url(database_url: str) -> str:
         session.commit()
     engine.dispose()
     return database_url
-
-
-def application() -> dict[str, object]:
-    return {
-        "programme": "komet",
-        "district": "farsta",
-        "child_birth": f"{date.today().year - 6}-03",
-        "languages": ["sv"],
-        "slots": ["evening"],
-        "cross_district": False,
-        "contact": "parent@example.org",
-    }
 
 
 def client_at(base: str, address: str) -> httpx.Client:
@@ -122,7 +109,7 @@ def test_the_pages_of_a_status_link_are_limited(city_url: str) -> None:
         "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
     }
     with uvicorn_server(city_url, env=limits) as base, client_at(base, "127.0.0.2") as parent:
-        applied = parent.post("/api/v1/applications", json=application())
+        applied = parent.post("/api/v1/applications", json=application_body(cross_district=False))
         assert applied.status_code == 201, applied.text
         token = applied.json()["status_token"]
         pages = [f"/status/{token}", f"/status/{token}/data.json", f"/status/{token}/withdraw"]
@@ -150,7 +137,9 @@ def test_a_small_login_storm_while_parents_apply_answers_no_5xx(city_url: str) -
     def parents() -> None:
         with client_at(base, "127.0.0.30") as parent:
             for _ in range(10):
-                answer = parent.post("/api/v1/applications", json=application())
+                answer = parent.post(
+                    "/api/v1/applications", json=application_body(cross_district=False)
+                )
                 health = parent.get("/health")
                 with lock:
                     applied.append(answer.status_code)

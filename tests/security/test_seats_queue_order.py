@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from tests.support.api import fresh_database, uvicorn_server
+from tests.support.api import uvicorn_server
 from waitlist.config import Settings
 from waitlist.demo import seed_demo
 from waitlist.domain.group import OFFERABLE_STATUSES
@@ -36,22 +36,17 @@ class Demo:
     base: str
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def demo(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Demo]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        engine = make_engine(url)
-        create_schema(engine)
-        load_reference_data(UnitOfWork(engine))
-        seed_demo(engine, Settings(), seed=2026, as_of=date.today(), weeks=DEMO_WEEKS)
-        try:
-            with uvicorn_server(url) as base:
-                yield Demo(engine=engine, base=base)
-        finally:
-            engine.dispose()
+@pytest.fixture(scope="module")
+def demo(module_database_url: str) -> Iterator[Demo]:
+    engine = make_engine(module_database_url)
+    create_schema(engine)
+    load_reference_data(UnitOfWork(engine))
+    seed_demo(engine, Settings(), seed=2026, as_of=date.today(), weeks=DEMO_WEEKS)
+    try:
+        with uvicorn_server(module_database_url) as base:
+            yield Demo(engine=engine, base=base)
+    finally:
+        engine.dispose()
 
 
 def _seats(engine: Engine) -> dict[int, int]:

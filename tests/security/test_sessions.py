@@ -5,18 +5,17 @@ answers carrying a secret, HSTS."""
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import uuid
 from collections.abc import Iterator
-from datetime import date
 from http.cookies import SimpleCookie
 
 import httpx
 import pytest
 
 from api.web import csrf
+from tests.support.api import application_body
 from tests.support.deployment import PASSWORD, Deployment, deploy, serving
 from waitlist.services import staff
 from waitlist.storage.tables import Group
@@ -66,43 +65,13 @@ class Browser:
         assert answer.status_code == 303, answer.text
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def site(request, tmp_path_factory) -> Iterator[tuple[Deployment, str]]:  # noqa: ANN001
-    folder = tmp_path_factory.mktemp("site")
-    if request.param == "sqlite":
-        with _served(folder, "sqlite") as served:
-            yield served
-        return
-    admin = os.environ.get("WAITLIST_TEST_POSTGRES")
-    if not admin:
-        pytest.skip("WAITLIST_TEST_POSTGRES not set (make test starts PostgreSQL and sets it)")
-    import sqlalchemy as sa
-
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        with _served(folder, f"{admin.rsplit('/', 1)[0]}/{name}") as served:
-            yield served
-    finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-
-def _served(folder, url):  # noqa: ANN001, ANN202
-    from contextlib import contextmanager
-
-    @contextmanager
-    def run() -> Iterator[tuple[Deployment, str]]:
-        deployment = deploy(folder, url, WAITLIST_PUBLIC_URL=PUBLIC_URL)
-        with serving(deployment) as base:
-            yield deployment, base
-
-    return run()
+@pytest.fixture(scope="module")
+def site(module_database_url: str, tmp_path_factory) -> Iterator[tuple[Deployment, str]]:  # noqa: ANN001
+    deployment = deploy(
+        tmp_path_factory.mktemp("site"), module_database_url, WAITLIST_PUBLIC_URL=PUBLIC_URL
+    )
+    with serving(deployment) as base:
+        yield deployment, base
 
 
 def new_account(deployment: Deployment, role: str = "coordinator") -> str:
@@ -242,15 +211,7 @@ def test_session_and_csrf_cookies_are_secure_whatever_the_host(site, host):
 def test_answers_carrying_a_secret_are_not_stored_and_carry_hsts(site):
     _deployment, base = site
     login = api_token(base, "coord-farsta")
-    body = {
-        "programme": "komet",
-        "district": "farsta",
-        "child_birth": f"{date.today().year - 6}-03",
-        "languages": ["sv"],
-        "slots": ["evening"],
-        "cross_district": False,
-        "contact": "parent@example.org",
-    }
+    body = application_body("farsta", cross_district=False, max_travel_minutes=0)
     key = {"Idempotency-Key": uuid.uuid4().hex}
     applied = httpx.post(f"{base}/api/v1/applications", json=body, headers=key, timeout=120)
     replay = httpx.post(f"{base}/api/v1/applications", json=body, headers=key, timeout=120)

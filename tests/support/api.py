@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -79,26 +77,13 @@ def build_city(url: str) -> City:
                 Staff(username=username, role=role, district=district, password_hash=_hash())
             )
         session.commit()
-    start = date.today() + timedelta(days=60)
-    for name, district, capacity in (("home", HOME, 10), ("other", OTHER, 10)):
-        group = groups.create_group(
-            city.uow(),
-            {
-                "programme": "komet",
-                "district": district,
-                "start": start.isoformat(),
-                "weekday": "tue",
-                "slot": "evening",
-                "language": "sv",
-                "capacity": capacity,
-                "min_size": 2,
-            },
-        )
-        city.groups[name] = group.id
+    for name, district in (("home", HOME), ("other", OTHER)):
+        city.groups[name] = new_group(city, district, weekday="tue")
     return city
 
 
-def new_group(city: City, district: str = HOME, capacity: int = 10) -> int:
+def new_group(city: City, district: str = HOME, capacity: int = 10, weekday: str = "wed") -> int:
+    """A recruiting Komet group, Swedish, on `weekday` evenings, starting in 60 days."""
     start = date.today() + timedelta(days=60)
     group = groups.create_group(
         city.uow(),
@@ -106,7 +91,7 @@ def new_group(city: City, district: str = HOME, capacity: int = 10) -> int:
             "programme": "komet",
             "district": district,
             "start": start.isoformat(),
-            "weekday": "wed",
+            "weekday": weekday,
             "slot": "evening",
             "language": "sv",
             "capacity": capacity,
@@ -153,29 +138,6 @@ def api_client(city: City, **overrides: object) -> TestClient:
     return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
 
 
-@contextmanager
-def fresh_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A new empty database for a module-scoped fixture: SQLite file or PostgreSQL."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'waitlist.db'}"
-        return
-    admin = os.environ.get("WAITLIST_TEST_POSTGRES")
-    if not admin:
-        pytest.skip("WAITLIST_TEST_POSTGRES not set (make test starts PostgreSQL and sets it)")
-    import sqlalchemy as sa
-
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{admin.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-
 @dataclass
 class Served:
     city: City
@@ -183,15 +145,14 @@ class Served:
 
 
 @contextmanager
-def served_city(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The test city in a fresh database of `kind`, served by a real uvicorn on 127.0.0.1."""
-    with fresh_database(kind, tmp_path_factory) as url:
-        city = build_city(url)
-        try:
-            with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
-                yield Served(city, client)
-        finally:
-            city.engine.dispose()
+def served_city(url: str) -> Iterator[Served]:
+    """The test city in the empty database at `url`, served by a real uvicorn on 127.0.0.1."""
+    city = build_city(url)
+    try:
+        with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
+            yield Served(city, client)
+    finally:
+        city.engine.dispose()
 
 
 def free_port() -> int:
