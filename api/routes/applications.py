@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import (
     MAX_OFFSET,
     CurrentParent,
     CurrentStaff,
-    EngineDep,
     Id,
-    IdempotencyKey,
-    SettingsDep,
+    IdempotentDep,
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer, run_idempotent
+from api.idempotency import Sealer
 from api.problems import problem_responses
 from api.routes.schemas import (
     ApplicationsPage,
@@ -30,12 +28,28 @@ from api.routes.schemas import (
     ParentStatusPublic,
     SentNoticePublic,
 )
+from api.security import Principal
 from waitlist.services import applications, parent_tokens, views
 from waitlist.storage.tables import ApplicationCreate, ApplicationPublic
 from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
 RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP and per token
+MY_READ: dict[str, Any] = {
+    "dependencies": RATE_LIMITED,
+    "responses": problem_responses(401, 403, 404, 429),
+}
+"""What a parent's reading of their own application shares."""
+MY_CHANGE: dict[str, Any] = {
+    "dependencies": RATE_LIMITED,
+    "responses": problem_responses(401, 403, 404, 409, 429),
+}
+"""What a parent's change of their own application shares."""
+
+
+def _mine(parent_: Principal) -> int:
+    assert parent_.application_id is not None  # CurrentParent has one
+    return parent_.application_id
 
 
 @router.post(
@@ -46,14 +60,7 @@ RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP a
     responses=problem_responses(404, 409, 422, 429),
     summary="Apply (returns the parent's secret status token once)",
 )
-def apply(
-    body: ApplyRequest,
-    request: Request,
-    uow: UowDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
+def apply(body: ApplyRequest, uow: UowDep, idempotent: IdempotentDep) -> Response:
     def answer(result: applications.Applied) -> Applied:
         return Applied(application=result.application, status_token=result.token)
 
@@ -65,25 +72,14 @@ def apply(
 
         return answer(applications.apply(uow(actor_override="parent:new"), command, then=then))
 
-    return run_idempotent(
-        request,
-        engine=engine,
-        secret=settings.secret_key,
-        key=idempotency_key,
-        lease=timedelta(seconds=settings.idempotency_lease_seconds),
-        scope="apply",
-        body=body,
-        work=work,
-        status_code=201,
-    )
+    return idempotent.run("apply", body, work, status_code=201)
 
 
 @router.get(
     "/me",
-    dependencies=RATE_LIMITED,
     response_model=ParentStatusPublic,
-    responses=problem_responses(401, 403, 404, 429),
     summary="My application: queue position, wait estimate, pending offer",
+    **MY_READ,
 )
 def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
     status = views.parent_status(uow(readonly=True), parent_)
@@ -103,10 +99,9 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
 
 @router.get(
     "/me/outlook",
-    dependencies=RATE_LIMITED,
     response_model=OutlookPublic,
-    responses=problem_responses(401, 403, 404, 429),
     summary="My queue position and wait estimate at home and in every district within reach",
+    **MY_READ,
 )
 def my_outlook(parent_: CurrentParent, uow: UowDep) -> OutlookPublic:
     standing = views.parent_outlook(uow(readonly=True), parent_)
@@ -122,10 +117,9 @@ def my_outlook(parent_: CurrentParent, uow: UowDep) -> OutlookPublic:
 
 @router.get(
     "/me/export",
-    dependencies=RATE_LIMITED,
     response_model=DataExport,
-    responses=problem_responses(401, 403, 404, 429),
     summary="Download everything kept about my application",
+    **MY_READ,
 )
 def export(parent_: CurrentParent, uow: UowDep) -> DataExport:
     return DataExport.model_validate(views.export_data(uow(readonly=True), parent_))
@@ -145,50 +139,42 @@ def my_notices(parent_: CurrentParent, uow: UowDep) -> list[SentNoticePublic]:
 
 @router.post(
     "/me/withdraw",
-    dependencies=RATE_LIMITED,
     response_model=ApplicationPublic,
-    responses=problem_responses(401, 403, 404, 409, 429),
     summary="Leave the queue (or my group); a held seat is freed",
+    **MY_CHANGE,
 )
 def withdraw(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    assert parent_.application_id is not None
-    return applications.withdraw(uow(), parent_.application_id)
+    return applications.withdraw(uow(), _mine(parent_))
 
 
 @router.post(
     "/me/resume",
-    dependencies=RATE_LIMITED,
     response_model=ApplicationPublic,
-    responses=problem_responses(401, 403, 404, 409, 429),
     summary="Confirm I still want a place (after unanswered offers)",
+    **MY_CHANGE,
 )
 def resume(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    assert parent_.application_id is not None
-    return applications.resume(uow(), parent_.application_id)
+    return applications.resume(uow(), _mine(parent_))
 
 
 @router.post(
     "/me/token",
-    dependencies=RATE_LIMITED,
     response_model=NewStatusToken,
-    responses=problem_responses(401, 403, 404, 409, 429),
     summary="Replace my status token (the old one stops working)",
+    **MY_CHANGE,
 )
 def replace_token(parent_: CurrentParent, uow: UowDep) -> NewStatusToken:
-    assert parent_.application_id is not None
-    return NewStatusToken(status_token=parent_tokens.rotate(uow(), parent_.application_id).token)
+    return NewStatusToken(status_token=parent_tokens.rotate(uow(), _mine(parent_)).token)
 
 
 @router.delete(
     "/me",
-    dependencies=RATE_LIMITED,
     response_model=ApplicationPublic,
-    responses=problem_responses(401, 403, 404, 409, 429),
     summary="Erase my data (personal fields removed, anonymous history kept)",
+    **MY_CHANGE,
 )
 def erase(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    assert parent_.application_id is not None
-    return applications.erase(uow(), parent_.application_id)
+    return applications.erase(uow(), _mine(parent_))
 
 
 @router.get(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Query
 
 from api.deps import MAX_OFFSET, CurrentCoordinator, CurrentStaff, Id, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import CancelRequest, GroupCreateRequest, GroupsPage, MakeOfferRequest
-from waitlist.services import access, groups, offers, views
+from waitlist.services import groups, offers, views
 from waitlist.storage.tables import GroupPublic, OfferPublic
 
 router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
@@ -49,11 +52,10 @@ def list_groups(
 def create_group(
     body: GroupCreateRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> GroupPublic:
-    access.require_coordinator_of(coordinator, body.district)
     command = body.model_dump(exclude={"planned"}) | {
         "status": "planned" if body.planned else "recruiting"
     }
-    return groups.create_group(uow(), command)
+    return groups.create_group(uow(), command, actor=coordinator)
 
 
 @router.get(
@@ -66,31 +68,34 @@ def get_group(group_id: Id, _staff: CurrentStaff, uow: UowDep) -> GroupPublic:
     return views.get_group(uow(readonly=True), group_id)
 
 
-def _checked(uow: UowDep, coordinator: CurrentCoordinator, group_id: Id) -> None:
-    with uow(readonly=True) as check:
-        access.check_group_change(check, coordinator, group_id)
+# Open, start, complete: one change of a group of my district, with the same answers; the use
+# case checks that the caller coordinates the group's district, in its own transaction.
+CHANGE: dict[str, Any] = {
+    "methods": ["POST"],
+    "response_model": GroupPublic,
+    "responses": problem_responses(401, 403, 404, 409),
+}
 
 
-@router.post(
-    "/{group_id}/open",
-    response_model=GroupPublic,
-    responses=problem_responses(401, 403, 404, 409),
-    summary="Open a planned group for recruiting",
-)
-def open_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
-    _checked(uow, coordinator, group_id)
-    return groups.open_group(uow(), group_id)
+def _change(use_case: Callable[..., GroupPublic]) -> Callable[..., GroupPublic]:
+    def change(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
+        return use_case(uow(), group_id, actor=coordinator)
+
+    return change
 
 
-@router.post(
-    "/{group_id}/start",
-    response_model=GroupPublic,
-    responses=problem_responses(401, 403, 404, 409),
-    summary="Start a group (needs its minimum size enrolled)",
-)
-def start_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
-    _checked(uow, coordinator, group_id)
-    return groups.start_group(uow(), group_id)
+for _action, _use_case, _summary in (
+    ("open", groups.open_group, "Open a planned group for recruiting"),
+    ("start", groups.start_group, "Start a group (needs its minimum size enrolled)"),
+    ("complete", groups.complete_group, "Mark a running group completed"),
+):
+    router.add_api_route(
+        f"/{{group_id}}/{_action}",
+        _change(_use_case),
+        name=f"{_action}_group",
+        summary=_summary,
+        **CHANGE,
+    )
 
 
 @router.post(
@@ -102,19 +107,8 @@ def start_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> G
 def cancel_group(
     group_id: Id, coordinator: CurrentCoordinator, uow: UowDep, body: CancelRequest | None = None
 ) -> GroupPublic:
-    _checked(uow, coordinator, group_id)
-    return groups.cancel_group(uow(), group_id, body.reason if body else "")
-
-
-@router.post(
-    "/{group_id}/complete",
-    response_model=GroupPublic,
-    responses=problem_responses(401, 403, 404, 409),
-    summary="Mark a running group completed",
-)
-def complete_group(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
-    _checked(uow, coordinator, group_id)
-    return groups.complete_group(uow(), group_id)
+    reason = body.reason if body else ""
+    return groups.cancel_group(uow(), group_id, reason, actor=coordinator)
 
 
 @router.post(

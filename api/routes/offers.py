@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import (
     MAX_OFFSET,
     CurrentCoordinator,
     CurrentParent,
-    EngineDep,
     Id,
-    IdempotencyKey,
+    IdempotentDep,
     OptionalPrincipal,
-    SettingsDep,
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer, run_idempotent
+from api.idempotency import Sealer
 from api.problems import ProblemError, problem_responses
 from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage
-from waitlist.services import access, offers, views
+from waitlist.services import offers, views
 from waitlist.storage.tables import OfferPublic
 
 router = APIRouter(prefix="/api/v1/offers", tags=["offers"])
@@ -37,33 +35,17 @@ RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP a
     summary="Accept my offer (before its respond-by date)",
 )
 def accept(
-    offer_id: Id,
-    request: Request,
-    parent_: CurrentParent,
-    uow: UowDep,
-    engine: EngineDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
+    offer_id: Id, parent_: CurrentParent, uow: UowDep, idempotent: IdempotentDep
 ) -> Response:
     def work(seal: Sealer) -> OfferPublic:
-        with uow(readonly=True) as check:
-            access.check_offer(check, parent_, offer_id, to_answer=True)
         return offers.accept_offer(
             uow(),
             offer_id,
+            actor=parent_,
             then=lambda unit, offer: seal(unit.session, offer, parent_.application_id),
         )
 
-    return run_idempotent(
-        request,
-        engine=engine,
-        secret=settings.secret_key,
-        key=idempotency_key,
-        lease=timedelta(seconds=settings.idempotency_lease_seconds),
-        scope=f"accept:offer/{offer_id}:{parent_.actor}",
-        body=None,
-        work=work,
-    )
+    return idempotent.run(f"accept:offer/{offer_id}:{parent_.actor}", None, work)
 
 
 @router.post(
@@ -76,10 +58,8 @@ def accept(
 def decline(
     offer_id: Id, parent_: CurrentParent, uow: UowDep, body: DeclineRequest | None = None
 ) -> OfferPublic:
-    with uow(readonly=True) as check:
-        access.check_offer(check, parent_, offer_id, to_answer=True)
     reason = body.reason.value if body is not None and body.reason is not None else None
-    return offers.decline_offer(uow(), offer_id, reason)
+    return offers.decline_offer(uow(), offer_id, reason, actor=parent_)
 
 
 @router.get(
@@ -134,6 +114,4 @@ def expire(_coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
     summary="Withdraw a pending offer in my district (the parent keeps their place)",
 )
 def revoke(offer_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> OfferPublic:
-    with uow(readonly=True) as check:
-        access.check_offer_district(check, coordinator, offer_id)
-    return offers.revoke_offer(uow(), offer_id)
+    return offers.revoke_offer(uow(), offer_id, actor=coordinator)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import MAX_OFFSET, CurrentCoordinator, Id, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import PlanningDay, Strict
-from waitlist.services import access, rounds, views
+from waitlist.services import rounds, views
 from waitlist.storage.tables import PlacementRoundPublic
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
@@ -37,28 +39,33 @@ def preview(
     return rounds.preview_round(uow(), as_of=as_of, district=coordinator.district)
 
 
-@router.post(
-    "/{round_id}/commit",
-    response_model=PlacementRoundPublic,
-    responses=problem_responses(401, 403, 404, 409),
-    summary="Make every offer of a preview at once; 409 if anything changed since",
-)
-def commit(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
-    with uow(readonly=True) as check:
-        access.check_round(check, coordinator, round_id)
-    return rounds.commit_round(uow(), round_id)
+def _decide(use_case: Callable[..., PlacementRoundPublic]) -> Callable[..., PlacementRoundPublic]:
+    """Commit or discard a preview of my district (the use case checks that, in its own
+    transaction)."""
+
+    def decide(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
+        return use_case(uow(), round_id, actor=coordinator)
+
+    return decide
 
 
-@router.post(
-    "/{round_id}/discard",
-    response_model=PlacementRoundPublic,
-    responses=problem_responses(401, 403, 404, 409),
-    summary="Discard a preview",
-)
-def discard(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
-    with uow(readonly=True) as check:
-        access.check_round(check, coordinator, round_id)
-    return rounds.discard_round(uow(), round_id)
+for _action, _use_case, _summary in (
+    (
+        "commit",
+        rounds.commit_round,
+        "Make every offer of a preview at once; 409 if anything changed since",
+    ),
+    ("discard", rounds.discard_round, "Discard a preview"),
+):
+    router.add_api_route(
+        f"/{{round_id}}/{_action}",
+        _decide(_use_case),
+        methods=["POST"],
+        name=_action,
+        response_model=PlacementRoundPublic,
+        responses=problem_responses(401, 403, 404, 409),
+        summary=_summary,
+    )
 
 
 @router.get(

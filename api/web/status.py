@@ -145,10 +145,8 @@ def accept(request: Request, token: str, posted: PostedForm) -> Response:
     offer_id = posted.get("offer")
 
     def run(actor: access.Actor) -> None:
-        make = sources.uow_factory(request, actor.actor)
-        with make(readonly=True) as check:
-            access.check_offer(check, actor, _offer_id(offer_id), to_answer=True)
-        offers.accept_offer(make(), _offer_id(offer_id))
+        uow = sources.uow_factory(request, actor.actor)()
+        offers.accept_offer(uow, _offer_id(offer_id), actor=actor)
 
     return _act(request, token, run, "accepted")
 
@@ -159,12 +157,11 @@ def decline(request: Request, token: str, posted: PostedForm) -> Response:
     elsewhere = []
 
     def run(actor: access.Actor) -> None:
-        make = sources.uow_factory(request, actor.actor)
-        with make(readonly=True) as check:
-            offer = access.check_offer(check, actor, _offer_id(offer_id), to_answer=True)
-            elsewhere.append(offer.cross_district)
+        uow = sources.uow_factory(request, actor.actor)()
         chosen = reason if reason in DECLINE_REASONS else None
-        offers.decline_offer(make(), _offer_id(offer_id), chosen)  # type: ignore[arg-type]
+        offer = _offer_id(offer_id)
+        declined = offers.decline_offer(uow, offer, chosen, actor=actor)  # type: ignore[arg-type]
+        elsewhere.append(declined.cross_district)
 
     response = _act(request, token, run, "declined")
     if elsewhere and elsewhere[0] and response.status_code == 303:

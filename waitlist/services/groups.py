@@ -7,6 +7,7 @@ queue date (rule 7) and queues a 'group_cancelled' notice for each. Starting nee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func
@@ -24,7 +25,8 @@ from waitlist.domain.leader import check_leader_free, validate_leader
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.holidays import holidays
-from waitlist.services import lookups, venues
+from waitlist.services import access, lookups, venues
+from waitlist.services.access import Actor
 from waitlist.services.inputs import check_text, parse
 from waitlist.services.lifecycle import close_offer, set_status
 from waitlist.services.retry import retrying
@@ -125,8 +127,14 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
 
 
 @retrying
-def create_group(uow: UnitOfWork, cmd: GroupCreate | dict[str, Any]) -> GroupPublic:
+def create_group(
+    uow: UnitOfWork, cmd: GroupCreate | dict[str, Any], *, actor: Actor | None = None
+) -> GroupPublic:
+    """A new planned or recruiting group. `actor` (a request's caller) must coordinate its
+    district; without one the caller is trusted (the command line, jobs, the demo)."""
     command = parse(GroupCreate, cmd)
+    if actor is not None:
+        access.require_coordinator_of(actor, command.district)
     with uow:
         group = _create(uow, command)
         uow.commit()
@@ -158,23 +166,33 @@ def _move(
     )
 
 
+def _may_change(uow: UnitOfWork, actor: Actor | None, group_id: int) -> None:
+    """Inside the change's own transaction: `actor`, when given, coordinates the group's
+    district (None: a trusted caller, such as the command line or a job)."""
+    if actor is not None:
+        access.check_group_change(uow, actor, group_id)
+
+
 @retrying
-def _transition(uow: UnitOfWork, group_id: int, target: GroupStatus, action: str) -> GroupPublic:
+def _transition(
+    uow: UnitOfWork, group_id: int, target: GroupStatus, action: str, actor: Actor | None
+) -> GroupPublic:
     with uow:
+        _may_change(uow, actor, group_id)
         group = lookups.group(uow, group_id)
         _move(uow, group, target, action)
         uow.commit()
         return to_public(uow, group)
 
 
-def open_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+def open_group(uow: UnitOfWork, group_id: int, *, actor: Actor | None = None) -> GroupPublic:
     """planned -> recruiting."""
-    return _transition(uow, group_id, GroupStatus.RECRUITING, "group_opened")
+    return _transition(uow, group_id, GroupStatus.RECRUITING, "group_opened", actor)
 
 
-def start_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+def start_group(uow: UnitOfWork, group_id: int, *, actor: Actor | None = None) -> GroupPublic:
     """recruiting -> running; refused under the minimum size (enrolled parents only)."""
-    return _transition(uow, group_id, GroupStatus.RUNNING, "group_started")
+    return _transition(uow, group_id, GroupStatus.RUNNING, "group_started", actor)
 
 
 def _pending(uow: UnitOfWork, group_id: int) -> list[Offer]:
@@ -249,15 +267,12 @@ def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
 
 
 @retrying
-def cancel_group(uow: UnitOfWork, group_id: int, reason: str = "") -> GroupPublic:
+def cancel_group(
+    uow: UnitOfWork, group_id: int, reason: str = "", *, actor: Actor | None = None
+) -> GroupPublic:
     """Cancel a planned or recruiting group; its parents go back to the queue, dates kept."""
     check_text(reason, "reason")
-    with uow:
-        _lock_people_first(uow, group_id)
-        group = lookups.group(uow, group_id)
-        _cancel(uow, group, reason)
-        uow.commit()
-        return to_public(uow, group)
+    return _close(uow, group_id, actor, lambda group: _cancel(uow, group, reason))
 
 
 def _complete(uow: UnitOfWork, group: Group) -> None:
@@ -272,12 +287,20 @@ def _complete(uow: UnitOfWork, group: Group) -> None:
 
 
 @retrying
-def complete_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+def complete_group(uow: UnitOfWork, group_id: int, *, actor: Actor | None = None) -> GroupPublic:
     """running -> completed; enrolled parents complete too."""
+    return _close(uow, group_id, actor, lambda group: _complete(uow, group))
+
+
+def _close(
+    uow: UnitOfWork, group_id: int, actor: Actor | None, close: Callable[[Group], None]
+) -> GroupPublic:
+    """Cancel or complete: the group's parents are locked before the group itself."""
     with uow:
+        _may_change(uow, actor, group_id)
         _lock_people_first(uow, group_id)
         group = lookups.group(uow, group_id)
-        _complete(uow, group)
+        close(group)
         uow.commit()
         return to_public(uow, group)
 

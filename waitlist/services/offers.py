@@ -250,11 +250,14 @@ def accept_offer(
     uow: UnitOfWork,
     offer_id: int,
     *,
+    actor: Actor | None = None,
     then: Callable[[UnitOfWork, OfferPublic], None] | None = None,
 ) -> OfferPublic:
     """The parent says yes before the deadline: enrolled in the group (the seat is already held).
+    `actor`, when given, must be that parent (None: a trusted caller, such as a job).
     `then` runs in the same transaction just before it commits (see applications.apply)."""
     with uow:
+        _may_answer(uow, actor, offer_id)
         offer, _ = lookups.offer_and_application(uow, offer_id)
         offer = _accept(uow, offer)
         public = to_public(offer)
@@ -341,11 +344,20 @@ def accept_seat(uow: UnitOfWork, application_id: int, group_id: int, *, reason: 
         return to_public(offer)
 
 
+def _may_answer(uow: UnitOfWork, actor: Actor | None, offer_id: int) -> None:
+    if actor is not None:
+        access.check_offer(uow, actor, offer_id, to_answer=True)
+
+
 @retrying
-def decline_offer(uow: UnitOfWork, offer_id: int, reason: str | None = None) -> OfferPublic:
-    """The parent says no (reason: time, language, distance, other). Queue date unchanged."""
+def decline_offer(
+    uow: UnitOfWork, offer_id: int, reason: str | None = None, *, actor: Actor | None = None
+) -> OfferPublic:
+    """The parent says no (reason: time, language, distance, other). Queue date unchanged.
+    `actor`, when given, must be that parent."""
     decline_reason = parse_decline_reason(reason)
     with uow:
+        _may_answer(uow, actor, offer_id)
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(
             uow,
@@ -363,9 +375,12 @@ def decline_offer(uow: UnitOfWork, offer_id: int, reason: str | None = None) -> 
 
 
 @retrying
-def revoke_offer(uow: UnitOfWork, offer_id: int) -> OfferPublic:
-    """The district withdraws a pending offer (the parent keeps their queue place)."""
+def revoke_offer(uow: UnitOfWork, offer_id: int, *, actor: Actor | None = None) -> OfferPublic:
+    """The district withdraws a pending offer (the parent keeps their queue place). `actor`,
+    when given, must coordinate the district of the offer's group."""
     with uow:
+        if actor is not None:
+            access.check_offer_district(uow, actor, offer_id)
         offer, app = lookups.offer_and_application(uow, offer_id)
         close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
         uow.notify("offer_revoked", f"application:{app.id}", {"offer_id": offer.id})

@@ -41,7 +41,8 @@ from waitlist.domain.round import (
     check_round_transition,
     check_unchanged,
 )
-from waitlist.services import lookups, offers, round_inputs
+from waitlist.services import access, lookups, offers, round_inputs
+from waitlist.services.access import Actor
 from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
 from waitlist.storage.tables import Group, PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
@@ -111,12 +112,23 @@ def _check_scope(uow: UnitOfWork, day: date, district: str | None, group: int | 
         raise NotFound(f"There is no group {group}.", field="group")
 
 
-def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
+def _round(uow: UnitOfWork, round_id: int, actor: Actor | None) -> PlacementRound:
+    """The round; `actor`, when given, must coordinate the district it was run for (None: a
+    trusted caller, such as the command line)."""
+    if actor is not None:
+        return access.check_round(uow, actor, round_id)
+    row = lookups.by_id(uow, PlacementRound, round_id)
+    if row is None:
+        raise NotFound(f"There is no placement round {round_id}.", field="round")
+    return row
+
+
+def commit_round(
+    uow: UnitOfWork, round_id: int, *, actor: Actor | None = None
+) -> PlacementRoundPublic:
     """Make every offer of a fresh preview, atomically; StalePreview if the inputs changed."""
     with uow:
-        row = lookups.by_id(uow, PlacementRound, round_id)
-        if row is None:
-            raise NotFound(f"There is no placement round {round_id}.", field="round")
+        row = _round(uow, round_id, actor)
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
         scoped = (row.result or {}).get("group") is not None
         current = build_scenario(uow, row.as_of, None if scoped else row.district)
@@ -138,11 +150,11 @@ def commit_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
         return to_public(row)
 
 
-def discard_round(uow: UnitOfWork, round_id: int) -> PlacementRoundPublic:
+def discard_round(
+    uow: UnitOfWork, round_id: int, *, actor: Actor | None = None
+) -> PlacementRoundPublic:
     with uow:
-        row = lookups.by_id(uow, PlacementRound, round_id)
-        if row is None:
-            raise NotFound(f"There is no placement round {round_id}.", field="round")
+        row = _round(uow, round_id, actor)
         check_round_transition(row.status, RoundStatus.DISCARDED.value)
         row.status = RoundStatus.DISCARDED.value
         uow.session.add(row)
