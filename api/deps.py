@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -273,4 +273,27 @@ def _idempotent(
 IdempotentDep = Annotated[Idempotent, Depends(_idempotent)]
 
 MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which slice of a long list to answer: at most `limit` rows after the first `offset`."""
+
+    limit: int
+    offset: int
+
+
+def paging(default_limit: int = 100) -> Callable[..., Page]:
+    """The `limit` and `offset` query parameters of a list."""
+
+    def page(
+        limit: int = Query(default=default_limit, ge=1, le=500),
+        offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
+    ) -> Page:
+        return Page(limit, offset)
+
+    return page
+
+
+PageDep = Annotated[Page, Depends(paging())]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record id")]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import (
-    MAX_OFFSET,
     CurrentParent,
     CurrentStaff,
     Id,
     IdempotentDep,
+    PageDep,
     UowDep,
     parent_rate_limit,
 )
@@ -137,24 +138,30 @@ def my_notices(parent_: CurrentParent, uow: UowDep) -> list[SentNoticePublic]:
     return [SentNoticePublic.model_validate(r, from_attributes=True) for r in rows]
 
 
-@router.post(
-    "/me/withdraw",
-    response_model=ApplicationPublic,
-    summary="Leave the queue (or my group); a held seat is freed",
-    **MY_CHANGE,
-)
-def withdraw(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    return applications.withdraw(uow(), _mine(parent_))
+def _own_change(use_case: Callable[[UnitOfWork, int], ApplicationPublic]) -> Callable[..., Any]:
+    def change(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
+        return use_case(uow(), _mine(parent_))
+
+    return change
 
 
-@router.post(
-    "/me/resume",
-    response_model=ApplicationPublic,
-    summary="Confirm I still want a place (after unanswered offers)",
-    **MY_CHANGE,
-)
-def resume(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    return applications.resume(uow(), _mine(parent_))
+for _method, _path, _name, _use_case, _summary in (
+    ("POST", "/me/withdraw", "withdraw", applications.withdraw,
+     "Leave the queue (or my group); a held seat is freed"),
+    ("POST", "/me/resume", "resume", applications.resume,
+     "Confirm I still want a place (after unanswered offers)"),
+    ("DELETE", "/me", "erase", applications.erase,
+     "Erase my data (personal fields removed, anonymous history kept)"),
+):  # fmt: skip
+    router.add_api_route(
+        _path,
+        _own_change(_use_case),
+        methods=[_method],
+        name=_name,
+        response_model=ApplicationPublic,
+        summary=_summary,
+        **MY_CHANGE,
+    )
 
 
 @router.post(
@@ -167,16 +174,6 @@ def replace_token(parent_: CurrentParent, uow: UowDep) -> NewStatusToken:
     return NewStatusToken(status_token=parent_tokens.rotate(uow(), _mine(parent_)).token)
 
 
-@router.delete(
-    "/me",
-    response_model=ApplicationPublic,
-    summary="Erase my data (personal fields removed, anonymous history kept)",
-    **MY_CHANGE,
-)
-def erase(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-    return applications.erase(uow(), _mine(parent_))
-
-
 @router.get(
     "",
     response_model=ApplicationsPage,
@@ -186,13 +183,17 @@ def erase(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
 def list_applications(
     staff: CurrentStaff,
     uow: UowDep,
+    page: PageDep,
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
-    limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> ApplicationsPage:
     rows, count = views.list_applications(
-        uow(readonly=True), staff, programme=programme, status=status, limit=limit, offset=offset
+        uow(readonly=True),
+        staff,
+        programme=programme,
+        status=status,
+        limit=page.limit,
+        offset=page.offset,
     )
     return ApplicationsPage(data=rows, count=count)
 

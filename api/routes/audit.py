@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from api.deps import MAX_OFFSET, CurrentCoordinator, UowDep
+from api.deps import CurrentCoordinator, PageDep, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import EventsPage
 from waitlist.services import views
@@ -21,17 +21,16 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 def audit(
     coordinator: CurrentCoordinator,
     uow: UowDep,
+    page: PageDep,
     entity: str | None = Query(default=None, max_length=32),
     entity_id: str | None = Query(default=None, max_length=64),
-    limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> EventsPage:
     rows, count = views.audit_events(
         uow(readonly=True),
         coordinator,
         entity=entity,
         entity_id=entity_id,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
     return EventsPage(data=rows, count=count)

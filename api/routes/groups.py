@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import MAX_OFFSET, CurrentCoordinator, CurrentStaff, Id, UowDep
+from api.deps import CurrentCoordinator, CurrentStaff, Id, PageDep, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import CancelRequest, GroupCreateRequest, GroupsPage, MakeOfferRequest
 from waitlist.services import groups, offers, views
@@ -25,19 +25,18 @@ router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 def list_groups(
     _staff: CurrentStaff,
     uow: UowDep,
+    page: PageDep,
     district: str | None = Query(default=None, max_length=64),
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
-    limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> GroupsPage:
     rows, count = views.list_groups(
         uow(readonly=True),
         district=district,
         programme=programme,
         status=status,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )
     return GroupsPage(data=rows, count=count)
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import (
-    MAX_OFFSET,
     CurrentCoordinator,
     CurrentParent,
     Id,
     IdempotentDep,
     OptionalPrincipal,
+    PageDep,
     UowDep,
     parent_rate_limit,
 )
@@ -84,15 +84,19 @@ def get_offer(offer_id: Id, principal: OptionalPrincipal, uow: UowDep) -> OfferP
 def list_offers(
     coordinator: CurrentCoordinator,
     uow: UowDep,
+    page: PageDep,
     status: str | None = Query(default=None, max_length=16),
     due_by: date | None = Query(
         default=None, description="Only pending offers due on or before this day"
     ),
-    limit: int = Query(default=100, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> OffersPage:
     rows, count = views.list_offers(
-        uow(readonly=True), coordinator, status=status, due_by=due_by, limit=limit, offset=offset
+        uow(readonly=True),
+        coordinator,
+        status=status,
+        due_by=due_by,
+        limit=page.limit,
+        offset=page.offset,
     )
     return OffersPage(data=rows, count=count)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.deps import MAX_OFFSET, CurrentCoordinator, Id, UowDep
+from api.deps import CurrentCoordinator, Id, Page, UowDep, paging
 from api.problems import problem_responses
 from api.routes.schemas import PlanningDay, Strict
 from waitlist.services import rounds, views
@@ -77,10 +78,11 @@ for _action, _use_case, _summary in (
 def list_rounds(
     coordinator: CurrentCoordinator,
     uow: UowDep,
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
+    page: Annotated[Page, Depends(paging(50))],
 ) -> RoundsPage:
-    rows, count = views.list_rounds(uow(readonly=True), coordinator, limit=limit, offset=offset)
+    rows, count = views.list_rounds(
+        uow(readonly=True), coordinator, limit=page.limit, offset=page.offset
+    )
     return RoundsPage(data=rows, count=count)
 
 
