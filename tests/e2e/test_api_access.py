@@ -25,10 +25,8 @@ from tests.support.api import (
     City,
     api_client,
     application_body,
-    apply,
-    bearer,
     build_city,
-    login,
+    every_role,
 )
 
 PA, PB, CO, CX, MG, AN = "parent_a", "parent_b", "coord_own", "coord_other", "manager", "anon"
@@ -122,22 +120,8 @@ def world(module_database_url: str) -> Iterator[World]:
 def _world(url: str) -> Iterator[World]:
     city = build_city(url)
     client = api_client(city)
-    app_a, token_a = apply(client)
-    _, token_b = apply(client)
-    coord = login(client, "coord-home")
-    headers = {
-        PA: bearer(token_a),
-        PB: bearer(token_b),
-        CO: bearer(coord),
-        CX: bearer(login(client, "coord-other")),
-        MG: bearer(login(client, "manager")),
-        AN: {},
-    }
-    offer = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a, "reason": "First in the queue."},
-        headers=headers[CO],
-    ).json()
+    roles = every_role(city, client)
+    headers = roles.headers
     round_ = client.post("/api/v1/rounds/preview", headers=headers[CO]).json()
     venue = client.post(
         "/api/v1/venues",
@@ -146,8 +130,8 @@ def _world(url: str) -> Iterator[World]:
     ).json()
     client.cookies.clear()
     ids = {
-        "application_id": app_a,
-        "offer_id": offer["id"],
+        "application_id": roles.application_a,
+        "offer_id": roles.offer_a,
         "group_id": city.groups["home"],
         "round_id": round_["id"],
         "district": HOME,

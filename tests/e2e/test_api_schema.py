@@ -19,7 +19,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.support.api import City, api_client, apply, bearer, build_city, login
+from tests.support.api import City, api_client, build_city, every_role
 
 EXAMPLES = 4
 CHECKS = [
@@ -45,22 +45,7 @@ def world(module_database_url: str) -> Iterator[World]:
 def _world(url: str) -> Iterator[World]:
     city = build_city(url)
     client = api_client(city)
-    app_a, token_a = apply(client)
-    _, token_b = apply(client)
-    coord = login(client, "coord-home")
-    client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a, "reason": "First in the queue."},
-        headers=bearer(coord),
-    )
-    headers = {
-        "parent_a": bearer(token_a),
-        "parent_b": bearer(token_b),
-        "coord_own": bearer(coord),
-        "coord_other": bearer(login(client, "coord-other")),
-        "manager": bearer(login(client, "manager")),
-        "anon": {},
-    }
+    headers = every_role(city, client).headers
     yield World(city=city, app=client.app, headers=headers)  # type: ignore[arg-type]
     city.engine.dispose()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.support.cli import APPLY
 from waitlist.cli import app
 from waitlist.config import get_settings
 from waitlist.services import applications, groups, offers, rounds
@@ -109,37 +110,10 @@ def _cases(city: City) -> list[tuple[list[str], str]]:
         # apply: what test_cli_core does not already try
         (["apply", "--programme", "komet"], "Missing option '--district'"),
         (
-            [
-                "apply",
-                "--programme",
-                "komet",
-                "--district",
-                "farsta",
-                "--child-birth",
-                "2019-05",
-                "--language",
-                "sv",
-                "--contact",
-                "a@example.org\nBcc: x@example.org",
-            ],
+            [*APPLY, "--contact", "a@example.org\nBcc: x@example.org"],
             "contact must not contain control characters",
-        ),  # fmt: skip
-        (
-            [
-                "apply",
-                "--programme",
-                "komet",
-                "--district",
-                "farsta",
-                "--child-birth",
-                "2019-05",
-                "--language",
-                "sv",
-                "--max-travel",
-                "many",
-            ],
-            "'--max-travel'",
-        ),  # fmt: skip
+        ),
+        ([*APPLY, "--max-travel", "many"], "'--max-travel'"),
         # queue
         (["queue", "farsta"], "Missing argument 'programme'"),
         (["queue", "far\x00sta", "komet"], "Unknown district"),

@@ -8,29 +8,18 @@ import json
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from waitlist.cli import app
+from tests.support.cli import APPLY, cli_at
 from waitlist.config import get_settings
 from waitlist.storage.db import make_engine
 from waitlist.storage.tables import Application, Event
 from waitlist.storage.uow import UnitOfWork
 
-runner = CliRunner()
-
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'var' / 'cli.db'}"
-    monkeypatch.setenv("WAITLIST_DATABASE_URL", url)
-    get_settings.cache_clear()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args))
-
-    run.url = url  # type: ignore[attr-defined]
-    yield run
-    get_settings.cache_clear()
+    with cli_at(f"sqlite:///{tmp_path / 'var' / 'cli.db'}", monkeypatch) as run:
+        yield run
 
 
 def _counts(url: str) -> tuple[int, int]:
@@ -42,21 +31,8 @@ def _counts(url: str) -> tuple[int, int]:
     return apps, events
 
 
-GOOD = [
-    "apply",
-    "--programme",
-    "komet",
-    "--district",
-    "farsta",
-    "--child-birth",
-    "2019-05",
-    "--language",
-    "sv",
-]
-
-
 def _with(option: str, value: str) -> list[str]:
-    args = list(GOOD)
+    args = list(APPLY)
     args[args.index(option) + 1] = value
     return args
 
@@ -64,7 +40,7 @@ def _with(option: str, value: str) -> list[str]:
 def test_init_then_apply_then_the_queue_shows_the_parent(cli):
     assert cli("init").exit_code == 0
     assert cli("init").exit_code == 0  # idempotent
-    result = cli(*GOOD, "--slot", "evening", "--contact", "p@example.org")
+    result = cli(*APPLY, "--slot", "evening", "--contact", "p@example.org")
     assert result.exit_code == 0, result.output
     assert "status token" in result.output and "wl_" in result.output
     queue = cli("queue", "farsta", "komet", "--json")
@@ -83,9 +59,9 @@ def test_init_then_apply_then_the_queue_shows_the_parent(cli):
         (_with("--child-birth", "2001-01"), "already older"),
         (_with("--child-birth", "2099-01"), "child_birth cannot be in the future"),
         (_with("--language", "xx"), "Unknown language code 'xx'"),
-        ([*GOOD, "--slot", "midnight"], "slots"),
-        ([*GOOD, "--cross-district"], "max_travel_minutes must be above 0"),
-        ([*GOOD, "--cross-district", "--max-travel", "-5"], "max_travel_minutes"),
+        ([*APPLY, "--slot", "midnight"], "slots"),
+        ([*APPLY, "--cross-district"], "max_travel_minutes must be above 0"),
+        ([*APPLY, "--cross-district", "--max-travel", "-5"], "max_travel_minutes"),
     ],
 )
 def test_apply_with_bad_input_fails_with_one_line_and_writes_nothing(cli, args, message):
@@ -128,7 +104,7 @@ def test_commands_before_init_say_to_run_init(cli):
 
 def test_offers_expire_and_export_scenario_work_on_an_empty_city(cli, tmp_path):
     assert cli("init").exit_code == 0
-    assert cli(*GOOD).exit_code == 0
+    assert cli(*APPLY).exit_code == 0
     result = cli("offers", "expire", "--today", "2026-03-02")
     assert result.exit_code == 0 and "0 offers expired" in result.output
     out = tmp_path / "scenario.json"

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from waitlist.cli import app
+from tests.support.cli import cli_at
 from waitlist.config import get_settings
 from waitlist.storage.db import make_engine
 from waitlist.storage.tables import Application
@@ -24,16 +24,9 @@ TEMPLATE = Path(__file__).resolve().parents[2] / "docs" / "import-template.csv"
 
 @pytest.fixture
 def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("WAITLIST_DATABASE_URL", url)
-    get_settings.cache_clear()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args))
-
-    run.url = url  # type: ignore[attr-defined]
-    assert run("init").exit_code == 0
-    yield run
+    with cli_at(f"sqlite:///{tmp_path / 'cli.db'}", monkeypatch) as run:
+        assert run("init").exit_code == 0
+        yield run
     get_settings.cache_clear()
 
 

@@ -133,6 +133,38 @@ def bearer(token: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
+@dataclass
+class Roles:
+    """A caller of each role of the access matrix, as request headers: parents A and B (A holds
+    an offer in the home group), the coordinators of the home and the other district,
+    management, and anonymous."""
+
+    headers: dict[str, dict[str, str]]
+    application_a: int
+    offer_a: int
+
+
+def every_role(city: City, client: TestClient) -> Roles:
+    app_a, token_a = apply(client)
+    _, token_b = apply(client)
+    coord = login(client, "coord-home")
+    offer = client.post(
+        f"/api/v1/groups/{city.groups['home']}/offers",
+        json={"application_id": app_a, "reason": "First in the queue."},
+        headers=bearer(coord),
+    )
+    assert offer.status_code == 201, offer.text
+    headers = {
+        "parent_a": bearer(token_a),
+        "parent_b": bearer(token_b),
+        "coord_own": bearer(coord),
+        "coord_other": bearer(login(client, "coord-other")),
+        "manager": bearer(login(client, "manager")),
+        "anon": {},
+    }
+    return Roles(headers, app_a, offer.json()["id"])
+
+
 def api_client(city: City, **overrides: object) -> TestClient:
     app = create_app(settings_for(city.url, **overrides), city.engine)
     return TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
