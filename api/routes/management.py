@@ -8,9 +8,9 @@ simulation report is at /management/simulation (api/routes/management_simulation
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -28,6 +28,19 @@ PeriodQuery = Query(
     description="A closed quarter, e.g. 2026-Q1 (default: the last closed quarter)",
     max_length=16,
 )
+
+
+def _quarter_report(
+    _manager: CurrentManager,
+    engine: EngineDep,
+    settings: SettingsDep,
+    period: str | None = PeriodQuery,
+) -> Report:
+    return quarter_report(engine, settings, closed_quarter(period))
+
+
+QuarterReport = Annotated[Report, Depends(_quarter_report)]
+"""The figures of one closed quarter, for management only (what the three report formats show)."""
 
 
 class PeriodFigures(BaseModel):
@@ -52,13 +65,7 @@ class ManagementReport(BaseModel):
     responses=problem_responses(401, 403, 422),
     summary="Waiting-time figures of a quarter per district x programme, small cells hidden",
 )
-def report(
-    _manager: CurrentManager,
-    engine: EngineDep,
-    settings: SettingsDep,
-    period: str | None = PeriodQuery,
-) -> ManagementReport:
-    rep = quarter_report(engine, settings, closed_quarter(period))
+def report(rep: QuarterReport) -> ManagementReport:
     return ManagementReport.model_validate(export.to_json([rep]))
 
 
@@ -68,13 +75,7 @@ def report(
     responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)},
     summary="The same figures as CSV (UTF-8 with BOM)",
 )
-def report_csv(
-    _manager: CurrentManager,
-    engine: EngineDep,
-    settings: SettingsDep,
-    period: str | None = PeriodQuery,
-) -> Response:
-    rep = quarter_report(engine, settings, closed_quarter(period))
+def report_csv(rep: QuarterReport) -> Response:
     return _download(export.to_csv([rep]), "text/csv; charset=utf-8", rep, "csv")
 
 
@@ -84,13 +85,7 @@ def report_csv(
     responses={200: {"content": {export.XLSX_MEDIA_TYPE: {}}}, **problem_responses(401, 403, 422)},
     summary="The same figures as an Excel workbook",
 )
-def report_xlsx(
-    _manager: CurrentManager,
-    engine: EngineDep,
-    settings: SettingsDep,
-    period: str | None = PeriodQuery,
-) -> Response:
-    rep = quarter_report(engine, settings, closed_quarter(period))
+def report_xlsx(rep: QuarterReport) -> Response:
     return _download(export.to_xlsx([rep]), export.XLSX_MEDIA_TYPE, rep, "xlsx")
 
 
