@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.databases import BOTH, PG_ENV, fresh_database, postgres_database
+
+if TYPE_CHECKING:
+    from tests.support.api import City
 
 # The app refuses a key written anywhere in the source tree: every test process gets a random
 # one (servers started by the tests inherit it). tests/security starts servers without it.
@@ -75,3 +79,14 @@ def module_database_url(
     worlds a module builds once)."""
     with fresh_database(request.param, tmp_path_factory) as url:
         yield url
+
+
+@pytest.fixture
+def city(database_url: str) -> Iterator[City]:
+    """The small test city of tests.support.api (two districts, a group in each, three staff
+    accounts), on SQLite and on PostgreSQL."""
+    from tests.support.api import build_city
+
+    built = build_city(database_url)
+    yield built
+    built.engine.dispose()

@@ -114,11 +114,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(module_database_url: str) -> Iterator[World]:
-    yield from _world(module_database_url)
-
-
-def _world(url: str) -> Iterator[World]:
-    city = build_city(url)
+    city = build_city(module_database_url)
     client = api_client(city)
     roles = every_role(city, client)
     headers = roles.headers

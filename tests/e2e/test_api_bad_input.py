@@ -4,21 +4,11 @@ so these run on both databases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from tests.support.api import City, api_client, application_body, bearer, build_city, login
+from tests.support.api import City, api_client, application_body, bearer, login
 from waitlist.storage.tables import Application, Event, Group
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 def _counts(city: City) -> tuple[int, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -17,18 +16,10 @@ from tests.support.api import (
     application_body,
     apply,
     bearer,
-    build_city,
     login,
 )
 from waitlist.services import offers
 from waitlist.storage.tables import Application, Event
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 @pytest.fixture

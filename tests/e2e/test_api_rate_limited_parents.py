@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from tests.support.api import City, api_client, apply, bearer, build_city
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
+from tests.support.api import City, api_client, apply, bearer
 
 
 def test_a_counted_parent_is_known_by_their_token_and_a_wrong_or_replaced_one_is_401(

@@ -39,11 +39,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(module_database_url: str) -> Iterator[World]:
-    yield from _world(module_database_url)
-
-
-def _world(url: str) -> Iterator[World]:
-    city = build_city(url)
+    city = build_city(module_database_url)
     client = api_client(city)
     headers = every_role(city, client).headers
     yield World(city=city, app=client.app, headers=headers)  # type: ignore[arg-type]

@@ -6,13 +6,11 @@ again. Against a real SMTP server (aiosmtpd) that refuses the mailbox. SQLite an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from tests.support.api import PASSWORD, City, api_client, application_body, build_city
+from tests.support.api import PASSWORD, City, api_client, application_body
 from tests.support.delivery import MailServer, mail_server
 from waitlist import bootstrap
 from waitlist.config import Settings
@@ -21,13 +19,6 @@ from waitlist.storage.tables import Outbox
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE = "https://testserver"
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 def _drain(city: City, server: MailServer) -> outbox.SendReport:

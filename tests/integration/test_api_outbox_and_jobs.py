@@ -4,7 +4,6 @@ lost; only one worker runs the expiry at a time (PostgreSQL advisory lock)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
@@ -12,18 +11,11 @@ import pytest
 from sqlmodel import Session, func, select
 
 from api import jobs
-from tests.support.api import City, application_body, build_city
+from tests.support.api import City, application_body
 from waitlist.config import Settings
 from waitlist.services import applications, offers, outbox
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.tables import Offer, Outbox
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 def _offer(city: City, respond_by: date | None = None, group: str = "home") -> int:

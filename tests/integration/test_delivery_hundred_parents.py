@@ -8,7 +8,6 @@ sleeping. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
@@ -16,7 +15,7 @@ import pytest
 from sqlmodel import Session, select
 
 from api import jobs
-from tests.support.api import HOME, OTHER, City, api_client, application_body, build_city, new_group
+from tests.support.api import HOME, OTHER, City, api_client, application_body, new_group
 from tests.support.delivery import MailServer
 from waitlist import bootstrap
 from waitlist.config import Settings
@@ -25,13 +24,6 @@ from waitlist.storage.tables import Offer, Outbox
 
 BASE = "https://testserver"
 PARENTS = 100
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 def _clock(day: date, hour: int = 8) -> datetime:

@@ -3,7 +3,6 @@ the SMS gateway's API, both started by the tests on 127.0.0.1. SQLite and Postgr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from api import jobs
-from tests.support.api import City, api_client, application_body, build_city
+from tests.support.api import City, api_client, application_body
 from tests.support.delivery import (
     SMS_PASSWORD,
     SMS_USER,
@@ -28,13 +27,6 @@ from waitlist.services import applications, offers, outbox
 from waitlist.storage.tables import Application, Outbox
 
 BASE = "https://testserver"
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 def _sender(smtp_url: str = "", sms_url: str = "") -> outbox.NoticeSender:

@@ -3,13 +3,12 @@ case in its own transaction; the stored payload holds the token only until it is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from tests.support.api import City, api_client, application_body, build_city
+from tests.support.api import City, api_client, application_body
 from waitlist.domain.errors import DomainError
 from waitlist.services import applications, outbox, parent_tokens, views
 from waitlist.services.access import Actor
@@ -17,13 +16,6 @@ from waitlist.storage.notices import SentNotice
 from waitlist.storage.tables import Outbox
 
 BASE = "https://waitlist.example.org"
-
-
-@pytest.fixture
-def city(database_url: str) -> Iterator[City]:
-    built = build_city(database_url)
-    yield built
-    built.engine.dispose()
 
 
 class Recorder:
