@@ -199,7 +199,6 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
             "programme": "komet",
             "district": HOME,
             "start": (date.today() + timedelta(days=90)).isoformat(),
-            "weekday": "mon",
             "slot": "evening",
             "language": "sv",
             "capacity": 8,
