@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import MAX_OFFSET, CurrentCoordinator, Id, UowDep
 from api.problems import problem_responses
-from api.routes.schemas import PlanningDay, Strict
-from waitlist.services import access, rounds, views
+from api.routes.schemas import MAX_ID, PlanningDay, Strict
+from waitlist.services import access, round_edits, rounds, views
 from waitlist.storage.tables import PlacementRoundPublic
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
@@ -16,6 +16,10 @@ router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
 class PreviewRequest(Strict):
     as_of: PlanningDay | None = Field(default=None, description="Day of the round (default today)")
+
+
+class DropRequest(Strict):
+    application_id: int = Field(ge=1, le=MAX_ID, strict=True, description="An offered parent")
 
 
 class RoundsPage(BaseModel):
@@ -59,6 +63,19 @@ def discard(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> Place
     with uow(readonly=True) as check:
         access.check_round(check, coordinator, round_id)
     return rounds.discard_round(uow(), round_id)
+
+
+@router.post(
+    "/{round_id}/drop",
+    status_code=201,
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Remove one proposed offer: a new preview without that parent (the old is discarded)",
+)
+def drop(
+    round_id: Id, body: DropRequest, coordinator: CurrentCoordinator, uow: UowDep
+) -> PlacementRoundPublic:
+    return round_edits.drop_offer(uow(), coordinator, round_id, body.application_id)
 
 
 @router.get(

@@ -165,15 +165,22 @@ def _sorted(found: Sequence[QueueMember], sort: str) -> list[QueueMember]:
 
 
 def members(
-    uow: UnitOfWork, actor: Actor, programme: str, query: MemberQuery | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    programme: str,
+    query: MemberQuery | None = None,
+    *,
+    district: str | None = None,
 ) -> list[QueueMember]:
-    """The members of the coordinator's queue for `programme`, filtered and sorted."""
+    """The members of the coordinator's queue for `programme`, filtered and sorted
+    (`district`, when named, must be the coordinator's own)."""
     query = query or MemberQuery()
     query.check()
-    district = _district_of(actor)
+    own = _district_of(actor)
     with uow:
+        access.require_coordinator_of(actor, district or own)
         prog = lookups.programme(uow, programme)
-        kept = [m for m in _queue(uow, district, prog) if query.keeps(m)]
+        kept = [m for m in _queue(uow, own, prog) if query.keeps(m)]
         return _sorted(kept, query.sort)
 
 
