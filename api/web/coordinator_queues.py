@@ -17,6 +17,7 @@ from api.web import queue_words, sources
 from api.web.coordinator import staff_page
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
+from api.web.render import file_download
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import NotFound
 from waitlist.services import queue_members, table_files, views
@@ -175,12 +176,4 @@ def export(request: Request, ext: str) -> Response:
     else:
         data, media = table_files.to_xlsx(words.sheet_title, *table), table_files.XLSX_MEDIA_TYPE
     name = f"queue-{actor.district}-{date.today().isoformat()}.{ext}"
-    return Response(
-        data,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Content-Language": lang,
-            "Cache-Control": "no-store",
-        },
-    )
+    return file_download(data, media, name, lang)

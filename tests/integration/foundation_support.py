@@ -54,6 +54,9 @@ class World:
         return applications.apply(self.uow(), data)
 
     def group(self, **overrides: Any) -> int:
+        return groups.create_group(self.uow(), self.group_command(**overrides)).id
+
+    def group_command(self, **overrides: Any) -> dict[str, Any]:
         """A group starting in four weeks (on the first `weekday` from then, when given)."""
         start = self.clock.today + timedelta(weeks=4)
         if "weekday" in overrides and "start" not in overrides:
@@ -68,7 +71,7 @@ class World:
             "min_size": 6,
         }
         data.update(overrides)
-        return groups.create_group(self.uow(), data).id
+        return data
 
 
 def new_world(url: str, rules: Rules | None = None) -> World:

@@ -171,16 +171,7 @@ def test_removing_twice_remembers_both_and_another_coordinator_cannot(world):
 
 
 def _group(world: World, **extra) -> dict:
-    start = world.clock.today + timedelta(days=10)
-    return {
-        "programme": "komet",
-        "district": "farsta",
-        "start": start,
-        "slot": "evening",
-        "language": "sv",
-        "capacity": 12,
-        "min_size": 2,
-    } | extra
+    return world.group_command(**({"start": world.clock.today + timedelta(days=10)} | extra))
 
 
 def test_a_new_groups_weekday_follows_its_first_meeting_or_must_match_it(world):
@@ -216,7 +207,7 @@ def test_a_group_in_the_past_or_over_its_limits_is_refused_naming_the_limit(
 
 
 def test_a_group_offers_start_only_when_it_can_and_says_why_not(world):
-    planned = groups.create_group(world.uow(), _group(world, status="planned"))
+    planned = groups.create_group(world.uow(), _group(world, status="planned", min_size=2))
     assert planned.actions == ["open", "cancel"]
     assert planned.start_refused == "not_recruiting"
     recruiting = groups.open_group(world.uow(), planned.id)
