@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from browser import PHONE, LiveServer, log_in, new_page, serious_violations
+from browser import PHONE, LiveServer, log_in, new_page, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,7 @@ def test_the_workspace_pages_work_on_a_phone_without_serious_accessibility_probl
     page.click(".filters button[type=submit]")
     page.wait_for_url("**sort=newest**")
     problems["queue (filtered)"] = serious_violations(page)
+    screenshot(page, f"coordinator-queue-phone-{lang}")
 
     page.goto("/coordinator/offers")
     problems["offers"] = serious_violations(page)
@@ -66,11 +67,15 @@ def test_the_workspace_pages_work_on_a_phone_without_serious_accessibility_probl
     first.click()
     page.locator("#left-out").wait_for()
     problems["round (offer removed)"] = serious_violations(page)
+    screenshot(page, f"coordinator-round-offer-removed-{lang}")
     page.click("form[action$='/discard'] button")
     page.wait_for_url("**done=discarded")
 
     page.goto("/coordinator/groups")
-    page.fill("#field-start", "2020-01-01")
+    page.select_option("#field-programme", "komet")
+    page.fill("#field-start", "2020-01-07")
+    page.select_option("#field-slot", "evening")
+    page.select_option("#field-language", "sv")
     page.click("form[action='/coordinator/groups'] button[type=submit]")
     page.locator("#error-start").wait_for()
     problems["groups (start in the past)"] = serious_violations(page)
