@@ -163,7 +163,6 @@ def seed(url: str, applicants: int, rng: random.Random) -> list[str]:
                     "programme": "komet",
                     "district": district,
                     "start": start.isoformat(),
-                    "weekday": "tue",
                     "slot": slot,
                     "language": "sv",
                     "capacity": 12,

@@ -13,6 +13,7 @@ from api.routes.management_pages import manager_of
 from api.web import sources
 from api.web.i18n import gettext_for, language_of
 from api.web.management_wording import export_wording
+from api.web.render import file_download
 from api.web.staff_session import settings_of
 from waitlist.metrics import readable
 from waitlist.metrics.export import XLSX_MEDIA_TYPE
@@ -44,13 +45,4 @@ def download(request: Request, ext: str) -> Response:
         data, media = readable.to_csv([report], words), "text/csv; charset=utf-8"
     else:
         data, media = readable.to_xlsx([report], words), XLSX_MEDIA_TYPE
-    name = f"waiting-times-{period.label}.{ext}"
-    return Response(
-        data,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Content-Language": lang,
-            "Cache-Control": "no-store",
-        },
-    )
+    return file_download(data, media, f"waiting-times-{period.label}.{ext}", lang)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import CurrentCoordinator, UowDep
 from api.problems import problem_responses
-from waitlist.services import access, queues
+from waitlist.services import access, queue_members, queues
+from waitlist.services.queue_members import MemberQuery
 
 router = APIRouter(prefix="/api/v1/queues", tags=["queues"])
 
@@ -44,5 +46,55 @@ def queue(
     entries = queues.queue_of(uow(readonly=True), district, programme)
     return QueuePublic.model_validate(
         {"district": district, "programme": programme, "data": entries, "count": len(entries)},
+        from_attributes=True,
+    )
+
+
+class QueueMemberPublic(BaseModel):
+    position: int
+    application_id: int
+    queue_date: date
+    weeks_waiting: float
+    languages: list[str]
+    slots: list[str]
+    cross_district: bool
+    max_travel_minutes: int
+    paused: bool
+    age_fit: str
+    fits_from: date | None
+
+
+class QueueMembersPublic(BaseModel):
+    district: str
+    programme: str
+    data: list[QueueMemberPublic]
+    count: int
+
+
+@router.get(
+    "/{district}/{programme}/members",
+    response_model=QueueMembersPublic,
+    responses=problem_responses(401, 403, 404, 422),
+    summary="My district's queue for one programme with what decides offers, filtered, sorted",
+)
+def members(
+    district: str,
+    programme: str,
+    coordinator: CurrentCoordinator,
+    uow: UowDep,
+    language: str | None = Query(default=None, max_length=8),
+    slot: str | None = Query(default=None, max_length=16),
+    cross_district: bool | None = Query(default=None),
+    age_fit: Literal["fits", "too_young", "too_old"] | None = Query(default=None),
+    sort: Literal["position", "newest", "travel"] = Query(default="position"),
+) -> QueueMembersPublic:
+    query = MemberQuery(
+        language=language, slot=slot, cross_district=cross_district, age_fit=age_fit, sort=sort
+    )
+    found = queue_members.members(
+        uow(readonly=True), coordinator, programme, query, district=district
+    )
+    return QueueMembersPublic.model_validate(
+        {"district": district, "programme": programme, "data": found, "count": len(found)},
         from_attributes=True,
     )

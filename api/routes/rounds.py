@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentCoordinator, Id, Page, UowDep, paging
 from api.problems import problem_responses
-from api.routes.schemas import PlanningDay, Strict
-from waitlist.services import rounds, views
+from api.routes.schemas import MAX_ID, PlanningDay, Strict
+from waitlist.services import round_edits, rounds, views
 from waitlist.storage.tables import PlacementRoundPublic
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
@@ -19,6 +19,10 @@ router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
 class PreviewRequest(Strict):
     as_of: PlanningDay | None = Field(default=None, description="Day of the round (default today)")
+
+
+class DropRequest(Strict):
+    application_id: int = Field(ge=1, le=MAX_ID, strict=True, description="An offered parent")
 
 
 class RoundsPage(BaseModel):
@@ -67,6 +71,19 @@ for _action, _use_case, _summary in (
         responses=problem_responses(401, 403, 404, 409),
         summary=_summary,
     )
+
+
+@router.post(
+    "/{round_id}/drop",
+    status_code=201,
+    response_model=PlacementRoundPublic,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Remove one proposed offer: a new preview without that parent (the old is discarded)",
+)
+def drop(
+    round_id: Id, body: DropRequest, coordinator: CurrentCoordinator, uow: UowDep
+) -> PlacementRoundPublic:
+    return round_edits.drop_offer(uow(), coordinator, round_id, body.application_id)
 
 
 @router.get(

@@ -194,7 +194,9 @@ class GroupCreateRequest(Strict):
     programme: str = Field(min_length=1, max_length=64)
     district: str = Field(min_length=1, max_length=64)
     start: GroupStartDay
-    weekday: Weekday
+    weekday: Weekday | None = Field(
+        default=None, description="Must be the start date's weekday (default: that day's)"
+    )
     slot: Slot
     language: str = Field(min_length=1, max_length=8)
     capacity: StrictInt = Field(ge=1, le=1000)

@@ -20,6 +20,7 @@ def install(app: FastAPI) -> None:
         coordinator,
         coordinator_import,
         coordinator_notices,
+        coordinator_queues,
         coordinator_rounds,
         coordinator_venues,
         errors,
@@ -35,4 +36,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator_import.router)
     app.include_router(coordinator_notices.router)
     app.include_router(coordinator_venues.router)
+    app.include_router(coordinator_queues.router)
     errors.install(app)

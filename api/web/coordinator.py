@@ -5,10 +5,12 @@ Placement rounds and group-start recommendations are in coordinator_rounds.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.web import csrf, desk, sources, wording
+from api.web import csrf, desk, group_words, sources, wording
 from api.web.forms import Form, PostedForm, field_error
 from api.web.i18n import gettext_for, language_of
 from api.web.render import render
@@ -67,7 +69,6 @@ def dashboard(request: Request) -> Response:
             "section": "overview",
             "queues": desk.queue_rows(request, actor),
             "groups": open_groups,
-            "enrolled": desk.enrolled_counts(request, actor, open_groups),
             "pending": pending,
             "expiring": expiring,
             "group_status": lambda s: wording.group_status(_, s),
@@ -91,7 +92,8 @@ def _groups_page(
             "actor": actor,
             "section": "groups",
             "groups": open_groups,
-            "enrolled": desk.enrolled_counts(request, actor, open_groups),
+            "start_refusal": lambda g: group_words.start_refusal(_, g),
+            "example_start": (sources.uow_factory(request)().today() + timedelta(weeks=2)),
             "values": values or {"capacity": "12", "min_size": "6"},
             "errors": errors or {},
             "notice": notice,
@@ -141,7 +143,7 @@ def create_group(request: Request, posted: PostedForm) -> Response:
     form = Form(posted, _)
     programme = form.choice("programme", [p.slug for p in sources.programmes(request)])
     start = form.date("start")
-    weekday = form.choice("weekday", WEEKDAYS)
+    weekday = form.choice("weekday", WEEKDAYS, required=False)  # empty: the start date's
     slot = form.choice("slot", wording.SLOTS)
     language = form.choice("language", [c for c, _n in sources.language_options("en")])
     capacity = form.integer("capacity", low=1, high=100)
@@ -157,7 +159,7 @@ def create_group(request: Request, posted: PostedForm) -> Response:
             "programme": programme,
             "district": actor.district,
             "start": start,
-            "weekday": weekday,
+            "weekday": weekday or None,
             "slot": slot,
             "language": language,
             "capacity": capacity,
@@ -172,28 +174,14 @@ def create_group(request: Request, posted: PostedForm) -> Response:
             access.require_coordinator_of(actor, actor.district or "")
             created = groups.create_group(sources.uow_factory(request, actor.actor)(), command)
         except DomainError as exc:
-            field_error(form, exc, _group_messages(_), "programme")
+            names = {p.slug: p.name for p in sources.programmes(request)}
+            messages = group_words.create_messages(_, exc, start, names.get(programme, ""))
+            field_error(form, exc, messages, "programme")
         else:
             return RedirectResponse(
                 f"/coordinator/groups?done=created&group={created.id}", status_code=303
             )
     return _groups_page(request, actor, values=form.values, errors=form.errors, status=422)
-
-
-def _group_messages(_) -> dict[tuple[str, str], str]:  # noqa: ANN001
-    return {
-        ("min_size", "*"): _("The minimum to start cannot be larger than the number of seats."),
-        ("capacity", "*"): _("A group needs at least one seat."),
-        ("start", "*"): _("Choose a start date that is today or later."),
-        ("language", "*"): _("The programme is not run in that language."),
-        ("programme", "*"): _("Choose a programme from the list."),
-        ("time_start", "*"): _("Write the time as hours and minutes, like 18:00."),
-        ("time_end", "*"): _("Write an end time after the start time, like 20:00."),
-        ("venue_id", "conflict"): _(
-            "The venue already hosts a group on that weekday and time of day then."
-        ),
-        ("venue_id", "*"): _("Choose one of your district's venues in use."),
-    }
 
 
 def _change(request: Request, group_id: int, action, done: str) -> Response:  # noqa: ANN001
@@ -215,6 +203,11 @@ def _change(request: Request, group_id: int, action, done: str) -> Response:  # 
         action(make(), group_id)
     except DomainError as exc:
         text = refusals[done] % {"id": group_id} if exc.code == "illegal_transition" else None
+        if done == "started" and "min" in exc.limits:
+            text = _(
+                "Group #%(id)d cannot start yet: at least %(min)d parents must have accepted a "
+                "place, and %(enrolled)d have so far."
+            ) % {"id": group_id, **exc.limits}
         errors = {"group": text or exc.message}
         return _groups_page(request, actor, errors=errors, status=409)
     return RedirectResponse(f"/coordinator/groups?done={done}&group={group_id}", status_code=303)

@@ -20,7 +20,7 @@ from api.web.i18n import gettext_for, language_of
 from api.web.job_progress import progress_json, progress_text
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
-from waitlist.services import recommendation_jobs, rounds
+from waitlist.services import recommendation_jobs, round_edits, rounds
 from waitlist.services import recommendations as group_recommendations
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
@@ -74,6 +74,7 @@ def _round_page(
             "programme_names": {p.slug: p.name for p in sources.programmes(request)},
             "errors": errors or {},
             "notice": notices.get(done, ""),
+            "left_out": round_edits.left_out(preview),
         },
         status=status,
     )
@@ -113,6 +114,29 @@ def round_commit(request: Request, round_id: int) -> Response:
 @router.post("/round/{round_id}/discard", dependencies=[Depends(csrf.verify)])
 def round_discard(request: Request, round_id: int) -> Response:
     return _decide(request, round_id, rounds.discard_round, "discarded")
+
+
+@router.post("/round/{round_id}/drop", dependencies=[Depends(csrf.verify)])
+def round_drop(request: Request, round_id: int, posted: PostedForm) -> Response:
+    """Take one proposed offer out: the round is worked out again without that parent."""
+    actor = coordinator(request)
+    _ = gettext_for(language_of(request))
+    raw = posted.get("application")
+    number = int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else 0
+    try:
+        again = round_edits.drop_offer(
+            sources.uow_factory(request, actor.actor)(), actor, round_id, number
+        )
+    except DomainError as exc:
+        messages = {
+            "not_found": _("That offer is not part of this preview."),
+            "illegal_transition": _("This preview was already committed or discarded."),
+        }
+        errors = {"round": messages.get(exc.code, exc.message)}
+        if desk.round_of(request, actor, round_id) is None:
+            return RedirectResponse("/coordinator/round", status_code=303)
+        return _round_page(request, round_id, errors=errors, status=409)
+    return RedirectResponse(f"/coordinator/round/{again.id}", status_code=303)
 
 
 @router.get("/recommendations")

@@ -14,7 +14,6 @@ from waitlist.domain.queue import WaitEstimate
 from waitlist.domain.reasons import ReasonFacts
 from waitlist.services import queues, rounds, views
 from waitlist.services.access import Actor
-from waitlist.services.groups import enrolled_count
 from waitlist.services.groups import to_public as group_public
 from waitlist.services.outlook import outlook
 from waitlist.services.scenario_export import parse_ref
@@ -68,12 +67,6 @@ def open_groups(request: Request, actor: Actor) -> list[GroupPublic]:
         rows, _ = views.list_groups(make(readonly=True), district=actor.district, status=status)
         found += rows
     return sorted(found, key=lambda g: (g.start, g.id))
-
-
-def enrolled_counts(request: Request, actor: Actor, found: list[GroupPublic]) -> dict[int, int]:
-    """Parents who accepted a seat, per group (the rest of `taken` are pending offers)."""
-    with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
-        return {g.id: enrolled_count(uow, g.id) for g in found}
 
 
 def pending_offers(request: Request, actor: Actor) -> tuple[list[OfferPublic], list[OfferPublic]]:

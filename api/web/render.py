@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from api.web import catalogue, csrf, i18n, wording
 from waitlist import reasons
@@ -108,3 +108,16 @@ def render(
     if asked and request.cookies.get(i18n.COOKIE) != asked:
         response.set_cookie(i18n.COOKIE, asked, max_age=ONE_YEAR, samesite="lax", path="/")
     return response
+
+
+def file_download(data: bytes, media_type: str, name: str, lang: str) -> Response:
+    """A file to save (a table in the reader's language), never kept by a cache."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Language": lang,
+            "Cache-Control": "no-store",
+        },
+    )

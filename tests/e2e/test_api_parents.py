@@ -214,7 +214,6 @@ def test_extra_fields_in_staff_requests_are_refused(
         "programme": "komet",
         "district": HOME,
         "start": (date.today() + timedelta(days=90)).isoformat(),
-        "weekday": "mon",
         "slot": "evening",
         "language": "sv",
         "capacity": 8,

@@ -59,7 +59,6 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[City]:
             base
             | {
                 "start": TODAY + timedelta(weeks=6),
-                "weekday": "tue",
                 "slot": "evening",
                 "language": "sv",
                 "capacity": 3,

@@ -27,7 +27,7 @@ APPLY = {"programme": "komet", "district": "farsta", "child_birth": "2019-05", "
 GROUP = {
     "programme": "komet",
     "district": "farsta",
-    "start": "2026-04-07",
+    "start": "2026-04-07",  # a Tuesday, five weeks after the world's clock
     "weekday": "tue",
     "slot": "evening",
     "language": "sv",

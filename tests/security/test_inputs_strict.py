@@ -182,7 +182,6 @@ def test_staff_requests_take_no_boolean_for_a_number(served: Served) -> None:
             "programme": "komet",
             "district": "farsta",
             "start": (date.today() + timedelta(days=90)).isoformat(),
-            "weekday": "mon",
             "slot": "evening",
             "language": "sv",
             "capacity": True,

@@ -78,12 +78,12 @@ def build_city(url: str) -> City:
             )
         session.commit()
     for name, district in (("home", HOME), ("other", OTHER)):
-        city.groups[name] = new_group(city, district, weekday="tue")
+        city.groups[name] = new_group(city, district)
     return city
 
 
-def new_group(city: City, district: str = HOME, capacity: int = 10, weekday: str = "wed") -> int:
-    """A recruiting Komet group, Swedish, on `weekday` evenings, starting in 60 days."""
+def new_group(city: City, district: str = HOME, capacity: int = 10) -> int:
+    """A recruiting Komet group, Swedish, evenings, starting in 60 days (its weekday follows)."""
     start = date.today() + timedelta(days=60)
     group = groups.create_group(
         city.uow(),
@@ -91,7 +91,6 @@ def new_group(city: City, district: str = HOME, capacity: int = 10, weekday: str
             "programme": "komet",
             "district": district,
             "start": start.isoformat(),
-            "weekday": weekday,
             "slot": "evening",
             "language": "sv",
             "capacity": capacity,

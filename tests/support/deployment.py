@@ -84,7 +84,6 @@ def deploy(folder: Path, database_url: str, **env: str) -> Deployment:
             "programme": "komet",
             "district": "farsta",
             "start": (date.today() + timedelta(days=60)).isoformat(),
-            "weekday": "tue",
             "slot": "evening",
             "language": "sv",
             "capacity": 10,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from waitlist.domain.policy import Rules
+from waitlist.domain.schedule import WEEKDAYS
 from waitlist.services import applications, groups, setup
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
@@ -53,18 +54,24 @@ class World:
         return applications.apply(self.uow(), data)
 
     def group(self, **overrides: Any) -> int:
+        return groups.create_group(self.uow(), self.group_command(**overrides)).id
+
+    def group_command(self, **overrides: Any) -> dict[str, Any]:
+        """A group starting in four weeks (on the first `weekday` from then, when given)."""
+        start = self.clock.today + timedelta(weeks=4)
+        if "weekday" in overrides and "start" not in overrides:
+            start += timedelta(days=(WEEKDAYS.index(overrides["weekday"]) - start.weekday()) % 7)
         data: dict[str, Any] = {
             "programme": "komet",
             "district": "farsta",
-            "start": self.clock.today + timedelta(weeks=4),
-            "weekday": "tue",
+            "start": start,
             "slot": "evening",
             "language": "sv",
             "capacity": 12,
             "min_size": 6,
         }
         data.update(overrides)
-        return groups.create_group(self.uow(), data).id
+        return data
 
 
 def new_world(url: str, rules: Rules | None = None) -> World:

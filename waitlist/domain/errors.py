@@ -8,10 +8,14 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, limits: dict[str, int] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # The numbers the message names (a limit, a count), for wording it in another language.
+        self.limits = limits or {}
 
 
 class IllegalTransition(DomainError):

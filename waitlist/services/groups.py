@@ -17,8 +17,11 @@ from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.group import (
     GroupStatus,
+    allowed_actions,
     check_group_transition,
+    check_start,
     free_seats,
+    start_refusal,
     validate_group_size,
 )
 from waitlist.domain.leader import check_leader_free, validate_leader
@@ -49,8 +52,17 @@ def to_public(uow: UnitOfWork, group: Group) -> GroupPublic:
     leaders = uow.session.exec(
         select(GroupLeaderLink.leader_id).where(GroupLeaderLink.group_id == group.id)
     ).all()
+    enrolled = enrolled_count(uow, group.id or 0)
+    rule = {"enrolled": enrolled, "min_size": group.min_size}
+    refused = start_refusal(group.status, **rule)
     data = group.model_dump()
-    data.update(free=free_seats(group.capacity, group.taken), leaders=sorted(leaders))
+    data.update(
+        free=free_seats(group.capacity, group.taken),
+        leaders=sorted(leaders),
+        enrolled=enrolled,
+        actions=list(allowed_actions(group.status, **rule)),
+        start_refused=refused.value if refused else None,
+    )
     return GroupPublic.model_validate(data)
 
 
@@ -65,21 +77,11 @@ def enrolled_count(uow: UnitOfWork, group_id: int) -> int:
     ).one()
 
 
-# A group's first session lies at most a year back (recording a running group) and two years
-# ahead (planning); a date outside is a typing error, not a plan.
-START_WINDOW_DAYS = (366, 2 * 366)
-
-
 def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
-    validate_group_size(cmd.capacity, cmd.min_size)
-    offset = (cmd.start - uow.today()).days
-    if not -START_WINDOW_DAYS[0] <= offset <= START_WINDOW_DAYS[1]:
-        raise InvalidInput(
-            f"start must be within a year before and two years after today, got {cmd.start}.",
-            field="start",
-        )
+    validate_group_size(cmd.capacity, cmd.min_size, prog.capacity)
+    weekday = check_start(cmd.start, cmd.weekday, uow.today())
     if cmd.language not in prog.languages:
         raise InvalidInput(
             f"{prog.name} is not run in {cmd.language!r} (runs in {', '.join(prog.languages)}).",
@@ -90,12 +92,12 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     time_start, time_end = group_times(str(cmd.slot), cmd.time_start, cmd.time_end)
     meetings = check_meetings(cmd.meetings or prog.sessions or prog.weeks or 1)
     if cmd.venue_id is not None:
-        dates = meeting_dates(cmd.start, str(cmd.weekday), meetings, holidays())
+        dates = meeting_dates(cmd.start, weekday, meetings, holidays())
         venues.check_venue(
             uow,
             cmd.venue_id,
             cmd.district,
-            weekday=str(cmd.weekday),
+            weekday=weekday,
             slot=str(cmd.slot),
             first=dates[0],
             last=dates[-1],
@@ -104,7 +106,7 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     group = Group.model_validate(
         cmd.model_dump()
         | {
-            "weekday": str(cmd.weekday),
+            "weekday": weekday,
             "slot": str(cmd.slot),
             "time_start": time_start,
             "time_end": time_end,

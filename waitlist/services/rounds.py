@@ -20,6 +20,8 @@ threshold), and the round keeps only the offers it makes in that group.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -43,7 +45,12 @@ from waitlist.domain.round import (
 )
 from waitlist.services import access, lookups, offers, round_inputs
 from waitlist.services.access import Actor
-from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
+from waitlist.services.scenario_export import (
+    application_ref,
+    build_scenario,
+    group_ref,
+    parse_ref,
+)
 from waitlist.storage.tables import Group, PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
 
@@ -57,25 +64,44 @@ def to_public(row: PlacementRound) -> PlacementRoundPublic:
     return PlacementRoundPublic.model_validate(row, from_attributes=True)
 
 
+LEFT_OUT_KEY = "left_out"
+"""The applications a coordinator took out of a preview (waitlist.services.round_edits)."""
+
+
+def without(scenario: Scenario, left_out: Collection[int]) -> Scenario:
+    """The scenario without the applications left out of the round (nothing else changes:
+    they keep their place in the queue for the next round)."""
+    if not left_out:
+        return scenario
+    refs = {application_ref(a) for a in left_out}
+    kept = tuple(a for a in scenario.applications if a.id not in refs)
+    return replace(scenario, applications=kept)
+
+
 def preview_round(
     uow: UnitOfWork,
     *,
     as_of: date | None = None,
     district: str | None = None,
     group: int | None = None,
+    left_out: Collection[int] = (),
 ) -> PlacementRoundPublic:
     """Solve a round over a snapshot of the database and record it as a preview.
 
-    `group`: only the offers in that group (parents of every district are considered)."""
+    `group`: only the offers in that group (parents of every district are considered).
+    `left_out`: applications this round leaves out (the coordinator removed their offer)."""
     with uow:
         day = as_of or uow.today()
         _check_scope(uow, day, district, group)
         scenario = build_scenario(uow, day, None if group is not None else district)
+        scenario = without(scenario, left_out)
         result = result_to_dict(solve(scenario))
         scope: dict[str, Any] = {}
         if group is not None:
             result = _scoped(result, group)
             scope = {"group": group}
+        if left_out:
+            scope[LEFT_OUT_KEY] = sorted(left_out)
         scope[round_inputs.WATCH_KEY] = round_inputs.watched(scenario, result["offers"])
         row = PlacementRound(
             at=uow.now(),
@@ -132,6 +158,7 @@ def commit_round(
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
         scoped = (row.result or {}).get("group") is not None
         current = build_scenario(uow, row.as_of, None if scoped else row.district)
+        current = without(current, (row.result or {}).get(LEFT_OUT_KEY, ()))
         watch = (row.result or {}).get(round_inputs.WATCH_KEY)
         if watch is None:  # a preview recorded before fingerprints: the whole snapshot
             check_fresh(row.inputs_hash, inputs_hash(current))

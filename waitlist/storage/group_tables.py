@@ -30,7 +30,8 @@ class GroupBase(SQLModel):
 
 
 class GroupCreate(GroupBase):
-    weekday: Weekday
+    # None: the weekday of `start` (a weekday given must be that day's)
+    weekday: Weekday | None = None  # type: ignore[assignment]
     slot: Slot
     capacity: int = Field(ge=1, le=1000)
     min_size: int = Field(ge=1, le=1000)
@@ -71,6 +72,11 @@ class GroupPublic(GroupBase):
     status: str
     free: int = 0
     leaders: list[int] = []
+    enrolled: int = 0
+    # What the group takes now (open, start, cancel, complete) and, when it cannot start, why
+    # (waitlist.domain.group.start_refusal: not_recruiting, not_open, too_few).
+    actions: list[str] = []
+    start_refused: str | None = None
 
 
 class GroupsPublic(SQLModel):
