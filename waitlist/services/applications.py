@@ -41,6 +41,7 @@ from waitlist.storage.tables import (
     LotterySeed,
 )
 from waitlist.storage.uow import UnitOfWork
+from waitlist.translations import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
             f"{prog.name} is for children aged {prog.child_age_min}-{prog.child_age_max}; "
             "this child is already older.",
             field="child_birth",
+        )
+    if cmd.notice_language not in LANGUAGES:
+        raise InvalidInput(
+            f"Unknown notice language {cmd.notice_language!r}; one of {', '.join(LANGUAGES)}.",
+            field="notice_language",
         )
     known = set(load_reference().language_codes()) | set(prog.languages)
     unknown = [code for code in cmd.languages if code not in known]
