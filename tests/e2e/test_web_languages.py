@@ -14,7 +14,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 from api_support import Served, application_body, new_group, served_city
-from browser import DESK, PHONE, new_page, screenshot, serious_violations
+from browser import DESK, PHONE, new_page, overflowing, screenshot, serious_violations
 from sqlmodel import Session
 
 from waitlist.domain.reasons import ReasonFacts, Rule
@@ -43,23 +43,6 @@ SAYS = {
     "ti": ("ጸገም ኣሎ", "ዕድል ኣለኩም"),
 }
 BIRTH = f"{date.today().year - 6}-03"
-
-# Block-level text whose content must fit its box (tables scroll sideways by design).
-OVERFLOW = """() => {
-  const found = [];
-  const doc = document.documentElement;
-  if (doc.scrollWidth > doc.clientWidth + 1) {
-    found.push(`document ${doc.scrollWidth} > ${doc.clientWidth}`);
-  }
-  const text = "h1,h2,h3,p,li,dt,dd,label,legend,button,.button,th,td,summary";
-  for (const el of document.querySelectorAll(text)) {
-    if (!el.clientWidth || el.closest(".table-wrap")) continue;
-    if (el.scrollWidth > el.clientWidth + 1) {
-      found.push(`${el.tagName}#${el.id}: ${el.textContent.trim().slice(0, 60)}`);
-    }
-  }
-  return found;
-}"""
 
 # Where the page puts its start side: the brand (first in the header) against the language
 # picker, the error stripe of a field, and the direction the body computes.
@@ -95,7 +78,7 @@ class _Server:  # what browser.new_page needs of a server
 def _check(page, lang: str, name: str) -> None:  # noqa: ANN001
     assert page.get_attribute("html", "lang") == lang
     assert serious_violations(page) == [], name
-    assert page.evaluate(OVERFLOW) == [], name
+    assert overflowing(page) == [], name
     layout = page.evaluate(LAYOUT)
     if lang in RIGHT_TO_LEFT:
         assert page.get_attribute("html", "dir") == "rtl"
