@@ -170,3 +170,19 @@ def test_the_api_takes_a_notice_language_of_the_parents_pages_and_names_a_wrong_
     wrong = city.client.post("/api/v1/applications", json=application_body(notice_language="xx"))
     assert wrong.status_code == 422, wrong.text
     assert wrong.json()["field"].removeprefix("body.") == "notice_language"
+
+
+def test_a_parent_who_changes_their_contact_gets_notices_in_the_language_of_the_page(city):
+    made = city.client.post("/api/v1/applications", json=application_body(notice_language="sv"))
+    token, app_id = made.json()["status_token"], made.json()["application"]["id"]
+    city.client.cookies.set("lang", "so")
+    page = city.client.get(f"/status/{token}/withdraw")  # (a page with a form)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    changed = city.client.post(
+        f"/status/{token}/contact", data={"csrf_token": csrf, "contact": "0701234567"}
+    )
+    assert changed.status_code == 303, changed.text
+    with Session(city.city.engine) as session:
+        app = session.get(Application, app_id)
+        assert app is not None and app.notice_language == "so" and app.contact == "0701234567"
+    city.client.cookies.delete("lang")
