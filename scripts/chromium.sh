@@ -8,7 +8,7 @@ if [ "$(id -u)" = 0 ]; then
   echo "Installing Chromium from Debian packages..." >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >&2
-  apt-get install -y -qq chromium fonts-dejavu-core >&2
+  apt-get install -y -qq chromium fonts-dejavu-core fonts-sil-abyssinica >&2
 else
   echo "Chromium is not installed and this user cannot install it; browser tests will skip" >&2
 fi

@@ -7,7 +7,7 @@ Request models forbid unknown fields (`extra="forbid"`): a body carrying `status
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -102,8 +102,10 @@ class ApplyRequest(Strict):
     contact: Contact | None = Field(
         default=None, max_length=200, description="E-mail or phone for notices (optional)"
     )
-    notice_language: Literal["sv", "en"] = Field(
-        default="sv", description="Language of the notices sent to the contact"
+    notice_language: str = Field(
+        default="sv",
+        max_length=8,
+        description="Language of the notices sent to the contact: sv, en, ar, fa, so or ti",
     )
 
 

@@ -1,7 +1,9 @@
 """Plain descriptions of the programmes and names of languages, in the page's language.
 
 The programme facts (ages, languages) come from the catalogue; this module only adds the words
-a parent reads: what a programme is for and what it is like (waitlist/data/programme_texts.json).
+a parent reads: what a programme is for and what it is like (waitlist/data/programme_texts.json,
+in Swedish and English; the other languages translate its English text in their gettext
+catalogues, where `python -m api.web.messages` puts it).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from waitlist import reasons
+from waitlist.translations import translations
 
 DATA = Path(__file__).resolve().parents[2] / "waitlist" / "data"
 
@@ -24,8 +29,12 @@ def _reference() -> dict:
     return json.loads((DATA / "stockholm.json").read_text(encoding="utf-8"))
 
 
+def _in(text: dict[str, str], lang: str) -> str:
+    return text.get(lang) or translations(lang).gettext(text["en"])
+
+
 def purposes(lang: str) -> list[tuple[str, str]]:
-    return [(key, text[lang]) for key, text in _texts()["purposes"].items()]
+    return [(key, _in(text, lang)) for key, text in _texts()["purposes"].items()]
 
 
 def purposes_of(slug: str) -> list[str]:
@@ -33,20 +42,22 @@ def purposes_of(slug: str) -> list[str]:
 
 
 def description(slug: str, lang: str) -> str:
-    return _texts()["programmes"].get(slug, {}).get(lang, "")
+    text = _texts()["programmes"].get(slug)
+    return _in(text, lang) if text else ""
 
 
 def language_name(code: str, lang: str) -> str:
+    """The city's own names in Swedish and English, CLDR's (Babel) in the other languages."""
     for entry in _reference()["languages"]:
         if entry["code"] == code:
-            return entry[f"name_{lang}"]
+            return entry.get(f"name_{lang}") or reasons.language_name(code, lang)
     return code
 
 
 def language_options(lang: str, codes: list[str] | None = None) -> list[tuple[str, str]]:
     entries = _reference()["languages"]
-    chosen = [e for e in entries if codes is None or e["code"] in codes]
-    return [(e["code"], e[f"name_{lang}"]) for e in chosen]
+    chosen = [e["code"] for e in entries if codes is None or e["code"] in codes]
+    return [(code, language_name(code, lang)) for code in chosen]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -74,7 +72,6 @@ def _outlook(request: Request, programme: str, district: str) -> list:
 
 def _apply_page(request: Request, prog, values: dict, errors: dict, status: int = 200) -> Response:
     lang = language_of(request)
-    other = "en" if lang == "sv" else "sv"
     _ = gettext_for(lang)
     district = str(values.get("district") or "")
     travel = values.get("max_travel_minutes") or DEFAULT_TRAVEL
@@ -97,7 +94,7 @@ def _apply_page(request: Request, prog, values: dict, errors: dict, status: int 
             "wait_basis": lambda e: wording.wait_basis(_, e),
             # The language switch posts this form back, keeping what was typed.
             "switch_form": "apply-form",
-            "switch_action": f"/apply/{prog.slug}?{urlencode({'lang': other})}",
+            "switch_action": f"/apply/{prog.slug}",
         },
         status=status,
     )

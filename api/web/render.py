@@ -46,7 +46,7 @@ def url_with(request: Request, **params: str) -> str:
 
 def page_context(request: Request) -> dict[str, Any]:
     lang = i18n.language_of(request)
-    other = "en" if lang == "sv" else "sv"
+    others = [code for code in i18n.languages_of(request) if code != lang]
 
     def fmt_date(value: date | None, style: str = "long") -> str:
         return "" if value is None else format_date(value, format=style, locale=lang)
@@ -62,9 +62,12 @@ def page_context(request: Request) -> dict[str, Any]:
         "slot_names": wording.slot_names(_),
         "weekday_names": wording.weekday_names(_),
         "lang": lang,
-        "other_lang": other,
-        "other_lang_name": i18n.LANGUAGE_NAMES[other],
-        "switch_url": url_with(request, lang=other),
+        "dir": i18n.direction(lang),
+        # The language picker: every other language, named in itself.
+        "switch_languages": [
+            (code, i18n.LANGUAGE_NAMES[code], i18n.direction(code), url_with(request, lang=code))
+            for code in others
+        ],
         "_": _,
         "ngettext": i18n.ngettext_for(lang),
         "csrf_field": csrf.FIELD,

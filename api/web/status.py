@@ -182,6 +182,7 @@ def change_contact(request: Request, token: str, posted: PostedForm) -> Response
                 sources.uow_factory(request, actor.actor)(),
                 actor.application_id,  # type: ignore[arg-type]
                 contact,
+                notice_language=language_of(request),  # notices in the language read here
             ),
             "contact",
         )

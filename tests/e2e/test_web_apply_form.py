@@ -105,7 +105,7 @@ def test_the_language_switch_on_the_apply_form_keeps_what_was_typed(client, live
         {"child_birth": "2019-05", "contact": "0701234567", "action": "language", "checked": "1"},
         path="/apply/komet?lang=sv",
     )
-    assert '<html lang="sv">' in switched.text
+    assert '<html lang="sv" dir="ltr">' in switched.text
     assert 'value="0701234567"' in switched.text and 'value="2019-05"' in switched.text
     assert _errors(switched.text)["district"] == "Välj din stadsdel."  # errors, now in Swedish
     assert switched.cookies.get("lang") == "sv"

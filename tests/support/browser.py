@@ -191,6 +191,30 @@ def serious_violations(page) -> list[str]:  # noqa: ANN001
     ]
 
 
+# Block-level text whose content is wider than its box (tables scroll sideways by design), and
+# a page wider than the window.
+_OVERFLOW = """() => {
+  const found = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) {
+    found.push(`document ${doc.scrollWidth} > ${doc.clientWidth}`);
+  }
+  const text = "h1,h2,h3,p,li,dt,dd,label,legend,button,.button,th,td,summary";
+  for (const el of document.querySelectorAll(text)) {
+    if (!el.clientWidth || el.closest(".table-wrap")) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${el.tagName}#${el.id}: ${el.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  return found;
+}"""
+
+
+def overflowing(page) -> list[str]:  # noqa: ANN001
+    """The text on the current page that does not fit its box, one line each."""
+    return list(page.evaluate(_OVERFLOW))
+
+
 def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001
     page.goto("/coordinator/login")
     page.fill("#field-username", f"coordinator-{district}")

@@ -59,7 +59,7 @@ def numbers_in(text: str, facts: ReasonFacts, lang: str) -> Counter[int]:
 def test_every_reason_kind_states_the_same_numbers_in_every_language(kind):
     facts = KINDS[kind]
     stated = {lang: numbers_in(render(facts, lang), facts, lang) for lang in LANGUAGES}
-    assert set(stated) == {"sv", "en"}
+    assert set(stated) == {"sv", "en", "ar", "fa", "so", "ti"}
     for lang, found in stated.items():
         assert found == Counter(facts.numbers().values()), (lang, render(facts, lang))
 

@@ -41,6 +41,7 @@ from waitlist.storage.tables import (
     LotterySeed,
 )
 from waitlist.storage.uow import UnitOfWork
+from waitlist.translations import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
             "this child is already older.",
             field="child_birth",
         )
+    check_notice_language(cmd.notice_language)
     known = set(load_reference().language_codes()) | set(prog.languages)
     unknown = [code for code in cmd.languages if code not in known]
     if unknown:
@@ -118,6 +120,16 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
             field="max_travel_minutes",
         )
     return queue_date
+
+
+def check_notice_language(code: str) -> str:
+    """Notices are written in a language the parents' pages speak."""
+    if code not in LANGUAGES:
+        raise InvalidInput(
+            f"Unknown notice language {code!r}; one of {', '.join(LANGUAGES)}.",
+            field="notice_language",
+        )
+    return code
 
 
 def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) -> Applied:

@@ -1,7 +1,7 @@
 """A group's meetings as an iCalendar file (RFC 5545), for a parent's calendar: one event per
 meeting in the Europe/Stockholm time zone, with the venue as location and the district's
-contact in the description. Downloaded from the status page, and attached to the offer's
-e-mail (registered in waitlist.services.notice_texts.ATTACHMENTS).
+contact in the description, in the parent's language. Downloaded from the status page, and
+attached to the offer's e-mail (registered in waitlist.services.notice_texts.ATTACHMENTS).
 
     meetings_ics(where, *, lang, stamp) -> bytes
     offer_calendar(session, payload, language) -> [Attachment]  (the offer mail's file)
@@ -13,34 +13,17 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from icalendar import Calendar, Event
 from sqlmodel import Session
 
 from waitlist.services.notice_texts import ATTACHMENTS, Attachment
 from waitlist.services.where_when import WhereAndWhen, of_group
 from waitlist.storage.tables import Group
+from waitlist.translations import Gettext, gettext_for
 
 ZONE = "Europe/Stockholm"
 MEDIA_TYPE = "text/calendar; charset=utf-8"
-
-_WORDS = {
-    "sv": {
-        "meeting": "träff",
-        "of": "av",
-        "leader": "Gruppledare",
-        "contact": "Kontakt",
-        "access": "Tillgänglighet",
-        "directions": "Hitta hit",
-    },
-    "en": {
-        "meeting": "meeting",
-        "of": "of",
-        "leader": "Group leader",
-        "contact": "Contact",
-        "access": "Accessibility",
-        "directions": "Getting there",
-    },
-}
 
 
 def _clock(text: str) -> time:
@@ -48,23 +31,23 @@ def _clock(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-def _description(where: WhereAndWhen, words: dict[str, str]) -> str:
+def _description(where: WhereAndWhen, _: Gettext) -> str:
     lines = []
     if where.leader_first_name:
-        lines.append(f"{words['leader']}: {where.leader_first_name}")
+        lines.append(f"{_('Group leader')}: {where.leader_first_name}")
     contact = ", ".join(c for c in (where.phone, where.email) if c)
     if contact:
-        lines.append(f"{words['contact']}: {where.district_name}, {contact}")
+        lines.append(f"{_('Contact')}: {where.district_name}, {contact}")
     if where.venue and where.venue.accessibility:
-        lines.append(f"{words['access']}: {where.venue.accessibility}")
+        lines.append(f"{_('Accessibility')}: {where.venue.accessibility}")
     if where.venue and where.venue.directions:
-        lines.append(f"{words['directions']}: {where.venue.directions}")
+        lines.append(f"{_('Getting there')}: {where.venue.directions}")
     return "\n".join(lines)
 
 
 def meetings_ics(where: WhereAndWhen, *, lang: str = "sv", stamp: datetime | None = None) -> bytes:
     """The calendar file: equal input and stamp, equal bytes (UIDs name group and meeting)."""
-    words = _WORDS.get(lang, _WORDS["en"])
+    _ = gettext_for(lang)
     zone = ZoneInfo(ZONE)
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
@@ -75,7 +58,7 @@ def meetings_ics(where: WhereAndWhen, *, lang: str = "sv", stamp: datetime | Non
     cal.add("x-wr-calname", where.programme_name)
     cal.add("x-wr-timezone", ZONE)
     location = f"{where.venue.name}, {where.venue.address}" if where.venue else where.district_name
-    description = _description(where, words)
+    description = _description(where, _)
     count = len(where.meetings)
     for number, day in enumerate(where.meetings, start=1):
         event = Event()
@@ -83,10 +66,12 @@ def meetings_ics(where: WhereAndWhen, *, lang: str = "sv", stamp: datetime | Non
         event.add("dtstamp", stamp)
         event.add("dtstart", datetime.combine(day, _clock(where.time_start), zone))
         event.add("dtend", datetime.combine(day, _clock(where.time_end), zone))
-        event.add(
-            "summary",
-            f"{where.programme_name}, {words['meeting']} {number} {words['of']} {count}",
-        )
+        summary = _("%(programme)s, meeting %(number)s of %(count)s") % {
+            "programme": where.programme_name,
+            "number": format_decimal(number, locale=lang),
+            "count": format_decimal(count, locale=lang),
+        }
+        event.add("summary", summary)
         event.add("location", location)
         if description:
             event.add("description", description)

@@ -1,6 +1,6 @@
 """A parent's contact for notices: changed by the parent, e.g. after a notice bounced.
 
-    change_contact(uow, application_id, contact) -> ApplicationPublic
+    change_contact(uow, application_id, contact, *, notice_language) -> ApplicationPublic
 
 The contact decides the channel (waitlist.domain.delivery): an e-mail address or a phone
 number, or None for no notices. A contact marked unreachable is cleared, and the notices
@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from waitlist.domain.delivery import channel_for
 from waitlist.domain.errors import IllegalTransition, InvalidInput
 from waitlist.services import lookups
-from waitlist.services.applications import to_public
+from waitlist.services.applications import check_notice_language, to_public
 from waitlist.services.inputs import check_text
 from waitlist.services.retry import retrying
 from waitlist.storage.tables import ApplicationPublic, Outbox
@@ -36,14 +36,20 @@ def _checked(contact: str | None) -> str | None:
 
 
 @retrying
-def change_contact(uow: UnitOfWork, application_id: int, contact: str | None) -> ApplicationPublic:
-    """Set the parent's contact for notices (None: no notices)."""
+def change_contact(
+    uow: UnitOfWork, application_id: int, contact: str | None, *, notice_language: str | None = None
+) -> ApplicationPublic:
+    """Set the parent's contact for notices (None: no notices) and, if given, the language they
+    are written in (the language the parent is reading the page in)."""
     contact = _checked(contact)
+    if notice_language is not None:
+        check_notice_language(notice_language)
     with uow:
         app = lookups.application(uow, application_id)
         if app.erased_at is not None:
             raise IllegalTransition("This application has been erased.", field="application")
         app.contact = contact
+        app.notice_language = notice_language or app.notice_language
         app.contact_unreachable_at = None
         app.updated_at = uow.now()
         uow.session.add(app)

@@ -26,7 +26,7 @@ from typing import Any
 from babel.dates import format_date
 from sqlmodel import Session
 
-from waitlist.translations import N_, gettext_for
+from waitlist.translations import N_, direction, gettext_for
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,12 @@ def compose(
     url = html.escape(where, quote=True)
     body = (
         f"<p>{html.escape(first)}</p>\n<p>{html.escape(todo)}</p>\n"
-        f'<p>{html.escape(where_label)}<br><a href="{url}">{html.escape(where)}</a></p>\n'
+        f'<p>{html.escape(where_label)}<br><a href="{url}" dir="ltr">{html.escape(where)}</a></p>\n'
         f"<p><small>{html.escape(_(_NO_REPLY))}</small></p>\n"
     )
     page = (
-        f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction(language)}">'
+        '<head><meta charset="utf-8">'
         f"<title>{html.escape(_(subject_id))}</title></head>\n<body>\n{body}</body></html>\n"
     )
     sms = f"{first} {where}".strip()

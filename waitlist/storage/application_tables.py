@@ -30,8 +30,9 @@ class ApplicationCreate(ApplicationBase):
     languages: list[str] = Field(min_length=1)
     slots: list[Slot] = Field(default_factory=list, description="Empty: any slot")
     contact: str | None = Field(default=None, max_length=200)
+    # One of waitlist.translations.LANGUAGES, checked by the apply use case.
     notice_language: str = Field(
-        default="sv", regex="^(sv|en)$", description="Language of the notices: sv or en"
+        default="sv", max_length=8, description="Language of the notices: sv, en, ar, fa, so or ti"
     )
     queue_date: date | None = Field(default=None, description="Defaults to today")
 
