@@ -13,10 +13,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
-from solver.types import Application, District, Programme, SolveStatus
+from solver.types import District, Programme, SolveStatus
 
 SLOTS = ("morning", "day", "evening", "weekend")
+
+
+class Applicant(Protocol):
+    """What the forecast reads of an application (a solver Application, a simulated arrival)."""
+
+    @property
+    def district(self) -> str: ...
+    @property
+    def programme(self) -> str: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def slots(self) -> tuple[str, ...]: ...
+    @property
+    def cross_district(self) -> bool: ...
+    @property
+    def max_travel_minutes(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,10 @@ class TermInput:
     baseline: dict[tuple[str, str], int] = field(default_factory=dict)  # (district, programme)
     # Groups a district can host this term (its leaders' and venues' room); absent: no limit.
     host_limits: dict[str, int] = field(default_factory=dict)
+    # Count on opted-in parents filling planned groups in other districts. Off by default:
+    # placement offers a seat elsewhere only after a wait at home, and fewer parents accept
+    # one, so a plan that counts on them leaves groups short (simulated: docs/simulation.md).
+    cross_district: bool = False
 
     def travel(self, origin: str, destination: str) -> int | None:
         if origin == destination:
@@ -122,8 +144,8 @@ def projected_wait_weeks(waiting: int, arriving: int, served: int, term_weeks: i
 
 
 def forecast_demand(
-    waiting: Sequence[Application],
-    recent: Sequence[Application],
+    waiting: Sequence[Applicant],
+    recent: Sequence[Applicant],
     *,
     lookback_weeks: int,
     horizon_weeks: int,
@@ -159,7 +181,7 @@ def forecast_demand(
 Key = tuple[str, str, tuple[str, ...], tuple[str, ...], int]  # DemandClass without counts
 
 
-def _key(a: Application) -> Key:
+def _key(a: Applicant) -> Key:
     travel = a.max_travel_minutes if a.cross_district else 0
     slots = tuple(sorted(a.slots)) if a.slots else SLOTS
     return (a.district, a.programme, tuple(sorted(a.languages)), slots, travel)

@@ -72,7 +72,9 @@ def cells_of(data: TermInput) -> tuple[list[Cell], dict[int, list[tuple[int, int
         languages = [lang for lang in cls.languages if not prog.languages or lang in prog.languages]
         for host in hosts:
             minutes = data.travel(cls.district, host)
-            if minutes is None or minutes > cls.max_travel_minutes and host != cls.district:
+            if host != cls.district and (
+                not data.cross_district or minutes is None or minutes > cls.max_travel_minutes
+            ):
                 continue
             for lang in languages:
                 for slot in cls.slots:

@@ -43,6 +43,7 @@ def term(demand: list[DemandClass], budget: dict[str, int], **kw) -> TermInput:
         travel_minutes=kw.pop("travel", {"a": {"b": 10}, "b": {"a": 10}}),
         demand=tuple(demand),
         budget=budget,
+        cross_district=kw.pop("cross_district", True),
         **kw,
     )
 
@@ -161,6 +162,14 @@ def test_every_planned_group_is_expected_to_reach_its_minimum_and_the_budget_hol
     assert sum(c.groups for c in plan.cells) <= 5
     for cell in plan.cells:
         assert 2 * cell.groups <= cell.parents <= 3 * cell.groups
+
+
+def test_without_counting_on_travel_each_district_plans_for_its_own_parents():
+    data = term(
+        [cls("a", 2, travel=15), cls("b", 2, travel=15)], {"komet": 1}, cross_district=False
+    )
+    plan = plan_term(data)
+    assert [c.by_home for c in plan.cells] in ([{"a": 2}], [{"b": 2}])
 
 
 def test_a_district_can_host_no_more_than_its_leaders_and_venues_allow():
