@@ -82,7 +82,7 @@ def cells_of(data: TermInput) -> tuple[list[Cell], dict[int, list[tuple[int, int
                     if cell not in index:
                         index[cell] = len(cells)
                         cells.append(cell)
-                    reach.setdefault(c, []).append((index[cell], minutes))
+                    reach.setdefault(c, []).append((index[cell], minutes or 0))
     return cells, reach
 
 
