@@ -28,6 +28,7 @@ METHODS = [
     ("api/templates/**.html", "jinja2"),
     ("waitlist/simulation/*.py", "python"),
     ("waitlist/services/notice_texts.py", "python"),
+    ("waitlist/services/term_plan_text.py", "python"),
     ("waitlist/reasons.py", "python"),
     ("solver/recommend/explain.py", "python"),
     ("waitlist/simulation/templates/*.html", "jinja2"),

@@ -7,7 +7,16 @@ before and after, parents expected to be served, and the projected wait of each.
 
 from __future__ import annotations
 
-from solver.planning.data import Effect, PlannedCell, PlanOptions, TermInput, TermPlan
+from dataclasses import replace
+
+from solver.planning.data import (
+    DemandClass,
+    Effect,
+    PlannedCell,
+    PlanOptions,
+    TermInput,
+    TermPlan,
+)
 from solver.planning.data import projected_wait_weeks as wait
 from solver.planning.model import FOUND, PER_MILLE, Built, Solved, build, solve
 from solver.types import SolveStatus
@@ -16,6 +25,7 @@ from solver.types import SolveStatus
 def plan_term(data: TermInput, options: PlanOptions | None = None) -> TermPlan:
     """Where to plan next term's groups so that waits even out. Same input → same plan."""
     options = options or PlanOptions()
+    data = merged(data)
     if not data.demand:
         return TermPlan(SolveStatus.OPTIMAL, effects=_effects(data, None, None, None, None))
     plan_model = build(data, baseline=False)
@@ -37,6 +47,20 @@ def plan_term(data: TermInput, options: PlanOptions | None = None) -> TermPlan:
         effects=_effects(data, plan_model, planned, base_model, base),
         objective=_objective(data, plan_model, planned, base_model, base),
     )
+
+
+def merged(data: TermInput) -> TermInput:
+    """Classes that reach the same groups merged (an exact reduction): without counting on
+    travel, parents who differ only in their travel limit reach the same groups."""
+    if data.cross_district:
+        return data
+    sums: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], tuple[int, int]] = {}
+    for c in data.demand:
+        key = (c.district, c.programme, c.languages, c.slots)
+        w, a = sums.get(key, (0, 0))
+        sums[key] = (w + c.waiting, a + c.arriving)
+    demand = tuple(DemandClass(*key, 0, w, a) for key, (w, a) in sorted(sums.items()))
+    return replace(data, demand=demand)
 
 
 def _cells(built: Built, solved: Solved) -> tuple[PlannedCell, ...]:

@@ -39,16 +39,27 @@ def effect_text(e: Effect, planned: PlannedTerm, lang: str) -> str:
         "sign": "+" if change > 0 else ("−" if change < 0 else "±"),
         "num": number(abs(change), lang),
     }
-    text = _(
-        "%(district)s %(programme)s: %(groups)s (%(before)s → %(after)s), projected median "
-        "wait %(wait_before)s → %(wait_after)s; %(waiting)s waiting now, %(arriving)s expected "
-        "to apply."
-    ) % {
+    names = {
         "district": planned.district_names.get(e.district, e.district),
         "programme": planned.programme_names.get(e.programme, e.programme),
         "groups": groups,
         "before": number(e.groups_before, lang),
         "after": number(e.groups_after, lang),
+    }
+    if e.waiting + e.arriving == 0:
+        return (
+            _(
+                "%(district)s %(programme)s: %(groups)s (%(before)s → %(after)s); no parent is "
+                "waiting or expected to apply."
+            )
+            % names
+        )
+    text = _(
+        "%(district)s %(programme)s: %(groups)s (%(before)s → %(after)s), projected median "
+        "wait %(wait_before)s → %(wait_after)s; %(waiting)s waiting now, %(arriving)s expected "
+        "to apply."
+    ) % {
+        **names,
         "wait_before": weeks(e.wait_before, lang),
         "wait_after": weeks(e.wait_after, lang),
         "waiting": number(e.waiting, lang),
