@@ -20,6 +20,7 @@ from api.routes import (
     management_exports,
     management_pages,
     management_simulation,
+    management_term_plan,
     management_what_if,
 )
 from api.routes.management_data import closed_quarter, dashboard, quarter_report
@@ -130,6 +131,7 @@ router.include_router(management_pages.router)
 router.include_router(management_exports.router)
 router.include_router(management_simulation.router)
 router.include_router(management_what_if.router)
+router.include_router(management_term_plan.router)
 
 
 @router.get("/favicon.ico", include_in_schema=False)
