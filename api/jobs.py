@@ -29,7 +29,7 @@ from sqlalchemy import Engine, delete, text, update
 from api import ratelimit
 from waitlist import bootstrap
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox, recommendation_jobs
+from waitlist.services import outbox, recommendation_jobs, simulation_jobs
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -138,15 +138,18 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
 
 
 async def _recommendations(engine: Engine, settings: Settings) -> None:
-    """Whenever a recommendation job is queued, solve it (and any queued meanwhile) in a child
-    process (api.recommend_worker); look again every `recommend_poll_seconds`."""
+    """Whenever a recommendation or simulation job is queued, run it (and any queued
+    meanwhile) in a child process (api.recommend_worker); look again every
+    `recommend_poll_seconds`."""
     env = {
         **os.environ,
         "WAITLIST_DATABASE_URL": engine.url.render_as_string(hide_password=False),
     }
     while True:
         try:
-            queued = await asyncio.to_thread(recommendation_jobs.queued, engine)
+            queued = await asyncio.to_thread(recommendation_jobs.queued, engine) or (
+                await asyncio.to_thread(simulation_jobs.queued, engine)
+            )
         except Exception as exc:  # the database was away: try again later
             log.error("job_failed", job="recommendations", error=type(exc).__name__)
             queued = False

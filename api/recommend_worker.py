@@ -1,4 +1,5 @@
-"""Solve the queued group-start recommendations, then exit: `python -m api.recommend_worker`.
+"""Solve the queued group-start recommendations and run the queued what-if simulations, then
+exit: `python -m api.recommend_worker`.
 
 `waitlist serve` starts this in a child process whenever a job is queued (api.jobs), so the
 solver's work never competes with the server's threads for the interpreter, and runs it at a
@@ -13,7 +14,7 @@ import os
 
 from waitlist.bootstrap import rules_from
 from waitlist.config import get_settings
-from waitlist.services import recommendation_jobs
+from waitlist.services import recommendation_jobs, simulation_jobs
 from waitlist.storage.db import make_engine
 
 
@@ -24,14 +25,17 @@ def worker_name() -> str:
 
 
 def main() -> int:
-    """Solve jobs until none is queued; how many were solved."""
+    """Run jobs until none is queued (recommendations first); how many were run."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)  # the pages come first
     settings = get_settings()
     engine = make_engine(settings.database_url)
     worker, rules, solved = worker_name(), rules_from(settings), 0
     try:
-        while recommendation_jobs.run_next(engine, worker, rules) is not None:
+        while (
+            recommendation_jobs.run_next(engine, worker, rules) is not None
+            or simulation_jobs.run_next(engine, worker) is not None
+        ):
             solved += 1
     finally:
         engine.dispose()

@@ -16,7 +16,13 @@ from starlette.responses import Response
 
 from api.deps import CurrentManager, EngineDep, SettingsDep
 from api.problems import problem_responses
-from api.routes import management_exports, management_pages, management_simulation
+from api.routes import (
+    management_exports,
+    management_pages,
+    management_simulation,
+    management_term_plan,
+    management_what_if,
+)
 from api.routes.management_data import closed_quarter, dashboard, quarter_report
 from waitlist.metrics import export
 from waitlist.metrics.report import Report
@@ -119,6 +125,8 @@ router.include_router(api)
 router.include_router(management_pages.router)
 router.include_router(management_exports.router)
 router.include_router(management_simulation.router)
+router.include_router(management_what_if.router)
+router.include_router(management_term_plan.router)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.routes.management_pages import management_page, manager_of
+from api.routes.management_what_if import what_if_context
 from api.web import i18n
 from waitlist.simulation import report as simulation_report
 
@@ -69,10 +70,12 @@ def simulation(request: Request) -> Response:
     path = simulation_report.latest_report(lang=i18n.language_of(request))
     if path is None:
         context = {"actor": who, "section": "simulation", "command": SUGGESTED_COMMAND}
+        context |= what_if_context(request, who)
         return management_page(request, "management/simulation.html", context)
     _ = i18n.gettext_for(i18n.language_of(request))
     body = report_body(path.read_text("utf-8"), _("Table of the simulation report"))
     context = {"actor": who, "section": "simulation", "report_body": body}
+    context |= what_if_context(request, who)
     response = management_page(request, "management/simulation_report.html", context)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

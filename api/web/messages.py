@@ -41,6 +41,7 @@ METHODS = [
     ("waitlist/simulation/*.py", "python"),
     ("waitlist/services/notice_texts.py", "python"),
     ("waitlist/services/calendar_file.py", "python"),
+    ("waitlist/services/term_plan_text.py", "python"),
     ("waitlist/reasons.py", "python"),
     ("solver/recommend/explain.py", "python"),
     ("waitlist/simulation/templates/*.html", "jinja2"),

@@ -6,6 +6,7 @@
     doctor    check stored data against the rules
     scenario  scenario files: solve, check
     recommend group-start recommendations from a scenario
+    plan_term where next term's groups should go (term planning)
     report    the quarter report for management
     simulate  the what-if simulation
     staff     staff accounts: deactivate, new password
@@ -19,6 +20,7 @@ from waitlist.cli import (  # noqa: F401  (registers)
     core,
     doctor,
     imports,
+    plan_term,
     recommend,
     report,
     scenario,

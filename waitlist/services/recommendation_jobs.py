@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, or_, update
+from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -32,7 +32,8 @@ from solver.recommend.data import RecommendOptions
 from solver.recommend.model import ProgressUpdate
 from solver.scenario.files import dumps, scenario_to_dict
 from waitlist.domain.policy import Rules
-from waitlist.services import lookups
+from waitlist.services import job_claims, lookups
+from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
 from waitlist.services.recommendation_results import dump_result, fingerprint, load_result
 from waitlist.services.recommendations import (
     OPTIONS,
@@ -45,11 +46,9 @@ from waitlist.storage.job_tables import RecommendationJob, RecommendationProgres
 from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-# A running job whose worker has not written for this long is claimed again. Longer than the
-# solver's time limit: the second stage writes no progress.
-STALE_AFTER = timedelta(minutes=3)
-MAX_ATTEMPTS = 3
+# A running job whose worker has not written for this long is claimed again: longer than the
+# solver's time limit, as the second stage writes no progress.
+STALE_AFTER = job_claims.STALE_AFTER
 KEEP = timedelta(days=2)
 
 
@@ -122,9 +121,7 @@ def progress(uow: UnitOfWork, job_id: int) -> JobState | None:
 
 def queued(engine: Engine) -> bool:
     """Whether a job waits for a worker (queued, or left by a worker that stopped)."""
-    with Session(engine) as session:
-        query = select(RecommendationJob.id).where(_claimable(utcnow())).limit(1)
-        return session.exec(query).first() is not None
+    return job_claims.any_claimable(engine, RecommendationJob)
 
 
 def run_next(
@@ -190,53 +187,16 @@ def purge(engine: Engine, keep: timedelta = KEEP) -> None:
 
 
 def _set(engine: Engine, job_id: int, worker: str, **values: Any) -> None:
-    """Write to a job this worker holds (a job claimed again since is left alone)."""
-    with Session(engine) as session:
-        session.execute(_mine(job_id, worker).values(**values))
-        session.commit()
+    job_claims.set_mine(engine, RecommendationJob, job_id, worker, **values)
 
 
 def _mine(job_id: int, worker: str):  # noqa: ANN202
-    return update(RecommendationJob).where(
-        col(RecommendationJob.id) == job_id,
-        col(RecommendationJob.claimed_by) == worker,
-        col(RecommendationJob.state) == RUNNING,
-    )
-
-
-def _claimable(now: datetime):  # noqa: ANN202
-    return or_(
-        col(RecommendationJob.state) == QUEUED,
-        and_(
-            col(RecommendationJob.state) == RUNNING,
-            col(RecommendationJob.heartbeat_at) < now - STALE_AFTER,
-        ),
-    )
+    return job_claims.mine(RecommendationJob, job_id, worker)
 
 
 def _claim(engine: Engine, worker: str) -> tuple[int, date] | None:
-    now = utcnow()
-    with Session(engine) as session:
-        query = select(RecommendationJob).where(_claimable(now)).order_by(col(RecommendationJob.id))
-        if engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        job = session.exec(query.limit(1)).first()
-        if job is None or job.id is None:
-            return None
-        job_id, day = job.id, job.as_of
-        if job.attempts >= MAX_ATTEMPTS:  # its workers keep dying: give up, visibly
-            values: dict[str, Any] = {"state": FAILED, "error": "gave up", "finished_at": now}
-        else:
-            values = {"state": RUNNING, "claimed_by": worker, "claimed_at": now}
-            values |= {"heartbeat_at": now, "attempts": RecommendationJob.attempts + 1}
-        claimed = session.execute(
-            update(RecommendationJob)
-            .where(col(RecommendationJob.id) == job_id, _claimable(now))
-            .values(**values)
-        )
-        session.commit()
-    won = claimed.rowcount == 1 and values["state"] == RUNNING  # type: ignore[attr-defined]
-    return (job_id, day) if won else None
+    job = job_claims.claim(engine, RecommendationJob, worker)
+    return None if job is None else (job.id, job.as_of)
 
 
 def _by_mark(session: Session, mark: str) -> RecommendationJob | None:

@@ -5,8 +5,9 @@ answers arrive and unanswered offers expire; impatient parents withdraw; groups 
 their start day start or, below minimum size, are cancelled and their parents return with
 their original queue date; the policy makes offers on the round's Scenario; (policy 3, monthly)
 recommended groups open and invite the parents they name (monthly.py); the week's figures
-are recorded. Parents' answers and patience come from
-seeded per-parent streams (behaviour.py), never from the policy.
+are recorded. Policy 4 first plans the coming term's groups again, each term (term_plan.py).
+Parents' answers and patience come from seeded per-parent streams (behaviour.py), never from
+the policy.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.snapshot import build_scenario
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
+from waitlist.simulation.term_plan import TERM_WEEKS, replan_term
 from waitlist.simulation.weekly import week_stats
 
 RoundHook = Callable[[PolicySpec, Scenario, Result], None]
@@ -68,6 +70,9 @@ class Engine:
 
     def run_round(self, spec: PolicySpec, state: SimState, week: int, *, measured: bool) -> None:
         today = round_date(self.cal, week)
+        since = week - self.cal.warmup_weeks
+        if spec.group_starts == "term_plan" and measured and since % TERM_WEEKS == 0:
+            replan_term(self, spec, state, today, week)
         self._arrive(state, week)
         self._open_planned(spec, state, today)
         self._answers(spec, state, today)
@@ -78,7 +83,6 @@ class Engine:
         if self.round_hook is not None:
             self.round_hook(spec, scenario, result)
         made = self._apply_offers(spec, state, scenario, result, today)
-        since = week - self.cal.warmup_weeks
         if spec.group_starts == "recommendations" and since % spec.recommend_every_weeks == 0:
             made += open_recommended_groups(self, spec, state, today, week)
         if measured:
@@ -96,10 +100,9 @@ class Engine:
 
     def _open_planned(self, spec: PolicySpec, state: SimState, today: date) -> None:
         horizon = today + timedelta(weeks=self.cal.recruit_weeks)
-        while (
-            state.next_planned < len(self.plan) and self.plan[state.next_planned].start <= horizon
-        ):
-            g = self.plan[state.next_planned]
+        plan = self.plan if state.plan is None else state.plan
+        while state.next_planned < len(plan) and plan[state.next_planned].start <= horizon:
+            g = plan[state.next_planned]
             state.next_planned += 1
             min_size = min(g.capacity, spec.min_size.get(g.programme, g.min_size))
             state.groups[g.id] = SimGroup(

@@ -4,7 +4,7 @@ A policy file (JSON) names how placement rounds are run and which settings they 
 
     {"name": "short-threshold", "label": "Cross-district after 4 weeks",
      "placement": "solver",            # "status_quo" | "solver"
-     "group_starts": "plan",           # "plan" | "recommendations"
+     "group_starts": "plan",           # "plan" | "recommendations" | "term_plan"
      "recommend_every_weeks": 4,
      "cross_district_after_weeks": 4, "home_priority": "strict",
      "offer_response_days": 10, "target_weeks": 8,
@@ -25,7 +25,7 @@ from waitlist.domain.values import HomePriority
 from waitlist.translations import N_
 
 PLACEMENTS = ("status_quo", "solver")
-GROUP_STARTS = ("plan", "recommendations")
+GROUP_STARTS = ("plan", "recommendations", "term_plan")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ class PolicySpec:
 
 
 def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
-    """1 status quo, 2 cross-district solver, 3 solver plus monthly recommended group starts."""
+    """1 status quo, 2 cross-district solver, 3 solver plus monthly recommended group starts,
+    4 solver with each term's groups planned where the need is (waitlist.simulation.term_plan)."""
     settings = settings or Policy()
     return [
         PolicySpec("status-quo", N_("1 Status quo: own district, first come first served"),
@@ -67,6 +68,8 @@ def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
                    placement="solver", settings=settings),
         PolicySpec("cross-district-starts", N_("3 Solver + monthly recommended group starts"),
                    placement="solver", group_starts="recommendations", settings=settings),
+        PolicySpec("term-plan", N_("4 Solver + each term's groups planned where the need is"),
+                   placement="solver", group_starts="term_plan", settings=settings),
     ]  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from waitlist.simulation.arrivals import Arrival
+from waitlist.simulation.arrivals import Arrival, PlannedGroup
 from waitlist.simulation.behaviour import Response
 
 OPEN = ("waiting", "offered", "enrolled")
@@ -108,6 +108,7 @@ class SimState:
     history: list[WeekStats] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     candidate_seq: int = 0
+    plan: list[PlannedGroup] | None = None  # this policy's own plan (policy 4), else the run's
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + n

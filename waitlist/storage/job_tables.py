@@ -46,3 +46,27 @@ class RecommendationProgress(SQLModel, table=True):
     seconds: float
     objective: float
     bound: float
+
+
+class SimulationJob(SQLModel, table=True):
+    """A what-if simulation asked for from the management page: the policy (as a policy file
+    holds it) against the status quo, run by a worker (claimed like a recommendation job), its
+    progress in rounds, and the headline figures of each policy when done."""
+
+    __tablename__ = "simulation_job"
+    id: int | None = Field(default=None, primary_key=True)
+    policy: dict[str, Any] = json_dict()
+    weeks: int
+    seed: int
+    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
+    requested_at: datetime = Field(default_factory=utcnow)
+    requested_by: str = Field(max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = None
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+    rounds_done: int = 0
+    rounds_total: int = 0
+    figures: dict[str, Any] | None = json_dict(nullable=True)

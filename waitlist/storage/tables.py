@@ -25,7 +25,11 @@ from waitlist.storage.group_tables import (
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
-from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
+from waitlist.storage.job_tables import (
+    RecommendationJob,
+    RecommendationProgress,
+    SimulationJob,
+)
 from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
 from waitlist.storage.offer_tables import Offer, OfferCreate, OfferPublic, OffersPublic, OfferUpdate
@@ -94,6 +98,7 @@ __all__ = [
     "PlacementRoundPublic",
     "RecommendationJob",
     "RecommendationProgress",
+    "SimulationJob",
     "Programme",
     "ProgrammePublic",
     "RateLimitWindow",
