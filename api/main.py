@@ -8,15 +8,18 @@ can serve the same database.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from sqlalchemy import Engine
+from sqlalchemy.orm import configure_mappers
 
 from api import hardening, web
 from api.logs import configure_logging, install_request_logging
@@ -33,6 +36,7 @@ from api.routes import (
     rounds,
     venues,
 )
+from api.web import render
 from waitlist.config import Settings, get_settings
 from waitlist.storage.db import make_engine
 
@@ -68,8 +72,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
         # Sync endpoints and dependencies run on this process's thread pool (anyio's).
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        # Beside the first requests, not before them: a start answers /health at once.
+        warming = asyncio.create_task(asyncio.to_thread(warm_up, app))
         async with jobs.running(app.state.engine, settings):
             yield
+        await warming
 
     app = FastAPI(
         title="Waitlist",
@@ -107,6 +114,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def warm_up(app: FastAPI) -> None:
+    """Do once at the start what the first visitor would otherwise wait for: templates
+    compiled, catalogues and locale data loaded, the table mappings configured, a database
+    connection opened and every router's routes prepared (an address no route matches walks
+    them all). A failure only leaves that work to the first visitor (a database not up yet
+    is waited for by the requests themselves)."""
+    try:
+        render.warm_up()
+        configure_mappers()
+        with app.state.engine.connect():
+            pass
+        nowhere = {"type": "http", "method": "GET", "path": "/-/warm-up", "root_path": ""}
+        for route in app.routes:
+            route.matches(nowhere | {"headers": [], "query_string": b""})
+    except Exception as exc:
+        structlog.get_logger("api.main").warning("warm_up_failed", error=type(exc).__name__)
 
 
 app: FastAPI  # built by __getattr__ below

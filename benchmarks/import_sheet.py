@@ -17,6 +17,7 @@ import csv
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,10 +83,19 @@ def write(table: list[list[object]], path: Path) -> None:
             )
 
 
+CPU: dict[str, float] = {}  # CPU seconds (user + system) of each command, by its last word
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def cli(env: dict[str, str], *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     command = [sys.executable, "-c", "from waitlist.cli import app; app()", *args]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    CPU[args[-1]] = children_cpu() - cpu
     return time.perf_counter() - started, done
 
 
@@ -116,6 +126,7 @@ def main() -> None:
         strict_s, _ = cli(env, *base, "--strict")
         after_strict = len(stored())
         import_s, done = cli(env, *base)
+        import_cpu = CPU["farsta"]
         kept = stored()
         expected = {
             str(row[0]): (row[2] if isinstance(row[2], date) else date.fromisoformat(str(row[2])))
@@ -124,13 +135,14 @@ def main() -> None:
         }
         again_s, again = cli(env, *base)
         print(f"{args.rows} rows ({args.format}), {args.bad} bad; load {os.getloadavg()[0]:.1f}")
-        print(f"dry run:      {dry_s:6.2f} s  listed {len(listed)} rows, exactly the bad ones: "
-              f"{listed == wrong}")  # fmt: skip
-        print(f"--strict:     {strict_s:6.2f} s  stored {after_strict}")
-        print(f"import:       {import_s:6.2f} s  stored {len(kept)}, queue dates kept: "
-              f"{dict(kept) == expected}")  # fmt: skip
-        print(f"again:        {again_s:6.2f} s  {again.stdout.strip().splitlines()[-1]}; "
-              f"rows now {len(stored())}")  # fmt: skip
+        print("wall-clock seconds of each command (CPU seconds of its process in brackets)")
+        last = again.stdout.strip().splitlines()[-1]
+        print(f"dry run:  {dry_s:6.2f} s ({CPU['--dry-run']:5.2f})  listed {len(listed)} rows, "
+              f"exactly the bad ones: {listed == wrong}")  # fmt: skip
+        print(f"--strict: {strict_s:6.2f} s ({CPU['--strict']:5.2f})  stored {after_strict}")
+        print(f"import:   {import_s:6.2f} s ({import_cpu:5.2f})  stored {len(kept)}, "
+              f"queue dates kept: {dict(kept) == expected}")  # fmt: skip
+        print(f"again:    {again_s:6.2f} s ({CPU['farsta']:5.2f})  {last}; now {len(stored())}")
         print(done.stdout.strip().splitlines()[-1])
 
 

@@ -196,21 +196,23 @@ def form_token(client: httpx.Client) -> str:
     return found.group(1)
 
 
-def api_login(client: httpx.Client, password: str) -> int:
-    answer = client.post("/api/v1/auth/login", json={"username": ACCOUNT, "password": password})
+def api_login(client: httpx.Client, password: str, account: str = ACCOUNT) -> int:
+    answer = client.post("/api/v1/auth/login", json={"username": account, "password": password})
     return answer.status_code
 
 
-def form_login(client: httpx.Client, token: str, password: str) -> int:
+def form_login(client: httpx.Client, token: str, password: str, account: str = ACCOUNT) -> int:
     answer = client.post(
         "/coordinator/login",
-        data={"username": ACCOUNT, "password": password, "csrf_token": token},
+        data={"username": account, "password": password, "csrf_token": token},
         follow_redirects=False,
     )
     return answer.status_code
 
 
-def attacker(base: str, address: str, api: bool, stop: float, tally: Tally) -> None:
+def attacker(
+    base: str, address: str, api: bool, stop: float, tally: Tally, account: str = ACCOUNT
+) -> None:
     with client_at(base, address) as client:
         token = "" if api else form_token(client)
         n = 0
@@ -218,9 +220,9 @@ def attacker(base: str, address: str, api: bool, stop: float, tally: Tally) -> N
             n += 1
             try:
                 if api:
-                    code = api_login(client, f"guess-{n}")
+                    code = api_login(client, f"guess-{n}", account)
                 else:
-                    code = form_login(client, token, f"guess-{n}")
+                    code = form_login(client, token, f"guess-{n}", account)
             except httpx.HTTPError as exc:
                 tally.errors[type(exc).__name__] += 1
                 continue
@@ -325,12 +327,15 @@ def run(seconds: float, postgres: bool, attackers: int) -> bool:
     return report(tally, elapsed, postgres, attackers)
 
 
-def guess(base: str, seconds: float, attackers: int) -> None:
-    """The guessing clients (`--guess BASE`): their tally as JSON on stdout."""
+def guess(base: str, seconds: float, attackers: int, account: str = ACCOUNT) -> None:
+    """The guessing clients (`--guess BASE`, on `--account`): their tally as JSON on stdout."""
     tally = Tally()
     stop = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=attacker, args=(base, f"127.0.0.{10 + i}", i % 2 == 0, stop, tally))
+        threading.Thread(
+            target=attacker,
+            args=(base, f"127.0.0.{10 + i}", i % 2 == 0, stop, tally, account),
+        )
         for i in range(attackers)
     ]
     for thread in threads:
@@ -412,9 +417,10 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--attackers", type=int, default=4)
     parser.add_argument("--guess", metavar="BASE", help=argparse.SUPPRESS)
+    parser.add_argument("--account", default=ACCOUNT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.guess:
-        guess(args.guess, args.seconds, args.attackers)
+        guess(args.guess, args.seconds, args.attackers, args.account)
         return
     ok = run(args.seconds, args.postgres, args.attackers)
     print("targets met" if ok else "targets NOT met")

@@ -5,60 +5,22 @@ give the same data, whatever is changed to make it faster).
 
 Seeds a fresh SQLite database (migrated as `waitlist init` does) in this process and prints
 the CPU seconds of the seeding alone and a SHA-256 over every table's rows in id order, less
-the columns that are random on purpose (VOLATILE: salted password hashes, personal-link
-tokens). Target: under 5 s of CPU for the 52-week demo city.
+the columns that are random on purpose (waitlist/storage/digest.py: salted password
+hashes, personal-link tokens). Target: under 5 s of CPU for the 52-week demo city.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from waitlist.config import Settings
 from waitlist.demo import seed_demo
 from waitlist.storage.db import make_engine, migrate
-
-ROOT = Path(__file__).resolve().parents[1]
-
-# Columns drawn from the operating system's randomness on purpose (found by seeding twice and
-# comparing every column): salted password hashes, the hashes of the parents' personal-link
-# tokens, and the outbox payloads that carry those tokens until sent.
-VOLATILE = {
-    ("staff", "password_hash"),
-    ("application", "token_hash"),
-    ("outbox", "payload"),
-}
-
-
-def digest(engine: sa.Engine, each: bool = False) -> tuple[str, dict[str, int]]:
-    metadata = sa.MetaData()
-    metadata.reflect(engine)
-    total = hashlib.sha256()
-    counts: dict[str, int] = {}
-    with engine.connect() as conn:
-        for name in sorted(metadata.tables):
-            if name == "alembic_version":
-                continue
-            table = metadata.tables[name]
-            columns = [c for c in table.columns if (name, c.name) not in VOLATILE]
-            order = list(table.primary_key.columns) or columns
-            rows = conn.execute(sa.select(*columns).order_by(*order)).all()
-            counts[name] = len(rows)
-            if rows:  # an empty table (one the demo does not fill) adds nothing
-                total.update(name.encode())
-            one = hashlib.sha256()
-            for row in rows:
-                total.update(repr(tuple(row)).encode())
-                one.update(repr(tuple(row)).encode())
-            if each and rows:
-                print(f"  {name}: {one.hexdigest()[:16]}")
-    return total.hexdigest(), counts
+from waitlist.storage.digest import digest
 
 
 def main() -> None:
@@ -78,9 +40,12 @@ def main() -> None:
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         print(summary)
         print(f"seeding: {cpu:.2f} s of CPU, {wall:.2f} s of wall-clock time")
-        value, counts = digest(engine, args.tables)
-        print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-        print(f"data digest: {value}")
+        found = digest(engine)
+        if args.tables:
+            for name, value in found.tables.items():
+                print(f"  {name}: {value[:16]}")
+        print("rows: " + ", ".join(f"{k} {v}" for k, v in found.counts.items() if v))
+        print(f"data digest: {found.total}")
         engine.dispose()
 
 

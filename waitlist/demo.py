@@ -20,7 +20,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -50,6 +52,23 @@ from waitlist.storage.tables import (
     Venue,
 )
 from waitlist.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What offering a seat to a waiting application needs of it."""
+
+    id: int
+    queue_date: date
+    lottery: int
+    district: str
+    max_travel_minutes: int
+    child_birth: str | None
+    languages: list[str]
+    slots: list[str]
+
+
+WAITING_COLUMNS = tuple(getattr(Application, name) for name in Waiting.__dataclass_fields__)
 
 
 def already_seeded(engine: Engine) -> bool:
@@ -94,10 +113,12 @@ class DemoCity:
         # use cases need no savepoints of their own.
         self.uow = bootstrap.uow_factory(engine, settings, actor="demo", clock=lambda: self.now)()
         self.uow.savepoints = False
+        self.uow.batch_records = True  # events and notices written once a week, none read
         self.ref = load_reference()
         self.cross_after = timedelta(weeks=settings.cross_district_after_weeks)
         self.programmes: dict[str, Programme] = {}
         self.answers: dict[int, tuple[str, date]] = {}  # offer id -> (answer, when)
+        self.offered: dict[int, set[int]] = {}  # group id -> applications offered a seat in it
         self.stats: Counter[str] = Counter()
 
     # --- set-up -------------------------------------------------------------------------
@@ -322,15 +343,8 @@ class DemoCity:
                 continue
             if group.status == GroupStatus.PLANNED:
                 groups.open_group(self.uow, group.id or 0)
-            own = in_queue_order(
-                self.uow.session.exec(
-                    select(Application).where(
-                        Application.district == group.district,
-                        Application.programme == group.programme,
-                        Application.status == "waiting",
-                        col(Application.paused).is_(False),
-                    )
-                ).all()
+            own = self.waiting(
+                Application.district == group.district, Application.programme == group.programme
             )
             self.offer_group(group, own, "First come, first served in the district.")
             if group.taken < group.capacity:
@@ -342,7 +356,7 @@ class DemoCity:
                     P.CROSS_ANSWER_WEIGHTS,
                 )
 
-    def waiting_elsewhere(self, group: Group) -> list[Application]:
+    def waiting_elsewhere(self, group: Group) -> list[Waiting]:
         """Opted-in parents of the neighbouring districts (reference data: shared borders) past
         the threshold, within their travel limit, who have not had an offer in this group
         before; in queue order."""
@@ -350,37 +364,35 @@ class DemoCity:
         if not near:
             return []
         today = self.now.date()
-        rows = self.uow.session.exec(
-            select(Application).where(
-                col(Application.district).in_(near),
-                Application.programme == group.programme,
-                Application.status == "waiting",
-                col(Application.paused).is_(False),
-                col(Application.cross_district).is_(True),
-                Application.queue_date <= today - self.cross_after,
+        rows = self.waiting(
+            col(Application.district).in_(near),
+            Application.programme == group.programme,
+            col(Application.cross_district).is_(True),
+            Application.queue_date <= today - self.cross_after,
+        )
+        offered = self.offered.get(group.id or 0, set())
+        travel = self.ref.travel_minutes
+        return [
+            a
+            for a in rows
+            if a.id not in offered
+            and travel.get(a.district, {}).get(group.district, 10**6) <= a.max_travel_minutes
+        ]
+
+    def waiting(self, *where: Any) -> list[Waiting]:
+        """The waiting, unpaused applications matching `where`, in queue order: only the
+        columns the offers need (no ORM rows built for the many that get none)."""
+        rows = self.uow.session.execute(
+            select(*WAITING_COLUMNS).where(
+                Application.status == "waiting", col(Application.paused).is_(False), *where
             )
         ).all()
-        if not rows:
-            return []
-        offered = set(
-            self.uow.session.exec(
-                select(Offer.application_id).where(Offer.group_id == group.id)
-            ).all()
-        )
-        travel = self.ref.travel_minutes
-        return in_queue_order(
-            [
-                a
-                for a in rows
-                if a.id not in offered
-                and travel.get(a.district, {}).get(group.district, 10**6) <= a.max_travel_minutes
-            ]
-        )
+        return in_queue_order(Waiting(*row) for row in rows)
 
     def offer_group(
         self,
         group: Group,
-        candidates: list[Application],
+        candidates: list[Waiting],
         reason: str,
         answers: dict[str, float] = P.ANSWER_WEIGHTS,
     ) -> None:
@@ -403,11 +415,12 @@ class DemoCity:
                 is not None
             ):
                 continue
-            offer = offers.make_offer(self.uow, app.id or 0, group.id or 0, reason=reason)
+            offer = offers.make_offer(self.uow, app.id, group.id or 0, reason=reason)
             answer = _pick(self.rng, answers)
             delay = self.rng.randint(1, max(1, (offer.respond_by - today).days))
+            # `group` is the session's own row, refreshed by the seat taken for the offer.
             self.answers[offer.id] = (answer, today + timedelta(days=delay))
-            self.uow.session.refresh(group)
+            self.offered.setdefault(group.id or 0, set()).add(app.id)
             self.stats["offers"] += 1
             self.stats["cross_district_offers"] += offer.cross_district
 

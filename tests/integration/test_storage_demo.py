@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from sqlmodel import col, select
+from waitlist.storage.digest import digest
 
 from waitlist.config import Settings
 from waitlist.demo import already_seeded, seed_demo
@@ -59,6 +60,9 @@ def test_the_same_seed_gives_the_same_city_and_another_seed_another(tmp_path):
     assert "applications" in summary
     assert _fingerprint(one) == _fingerprint(two)
     assert _fingerprint(one) != _fingerprint(three)
+    # Every table alike (but for salted hashes and tokens), the audit log and notices too.
+    assert digest(one).tables == digest(two).tables
+    assert digest(one).counts["event"] > 0 and digest(one).counts["outbox"] > 0
     assert already_seeded(one)
     for engine in (one, two, three):
         engine.dispose()

@@ -10,11 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tests.support.foundation import new_world
 from waitlist.storage.db import create_schema, drop_schema, make_engine, migrate
-from waitlist.storage.tables import Application, Event, Group, Offer, metadata
+from waitlist.storage.tables import Application, Event, Group, Offer, Outbox, metadata
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -96,6 +96,33 @@ def test_the_unit_of_work_rolls_back_unless_committed(database_url):
     with world.uow(readonly=True) as uow:
         ids = [e.entity_id for e in uow.session.exec(select(Event).where(Event.entity == "test"))]
     assert ids == ["2"]
+    world.engine.dispose()
+
+
+def test_batched_events_and_notices_are_written_at_the_commit_in_order_or_not_at_all(
+    database_url,
+):
+    world = new_world(database_url)
+    uow = UnitOfWork(world.engine, actor="batch", batch_records=True)
+    with uow:
+        uow.record("test", 1, "forgotten")
+        uow.notify("applied", "application:1", {"token": "forgotten"})
+    with uow:
+        for n in (2, 3, 4):
+            uow.record("test", n, "kept", after={"n": n}, district="farsta")
+        uow.notify("applied", "application:2", {"token": "t"})
+        uow.commit()
+    with world.uow(readonly=True) as reader:
+        events = reader.session.exec(
+            select(Event).where(Event.entity == "test").order_by(col(Event.id))
+        ).all()
+        notices = reader.session.exec(select(Outbox)).all()
+    assert [(e.entity_id, e.after, e.actor, e.district) for e in events] == [
+        (str(n), {"n": n}, "batch", "farsta") for n in (2, 3, 4)
+    ]
+    assert [(o.recipient, o.payload, o.attempts, o.sent_at) for o in notices] == [
+        ("application:2", {"token": "t"}, 0, None)
+    ]
     world.engine.dispose()
 
 

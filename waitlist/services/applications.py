@@ -132,8 +132,17 @@ def check_notice_language(code: str) -> str:
     return code
 
 
-def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) -> Applied:
-    queue_date = _validate(uow, cmd)
+def _apply(
+    uow: UnitOfWork,
+    cmd: ApplicationCreate,
+    token: str | None = None,
+    *,
+    validated: date | None = None,
+    external_id: str | None = None,
+) -> Applied:
+    """`validated`: the queue date `_validate` gave for this command in this transaction
+    (an import checks every row first); `external_id`: its id in a district's own list."""
+    queue_date = validated or _validate(uow, cmd)
     seed = current_seed(uow)
     token = token or new_token()
     app = Application(
@@ -149,6 +158,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
         contact=cmd.contact or None,
         notice_language=cmd.notice_language,
         token_hash=hash_token(token),
+        external_id=external_id,
         created_at=uow.now(),
         updated_at=uow.now(),
     )

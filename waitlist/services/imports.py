@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
@@ -52,6 +53,9 @@ def import_applications(
     strict: bool = False,
 ) -> ImportReport:
     """Import `rows` ((row number, values by column)) as applications in `district`."""
+    # Thousands of audit events and notices, none read back here: written at the commit with
+    # one INSERT per table.
+    uow.batch_records = True
     with uow:
         lookups.district(uow, district)
         known = set(
@@ -62,7 +66,7 @@ def import_applications(
             ).all()
         )
         seen: dict[str, int] = {}
-        valid: list[tuple[str, ApplicationCreate]] = []
+        valid: list[tuple[str, ApplicationCreate, date]] = []
         problems: list[RowProblem] = []
         count = unchanged = 0
         for number, row in rows:
@@ -79,17 +83,13 @@ def import_applications(
                     unchanged += 1
                     continue
                 command = parse(ApplicationCreate, {**values, "district": district})
-                applications._validate(uow, command)
-                valid.append((external_id, command))
+                valid.append((external_id, command, applications._validate(uow, command)))
             except DomainError as exc:
                 problems.append(RowProblem(number, exc.field, exc.message))
         refused = dry_run or (strict and bool(problems))
         if not refused:
-            for external_id, command in valid:
-                made = applications._apply(uow, command)
-                row_made = uow.session.get(Application, made.application.id)
-                assert row_made is not None
-                row_made.external_id = external_id
+            for external_id, command, queue_date in valid:
+                applications._apply(uow, command, validated=queue_date, external_id=external_id)
             uow.record(
                 "import",
                 district,

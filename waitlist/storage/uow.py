@@ -15,7 +15,9 @@ only errors raised before anything changed. `readonly=True` reads through
 nothing to roll back).
 
 `uow.record(...)` writes an `event` row and `uow.notify(...)` an `outbox` row in the same
-transaction as the change they describe.
+transaction as the change they describe. With `batch_records=True` (the demo seeder, which
+writes thousands of them and reads none back) they are kept and written with one multi-row
+INSERT per table just before the commit, in the order they were recorded (the same ids).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
@@ -45,9 +48,15 @@ class UnitOfWork:
         clock: Callable[[], datetime] | None = None,
         readonly: bool = False,
         savepoints: bool = True,
+        batch_records: bool = False,
     ) -> None:
         self.engine = engine
         self.savepoints = savepoints
+        self.batch_records = batch_records
+        self._batched: dict[type[Event] | type[Outbox], list[dict[str, Any]]] = {
+            Event: [],
+            Outbox: [],
+        }
         self.actor = actor
         self.rules = rules or Rules()
         self.clock = clock or utcnow
@@ -97,6 +106,8 @@ class UnitOfWork:
                 savepoint.rollback()
             return
         session, self._session = self._session, None
+        for rows in self._batched.values():
+            rows.clear()  # not committed: never written
         if session is not None:
             # Detach first so rows read here keep their loaded values after the rollback
             # (a rollback would expire them and a closed session could not reload them).
@@ -119,7 +130,14 @@ class UnitOfWork:
             if savepoint is not None and savepoint.is_active:
                 savepoint.commit()
             return
+        self._write_batched()
         self.session.commit()
+
+    def _write_batched(self) -> None:
+        for model, rows in self._batched.items():
+            if rows:
+                self.session.execute(insert(model), rows)
+                rows.clear()
 
     def rollback(self) -> None:
         if self._savepoints:
@@ -142,24 +160,28 @@ class UnitOfWork:
         after: dict[str, Any] | None = None,
         district: str | None = None,
         programme: str | None = None,
-    ) -> Event:
+    ) -> None:
         """Write an audit event (no personal data in before/after) in this transaction."""
-        ev = Event(
-            at=self.now(),
-            actor=self.actor,
-            entity=entity,
-            entity_id=str(entity_id),
-            action=action,
-            before=before,
-            after=after,
-            district=district,
-            programme=programme,
-        )
-        self.session.add(ev)
-        return ev
+        values: dict[str, Any] = {
+            "at": self.now(),
+            "actor": self.actor,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "action": action,
+            "before": before,
+            "after": after,
+            "district": district,
+            "programme": programme,
+        }
+        if self.batch_records:
+            self._batched[Event].append(values)
+        else:
+            self.session.add(Event(**values))
 
-    def notify(self, kind: str, recipient: str, payload: dict[str, Any]) -> Outbox:
+    def notify(self, kind: str, recipient: str, payload: dict[str, Any]) -> None:
         """Queue a notice in the outbox, in this transaction."""
-        row = Outbox(created_at=self.now(), kind=kind, recipient=recipient, payload=payload)
-        self.session.add(row)
-        return row
+        values: dict[str, Any] = {"created_at": self.now(), "kind": kind, "recipient": recipient}
+        if self.batch_records:
+            self._batched[Outbox].append({**values, "payload": payload, "attempts": 0})
+        else:
+            self.session.add(Outbox(**values, payload=payload))
