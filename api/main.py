@@ -26,6 +26,7 @@ from api.routes import (
     audit,
     auth,
     groups,
+    leaders,
     management,
     offers,
     queues,
@@ -48,6 +49,7 @@ API_ROUTERS = (
     audit,
     management,
     venues,
+    leaders,
 )
 
 

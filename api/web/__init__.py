@@ -19,6 +19,7 @@ def install(app: FastAPI) -> None:
     from api.web import (
         coordinator,
         coordinator_import,
+        coordinator_leaders,
         coordinator_notices,
         coordinator_rounds,
         coordinator_venues,
@@ -35,4 +36,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator_import.router)
     app.include_router(coordinator_notices.router)
     app.include_router(coordinator_venues.router)
+    app.include_router(coordinator_leaders.router)
     errors.install(app)
