@@ -11,19 +11,27 @@ first CP-SAT solution, time to proven optimal, the gap, and the comparison table
 district's candidates, by id, take its rooms in turn; 10 sessions where a programme gives none).
 `--generated` drops the city's candidates: they are generated from demand (its candidates module),
 one per listed room in each district when rooms are listed.
+
+    .venv/bin/python benchmarks/recommend.py --varied 1,2,3,4,5
+
+Varied cities (recommend_city.varied_city): 3,000 waiting with more languages each, 200 groups
+holding rooms, 50 leaders speaking several languages, 400 candidates on every weekday of their
+slot in the districts' rooms. One row per seed: status, process CPU seconds of the whole run
+(target: proven optimal under 10 s), the waiting-weeks objective and its proven bound.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from recommend_city import city_scenario  # noqa: E402
+from recommend_city import city_scenario, varied_city  # noqa: E402
 
 from solver.recommend.baseline import longest_queue_first  # noqa: E402
 from solver.recommend.explain import Explainer, med, ratio, spread  # noqa: E402
@@ -85,7 +93,11 @@ def main() -> None:
         "--rooms-per-district", type=int, default=0, help="rooms on every candidate (0: none)"
     )
     parser.add_argument("--generated", action="store_true", help="candidates from demand")
+    parser.add_argument("--varied", default="", help="seeds of varied cities, e.g. 1,2,3")
     args = parser.parse_args()
+    if args.varied:
+        varied_table([int(s) for s in args.varied.split(",")])
+        return
 
     t = time.perf_counter()
     city = city_scenario(seed=args.seed)
@@ -154,6 +166,25 @@ def main() -> None:
     )
     if args.districts:
         print_districts(prep, done.plan.served, base.served)
+
+
+def varied_table(seeds: list[int]) -> None:
+    """One row per varied city: proven optimal or not, CPU seconds, objective and bound."""
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| seed | kinds | status | CPU s | wall s | objective (stage 1) | bound | groups |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    for seed in seeds:
+        city = varied_city(seed=seed)
+        cpu = time.process_time()
+        done = run(city)
+        cpu = time.process_time() - cpu
+        solved = done.solved
+        print(
+            f"| {seed} | {len(done.prepared.kinds)} | {solved.status} | {cpu:.2f} | "
+            f"{done.total_s:.2f} | {solved.tiers[0]} | {solved.bound_t1:.0f} | {solved.tiers[1]} |",
+            flush=True,
+        )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def print_districts(prep, ours: dict[int, list[int]], theirs: dict[int, list[int]]) -> None:
