@@ -13,11 +13,11 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, sources
 from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, field_error
+from api.web.forms import Form, PostedForm, submitted
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
-from waitlist.domain.errors import DomainError, NotFound
+from waitlist.domain.errors import DomainError
 from waitlist.services import leaders
 
 router = APIRouter(prefix="/coordinator/leaders", include_in_schema=False)
@@ -131,16 +131,16 @@ def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any], Any]:
 def create(request: Request, posted: PostedForm) -> Response:
     actor = coordinator(request)
     form, data, _ = _form(request, posted)
-    if form.ok:
-        try:
-            leaders.create_leader(
-                uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-            )
-        except DomainError as exc:
-            field_error(form, exc, _messages(_), "label")
-        else:
-            return RedirectResponse("/coordinator/leaders?done=created", status_code=303)
-    return _page(request, actor, values=form.values, errors=form.errors, status=422)
+    done = submitted(
+        form,
+        lambda: leaders.create_leader(
+            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
+        ),
+        _messages(_),
+        "label",
+        "/coordinator/leaders?done=created",
+    )
+    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
 
 
 @router.post("/{leader_id}", dependencies=[Depends(csrf.verify)])
@@ -150,18 +150,14 @@ def save(request: Request, leader_id: int, posted: PostedForm) -> Response:
     if editing is None:
         return RedirectResponse("/coordinator/leaders", status_code=303)
     form, data, _ = _form(request, posted)
-    active = form.data.get("active") != "no"
-    if form.ok:
-        try:
-            leaders.update_leader(
-                uow_factory(request, actor.actor)(), actor, leader_id, data | {"active": active}
-            )
-        except NotFound:
-            return RedirectResponse("/coordinator/leaders", status_code=303)
-        except DomainError as exc:
-            field_error(form, exc, _messages(_), "label")
-        else:
-            return RedirectResponse("/coordinator/leaders?done=saved", status_code=303)
-    return _page(
+    data["active"] = form.data.get("active") != "no"
+    done = submitted(
+        form,
+        lambda: leaders.update_leader(uow_factory(request, actor.actor)(), actor, leader_id, data),
+        _messages(_),
+        "label",
+        "/coordinator/leaders?done=saved",
+    )
+    return done or _page(
         request, actor, editing=editing, values=form.values, errors=form.errors, status=422
     )

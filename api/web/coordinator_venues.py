@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, wording
 from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, field_error
+from api.web.forms import Form, PostedForm, field_error, submitted
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
@@ -106,16 +106,16 @@ def create(request: Request, posted: PostedForm) -> Response:
     _ = gettext_for(language_of(request))
     form = Form(posted, _)
     data = _read(form)
-    if form.ok:
-        try:
-            venues.create_venue(
-                uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-            )
-        except DomainError as exc:
-            field_error(form, exc, _messages(_), "name")
-        else:
-            return RedirectResponse("/coordinator/venues?done=created", status_code=303)
-    return _page(request, actor, values=form.values, errors=form.errors, status=422)
+    done = submitted(
+        form,
+        lambda: venues.create_venue(
+            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
+        ),
+        _messages(_),
+        "name",
+        "/coordinator/venues?done=created",
+    )
+    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
 
 
 @router.post("/{venue_id}", dependencies=[Depends(csrf.verify)])
