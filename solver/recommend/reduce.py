@@ -143,11 +143,12 @@ def room_dominance(prep: Prepared) -> list[tuple[int, int]]:
     """(strong, weak) candidates of one kind bound to rooms: `weak` opens only when `strong`
     does. Both are the same group in different rooms (same parents, leaders, sizes); `strong`
     starts no later (ties: fewer clashes, then index) and every candidate its room clashes
-    with, but `weak`, clashes with `weak` too. A group of `weak` can then move to `strong` when `strong` is
-    closed: its room is free (whatever clashes with it clashes with the open `weak`, so is
-    closed), the parents, leader and travel are the same, the start no later. Each move takes
-    a group to a candidate earlier in (start, clashes, index) order, so moves end. Candidates of pooled
-    rooms are left out (their rooms are given out afterwards, rooms.place_in_rooms)."""
+    with, but `weak`, clashes with `weak` too. A group of `weak` can then move to `strong`
+    when `strong` is closed: its room is free (whatever clashes with it clashes with the open
+    `weak`, so is closed), the parents, leader and travel are the same, the start no later.
+    Each move takes a group to a candidate earlier in (start, clashes, index) order, so moves
+    end. Candidates of pooled rooms are left out (their rooms are given out afterwards,
+    rooms.place_in_rooms)."""
     pooled = {c for pool in prep.room_pools for orbit in pool.orbits for c in orbit}
     out = []
     for kd in prep.kinds:
