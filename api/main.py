@@ -29,6 +29,7 @@ from api.routes import (
     audit,
     auth,
     groups,
+    leaders,
     management,
     offers,
     queues,
@@ -52,6 +53,7 @@ API_ROUTERS = (
     audit,
     management,
     venues,
+    leaders,
 )
 
 

@@ -11,18 +11,29 @@ first CP-SAT solution, time to proven optimal, the gap, and the comparison table
 district's candidates, by id, take its rooms in turn; 10 sessions where a programme gives none).
 `--generated` drops the city's candidates: they are generated from demand (its candidates module),
 one per listed room in each district when rooms are listed.
+
+    .venv/bin/python benchmarks/recommend.py --varied 1,2,3,4,5
+
+Varied cities (recommend_city.varied_city): 3,000 waiting with more languages each, 200 groups
+holding rooms, 50 leaders speaking several languages, 400 candidates on every weekday of their
+slot in the districts' rooms; and the same city with its candidates generated from demand, one
+per room that can host it, as the live recommender does. One row per seed and kind of
+candidates: status, process CPU seconds of the whole run (target: proven optimal under 10 s),
+the waiting-weeks objective and its proven bound.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import time
 from pathlib import Path
 
-from recommend_city import city_scenario
+from recommend_city import city_scenario, varied_city
 
 from solver.recommend.baseline import longest_queue_first
+from solver.recommend.data import RecommendOptions
 from solver.recommend.explain import Explainer, med, ratio, spread
 from solver.recommend.pipeline import run
 from solver.types import Room, Scenario
@@ -82,7 +93,11 @@ def main() -> None:
         "--rooms-per-district", type=int, default=0, help="rooms on every candidate (0: none)"
     )
     parser.add_argument("--generated", action="store_true", help="candidates from demand")
+    parser.add_argument("--varied", default="", help="seeds of varied cities, e.g. 1,2,3")
     args = parser.parse_args()
+    if args.varied:
+        varied_table([int(s) for s in args.varied.split(",")])
+        return
 
     t = time.perf_counter()
     city = city_scenario(seed=args.seed)
@@ -151,6 +166,40 @@ def main() -> None:
     )
     if args.districts:
         print_districts(prep, done.plan.served, base.served)
+
+
+# CPU seconds are the measure: on a busy machine the default wall-clock limit (60 s) would
+# stop a search that has used far less CPU than that.
+UNHURRIED = RecommendOptions(time_limit_s=900.0)
+
+
+def varied_table(seeds: list[int]) -> None:
+    """One row per varied city: proven optimal or not, CPU seconds, objective and bound."""
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        "| seed | candidates | kinds | status | CPU s | wall s | objective (stage 1) | bound "
+        "| groups |"
+    )
+    print("|---:|---|---:|---|---:|---:|---:|---:|---:|")
+    for seed in seeds:
+        listed = varied_city(seed=seed)
+        # Listed: 400 candidates in rooms. From demand: generated like the live recommender
+        # does, one per room that can host it.
+        for label, city in (
+            ("400 listed", listed),
+            ("from demand", dataclasses.replace(listed, candidate_groups=())),
+        ):
+            cpu = time.process_time()
+            done = run(city, options=UNHURRIED)
+            cpu = time.process_time() - cpu
+            solved, prep = done.solved, done.prepared
+            print(
+                f"| {seed} | {label} ({len(prep.candidates)} viable) | {len(prep.kinds)} | "
+                f"{solved.status} | {cpu:.2f} | {done.total_s:.2f} | {solved.tiers[0]} | "
+                f"{solved.bound_t1:.0f} | {solved.tiers[1]} |",
+                flush=True,
+            )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def print_districts(prep, ours: dict[int, list[int]], theirs: dict[int, list[int]]) -> None:

@@ -8,6 +8,7 @@ leaders in their own districts.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date, timedelta
 
@@ -15,8 +16,10 @@ from solver.scenario.synthetic import reference, reference_districts, reference_
 from solver.types import (
     Application,
     CandidateGroup,
+    Group,
     Leader,
     Policy,
+    Room,
     Scenario,
 )
 
@@ -128,4 +131,118 @@ def city_scenario(
         applications=tuple(apps),
         leaders=tuple(leader_list),
         candidate_groups=tuple(cands),
+    )
+
+
+WEEKDAYS_OF_SLOT = {
+    "morning": ("mon", "tue", "wed", "thu", "fri"),
+    "day": ("mon", "tue", "wed", "thu", "fri"),
+    "evening": ("mon", "tue", "wed", "thu"),
+    "weekend": ("sat", "sun"),
+}
+VARIED_LANGUAGES = {"sv": 40, "ar": 16, "so": 12, "en": 10, "fa": 8, "ti": 7, "tr": 7}
+
+
+def _on_weekday(day: date, weekday: str) -> date:
+    order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return day + timedelta(days=(order.index(weekday) - day.weekday()) % 7)
+
+
+def varied_city(
+    seed: int = 1,
+    waiting: int = 3000,
+    groups: int = 200,
+    leaders: int = 50,
+    candidates: int = 400,
+    rooms_per_district: int = 3,
+) -> Scenario:
+    """A city whose demand is spread over slots and languages: the demo city's parents with more
+    languages each, leaders speaking several languages, candidates on every weekday of their
+    slot in the districts' rooms, and `groups` groups already holding some of those rooms
+    (recruiting or running), so that rooms clash with each other and with what runs."""
+    base = city_scenario(seed=seed, waiting=waiting, candidates=0, leaders=0)
+    rng = random.Random(seed * 7919 + 1)
+    by_slug = {p.slug: p for p in base.programmes}
+    apps = []
+    for app in base.applications:
+        prog = by_slug[app.programme]
+        langs = {_pick(rng, VARIED_LANGUAGES)}
+        if rng.random() < 0.5:
+            langs.add(_pick(rng, VARIED_LANGUAGES))
+        langs &= set(prog.languages) or langs
+        apps.append(dataclasses.replace(app, languages=tuple(sorted(langs or {"sv"}))))
+    slugs = [d.slug for d in base.districts]
+    rooms = tuple(
+        Room(f"r-{d}-{n + 1}", d, f"{d} room {n + 1}")
+        for d in slugs
+        for n in range(rooms_per_district)
+    )
+    leader_list = []
+    for n in range(leaders):
+        progs = rng.sample(list(PROGRAMME_MIX), k=rng.choice([1, 2, 2, 3]))
+        langs = {"sv"} | {_pick(rng, VARIED_LANGUAGES) for _ in range(rng.choice([1, 2, 3]))}
+        leader_list.append(
+            Leader(
+                id=f"l-{n + 1:03d}",
+                district=rng.choice(slugs),
+                programmes=tuple(sorted(progs)),
+                max_groups=rng.choice([1, 2, 2, 3]),
+                languages=tuple(sorted(langs)),
+            )
+        )
+
+    def run_in_room(district: str, earliest: int, latest: int) -> dict[str, object]:
+        slot = _pick(rng, SLOT_MIX)
+        weekday = rng.choice(WEEKDAYS_OF_SLOT[slot])
+        start = _on_weekday(AS_OF + timedelta(weeks=rng.randint(earliest, latest)), weekday)
+        n_room = rng.randint(1, max(1, rooms_per_district))
+        room = f"r-{district}-{n_room}" if rooms_per_district else None
+        return {"slot": slot, "weekday": weekday, "start": start, "room": room}
+
+    existing = []
+    for n in range(groups):
+        district = rng.choice(slugs)
+        prog = by_slug[_pick(rng, PROGRAMME_MIX)]
+        where = run_in_room(district, -10, 6)
+        status = "running" if where["start"] <= AS_OF else "recruiting"  # type: ignore[operator]
+        existing.append(
+            Group(
+                id=f"g-{n + 1:03d}",
+                programme=prog.slug,
+                district=district,
+                language=rng.choice(prog.languages or ("sv",)),
+                capacity=prog.capacity,
+                min_size=prog.min_size,
+                taken=prog.capacity if status == "running" else rng.randint(0, prog.min_size),
+                status=status,
+                **where,  # type: ignore[arg-type]
+            )
+        )
+    cands = []
+    for n in range(candidates):
+        leader = rng.choice(leader_list)
+        prog = by_slug[rng.choice(leader.programmes)]
+        languages = [lang for lang in leader.languages if lang in prog.languages] or ["sv"]
+        cands.append(
+            CandidateGroup(
+                id=f"c-{n + 1:03d}",
+                programme=prog.slug,
+                district=leader.district,
+                language=rng.choice(languages),
+                capacity=prog.capacity,
+                min_size=prog.min_size,
+                **run_in_room(leader.district, 3, 10),  # type: ignore[arg-type]
+            )
+        )
+    programmes = tuple(
+        p if p.sessions or p.weeks else dataclasses.replace(p, sessions=10) for p in base.programmes
+    )
+    return dataclasses.replace(
+        base,
+        programmes=programmes,
+        applications=tuple(apps),
+        leaders=tuple(leader_list),
+        groups=tuple(existing),
+        candidate_groups=tuple(cands),
+        rooms=rooms,
     )

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from waitlist.domain.reasons import ReasonFacts
+from waitlist.domain.room import room_refusal
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Leader:
     programmes: tuple[str, ...]
     max_groups: int
     languages: tuple[str, ...]
+    unavailable_weeks: tuple[str, ...] = ()  # ISO weeks ('2026-W14') in which they lead nothing
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,15 @@ class Room:
     id: str
     district: str
     name: str = ""
+    capacity: int | None = None  # most parents in a group there; None: no limit
+    weekdays: tuple[str, ...] = ()  # weekdays it can be booked; empty: any
+    slots: tuple[str, ...] = ()  # time slots it can be booked; empty: any
+
+    def refusal(self, weekday: str, slot: str, size: int) -> str | None:
+        """Why it cannot host a group of `size` then (waitlist.domain.room), or None."""
+        return room_refusal(
+            self.capacity, self.weekdays, self.slots, weekday=weekday, slot=slot, size=size
+        )
 
     @property
     def label(self) -> str:

@@ -155,6 +155,7 @@ class DemoCity:
                         "programmes": progs,
                         "languages": langs,
                         "max_groups": self.rng.choice([1, 2, 2, 3]),
+                        "unavailable_weeks": V.weeks_away(n, self.as_of),
                     },
                 )
         staff.create_staff(
@@ -183,6 +184,7 @@ class DemoCity:
                             address=address,
                             accessibility=self.place_rng.choice(V.ACCESSIBILITY),
                             directions=directions,
+                            **V.ROOM_LIMITS.get(room, {}),
                             created_at=uow.now(),
                             updated_at=uow.now(),
                         )
@@ -294,7 +296,7 @@ class DemoCity:
                     },
                 )
                 break
-            except Conflict:
+            except (Conflict, InvalidInput):  # taken then, or not a room for this group
                 continue
         self.stats["groups"] += 1
         if prog.kind == ProgrammeKind.INDIVIDUAL:

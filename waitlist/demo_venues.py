@@ -6,6 +6,11 @@ the reserved .example domain) and leaders' first names."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+from waitlist.domain.leader import iso_week
+
 # district -> (place, street address, how to get there)
 PLACES: dict[str, list[tuple[str, str, str]]] = {
     "rinkeby-kista": [
@@ -99,6 +104,20 @@ PLACES: dict[str, list[tuple[str, str, str]]] = {
 }
 
 ROOMS = ("sal 1", "sal 2")
+# The second room of each place is smaller and not open at weekends (waitlist.domain.room).
+ROOM_LIMITS: dict[str, dict[str, Any]] = {
+    "sal 2": {"capacity": 10, "slots": ["morning", "day", "evening"]},
+}
+
+
+def weeks_away(n: int, as_of: date) -> list[str]:
+    """Every third leader of a district is away two weeks, from five weeks after the demo day
+    (when the groups the recommender proposes are meeting)."""
+    if n % 3 != 2:
+        return []
+    return [iso_week(as_of + timedelta(weeks=w)) for w in (5, 6)]
+
+
 ACCESSIBILITY = (
     "Entré utan trappsteg, hiss, hörslinga och tillgänglig toalett.",
     "Entré med ramp, hiss till lokalen, tillgänglig toalett. Barnvagnsparkering.",

@@ -223,6 +223,11 @@ class VenueCreateRequest(Strict):
     address: str = Field(min_length=1, max_length=200)
     accessibility: str = Field(default="", max_length=500)
     directions: str = Field(default="", max_length=500, description="How to get there")
+    capacity: StrictInt | None = Field(
+        default=None, ge=1, le=1000, description="Most parents in a group there (none: no limit)"
+    )
+    weekdays: list[Weekday] = Field(default=[], max_length=7, description="Bookable (none: any)")
+    slots: list[Slot] = Field(default=[], max_length=4, description="Bookable (none: any)")
 
 
 class VenueUpdateRequest(Strict):
@@ -230,6 +235,33 @@ class VenueUpdateRequest(Strict):
     address: str | None = Field(default=None, min_length=1, max_length=200)
     accessibility: str | None = Field(default=None, max_length=500)
     directions: str | None = Field(default=None, max_length=500)
+    capacity: StrictInt | None = Field(default=None, ge=1, le=1000)
+    weekdays: list[Weekday] | None = Field(default=None, max_length=7)
+    slots: list[Slot] | None = Field(default=None, max_length=4)
+    active: StrictBool | None = None
+
+
+_Code = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+_Week = Annotated[str, StringConstraints(min_length=1, max_length=10)]
+
+
+class LeaderCreateRequest(Strict):
+    label: str = Field(min_length=1, max_length=64, description="Name or initials")
+    district: str = Field(min_length=1, max_length=64)
+    programmes: list[_Code] = Field(min_length=1, max_length=20, description="Certified for")
+    languages: list[_Code] = Field(min_length=1, max_length=20, description="Language codes")
+    max_groups: StrictInt = Field(default=1, ge=1, le=20, description="Groups at once")
+    unavailable_weeks: list[_Week] = Field(
+        default=[], max_length=200, description="ISO weeks away, e.g. 2026-W14"
+    )
+
+
+class LeaderUpdateRequest(Strict):
+    label: str | None = Field(default=None, min_length=1, max_length=64)
+    programmes: list[_Code] | None = Field(default=None, min_length=1, max_length=20)
+    languages: list[_Code] | None = Field(default=None, min_length=1, max_length=20)
+    max_groups: StrictInt | None = Field(default=None, ge=1, le=20)
+    unavailable_weeks: list[_Week] | None = Field(default=None, max_length=200)
     active: StrictBool | None = None
 
 

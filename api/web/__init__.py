@@ -19,6 +19,7 @@ def install(app: FastAPI) -> None:
     from api.web import (
         coordinator,
         coordinator_import,
+        coordinator_leaders,
         coordinator_notices,
         coordinator_queues,
         coordinator_rounds,
@@ -37,4 +38,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator_notices.router)
     app.include_router(coordinator_venues.router)
     app.include_router(coordinator_queues.router)
+    app.include_router(coordinator_leaders.router)
     errors.install(app)

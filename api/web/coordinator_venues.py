@@ -10,13 +10,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
-from api.web import csrf
+from api.web import csrf, wording
 from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, field_error
+from api.web.forms import Form, PostedForm, field_error, submitted
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError, NotFound
+from waitlist.domain.values import Slot, Weekday
 from waitlist.services import venues
 
 router = APIRouter(prefix="/coordinator/venues", include_in_schema=False)
@@ -35,6 +36,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     rows = venues.list_venues(uow_factory(request, actor.actor)(readonly=True), actor.district)
+    _ = gettext_for(language_of(request))
     return staff_page(
         request,
         "coordinator/venues.html",
@@ -43,12 +45,20 @@ def _page(
             "section": "venues",
             "venues": rows.data,
             "editing": editing,
-            "values": values if values is not None else (editing.model_dump() if editing else {}),
+            "values": values if values is not None else _shown(editing),
+            "weekday_options": list(wording.weekday_names(_).items()),
+            "slot_options": list(wording.slot_names(_).items()),
             "errors": errors or {},
             "notice": notice,
         },
         status=status,
     )
+
+
+def _shown(editing: Any) -> dict[str, Any]:
+    if editing is None:
+        return {}
+    return editing.model_dump() | {"capacity": "" if editing.capacity is None else editing.capacity}
 
 
 @router.get("")
@@ -71,14 +81,23 @@ def edit_page(request: Request, venue_id: int) -> Response:
     return _page(request, actor, editing=venue)
 
 
-def _read(form: Form) -> dict[str, str]:
-    return {
+def _read(form: Form) -> dict[str, Any]:
+    data: dict[str, Any] = {
         name: form.text(name, required=needed, max_length=most) for name, most, needed in FIELDS
     }
+    # What the room can host: empty means no limit (any size, weekday, slot).
+    data["capacity"] = form.integer("capacity", low=1, high=1000, required=False)
+    data["weekdays"] = form.choices("weekdays", list(Weekday))
+    data["slots"] = form.choices("slots", list(Slot))
+    return data
 
 
 def _messages(_: Any) -> dict[tuple[str, str], str]:
-    return {("name", "*"): _("Give the room a name."), ("address", "*"): _("Give the address.")}
+    return {
+        ("name", "*"): _("Give the room a name."),
+        ("address", "*"): _("Give the address."),
+        ("capacity", "*"): _("Enter a whole number from 1 to 1000, or leave it empty."),
+    }
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])
@@ -87,16 +106,16 @@ def create(request: Request, posted: PostedForm) -> Response:
     _ = gettext_for(language_of(request))
     form = Form(posted, _)
     data = _read(form)
-    if form.ok:
-        try:
-            venues.create_venue(
-                uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-            )
-        except DomainError as exc:
-            field_error(form, exc, _messages(_), "name")
-        else:
-            return RedirectResponse("/coordinator/venues?done=created", status_code=303)
-    return _page(request, actor, values=form.values, errors=form.errors, status=422)
+    done = submitted(
+        form,
+        lambda: venues.create_venue(
+            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
+        ),
+        _messages(_),
+        "name",
+        "/coordinator/venues?done=created",
+    )
+    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
 
 
 @router.post("/{venue_id}", dependencies=[Depends(csrf.verify)])

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
 
 from waitlist.domain.errors import DomainError
 from waitlist.domain.values import YEAR_MONTH, is_contact
@@ -125,3 +126,22 @@ def field_error(
     field = (exc.field or fallback_field).split(".")[0]
     text = messages.get((field, exc.code)) or messages.get((field, "*")) or exc.message
     form.fail(field, text)
+
+
+def submitted(
+    form: Form,
+    call: Callable[[], object],
+    messages: dict[tuple[str, str], str],
+    fallback_field: str,
+    done_url: str,
+) -> Response | None:
+    """When the form is well-formed, make the change (`call`): a redirect to `done_url` when it
+    is made, else None with the service's refusal next to its field (the page shows it again)."""
+    if form.ok:
+        try:
+            call()
+        except DomainError as exc:
+            field_error(form, exc, messages, fallback_field)
+        else:
+            return RedirectResponse(done_url, status_code=303)
+    return None

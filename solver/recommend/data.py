@@ -14,12 +14,21 @@ by construction and the model stays small.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from statistics import median
 from typing import Any
 
-from solver.recommend.rooms import Booking, RoomPool, booking, held_by_groups, room_rows
+from solver.recommend.rooms import (
+    Booking,
+    RoomPool,
+    booking,
+    held_by_groups,
+    room_rows,
+    session_count,
+)
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.leader import free_for
 
 
 @dataclass(frozen=True)
@@ -76,9 +85,15 @@ def can_serve(
 
 
 def can_lead(leader: Leader, cand: CandidateGroup, scenario: Scenario, reach: int) -> bool:
-    """Certified for the programme and the language, and hosted within the leader's reach."""
+    """Certified for the programme and the language, away in none of the group's weeks (one
+    meeting a week, rooms.session_count), and hosted within the leader's reach."""
     if cand.programme not in leader.programmes or cand.language not in leader.languages:
         return False
+    if leader.unavailable_weeks:
+        prog = next((p for p in scenario.programmes if p.slug == cand.programme), None)
+        days = (cand.start + timedelta(weeks=n) for n in range(session_count(prog)))
+        if not free_for(leader.unavailable_weeks, days):
+            return False
     if leader.district == cand.district:
         return True
     minutes = scenario.travel(leader.district, cand.district)
@@ -179,6 +194,7 @@ def prepare(
     not_viable: dict[str, str] = {}
     programmes = {p.slug: p for p in scenario.programmes}
     held = held_by_groups(scenario)
+    rooms = {r.id: r for r in scenario.rooms}
     for cand in all_cands:
         prog = programmes.get(cand.programme)
         served = tuple(
@@ -195,7 +211,11 @@ def prepare(
             not_viable[cand.id] = "size"
         elif not led:
             not_viable[cand.id] = "leader"
-        elif (b := booking(cand, scenario)) is not None and any(b.clashes(h) for h in held):
+        elif (b := booking(cand, scenario)) is not None and (
+            any(b.clashes(h) for h in held)
+            or (b.room in rooms and rooms[b.room].refusal(cand.weekday, cand.slot, cand.capacity))
+        ):
+            # Its room is taken then, or cannot host it (weekday, slot or size).
             not_viable[cand.id] = "room"
         else:
             viable.append(cand)

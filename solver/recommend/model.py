@@ -22,7 +22,7 @@ from typing import Any, cast
 from ortools.sat.python import cp_model
 
 from solver.recommend.data import Prepared, RecommendOptions
-from solver.recommend.reduce import dominated_pairs
+from solver.recommend.reduce import dominated_pairs, room_dominance
 from solver.recommend.rooms import in_room_order
 from solver.types import SolveStatus
 
@@ -177,6 +177,11 @@ def build(prep: Prepared) -> Built:
         gate = opened_of[weak][nth] if weak in opened_of else count[weak]
         m.add(count[strong] >= per * gate)
 
+    # Exact reduction (solver.recommend.reduce): of one group in two rooms, the one whose room
+    # is at least as free and that starts no later opens first.
+    for strong, weak in room_dominance(prep):
+        m.add_implication(open_var[weak], open_var[strong])
+
     # Objective tiers; solve() optimises them in order.
     t1 = sum(w * v for row in buckets for w, v in row)
     t2 = sum(count)
@@ -235,6 +240,10 @@ def _solver(opts: RecommendOptions, seconds: float) -> cp_model.CpSolver:
     # Every constraint in the relaxation from the start: with the tightening rows of build()
     # the first LP bound is close, and adding rows only once violated delayed it (measured).
     solver.parameters.add_lp_constraints_lazily = False
+    # The hint is a complete feasible plan, taken as the first solution before the search;
+    # following it in the search as well only delayed the proof (varied cities: stage 1 from
+    # 14.3 to 9.5 s of CPU, measured).
+    solver.parameters.hint_conflict_limit = 0
     solver.parameters.max_time_in_seconds = max(0.1, seconds)
     solver.parameters.max_deterministic_time = opts.deterministic_limit
     return solver
@@ -244,7 +253,7 @@ def add_hint(
     prep: Prepared, built: Built, served: dict[int, list[int]], leader_of: dict[Any, Any]
 ) -> None:
     """Start the search from a known plan (candidate -> parents, candidate -> leader), e.g. the
-    longest-queue baseline, so that a first recommendation comes at once."""
+    greedy plan of solver.recommend.start, so that a first recommendation comes at once."""
     kind_of = {c: s for s, kd in enumerate(prep.kinds) for c in kd.members}
     class_of = {i: k for k, cls in enumerate(prep.classes) for i in cls.members}
     count: dict[int, int] = {}

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from solver.recommend.baseline import longest_queue_first
 from solver.recommend.candidates import generate_candidates
 from solver.recommend.data import Prepared, RecommendOptions, opened_members, prepare
 from solver.recommend.explain import Explainer, med, ratio, spread
@@ -21,6 +20,7 @@ from solver.recommend.model import ProgressUpdate, Solved, add_hint, build
 from solver.recommend.reduce import merge_districts, respect_dominance
 from solver.recommend.rooms import place_in_rooms
 from solver.recommend.solve import solve
+from solver.recommend.start import greedy_plan
 from solver.types import Recommendation, Result, Scenario, SolveStatus
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
@@ -58,15 +58,15 @@ def run(
     prep = prepare(scenario, candidates, options)
     first_feasible = 0.0
     if prep.candidates:
-        # Stage 1 runs on classes merged across districts, from the longest-queue plan.
+        # Stage 1 runs on classes merged across districts, from a greedy plan.
         merged = merge_districts(prep)
         built = build(merged)
-        start = longest_queue_first(prep)
-        add_hint(merged, built, *respect_dominance(prep, start.served, start.leader_of))
+        served, leader_of = greedy_plan(prep)
+        add_hint(merged, built, *respect_dominance(prep, served, leader_of))
         first_feasible = time.perf_counter() - started
         if progress is not None:
             # The search starts from this plan: a first feasible recommendation at once.
-            value = sum(prep.weight[i] for members in start.served.values() for i in members)
+            value = sum(prep.weight[i] for members in served.values() for i in members)
             progress(
                 ProgressUpdate(round(first_feasible, 3), float(value), float(sum(prep.weight)))
             )

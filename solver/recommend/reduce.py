@@ -128,4 +128,36 @@ def respect_dominance(
                 opened[b] -= 1
                 opened[a] += 1
                 moved = True
+    moved = True
+    rooms = room_dominance(prep)
+    while moved:
+        moved = False
+        for strong, weak in rooms:
+            if weak in served and strong not in served:
+                served[strong], leader_of[strong] = served.pop(weak), leader_of.pop(weak)
+                moved = True
     return served, leader_of
+
+
+def room_dominance(prep: Prepared) -> list[tuple[int, int]]:
+    """(strong, weak) candidates of one kind bound to rooms: `weak` opens only when `strong`
+    does. Both are the same group in different rooms (same parents, leaders, sizes); `strong`
+    starts no later (ties: fewer clashes, then index) and every candidate its room clashes
+    with, but `weak`, clashes with `weak` too. A group of `weak` can then move to `strong`
+    when `strong` is closed: its room is free (whatever clashes with it clashes with the open
+    `weak`, so is closed), the parents, leader and travel are the same, the start no later.
+    Each move takes a group to a candidate earlier in (start, clashes, index) order, so moves
+    end. Candidates of pooled rooms are left out (their rooms are given out afterwards,
+    rooms.place_in_rooms)."""
+    pooled = {c for pool in prep.room_pools for orbit in pool.orbits for c in orbit}
+    out = []
+    for kd in prep.kinds:
+        if not kd.bound or len(kd.members) < 2:
+            continue
+        clashes = {c: set(prep.clashes.get(c, ())) for c in kd.members if c not in pooled}
+        ordered = sorted(clashes, key=lambda c: (prep.candidates[c].start, len(clashes[c]), c))
+        for n, weak in enumerate(ordered):
+            for strong in ordered[:n]:
+                if clashes[strong] - {weak} <= clashes[weak]:
+                    out.append((strong, weak))
+    return out

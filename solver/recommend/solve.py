@@ -2,10 +2,10 @@
 
 Stage 1 maximises weighted waiting-weeks removed (T1) on the model with classes merged across
 districts (solver.recommend.reduce: travel plays no part in T1, and the merged model is much
-smaller), starting from the longest-queue plan. Its groups are then given their best split of
-parents by district in the full model (the opened groups fixed: a quick solve), which starts
-stage 2 as a complete hint: with T1 at its optimum, minimise M·T2 + T3 (fewer groups, then
-less travel and sooner starts).
+smaller), starting from a greedy plan (solver.recommend.start). Its groups are then given
+their best split of parents by district in the full model (the opened groups fixed: a quick
+solve), which starts stage 2 as a complete hint: with T1 at its optimum, minimise M·T2 + T3
+(fewer groups, then less travel and sooner starts).
 """
 
 from __future__ import annotations

@@ -215,29 +215,48 @@ def _to_scenario(m: ScenarioFile) -> Scenario:
             for a in m.applications
         ),
         leaders=tuple(
-            Leader(le.id, le.district, tuple(le.programmes), le.max_groups, tuple(le.languages))
+            Leader(
+                le.id,
+                le.district,
+                tuple(le.programmes),
+                le.max_groups,
+                tuple(le.languages),
+                tuple(le.unavailable_weeks),
+            )
             for le in m.leaders
         ),
         candidate_groups=tuple(
             CandidateGroup(**{**c.model_dump(), "weekday": str(c.weekday), "slot": str(c.slot)})
             for c in m.candidate_groups
         ),
-        rooms=tuple(Room(r.id, r.district, r.name) for r in m.rooms),
+        rooms=tuple(
+            Room(
+                r.id,
+                r.district,
+                r.name,
+                r.capacity,
+                tuple(str(d) for d in r.weekdays),
+                tuple(str(s) for s in r.slots),
+            )
+            for r in m.rooms
+        ),
     )
 
 
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """The scenario as its JSON file (lists in canonical order); parse_scenario reads it back."""
 
-    def plain(x: Any) -> dict[str, Any]:
-        # A room is optional: a group or candidate without one is written as before.
+    def plain(x: Any, optional: frozenset[str] = frozenset({"room"})) -> dict[str, Any]:
+        # Optional fields left at "no limit" (no room, no weeks away, a room bookable any
+        # time) are not written, so files without them read as before.
         return {
             k: (list(v) if isinstance(v, tuple) else v)
             for k, v in asdict(x).items()
-            if not (k == "room" and v is None)
+            if not (k in optional and v in (None, ()))
         }
 
-    rooms = [plain(r) for r in sorted(s.rooms, key=lambda r: r.id)]
+    room_limits = frozenset({"capacity", "weekdays", "slots"})
+    rooms = [plain(r, room_limits) for r in sorted(s.rooms, key=lambda r: r.id)]
     return _json_object(
         {
             "format": "waitlist-scenario/1",
@@ -248,7 +267,10 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             "programmes": [plain(q) for q in sorted(s.programmes, key=lambda q: q.slug)],
             "groups": [plain(g) for g in sorted(s.groups, key=lambda g: g.id)],
             "applications": [plain(a) for a in sorted(s.applications, key=lambda a: a.id)],
-            "leaders": [plain(le) for le in sorted(s.leaders, key=lambda le: le.id)],
+            "leaders": [
+                plain(le, frozenset({"unavailable_weeks"}))
+                for le in sorted(s.leaders, key=lambda le: le.id)
+            ],
             "candidate_groups": [plain(c) for c in sorted(s.candidate_groups, key=lambda c: c.id)],
             **({"rooms": rooms} if rooms else {}),
         }

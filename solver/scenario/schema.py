@@ -17,6 +17,7 @@ RESULT_FORMAT = "waitlist-result/1"
 
 NonNegative = Annotated[int, Field(ge=0)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
+IsoWeek = Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g. 2026-W14")]
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Birth year and month")]
 
 
@@ -93,6 +94,7 @@ class LeaderIn(_Strict):
     programmes: list[str]
     max_groups: NonNegative
     languages: list[str]
+    unavailable_weeks: list[IsoWeek] = []
 
 
 class CandidateGroupIn(_Strict):
@@ -114,6 +116,9 @@ class RoomIn(_Strict):
     id: Id
     district: str
     name: str = ""
+    capacity: Annotated[int, Field(ge=1)] | None = None
+    weekdays: list[Weekday] = []
+    slots: list[Slot] = []
 
 
 class ScenarioFile(_Strict):

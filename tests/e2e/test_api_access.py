@@ -83,6 +83,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/venues"): {CO},
     ("GET", "/api/v1/venues/{venue_id}"): STAFF,
     ("PATCH", "/api/v1/venues/{venue_id}"): {CO},
+    ("GET", "/api/v1/leaders"): COORDINATORS,
+    ("POST", "/api/v1/leaders"): {CO},
+    ("GET", "/api/v1/leaders/{leader_id}"): {CO},
+    ("PATCH", "/api/v1/leaders/{leader_id}"): {CO},
 }
 # Lists every coordinator may call, each scoped to their own district.
 SCOPED_LISTS = {
@@ -90,6 +94,7 @@ SCOPED_LISTS = {
     ("GET", "/api/v1/offers"),
     ("GET", "/api/v1/rounds"),
     ("GET", "/api/v1/audit"),
+    ("GET", "/api/v1/leaders"),
 }
 # Capabilities whose routes are classified by prefix (their own tests go deeper).
 PREFIX_RULES = (("/api/v1/management", {MG}),)
@@ -104,6 +109,9 @@ PERSONAL_KEYS = {
     "email",
     "phone",
 }
+
+
+_LEADER = {"label": "Anna", "district": HOME, "programmes": ["komet"], "languages": ["sv"]}
 
 
 @dataclass
@@ -126,6 +134,7 @@ def world(module_database_url: str) -> Iterator[World]:
         json={"district": HOME, "name": "Sal 1", "address": "Gatan 1"},
         headers=headers[CO],
     ).json()
+    leader = client.post("/api/v1/leaders", json=_LEADER, headers=headers[CO]).json()
     client.cookies.clear()
     ids = {
         "application_id": roles.application_a,
@@ -136,6 +145,7 @@ def world(module_database_url: str) -> Iterator[World]:
         "programme": "komet",
         "candidate": "c-1",
         "venue_id": venue["id"],
+        "leader_id": leader["id"],
     }
     yield World(city=city, client=client, headers=headers, ids=ids)
     city.engine.dispose()
@@ -163,8 +173,12 @@ def _allowed(method: str, path: str) -> set[str] | None:
 def _body(method: str, path: str) -> dict[str, Any] | None:
     if method == "PATCH" and path == "/api/v1/venues/{venue_id}":
         return {"directions": "Buss 4"}
+    if method == "PATCH" and path == "/api/v1/leaders/{leader_id}":
+        return {"unavailable_weeks": ["2026-W14"]}
     if method != "POST":
         return None
+    if path == "/api/v1/leaders":
+        return _LEADER
     if path == "/api/v1/venues":
         return {"district": HOME, "name": "Sal 2", "address": "Gatan 2"}
     if path == "/api/v1/auth/login":

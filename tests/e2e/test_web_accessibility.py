@@ -20,7 +20,8 @@ pytestmark = pytest.mark.browser
 PARENT_PAGES = ["/", "/?age=7&purpose=conflicts", "/?age=old", "/apply/komet", "/no-such-page"]
 COORDINATOR_PAGES = ["/coordinator", "/coordinator/groups", "/coordinator/round",
                      "/coordinator/recommendations", "/coordinator/notices",
-                     "/coordinator/import"]  # fmt: skip
+                     "/coordinator/import", "/coordinator/leaders",
+                     "/coordinator/venues"]  # fmt: skip
 
 
 def _unreachable(live_server, district: str = "farsta") -> None:  # noqa: ANN001

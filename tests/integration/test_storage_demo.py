@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from sqlmodel import col, select
-from waitlist.storage.digest import digest
 
 from waitlist.config import Settings
 from waitlist.demo import already_seeded, seed_demo
@@ -16,6 +15,7 @@ from waitlist.demo_profiles import DISTRICT_PROFILE
 from waitlist.reference import load_reference
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.digest import digest
 from waitlist.storage.tables import Application, Group, Offer, Staff
 from waitlist.storage.uow import UnitOfWork
 

@@ -24,11 +24,11 @@ from waitlist.domain.group import (
     start_refusal,
     validate_group_size,
 )
-from waitlist.domain.leader import check_leader_free, validate_leader
+from waitlist.domain.leader import check_leader_free
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.holidays import holidays
-from waitlist.services import access, lookups, venues
+from waitlist.services import access, leaders, lookups, venues
 from waitlist.services.access import Actor
 from waitlist.services.inputs import check_text, parse
 from waitlist.services.lifecycle import close_offer, set_status
@@ -101,6 +101,7 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
             slot=str(cmd.slot),
             first=dates[0],
             last=dates[-1],
+            capacity=cmd.capacity,
         )
     first_name = (cmd.leader_first_name or "").strip() or None
     group = Group.model_validate(
@@ -307,36 +308,9 @@ def _close(
         return to_public(uow, group)
 
 
-def _create_leader(uow: UnitOfWork, cmd: LeaderCreate) -> Leader:
-    lookups.district(uow, cmd.district)
-    validate_leader(cmd.max_groups, tuple(cmd.programmes), tuple(cmd.languages))
-    for slug in cmd.programmes:
-        lookups.programme(uow, slug, field="programmes")
-    leader = Leader.model_validate(cmd.model_dump())
-    uow.session.add(leader)
-    uow.session.flush()
-    uow.record(
-        "leader",
-        leader.id,
-        "leader_created",
-        after={
-            "district": leader.district,
-            "programmes": leader.programmes,
-            "languages": leader.languages,
-            "max_groups": leader.max_groups,
-        },
-        district=leader.district,
-    )
-    return leader
-
-
-@retrying
 def create_leader(uow: UnitOfWork, cmd: LeaderCreate | dict[str, Any]) -> LeaderPublic:
-    command = parse(LeaderCreate, cmd)
-    with uow:
-        leader = _create_leader(uow, command)
-        uow.commit()
-        return LeaderPublic.model_validate(leader, from_attributes=True)
+    """A leader stored without an actor (waitlist.services.leaders.add_leader)."""
+    return leaders.add_leader(uow, cmd)
 
 
 def _assign(uow: UnitOfWork, group: Group, leader: Leader) -> None:

@@ -40,7 +40,12 @@ from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus
 from waitlist.services import access, groups, lookups
 from waitlist.services.recommendation_results import fingerprint, load_result
-from waitlist.services.scenario_export import build_scenario, leader_ref, parse_ref
+from waitlist.services.scenario_export import (
+    build_scenario,
+    leader_ref,
+    parse_ref,
+    rooms_in_use,
+)
 from waitlist.storage.tables import (
     Group,
     GroupCreate,
@@ -203,13 +208,16 @@ def _group_command(cand: CandidateGroup) -> GroupCreate:
             "capacity": cand.capacity,
             "min_size": cand.min_size,
             "status": GroupStatus.RECRUITING,
+            "venue_id": parse_ref(cand.room) if cand.room else None,
         }
     )
 
 
 def scenario_for(uow: UnitOfWork, day: date) -> Scenario:
-    """The recommender's input: parents with no seat in sight, leaders with room, candidates."""
+    """The recommender's input: parents with no seat in sight, leaders with room (and their
+    weeks away), the venues in use as rooms with the groups holding them, candidates."""
     scenario = build_scenario(uow, day)
+    rooms, held = rooms_in_use(uow)
     served = {o.application for o in place(scenario).offers}
     busy = _busy_leaders(uow)
     leaders = tuple(
@@ -219,8 +227,9 @@ def scenario_for(uow: UnitOfWork, day: date) -> Scenario:
     remaining = replace(
         scenario,
         applications=tuple(a for a in scenario.applications if a.id not in served),
-        groups=(),
+        groups=held,  # only for the rooms they hold
         leaders=tuple(ld for ld in leaders if ld.max_groups > 0),
+        rooms=rooms,
     )
     return replace(remaining, candidate_groups=generate_candidates(remaining))
 

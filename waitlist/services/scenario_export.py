@@ -9,19 +9,29 @@ from the unit of work's rules. Candidate groups are left to the recommender.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import col, select
 
 from solver.types import Application as SApplication
 from solver.types import District as SDistrict
+from solver.types import Group as SGroup
 from solver.types import Leader as SLeader
-from solver.types import Policy, Scenario, group_from
+from solver.types import Policy, Room, Scenario, group_from
 from solver.types import Programme as SProgramme
 from waitlist.domain.application import ApplicationStatus as S
-from waitlist.domain.group import OFFERABLE_STATUSES
+from waitlist.domain.group import OFFERABLE_STATUSES, GroupStatus
 from waitlist.services import lookups
-from waitlist.storage.tables import Application, District, Group, Leader, Programme, Travel
+from waitlist.storage.tables import (
+    Application,
+    District,
+    Group,
+    Leader,
+    Programme,
+    Travel,
+    Venue,
+)
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -108,6 +118,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
             programmes=tuple(x.programmes),
             max_groups=x.max_groups,
             languages=tuple(x.languages),
+            unavailable_weeks=tuple(x.unavailable_weeks),
         )
         for x in s.exec(select(Leader).where(Leader.active == True).order_by(col(Leader.id)))  # noqa: E712
     )
@@ -121,6 +132,40 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
         applications=applications,
         leaders=leaders,
     )
+
+
+def venue_ref(venue_id: int) -> str:
+    return f"v-{venue_id}"
+
+
+def rooms_in_use(uow: UnitOfWork) -> tuple[tuple[Room, ...], tuple[SGroup, ...]]:
+    """Venues in use as the recommender's rooms ("v-<id>"), and the groups holding one of them
+    (planned, recruiting or running: solver.recommend.rooms), inside the caller's `with uow:`."""
+    rows = uow.session.exec(select(Venue).where(col(Venue.active)).order_by(col(Venue.id))).all()
+    rooms = tuple(
+        Room(
+            id=venue_ref(v.id or 0),
+            district=v.district,
+            name=v.name,
+            capacity=v.capacity,
+            weekdays=tuple(v.weekdays),
+            slots=tuple(v.slots),
+        )
+        for v in rows
+    )
+    listed = {v.id for v in rows}
+    holding = select(Group).where(
+        col(Group.status).in_([GroupStatus.PLANNED, GroupStatus.RECRUITING, GroupStatus.RUNNING]),
+        col(Group.venue_id).in_(listed),
+    )
+    held = tuple(
+        replace(
+            group_from(g, id=group_ref(g.id or 0), taken=g.taken, status=g.status),
+            room=venue_ref(g.venue_id or 0),
+        )
+        for g in uow.session.exec(holding.order_by(col(Group.id)))
+    )
+    return rooms, held
 
 
 def build_scenario(

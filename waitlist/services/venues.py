@@ -16,7 +16,9 @@ from sqlmodel import col, select
 
 from waitlist.domain.errors import Conflict, InvalidInput, NotFound
 from waitlist.domain.group import GroupStatus
+from waitlist.domain.room import room_refusal
 from waitlist.domain.schedule import meeting_dates
+from waitlist.domain.values import Slot, Weekday
 from waitlist.holidays import holidays
 from waitlist.services import access, lookups
 from waitlist.services.access import Actor
@@ -65,12 +67,20 @@ def _venue(uow: UnitOfWork, venue_id: int, field: str = "venue") -> Venue:
     return row
 
 
+def _ordered(data: dict[str, Any]) -> dict[str, Any]:
+    """Weekdays and slots each once, in the week's and the day's order."""
+    for name, order in (("weekdays", list(Weekday)), ("slots", list(Slot))):
+        if data.get(name) is not None:
+            data[name] = [str(v) for v in order if v in data[name]]
+    return data
+
+
 def create_venue(uow: UnitOfWork, actor: Actor, data: VenueCreate | dict[str, Any]) -> VenuePublic:
     cmd = parse(VenueCreate, data)
     with uow:
         lookups.district(uow, cmd.district)
         access.require_coordinator_of(actor, cmd.district)
-        row = Venue.model_validate(cmd.model_dump())
+        row = Venue.model_validate(_ordered(cmd.model_dump(mode="json")))
         row.created_at = row.updated_at = uow.now()
         uow.session.add(row)
         uow.session.flush()
@@ -87,8 +97,8 @@ def update_venue(
         row = _venue(uow, venue_id)
         access.require_coordinator_of(actor, row.district)
         before = _state(row)
-        for name, value in cmd.model_dump(exclude_unset=True).items():
-            if value is None:
+        for name, value in _ordered(cmd.model_dump(mode="json", exclude_unset=True)).items():
+            if value is None and name != "capacity":  # no capacity: no limit
                 raise InvalidInput(f"{name} cannot be empty.", field=name)
             setattr(row, name, value)
         row.updated_at = uow.now()
@@ -115,9 +125,11 @@ def check_venue(
     first: date,
     last: date,
     group_id: int | None = None,
+    capacity: int = 1,
 ) -> Venue:
-    """The venue a group may meet in: of the group's district, in use, and not holding another
-    group on the same weekday and slot while this one runs (first to last meeting)."""
+    """The venue a group may meet in: of the group's district, in use, able to host a group of
+    `capacity` on that weekday and slot (waitlist.domain.room), and not holding another group
+    on the same weekday and slot while this one runs (first to last meeting)."""
     row = _venue(uow, venue_id, "venue_id")
     if row.district != district:
         raise InvalidInput(
@@ -125,6 +137,17 @@ def check_venue(
         )
     if not row.active:
         raise InvalidInput(f"Venue {venue_id} is no longer in use.", field="venue_id")
+    refusal = room_refusal(
+        row.capacity, row.weekdays, row.slots, weekday=weekday, slot=slot, size=capacity
+    )
+    if refusal == "capacity":
+        raise InvalidInput(
+            f"{row.name} takes at most {row.capacity} parents, not {capacity}.", field="venue_id"
+        )
+    if refusal is not None:
+        raise InvalidInput(
+            f"{row.name} cannot be booked on {weekday} in the {slot}.", field="venue_id"
+        )
     others = uow.session.exec(
         select(Group).where(
             Group.venue_id == venue_id,

@@ -93,12 +93,16 @@ class LeaderBase(SQLModel):
 class LeaderCreate(LeaderBase):
     programmes: list[str]
     languages: list[str]
+    # ISO weeks ('2026-W14') in which they lead no meeting (waitlist.domain.leader).
+    unavailable_weeks: list[str] = []
 
 
 class LeaderUpdate(SQLModel):
+    label: str | None = Field(default=None, min_length=1, max_length=64)
     max_groups: int | None = Field(default=None, ge=1)
     programmes: list[str] | None = None
     languages: list[str] | None = None
+    unavailable_weeks: list[str] | None = None
     active: bool | None = None
 
 
@@ -106,6 +110,7 @@ class Leader(LeaderBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     programmes: list[str] = json_list()
     languages: list[str] = json_list()
+    unavailable_weeks: list[str] = json_list()
     active: bool = True
 
 
@@ -113,7 +118,13 @@ class LeaderPublic(LeaderBase):
     id: int
     programmes: list[str]
     languages: list[str]
+    unavailable_weeks: list[str] = []
     active: bool
+
+
+class LeadersPublic(SQLModel):
+    data: list[LeaderPublic]
+    count: int
 
 
 class GroupLeaderLink(SQLModel, table=True):

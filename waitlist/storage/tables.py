@@ -22,6 +22,7 @@ from waitlist.storage.group_tables import (
     Leader,
     LeaderCreate,
     LeaderPublic,
+    LeadersPublic,
     LeaderUpdate,
 )
 from waitlist.storage.idempotency import IdempotencyRecord, RateLimitWindow
@@ -84,6 +85,7 @@ __all__ = [
     "Leader",
     "LeaderCreate",
     "LeaderPublic",
+    "LeadersPublic",
     "LeaderUpdate",
     "LoginThrottle",
     "LotterySeed",
