@@ -17,6 +17,7 @@ from waitlist.domain.reasons import ReasonFacts
 @dataclass(frozen=True)
 class Policy:
     cross_district_after_weeks: int = 8
+    cross_district_test: str = "waited"  # or "projected": see waitlist.domain.crossing
     home_priority: str = "strict"  # see waitlist.domain.values.HomePriority
     offer_response_days: int = 10
     min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline

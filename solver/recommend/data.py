@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
+from solver.recommend.plan import kept_for_plan
 from solver.recommend.rooms import Booking, RoomPool, booking, held_by_groups, room_rows
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
@@ -179,12 +180,13 @@ def prepare(
     not_viable: dict[str, str] = {}
     programmes = {p.slug: p for p in scenario.programmes}
     held = held_by_groups(scenario)
+    kept = kept_for_plan(scenario, apps, programmes, can_serve)  # plan.py
     for cand in all_cands:
         prog = programmes.get(cand.programme)
         served = tuple(
             i
             for i in by_programme.get(cand.programme, [])
-            if prog is not None and can_serve(apps[i], cand, scenario, prog)
+            if prog is not None and i not in kept and can_serve(apps[i], cand, scenario, prog)
         )
         led = tuple(
             j
