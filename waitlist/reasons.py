@@ -125,9 +125,9 @@ def _phrases(lang: str) -> _Phrases:
             "%(minutes)s away (your limit %(limit)s), group starts %(date)s."
         ),
         cross_projected=_(
-            "%(head)s; %(home)s; your projected wait for a seat in your own district is "
-            "%(projected)s, and seats elsewhere are offered when it is over %(after)s; %(host)s "
-            "is %(minutes)s away (your limit %(limit)s), group starts %(date)s."
+            "%(head)s; %(home)s; your projected wait for a seat at home is %(projected)s, and "
+            "seats elsewhere are offered when it is over %(after)s; %(host)s is %(minutes)s "
+            "away (your limit %(limit)s), group starts %(date)s."
         ),
         unplaced=_("%(head)s. No offer this round: %(home)s; %(away)s."),
     )

@@ -12,10 +12,11 @@ a seat this round, divided by the seats a week the district plans for that progr
 the district plans no such seat in the lookahead, none is in sight: the wait is then at least
 the lookahead itself.
 
-Rule 1 holds: the projection of a parent is never shorter than that of anyone behind them in
-the same queue (the longer of the two counts), so nobody who queued later may move to a seat
-elsewhere while an earlier parent of the same queue may not. Rule 4 is the caller's: only a
-parent with no own-district seat this round is asked.
+Rule 1 holds: the projection a parent is judged by is the shortest of their own and those of
+everyone ahead of them in the same queue, so nobody who queued later may move to a seat
+elsewhere while an earlier parent of the same queue may not (and the figure stated is one the
+parent's own projection is at least). Rule 4 is the caller's: only a parent with no
+own-district seat this round is asked.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class CrossTest(StrEnum):
 
 
 CROSS_TESTS = tuple(t.value for t in CrossTest)
+LONGEST_DAYS = 7 * 520  # a projection stops at ten years
 
 
 def projected_waits(
@@ -46,21 +48,20 @@ def projected_waits(
     programme), earliest queued first. `free_seats`: the queue's free own-district seats this
     round (the first that many parents are expected to take them). `seats_per_week`: the
     seats the district plans for the programme per week over the next `lookahead_weeks`.
-    Each value is the longer of the parent's own projection and that of everyone behind them.
+    Each value is the shortest of the parent's own projection and those of everyone ahead.
     """
-    n = len(waited_days)
-    out = [0] * n
-    longest = 0
-    for i in range(n - 1, -1, -1):
+    out: list[int] = []
+    shortest = math.inf
+    for i, waited in enumerate(waited_days):
         ahead = max(0, i + 1 - max(0, free_seats))  # place among those left without a seat
         if ahead == 0:
-            own = waited_days[i]
+            own = waited
         elif seats_per_week > 0:
-            own = waited_days[i] + math.ceil(7 * ahead / seats_per_week)
+            own = waited + math.ceil(min(7 * ahead / seats_per_week, LONGEST_DAYS))
         else:  # no seat planned in the lookahead: at least that long
-            own = waited_days[i] + 7 * max(0, lookahead_weeks) + 1
-        longest = max(longest, own)
-        out[i] = longest
+            own = waited + 7 * max(0, lookahead_weeks) + 1
+        shortest = min(shortest, own)
+        out.append(int(shortest))
     return out
 
 
