@@ -18,6 +18,7 @@ from waitlist.domain.room import room_refusal
 @dataclass(frozen=True)
 class Policy:
     cross_district_after_weeks: int = 8
+    cross_district_test: str = "waited"  # or "projected": see waitlist.domain.crossing
     home_priority: str = "strict"  # see waitlist.domain.values.HomePriority
     offer_response_days: int = 10
     min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline

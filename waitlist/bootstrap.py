@@ -48,6 +48,7 @@ def rules_from(settings: Settings) -> Rules:
         min_response_days=settings.min_response_days,
         max_expired_offers=settings.max_expired_offers,
         cross_district_after_weeks=settings.cross_district_after_weeks,
+        cross_district_test=settings.cross_district_test,
         home_priority=settings.home_priority,
         target_weeks=settings.target_weeks,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     public_url: str = ""
     demo_seed: int = 2026
     cross_district_after_weeks: int = 8
+    # Rule 5's test: "waited" (the wait so far) or "projected" (also the projected
+    # own-district wait; docs/placement.md).
+    cross_district_test: Literal["waited", "projected"] = "waited"
     home_priority: str = "strict"
     offer_response_days: int = 10
     # Never too late: the least time (days) a parent gets to answer when a deadline is

@@ -16,6 +16,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from waitlist.domain.crossing import CrossTest
 from waitlist.domain.reasons import Blocked, ReasonFacts, RecommendationFacts, Rule
 from waitlist.translations import N_, translations
 
@@ -50,6 +51,8 @@ def render(facts: ReasonFacts, lang: str) -> str:
         facts.travel_minutes,
         facts.travel_limit,
         facts.cross_after_weeks,
+        facts.cross_test,
+        facts.projected_weeks,
         facts.why_not_home,
         facts.home_misfits,
         facts.why_not_away,
@@ -85,9 +88,11 @@ def _frame(facts: ReasonFacts, lang: str) -> str:
         return text.own % {"head": head, "date": start}
     home = _blocked(facts, lang, at_home=True)
     if facts.rule is Rule.CROSS_DISTRICT:
-        return text.cross % {
+        projected = facts.cross_test is CrossTest.PROJECTED
+        return (text.cross_projected if projected else text.cross) % {
             "head": head,
             "home": home,
+            "projected": _weeks(facts.projected_weeks or 0, lang),
             "after": _weeks(facts.cross_after_weeks or 0, lang),
             "host": facts.host,
             "minutes": _minutes(facts.travel_minutes or 0, lang),
@@ -103,6 +108,7 @@ class _Phrases(NamedTuple):
     head: str
     own: str
     cross: str
+    cross_projected: str
     unplaced: str
 
 
@@ -117,6 +123,11 @@ def _phrases(lang: str) -> _Phrases:
         cross=_(
             "%(head)s; %(home)s; seats elsewhere are offered after %(after)s; %(host)s is "
             "%(minutes)s away (your limit %(limit)s), group starts %(date)s."
+        ),
+        cross_projected=_(
+            "%(head)s; %(home)s; your projected wait for a seat at home is %(projected)s, and "
+            "seats elsewhere are offered when it is over %(after)s; %(host)s is %(minutes)s "
+            "away (your limit %(limit)s), group starts %(date)s."
         ),
         unplaced=_("%(head)s. No offer this round: %(home)s; %(away)s."),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from solver.placement.model import PlacementData, Reach
+from waitlist.domain.crossing import CrossTest, projected_weeks
 from waitlist.domain.reasons import Blocked, ReasonFacts, Rule
 
 
@@ -20,9 +21,17 @@ def offer_facts(data: PlacementData, a: int, g: int, minutes: int, away: bool) -
     if not away:
         return ReasonFacts(**common, rule=Rule.OWN_DISTRICT, group_start=group.start)
     home, misfits = _blocked(data.home[a], at_home=True, strict=data.strict)
+    test = data.crossed_by.get(a, CrossTest.WAITED)
+    projected = data.projected[a] if data.projected is not None else None
     return ReasonFacts(
         **common,
         rule=Rule.CROSS_DISTRICT,
+        cross_test=test,
+        projected_weeks=(
+            projected_weeks(projected)
+            if test is CrossTest.PROJECTED and projected is not None
+            else None
+        ),
         group_start=group.start,
         host=data.district_names[group.district],
         travel_minutes=minutes,

@@ -13,6 +13,12 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from solver.types import Application, Group, Programme, Scenario
+from waitlist.domain.crossing import (
+    CrossTest,
+    cross_district_test,
+    planned_seats_per_week,
+    projected_waits,
+)
 from waitlist.domain.eligibility import ineligibility
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import answer_deadline
@@ -57,6 +63,8 @@ class PlacementData:
     positions: list[int] = field(default_factory=list)  # 1-based place in own queue
     home: list[Reach] = field(default_factory=list)
     away: dict[int, Reach] = field(default_factory=dict)
+    projected: list[int] | None = None  # rule 5 `projected`: own-district wait, days
+    crossed_by: dict[int, CrossTest] = field(default_factory=dict)  # the test that applied
     _age_memo: dict[int, str | None] = field(default_factory=dict)
     _fit_memo: dict[int, str | None] = field(default_factory=dict)
     _birth: list[int] = field(default_factory=list)
@@ -121,15 +129,23 @@ class PlacementData:
         self.home[a] = _reach(len(cell), len(arcs), misfits)
         return arcs
 
-    def may_cross(self, a: int) -> bool:
-        """Rule 5: opted in and the projected own-district wait is over the limit.
+    def may_cross(self, a: int) -> CrossTest | None:
+        """Rule 5: opted in and the own-district wait is over the limit (the test that
+        applied, waitlist.domain.crossing; None when the parent may not cross).
 
         Called only for applicants with no own-district seat in this round: their own-district
-        wait is then at least the wait so far, which is what is compared with the limit.
+        wait is then at least the wait so far; under the `projected` policy the projected
+        wait counts too.
         """
-        app = self.apps[a]
-        limit_days = 7 * self.scenario.policy.cross_district_after_weeks
-        return app.cross_district and self.waited_days[a] > limit_days
+        test = cross_district_test(
+            opted_in=self.apps[a].cross_district,
+            waited_days=self.waited_days[a],
+            after_weeks=self.scenario.policy.cross_district_after_weeks,
+            projected_days=self.projected[a] if self.projected is not None else None,
+        )
+        if test is not None:
+            self.crossed_by[a] = test
+        return test
 
     def away_arcs(self, a: int) -> list[tuple[int, int]]:
         """Rule 5: (group, travel minutes) elsewhere within the applicant's travel limit."""
@@ -188,6 +204,8 @@ def build_data(scenario: Scenario) -> PlacementData:
         strict=scenario.policy.home_priority == HomePriority.STRICT,
         home=[NOTHING] * len(apps),
     )
+    if scenario.policy.cross_district_test == CrossTest.PROJECTED:
+        data.projected = _projections(data)
     seen: Counter[tuple[str, str]] = Counter()
     for a in apps:
         seen[(a.programme, a.district)] += 1
@@ -202,3 +220,28 @@ def build_data(scenario: Scenario) -> PlacementData:
     data._fit_of = [offers.setdefault((g.language, g.slot), len(offers)) for g in groups]
     data._ages, data._slots = max(1, len(ages)), max(1, len(offers))
     return data
+
+
+def _projections(data: PlacementData) -> list[int]:
+    """Each parent's projected own-district wait (days) from their queue, its free seats this
+    round and the seats a week its district plans for the programme (rule 5 `projected`)."""
+    scenario = data.scenario
+    lookahead = scenario.policy.cross_district_after_weeks
+    planned: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for g in scenario.groups:
+        if g.status in OFFERABLE_STATUSES:
+            planned[(g.programme, g.district)].append(((g.start - scenario.as_of).days, g.capacity))
+    queues: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for a, app in enumerate(data.apps):  # canonical order is queue order within a queue
+        queues[(app.programme, app.district)].append(a)
+    out = [0] * len(data.apps)
+    for cell, members in queues.items():
+        waits = projected_waits(
+            [data.waited_days[a] for a in members],
+            free_seats=sum(data.free[g] for g in data.by_cell.get(cell, ())),
+            seats_per_week=planned_seats_per_week(planned[cell], lookahead_weeks=lookahead),
+            lookahead_weeks=lookahead,
+        )
+        for a, days in zip(members, waits, strict=True):
+            out[a] = days
+    return out

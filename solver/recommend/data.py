@@ -26,6 +26,7 @@ from solver.recommend.rooms import (
     room_rows,
     session_count,
 )
+from solver.recommend.plan import kept_for_plan
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 from waitlist.domain.leader import free_for
@@ -195,12 +196,13 @@ def prepare(
     programmes = {p.slug: p for p in scenario.programmes}
     held = held_by_groups(scenario)
     rooms = {r.id: r for r in scenario.rooms}
+    kept = kept_for_plan(scenario, apps, programmes, can_serve)  # plan.py
     for cand in all_cands:
         prog = programmes.get(cand.programme)
         served = tuple(
             i
             for i in by_programme.get(cand.programme, [])
-            if prog is not None and can_serve(apps[i], cand, scenario, prog)
+            if prog is not None and i not in kept and can_serve(apps[i], cand, scenario, prog)
         )
         led = tuple(
             j

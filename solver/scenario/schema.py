@@ -35,6 +35,7 @@ class _Strict(BaseModel):
 
 class PolicyIn(_Strict):
     cross_district_after_weeks: NonNegative = 8
+    cross_district_test: Literal["waited", "projected"] = "waited"
     home_priority: HomePriority = HomePriority.STRICT
     offer_response_days: Annotated[int, Field(ge=1)] = 10
     min_response_days: Annotated[int, Field(ge=1)] = 3

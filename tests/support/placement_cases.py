@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from hypothesis import strategies as st
 
 from solver.types import Application, District, Group, Policy, Programme, Result, Scenario
+from waitlist.domain.crossing import planned_seats_per_week, projected_waits
 from waitlist.domain.eligibility import ineligibility
-from waitlist.domain.queue import queue_key
+from waitlist.domain.queue import in_queue_order, queue_key
 
 AS_OF = date(2026, 3, 2)
 NAMES = ["Farsta", "Skarpnäck", "Älvsjö", "Ünïcode 区", "Rinkeby-Kista"]
@@ -74,9 +75,10 @@ def scenarios(
             )
         )
     home_priority = policy or draw(st.sampled_from(["strict", "none"]))
+    test = draw(st.sampled_from(["waited", "projected"]))
     return Scenario(
         as_of=AS_OF,
-        policy=Policy(home_priority=home_priority),
+        policy=Policy(home_priority=home_priority, cross_district_test=test),
         districts=districts,
         travel_minutes=travel,
         programmes=programmes,
@@ -115,15 +117,45 @@ def eligible(s: Scenario, a: Application, g: Group) -> bool:
     )
 
 
+def projected_days(s: Scenario, a: Application) -> int:
+    """Rule 5 `projected`, from the scenario alone: the parent's own-district wait so far plus
+    the weeks the district's planned seats need to reach them, never shorter than the
+    projection of anyone behind them in the same queue (waitlist.domain.crossing)."""
+    queue = in_queue_order(
+        b for b in s.applications if (b.programme, b.district) == (a.programme, a.district)
+    )
+    own = [g for g in s.groups if (g.programme, g.district) == (a.programme, a.district)]
+    weeks = s.policy.cross_district_after_weeks
+    planned = [
+        (
+            (g.start - s.as_of).days,
+            g.capacity,
+        )
+        for g in own
+        if g.status in ("planned", "recruiting")
+    ]
+    projections = projected_waits(
+        [(s.as_of - b.queue_date).days for b in queue],
+        free_seats=sum(free(g, s) for g in own),
+        seats_per_week=planned_seats_per_week(planned, lookahead_weeks=weeks),
+        lookahead_weeks=weeks,
+    )
+    return projections[[b.id for b in queue].index(a.id)]
+
+
 def may_cross_to(s: Scenario, a: Application, g: Group) -> bool:
     minutes = s.travel(a.district, g.district)
     waited = (s.as_of - a.queue_date).days
+    limit = 7 * s.policy.cross_district_after_weeks
+    long_wait = waited > limit or (
+        s.policy.cross_district_test == "projected" and projected_days(s, a) > limit
+    )
     return (
         g.district != a.district
         and a.cross_district
         and minutes is not None
         and minutes <= a.max_travel_minutes
-        and waited > 7 * s.policy.cross_district_after_weeks
+        and long_wait
     )
 
 

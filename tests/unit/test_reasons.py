@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from waitlist.domain.crossing import CrossTest
 from waitlist.domain.reasons import MISFITS, Blocked, ReasonFacts, RecommendationFacts, Rule
 from waitlist.reasons import day, render, render_recommendation
 from waitlist.translations import LANGUAGES
@@ -28,6 +29,17 @@ KINDS = {
         host="Södermalm",
         travel_minutes=18,
         why_not_home=Blocked.NO_GROUP,
+    ),
+    "offer elsewhere on the projected wait": ReasonFacts(
+        **{**COMMON, "weeks_waited": 2},
+        **AWAY,
+        rule=Rule.CROSS_DISTRICT,
+        cross_test=CrossTest.PROJECTED,
+        projected_weeks=13,
+        group_start=START,
+        host="Södermalm",
+        travel_minutes=18,
+        why_not_home=Blocked.EARLIER,
     ),
     "direct offer, place not recorded": ReasonFacts(
         **{**COMMON, "queue_place": None}, rule=Rule.OWN_DISTRICT, group_start=START
@@ -100,6 +112,27 @@ def test_facts_that_contradict_themselves_are_refused():
         ReasonFacts(**COMMON, why_not_home=Blocked.EARLIER, home_misfits=("age",))
 
 
+def test_an_offer_elsewhere_says_which_test_of_rule_5_applied():
+    waited, projected = KINDS["offer elsewhere"], KINDS["offer elsewhere on the projected wait"]
+    assert "seats elsewhere are offered after 8 weeks" in render(waited, "en")
+    assert "projected" not in render(waited, "en")
+    en, sv = render(projected, "en"), render(projected, "sv")
+    assert en.startswith("Waited 2 weeks,")
+    assert "your projected wait for a seat at home is 13 weeks" in en
+    assert "when it is over 8 weeks" in en
+    assert "13 veckor" in sv and "beräknade väntetid" in sv
+    with pytest.raises(ValueError, match="projected weeks"):
+        ReasonFacts(
+            **COMMON,
+            **AWAY,
+            rule=Rule.CROSS_DISTRICT,
+            cross_test=CrossTest.PROJECTED,
+            group_start=START,
+            host="Södermalm",
+            travel_minutes=18,
+        )
+
+
 def test_facts_survive_the_round_trip_through_json():
     for facts in KINDS.values():
         assert ReasonFacts.from_dict(facts.to_dict()) == facts
@@ -133,9 +166,12 @@ def any_facts(draw: st.DrawFn) -> ReasonFacts:
         return ReasonFacts(**common, rule=Rule.OWN_DISTRICT, group_start=start)
     home, home_misfits = why_not(draw, AT_HOME)
     if kind == "away":
+        test = draw(st.sampled_from([None, *CrossTest]))
         return ReasonFacts(
             **common,
             rule=Rule.CROSS_DISTRICT,
+            cross_test=test,
+            projected_weeks=draw(st.integers(0, 400)) if test is CrossTest.PROJECTED else None,
             group_start=start,
             host="Skärholmen",
             travel_minutes=draw(st.integers(0, 240)),
@@ -164,6 +200,10 @@ CLAIMS = {
         lambda f: f.why_not_away is Blocked.NOT_ASKED and not f.offered,
     ),
     "host": (("Skärholmen",), lambda f: f.rule is Rule.CROSS_DISTRICT),
+    "projected": (
+        ("projected wait", "beräknade väntetid"),
+        lambda f: f.cross_test is CrossTest.PROJECTED,
+    ),
 }
 
 

@@ -94,8 +94,8 @@ def simulate_command(
     defaults, used = Policy(), _settings_policy()
     env = [
         f"WAITLIST_{name.upper()}={getattr(used, name)}"
-        for name in ("cross_district_after_weeks", "home_priority", "offer_response_days",
-                     "target_weeks")
+        for name in ("cross_district_after_weeks", "cross_district_test", "home_priority",
+                     "offer_response_days", "target_weeks")
         if getattr(used, name) != getattr(defaults, name)
     ]  # fmt: skip
     command = " ".join(shlex.quote(w) for w in env + words)
@@ -132,6 +132,7 @@ def _settings_policy():  # type: ignore[no-untyped-def]
     st = get_settings()
     return Policy(
         cross_district_after_weeks=st.cross_district_after_weeks,
+        cross_district_test=st.cross_district_test,
         home_priority=st.home_priority,
         offer_response_days=st.offer_response_days,
         target_weeks=st.target_weeks,

@@ -21,5 +21,7 @@ class Rules:
     start_notice_days: int = 3
     """A 'group starts soon' notice goes to the enrolled parents this many days before."""
     cross_district_after_weeks: int = 8
+    cross_district_test: str = "waited"
+    """Rule 5: 'waited' or 'projected' own-district wait over the limit (domain/crossing.py)."""
     home_priority: str = HomePriority.STRICT.value
     target_weeks: int = 8

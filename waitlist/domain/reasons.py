@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from waitlist.domain.crossing import CrossTest
+
 
 class Rule(StrEnum):
     """Which placement rule made the offer."""
@@ -60,6 +62,8 @@ class ReasonFacts:
     travel_minutes: int | None = None
     travel_limit: int | None = None
     cross_after_weeks: int | None = None
+    cross_test: CrossTest | None = None  # an offer elsewhere: rule 5's test that applied
+    projected_weeks: int | None = None  # the projected own-district wait, when that test
     why_not_home: Blocked | None = None
     home_misfits: tuple[str, ...] = ()
     why_not_away: Blocked | None = None
@@ -69,6 +73,8 @@ class ReasonFacts:
         rule, home, away = self.rule, self.why_not_home, self.why_not_away
         if self.weeks_waited < 0:
             raise ValueError("weeks_waited must not be negative")
+        if self.cross_test is not None and rule is not Rule.CROSS_DISTRICT:
+            raise ValueError("only an offer elsewhere names rule 5's test")
         if self.queue_place is not None and self.queue_place < 1:
             raise ValueError("queue_place starts at 1")
         if rule is not None:
@@ -83,6 +89,8 @@ class ReasonFacts:
                 self.cross_after_weeks,
             ):
                 raise ValueError("an offer elsewhere names the host, travel time, limit and rule")
+            if self.cross_test is CrossTest.PROJECTED and self.projected_weeks is None:
+                raise ValueError("an offer on the projected wait names the projected weeks")
         elif away is not None:
             if away in _WITHIN_REACH and self.travel_limit is None:
                 raise ValueError("a reason about districts within reach names the travel limit")
@@ -103,6 +111,9 @@ class ReasonFacts:
     def offered(self) -> bool:
         return self.rule is not None
 
+    def _projected(self) -> bool:
+        return self.rule is Rule.CROSS_DISTRICT and self.cross_test is CrossTest.PROJECTED
+
     def _states_limit(self) -> bool:
         return self.rule is None and self.why_not_away in _WITHIN_REACH
 
@@ -117,6 +128,7 @@ class ReasonFacts:
             "cross_after_weeks": self.cross_after_weeks
             if cross or (self.rule is None and self.why_not_away is Blocked.TOO_SOON)
             else None,
+            "projected_weeks": self.projected_weeks if self._projected() else None,
         }
         return {k: v for k, v in candidates.items() if v is not None}
 
@@ -141,6 +153,8 @@ class ReasonFacts:
             travel_minutes=data.get("travel_minutes"),
             travel_limit=data.get("travel_limit"),
             cross_after_weeks=data.get("cross_after_weeks"),
+            cross_test=CrossTest(data["cross_test"]) if data.get("cross_test") else None,
+            projected_weeks=data.get("projected_weeks"),
             why_not_home=Blocked(data["why_not_home"]) if data.get("why_not_home") else None,
             home_misfits=tuple(data.get("home_misfits", ())),
             why_not_away=Blocked(data["why_not_away"]) if data.get("why_not_away") else None,

@@ -57,6 +57,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
     r = uow.rules
     policy = Policy(
         cross_district_after_weeks=r.cross_district_after_weeks,
+        cross_district_test=r.cross_district_test,
         home_priority=r.home_priority,
         offer_response_days=r.offer_response_days,
         min_response_days=r.min_response_days,

@@ -11,7 +11,7 @@ from waitlist.simulation.snapshot import (
     PROSPECT_WEEKS,
     build_scenario,
     group_from_candidate,
-    without_prospects,
+    with_plan,
 )
 from waitlist.simulation.state import SimState
 
@@ -24,17 +24,16 @@ def open_recommended_groups(
 ) -> int:
     """Open the recommended groups and invite the parents they name; returns offers made.
 
-    The recommender only sees parents with no prospect in the groups already known: after
-    this round's offers, those the policy's own placement leaves unplaced over the
-    recruiting groups and the planned groups starting within PROSPECT_WEEKS (the
-    recommender itself does not look at existing groups).
+    After this round's offers the recommender sees the parents still waiting, the recruiting
+    groups and the planned groups starting within PROSPECT_WEEKS: it leaves every such group
+    the parents it needs to reach its minimum size (solver/recommend/plan.py).
     """
     scenario = build_scenario(engine.cal, spec, state, today, with_leaders=True)
     if not scenario.applications or not scenario.leaders:
         return 0
     horizon = today + timedelta(weeks=PROSPECT_WEEKS)
     upcoming = [g for g in engine.plan[state.next_planned :] if g.start <= horizon]
-    scenario = without_prospects(scenario, upcoming, lambda s: policy_runner.place(spec, s))
+    scenario = with_plan(scenario, upcoming)
     scenario = policy_runner.with_candidates(scenario)
     result = policy_runner.recommend(scenario)
     candidates = {c.id: c for c in scenario.candidate_groups}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.types import Policy
+from waitlist.domain.crossing import CROSS_TESTS
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.values import HomePriority
 from waitlist.translations import N_
@@ -49,6 +50,7 @@ class PolicySpec:
             "group_starts": self.group_starts,
             "recommend_every_weeks": self.recommend_every_weeks,
             "cross_district_after_weeks": s.cross_district_after_weeks,
+            "cross_district_test": s.cross_district_test,
             "home_priority": s.home_priority,
             "offer_response_days": s.offer_response_days,
             "target_weeks": s.target_weeks,
@@ -75,7 +77,8 @@ def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
 
 _KEYS = {
     "name", "label", "placement", "group_starts", "recommend_every_weeks",
-    "cross_district_after_weeks", "home_priority", "offer_response_days", "target_weeks",
+    "cross_district_after_weeks", "cross_district_test", "home_priority", "offer_response_days",
+    "target_weeks",
     "max_travel_minutes", "min_size", "description",
 }  # fmt: skip
 
@@ -119,8 +122,15 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
             raise InvalidInput(
                 f"min_size.{prog}: must be a whole number ≥ 1", field=f"min_size.{prog}"
             )
+    test = raw.get("cross_district_test", "waited")
+    if test not in CROSS_TESTS:
+        raise InvalidInput(
+            f"cross_district_test: must be one of {', '.join(CROSS_TESTS)}",
+            field="cross_district_test",
+        )
     settings = Policy(
         cross_district_after_weeks=_int(raw, "cross_district_after_weeks", 8) or 0,
+        cross_district_test=test,
         home_priority=priority,
         offer_response_days=_int(raw, "offer_response_days", 10, minimum=1) or 10,
         target_weeks=_int(raw, "target_weeks", 8, minimum=1) or 8,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -12,7 +11,6 @@ from solver.types import (
     District,
     Leader,
     Programme,
-    Result,
     Scenario,
     group_from,
 )
@@ -43,13 +41,14 @@ def programmes_for(cal: Calibration, spec: PolicySpec) -> tuple[Programme, ...]:
 def build_scenario(
     cal: Calibration, spec: PolicySpec, state: SimState, today: date, *, with_leaders: bool
 ) -> Scenario:
-    """The round's snapshot: waiting parents and recruiting groups they could still answer for."""
+    """The round's snapshot: waiting parents and recruiting groups they could still answer for
+    (full ones too: they take no offer, but they are the district's planned seats)."""
     respond_days = spec.settings.offer_response_days
     last_offer_day = today + timedelta(days=respond_days)
     groups = tuple(
         group_from(g, id=g.id, taken=g.taken, status="recruiting")
         for g in sorted(state.groups.values(), key=lambda g: g.id)
-        if g.status == "recruiting" and g.start >= last_offer_day and g.taken < g.capacity
+        if g.status == "recruiting" and g.start >= last_offer_day
     )
     cap = spec.max_travel_minutes
     applications = tuple(
@@ -88,17 +87,11 @@ def build_scenario(
 PROSPECT_WEEKS = 26  # the half-year plan a coordinator already counts on when asking for more
 
 
-def without_prospects(
-    scenario: Scenario, upcoming: list[PlannedGroup], place: Callable[[Scenario], Result]
-) -> Scenario:
-    """The scenario without parents a known group will serve: the recruiting groups' free
-    seats and the planned groups in `upcoming`, filled by the policy's own placement."""
+def with_plan(scenario: Scenario, upcoming: list[PlannedGroup]) -> Scenario:
+    """The scenario with the planned groups in `upcoming` added beside the recruiting ones: the
+    recommender keeps the parents they need to reach their minimum sizes."""
     planned = tuple(group_from(g, id=g.id, taken=0, status="planned") for g in upcoming)
-    served = {
-        o.application for o in place(replace(scenario, groups=scenario.groups + planned)).offers
-    }
-    remaining = tuple(a for a in scenario.applications if a.id not in served)
-    return replace(scenario, applications=remaining, groups=())
+    return replace(scenario, groups=scenario.groups + planned)
 
 
 LeaderRow = tuple[str, int, tuple[str, ...], tuple[str, ...], str]

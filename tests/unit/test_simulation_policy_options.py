@@ -1,0 +1,40 @@
+"""The policy options of this change in the simulation: rule 5's test in a policy file, and
+the second city's calibration shipped beside the default one."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from waitlist.domain.errors import InvalidInput
+from waitlist.simulation.arrivals import groups_per_year, yearly_demand
+from waitlist.simulation.calibration import load_calibration
+from waitlist.simulation.policies import parse_policy
+
+
+def test_a_policy_file_chooses_rule_5s_test_and_the_report_records_it():
+    spec = parse_policy({"name": "p", "cross_district_test": "projected"})
+    assert spec.settings.cross_district_test == "projected"
+    assert spec.describe()["cross_district_test"] == "projected"
+    assert parse_policy({"name": "w"}).settings.cross_district_test == "waited"
+
+
+def test_an_unknown_test_of_rule_5_is_refused_naming_the_key():
+    with pytest.raises(InvalidInput) as err:
+        parse_policy({"name": "p", "cross_district_test": "guessed"})
+    assert err.value.field == "cross_district_test"
+
+
+def test_the_second_city_differs_from_the_default_in_need_supply_and_opt_in():
+    path = resources.files("waitlist.data").joinpath("calibration_goteborg.json")
+    gbg, sthlm = load_calibration(str(path)), load_calibration()
+    assert len(gbg.districts) == 10
+    assert {d.slug for d in gbg.districts}.isdisjoint({d.slug for d in sthlm.districts})
+    ratio = {
+        d.slug: yearly_demand(gbg, d.slug, "komet") / groups_per_year(gbg, d.slug, "komet")
+        for d in gbg.districts
+    }
+    assert ratio["angered"] > 3 * ratio["centrum"]
+    assert gbg.seats_per_application < sthlm.seats_per_application
+    assert gbg.opt_in_share["default"] < sthlm.opt_in_share["default"]
