@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from waitlist.simulation.arrivals import Arrival
 from waitlist.simulation.behaviour import Response
+from waitlist.simulation.estimates import EstimateLog
 
 OPEN = ("waiting", "offered", "enrolled")
 ENDED = ("placed", "withdrawn", "expired")
@@ -108,6 +109,7 @@ class SimState:
     history: list[WeekStats] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     candidate_seq: int = 0
+    estimates: EstimateLog = field(default_factory=EstimateLog)  # ranges shown, and what followed
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + n
