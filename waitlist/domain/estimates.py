@@ -17,8 +17,9 @@ prediction only chooses which past parents count as "in your place".
 
 Outcomes still open (the parent still waits, or withdrew without an offer) are known only to
 be at least as long as the weeks seen so far: they are weighted as Kaplan-Meier does (each
-one's weight passes on to the longer waits; what is left at the end sits at the longest wait
-seen), which is the plain empirical distribution when every outcome is known.
+one's weight passes on to the longer waits), which is the plain empirical distribution when
+every outcome is known. When more than the tail of them waited longer than any wait seen, the
+range has no upper end ("6 weeks or more"): that is what the history can say.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ class Quantiles:
 
 def _weights(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
     """Kaplan-Meier weights of the known values, sorted (known before open at equal values).
-    Weight left over by open outcomes at the end sits at the largest value seen (Efron's
-    convention: those parents waited at least that long, and no longer wait was seen)."""
+    Weight that open outcomes leave beyond the largest known value stays unplaced: those
+    parents waited longer than anyone seen to get an offer."""
     ordered = sorted(scored, key=lambda s: (s[0], not s[1]))
     n = len(ordered)
     surviving, masses = 1.0, []
@@ -87,8 +88,6 @@ def _weights(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
             mass = surviving / (n - i)
             masses.append((value, mass))
             surviving -= mass
-    if ordered and surviving > 1e-12:
-        masses.append((ordered[-1][0], surviving))
     return masses
 
 
@@ -107,17 +106,19 @@ def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -
     low, cumulative, median, high = 0.0, 0.0, None, None
     eps = 1e-12
     for index, (value, mass) in enumerate(masses):
+        # The lower end may rise to `value` while the waits below it, with the new one, are
+        # at most the tail: floor((n + 1) * tail)-th smallest when no two waits are equal.
+        if cumulative * scale + 1 / (n + 1) <= tail + eps:
+            low = value
         cumulative += mass
         last_of_value = index + 1 == len(masses) or masses[index + 1][0] != value
         if not last_of_value:
             continue
-        if cumulative * scale <= tail + eps:
-            low = value
         if median is None and cumulative >= 0.5 - eps:
             median = value
         if high is None and cumulative * scale >= 1.0 - tail - eps:
             high = value
-    if median is None:  # rounding left the last step a hair short
+    if median is None:  # most parents waited longer than any wait seen: at least that long
         median = masses[-1][0]
     return Quantiles(low=low, median=median, high=high, outcomes=n)
 
@@ -132,13 +133,13 @@ class PastOutcomes:
 
     @cached_property
     def quantiles(self) -> Quantiles | None:
-        """Calibrated quantiles, or None when the outcomes are too few to bound the range."""
+        """Calibrated quantiles (the upper one None: no upper end), or None when the outcomes
+        are too few, or none of them was an offer."""
         if len(self.outcomes) < MIN_OUTCOMES:
             return None
-        found = conformal_quantiles(
+        return conformal_quantiles(
             [(o.waited_weeks, o.offered) for o in self.outcomes], self.coverage
         )
-        return found if found is not None and found.high is not None else None
 
 
 def pooled(levels: Iterable[PastOutcomes]) -> PastOutcomes | None:
@@ -176,16 +177,18 @@ def by_band(outcomes: Iterable[Outcome], coverage: float = COVERAGE) -> dict[int
 class CalibratedRange:
     low_weeks: int
     likely_weeks: int
-    high_weeks: int
+    high_weeks: int | None  # None: no upper end
     coverage: float
 
 
 def calibrated_range(past: PastOutcomes) -> CalibratedRange | None:
     """The range as shown, in whole weeks: widened outwards, the likely wait inside it."""
     q = past.quantiles
-    if q is None or q.high is None:
+    if q is None:
         return None
     low = math.floor(q.low + 1e-9)
+    likely = max(round(q.median), low)
+    if q.high is None:
+        return CalibratedRange(low, likely, None, past.coverage)
     high = max(low, math.ceil(q.high - 1e-9))
-    likely = min(max(round(q.median), low), high)
-    return CalibratedRange(low, likely, high, past.coverage)
+    return CalibratedRange(low, min(likely, high), high, past.coverage)

@@ -65,10 +65,11 @@ class WaitEstimate:
     # in the same place whose wait fell inside such a range (0.8: 8 in 10).
     likely_weeks: int | None = None
     coverage: float | None = None
+    open_ended: bool = False  # calibrated, with no upper end: "low weeks or more"
 
     @property
     def known(self) -> bool:
-        return self.low_weeks is not None and self.high_weeks is not None
+        return self.low_weeks is not None and (self.high_weeks is not None or self.open_ended)
 
 
 THROUGHPUT_WINDOW_WEEKS = 52
@@ -120,12 +121,14 @@ def estimate_wait(
         if shown is not None:
             # No offer before the child can start: the range moves up to that day.
             start = math.ceil(floor)
+            upper = shown.high_weeks
             return WaitEstimate(
                 low_weeks=max(shown.low_weeks, start),
-                high_weeks=max(shown.high_weeks, start),
+                high_weeks=None if upper is None else max(upper, start),
                 basis="history",
                 likely_weeks=max(shown.likely_weeks, start),
                 coverage=shown.coverage,
+                open_ended=upper is None,
             )
     lows: list[float] = []
     highs: list[float] = []

@@ -15,6 +15,9 @@ district). A range shown in the measured weeks counts once the run has gone on p
 end, so that its outcome is known: covered when the offer came inside it, missed when it came
 before or after it, or when the parent waited longer than its upper end without one. A range
 whose parent withdrew before its upper end without an offer does not count (no wait followed).
+A range with no upper end ("6 weeks or more") counts once the offer came or the parent waited
+that long; the median width is over the ranges with an upper end, and the share without one
+is given beside it.
 """
 
 from __future__ import annotations
@@ -207,8 +210,15 @@ def _placements(state: Any, today: date) -> dict[Queue, int]:
 def _verdict(low: int | None, high: int | None, s: Shown, end: date) -> bool | None:
     """Covered (True), missed (False), or not counted (None): no range shown, the run ended
     before the range's upper end (an offer could still come inside it), or the parent
-    withdrew before it without an offer."""
-    if low is None or high is None or s.day + timedelta(weeks=high) > end:
+    withdrew before it without an offer. A range with no upper end (`high` None, "low weeks
+    or more") counts once the offer came, or once the parent waited `low` weeks without one."""
+    if low is None:
+        return None
+    if high is None:
+        if s.offered_on is not None:
+            return (s.offered_on - s.day).days / 7 >= low
+        return True if ((s.closed_on or end) - s.day).days / 7 >= low else None
+    if s.day + timedelta(weeks=high) > end:
         return None
     if s.offered_on is not None:
         waited = (s.offered_on - s.day).days / 7
@@ -221,9 +231,11 @@ def _figures(pairs: list[tuple[Shown, int | None, int | None]], end: date) -> di
     verdicts = [_verdict(lo, hi, s, end) for s, lo, hi in pairs]
     counted = [v for v in verdicts if v is not None]
     widths = [hi - lo for _, lo, hi in pairs if lo is not None and hi is not None]
+    open_ended = sum(1 for _, lo, hi in pairs if lo is not None and hi is None)
     return {
         "coverage": round(sum(counted) / len(counted), 3) if counted else None,
         "median_width_weeks": float(median(widths)) if widths else None,
+        "open_ended_share": round(open_ended / len(pairs), 3) if pairs else None,
         "ranges_shown": len(pairs),
         "ranges_counted": len(counted),
         "parents": len({s.app for s, _, _ in pairs}),
