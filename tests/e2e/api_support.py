@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -190,6 +190,20 @@ def served_city(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         try:
             with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
                 yield Served(city, client)
+        finally:
+            city.engine.dispose()
+
+
+@contextmanager
+def city_client(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, prepare: Callable[[City], None]
+) -> Iterator[tuple[City, TestClient]]:
+    """The test city in a fresh database of `kind`, prepared, with an in-process client."""
+    with fresh_database(kind, tmp_path_factory) as url:
+        city = build_city(url)
+        prepare(city)
+        try:
+            yield city, api_client(city)
         finally:
             city.engine.dispose()
 

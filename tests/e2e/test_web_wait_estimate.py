@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from api_support import HOME, City, api_client, application_body, bearer, build_city, fresh_database
+from api_support import HOME, City, application_body, bearer, city_client
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -51,11 +51,8 @@ def _history(built: City) -> None:
 def city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[City, TestClient]]:
-    with fresh_database(request.param, tmp_path_factory) as url:
-        built = build_city(url)
-        _history(built)
-        yield built, api_client(built)
-        built.engine.dispose()
+    with city_client(request.param, tmp_path_factory, _history) as served:
+        yield served
 
 
 def test_the_status_page_says_the_calibrated_range_and_how_often_it_holds(city):
