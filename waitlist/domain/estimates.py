@@ -93,7 +93,13 @@ def _weights(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
 
 def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -> Quantiles | None:
     """Split-conformal quantiles of `scored` = (value, known) pairs for a range holding
-    `coverage` of new outcomes; None when no value is known at all."""
+    `coverage` of new outcomes; None when no value is known at all.
+
+    Two-sided, the tails shared equally, while the known waits can bound the upper end: up to
+    the coverage `bounded` = 2 * (known weight) * n / (n + 1) - 1. Beyond it the range has no
+    upper end, and its lower end leaves out min(1 - coverage, (1 - bounded) / 2): a one-sided
+    range holds its coverage with that, and it never rises above the lower end of a bounded
+    range at a lower coverage (ranges stay nested as the coverage grows)."""
     if not 0.0 < coverage < 1.0:
         raise ValueError("coverage must be between 0 and 1")
     n = len(scored)
@@ -102,9 +108,12 @@ def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -
         return None
     # The new outcome's own weight 1/(n+1) sits at +infinity (the conformal correction).
     scale = n / (n + 1)
-    tail = (1.0 - coverage) / 2
-    low, cumulative, median, high = 0.0, 0.0, None, None
     eps = 1e-12
+    bounded = 2 * sum(mass for _, mass in masses) * scale - 1
+    tail = (1.0 - coverage) / 2
+    if coverage > bounded + eps:
+        tail = min(1.0 - coverage, (1.0 - bounded) / 2)
+    low, cumulative, median, high = 0.0, 0.0, None, None
     for index, (value, mass) in enumerate(masses):
         # The lower end may rise to `value` while the waits below it, with the new one, are
         # at most the tail: floor((n + 1) * tail)-th smallest when no two waits are equal.
@@ -116,11 +125,12 @@ def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -
             continue
         if median is None and cumulative >= 0.5 - eps:
             median = value
-        if high is None and cumulative * scale >= 1.0 - tail - eps:
-            high = value
+        if high is None and coverage <= bounded + eps:
+            if cumulative * scale >= 1.0 - tail - eps:
+                high = value
     if median is None:  # most parents waited longer than any wait seen: at least that long
         median = masses[-1][0]
-    return Quantiles(low=low, median=median, high=high, outcomes=n)
+    return Quantiles(low=low, median=max(median, low), high=high, outcomes=n)
 
 
 @dataclass(frozen=True)
