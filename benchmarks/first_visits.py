@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,10 +24,8 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from browser import demo_database  # noqa: E402
+from harness import demo_database  # noqa: E402
 from recommendations_page import CSRF, log_in, start_server  # noqa: E402
 from stalls import parent_status_path  # noqa: E402
 

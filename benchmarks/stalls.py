@@ -35,10 +35,8 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from browser import demo_database  # noqa: E402
+from harness import demo_database  # noqa: E402
 from login_storm import cpu_seconds, pct  # noqa: E402
 from recommendations_page import STATE, log_in, start_server  # noqa: E402
 

@@ -126,6 +126,11 @@ class WaitEstimatePublic(BaseModel):
     high_weeks: int | None
     basis: str
     reason: str | None = None
+    # A calibrated range (basis "history"): the most likely wait, and the share of parents in
+    # the same place whose wait fell inside such a range.
+    likely_weeks: int | None = None
+    coverage: float | None = None
+    open_ended: bool = False  # no upper end (high_weeks null): "low weeks or more"
 
 
 class DistrictStandingPublic(BaseModel):

@@ -91,7 +91,7 @@ def _apply_page(request: Request, prog, values: dict, errors: dict, status: int 
             "travel_limit": int(travel) if str(travel).isdigit() else DEFAULT_TRAVEL,
             "home": rows[0] if rows else None,
             "nearby": rows[1:],
-            "wait_basis": lambda e: wording.wait_basis(_, e),
+            "wait_basis": lambda e: wording.wait_basis(_, e, lang),
             # The language switch posts this form back, keeping what was typed.
             "switch_form": "apply-form",
             "switch_action": f"/apply/{prog.slug}",

@@ -76,7 +76,7 @@ def _page(
             "unreachable": _unreachable(request, view),
             "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
-            "wait_basis": lambda e: wording.wait_basis(_, e),
+            "wait_basis": lambda e: wording.wait_basis(_, e, language_of(request)),
             "decline_reasons": list(zip(DECLINE_REASONS, wording.decline_reasons(_), strict=True)),
         },
         status=status,

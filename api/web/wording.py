@@ -16,8 +16,14 @@ def wait_range(_: Gettext, estimate: WaitEstimate | None, lang: str = "en") -> s
     if estimate is None or not estimate.known:
         return _("No estimate yet")
     low, high = estimate.low_weeks, estimate.high_weeks
-    assert low is not None and high is not None
     ngettext = translations(lang).ngettext
+    assert low is not None
+    if high is None:  # a calibrated range with no upper end
+        if low > LONG_WEEKS:
+            return _("Over two years")
+        return ngettext("%(low)s week or more", "%(low)s weeks or more", low) % {
+            "low": number(low, lang)
+        }
     # Beyond two years a number in weeks says less than the words do.
     if low > LONG_WEEKS:
         return _("Over two years")
@@ -37,9 +43,19 @@ def wait_range(_: Gettext, estimate: WaitEstimate | None, lang: str = "en") -> s
     }
 
 
-def wait_basis(_: Gettext, estimate: WaitEstimate | None) -> str:
+def wait_basis(_: Gettext, estimate: WaitEstimate | None, lang: str = "en") -> str:
     if estimate is None:
         return ""
+    if estimate.known and estimate.coverage is not None:
+        # A calibrated range: say what the range means, in figures a parent can check.
+        shown = wait_range(_, estimate, lang)
+        return _(
+            "Most likely %(range)s; %(count)s in 10 parents in your place waited within this "
+            "range (from this queue's waits over the last year)."
+        ) % {
+            "range": shown[:1].lower() + shown[1:],
+            "count": number(round(estimate.coverage * 10), lang),
+        }
     if not estimate.known:
         if estimate.reason and estimate.reason.startswith("There are too few seats"):
             return _(

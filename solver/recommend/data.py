@@ -18,6 +18,7 @@ from datetime import timedelta
 from statistics import median
 from typing import Any
 
+from solver.recommend.plan import kept_for_plan
 from solver.recommend.rooms import (
     Booking,
     RoomPool,
@@ -26,7 +27,6 @@ from solver.recommend.rooms import (
     room_rows,
     session_count,
 )
-from solver.recommend.plan import kept_for_plan
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
 from waitlist.domain.eligibility import ineligibility
 from waitlist.domain.leader import free_for

@@ -4,7 +4,8 @@ naming the field, and another district's coordinator can change none of them."""
 from __future__ import annotations
 
 import pytest
-from api_support import HOME, api_client, bearer, build_city, login
+
+from tests.support.api import HOME, api_client, bearer, build_city, login
 
 LEADER = {"label": "Anna", "district": HOME, "programmes": ["komet"], "languages": ["sv", "ar"]}
 

@@ -8,8 +8,8 @@ import re
 from datetime import date
 
 import pytest
-from api_support import HOME, PASSWORD, api_client, build_city
 
+from tests.support.api import HOME, PASSWORD, api_client, build_city
 from waitlist.services import applications
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

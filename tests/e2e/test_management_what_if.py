@@ -9,9 +9,9 @@ import json
 import re
 
 import pytest
-from api_support import PASSWORD, api_client, build_city
 from sqlmodel import Session, select
 
+from tests.support.api import PASSWORD, api_client, build_city
 from waitlist.services import simulation_jobs
 from waitlist.storage.tables import SimulationJob
 

@@ -10,9 +10,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from api_support import HOME, OTHER, PASSWORD, api_client, apply, build_city
 
 from api.web import coordinator_queues
+from tests.support.api import HOME, OTHER, PASSWORD, api_client, apply, build_city
 from waitlist.services import offers
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

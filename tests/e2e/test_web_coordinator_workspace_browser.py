@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from browser import PHONE, LiveServer, log_in, new_page, screenshot, serious_violations
+
+from tests.support.browser import (
+    PHONE,
+    LiveServer,
+    log_in,
+    new_page,
+    screenshot,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.browser
 

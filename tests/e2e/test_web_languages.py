@@ -13,10 +13,10 @@ from datetime import date
 from urllib.parse import unquote_plus
 
 import pytest
-from api_support import Served, application_body, new_group, served_city
-from browser import DESK, PHONE, new_page, overflowing, screenshot, serious_violations
 from sqlmodel import Session
 
+from tests.support.api import Served, application_body, new_group, served_city
+from tests.support.browser import DESK, PHONE, new_page, overflowing, screenshot, serious_violations
 from waitlist.domain.reasons import ReasonFacts, Rule
 from waitlist.services import offers
 from waitlist.storage.tables import Application

@@ -4,7 +4,8 @@ named next to its field, the fixed form saves, and a leader can be taken out of 
 from __future__ import annotations
 
 import pytest
-from browser import DESK, PHONE, log_in, new_page, serious_violations
+
+from tests.support.browser import DESK, PHONE, log_in, new_page, serious_violations
 
 pytestmark = pytest.mark.browser
 

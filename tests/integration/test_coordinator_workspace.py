@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from foundation_support import World, new_world
 from sqlmodel import select
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from waitlist.services import groups, offers, queue_members, round_edits, rounds, views
 from waitlist.services.access import Actor

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from foundation_support import World, new_world
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import DomainError, Forbidden, InvalidInput
 from waitlist.domain.leader import iso_week
 from waitlist.services import leaders, recommendations, venues

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -182,6 +182,17 @@ def served_city(url: str) -> Iterator[Served]:
     try:
         with uvicorn_server(url) as base, httpx.Client(base_url=base, timeout=60) as client:
             yield Served(city, client)
+    finally:
+        city.engine.dispose()
+
+
+@contextmanager
+def city_client(url: str, prepare: Callable[[City], None]) -> Iterator[tuple[City, TestClient]]:
+    """The test city in the empty database at `url`, prepared, with an in-process client."""
+    city = build_city(url)
+    prepare(city)
+    try:
+        yield city, api_client(city)
     finally:
         city.engine.dispose()
 

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from placement_cases import AS_OF, rule_violations, scenarios
 
 from solver.placement import solve
 from solver.types import Application, District, Group, Policy, Programme, Scenario, SolveStatus
+from tests.support.placement_cases import AS_OF, rule_violations, scenarios
 from waitlist.domain.crossing import (
     CrossTest,
     cross_district_test,

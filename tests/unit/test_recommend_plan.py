@@ -8,11 +8,11 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from recommend_scenarios import AS_OF, candidate, parent, scenario, tiny_cities
 
 from solver.recommend.data import can_serve
 from solver.recommend.pipeline import recommend
 from solver.types import Group, Leader, candidate_from, group_from
+from tests.support.recommend_scenarios import AS_OF, candidate, parent, scenario, tiny_cities
 
 
 def leader(lid: str, district: str) -> Leader:

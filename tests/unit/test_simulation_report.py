@@ -172,3 +172,23 @@ def test_the_command_rejects_a_bad_policy_file_with_one_line_and_exit_code_2(tmp
 
 def test_there_is_no_latest_report_before_one_is_written(tmp_path):
     assert latest_report(tmp_path) is None
+
+
+def test_each_policy_reports_how_often_the_wait_estimates_held_and_how_wide_they_were(tmp_path):
+    city = small_city(tmp_path)
+    run = simulate(city, weeks=WEEKS, seed=5, policies=_policies())
+    files = write_report(run, tmp_path / "out")
+    data = json.loads(files.results.read_text("utf-8"))
+    for policy in data["policies"]:
+        estimates = policy["estimates"]
+        assert estimates["ranges_shown"] > 0 and estimates["parents"] > 0
+        assert estimates["coverage"] is None or 0.0 <= estimates["coverage"] <= 1.0
+        assert estimates["median_width_weeks"] >= 0
+        assert set(estimates["by_district"]) <= set(policy["by_district"])
+        thumb = estimates["rule_of_thumb"]
+        assert thumb["ranges_shown"] == estimates["ranges_shown"]
+        assert "estimates" not in policy["summary"]
+    html = files.html.read_text("utf-8")
+    assert "Wait estimates: coverage (aim 0.80)" in html
+    swedish = files.pages["sv"].read_text("utf-8")
+    assert "Väntetidsbesked: träffsäkerhet (mål 0,80)" in swedish

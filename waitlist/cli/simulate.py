@@ -106,7 +106,9 @@ def simulate_command(
         typer.echo(
             f"{outcome.spec.name:>24}: placed {s['placed']}, waiting {s['waiting']}, "
             f"median {s['median_wait_weeks']} w, max/min {s['max_min_ratio']}, "
-            f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled"
+            f"groups {s['groups_started']} started / {s['groups_cancelled']} cancelled, "
+            f"estimates covered {s['estimates']['coverage']} "
+            f"(median width {s['estimates']['median_width_weeks']} w)"
         )
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
+from waitlist.domain.estimates import QueueHistory, calibrated_range, raw_wait_weeks
+
 
 class Queued(Protocol):
     @property
@@ -59,10 +61,15 @@ class WaitEstimate:
     high_weeks: int | None
     basis: str
     reason: str | None = None
+    # A calibrated range (basis "history"): the most likely wait and the share of parents
+    # in the same place whose wait fell inside such a range (0.8: 8 in 10).
+    likely_weeks: int | None = None
+    coverage: float | None = None
+    open_ended: bool = False  # calibrated, with no upper end: "low weeks or more"
 
     @property
     def known(self) -> bool:
-        return self.low_weeks is not None and self.high_weeks is not None
+        return self.low_weeks is not None and (self.high_weeks is not None or self.open_ended)
 
 
 THROUGHPUT_WINDOW_WEEKS = 52
@@ -83,8 +90,16 @@ def estimate_wait(
     placements_in_window: int,
     window_weeks: int = THROUGHPUT_WINDOW_WEEKS,
     not_before: date | None = None,
+    history: QueueHistory | None = None,
 ) -> WaitEstimate:
-    """Estimate a wait as a range.
+    """Estimate a wait as a range: the one rule for the status page, the notices, the apply
+    form and the simulation.
+
+    With a `history` that calibrates (waitlist.domain.estimates: the queue's pace and how past
+    predictions fared), the range is a prediction interval holding the wait for
+    `history.coverage` of parents in the same place (a similar raw prediction), with the
+    most likely wait inside it.
+    Without one, the rule of thumb below gives a range with no measured coverage.
 
     Seats: upcoming groups this parent fits, by start date. In the best case the parents
     ahead do not fit those groups, so the first group with a free seat serves them; in the
@@ -98,6 +113,23 @@ def estimate_wait(
     """
     if position < 1:
         raise ValueError("position is 1-based")
+    floor = (not_before - today).days / 7 if not_before is not None and not_before > today else 0
+    if history is not None:
+        raw = raw_wait_weeks(position, history.moves, history.window_weeks)
+        past = history.calibrated(raw)
+        shown = calibrated_range(past) if past is not None else None
+        if shown is not None:
+            # No offer before the child can start: the range moves up to that day.
+            start = math.ceil(floor)
+            upper = shown.high_weeks
+            return WaitEstimate(
+                low_weeks=max(shown.low_weeks, start),
+                high_weeks=None if upper is None else max(upper, start),
+                basis="history",
+                likely_weeks=max(shown.likely_weeks, start),
+                coverage=shown.coverage,
+                open_ended=upper is None,
+            )
     lows: list[float] = []
     highs: list[float] = []
     bases: list[str] = []
@@ -131,8 +163,7 @@ def estimate_wait(
             )
         return WaitEstimate(None, None, basis="none", reason=reason)
     low, high = min(lows), max(highs)
-    if not_before is not None and not_before > today:
-        floor = (not_before - today).days / 7
+    if floor > 0:
         low, high = max(low, floor), max(high, floor)
     return WaitEstimate(
         low_weeks=math.floor(low),

@@ -22,6 +22,7 @@ from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.queue import SeatBatch, WaitEstimate, estimate_wait
 from waitlist.services import lookups
 from waitlist.services.queues import _incoming, _placements, _waiting
+from waitlist.services.wait_history import queue_history
 from waitlist.storage.tables import Group, Travel
 from waitlist.storage.uow import UnitOfWork
 
@@ -65,6 +66,7 @@ def _one(
             today=uow.today(),
             seats=_free_seats(uow, district, programme),
             placements_in_window=_placements(uow, district, programme),
+            history=queue_history(uow, district, programme),
         ),
         home=home,
     )

@@ -7,8 +7,9 @@
 
 A queue holds the *waiting* applications of one district x programme (paused ones included,
 flagged), ordered by (queue date, lottery). Wait estimates come from
-waitlist.domain.queue.estimate_wait (seats in upcoming groups the parent fits + the queue's
-placements over the last 52 weeks).
+waitlist.domain.queue.estimate_wait: calibrated on the queue's own history
+(waitlist.services.wait_history) once it has enough of it, else from the seats in upcoming
+groups the parent fits and the queue's placements over the last 52 weeks.
 
 Positions count the way placement rounds serve: a paused application gets no offer (rounds
 skip it), so it does not push anyone behind it back; it keeps its own place (queue date and
@@ -44,6 +45,7 @@ from waitlist.domain.queue import (
 from waitlist.domain.values import HomePriority
 from waitlist.services import lookups
 from waitlist.services.applications import hash_token
+from waitlist.services.wait_history import queue_history
 from waitlist.storage.tables import Application, Group, Offer, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
@@ -358,6 +360,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
             seats=mine.seats,
             placements_in_window=mine.placed,
             not_before=young,
+            history=queue_history(uow, app.district, app.programme),
         ),
         home=True,
     )
@@ -383,6 +386,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
                         seats=_seats(uow, app, t.destination),
                         placements_in_window=_placements(uow, t.destination, app.programme),
                         not_before=young,
+                        history=queue_history(uow, t.destination, app.programme),
                     ),
                 )
             )

@@ -21,6 +21,7 @@ from waitlist.simulation import policy_runner
 from waitlist.simulation.arrivals import Arrival, PlannedGroup, round_date
 from waitlist.simulation.behaviour import ParentBehaviour
 from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.estimates import record_week
 from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.snapshot import build_scenario
@@ -87,6 +88,7 @@ class Engine:
             made += open_recommended_groups(self, spec, state, today, week)
         if measured:
             state.history.append(week_stats(state, week, today, made, self.cal))
+        record_week(state, today, week)  # the wait ranges parents would see, every week
 
     # -- phases ----------------------------------------------------------------------------
     def _arrive(self, state: SimState, week: int) -> None:

@@ -71,7 +71,8 @@ def results_dict(run: SimulationRun, command: str | None = None) -> dict[str, An
         policies.append(
             {
                 "policy": outcome.spec.describe(),
-                "summary": {k: v for k, v in s.items() if k != "by_district"},
+                "summary": {k: v for k, v in s.items() if k not in ("by_district", "estimates")},
+                "estimates": s["estimates"],
                 "versus_first_policy": versus,
                 "by_district": s["by_district"],
                 "weeks": [

@@ -16,6 +16,7 @@ from waitlist.simulation.arrivals import (
 )
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.engine import Engine, RoundHook
+from waitlist.simulation.estimates import estimate_figures
 from waitlist.simulation.policies import PolicySpec, builtin_policies
 from waitlist.simulation.records import management_equality
 from waitlist.simulation.state import SimState, WeekStats
@@ -102,6 +103,7 @@ def simulate(
         summary["metrics_p90_wait_ratio"] = figures["p90_wait_ratio"]
         summary["metrics_share_within_target_gap"] = figures["share_within_target_gap"]
         summary["metrics_districts_compared"] = figures["districts_compared"]
+        summary["estimates"] = estimate_figures(state.estimates, cohort, cal.warmup_weeks, end)
         outcomes.append(PolicyOutcome(spec, summary, state.history, state, cohort))
     return SimulationRun(
         seed=seed,

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from waitlist.simulation.arrivals import Arrival, PlannedGroup
 from waitlist.simulation.behaviour import Response
+from waitlist.simulation.estimates import EstimateLog
 
 OPEN = ("waiting", "offered", "enrolled")
 ENDED = ("placed", "withdrawn", "expired")
@@ -109,6 +110,7 @@ class SimState:
     counters: dict[str, int] = field(default_factory=dict)
     candidate_seq: int = 0
     plan: list[PlannedGroup] | None = None  # this policy's own plan (policy 4), else the run's
+    estimates: EstimateLog = field(default_factory=EstimateLog)  # ranges shown, and what followed
 
     def count(self, name: str, n: int = 1) -> None:
         self.counters[name] = self.counters.get(name, 0) + n

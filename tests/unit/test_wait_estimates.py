@@ -1,0 +1,157 @@
+"""Calibrated wait estimates: the split-conformal range and the one estimate rule using it."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from waitlist.domain.estimates import (
+    COVERAGE,
+    MIN_OUTCOMES,
+    Outcome,
+    QueueHistory,
+    by_band,
+    conformal_quantiles,
+    raw_wait_weeks,
+)
+from waitlist.domain.queue import SeatBatch, estimate_wait
+
+TODAY = date(2026, 3, 2)
+waits = st.lists(st.integers(min_value=0, max_value=120).map(float), min_size=1, max_size=60)
+coverages = st.floats(min_value=0.05, max_value=0.95)
+
+
+def _known(values: list[float]) -> list[tuple[float, bool]]:
+    return [(v, True) for v in values]
+
+
+def _inside(value: float, low: float, high: float | None) -> bool:
+    return low <= value and (high is None or value <= high)
+
+
+@given(waits, coverages, coverages)
+def test_a_higher_coverage_never_gives_a_narrower_range(values, a, b):
+    lower, higher = sorted((a, b))
+    narrow = conformal_quantiles(_known(values), lower)
+    wide = conformal_quantiles(_known(values), higher)
+    assert narrow is not None and wide is not None
+    assert wide.low <= narrow.low
+    assert wide.high is None or (narrow.high is not None and narrow.high <= wide.high)
+
+
+@given(waits, coverages)
+def test_the_range_holds_its_most_likely_wait(values, coverage):
+    q = conformal_quantiles(_known(values), coverage)
+    assert q is not None
+    assert q.low <= q.median
+    assert q.high is None or q.median <= q.high
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(0, 40).map(float), min_size=2, max_size=40), coverages)
+def test_on_exchangeable_waits_the_range_holds_at_least_its_coverage(values, coverage):
+    """The finite-sample guarantee, exactly: each wait in turn is the new one and the others
+    the history; every order of exchangeable waits is equally likely, so the share of turns
+    in which the range held the new wait is the probability it does."""
+    held = 0
+    for i, new in enumerate(values):
+        q = conformal_quantiles(_known(values[:i] + values[i + 1 :]), coverage)
+        assert q is not None
+        held += _inside(new, q.low, q.high)
+    assert held / len(values) >= coverage - 1e-9
+
+
+def test_with_too_few_waits_the_upper_end_is_unbounded():
+    # 5 past waits cannot bound 8 in 10 new ones: the 6th of 6 would be needed.
+    q = conformal_quantiles(_known([3.0, 4.0, 5.0, 6.0, 7.0]), 0.8)
+    assert q is not None and q.high is None
+
+
+def test_waits_still_open_push_the_range_up():
+    known = _known([float(w) for w in range(1, 21)])
+    some_open = known[:10] + [(v, False) for v, _ in known[10:]]
+    closed = conformal_quantiles(known, 0.8)
+    still_open = conformal_quantiles(some_open + [(30.0, False)], 0.8)
+    assert closed is not None and still_open is not None and closed.high is not None
+    assert still_open.high is None or still_open.high >= closed.high
+    assert still_open.low >= closed.low
+
+
+def test_when_many_waited_longer_than_any_wait_seen_the_range_has_no_upper_end():
+    history = [(float(w), True) for w in range(1, 11)] + [(12.0, False)] * 10
+    q = conformal_quantiles(history, 0.8)
+    assert q is not None and q.high is None and q.low <= q.median
+
+
+def _history(waited: list[float], raw: float = 10.0, moves: float = 26.0) -> QueueHistory:
+    outcomes = [Outcome(raw, w, True) for w in waited]
+    return QueueHistory(moves=moves, levels=(by_band(outcomes),))
+
+
+def test_the_estimate_from_history_is_the_conformal_range_of_the_waits_in_the_same_place():
+    waited = [float(6 + (i % 6)) for i in range(MIN_OUTCOMES)]  # 6..11 weeks
+    est = estimate_wait(
+        position=10, today=TODAY, seats=(), placements_in_window=0, history=_history(waited)
+    )
+    assert (est.basis, est.low_weeks, est.high_weeks, est.coverage) == ("history", 6, 11, COVERAGE)
+    assert est.likely_weeks is not None and 6 <= est.likely_weeks <= 11
+
+
+def test_without_enough_history_the_rule_of_thumb_answers():
+    est = estimate_wait(
+        position=10,
+        today=TODAY,
+        seats=[SeatBatch(TODAY + timedelta(weeks=3), 20)],
+        placements_in_window=52,
+        history=_history([5.0] * (MIN_OUTCOMES - 1)),
+    )
+    assert est.basis == "seats+throughput" and est.coverage is None
+
+
+def test_a_child_too_young_moves_the_whole_range_to_the_day_they_can_start():
+    waited = [float(2 + (i % 4)) for i in range(MIN_OUTCOMES)]
+    start = TODAY + timedelta(weeks=9)
+    est = estimate_wait(
+        position=10,
+        today=TODAY,
+        seats=(),
+        placements_in_window=0,
+        not_before=start,
+        history=_history(waited),
+    )
+    assert est.low_weeks == est.likely_weeks == est.high_weeks == 9
+
+
+@given(st.integers(1, 500), st.floats(0, 400))
+def test_the_raw_prediction_grows_with_the_place_in_the_queue(position, moves):
+    here = raw_wait_weeks(position, moves)
+    assert math.isfinite(here) and raw_wait_weeks(position + 1, moves) > here
+
+
+def test_a_coverage_outside_0_and_1_is_refused():
+    with pytest.raises(ValueError):
+        conformal_quantiles(_known([1.0]), 1.0)
+
+
+def test_a_calibrated_range_is_said_plainly_in_swedish_and_english():
+    from api.web.wording import wait_basis, wait_range
+    from waitlist.domain.queue import WaitEstimate
+    from waitlist.translations import translations
+
+    sv, en = translations("sv").gettext, translations("en").gettext
+    est = WaitEstimate(6, 11, "history", likely_weeks=8, coverage=0.8)
+    assert wait_basis(sv, est, "sv") == (
+        "Troligast 6–11 veckor; 8 av 10 föräldrar i ditt läge fick vänta inom det spannet "
+        "(utifrån väntetiderna i den här kön det senaste året)."
+    )
+    assert wait_basis(en, est, "en").startswith(
+        "Most likely 6–11 weeks; 8 in 10 parents in your place waited within this range"
+    )
+    open_ended = WaitEstimate(12, None, "history", likely_weeks=30, coverage=0.8, open_ended=True)
+    assert wait_range(sv, open_ended, "sv") == "12 veckor eller mer"
+    assert wait_range(en, open_ended, "en") == "12 weeks or more"
+    assert wait_basis(sv, open_ended, "sv").startswith("Troligast 12 veckor eller mer; 8 av 10")

@@ -1,0 +1,204 @@
+"""Wait estimates calibrated on the queue's own history (split-conformal prediction).
+
+A queue's pace is how many parents left it ahead of others over the last weeks (offers made,
+withdrawals, applications closed after unanswered offers, net of parents who came back after
+declining or after a cancelled group). At that pace a parent in place `p` reaches the front in
+about `p / pace` weeks: the *raw* prediction. It sorts parents into bands of similar raw
+predictions ("parents in your place": under 4 weeks, 4-11, 12-25, 26-51, 52 or more).
+
+Every past (week, waiting parent) is an outcome: the band the parent was in then and the weeks
+that followed until an offer came (in any district). The range shown to a parent is the
+split-conformal interval of the past waits in their band: with n past waits, the lower end
+the floor((n + 1) * (1 - coverage) / 2)-th smallest, the upper end the
+ceil((n + 1) * (1 + coverage) / 2)-th (unbounded when n is too small for that), the most
+likely wait their median. When the past waits and the new one are exchangeable, the range
+holds the wait with probability at least `coverage`, whatever drives the waits: the raw
+prediction only chooses which past parents count as "in your place".
+
+Outcomes still open (the parent still waits, or withdrew without an offer) are known only to
+be at least as long as the weeks seen so far: they are weighted as Kaplan-Meier does (each
+one's weight passes on to the longer waits), which is the plain empirical distribution when
+every outcome is known. When more than the tail of them waited longer than any wait seen, the
+range has no upper end ("6 weeks or more"): that is what the history can say.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+COVERAGE = 0.8  # 8 parents in 10: the share of parents whose wait falls inside the range
+PACE_WINDOW_WEEKS = 26  # the pace is counted over the last half year
+HISTORY_WEEKS = 52  # outcomes of estimates made in the last year calibrate the range
+MIN_OUTCOMES = 60  # fewer outcomes than this in a queue: its district's, then the city's
+
+
+BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One past raw prediction and the weeks that followed it."""
+
+    raw_weeks: float
+    waited_weeks: float
+    offered: bool  # False: no offer yet (still waiting, or withdrew): the wait is at least this
+
+    @property
+    def band(self) -> int:
+        return band_of(self.raw_weeks)
+
+
+def band_of(raw_weeks: float) -> int:
+    """The band of parents "in the same place": 0 (under 4 weeks) to 4 (52 or more)."""
+    return sum(raw_weeks >= edge for edge in BANDS)
+
+
+def raw_wait_weeks(position: int, moves: float, window_weeks: int = PACE_WINDOW_WEEKS) -> float:
+    """Weeks until place `position` reaches the front at the queue's pace (`moves` parents
+    left it ahead of others in `window_weeks` weeks; no moves counts as one, so a stalled
+    queue gives a long wait rather than none)."""
+    if position < 1:
+        raise ValueError("position is 1-based")
+    pace = max(moves, 1.0) / window_weeks
+    return position / pace
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    """Conformal quantiles of past waits: lower, median and upper (None: unbounded)."""
+
+    low: float
+    median: float
+    high: float | None
+    outcomes: int
+
+
+def _weights(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
+    """Kaplan-Meier weights of the known values, sorted (known before open at equal values).
+    Weight that open outcomes leave beyond the largest known value stays unplaced: those
+    parents waited longer than anyone seen to get an offer."""
+    ordered = sorted(scored, key=lambda s: (s[0], not s[1]))
+    n = len(ordered)
+    surviving, masses = 1.0, []
+    for i, (value, known) in enumerate(ordered):
+        if known:
+            mass = surviving / (n - i)
+            masses.append((value, mass))
+            surviving -= mass
+    return masses
+
+
+def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -> Quantiles | None:
+    """Split-conformal quantiles of `scored` = (value, known) pairs for a range holding
+    `coverage` of new outcomes; None when no value is known at all.
+
+    Two-sided, the tails shared equally, while the known waits can bound the upper end: up to
+    the coverage `bounded` = 2 * (known weight) * n / (n + 1) - 1. Beyond it the range has no
+    upper end, and its lower end leaves out min(1 - coverage, (1 - bounded) / 2): a one-sided
+    range holds its coverage with that, and it never rises above the lower end of a bounded
+    range at a lower coverage (ranges stay nested as the coverage grows)."""
+    if not 0.0 < coverage < 1.0:
+        raise ValueError("coverage must be between 0 and 1")
+    n = len(scored)
+    masses = _weights(scored)
+    if not masses:
+        return None
+    # The new outcome's own weight 1/(n+1) sits at +infinity (the conformal correction).
+    scale = n / (n + 1)
+    eps = 1e-12
+    bounded = 2 * sum(mass for _, mass in masses) * scale - 1
+    tail = (1.0 - coverage) / 2
+    if coverage > bounded + eps:
+        tail = min(1.0 - coverage, (1.0 - bounded) / 2)
+    low, cumulative, median, high = 0.0, 0.0, None, None
+    for index, (value, mass) in enumerate(masses):
+        # The lower end may rise to `value` while the waits below it, with the new one, are
+        # at most the tail: floor((n + 1) * tail)-th smallest when no two waits are equal.
+        if cumulative * scale + 1 / (n + 1) <= tail + eps:
+            low = value
+        cumulative += mass
+        last_of_value = index + 1 == len(masses) or masses[index + 1][0] != value
+        if not last_of_value:
+            continue
+        if median is None and cumulative >= 0.5 - eps:
+            median = value
+        if high is None and coverage <= bounded + eps:
+            if cumulative * scale >= 1.0 - tail - eps:
+                high = value
+    if median is None:  # most parents waited longer than any wait seen: at least that long
+        median = masses[-1][0]
+    return Quantiles(low=low, median=max(median, low), high=high, outcomes=n)
+
+
+@dataclass(frozen=True)
+class PastOutcomes:
+    """Outcomes of past raw predictions (a queue's, a district's or the city's): what the
+    range is calibrated on, once for every parent it is shown to."""
+
+    outcomes: tuple[Outcome, ...]
+    coverage: float = COVERAGE
+
+    @cached_property
+    def quantiles(self) -> Quantiles | None:
+        """Calibrated quantiles (the upper one None: no upper end), or None when the outcomes
+        are too few, or none of them was an offer."""
+        if len(self.outcomes) < MIN_OUTCOMES:
+            return None
+        return conformal_quantiles(
+            [(o.waited_weeks, o.offered) for o in self.outcomes], self.coverage
+        )
+
+
+def pooled(levels: Iterable[PastOutcomes]) -> PastOutcomes | None:
+    """The first outcomes (the queue's, then the district's, then the city's) that calibrate
+    a range."""
+    for past in levels:
+        if past.quantiles is not None:
+            return past
+    return None
+
+
+@dataclass(frozen=True)
+class QueueHistory:
+    """What one queue's history says: its pace, and the past outcomes by band at each level
+    (the queue's, then its district's, then the city's), the first that calibrates is used."""
+
+    moves: float  # parents who left the queue ahead of others in the pace window, net
+    levels: tuple[Mapping[int, PastOutcomes], ...]
+    window_weeks: int = PACE_WINDOW_WEEKS
+
+    def calibrated(self, raw_weeks: float) -> PastOutcomes | None:
+        band = band_of(raw_weeks)
+        return pooled(level[band] for level in self.levels if band in level)
+
+
+def by_band(outcomes: Iterable[Outcome], coverage: float = COVERAGE) -> dict[int, PastOutcomes]:
+    """Outcomes sorted into their bands, each ready to calibrate."""
+    bands: dict[int, list[Outcome]] = {}
+    for outcome in outcomes:
+        bands.setdefault(outcome.band, []).append(outcome)
+    return {band: PastOutcomes(tuple(found), coverage) for band, found in bands.items()}
+
+
+@dataclass(frozen=True)
+class CalibratedRange:
+    low_weeks: int
+    likely_weeks: int
+    high_weeks: int | None  # None: no upper end
+    coverage: float
+
+
+def calibrated_range(past: PastOutcomes) -> CalibratedRange | None:
+    """The range as shown, in whole weeks: widened outwards, the likely wait inside it."""
+    q = past.quantiles
+    if q is None:
+        return None
+    low = math.floor(q.low + 1e-9)
+    likely = max(round(q.median), low)
+    if q.high is None:
+        return CalibratedRange(low, likely, None, past.coverage)
+    high = max(low, math.ceil(q.high - 1e-9))
+    return CalibratedRange(low, min(likely, high), high, past.coverage)

@@ -1,0 +1,263 @@
+"""What the status page would have told every waiting parent each week, and what followed.
+
+After every round (warm-up included, so the first measured weeks have a history to learn
+from) each waiting parent is shown the wait for an offer in their own queue, from
+waitlist.domain.queue.estimate_wait, the same function the status page uses:
+
+- calibrated: the queue's pace and the outcomes of the ranges shown in the last year
+  (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
+  that week;
+- rule of thumb: the same function without history (free seats of the queue's recruiting
+  groups and its placements over the last year, +-30 %), for comparison.
+
+The wait that followed is the weeks from that week until the parent's next offer (in any
+district). A range shown in the measured weeks counts once the run has gone on past its upper
+end, so that its outcome is known: covered when the offer came inside it, missed when it came
+before or after it, or when the parent waited longer than its upper end without one. A range
+whose parent withdrew before its upper end without an offer does not count (no wait followed).
+A range with no upper end ("6 weeks or more") counts once the offer came or the parent waited
+that long; the median width is over the ranges with an upper end, and the share without one
+is given beside it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from statistics import median
+from typing import Any
+
+from waitlist.domain.estimates import (
+    HISTORY_WEEKS,
+    PACE_WINDOW_WEEKS,
+    Outcome,
+    PastOutcomes,
+    QueueHistory,
+    by_band,
+    raw_wait_weeks,
+)
+from waitlist.domain.queue import THROUGHPUT_WINDOW_WEEKS, SeatBatch, estimate_wait, in_queue_order
+
+Queue = tuple[str, str]  # district, programme
+
+
+@dataclass(slots=True)
+class Shown:
+    """One range shown to one parent in one week, and what followed."""
+
+    app: str
+    queue: Queue
+    week: int
+    day: date
+    raw: float
+    low: int | None
+    high: int | None
+    thumb_low: int | None
+    thumb_high: int | None
+    offered_on: date | None = None
+    closed_on: date | None = None  # withdrew or closed without an offer
+
+    def outcome(self, today: date) -> Outcome:
+        if self.offered_on is not None:
+            return Outcome(self.raw, (self.offered_on - self.day).days / 7, True)
+        until = self.closed_on or today
+        return Outcome(self.raw, (until - self.day).days / 7, False)
+
+
+@dataclass
+class EstimateLog:
+    shown: list[Shown] = field(default_factory=list)
+    open: dict[str, list[Shown]] = field(default_factory=dict)  # by application
+    offers_seen: dict[str, int] = field(default_factory=dict)
+    waiting: dict[str, Queue] = field(default_factory=dict)  # last week's waiting parents
+    moves: dict[Queue, list[tuple[int, int]]] = field(default_factory=dict)  # (week, net moves)
+    by_queue: dict[Queue, list[Shown]] = field(default_factory=dict)  # the history window
+
+
+def record_week(state: Any, today: date, week: int) -> None:
+    """The recorder hook, after each round: settle what followed earlier ranges, count the
+    week's moves per queue, show this week's ranges."""
+    log: EstimateLog = state.estimates
+    _settle(log, state, today)
+    waiting = {
+        a.id: (a.arrival.district, a.arrival.programme)
+        for a in state.apps.values()
+        if a.status == "waiting"
+    }
+    _count_moves(log, state, waiting, week)
+    log.waiting = waiting
+    histories = _Histories(log, today, week)
+    seats = _free_seats(state, today)
+    placed = _placements(state, today)
+    queues: dict[Queue, list[Any]] = defaultdict(list)
+    for app_id, queue in waiting.items():
+        queues[queue].append(state.apps[app_id].arrival)
+    for queue, arrivals in sorted(queues.items()):
+        history = histories.for_queue(queue)
+        for position, arrival in enumerate(in_queue_order(arrivals), start=1):
+            calibrated = estimate_wait(
+                position=position,
+                today=today,
+                seats=(),
+                placements_in_window=0,
+                history=history,
+            )
+            thumb = estimate_wait(
+                position=position,
+                today=today,
+                seats=seats.get(queue, ()),
+                placements_in_window=placed.get(queue, 0),
+            )
+            shown = Shown(
+                app=arrival.id,
+                queue=queue,
+                week=week,
+                day=today,
+                raw=histories.raw(queue, position),
+                low=calibrated.low_weeks,
+                high=calibrated.high_weeks,
+                thumb_low=thumb.low_weeks,
+                thumb_high=thumb.high_weeks,
+            )
+            log.shown.append(shown)
+            log.open.setdefault(arrival.id, []).append(shown)
+            log.by_queue.setdefault(queue, []).append(shown)
+            log.offers_seen[arrival.id] = state.apps[arrival.id].offers
+
+
+def _settle(log: EstimateLog, state: Any, today: date) -> None:
+    for app_id in list(log.open):
+        app = state.apps[app_id]
+        if app.offers > log.offers_seen.get(app_id, 0):
+            for shown in log.open.pop(app_id):
+                shown.offered_on = today
+        elif app.status in ("withdrawn", "expired"):
+            for shown in log.open.pop(app_id):
+                shown.closed_on = app.ended or today
+
+
+def _count_moves(log: EstimateLog, state: Any, waiting: dict[str, Queue], week: int) -> None:
+    """Parents who left each queue since last week, less those who came back to it (after
+    declining or a cancelled group): the places everyone behind them moved up."""
+    net: dict[Queue, int] = defaultdict(int)
+    for app_id, queue in log.waiting.items():
+        if app_id not in waiting:
+            net[queue] += 1
+    for app_id, queue in waiting.items():
+        if app_id not in log.waiting and state.apps[app_id].arrival.week < week:
+            net[queue] -= 1
+    for queue, n in net.items():
+        log.moves.setdefault(queue, []).append((week, n))
+
+
+class _Histories:
+    """The week's histories: per queue, district and city, built when first asked for."""
+
+    def __init__(self, log: EstimateLog, today: date, week: int) -> None:
+        self.today, self.week = today, week
+        self.window = min(PACE_WINDOW_WEEKS, max(week, 1))
+        since = today - timedelta(weeks=HISTORY_WEEKS)
+        self.outcomes: dict[Queue, tuple[Outcome, ...]] = {}
+        for queue, shown in log.by_queue.items():
+            kept = [s for s in shown if s.day > since]
+            log.by_queue[queue] = kept
+            self.outcomes[queue] = tuple(s.outcome(today) for s in kept)
+        self.moves = {
+            queue: float(sum(n for w, n in moves if w > week - self.window))
+            for queue, moves in log.moves.items()
+        }
+        self._past: dict[Queue | str, dict[int, PastOutcomes]] = {}  # by queue, district, "" (city)
+
+    def raw(self, queue: Queue, position: int) -> float:
+        return raw_wait_weeks(position, self.moves.get(queue, 0.0), self.window)
+
+    def for_queue(self, queue: Queue) -> QueueHistory:
+        """The queue's pace, with its outcomes, its district's and the city's, by band."""
+        district = queue[0]
+        if queue not in self._past:
+            self._past[queue] = by_band(self.outcomes.get(queue, ()))
+        if district not in self._past:
+            self._past[district] = by_band(
+                o for q, outs in self.outcomes.items() if q[0] == district for o in outs
+            )
+        if "" not in self._past:
+            self._past[""] = by_band(o for outs in self.outcomes.values() for o in outs)
+        levels = (self._past[queue], self._past[district], self._past[""])
+        return QueueHistory(self.moves.get(queue, 0.0), levels, self.window)
+
+
+def _free_seats(state: Any, today: date) -> dict[Queue, list[SeatBatch]]:
+    seats: dict[Queue, list[SeatBatch]] = defaultdict(list)
+    for g in state.groups.values():
+        if g.status == "recruiting" and g.start >= today and g.taken < g.capacity:
+            seats[(g.district, g.programme)].append(SeatBatch(g.start, g.capacity - g.taken))
+    return seats
+
+
+def _placements(state: Any, today: date) -> dict[Queue, int]:
+    since = today - timedelta(weeks=THROUGHPUT_WINDOW_WEEKS)
+    placed: dict[Queue, int] = defaultdict(int)
+    for a in state.apps.values():
+        if a.accepted_on is not None and a.accepted_on > since:
+            placed[(a.arrival.district, a.arrival.programme)] += 1
+    return placed
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+def _verdict(low: int | None, high: int | None, s: Shown, end: date) -> bool | None:
+    """Covered (True), missed (False), or not counted (None): no range shown, the run ended
+    before the range's upper end (an offer could still come inside it), or the parent
+    withdrew before it without an offer. A range with no upper end (`high` None, "low weeks
+    or more") counts once the offer came, or once the parent waited `low` weeks without one."""
+    if low is None:
+        return None
+    if high is None:
+        if s.offered_on is not None:
+            return (s.offered_on - s.day).days / 7 >= low
+        return True if ((s.closed_on or end) - s.day).days / 7 >= low else None
+    if s.day + timedelta(weeks=high) > end:
+        return None
+    if s.offered_on is not None:
+        waited = (s.offered_on - s.day).days / 7
+        return low <= waited <= high
+    waited = ((s.closed_on or end) - s.day).days / 7
+    return False if waited > high else None
+
+
+def _figures(pairs: list[tuple[Shown, int | None, int | None]], end: date) -> dict[str, Any]:
+    verdicts = [_verdict(lo, hi, s, end) for s, lo, hi in pairs]
+    counted = [v for v in verdicts if v is not None]
+    widths = [hi - lo for _, lo, hi in pairs if lo is not None and hi is not None]
+    open_ended = sum(1 for _, lo, hi in pairs if lo is not None and hi is None)
+    return {
+        "coverage": round(sum(counted) / len(counted), 3) if counted else None,
+        "median_width_weeks": float(median(widths)) if widths else None,
+        "open_ended_share": round(open_ended / len(pairs), 3) if pairs else None,
+        "ranges_shown": len(pairs),
+        "ranges_counted": len(counted),
+        "parents": len({s.app for s, _, _ in pairs}),
+    }
+
+
+def estimate_figures(log: EstimateLog, cohort: list[str], first_week: int, end: date) -> dict:
+    """Coverage and median width of the ranges shown in the measured weeks, overall and by
+    the parents' home district; the rule of thumb's the same way, for comparison."""
+    members = set(cohort)
+    measured = [s for s in log.shown if s.week >= first_week and s.app in members]
+    out: dict[str, Any] = {}
+    for key, pick in (
+        ("calibrated", lambda s: (s, s.low, s.high)),
+        ("rule_of_thumb", lambda s: (s, s.thumb_low, s.thumb_high)),
+    ):
+        pairs = [pick(s) for s in measured]
+        by_district: dict[str, list[Any]] = defaultdict(list)
+        for pair in pairs:
+            by_district[pair[0].queue[0]].append(pair)
+        figures = _figures(pairs, end)
+        figures["by_district"] = {d: _figures(p, end) for d, p in sorted(by_district.items())}
+        out[key] = figures
+    calibrated = out.pop("calibrated")
+    return {**calibrated, "rule_of_thumb": out["rule_of_thumb"]}
