@@ -63,7 +63,7 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
     phone.check("#field-slots-evening")
     phone.check("#field-cross_district-no")
     screenshot(phone, "03-parent-apply-form")
-    phone.click("text=Ställ dig i kö")
+    phone.click("main >> text=Ställ dig i kö")  # (the header's hidden default button has it too)
     phone.wait_for_url("**/status/**")
     application_id = phone.text_content("#application-number").strip()
     assert phone.is_visible(".status-link")
