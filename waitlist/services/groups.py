@@ -27,7 +27,8 @@ from waitlist.domain.leader import check_leader_free, validate_leader
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.holidays import holidays
-from waitlist.services import lookups, venues
+from waitlist.services import access, lookups, venues
+from waitlist.services.access import Actor
 from waitlist.services.inputs import check_text, parse
 from waitlist.services.lifecycle import close_offer, set_status
 from waitlist.services.retry import retrying
@@ -161,22 +162,32 @@ def _move(
 
 
 @retrying
-def _transition(uow: UnitOfWork, group_id: int, target: GroupStatus, action: str) -> GroupPublic:
+def _transition(
+    uow: UnitOfWork, group_id: int, target: GroupStatus, action: str, actor: Actor | None
+) -> GroupPublic:
     with uow:
+        _check_actor(uow, actor, group_id)
         group = lookups.group(uow, group_id)
         _move(uow, group, target, action)
         uow.commit()
         return to_public(uow, group)
 
 
-def open_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
+def _check_actor(uow: UnitOfWork, actor: Actor | None, group_id: int) -> None:
+    """With an actor, only a coordinator of the group's district may change it (checked in the
+    use case's own transaction); callers without one (jobs, the demo, tests) act as the system."""
+    if actor is not None:
+        access.check_group_change(uow, actor, group_id)
+
+
+def open_group(uow: UnitOfWork, group_id: int, actor: Actor | None = None) -> GroupPublic:
     """planned -> recruiting."""
-    return _transition(uow, group_id, GroupStatus.RECRUITING, "group_opened")
+    return _transition(uow, group_id, GroupStatus.RECRUITING, "group_opened", actor)
 
 
-def start_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
-    """recruiting -> running; refused under the minimum size (enrolled parents only)."""
-    return _transition(uow, group_id, GroupStatus.RUNNING, "group_started")
+def start_group(uow: UnitOfWork, group_id: int, actor: Actor | None = None) -> GroupPublic:
+    """recruiting -> running; refused unless waitlist.domain.group.start_refusal allows it."""
+    return _transition(uow, group_id, GroupStatus.RUNNING, "group_started", actor)
 
 
 def _pending(uow: UnitOfWork, group_id: int) -> list[Offer]:
@@ -251,10 +262,13 @@ def _cancel(uow: UnitOfWork, group: Group, reason: str = "") -> None:
 
 
 @retrying
-def cancel_group(uow: UnitOfWork, group_id: int, reason: str = "") -> GroupPublic:
+def cancel_group(
+    uow: UnitOfWork, group_id: int, reason: str = "", actor: Actor | None = None
+) -> GroupPublic:
     """Cancel a planned or recruiting group; its parents go back to the queue, dates kept."""
     check_text(reason, "reason")
     with uow:
+        _check_actor(uow, actor, group_id)
         _lock_people_first(uow, group_id)
         group = lookups.group(uow, group_id)
         _cancel(uow, group, reason)
