@@ -198,9 +198,7 @@ def _change(request: Request, group_id: int, action, done: str) -> Response:  # 
         "opened": _("Group #%(id)d cannot be opened for recruiting."),
     }
     try:
-        with make(readonly=True) as check:
-            access.check_group_change(check, actor, group_id)
-        action(make(), group_id)
+        action(make(), group_id, actor=actor)
     except DomainError as exc:
         text = refusals[done] % {"id": group_id} if exc.code == "illegal_transition" else None
         if done == "started" and "min" in exc.limits:
@@ -239,5 +237,8 @@ def cancel_group(request: Request, group_id: int, posted: PostedForm) -> Respons
     reason = posted.get("reason")
     reason = reason[:200] if isinstance(reason, str) else ""
     return _change(
-        request, group_id, lambda uow, gid: groups.cancel_group(uow, gid, reason), "cancelled"
+        request,
+        group_id,
+        lambda uow, gid, actor: groups.cancel_group(uow, gid, reason, actor=actor),
+        "cancelled",
     )

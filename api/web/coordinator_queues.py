@@ -139,6 +139,7 @@ def offers_page(request: Request) -> Response:
     )
     with make(readonly=True) as uow:
         today = uow.today()
+    in_groups = {g: views.get_group(make(readonly=True), g) for g in {o.group_id for o in rows}}
     pages = max(1, -(-total // OFFERS_PER_PAGE))
     return staff_page(
         request,
@@ -152,6 +153,9 @@ def offers_page(request: Request) -> Response:
             "pages": pages,
             "first": (page - 1) * OFFERS_PER_PAGE + 1,
             "today": today,
+            "groups": in_groups,
+            "names": sources.district_names(request),
+            "programme_names": {p.slug: p.name for p in sources.programmes(request)},
             "errors": form.errors,
         },
         status=200 if form.ok else 422,

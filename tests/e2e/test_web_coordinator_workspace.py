@@ -104,6 +104,7 @@ def test_every_pending_offer_is_listed_page_by_page_soonest_deadline_first(desk,
     rows = re.findall(r"find\?number=(\d+)", first.text + second.text)
     assert sorted(map(int, rows)) == sorted(apps)
     assert 'rel="next"' in first.text and 'rel="prev"' in second.text
+    assert "Komet, Farsta" in first.text  # each offer's group: programme, district, start
 
 
 def _csv(client, lang: str) -> list[list[str]]:

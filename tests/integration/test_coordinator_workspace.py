@@ -223,3 +223,14 @@ def test_a_group_offers_start_only_when_it_can_and_says_why_not(world):
     assert ready.actions == ["start", "cancel"] and ready.start_refused is None
     running = groups.start_group(world.uow(), planned.id)
     assert running.actions == ["complete"] and running.start_refused == "not_open"
+
+
+def test_only_the_groups_own_coordinator_may_open_start_or_cancel_it(world):
+    planned = groups.create_group(world.uow(), _group(world, status="planned"))
+    for change in (groups.open_group, groups.start_group, groups.cancel_group):
+        with pytest.raises(Forbidden):
+            change(world.uow(), planned.id, actor=OTHER)
+    assert views.get_group(world.uow(), planned.id).status == "planned"
+    assert groups.open_group(world.uow(), planned.id, actor=HOME).status == "recruiting"
+    with pytest.raises(NotFound):
+        groups.cancel_group(world.uow(), 10**6, actor=HOME)

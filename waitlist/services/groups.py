@@ -194,7 +194,7 @@ def open_group(uow: UnitOfWork, group_id: int, *, actor: Actor | None = None) ->
 
 
 def start_group(uow: UnitOfWork, group_id: int, *, actor: Actor | None = None) -> GroupPublic:
-    """recruiting -> running; refused under the minimum size (enrolled parents only)."""
+    """recruiting -> running; refused unless waitlist.domain.group.start_refusal allows it."""
     return _transition(uow, group_id, GroupStatus.RUNNING, "group_started", actor)
 
 
