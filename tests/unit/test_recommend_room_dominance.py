@@ -10,12 +10,12 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_recommend_optimal import rooms_fit, solved_as_brute_force_says
 
 from solver.recommend.pipeline import run
 from solver.recommend.reduce import room_dominance
 from solver.types import Leader, Programme, Room
 from tests.support.recommend_scenarios import AS_OF, KOMET, ROOMS, candidate, parent, scenario
+from tests.unit.test_recommend_optimal import rooms_fit, solved_as_brute_force_says
 from waitlist.domain.leader import iso_week
 
 THIRD = Room("r-farsta-3", "farsta", "Farsta family centre, room 3")
