@@ -4,7 +4,7 @@ Existing leaders are available every week; existing venues take any group size o
 and slot (empty lists and no capacity mean no limit).
 
 Revision ID: 0601_h6_leaders_and_rooms
-Revises: 0501_h8_offer_reason_facts
+Revises: 0601_h2_simulation_jobs
 Create Date: 2026-12-07 05:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0601_h6_leaders_and_rooms"
-down_revision: str | None = "0501_h8_offer_reason_facts"
+down_revision: str | None = "0601_h2_simulation_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
