@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solver.placement import solve
+from solver.scenario.files import parse_scenario, scenario_to_dict
 from solver.types import Application, District, Group, Policy, Programme, Scenario, SolveStatus
 from tests.support.placement_cases import AS_OF, rule_violations, scenarios
 from waitlist.domain.crossing import (
@@ -142,3 +143,11 @@ def test_a_parent_who_waited_past_the_limit_is_told_so_under_either_policy():
     (offer,) = solve(long_wait).offers
     assert offer.facts is not None and offer.facts.cross_test is CrossTest.WAITED
     assert "seats elsewhere are offered after 8 weeks" in offer.reason
+
+
+def test_a_scenario_file_names_the_projected_test_and_leaves_the_default_out():
+    projected, waited = city("projected"), city("waited")
+    assert scenario_to_dict(projected)["policy"]["cross_district_test"] == "projected"
+    assert "cross_district_test" not in scenario_to_dict(waited)["policy"]
+    assert parse_scenario(scenario_to_dict(projected)) == projected
+    assert parse_scenario(scenario_to_dict(waited)) == waited

@@ -84,7 +84,7 @@ def build_scenario(
     )
 
 
-PROSPECT_WEEKS = 26  # the half-year plan a coordinator already counts on when asking for more
+PROSPECT_WEEKS = 40  # the plan a coordinator already counts on: this term and the next
 
 
 def with_plan(scenario: Scenario, upcoming: list[PlannedGroup]) -> Scenario:
