@@ -51,7 +51,7 @@ def wait_basis(_: Gettext, estimate: WaitEstimate | None, lang: str = "en") -> s
         shown = wait_range(_, estimate, lang)
         return _(
             "Most likely %(range)s; %(count)s in 10 parents in your place waited within this "
-            "range (from this queue's waits over the last year)."
+            "range (from this queue's waits over the last half year)."
         ) % {
             "range": shown[:1].lower() + shown[1:],
             "count": number(round(estimate.coverage * 10), lang),

@@ -183,7 +183,9 @@ def test_each_policy_reports_how_often_the_wait_estimates_held_and_how_wide_they
         estimates = policy["estimates"]
         assert estimates["ranges_shown"] > 0 and estimates["parents"] > 0
         assert estimates["coverage"] is None or 0.0 <= estimates["coverage"] <= 1.0
-        assert estimates["median_width_weeks"] >= 0
+        # Ranges with no upper end have no width; the share of them is given beside it.
+        width, open_share = estimates["median_width_weeks"], estimates["open_ended_share"]
+        assert 0.0 <= open_share <= 1.0 and (width is None or width >= 0)
         assert set(estimates["by_district"]) <= set(policy["by_district"])
         thumb = estimates["rule_of_thumb"]
         assert thumb["ranges_shown"] == estimates["ranges_shown"]

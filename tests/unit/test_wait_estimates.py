@@ -146,7 +146,7 @@ def test_a_calibrated_range_is_said_plainly_in_swedish_and_english():
     est = WaitEstimate(6, 11, "history", likely_weeks=8, coverage=0.8)
     assert wait_basis(sv, est, "sv") == (
         "Troligast 6–11 veckor; 8 av 10 föräldrar i ditt läge fick vänta inom det spannet "
-        "(utifrån väntetiderna i den här kön det senaste året)."
+        "(utifrån väntetiderna i den här kön det senaste halvåret)."
     )
     assert wait_basis(en, est, "en").startswith(
         "Most likely 6–11 weeks; 8 in 10 parents in your place waited within this range"

@@ -31,7 +31,7 @@ from functools import cached_property
 
 COVERAGE = 0.8  # 8 parents in 10: the share of parents whose wait falls inside the range
 PACE_WINDOW_WEEKS = 26  # the pace is counted over the last half year
-HISTORY_WEEKS = 52  # outcomes of estimates made in the last year calibrate the range
+HISTORY_WEEKS = 26  # outcomes of ranges shown in the last half year calibrate the range
 MIN_OUTCOMES = 60  # fewer outcomes than this in a queue: its district's, then the city's
 
 

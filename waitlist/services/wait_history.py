@@ -3,7 +3,7 @@
     queue_history(uow, district, programme) -> QueueHistory
 
 Rebuilt from the stored applications and offers of one district x programme: for each of
-the last 52 weeks, who was waiting that day (queued, not withdrawn yet, no offer pending or
+the last 26 weeks, who was waiting that day (queued, not withdrawn yet, no offer pending or
 accepted), in queue order; the queue's pace then (offers made to its parents and withdrawals
 over the half year before, less offers declined or left unanswered, whose parents came back);
 and what followed: the weeks until each parent's next offer, or, while none came, the weeks

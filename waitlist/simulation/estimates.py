@@ -4,7 +4,7 @@ After every round (warm-up included, so the first measured weeks have a history 
 from) each waiting parent is shown the wait for an offer in their own queue, from
 waitlist.domain.queue.estimate_wait, the same function the status page uses:
 
-- calibrated: the queue's pace and the outcomes of the ranges shown in the last year
+- calibrated: the queue's pace and the outcomes of the ranges shown in the last half year
   (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
   that week;
 - rule of thumb: the same function without history (free seats of the queue's recruiting
