@@ -17,7 +17,6 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,8 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from browser import demo_database  # noqa: E402
-from recommendations_page import CSRF, log_in, start_server  # noqa: E402
+from recommendations_page import CSRF, demo_server, log_in  # noqa: E402
 from stalls import parent_status_path  # noqa: E402
 
 
@@ -54,11 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--settle", type=float, default=5.0)
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="first-visits-"))
-    url = demo_database(cache, work / "demo.db")
-    server, base = start_server(url, work / "server.log")
+    server, base = demo_server("first-visits-")
     rows: list[tuple[str, float, float]] = []
     try:
         time.sleep(args.settle)

@@ -65,6 +65,16 @@ def start_server(
             time.sleep(0.2)
 
 
+def demo_server(prefix: str, *, rate_limits: bool = False) -> tuple[subprocess.Popen, str]:
+    """A server on a fresh copy of the demo database (built once into .pytest_cache, as the
+    browser tests do), in a temporary folder whose name starts with `prefix`."""
+    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    url = demo_database(cache, work / "demo.db")
+    return start_server(url, work / "server.log", rate_limits=rate_limits)
+
+
 def log_in(client: httpx.Client) -> None:
     form = client.get("/coordinator/login").text
     token = CSRF.search(form)
@@ -121,11 +131,7 @@ def main() -> None:
     parser.add_argument("--visits-after", type=int, default=30)
     parser.add_argument("--pause", type=float, default=0.25)
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="recommendations-page-"))
-    url = demo_database(cache, work / "demo.db")
-    server, base = start_server(url, work / "server.log")
+    server, base = demo_server("recommendations-page-")
     try:
         with httpx.Client(base_url=base, timeout=120, follow_redirects=True) as client:
             log_in(client)

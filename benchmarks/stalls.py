@@ -27,7 +27,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,9 +40,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from browser import demo_database  # noqa: E402
 from login_storm import cpu_seconds, pct  # noqa: E402
-from recommendations_page import STATE, log_in, start_server  # noqa: E402
+from recommendations_page import STATE, demo_server, log_in  # noqa: E402
 
 TARGET_P99_MS = 100.0
 ACCOUNT = "coordinator-farsta"
@@ -98,15 +96,6 @@ def parent_status_path(base: str, address: str = "127.0.0.1") -> str:
     return f"/status/{answer.json()['status_token']}"
 
 
-def child_cpu(server_pid: int) -> float:
-    """CPU seconds of the server's children that have exited and been waited for (the solve)."""
-    try:
-        fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
-
-
 def line(label: str, values: list[float], failures: int) -> bool:
     if not values:
         print(f"{label:<28} no answers ({failures} failed)")
@@ -125,11 +114,7 @@ def main() -> None:
     parser.add_argument("--after", type=float, default=10.0, help="seconds of storm after")
     parser.add_argument("--before", type=float, default=15.0, help="seconds of quiet before")
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="stalls-"))
-    url = demo_database(cache, work / "demo.db")
-    server, base = start_server(url, work / "server.log", rate_limits=True)
+    server, base = demo_server("stalls-", rate_limits=True)
     pid = server.pid
     health, status = Timings(), Timings()
     stop = threading.Event()
@@ -155,7 +140,7 @@ def main() -> None:
              "3600", "--attackers", str(args.attackers), "--account", ACCOUNT],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        cpu_before, children_before = cpu_seconds(pid), child_cpu(pid)
+        cpu_before, children_before = cpu_seconds(pid), cpu_seconds(pid, children=True)
         solve_start = time.monotonic()
         state = STATE.search(coordinator.get("/coordinator/recommendations").text)
         print(f"first visit: {state.group(1) if state else '?'}")
@@ -173,7 +158,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         server_cpu = cpu_seconds(pid) - cpu_before
-        solver_cpu = child_cpu(pid) - children_before
+        solver_cpu = cpu_seconds(pid, children=True) - children_before
         coordinator.close()
     finally:
         stop.set()
