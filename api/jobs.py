@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, timedelta
 
@@ -38,6 +39,7 @@ log = structlog.get_logger("api.jobs")
 # Any fixed 64-bit number, the same in every worker: "waitlist offer expiry".
 EXPIRY_LOCK_KEY = 0x5741_4954_4C49_5354 & 0x7FFF_FFFF_FFFF_FFFF
 IDEMPOTENCY_KEEP = timedelta(hours=24)
+DRAIN_REST = 2.0  # the outbox drain pauses twice as long as each batch took
 
 
 @contextlib.contextmanager
@@ -89,17 +91,27 @@ def purge(engine: Engine) -> None:
         session.commit()
 
 
-def tick(engine: Engine, settings: Settings, sender: outbox.NoticeSender | None = None) -> None:
+def tick(
+    engine: Engine,
+    settings: Settings,
+    sender: outbox.NoticeSender | None = None,
+    stop: threading.Event | None = None,
+) -> None:
     """One run of every job; each job's failure is logged and does not stop the others.
-    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view)."""
+    `sender` defaults to the one the settings configure (e-mail, SMS or the demo's view);
+    `stop`, once set, ends the outbox's paced drain after its current batch."""
     sender = sender or bootstrap.notice_sender(settings)
+    stop = stop or threading.Event()
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
             _safely("purge", lambda: purge(engine))
     _safely(
         "outbox",
-        lambda: outbox.drain(engine, sender, base_url=public_url(settings)),
+        # At most a third of the worker's time: its pages come first.
+        lambda: outbox.drain(
+            engine, sender, base_url=public_url(settings), rest=DRAIN_REST, stop=stop
+        ),
     )
 
 
@@ -120,16 +132,18 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
         yield
         return
     sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
+    stopping = threading.Event()
 
     async def loop() -> None:
         while True:
-            await asyncio.to_thread(tick, engine, settings, sender)
+            await asyncio.to_thread(tick, engine, settings, sender, stopping)
             await asyncio.sleep(interval)
 
     tasks = [asyncio.create_task(loop()), asyncio.create_task(_recommendations(engine, settings))]
     try:
         yield
     finally:
+        stopping.set()  # a drain in its thread stops after the batch it is sending
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,8 +24,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-from harness import demo_database  # noqa: E402
-from recommendations_page import CSRF, log_in, start_server  # noqa: E402
+from recommendations_page import CSRF, demo_server, log_in  # noqa: E402
 from stalls import parent_status_path  # noqa: E402
 
 
@@ -51,11 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--settle", type=float, default=5.0)
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="first-visits-"))
-    url = demo_database(cache, work / "demo.db")
-    server, base = start_server(url, work / "server.log")
+    server, base = demo_server("first-visits-")
     rows: list[tuple[str, float, float]] = []
     try:
         time.sleep(args.settle)

@@ -141,13 +141,15 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process `pid` so far (Linux /proc; 0 elsewhere)."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU seconds of process `pid` so far, or with `children` of its children
+    that have exited and been waited for (Linux /proc; 0 elsewhere)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager

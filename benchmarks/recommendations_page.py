@@ -31,13 +31,16 @@ STATE = re.compile(r'id="recommendations" data-state="(\w+)"')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(
+    database_url: str, log: Path, *, rate_limits: bool = False
+) -> tuple[subprocess.Popen, str]:
+    """`rate_limits`: the parents' limits as shipped (off by default: one client asks often)."""
     port = free_port()
+    off = {"WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0", "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0"}
     env = {
         **os.environ,
         "WAITLIST_DATABASE_URL": database_url,
-        "WAITLIST_RATE_LIMIT_IP_PER_MINUTE": "0",
-        "WAITLIST_RATE_LIMIT_TOKEN_PER_MINUTE": "0",
+        **({} if rate_limits else off),
         "WAITLIST_COOKIE_SECURE": "false",
         "WAITLIST_SECRET_KEY": secrets.token_urlsafe(48),
     }
@@ -53,6 +56,16 @@ def start_server(database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
                 return server, url
         except httpx.HTTPError:
             time.sleep(0.2)
+
+
+def demo_server(prefix: str, *, rate_limits: bool = False) -> tuple[subprocess.Popen, str]:
+    """A server on a fresh copy of the demo database (built once into .pytest_cache, as the
+    browser tests do), in a temporary folder whose name starts with `prefix`."""
+    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    url = demo_database(cache, work / "demo.db")
+    return start_server(url, work / "server.log", rate_limits=rate_limits)
 
 
 def log_in(client: httpx.Client) -> None:
@@ -111,9 +124,7 @@ def main() -> None:
     parser.add_argument("--visits-after", type=int, default=30)
     parser.add_argument("--pause", type=float, default=0.25)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="recommendations-page-"))
-    url = demo_database(work / "demo.db")
-    server, base = start_server(url, work / "server.log")
+    server, base = demo_server("recommendations-page-")
     try:
         with httpx.Client(base_url=base, timeout=120, follow_redirects=True) as client:
             log_in(client)

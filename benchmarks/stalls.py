@@ -1,16 +1,19 @@
 """Nothing stalls: while a group-start recommendation is solved and a login storm runs, do
 `/health` and a parent's status page still answer at once?
 
-    python benchmarks/stalls.py [--attackers 4] [--after 10]
+    python benchmarks/stalls.py [--attackers 4] [--before 15] [--after 10]
 
 A real uvicorn (one worker, background jobs on: the solve runs in its child process,
 api.recommend_worker) on a copy of the demo city (SQLite, built once into .pytest_cache as
 the browser tests do). A coordinator logs in and opens the recommendations page, which queues
 the solve; at the same moment `--attackers` clients (a process of their own, as in
 benchmarks/login_storm.py) guess the coordinator's password through the API and the log-in
-form, /health is asked 10 times a second and a parent's status page (a parent who applied
-through the API) 4 times a second, each from its own thread. Measured from the queued job
-until the page shows the plan (the solve), and `--after` seconds more under the storm alone.
+form, /health is asked 10 times a second and 8 parents (who applied through the API) open
+their status pages every 2 s, each from an address and a thread of their own. The server
+runs with the parents' rate limits as shipped (each status page view is counted in the
+database, as in production). Measured for `--before` seconds with neither (what the
+machine's other work costs), from the queued job until the page shows the plan (the solve),
+and `--after` seconds more under the storm alone.
 
 Printed: p50, p99 and max of /health and of the status page during the solve, the solve's
 wall-clock time, the server's and the solving child's CPU seconds, and the load average.
@@ -24,7 +27,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,12 +38,12 @@ import httpx
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-from harness import demo_database  # noqa: E402
 from login_storm import cpu_seconds, pct  # noqa: E402
-from recommendations_page import STATE, log_in, start_server  # noqa: E402
+from recommendations_page import STATE, demo_server, log_in  # noqa: E402
 
 TARGET_P99_MS = 100.0
 ACCOUNT = "coordinator-farsta"
+PARENTS = 8
 
 
 @dataclass
@@ -57,8 +59,11 @@ class Timings:
             return [ms for at, ms in self.samples if start <= at <= end]
 
 
-def poll(base: str, path: str, every: float, stop: threading.Event, into: Timings) -> None:
-    with httpx.Client(base_url=base, timeout=60) as client:
+def poll(
+    base: str, path: str, every: float, stop: threading.Event, into: Timings, address: str
+) -> None:
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=base, timeout=60, transport=transport) as client:
         while not stop.is_set():
             began = time.monotonic()
             try:
@@ -74,7 +79,7 @@ def poll(base: str, path: str, every: float, stop: threading.Event, into: Timing
             stop.wait(max(0.0, every - took))
 
 
-def parent_status_path(base: str) -> str:
+def parent_status_path(base: str, address: str = "127.0.0.1") -> str:
     body = {
         "programme": "komet",
         "district": "farsta",
@@ -83,18 +88,10 @@ def parent_status_path(base: str) -> str:
         "slots": [],
         "cross_district": False,
     }
-    answer = httpx.post(f"{base}/api/v1/applications", json=body, timeout=60)
+    with httpx.Client(transport=httpx.HTTPTransport(local_address=address)) as client:
+        answer = client.post(f"{base}/api/v1/applications", json=body, timeout=60)
     assert answer.status_code == 201, answer.text
     return f"/status/{answer.json()['status_token']}"
-
-
-def child_cpu(server_pid: int) -> float:
-    """CPU seconds of the server's children that have exited and been waited for (the solve)."""
-    try:
-        fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
 def line(label: str, values: list[float], failures: int) -> bool:
@@ -113,31 +110,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attackers", type=int, default=4)
     parser.add_argument("--after", type=float, default=10.0, help="seconds of storm after")
+    parser.add_argument("--before", type=float, default=15.0, help="seconds of quiet before")
     args = parser.parse_args()
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="stalls-"))
-    url = demo_database(cache, work / "demo.db")
-    server, base = start_server(url, work / "server.log")
+    server, base = demo_server("stalls-", rate_limits=True)
     pid = server.pid
     health, status = Timings(), Timings()
     stop = threading.Event()
     try:
-        status_path = parent_status_path(base)
         coordinator = httpx.Client(base_url=base, timeout=120, follow_redirects=True)
         log_in(coordinator)
         threads = [
-            threading.Thread(target=poll, args=(base, "/health", 0.1, stop, health)),
-            threading.Thread(target=poll, args=(base, status_path, 0.25, stop, status)),
+            threading.Thread(target=poll, args=(base, "/health", 0.1, stop, health, "127.0.0.50"))
         ]
+        for n in range(PARENTS):  # each from an address of their own, within the rate limits
+            address = f"127.0.0.{60 + n}"
+            path = parent_status_path(base, address)
+            every = PARENTS / 4  # together 4 visits a second
+            threads.append(
+                threading.Thread(target=poll, args=(base, path, every, stop, status, address))
+            )
+        quiet_start = time.monotonic()
         for thread in threads:
             thread.start()
+        time.sleep(args.before)  # the machine's other work alone, for comparison
         storm = subprocess.Popen(
             [sys.executable, str(HERE / "login_storm.py"), "--guess", base, "--seconds",
              "3600", "--attackers", str(args.attackers), "--account", ACCOUNT],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        cpu_before, children_before = cpu_seconds(pid), child_cpu(pid)
+        cpu_before, children_before = cpu_seconds(pid), cpu_seconds(pid, children=True)
         solve_start = time.monotonic()
         state = STATE.search(coordinator.get("/coordinator/recommendations").text)
         print(f"first visit: {state.group(1) if state else '?'}")
@@ -155,7 +156,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         server_cpu = cpu_seconds(pid) - cpu_before
-        solver_cpu = child_cpu(pid) - children_before
+        solver_cpu = cpu_seconds(pid, children=True) - children_before
         coordinator.close()
     finally:
         stop.set()
@@ -168,6 +169,8 @@ def main() -> None:
         f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores"
     )
     print(f"{'times in ms':<28} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8} {'failed':>7}")
+    line("/health before (quiet)", health.between(quiet_start, solve_start), 0)
+    line("status page before (quiet)", status.between(quiet_start, solve_start), 0)
     ok = line("/health during the solve", health.between(solve_start, solve_end), 0)
     ok &= line("status page during the solve", status.between(solve_start, solve_end), 0)
     line("/health after (storm only)", health.between(solve_end, end), 0)

@@ -119,6 +119,7 @@ class DemoCity:
         self.programmes: dict[str, Programme] = {}
         self.answers: dict[int, tuple[str, date]] = {}  # offer id -> (answer, when)
         self.offered: dict[int, set[int]] = {}  # group id -> applications offered a seat in it
+        self.rooms: dict[str, list[int | None]] = {}  # district -> its venues' ids
         self.stats: Counter[str] = Counter()
 
     # --- set-up -------------------------------------------------------------------------
@@ -193,11 +194,13 @@ class DemoCity:
 
     def venue_for(self, district: str) -> list[int | None]:
         """The district's rooms in a random order, then none (when every room is taken)."""
-        rooms: list[int | None] = list(
-            self.uow.session.exec(
-                select(Venue.id).where(Venue.district == district).order_by(col(Venue.id))
-            ).all()
-        )
+        if district not in self.rooms:  # rooms are added once, before the first week
+            self.rooms[district] = list(
+                self.uow.session.exec(
+                    select(Venue.id).where(Venue.district == district).order_by(col(Venue.id))
+                ).all()
+            )
+        rooms: list[int | None] = list(self.rooms[district])
         self.place_rng.shuffle(rooms)
         return [*rooms, None]
 
@@ -428,11 +431,14 @@ class DemoCity:
 
     def answer_offers(self) -> None:
         today = self.now.date()
-        for offer_id, (answer, when) in list(self.answers.items()):
-            if when > today:
-                continue
-            del self.answers[offer_id]
-            offer = self.uow.session.get(Offer, offer_id)
+        due = [offer_id for offer_id, (_, when) in self.answers.items() if when <= today]
+        loaded = {
+            offer.id: offer
+            for offer in self.uow.session.exec(select(Offer).where(col(Offer.id).in_(due))).all()
+        }  # one query for the week's answers instead of one each
+        for offer_id in due:
+            answer, _ = self.answers.pop(offer_id)
+            offer = loaded.get(offer_id)
             if offer is None or offer.status != "pending" or offer.respond_by < today:
                 continue  # answered or withdrawn meanwhile, or too late: it expires
             if answer == "accept":

@@ -108,6 +108,17 @@ def test_a_notice_that_keeps_failing_stops_at_the_attempt_limit_and_stays_visibl
         assert row.dead_at is not None and row.next_attempt_at is None
 
 
+def test_a_paced_drain_told_to_stop_starts_no_further_batch(city: City) -> None:
+    for _ in range(3):
+        _offer(city)
+    stopping = threading.Event()
+    stopping.set()  # the server stops while the first batch is sent
+    first = outbox.drain(city.engine, outbox.DemoSender(), batch=2, rest=2.0, stop=stopping)
+    rest = outbox.drain(city.engine, outbox.DemoSender(), batch=2, rest=2.0)
+    assert (first.sent, rest.sent) == (2, 1)
+    assert _count(city, SentNotice) == 3
+
+
 def test_workers_draining_at_once_never_send_a_notice_twice(city: City) -> None:
     for i in range(12):
         _offer(city, group="home" if i % 2 else "other")

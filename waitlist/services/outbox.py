@@ -33,6 +33,8 @@ the token's hash is stored anywhere for long.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -307,14 +309,25 @@ def drain(
     base_url: str = "",
     retry: Retry = RETRY,
     now: datetime | None = None,
+    rest: float = 0.0,
+    stop: threading.Event | None = None,
+    batch: int = BATCH,
 ) -> SendReport:
     """Send until no due notice is left (or `max_batches` were sent). A failed notice waits
-    for its next attempt time, so it is not tried twice in one drain."""
+    for its next attempt time, so it is not tried twice in one drain.
+
+    `rest`: after each batch, pause `rest` times as long as the batch took. A web worker drains
+    in a thread beside its requests; pausing leaves them the interpreter, so a backlog (a
+    round's offers, a restart) is sent over a longer time instead of slowing every page.
+    `stop`: once set (the server stops), no further batch is started."""
     total_sent = total_failed = 0
     for _ in range(max_batches):
-        report = send_pending(engine, sender, base_url=base_url, retry=retry, now=now)
+        started = time.perf_counter()
+        report = send_pending(engine, sender, batch=batch, base_url=base_url, retry=retry, now=now)
         total_sent += report.sent
         total_failed += report.failed
         if report.sent + report.failed == 0:
+            break
+        if stop is not None and stop.wait(rest * (time.perf_counter() - started)):
             break
     return SendReport(sent=total_sent, failed=total_failed)
