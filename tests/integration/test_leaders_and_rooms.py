@@ -10,7 +10,7 @@ import pytest
 from tests.support.foundation import World, new_world
 from waitlist.domain.errors import DomainError, Forbidden, InvalidInput
 from waitlist.domain.leader import iso_week
-from waitlist.services import leaders, recommendations, venues
+from waitlist.services import groups, leaders, recommendations, venues
 from waitlist.services.access import Actor
 
 
@@ -147,3 +147,14 @@ def test_a_recommendation_moves_when_its_room_is_taken_or_removed(world):
     assert rec.room == f"v-{small}"  # the big room is held by a group then
     venues.update_venue(world.uow(), FARSTA, small, {"active": False})
     assert _recommended(world).result.recommendations == ()
+
+
+def test_a_leader_away_in_a_week_the_group_meets_cannot_be_given_the_group(world):
+    group = world.group(meetings=4)
+    start = world.clock.today + timedelta(weeks=4)
+    away = _leader(world, unavailable_weeks=[iso_week(start + timedelta(weeks=2))])
+    with pytest.raises(InvalidInput) as raised:
+        groups.assign_leader(world.uow(), group, away)
+    assert raised.value.field == "leader"
+    free = _leader(world, label="Bo", unavailable_weeks=[iso_week(start + timedelta(weeks=9))])
+    assert groups.assign_leader(world.uow(), group, free).leaders == [free]

@@ -24,7 +24,7 @@ from waitlist.domain.group import (
     start_refusal,
     validate_group_size,
 )
-from waitlist.domain.leader import check_leader_free
+from waitlist.domain.leader import check_leader_free, free_for
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.holidays import holidays
@@ -318,6 +318,9 @@ def _assign(uow: UnitOfWork, group: Group, leader: Leader) -> None:
         raise InvalidInput("The leader is not certified for this programme.", field="leader")
     if group.language not in leader.languages:
         raise InvalidInput("The leader does not lead groups in this language.", field="leader")
+    meetings = meeting_dates(group.start, group.weekday, group.meetings or 1, holidays())
+    if not free_for(leader.unavailable_weeks, meetings):
+        raise InvalidInput("The leader is away in a week the group meets.", field="leader")
     busy = uow.session.exec(
         select(func.count())
         .select_from(GroupLeaderLink)
