@@ -54,9 +54,10 @@ class DemandClass:
 
 @dataclass(frozen=True)
 class PlanOptions:
-    time_limit_s: float = 30.0
-    # CP-SAT's deterministic work limit per stage: the same input gives the same plan on any
-    # machine (the wall-clock limit is a safety net).
+    # CP-SAT's deterministic work limit per solve binds: the same input gives the same plan on
+    # any machine, however loaded. The wall-clock limit is only a safety net, far above it
+    # (a wall-clock limit that binds on a busy machine makes the plan depend on the load).
+    time_limit_s: float = 900.0
     deterministic_limit: float = 5.0
     random_seed: int = 2026
 
