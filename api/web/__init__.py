@@ -21,6 +21,7 @@ def install(app: FastAPI) -> None:
         coordinator_import,
         coordinator_notices,
         coordinator_rounds,
+        coordinator_term_plan,
         coordinator_venues,
         errors,
         parents,
@@ -35,4 +36,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator_import.router)
     app.include_router(coordinator_notices.router)
     app.include_router(coordinator_venues.router)
+    app.include_router(coordinator_term_plan.router)
     errors.install(app)
