@@ -1,7 +1,8 @@
 """The what-if runs on the management simulation pages in a browser, in Swedish and English,
 on a phone and a desktop: axe finds nothing serious and nothing spills out; a run started
 from the form shows its progress and, once a worker has run it, its figures (the page
-follows the job by itself, without a reload by hand)."""
+follows the job by itself, without a reload by hand). The term-planning page likewise, with
+a plan on it."""
 
 from __future__ import annotations
 
@@ -77,4 +78,19 @@ def test_a_what_if_started_from_the_page_shows_its_progress_then_its_figures(
     assert axe_violations(page) == []
     assert _spills(page) == []
     screenshot(page, f"management-what-if-{lang}-{size}")
+    page.context.close()
+
+
+@pytest.mark.parametrize(("lang", "size"), CASES)
+def test_the_term_plan_page_is_clean_and_fits(chromium, site, lang: str, size: str) -> None:  # noqa: ANN001
+    server, _city = site
+    page = _manager(chromium, server, lang, size)
+    page.goto("/management/term-plan")
+    assert axe_violations(page) == []
+    page.fill("#field-budget-komet", "1")
+    page.click("form[action='/management/term-plan'] button[type=submit]")
+    page.wait_for_selector("#effect-title")
+    assert axe_violations(page) == []
+    assert _spills(page) == []
+    screenshot(page, f"management-term-plan-{lang}-{size}")
     page.context.close()
