@@ -23,6 +23,7 @@ def install(app: FastAPI) -> None:
         coordinator_notices,
         coordinator_queues,
         coordinator_rounds,
+        coordinator_term_plan,
         coordinator_venues,
         errors,
         parents,
@@ -39,4 +40,5 @@ def install(app: FastAPI) -> None:
     app.include_router(coordinator_venues.router)
     app.include_router(coordinator_queues.router)
     app.include_router(coordinator_leaders.router)
+    app.include_router(coordinator_term_plan.router)
     errors.install(app)

@@ -218,8 +218,8 @@ def _solver(options: PlanOptions) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # one worker: the same plan whatever the machine
     solver.parameters.random_seed = options.random_seed
-    # Every constraint in the linear relaxation, with cuts: proves the plan optimal in about
-    # a second on the demo city where the default search stopped at its work limit (measured).
+    # Every constraint in the linear relaxation, with cuts: a demo-city plan without travel
+    # was proven optimal in 1.5 s of CPU with it, and was still unproven after 7 s without.
     solver.parameters.linearization_level = 2
     solver.parameters.max_time_in_seconds = options.time_limit_s
     solver.parameters.max_deterministic_time = options.deterministic_limit

@@ -36,6 +36,7 @@ def desk(tmp_path_factory):
         data={"csrf_token": token, "username": "manager", "password": PASSWORD},
     )
     assert done.status_code in (200, 303), done.text
+    client.city = city
     yield client
     city.engine.dispose()
 
@@ -69,3 +70,22 @@ def test_bad_input_is_named_next_to_its_field(desk, data, field):
     response = _plan(desk, "en", **data)
     assert response.status_code == 422
     assert f'id="error-{field}"' in response.text
+
+
+def test_a_coordinator_plans_the_term_in_the_coordinators_layout(desk):
+    client = api_client(desk.city)
+    client.cookies.set("lang", "en")
+    token = CSRF.search(client.get("/coordinator/login").text).group(1)
+    client.post(
+        "/coordinator/login",
+        data={"csrf_token": token, "username": "coord-home", "password": PASSWORD},
+    )
+    page = client.get("/coordinator/term-plan")
+    assert page.status_code == 200 and 'action="/coordinator/term-plan"' in page.text
+    token = CSRF.search(page.text).group(1)
+    planned = client.post(
+        "/coordinator/term-plan",
+        data={"csrf_token": token, "budget-komet": "1", "term_weeks": "20"},
+    )
+    assert planned.status_code == 200, planned.text
+    assert "1 Komet group in Swedish in" in planned.text

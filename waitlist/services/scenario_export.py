@@ -52,6 +52,22 @@ def parse_ref(ref: str) -> int:
     return int(ref.split("-", 1)[1])
 
 
+def solver_application(a: Application) -> SApplication:
+    """A stored application as the solvers see it."""
+    return SApplication(
+        id=application_ref(a.id or 0),
+        programme=a.programme,
+        district=a.district,
+        queue_date=a.queue_date,
+        lottery=a.lottery,
+        child_birth=a.child_birth or "",
+        languages=tuple(a.languages),
+        slots=tuple(a.slots),
+        cross_district=a.cross_district,
+        max_travel_minutes=a.max_travel_minutes,
+    )
+
+
 def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scenario:
     s = uow.session
     r = uow.rules
@@ -97,21 +113,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
     )
     if district is not None:
         aq = aq.where(Application.district == district)
-    applications = tuple(
-        SApplication(
-            id=application_ref(a.id or 0),
-            programme=a.programme,
-            district=a.district,
-            queue_date=a.queue_date,
-            lottery=a.lottery,
-            child_birth=a.child_birth or "",
-            languages=tuple(a.languages),
-            slots=tuple(a.slots),
-            cross_district=a.cross_district,
-            max_travel_minutes=a.max_travel_minutes,
-        )
-        for a in s.exec(aq.order_by(col(Application.id)))
-    )
+    applications = tuple(solver_application(a) for a in s.exec(aq.order_by(col(Application.id))))
     leaders = tuple(
         SLeader(
             id=leader_ref(x.id or 0),

@@ -22,7 +22,7 @@ from solver.planning import PlanOptions, TermInput, TermPlan, forecast_demand, p
 from solver.types import Application as SApplication
 from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access
-from waitlist.services.scenario_export import build_scenario
+from waitlist.services.scenario_export import build_scenario, solver_application
 from waitlist.storage.tables import Application, District
 from waitlist.storage.uow import UnitOfWork
 
@@ -30,7 +30,7 @@ TERM_WEEKS = 20
 LOOKBACK_WEEKS = 26
 LEAD_WEEKS = 4  # the earliest term start: time to book rooms and recruit
 GROUP_WEEKS = 10  # a leader runs about two groups one after another in a term of 20 weeks
-OPTIONS = PlanOptions(time_limit_s=60.0, deterministic_limit=5.0)
+OPTIONS = PlanOptions()
 
 
 @dataclass(frozen=True)
@@ -151,18 +151,4 @@ def _recent(uow: UnitOfWork, day: date) -> list[SApplication]:
         .where(Application.queue_date >= since, Application.queue_date < day)
         .order_by(col(Application.id))
     ).all()
-    return [
-        SApplication(
-            id=str(a.id),
-            programme=a.programme,
-            district=a.district,
-            queue_date=a.queue_date,
-            lottery=a.lottery,
-            child_birth=a.child_birth or "",
-            languages=tuple(a.languages),
-            slots=tuple(a.slots),
-            cross_district=a.cross_district,
-            max_travel_minutes=a.max_travel_minutes,
-        )
-        for a in rows
-    ]
+    return [solver_application(a) for a in rows]

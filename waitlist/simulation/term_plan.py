@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from waitlist.simulation.engine import Engine
 
 TERM_WEEKS = 26
-OPTIONS = PlanOptions(time_limit_s=60.0, deterministic_limit=5.0)
+OPTIONS = PlanOptions()
 
 
 def replan_term(engine: Engine, spec: PolicySpec, state: SimState, today: date, week: int) -> None:
