@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from api_support import PASSWORD, build_city
-from browser import DESK, PHONE, LiveServer, new_page, screenshot
-from browser import serious_violations as axe_violations
 
+from tests.support.api import PASSWORD, build_city
+from tests.support.browser import DESK, PHONE, LiveServer, new_page, screenshot
+from tests.support.browser import serious_violations as axe_violations
 from waitlist.services import simulation_jobs
 
 pytestmark = pytest.mark.browser

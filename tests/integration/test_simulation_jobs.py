@@ -8,9 +8,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from foundation_support import World, new_world
 from sqlalchemy import update
 
+from tests.support.foundation import World, new_world
 from waitlist.domain.errors import Forbidden
 from waitlist.services import access, simulation_jobs
 from waitlist.services.job_claims import STALE_AFTER
