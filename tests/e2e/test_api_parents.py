@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +15,7 @@ from tests.support.api import (
     application_body,
     apply,
     bearer,
+    group_body,
     login,
 )
 from waitlist.services import offers
@@ -210,17 +210,7 @@ def test_extra_fields_in_staff_requests_are_refused(
 ) -> None:
     path, extra = path_body
     coordinator = login(client, "coord-home")
-    body = {
-        "programme": "komet",
-        "district": HOME,
-        "start": (date.today() + timedelta(days=90)).isoformat(),
-        "weekday": "mon",
-        "slot": "evening",
-        "language": "sv",
-        "capacity": 8,
-        "min_size": 4,
-        "application_id": 1,
-    }
+    body = group_body(application_id=1)
     if "groups/{group}" in path:
         body = {"application_id": 1, "reason": "r"} if path.endswith("offers") else {}
     response = client.post(

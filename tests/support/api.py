@@ -82,23 +82,27 @@ def build_city(url: str) -> City:
     return city
 
 
+def group_body(district: str = HOME, **extra: object) -> dict[str, object]:
+    """A new Komet group in Swedish, Monday evenings, starting in 90 days (`extra` overrides)."""
+    body: dict[str, object] = {
+        "programme": "komet",
+        "district": district,
+        "start": (date.today() + timedelta(days=90)).isoformat(),
+        "weekday": "mon",
+        "slot": "evening",
+        "language": "sv",
+        "capacity": 8,
+        "min_size": 4,
+    }
+    body.update(extra)
+    return body
+
+
 def new_group(city: City, district: str = HOME, capacity: int = 10, weekday: str = "wed") -> int:
     """A recruiting Komet group, Swedish, on `weekday` evenings, starting in 60 days."""
-    start = date.today() + timedelta(days=60)
-    group = groups.create_group(
-        city.uow(),
-        {
-            "programme": "komet",
-            "district": district,
-            "start": start.isoformat(),
-            "weekday": weekday,
-            "slot": "evening",
-            "language": "sv",
-            "capacity": capacity,
-            "min_size": 2,
-        },
-    )
-    return group.id
+    start = (date.today() + timedelta(days=60)).isoformat()
+    body = group_body(district, start=start, weekday=weekday, capacity=capacity, min_size=2)
+    return groups.create_group(city.uow(), body).id
 
 
 def application_body(district: str = HOME, **extra: object) -> dict[str, object]:
