@@ -279,18 +279,21 @@ def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> Applica
 
 def get_application(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     with uow:
-        app = lookups.by_id(uow, Application, application_id)
-        if app is None:
-            raise NotFound(f"There is no application {application_id}.", field="application")
-        return to_public(app)
+        return to_public(lookups.application_read(uow, application_id))
+
+
+def by_token(uow: UnitOfWork, token: str) -> Application:
+    """The application a parent's secret token belongs to (NotFound if none or erased), inside
+    the caller's `with uow:`."""
+    app = uow.session.exec(
+        select(Application).where(Application.token_hash == hash_token(token or ""))
+    ).first()
+    if app is None:
+        raise NotFound("No application matches this link.", field="token")
+    return app
 
 
 def find_by_token(uow: UnitOfWork, token: str) -> ApplicationPublic:
     """The application a parent's secret token belongs to (NotFound if none or erased)."""
     with uow:
-        app = uow.session.exec(
-            select(Application).where(Application.token_hash == hash_token(token or ""))
-        ).first()
-        if app is None:
-            raise NotFound("No application matches this link.", field="token")
-        return to_public(app)
+        return to_public(by_token(uow, token))
