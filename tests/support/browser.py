@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.support.api import ROOT, free_port
 
@@ -121,6 +122,15 @@ class LiveServer:
             except httpx.HTTPError:
                 time.sleep(0.2)
         raise RuntimeError("the server did not answer /health within 60 s")
+
+    def count(self, table: str) -> int:
+        """How many rows `table` of the served database holds now."""
+        engine = sa.create_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+        finally:
+            engine.dispose()
 
     def stop(self) -> None:
         self.process.terminate()
