@@ -201,6 +201,16 @@ def serious_violations(page) -> list[str]:  # noqa: ANN001
     ]
 
 
+def log_in_as_management(page) -> None:  # noqa: ANN001
+    # The first page after log-in computes a quarter and 26 weeks: slow on a loaded machine.
+    page.set_default_timeout(120_000)
+    page.goto("/management/login")
+    page.fill("#field-username", "management")
+    page.fill("#field-password", DEMO_PASSWORD)
+    page.click("button[type=submit]:not(.secondary)")
+    page.wait_for_url("**/management")
+
+
 def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001
     page.goto("/coordinator/login")
     page.fill("#field-username", f"coordinator-{district}")
