@@ -102,7 +102,7 @@ def test_a_form_without_a_valid_csrf_token_is_refused_and_nothing_is_stored(clie
 
 @contextmanager
 def _coordinator(live_server: LiveServer) -> Iterator[httpx.Client]:
-    http = httpx.Client(base_url=live_server.url, cookies={"lang": "en"})
+    http = httpx.Client(base_url=live_server.url, cookies={"lang": "en"}, timeout=120)
     token = _token(http, "/coordinator/login")
     response = http.post(
         "/coordinator/login",
