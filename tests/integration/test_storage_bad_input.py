@@ -11,7 +11,7 @@ from sqlmodel import select
 from tests.support.foundation import new_world
 from waitlist.domain.errors import DomainError
 from waitlist.services import applications, groups, offers, outlook, queues, rounds, staff
-from waitlist.services.scenario_export import build_scenario
+from waitlist.services.scenario_export import database_scenario
 from waitlist.storage.tables import (
     Application,
     Event,
@@ -183,7 +183,7 @@ def _cases(app_id: int, group_id: int, offer_id: int):
         ("round", lambda u: rounds.preview_round(u, group=999_999), "group"),
         ("outlook", lambda u: outlook.outlook(u, "komet", "farsta", -5), "max_travel_minutes"),
         ("outlook", lambda u: outlook.outlook(u, "komet", "atlantis", 30), "district"),
-        ("export", lambda u: build_scenario(u, date(2026, 3, 2), "atlantis"), "district"),
+        ("export", lambda u: database_scenario(u, date(2026, 3, 2), "atlantis"), "district"),
     ]
 
 
@@ -219,7 +219,7 @@ def test_a_scenario_export_holds_waiting_unpaused_applications_and_open_groups(s
     b = world.apply().application
     g = world.group()
     offers.make_offer(world.uow(), b.id, g)
-    scenario = build_scenario(world.uow(readonly=True), world.clock.today)
+    scenario = database_scenario(world.uow(readonly=True), world.clock.today)
     assert [x.id for x in scenario.applications] == [f"a-{a.id}"]
     assert [(x.id, x.taken) for x in scenario.groups] == [(f"g-{g}", 1)]
     assert scenario.travel("farsta", "skarpnack") == 19

@@ -1,6 +1,6 @@
 """Applications: apply, withdraw, erase, resume; lookup by the parent's secret token.
 
-    result = apply(uow, ApplicationCreate(...))   # -> Applied(application, token)
+    result = apply(uow, NewApplication(...))   # -> Applied(application, token)
     withdraw(uow, application_id)
     erase(uow, application_id)                     # personal data gone, history kept
 
@@ -28,6 +28,7 @@ from waitlist.domain.offer import OfferStatus
 from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import erasure, lookups, seats
+from waitlist.services.commands import NewApplication
 from waitlist.services.inputs import parse
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.outbox import forget_secrets
@@ -36,7 +37,6 @@ from waitlist.services.snapshots import application_state
 from waitlist.storage.db import forget_old_pages
 from waitlist.storage.tables import (
     Application,
-    ApplicationCreate,
     ApplicationPublic,
     LotterySeed,
 )
@@ -86,7 +86,7 @@ def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
 OLDEST_QUEUE_DATE_DAYS = 5 * 366
 
 
-def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
+def _validate(uow: UnitOfWork, cmd: NewApplication) -> date:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
     parse_year_month(cmd.child_birth)
@@ -120,7 +120,7 @@ def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
     return queue_date
 
 
-def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) -> Applied:
+def _apply(uow: UnitOfWork, cmd: NewApplication, token: str | None = None) -> Applied:
     queue_date = _validate(uow, cmd)
     seed = current_seed(uow)
     token = token or new_token()
@@ -162,7 +162,7 @@ def _apply(uow: UnitOfWork, cmd: ApplicationCreate, token: str | None = None) ->
 @retrying
 def apply(
     uow: UnitOfWork,
-    cmd: ApplicationCreate | dict[str, Any],
+    cmd: NewApplication | dict[str, Any],
     *,
     then: Callable[[UnitOfWork, Applied], None] | None = None,
 ) -> Applied:
@@ -171,7 +171,7 @@ def apply(
     `then` runs in the same transaction just before it commits (the HTTP layer stores the
     idempotent answer there, so the application and its answer exist together or not at all).
     """
-    command = parse(ApplicationCreate, cmd)
+    command = parse(NewApplication, cmd)
     with uow:
         result = _apply(uow, command)
         if then is not None:

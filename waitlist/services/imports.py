@@ -20,8 +20,9 @@ from sqlmodel import col, select
 from waitlist.domain.errors import DomainError, InvalidInput
 from waitlist.domain.spreadsheet import application_values, text
 from waitlist.services import applications, lookups
+from waitlist.services.commands import NewApplication
 from waitlist.services.inputs import parse
-from waitlist.storage.tables import Application, ApplicationCreate
+from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -62,7 +63,7 @@ def import_applications(
             ).all()
         )
         seen: dict[str, int] = {}
-        valid: list[tuple[str, ApplicationCreate]] = []
+        valid: list[tuple[str, NewApplication]] = []
         problems: list[RowProblem] = []
         count = unchanged = 0
         for number, row in rows:
@@ -78,7 +79,7 @@ def import_applications(
                 if external_id in known:
                     unchanged += 1
                     continue
-                command = parse(ApplicationCreate, {**values, "district": district})
+                command = parse(NewApplication, {**values, "district": district})
                 applications._validate(uow, command)
                 valid.append((external_id, command))
             except DomainError as exc:

@@ -40,7 +40,7 @@ from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus
 from waitlist.services import access, groups, lookups
 from waitlist.services.recommendation_results import fingerprint, load_result
-from waitlist.services.scenario_export import build_scenario, leader_ref, parse_ref
+from waitlist.services.scenario_export import database_scenario, leader_ref, parse_ref
 from waitlist.storage.tables import (
     Group,
     GroupCreate,
@@ -209,7 +209,7 @@ def _group_command(cand: CandidateGroup) -> GroupCreate:
 
 def scenario_for(uow: UnitOfWork, day: date) -> Scenario:
     """The recommender's input: parents with no seat in sight, leaders with room, candidates."""
-    scenario = build_scenario(uow, day)
+    scenario = database_scenario(uow, day)
     served = {o.application for o in place(scenario).offers}
     busy = _busy_leaders(uow)
     leaders = tuple(

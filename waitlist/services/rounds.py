@@ -43,7 +43,7 @@ from waitlist.domain.round import (
 )
 from waitlist.services import access, lookups, offers, round_inputs
 from waitlist.services.access import Actor
-from waitlist.services.scenario_export import build_scenario, group_ref, parse_ref
+from waitlist.services.scenario_export import database_scenario, group_ref, parse_ref
 from waitlist.storage.tables import Group, PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
 
@@ -70,7 +70,7 @@ def preview_round(
     with uow:
         day = as_of or uow.today()
         _check_scope(uow, day, district, group)
-        scenario = build_scenario(uow, day, None if group is not None else district)
+        scenario = database_scenario(uow, day, None if group is not None else district)
         result = result_to_dict(solve(scenario))
         scope: dict[str, Any] = {}
         if group is not None:
@@ -131,7 +131,7 @@ def commit_round(
         row = _round(uow, round_id, actor)
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
         scoped = (row.result or {}).get("group") is not None
-        current = build_scenario(uow, row.as_of, None if scoped else row.district)
+        current = database_scenario(uow, row.as_of, None if scoped else row.district)
         watch = (row.result or {}).get(round_inputs.WATCH_KEY)
         if watch is None:  # a preview recorded before fingerprints: the whole snapshot
             check_fresh(row.inputs_hash, inputs_hash(current))

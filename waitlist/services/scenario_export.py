@@ -123,7 +123,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
     )
 
 
-def build_scenario(
+def database_scenario(
     uow: UnitOfWork, as_of: date | None = None, district: str | None = None
 ) -> Scenario:
     """Snapshot of the live database as a Scenario (applications of one district if given;
