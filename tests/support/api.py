@@ -148,15 +148,27 @@ class Roles:
     offer_a: int
 
 
+def offer_home_seat(
+    client: httpx.Client | TestClient,
+    city: City,
+    application_id: int,
+    coordinator: str,
+    reason: str = "First in the queue.",
+) -> httpx.Response:
+    """The home coordinator (token `coordinator`) offers the application a seat in the home
+    group, through the API."""
+    return client.post(
+        f"/api/v1/groups/{city.groups['home']}/offers",
+        json={"application_id": application_id, "reason": reason},
+        headers=bearer(coordinator),
+    )
+
+
 def every_role(city: City, client: TestClient) -> Roles:
     app_a, token_a = apply(client)
     _, token_b = apply(client)
     coord = login(client, "coord-home")
-    offer = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a, "reason": "First in the queue."},
-        headers=bearer(coord),
-    )
+    offer = offer_home_seat(client, city, app_a, coord)
     assert offer.status_code == 201, offer.text
     headers = {
         "parent_a": bearer(token_a),
