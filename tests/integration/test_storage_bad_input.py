@@ -36,6 +36,12 @@ GROUP = {
 }
 
 
+def _new_staff(**fields: object):  # noqa: ANN202
+    """Creating a staff account: a coordinator "coord" with a long password, but for `fields`."""
+    account = {"username": "coord", "role": "coordinator", "password": "long-enough-1"} | fields
+    return lambda u: staff.create_staff(u, account)
+
+
 def _counts(world) -> tuple[int, ...]:
     with world.uow(readonly=True) as uow:
         return tuple(
@@ -98,34 +104,10 @@ def _cases(app_id: int, group_id: int, offer_id: int):
             ),
             "max_groups",
         ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "c", "role": "coordinator", "password": "long-enough-1"}
-            ),
-            "username",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "coordinator", "password": "long-enough-1"}
-            ),
-            "district",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "king", "password": "long-enough-1"}
-            ),
-            "role",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "management", "password": "short"}
-            ),
-            "password",
-        ),
+        ("staff", _new_staff(username="c"), "username"),
+        ("staff", _new_staff(), "district"),  # a coordinator without a district
+        ("staff", _new_staff(role="king"), "role"),
+        ("staff", _new_staff(role="management", password="short"), "password"),
         ("offer", lambda u: offers.make_offer(u, 999_999, group_id), "application"),
         ("offer", lambda u: offers.make_offer(u, app_id, 999_999), "group"),
         ("offer", lambda u: offers.decline_offer(u, offer_id, "bored"), "reason"),
