@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -199,6 +199,25 @@ def serious_violations(page) -> list[str]:  # noqa: ANN001
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def next_tuesday(after_days: int) -> date:
+    """The first Tuesday at least `after_days` from today."""
+    day = date.today() + timedelta(days=after_days)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def fill_new_group(desk, start: date) -> None:  # noqa: ANN001
+    """On the coordinator's groups page: a new ABC group in Tigrinya on Tuesday evenings from
+    `start`, ten seats, at least five (not sent: a test may fill in more)."""
+    desk.goto("/coordinator/groups")
+    desk.select_option("#field-programme", "abc")
+    desk.fill("#field-start", start.isoformat())
+    desk.select_option("#field-weekday", "tue")
+    desk.select_option("#field-slot", "evening")
+    desk.select_option("#field-language", "ti")
+    desk.fill("#field-capacity", "10")
+    desk.fill("#field-min_size", "5")
 
 
 def log_in_as_management(page) -> None:  # noqa: ANN001
