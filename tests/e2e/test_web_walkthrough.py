@@ -8,15 +8,8 @@ import re
 
 import pytest
 
-from tests.support.browser import (
-    PHONE,
-    fill_new_group,
-    log_in,
-    new_page,
-    next_tuesday,
-    screenshot,
-    wait_for_recommendations,
-)
+from tests.support import browser
+from tests.support.browser import PHONE, log_in, new_page, screenshot, wait_for_recommendations
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +23,7 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
 
     # The coordinator plans an ABC group in Tigrinya on Tuesday evenings.
     log_in(desk, "farsta")
-    fill_new_group(desk, next_tuesday(21))
+    browser.fill_new_group(desk, browser.next_tuesday(21))
     desk.click("text=Skapa grupp")
     desk.wait_for_url("**/coordinator/groups?done=created*")
     notice = desk.text_content(".notice")
