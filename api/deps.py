@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api import ratelimit
-from api.idempotency import Sealer, run_idempotent
+from api.idempotency import Idempotent
 from api.problems import ProblemError
 from api.security import (
     SESSION_COOKIE,
@@ -232,36 +229,6 @@ IdempotencyKey = Annotated[
         max_length=255,
     ),
 ]
-
-
-@dataclass(frozen=True)
-class Idempotent:
-    """A write the client may retry safely by sending the same Idempotency-Key (see
-    api/idempotency.py): `run` does the work at most once per key."""
-
-    request: Request
-    engine: Engine
-    settings: Settings
-    key: str | None
-
-    def run(
-        self,
-        scope: str,
-        body: BaseModel | None,
-        work: Callable[[Sealer], BaseModel],
-        status_code: int = 200,
-    ) -> Response:
-        return run_idempotent(
-            self.request,
-            engine=self.engine,
-            secret=self.settings.secret_key,
-            key=self.key,
-            lease=timedelta(seconds=self.settings.idempotency_lease_seconds),
-            scope=scope,
-            body=body,
-            work=work,
-            status_code=status_code,
-        )
 
 
 def _idempotent(

@@ -43,6 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from api.problems import ProblemError, domain_problem
+from waitlist.config import Settings
 from waitlist.domain.errors import DomainError
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
@@ -301,3 +302,33 @@ def _render(answer: BaseModel, status_code: int) -> JSONResponse:
 
 # Stores the answer inside the work's transaction: (session, answer, application id).
 Sealer = Callable[[Session, BaseModel, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class Idempotent:
+    """A write the client may retry safely by sending the same Idempotency-Key (see
+    api/idempotency.py): `run` does the work at most once per key."""
+
+    request: Request
+    engine: Engine
+    settings: Settings
+    key: str | None
+
+    def run(
+        self,
+        scope: str,
+        body: BaseModel | None,
+        work: Callable[[Sealer], BaseModel],
+        status_code: int = 200,
+    ) -> Response:
+        return run_idempotent(
+            self.request,
+            engine=self.engine,
+            secret=self.settings.secret_key,
+            key=self.key,
+            lease=timedelta(seconds=self.settings.idempotency_lease_seconds),
+            scope=scope,
+            body=body,
+            work=work,
+            status_code=status_code,
+        )

@@ -30,7 +30,7 @@ from waitlist.demo import seed_demo
 from waitlist.reference import load_reference
 from waitlist.services import applications, rounds, setup
 from waitlist.services.round_inputs import WATCH_KEY, changes
-from waitlist.services.scenario_export import build_scenario
+from waitlist.services.scenario_export import database_scenario
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.tables import Application, PlacementRound
 from waitlist.storage.uow import UnitOfWork
@@ -70,7 +70,7 @@ def _level(make, rng, districts, scope: str, churn: int, trials: int) -> None:  
             row = uow.session.get(PlacementRound, preview.id)
             assert row is not None and row.result is not None
             watch, recorded = row.result[WATCH_KEY], row.inputs_hash
-            current = build_scenario(uow, row.as_of, district)
+            current = database_scenario(uow, row.as_of, district)
         t0 = time.perf_counter()
         refused_hash += rounds.inputs_hash(current) != recorded
         t1 = time.perf_counter()

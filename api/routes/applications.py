@@ -31,7 +31,7 @@ from api.routes.schemas import (
 )
 from api.security import Principal
 from waitlist.services import applications, parent_tokens, views
-from waitlist.storage.tables import ApplicationCreate, ApplicationPublic
+from waitlist.storage.tables import ApplicationPublic
 from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(prefix="/api/v1/applications", tags=["applications"])
@@ -66,12 +66,12 @@ def apply(body: ApplyRequest, uow: UowDep, idempotent: IdempotentDep) -> Respons
         return Applied(application=result.application, status_token=result.token)
 
     def work(seal: Sealer) -> Applied:
-        command = ApplicationCreate.model_validate(body.model_dump())
-
         def then(unit: UnitOfWork, result: applications.Applied) -> None:
             seal(unit.session, answer(result), result.application.id)
 
-        return answer(applications.apply(uow(actor_override="parent:new"), command, then=then))
+        return answer(
+            applications.apply(uow(actor_override="parent:new"), body.model_dump(), then=then)
+        )
 
     return idempotent.run("apply", body, work, status_code=201)
 

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import ratelimit
 from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
 from api.problems import LoginPaused, ProblemError, problem_responses
-from api.security import SESSION_COOKIE, issue_access_token, read_access_token
+from api.security import SESSION_COOKIE, read_access_token
+from api.web.staff_session import log_in
 from waitlist.config import secure_cookies
 from waitlist.services import staff as staff_accounts
 from waitlist.storage.uow import UnitOfWork
@@ -67,23 +68,7 @@ def login(
     staff = result.staff
     if staff is None:
         raise ProblemError(401, "Wrong username or password.", code="login_failed")
-    token, expires = issue_access_token(
-        secret=settings.signing_secret(),
-        staff_id=staff.id,
-        role=staff.role,
-        district=staff.district,
-        minutes=settings.access_token_minutes,
-        version=staff.token_version,
-    )
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.access_token_minutes * 60,
-        httponly=True,
-        secure=secure_cookies(settings, request.url.hostname),
-        samesite="lax",
-        path="/",
-    )
+    token, expires = log_in(request, response, staff)
     return TokenPublic(
         access_token=token, expires_at=expires, role=staff.role, district=staff.district
     )

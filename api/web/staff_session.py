@@ -4,6 +4,7 @@ the API's login, and the log-in form both kinds of page share."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from fastapi import Request
 from starlette.datastructures import FormData
@@ -62,9 +63,11 @@ def coordinator(request: Request) -> Actor:
     return principal
 
 
-def log_in(request: Request, response: Response, staff: StaffPublic) -> None:
+def log_in(request: Request, response: Response, staff: StaffPublic) -> tuple[str, datetime]:
+    """Issue the account's access token and set it as the session cookie; the token and when
+    it expires (the API also answers them in its body)."""
     settings = settings_of(request)
-    token, _expires = issue_access_token(
+    token, expires = issue_access_token(
         secret=settings.signing_secret(),
         staff_id=staff.id,
         role=staff.role,
@@ -81,6 +84,7 @@ def log_in(request: Request, response: Response, staff: StaffPublic) -> None:
         samesite="lax",
         path="/",
     )
+    return token, expires
 
 
 def log_out(request: Request, response: Response) -> None:

@@ -207,14 +207,16 @@ def download(request: Request, token: str) -> Response:
     except NotFound:
         return not_found(request)
     data = views.export_data(sources.uow_factory(request, actor.actor)(readonly=True), actor)
-    return JSONResponse(
-        data,
-        headers={
-            "Content-Disposition": 'attachment; filename="my-application.json"',
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-    )
+    return _private_download(JSONResponse(data), "my-application.json")
+
+
+def _private_download(response: Response, filename: str) -> Response:
+    """A file about the parent's own application: saved, never cached, never named to another
+    site as the referrer."""
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get("/status/{token}/meetings.ics", name="meetings_ics", dependencies=TOKEN_PAGE)
@@ -227,15 +229,7 @@ def meetings(request: Request, token: str) -> Response:
     if view.where is None:
         return not_found(request)
     body = meetings_ics(view.where, lang=language_of(request))
-    return Response(
-        body,
-        media_type=MEDIA_TYPE,
-        headers={
-            "Content-Disposition": 'attachment; filename="meetings.ics"',
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-        },
-    )
+    return _private_download(Response(body, media_type=MEDIA_TYPE), "meetings.ics")
 
 
 @router.get("/status/{token}/{what}", name="confirm_page", dependencies=TOKEN_PAGE)

@@ -14,7 +14,6 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +26,7 @@ from tests.support.api import (
     application_body,
     build_city,
     every_role,
+    group_body,
 )
 
 PA, PB, CO, CX, MG, AN = "parent_a", "parent_b", "coord_own", "coord_other", "manager", "anon"
@@ -186,15 +186,7 @@ def _body(method: str, path: str) -> dict[str, Any] | None:
     if path == "/api/v1/applications":
         return None  # sent separately: applying is open to everyone
     if path == "/api/v1/groups":
-        return {
-            "programme": "komet",
-            "district": HOME,
-            "start": (date.today() + timedelta(days=90)).isoformat(),
-            "slot": "evening",
-            "language": "sv",
-            "capacity": 8,
-            "min_size": 4,
-        }
+        return group_body()
     if path.endswith("/offers") and "{group_id}" in path:
         return {"application_id": 999999, "reason": "First in the queue."}
     return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +15,9 @@ from tests.support.api import (
     application_body,
     apply,
     bearer,
+    group_body,
     login,
+    offer_home_seat,
 )
 from waitlist.services import offers
 from waitlist.storage.tables import Application, Event
@@ -45,11 +46,7 @@ def test_a_parent_applies_gets_an_offer_accepts_it_and_is_enrolled(
     reachable = {d["district"] for d in outlook["elsewhere"]}
     assert "skarpnack" in reachable and all(d["travel_minutes"] <= 60 for d in outlook["elsewhere"])
     coordinator = login(client, "coord-home")
-    made = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_id, "reason": "First in the queue."},
-        headers=bearer(coordinator),
-    )
+    made = offer_home_seat(client, city, app_id, coordinator)
     assert made.status_code == 201, made.text
     status = client.get("/api/v1/applications/me", headers=bearer(token)).json()
     assert status["pending_offer"]["respond_by"] == made.json()["respond_by"]
@@ -164,11 +161,7 @@ def test_a_stored_refusal_is_replayed_too(city: City, client: TestClient) -> Non
 def test_accept_with_an_idempotency_key_is_answered_once(city: City, client: TestClient) -> None:
     app_id, token = apply(client)
     coordinator = login(client, "coord-home")
-    offer = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_id, "reason": "First in the queue."},
-        headers=bearer(coordinator),
-    ).json()
+    offer = offer_home_seat(client, city, app_id, coordinator).json()
     headers = bearer(token) | {"Idempotency-Key": "accept-1"}
     first = client.post(f"/api/v1/offers/{offer['id']}/accept", headers=headers)
     second = client.post(f"/api/v1/offers/{offer['id']}/accept", headers=headers)
@@ -210,16 +203,7 @@ def test_extra_fields_in_staff_requests_are_refused(
 ) -> None:
     path, extra = path_body
     coordinator = login(client, "coord-home")
-    body = {
-        "programme": "komet",
-        "district": HOME,
-        "start": (date.today() + timedelta(days=90)).isoformat(),
-        "slot": "evening",
-        "language": "sv",
-        "capacity": 8,
-        "min_size": 4,
-        "application_id": 1,
-    }
+    body = group_body(application_id=1)
     if "groups/{group}" in path:
         body = {"application_id": 1, "reason": "r"} if path.endswith("offers") else {}
     response = client.post(

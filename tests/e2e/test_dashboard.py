@@ -9,7 +9,14 @@ import re
 import httpx
 import pytest
 
-from tests.support.browser import DEMO_PASSWORD, DESK, new_page, screenshot, serious_violations
+from tests.support.browser import (
+    DEMO_PASSWORD,
+    DESK,
+    log_in_as_management,
+    new_page,
+    screenshot,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +34,6 @@ PERSONAL = (
     "languages",
     "slots",
 )
-
-
-def log_in_as_management(page) -> None:  # noqa: ANN001
-    # The first page after log-in computes a quarter and 26 weeks: slow on a loaded machine.
-    page.set_default_timeout(120_000)
-    page.goto("/management/login")
-    page.fill("#field-username", "management")
-    page.fill("#field-password", DEMO_PASSWORD)
-    page.click("button[type=submit]:not(.secondary)")
-    page.wait_for_url("**/management")
 
 
 @pytest.fixture(scope="module")

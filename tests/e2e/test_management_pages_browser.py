@@ -13,19 +13,18 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import (
-    DEMO_PASSWORD,
     DESK,
     PHONE,
     LiveServer,
     demo_database,
+    log_in_as_management,
     new_page,
     screenshot,
 )
 from tests.support.browser import serious_violations as axe_violations
+from tests.support.simulation_city import two_policies_two_weeks
 from waitlist.domain.collation import swedish_key
-from waitlist.simulation import load_calibration, simulate
 from waitlist.simulation import report as simulation_report
-from waitlist.simulation.policies import parse_policy
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +37,7 @@ CASES = [(lang, size) for lang in ("sv", "en") for size in SIZES]
 def site(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveServer]:  # noqa: ANN001
     """The demo city served from a folder whose latest what-if report is a real one."""
     work = tmp_path_factory.mktemp("management")
-    run = simulate(
-        load_calibration(),
-        weeks=2,
-        seed=3,
-        policies=[
-            parse_policy({"name": "status-quo", "placement": "status_quo"}),
-            parse_policy({"name": "cross-district"}),
-        ],
-    )
+    run = two_policies_two_weeks()
     files = simulation_report.write_report(run, work / "run", command="waitlist simulate")
     reports = work / simulation_report.REPORTS_DIR
     reports.mkdir(parents=True)
@@ -60,13 +51,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[LiveServe
 
 def _manager(chromium, site, lang: str, size: str):  # noqa: ANN001, ANN202
     page = new_page(chromium, site, SIZES[size], lang=lang)
-    # The first page after log-in computes the quarter's figures: slow on a loaded machine.
-    page.set_default_timeout(120_000)
-    page.goto("/management/login")
-    page.fill("#field-username", "management")
-    page.fill("#field-password", DEMO_PASSWORD)
-    page.click("button[type=submit]:not(.secondary)")
-    page.wait_for_url("**/management")
+    log_in_as_management(page)
     for chart in CHARTS:
         page.wait_for_selector(f"#{chart} svg.main-svg")
     return page

@@ -16,23 +16,14 @@ from api.main import create_app
 from api.routes.management_simulation import SUGGESTED_COMMAND, report_policy
 from api.security import SESSION_COOKIE
 from tests.support.api import build_city, login, settings_for
-from waitlist.simulation import load_calibration, simulate
+from tests.support.simulation_city import two_policies_two_weeks
 from waitlist.simulation import report as simulation_report
-from waitlist.simulation.policies import parse_policy
 
 
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real report (two weeks of the demo calibration, two policies)."""
-    run = simulate(
-        load_calibration(),
-        weeks=2,
-        seed=3,
-        policies=[
-            parse_policy({"name": "status-quo", "placement": "status_quo"}),
-            parse_policy({"name": "cross-district"}),
-        ],
-    )
+    run = two_policies_two_weeks()
     out = tmp_path_factory.mktemp("simulation")
     return simulation_report.write_report(run, out, command="waitlist simulate --weeks 2").html
 

@@ -30,6 +30,18 @@ def tab_to(page, selector: str, limit: int = 120) -> None:  # noqa: ANN001
     raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
+def type_into(page, selector: str, text: str) -> None:  # noqa: ANN001
+    """Tab to the field, then type as a person would."""
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def press_on(page, selector: str, key: str) -> None:  # noqa: ANN001
+    """Tab to the control, then press one key (Space ticks, arrows move between radios)."""
+    tab_to(page, selector)
+    page.keyboard.press(key)
+
+
 def submit(page, selector: str) -> None:  # noqa: ANN001
     tab_to(page, selector)
     with page.expect_navigation():
@@ -44,26 +56,20 @@ def test_a_parent_can_choose_apply_and_withdraw_with_the_keyboard_only(chromium,
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
 
-    tab_to(page, "#field-age")
-    page.keyboard.type("6")
-    tab_to(page, "input[name=purpose]")
-    page.keyboard.press("ArrowDown")  # from "show everything" to the first purpose
+    type_into(page, "#field-age", "6")
+    # From "show everything" to the first purpose:
+    press_on(page, "input[name=purpose]", "ArrowDown")
     assert page.is_checked("#field-purpose-conflicts")
     submit(page, "form[action='/'] button[type=submit]")
     assert "age=6" in page.url and "purpose=conflicts" in page.url
 
     submit(page, "a[href='/apply/komet']")
-    tab_to(page, "#field-district")
-    page.keyboard.type("Farsta")
+    type_into(page, "#field-district", "Farsta")
     assert page.input_value("#field-district") == "farsta"
-    tab_to(page, "#field-child_birth")
-    page.keyboard.type("2019-05")
-    tab_to(page, "#field-languages-sv")
-    page.keyboard.press("Space")
-    tab_to(page, "#field-slots-evening")
-    page.keyboard.press("Space")
-    tab_to(page, "input[name=cross_district]")
-    page.keyboard.press("ArrowUp")  # "no" -> "yes"
+    type_into(page, "#field-child_birth", "2019-05")
+    press_on(page, "#field-languages-sv", "Space")
+    press_on(page, "#field-slots-evening", "Space")
+    press_on(page, "input[name=cross_district]", "ArrowUp")  # "no" -> "yes"
     assert page.is_checked("#field-cross_district-yes")
     submit(page, "button:has-text('Join the queue')")
     assert "/status/" in page.url
@@ -79,26 +85,22 @@ def test_a_coordinator_can_log_in_create_cancel_and_preview_with_the_keyboard_on
 ):
     page = new_page(chromium, live_server, lang="en")
     page.goto("/coordinator/login")
-    tab_to(page, "#field-username")
-    page.keyboard.type("coordinator-skarpnack")
-    tab_to(page, "#field-password")
-    page.keyboard.type("demo-password")
+    type_into(page, "#field-username", "coordinator-skarpnack")
+    type_into(page, "#field-password", "demo-password")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a field sends the form
     assert page.url.endswith("/coordinator")
 
     page.goto("/coordinator/groups")
-    tab_to(page, "#field-programme")
-    page.keyboard.type("Komet")
     start = date.today() + timedelta(days=40)
-    tab_to(page, "#field-start")
-    page.keyboard.type(start.isoformat())
-    tab_to(page, "#field-weekday")  # the first meeting's weekday, as the form requires
-    page.keyboard.type(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[start.weekday()])
-    tab_to(page, "#field-slot")
-    page.keyboard.type("Even")
-    tab_to(page, "#field-language")
-    page.keyboard.type("Swed")
+    type_into(page, "#field-programme", "Komet")
+    type_into(page, "#field-start", start.isoformat())
+    # the first meeting's weekday, as the form requires
+    type_into(
+        page, "#field-weekday", ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[start.weekday()]
+    )
+    type_into(page, "#field-slot", "Even")
+    type_into(page, "#field-language", "Swed")
     submit(page, "button:has-text('Create group')")
     group_id = re.search(r"Group (\d+) was created", page.text_content(".notice")).group(1)
 

@@ -5,24 +5,13 @@ step goes to test-artifacts/ (two of them also to docs/img/ for the README)."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import pytest
 
-from tests.support.browser import (
-    PHONE,
-    log_in,
-    new_page,
-    screenshot,
-    wait_for_recommendations,
-)
+from tests.support import browser
+from tests.support.browser import PHONE, log_in, new_page, screenshot, wait_for_recommendations
 
 pytestmark = pytest.mark.browser
-
-
-def _next_tuesday(after_days: int) -> date:
-    day = date.today() + timedelta(days=after_days)
-    return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
 def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_seat(
@@ -34,14 +23,7 @@ def test_a_parent_applies_gets_an_offer_accepts_and_the_coordinator_sees_the_sea
 
     # The coordinator plans an ABC group in Tigrinya on Tuesday evenings.
     log_in(desk, "farsta")
-    desk.goto("/coordinator/groups")
-    desk.select_option("#field-programme", "abc")
-    desk.fill("#field-start", _next_tuesday(21).isoformat())
-    desk.select_option("#field-weekday", "tue")
-    desk.select_option("#field-slot", "evening")
-    desk.select_option("#field-language", "ti")
-    desk.fill("#field-capacity", "10")
-    desk.fill("#field-min_size", "5")
+    browser.fill_new_group(desk, browser.next_tuesday(21))
     desk.click("text=Skapa grupp")
     desk.wait_for_url("**/coordinator/groups?done=created*")
     notice = desk.text_content(".notice")

@@ -7,12 +7,20 @@ a calendar file. Every page axe clean."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import icalendar
 import pytest
 
-from tests.support.browser import DESK, PHONE, log_in, new_page, screenshot, serious_violations
+from tests.support.browser import (
+    DESK,
+    PHONE,
+    fill_new_group,
+    log_in,
+    new_page,
+    next_tuesday,
+    screenshot,
+    serious_violations,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +35,6 @@ WORDS = {
     "en": {"time": "17:30–19:30", "every": "Every Tuesday", "meetings": "6 meetings"},
 }
 WEEK = {"sv": "vecka 9", "en": "week 9"}  # cross-district offers after 8 weeks
-
-
-def _next_tuesday(after_days: int) -> date:
-    day = date.today() + timedelta(days=after_days)
-    return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
 @pytest.mark.parametrize(("lang", "viewport", "district"), CASES)
@@ -57,15 +60,8 @@ def test_the_offer_says_where_when_and_whom_to_ask_and_the_status_page_shows_rea
     desk.wait_for_url("**/coordinator/venues?done=created")
     assert room in desk.text_content("table")
     screenshot(desk, f"where-when-{lang}-venues")
-    desk.goto("/coordinator/groups")
-    desk.select_option("#field-programme", "abc")
-    start = _next_tuesday(21)
-    desk.fill("#field-start", start.isoformat())
-    desk.select_option("#field-weekday", "tue")
-    desk.select_option("#field-slot", "evening")
-    desk.select_option("#field-language", "ti")
-    desk.fill("#field-capacity", "10")
-    desk.fill("#field-min_size", "5")
+    start = next_tuesday(21)
+    fill_new_group(desk, start)
     desk.select_option("#field-venue_id", label=room)
     desk.fill("#field-time_start", "17:30")
     desk.fill("#field-time_end", "19:30")

@@ -62,10 +62,15 @@ def _next_round(world: World, district: str = "farsta"):
     return rounds.commit_round(world.uow(), preview.id)
 
 
-def test_a_district_with_enough_waiting_parents_and_a_leader_gets_a_recommendation(world):
+def _seven_waiting_twelve_weeks(world: World) -> None:
+    """A free leader and seven Farsta parents waiting twelve weeks: a new group is worth it."""
     _leader(world)
     _waiting(world, 7)
     world.clock.advance(7 * 12)
+
+
+def test_a_district_with_enough_waiting_parents_and_a_leader_gets_a_recommendation(world):
+    _seven_waiting_twelve_weeks(world)
     found = recommendations.recommend_for(world.uow(), district="farsta")
     [rec] = found.result.recommendations
     assert rec.serves == {"farsta": 7}
@@ -123,9 +128,7 @@ def test_accepting_creates_the_group_with_its_leader_and_the_next_round_offers_i
 
 
 def test_a_coordinator_cannot_accept_a_group_hosted_in_another_district(world):
-    _leader(world)
-    _waiting(world, 7)
-    world.clock.advance(7 * 12)
+    _seven_waiting_twelve_weeks(world)
     [rec] = _computed(world).result.recommendations
     with pytest.raises(Forbidden):
         recommendations.accept_recommendation(world.uow(), coordinator("skarpnack"), rec.candidate)
@@ -133,9 +136,7 @@ def test_a_coordinator_cannot_accept_a_group_hosted_in_another_district(world):
 
 
 def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
-    _leader(world)
-    _waiting(world, 7)
-    world.clock.advance(7 * 12)
+    _seven_waiting_twelve_weeks(world)
     [rec] = _computed(world).result.recommendations
     recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
     with pytest.raises(StalePreview):  # nothing kept for the queues and groups now
@@ -147,9 +148,7 @@ def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
 
 
 def test_nothing_can_be_accepted_before_the_recommendations_are_computed(world):
-    _leader(world)
-    _waiting(world, 7)
-    world.clock.advance(7 * 12)
+    _seven_waiting_twelve_weeks(world)
     [rec] = recommendations.recommend_for(world.uow()).result.recommendations
     recommendation_jobs.ask(world.uow)
     with pytest.raises(StalePreview):
@@ -182,18 +181,14 @@ def test_parents_pooled_from_a_neighbouring_district_get_offers_across_the_borde
 
 
 def test_a_parent_with_a_seat_in_a_recruiting_group_is_not_counted_again(world):
-    _leader(world)
-    _waiting(world, 7)
-    world.clock.advance(7 * 12)
+    _seven_waiting_twelve_weeks(world)
     world.group(capacity=2, min_size=1)
     # Two of the seven have a seat in the recruiting group: five left, under the minimum of 6.
     assert recommendations.recommend_for(world.uow()).result.recommendations == ()
 
 
 def test_accepting_makes_no_offer(world):
-    _leader(world)
-    _waiting(world, 7)
-    world.clock.advance(7 * 12)
+    _seven_waiting_twelve_weeks(world)
     [rec] = _computed(world).result.recommendations
     recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
     assert _rows(world, Offer) == []

@@ -11,7 +11,7 @@ from sqlmodel import select
 from tests.support.foundation import new_world
 from waitlist.domain.errors import DomainError
 from waitlist.services import applications, groups, offers, outlook, queues, rounds, staff
-from waitlist.services.scenario_export import build_scenario
+from waitlist.services.scenario_export import database_scenario
 from waitlist.storage.tables import (
     Application,
     Event,
@@ -34,6 +34,12 @@ GROUP = {
     "capacity": 12,
     "min_size": 6,
 }
+
+
+def _new_staff(**fields: object):  # noqa: ANN202
+    """Creating a staff account: a coordinator "coord" with a long password, but for `fields`."""
+    account = {"username": "coord", "role": "coordinator", "password": "long-enough-1"} | fields
+    return lambda u: staff.create_staff(u, account)
 
 
 def _counts(world) -> tuple[int, ...]:
@@ -98,34 +104,10 @@ def _cases(app_id: int, group_id: int, offer_id: int):
             ),
             "max_groups",
         ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "c", "role": "coordinator", "password": "long-enough-1"}
-            ),
-            "username",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "coordinator", "password": "long-enough-1"}
-            ),
-            "district",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "king", "password": "long-enough-1"}
-            ),
-            "role",
-        ),
-        (
-            "staff",
-            lambda u: staff.create_staff(
-                u, {"username": "coord", "role": "management", "password": "short"}
-            ),
-            "password",
-        ),
+        ("staff", _new_staff(username="c"), "username"),
+        ("staff", _new_staff(), "district"),  # a coordinator without a district
+        ("staff", _new_staff(role="king"), "role"),
+        ("staff", _new_staff(role="management", password="short"), "password"),
         ("offer", lambda u: offers.make_offer(u, 999_999, group_id), "application"),
         ("offer", lambda u: offers.make_offer(u, app_id, 999_999), "group"),
         ("offer", lambda u: offers.decline_offer(u, offer_id, "bored"), "reason"),
@@ -183,7 +165,7 @@ def _cases(app_id: int, group_id: int, offer_id: int):
         ("round", lambda u: rounds.preview_round(u, group=999_999), "group"),
         ("outlook", lambda u: outlook.outlook(u, "komet", "farsta", -5), "max_travel_minutes"),
         ("outlook", lambda u: outlook.outlook(u, "komet", "atlantis", 30), "district"),
-        ("export", lambda u: build_scenario(u, date(2026, 3, 2), "atlantis"), "district"),
+        ("export", lambda u: database_scenario(u, date(2026, 3, 2), "atlantis"), "district"),
     ]
 
 
@@ -219,7 +201,7 @@ def test_a_scenario_export_holds_waiting_unpaused_applications_and_open_groups(s
     b = world.apply().application
     g = world.group()
     offers.make_offer(world.uow(), b.id, g)
-    scenario = build_scenario(world.uow(readonly=True), world.clock.today)
+    scenario = database_scenario(world.uow(readonly=True), world.clock.today)
     assert [x.id for x in scenario.applications] == [f"a-{a.id}"]
     assert [(x.id, x.taken) for x in scenario.groups] == [(f"g-{g}", 1)]
     assert scenario.travel("farsta", "skarpnack") == 19

@@ -20,6 +20,7 @@ from tests.support.api import (
     Served,
     application_body,
     login,
+    offer_home_seat,
     served_city,
 )
 from waitlist.storage.tables import Application, Event, Offer
@@ -49,12 +50,9 @@ def test_erasure_leaves_no_replay_no_note_and_no_copy_in_the_database_files(
     applied = client.post("/api/v1/applications", json=body, headers=key)
     assert applied.status_code == 201, applied.text
     app_id, token = applied.json()["application"]["id"], applied.json()["status_token"]
-    staff = {"Authorization": f"Bearer {login(client, 'coord-home')}"}
-    offered = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_id, "reason": f"Referred by the school: {name}."},
-        headers=staff,
-    )
+    coordinator = login(client, "coord-home")
+    reason = f"Referred by the school: {name}."
+    offered = offer_home_seat(client, city, app_id, coordinator, reason)
     assert offered.status_code == 201, offered.text
     if city.engine.dialect.name == "sqlite":
         assert contact.encode() in _sqlite_bytes(city)  # the search below can find it

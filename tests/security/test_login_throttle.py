@@ -121,6 +121,19 @@ def count_password_checks(
     return checked
 
 
+def _may_write(engine: Engine) -> bool:
+    """Whether another connection can take SQLite's write lock right now (no waiting)."""
+    conn = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # database is locked
+        return False
+    finally:
+        conn.close()
+
+
 def test_no_write_lock_is_held_while_a_password_is_checked(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,15 +146,7 @@ def test_no_write_lock_is_held_while_a_password_is_checked(
     writes: list[bool] = []
 
     def another_writer() -> None:
-        conn = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-            writes.append(True)
-        except sqlite3.OperationalError:  # database is locked
-            writes.append(False)
-        finally:
-            conn.close()
+        writes.append(_may_write(engine))
 
     count_password_checks(monkeypatch, during=another_writer)
     attempt(engine, "wrong", "10.0.0.6")
@@ -170,15 +175,7 @@ def test_no_login_route_holds_the_write_lock_through_argon2(
     real = Argon2Hasher.verify
 
     def probing(self: Argon2Hasher, password: str | bytes, hash: str | bytes) -> bool:
-        conn = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-            writes.append(True)
-        except sqlite3.OperationalError:  # database is locked
-            writes.append(False)
-        finally:
-            conn.close()
+        writes.append(_may_write(engine))
         return real(self, password, hash)
 
     monkeypatch.setattr(Argon2Hasher, "verify", probing)

@@ -82,22 +82,27 @@ def build_city(url: str) -> City:
     return city
 
 
+def group_body(district: str = HOME, **extra: object) -> dict[str, object]:
+    """A new Komet group in Swedish, evenings, starting in 90 days; its weekday follows from the
+    start (`extra` overrides)."""
+    body: dict[str, object] = {
+        "programme": "komet",
+        "district": district,
+        "start": (date.today() + timedelta(days=90)).isoformat(),
+        "slot": "evening",
+        "language": "sv",
+        "capacity": 8,
+        "min_size": 4,
+    }
+    body.update(extra)
+    return body
+
+
 def new_group(city: City, district: str = HOME, capacity: int = 10) -> int:
     """A recruiting Komet group, Swedish, evenings, starting in 60 days (its weekday follows)."""
-    start = date.today() + timedelta(days=60)
-    group = groups.create_group(
-        city.uow(),
-        {
-            "programme": "komet",
-            "district": district,
-            "start": start.isoformat(),
-            "slot": "evening",
-            "language": "sv",
-            "capacity": capacity,
-            "min_size": 2,
-        },
-    )
-    return group.id
+    start = (date.today() + timedelta(days=60)).isoformat()
+    body = group_body(district, start=start, capacity=capacity, min_size=2)
+    return groups.create_group(city.uow(), body).id
 
 
 def application_body(district: str = HOME, **extra: object) -> dict[str, object]:
@@ -143,15 +148,27 @@ class Roles:
     offer_a: int
 
 
+def offer_home_seat(
+    client: httpx.Client | TestClient,
+    city: City,
+    application_id: int,
+    coordinator: str,
+    reason: str = "First in the queue.",
+) -> httpx.Response:
+    """The home coordinator (token `coordinator`) offers the application a seat in the home
+    group, through the API."""
+    return client.post(
+        f"/api/v1/groups/{city.groups['home']}/offers",
+        json={"application_id": application_id, "reason": reason},
+        headers=bearer(coordinator),
+    )
+
+
 def every_role(city: City, client: TestClient) -> Roles:
     app_a, token_a = apply(client)
     _, token_b = apply(client)
     coord = login(client, "coord-home")
-    offer = client.post(
-        f"/api/v1/groups/{city.groups['home']}/offers",
-        json={"application_id": app_a, "reason": "First in the queue."},
-        headers=bearer(coord),
-    )
+    offer = offer_home_seat(client, city, app_a, coord)
     assert offer.status_code == 201, offer.text
     headers = {
         "parent_a": bearer(token_a),

@@ -15,11 +15,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.support.api import ROOT, free_port
 
@@ -122,6 +123,15 @@ class LiveServer:
                 time.sleep(0.2)
         raise RuntimeError("the server did not answer /health within 60 s")
 
+    def count(self, table: str) -> int:
+        """How many rows `table` of the served database holds now."""
+        engine = sa.create_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
+        finally:
+            engine.dispose()
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -213,6 +223,35 @@ _OVERFLOW = """() => {
 def overflowing(page) -> list[str]:  # noqa: ANN001
     """The text on the current page that does not fit its box, one line each."""
     return list(page.evaluate(_OVERFLOW))
+
+
+def next_tuesday(after_days: int) -> date:
+    """The first Tuesday at least `after_days` from today."""
+    day = date.today() + timedelta(days=after_days)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def fill_new_group(desk, start: date) -> None:  # noqa: ANN001
+    """On the coordinator's groups page: a new ABC group in Tigrinya on Tuesday evenings from
+    `start`, ten seats, at least five (not sent: a test may fill in more)."""
+    desk.goto("/coordinator/groups")
+    desk.select_option("#field-programme", "abc")
+    desk.fill("#field-start", start.isoformat())
+    desk.select_option("#field-weekday", "tue")
+    desk.select_option("#field-slot", "evening")
+    desk.select_option("#field-language", "ti")
+    desk.fill("#field-capacity", "10")
+    desk.fill("#field-min_size", "5")
+
+
+def log_in_as_management(page) -> None:  # noqa: ANN001
+    # The first page after log-in computes a quarter and 26 weeks: slow on a loaded machine.
+    page.set_default_timeout(120_000)
+    page.goto("/management/login")
+    page.fill("#field-username", "management")
+    page.fill("#field-password", DEMO_PASSWORD)
+    page.click("button[type=submit]:not(.secondary)")
+    page.wait_for_url("**/management")
 
 
 def log_in(page, district: str = "farsta") -> None:  # noqa: ANN001

@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from waitlist.simulation import SimulationRun, load_calibration, simulate
 from waitlist.simulation.calibration import Calibration, parse_calibration
+from waitlist.simulation.policies import parse_policy
 
 CITY: dict[str, Any] = {
     "districts": [
@@ -93,3 +95,17 @@ def small_city(tmp_path: Any, **changes: Any) -> Calibration:
     raw = copy.deepcopy(CALIBRATION)
     raw.update(changes)
     return parse_calibration(raw, base=tmp_path)
+
+
+def two_policies_two_weeks() -> SimulationRun:
+    """A real what-if run, short: two weeks of the demo calibration, the status quo against
+    cross-district placement."""
+    return simulate(
+        load_calibration(),
+        weeks=2,
+        seed=3,
+        policies=[
+            parse_policy({"name": "status-quo", "placement": "status_quo"}),
+            parse_policy({"name": "cross-district"}),
+        ],
+    )

@@ -70,21 +70,26 @@ def test_no_published_figure_reveals_a_small_count(records, k):
     )
     fig = compute(records, [], Q1, districts=DISTRICTS, programmes=PROGRAMMES)
     shown = published(report)
-    hidden = {key for key, v in shown.items() if v is None}
-    # 1. directly
-    assert all(v is None or v == 0 or v >= k for v in shown.values())
     rels = tables.relations(fig)
+    _assert_nothing_small_revealed(shown, rels, k)
+    hidden = {key for key, v in shown.items() if v is None}
+    for rel in rels:  # totals consistent where every part is shown
+        if not any(c in hidden for c in rel.cells):
+            assert shown[rel.total] == sum(shown[c] for c in rel.parts), rel
+
+
+def _assert_nothing_small_revealed(shown: dict, rels: list, k: int) -> None:
+    """No count under `k` (other than 0) can be read from the published figures `shown`
+    (None: hidden): 1. directly; 2. as a total minus its shown parts; 3. by solving all the
+    totals `rels` together."""
+    hidden = {key for key, v in shown.items() if v is None}
+    assert all(v is None or v == 0 or v >= k for v in shown.values())
     for rel in rels:
         unknown = [c for c in rel.cells if c in hidden]
-        # 2. as a difference of published figures (a total minus its shown parts)
         assert len(unknown) != 1, rel
         if unknown and rel.total not in hidden:
             gap = shown[rel.total] - sum(shown[c] for c in rel.parts if c not in hidden)
             assert gap == 0 or gap >= k, rel
-        # totals consistent
-        if not unknown:
-            assert shown[rel.total] == sum(shown[c] for c in rel.parts), rel
-    # 3. by solving all the totals together
     assert determined_cells(rels, hidden) == set()
 
 
@@ -114,14 +119,6 @@ def test_a_weekly_snapshot_reveals_no_small_number_waiting(records, k):
     fig = compute(records, [], week, districts=DISTRICTS, programmes=PROGRAMMES)
     snap = _snapshot(fig, Options(small_cell_min=k))
     shown = {(r["district"], r["programme"], "waiting"): r["waiting"] for r in snap.rows}
-    hidden = {key for key, v in shown.items() if v is None}
-    assert all(v is None or v == 0 or v >= k for v in shown.values())
     # The sums over districts and programmes (not waiting = system + chosen: parts unpublished).
     rels = [r for r in tables.relations(fig) if all(c[2] == "waiting" for c in r.cells)]
-    for rel in rels:
-        unknown = [c for c in rel.cells if c in hidden]
-        assert len(unknown) != 1, rel
-        if unknown and rel.total not in hidden:
-            gap = shown[rel.total] - sum(shown[c] for c in rel.parts if c not in hidden)
-            assert gap == 0 or gap >= k, rel
-    assert determined_cells(rels, hidden) == set()
+    _assert_nothing_small_revealed(shown, rels, k)

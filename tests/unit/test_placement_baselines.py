@@ -58,12 +58,12 @@ def test_first_come_first_served_loses_a_parent_the_optimiser_places():
     }
 
 
-def test_the_greedy_heuristic_breaks_home_priority_and_the_checks_notice():
-    """An incoming parent from Farsta queued first; under 'strict' Skarpnäck's own resident
-    keeps the seat. The greedy heuristic hands it to the incomer."""
-    scenario = Scenario(
+def _incomer_and_resident(home_priority: str) -> Scenario:
+    """One seat in Skarpnäck; a parent from Farsta (open to travel) queued before Skarpnäck's
+    own resident."""
+    return Scenario(
         as_of=AS_OF,
-        policy=Policy(home_priority="strict"),
+        policy=Policy(home_priority=home_priority),
         districts=DISTRICTS,
         travel_minutes={"farsta": {"skarpnack": 14}},
         programmes=(KOMET,),
@@ -73,6 +73,12 @@ def test_the_greedy_heuristic_breaks_home_priority_and_the_checks_notice():
             app("resident", "skarpnack", date(2025, 10, 1), ()),
         ),
     )
+
+
+def test_the_greedy_heuristic_breaks_home_priority_and_the_checks_notice():
+    """An incoming parent from Farsta queued first; under 'strict' Skarpnäck's own resident
+    keeps the seat. The greedy heuristic hands it to the incomer."""
+    scenario = _incomer_and_resident("strict")
     assert rule_violations(scenario, greedy_cross(scenario)) != []
     assert rule_violations(scenario, solve(scenario)) == []
     assert [o.application for o in solve(scenario).offers] == ["resident"]
@@ -86,18 +92,7 @@ def test_the_monolithic_flow_respects_seats_and_eligibility(scenario):
 
 
 def test_home_priority_none_lets_the_earlier_incoming_parent_take_the_seat():
-    scenario = Scenario(
-        as_of=AS_OF,
-        policy=Policy(home_priority="none"),
-        districts=DISTRICTS,
-        travel_minutes={"farsta": {"skarpnack": 14}},
-        programmes=(KOMET,),
-        groups=(group("s", "skarpnack", 9, "evening"),),
-        applications=(
-            app("incomer", "farsta", date(2025, 9, 1), (), cross=True),
-            app("resident", "skarpnack", date(2025, 10, 1), ()),
-        ),
-    )
+    scenario = _incomer_and_resident("none")
     result = solve(scenario)
     assert [(o.application, o.cross_district, o.travel_minutes) for o in result.offers] == [
         ("incomer", True, 14)

@@ -226,14 +226,14 @@ def export_scenario(
 ) -> None:
     """Write a snapshot of the live database as a scenario file (waitlist-scenario/1)."""
     from solver.scenario.files import dumps, scenario_to_dict
-    from waitlist.services.scenario_export import build_scenario
+    from waitlist.services.scenario_export import database_scenario
 
     day = common.parse_date(as_of, "as-of")
     if output is not None:
         common.check_output(output)
     with common.errors():
         text = dumps(
-            scenario_to_dict(build_scenario(common.uow(readonly=True, today=day), day, district))
+            scenario_to_dict(database_scenario(common.uow(readonly=True, today=day), day, district))
         )
     if output is None:
         typer.echo(text)

@@ -12,7 +12,8 @@ Stable entry points (each module documents its own):
 - queues: queue_of, standing, standing_by_token
 - staff: create_staff, authenticate, hash_password, verify_password
 - setup: load_reference_data
-- scenario_export: build_scenario
+- scenario_export: database_scenario (the scenario file of the database as of a day)
+- commands: NewApplication (what applying asks; the HTTP schema and the import translate into it)
 - retry: retrying (re-runs a use case PostgreSQL aborted as a deadlock)
 - expiry: run (the periodic job: expire overdue offers, queue deadline notices)
 - outbox (HTTP layer's): delivering notices written by `uow.notify`

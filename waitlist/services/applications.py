@@ -1,6 +1,6 @@
 """Applications: apply, withdraw, erase, resume; lookup by the parent's secret token.
 
-    result = apply(uow, ApplicationCreate(...))   # -> Applied(application, token)
+    result = apply(uow, NewApplication(...))   # -> Applied(application, token)
     withdraw(uow, application_id)
     erase(uow, application_id)                     # personal data gone, history kept
 
@@ -28,6 +28,7 @@ from waitlist.domain.offer import OfferStatus
 from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
 from waitlist.services import erasure, lookups, seats
+from waitlist.services.commands import NewApplication
 from waitlist.services.inputs import parse
 from waitlist.services.lifecycle import close_offer, pending_offer, set_status
 from waitlist.services.outbox import forget_secrets
@@ -36,7 +37,6 @@ from waitlist.services.snapshots import application_state
 from waitlist.storage.db import forget_old_pages
 from waitlist.storage.tables import (
     Application,
-    ApplicationCreate,
     ApplicationPublic,
     LotterySeed,
 )
@@ -87,7 +87,7 @@ def current_seed(uow: UnitOfWork, seed: str | None = None) -> LotterySeed:
 OLDEST_QUEUE_DATE_DAYS = 5 * 366
 
 
-def _validate(uow: UnitOfWork, cmd: ApplicationCreate) -> date:
+def _validate(uow: UnitOfWork, cmd: NewApplication) -> date:
     lookups.district(uow, cmd.district)
     prog = lookups.programme(uow, cmd.programme)
     parse_year_month(cmd.child_birth)
@@ -134,7 +134,7 @@ def check_notice_language(code: str) -> str:
 
 def _apply(
     uow: UnitOfWork,
-    cmd: ApplicationCreate,
+    cmd: NewApplication,
     token: str | None = None,
     *,
     validated: date | None = None,
@@ -184,7 +184,7 @@ def _apply(
 @retrying
 def apply(
     uow: UnitOfWork,
-    cmd: ApplicationCreate | dict[str, Any],
+    cmd: NewApplication | dict[str, Any],
     *,
     then: Callable[[UnitOfWork, Applied], None] | None = None,
 ) -> Applied:
@@ -193,7 +193,7 @@ def apply(
     `then` runs in the same transaction just before it commits (the HTTP layer stores the
     idempotent answer there, so the application and its answer exist together or not at all).
     """
-    command = parse(ApplicationCreate, cmd)
+    command = parse(NewApplication, cmd)
     with uow:
         result = _apply(uow, command)
         if then is not None:
@@ -301,18 +301,21 @@ def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> Applica
 
 def get_application(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
     with uow:
-        app = lookups.by_id(uow, Application, application_id)
-        if app is None:
-            raise NotFound(f"There is no application {application_id}.", field="application")
-        return to_public(app)
+        return to_public(lookups.application_read(uow, application_id))
+
+
+def by_token(uow: UnitOfWork, token: str) -> Application:
+    """The application a parent's secret token belongs to (NotFound if none or erased), inside
+    the caller's `with uow:`."""
+    app = uow.session.exec(
+        select(Application).where(Application.token_hash == hash_token(token or ""))
+    ).first()
+    if app is None:
+        raise NotFound("No application matches this link.", field="token")
+    return app
 
 
 def find_by_token(uow: UnitOfWork, token: str) -> ApplicationPublic:
     """The application a parent's secret token belongs to (NotFound if none or erased)."""
     with uow:
-        app = uow.session.exec(
-            select(Application).where(Application.token_hash == hash_token(token or ""))
-        ).first()
-        if app is None:
-            raise NotFound("No application matches this link.", field="token")
-        return to_public(app)
+        return to_public(by_token(uow, token))

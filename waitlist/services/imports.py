@@ -21,8 +21,9 @@ from sqlmodel import col, select
 from waitlist.domain.errors import DomainError, InvalidInput
 from waitlist.domain.spreadsheet import application_values, text
 from waitlist.services import applications, lookups
+from waitlist.services.commands import NewApplication
 from waitlist.services.inputs import parse
-from waitlist.storage.tables import Application, ApplicationCreate
+from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -66,7 +67,7 @@ def import_applications(
             ).all()
         )
         seen: dict[str, int] = {}
-        valid: list[tuple[str, ApplicationCreate, date]] = []
+        valid: list[tuple[str, NewApplication, date]] = []
         problems: list[RowProblem] = []
         count = unchanged = 0
         for number, row in rows:
@@ -82,7 +83,7 @@ def import_applications(
                 if external_id in known:
                     unchanged += 1
                     continue
-                command = parse(ApplicationCreate, {**values, "district": district})
+                command = parse(NewApplication, {**values, "district": district})
                 valid.append((external_id, command, applications._validate(uow, command)))
             except DomainError as exc:
                 problems.append(RowProblem(number, exc.field, exc.message))

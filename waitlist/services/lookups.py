@@ -100,3 +100,11 @@ def travel_minutes(uow: UnitOfWork, origin: str, destination: str) -> int | None
 def by_id(uow: UnitOfWork, model: type, key: int):  # type: ignore[no-untyped-def]
     """The row with this id, or None (also for an id no row can have)."""
     return uow.session.get(model, key) if valid_id(key) else None
+
+
+def application_read(uow: UnitOfWork, app_id: int) -> Application:
+    """The application, read without a lock (for answers, not changes), or NotFound."""
+    app: Application | None = by_id(uow, Application, app_id)
+    if app is None:
+        raise NotFound(f"There is no application {app_id}.", field="application")
+    return app

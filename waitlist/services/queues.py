@@ -44,7 +44,7 @@ from waitlist.domain.queue import (
 )
 from waitlist.domain.values import HomePriority
 from waitlist.services import lookups
-from waitlist.services.applications import hash_token
+from waitlist.services.applications import by_token
 from waitlist.services.wait_history import queue_history
 from waitlist.storage.tables import Application, Group, Offer, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
@@ -395,21 +395,9 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
 
 def standing(uow: UnitOfWork, application_id: int) -> Standing:
     with uow:
-        app = lookups.by_id(uow, Application, application_id)
-        if app is None:
-            from waitlist.domain.errors import NotFound
-
-            raise NotFound(f"There is no application {application_id}.", field="application")
-        return _standing(uow, app)
+        return _standing(uow, lookups.application_read(uow, application_id))
 
 
 def standing_by_token(uow: UnitOfWork, token: str) -> Standing:
     with uow:
-        app = uow.session.exec(
-            select(Application).where(Application.token_hash == hash_token(token or ""))
-        ).first()
-        if app is None:
-            from waitlist.domain.errors import NotFound
-
-            raise NotFound("No application matches this link.", field="token")
-        return _standing(uow, app)
+        return _standing(uow, by_token(uow, token))

@@ -41,7 +41,7 @@ from waitlist.domain.group import GroupStatus
 from waitlist.services import access, groups, lookups
 from waitlist.services.recommendation_results import fingerprint, load_result
 from waitlist.services.scenario_export import (
-    build_scenario,
+    database_scenario,
     leader_ref,
     parse_ref,
     rooms_in_use,
@@ -216,7 +216,7 @@ def _group_command(cand: CandidateGroup) -> GroupCreate:
 def scenario_for(uow: UnitOfWork, day: date) -> Scenario:
     """The recommender's input: parents with no seat in sight, leaders with room (and their
     weeks away), the venues in use as rooms with the groups holding them, candidates."""
-    scenario = build_scenario(uow, day)
+    scenario = database_scenario(uow, day)
     rooms, held = rooms_in_use(uow)
     served = {o.application for o in place(scenario).offers}
     busy = _busy_leaders(uow)

@@ -47,7 +47,7 @@ from waitlist.services import access, lookups, offers, round_inputs
 from waitlist.services.access import Actor
 from waitlist.services.scenario_export import (
     application_ref,
-    build_scenario,
+    database_scenario,
     group_ref,
     parse_ref,
 )
@@ -93,7 +93,7 @@ def preview_round(
     with uow:
         day = as_of or uow.today()
         _check_scope(uow, day, district, group)
-        scenario = build_scenario(uow, day, None if group is not None else district)
+        scenario = database_scenario(uow, day, None if group is not None else district)
         scenario = without(scenario, left_out)
         result = result_to_dict(solve(scenario))
         scope: dict[str, Any] = {}
@@ -157,7 +157,7 @@ def commit_round(
         row = _round(uow, round_id, actor)
         check_round_transition(row.status, RoundStatus.COMMITTED.value)
         scoped = (row.result or {}).get("group") is not None
-        current = build_scenario(uow, row.as_of, None if scoped else row.district)
+        current = database_scenario(uow, row.as_of, None if scoped else row.district)
         current = without(current, (row.result or {}).get(LEFT_OUT_KEY, ()))
         watch = (row.result or {}).get(round_inputs.WATCH_KEY)
         if watch is None:  # a preview recorded before fingerprints: the whole snapshot

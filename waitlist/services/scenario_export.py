@@ -171,7 +171,7 @@ def rooms_in_use(uow: UnitOfWork) -> tuple[tuple[Room, ...], tuple[SGroup, ...]]
     return rooms, held
 
 
-def build_scenario(
+def database_scenario(
     uow: UnitOfWork, as_of: date | None = None, district: str | None = None
 ) -> Scenario:
     """Snapshot of the live database as a Scenario (applications of one district if given;

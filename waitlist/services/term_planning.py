@@ -22,7 +22,7 @@ from solver.planning import PlanOptions, TermInput, TermPlan, forecast_demand, p
 from solver.types import Application as SApplication
 from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access
-from waitlist.services.scenario_export import build_scenario, solver_application
+from waitlist.services.scenario_export import database_scenario, solver_application
 from waitlist.storage.tables import Application, District
 from waitlist.storage.uow import UnitOfWork
 
@@ -63,7 +63,7 @@ def plan_next_term(
             raise Forbidden("Only management and coordinators plan terms.", field="actor")
         day = as_of or uow.today()
         start = term_start or day + timedelta(weeks=LEAD_WEEKS)
-        scenario = build_scenario(uow, day)
+        scenario = database_scenario(uow, day)
         _check(budget, {p.slug for p in scenario.programmes}, day, start, term_weeks)
         ends = start + timedelta(weeks=term_weeks)
         free: dict[tuple[str, str], int] = {}

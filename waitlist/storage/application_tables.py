@@ -23,20 +23,6 @@ class ApplicationBase(SQLModel):
     max_travel_minutes: int = Field(default=0, ge=0, le=240)
 
 
-class ApplicationCreate(ApplicationBase):
-    # Checked by the apply use case (waitlist.domain.values.parse_year_month), so that a bad
-    # value is a domain error naming the field wherever the model was built.
-    child_birth: str = Field(description="Child's birth year and month, YYYY-MM")
-    languages: list[str] = Field(min_length=1)
-    slots: list[Slot] = Field(default_factory=list, description="Empty: any slot")
-    contact: str | None = Field(default=None, max_length=200)
-    # One of waitlist.translations.LANGUAGES, checked by the apply use case.
-    notice_language: str = Field(
-        default="sv", max_length=8, description="Language of the notices: sv, en, ar, fa, so or ti"
-    )
-    queue_date: date | None = Field(default=None, description="Defaults to today")
-
-
 class ApplicationUpdate(SQLModel):
     """What a parent may change while waiting (never the queue date)."""
 

@@ -6,7 +6,6 @@ from sqlmodel import SQLModel
 
 from waitlist.storage.application_tables import (
     Application,
-    ApplicationCreate,
     ApplicationPublic,
     ApplicationsPublic,
     ApplicationUpdate,
@@ -67,7 +66,6 @@ __all__ = [
     "VenueUpdate",
     "VenuesPublic",
     "Application",
-    "ApplicationCreate",
     "ApplicationPublic",
     "ApplicationUpdate",
     "ApplicationsPublic",
