@@ -7,9 +7,9 @@ import copy
 import json
 
 import pytest
-from test_scenario_files import EXAMPLE
 
 from solver.scenario.files import ScenarioError, parse_scenario, scenario_to_dict
+from tests.unit.test_scenario_files import EXAMPLE
 
 
 def _with_limits() -> dict:

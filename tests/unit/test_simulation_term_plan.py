@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from simulation_city import small_city
-
+from tests.support.simulation_city import small_city
 from waitlist.simulation import builtin_policies
 from waitlist.simulation.arrivals import generate_arrivals, generate_plan, round_date
 from waitlist.simulation.engine import Engine
