@@ -18,6 +18,7 @@ import threading
 import time
 
 from api import jobs
+from api.logs import configure_logging
 from waitlist import bootstrap
 from waitlist.config import get_settings
 from waitlist.storage.db import make_engine
@@ -29,6 +30,7 @@ def main() -> int:
     """Run a tick, rest for the interval, again; the number of ticks run."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(NICENESS)
+    configure_logging()  # the server's format: the child writes to the same log
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parent = os.getppid()
