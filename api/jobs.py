@@ -6,11 +6,14 @@ one process at a time: on PostgreSQL it is guarded by a session-level advisory l
 writer at a time anyway. Either way the expiry itself is a guarded update, so a parent's accept
 and the expiry can race: exactly one of them changes the offer.
 
-The outbox is drained by every worker: rows are claimed with `FOR UPDATE SKIP LOCKED`, so two
-workers never send the same notice.
+These jobs run in a child process of each worker (api.jobs_worker, at a lower priority than
+the pages), never in the web process: sending a thousand notices takes seconds of CPU. The
+outbox is drained by every worker's child: rows are claimed with `FOR UPDATE SKIP LOCKED`, so
+two workers never send the same notice.
 
 Group-start recommendations asked for by pages and the API are solved by a loop of their own
-in every worker (a solve takes seconds and must not hold up the other jobs): each claims the
+in a child process of every worker (api.recommend_worker; a solve takes seconds and must not
+hold up the other jobs): each claims the
 oldest queued job, so several processes solve different jobs, and a job is solved once.
 """
 
@@ -22,7 +25,7 @@ import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import structlog
 from sqlalchemy import Engine, delete, text, update
@@ -40,6 +43,7 @@ log = structlog.get_logger("api.jobs")
 EXPIRY_LOCK_KEY = 0x5741_4954_4C49_5354 & 0x7FFF_FFFF_FFFF_FFFF
 IDEMPOTENCY_KEEP = timedelta(hours=24)
 DRAIN_REST = 2.0  # the outbox drain pauses twice as long as each batch took
+CHILD_STOP_SECONDS = 10.0  # a job child asked to end is killed after this
 
 
 @contextlib.contextmanager
@@ -126,24 +130,22 @@ def _safely(name: str, job: Callable[[], object]) -> None:
 
 @contextlib.asynccontextmanager
 async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
-    """Run `tick` every `jobs_interval_seconds` while the app serves (0 = never)."""
-    interval = settings.jobs_interval_seconds
-    if interval <= 0:
+    """While the app serves, run `tick` every `jobs_interval_seconds` in a child process
+    (api.jobs_worker), and the queued recommendations in another (api.recommend_worker):
+    neither takes the interpreter from the pages, and both run at a lower priority.
+    `jobs_interval_seconds` 0: neither runs."""
+    if settings.jobs_interval_seconds <= 0:
         yield
         return
-    sender = bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
-    stopping = threading.Event()
-
-    async def loop() -> None:
-        while True:
-            await asyncio.to_thread(tick, engine, settings, sender, stopping)
-            await asyncio.sleep(interval)
-
-    tasks = [asyncio.create_task(loop()), asyncio.create_task(_recommendations(engine, settings))]
+    bootstrap.notice_sender(settings)  # a bad SMTP or SMS setting stops the start
+    env = child_env(engine, settings)
+    tasks = [
+        asyncio.create_task(_scheduled(settings, env)),
+        asyncio.create_task(_recommendations(engine, settings, env)),
+    ]
     try:
         yield
     finally:
-        stopping.set()  # a drain in its thread stops after the batch it is sending
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -151,14 +153,46 @@ async def running(engine: Engine, settings: Settings) -> AsyncIterator[None]:
                 await task
 
 
-async def _recommendations(engine: Engine, settings: Settings) -> None:
+def child_env(engine: Engine, settings: Settings) -> dict[str, str]:
+    """The environment of a job child: the server's own settings (WAITLIST_*), whether they
+    came from the environment, a file or the code that made the app."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump().items():
+        if value is not None:
+            shown = value.isoformat() if isinstance(value, datetime) else str(value)
+            env[f"WAITLIST_{name.upper()}"] = shown
+    env["WAITLIST_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    return env
+
+
+async def _child(module: str, env: dict[str, str]) -> int:
+    """Run `python -m module` until it exits; a server that stops asks it to end (SIGTERM:
+    it finishes the batch of notices it is sending) and kills it if it does not."""
+    child = await asyncio.create_subprocess_exec(sys.executable, "-m", module, env=env)
+    try:
+        return await child.wait()
+    finally:
+        if child.returncode is None:
+            child.terminate()
+            try:
+                await asyncio.wait_for(child.wait(), CHILD_STOP_SECONDS)
+            except TimeoutError:
+                child.kill()
+                await child.wait()
+
+
+async def _scheduled(settings: Settings, env: dict[str, str]) -> None:
+    """Keep the jobs child running; one that ends is started again after an interval."""
+    while True:
+        code = await _child("api.jobs_worker", env)
+        log.error("job_failed", job="scheduled", error=f"exit {code}")
+        await asyncio.sleep(settings.jobs_interval_seconds)
+
+
+async def _recommendations(engine: Engine, settings: Settings, env: dict[str, str]) -> None:
     """Whenever a recommendation or simulation job is queued, run it (and any queued
     meanwhile) in a child process (api.recommend_worker); look again every
     `recommend_poll_seconds`."""
-    env = {
-        **os.environ,
-        "WAITLIST_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-    }
     while True:
         try:
             queued = await asyncio.to_thread(recommendation_jobs.queued, engine) or (
@@ -170,14 +204,6 @@ async def _recommendations(engine: Engine, settings: Settings) -> None:
         if not queued:
             await asyncio.sleep(settings.recommend_poll_seconds)
             continue
-        child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "api.recommend_worker", env=env
-        )
-        try:
-            if await child.wait() != 0:
-                log.error("job_failed", job="recommendations", error=f"exit {child.returncode}")
-                await asyncio.sleep(settings.recommend_poll_seconds)
-        finally:
-            if child.returncode is None:  # the server stops: a job left running is taken over
-                child.kill()
-                await child.wait()
+        if await _child("api.recommend_worker", env) != 0:
+            log.error("job_failed", job="recommendations", error="exit")
+            await asyncio.sleep(settings.recommend_poll_seconds)

@@ -3,15 +3,16 @@ lost; only one worker runs the expiry at a time (PostgreSQL advisory lock)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from api import jobs
-from tests.support.api import City, application_body
+from tests.support.api import City, application_body, settings_for
 from waitlist.config import Settings
 from waitlist.services import applications, offers, outbox
 from waitlist.storage.notices import SentNotice
@@ -157,6 +158,33 @@ def test_the_job_tick_expires_overdue_offers_and_sends_the_notices(city: City) -
     jobs.expire_offers(city.engine, settings, today=date.today() + timedelta(days=1))
     with Session(city.engine) as session:
         assert session.get(Offer, offer_id).status == "expired"  # type: ignore[union-attr]
+    assert _count(city, SentNotice) >= 1
+
+
+def test_a_serving_app_sends_notices_from_its_jobs_child_and_ends_it_on_stopping(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The web process sends nothing itself (a round's notices take seconds of CPU): the
+    # child it starts (api.jobs_worker) sends them, with the app's own settings.
+    def not_here(*args: object, **kwargs: object) -> outbox.SendReport:
+        raise AssertionError("the web process drained the outbox")
+
+    monkeypatch.setattr(outbox, "drain", not_here)
+    applications.apply(city.uow(), application_body())
+    settings = settings_for(city.url, jobs_interval_seconds=1)
+
+    def unsent() -> int:
+        with Session(city.engine) as session:
+            waiting = select(func.count()).where(col(Outbox.sent_at).is_(None))
+            return int(session.exec(waiting).one())
+
+    async def serve() -> None:
+        assert unsent() >= 1
+        async with jobs.running(city.engine, settings):
+            while unsent():
+                await asyncio.sleep(0.1)  # polled until sent, however long it takes
+
+    asyncio.run(asyncio.wait_for(serve(), timeout=600))  # a bound on a hang, not a measure
     assert _count(city, SentNotice) >= 1
 
 

@@ -200,7 +200,10 @@ def _notice(session: Session, row: Outbox, base_url: str) -> Notice:
 
 
 def _claim(engine: Engine, batch: int, retry: Retry, base_url: str, now: datetime) -> list[Notice]:
-    """Take up to `batch` due rows, count an attempt on each and hold them for `LEASE`."""
+    """Take up to `batch` due rows, count an attempt on each and hold them for `LEASE`, then
+    compose them. The claim is one short write; composing (texts, calendar files: the slow
+    part) comes after it, so the database's write lock (SQLite has one, which every page that
+    counts a visit needs) is not held meanwhile."""
     with Session(engine, expire_on_commit=False) as session:
         query = (
             select(Outbox)
@@ -216,23 +219,30 @@ def _claim(engine: Engine, batch: int, retry: Retry, base_url: str, now: datetim
         )
         if engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        notices = []
-        for row in session.exec(query).all():
+        rows = list(session.exec(query).all())
+        for row in rows:
             row.attempts += 1
-            try:  # composing runs the attachment makers: one failing holds up no other row
-                with session.begin_nested():
-                    notice = _notice(session, row, base_url)
-            except Exception as exc:
-                row.last_error = f"compose {type(exc).__name__}"
-                row.next_attempt_at = retry.next_attempt(row.attempts, now)
-                row.dead_at = now if row.next_attempt_at is None else None
-                session.add(row)
-                continue
             row.claimed_until = now + LEASE
+            session.add(row)
+        session.commit()
+        notices, broken = [], []
+        for row in rows:
+            try:  # composing runs the attachment makers: one failing holds up no other row
+                notices.append(_notice(session, row, base_url))
+            except Exception as exc:
+                session.rollback()  # whatever the failure left behind
+                broken.append((row, exc))
+        for notice in notices:
+            row = session.get_one(Outbox, notice.outbox_id)
             channel = channel_for(notice.contact)
             row.channel = str(channel) if channel else None
             session.add(row)
-            notices.append(notice)
+        for row, error in broken:
+            row.last_error = f"compose {type(error).__name__}"
+            row.next_attempt_at = retry.next_attempt(row.attempts, now)
+            row.dead_at = now if row.next_attempt_at is None else None
+            row.claimed_until = None
+            session.add(row)
         session.commit()
     return notices
 
