@@ -99,7 +99,7 @@ def record_week(state: Any, today: date, week: int) -> None:
             calibrated = estimate_wait(
                 position=position,
                 today=today,
-                seats=(),
+                seats=seats.get(queue, ()),
                 placements_in_window=0,
                 history=history,
             )
