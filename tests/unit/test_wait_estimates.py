@@ -101,6 +101,21 @@ def test_the_estimate_from_history_is_the_conformal_range_of_the_waits_in_the_sa
     assert est.likely_weeks is not None and 6 <= est.likely_weeks <= 11
 
 
+@pytest.mark.parametrize(("position", "low"), [(10, 0), (20, 0), (21, 6)])
+def test_seats_planned_up_to_the_parents_place_open_the_range_from_this_week(position, low):
+    """A new term's groups can bring offers sooner than the queue's past waits: a parent whom
+    the free seats already planned reach is told an offer may come any week now."""
+    waited = [float(6 + (i % 6)) for i in range(MIN_OUTCOMES)]  # 6..11 weeks
+    est = estimate_wait(
+        position=position,
+        today=TODAY,
+        seats=[SeatBatch(TODAY + timedelta(weeks=5), 12), SeatBatch(TODAY + timedelta(weeks=9), 8)],
+        placements_in_window=0,
+        history=_history(waited, raw=10.0 * position / 10),
+    )
+    assert est.basis == "history" and (est.low_weeks, est.high_weeks) == (low, 11)
+
+
 def test_without_enough_history_the_rule_of_thumb_answers():
     est = estimate_wait(
         position=10,

@@ -119,11 +119,16 @@ def estimate_wait(
         past = history.calibrated(raw)
         shown = calibrated_range(past) if past is not None else None
         if shown is not None:
+            # Free seats already open for recruiting reach the parent's place: an offer may
+            # come any week now, whatever the queue's past waits say (a new term's groups).
+            lowest = shown.low_weeks
+            if sum(s.free for s in seats if s.free > 0) >= position:
+                lowest = 0
             # No offer before the child can start: the range moves up to that day.
             start = math.ceil(floor)
             upper = shown.high_weeks
             return WaitEstimate(
-                low_weeks=max(shown.low_weeks, start),
+                low_weeks=max(lowest, start),
                 high_weeks=None if upper is None else max(upper, start),
                 basis="history",
                 likely_weeks=max(shown.likely_weeks, start),

@@ -6,7 +6,7 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
 
 - calibrated: the queue's pace and the outcomes of the ranges shown in the last half year
   (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
-  that week;
+  that week, and the free seats of the queue's groups open for recruiting;
 - rule of thumb: the same function without history (free seats of the queue's recruiting
   groups and its placements over the last year, +-30 %), for comparison.
 
@@ -99,7 +99,7 @@ def record_week(state: Any, today: date, week: int) -> None:
             calibrated = estimate_wait(
                 position=position,
                 today=today,
-                seats=(),
+                seats=seats.get(queue, ()),
                 placements_in_window=0,
                 history=history,
             )
