@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from tests.support.api import Served, application_body, new_group, served_city
 from tests.support.browser import DESK, PHONE, new_page, overflowing, screenshot, serious_violations
+from tests.support.databases import fresh_database
 from waitlist.domain.reasons import ReasonFacts, Rule
 from waitlist.services import offers
 from waitlist.storage.tables import Application
@@ -60,7 +61,7 @@ LAYOUT = """() => {
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with served_city("sqlite", tmp_path_factory) as served:
+    with fresh_database("sqlite", tmp_path_factory) as url, served_city(url) as served:
         yield served
 
 
