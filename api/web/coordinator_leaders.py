@@ -13,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, sources
 from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, submitted
+from api.web.district_rows import RowPage
+from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
@@ -116,7 +117,7 @@ def _messages(_: Any) -> dict[tuple[str, str], str]:
     }
 
 
-def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any], Any]:
+def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any]]:
     _ = gettext_for(language_of(request))
     missing = {
         "label": _("Give the leader's name."),
@@ -124,23 +125,16 @@ def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any], Any]:
         "languages": _("Choose at least one language the leader leads groups in."),
     }
     form = Form(posted, _, missing)
-    return form, _read(request, form), _
+    return form, _read(request, form)
+
+
+ROWS = RowPage("/coordinator/leaders", "label", _messages, _page)
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])
 def create(request: Request, posted: PostedForm) -> Response:
-    actor = coordinator(request)
-    form, data, _ = _form(request, posted)
-    done = submitted(
-        form,
-        lambda: leaders.create_leader(
-            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-        ),
-        _messages(_),
-        "label",
-        "/coordinator/leaders?done=created",
-    )
-    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
+    form, data = _form(request, posted)
+    return ROWS.create(request, coordinator(request), form, data, leaders.create_leader)
 
 
 @router.post("/{leader_id}", dependencies=[Depends(csrf.verify)])
@@ -149,15 +143,6 @@ def save(request: Request, leader_id: int, posted: PostedForm) -> Response:
     editing = _editing(request, actor, leader_id)
     if editing is None:
         return RedirectResponse("/coordinator/leaders", status_code=303)
-    form, data, _ = _form(request, posted)
+    form, data = _form(request, posted)
     data["active"] = form.data.get("active") != "no"
-    done = submitted(
-        form,
-        lambda: leaders.update_leader(uow_factory(request, actor.actor)(), actor, leader_id, data),
-        _messages(_),
-        "label",
-        "/coordinator/leaders?done=saved",
-    )
-    return done or _page(
-        request, actor, editing=editing, values=form.values, errors=form.errors, status=422
-    )
+    return ROWS.save(request, actor, form, data, leaders.update_leader, editing)
