@@ -64,10 +64,8 @@ def _page(
 
 @router.get("")
 def leaders_page(request: Request) -> Response:
-    actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    notice = {"created": _("The leader was added."), "saved": _("The leader was saved.")}
-    return _page(request, actor, notice=notice.get(request.query_params.get("done", ""), ""))
+    return ROWS.listing(request, _("The leader was added."), _("The leader was saved."))
 
 
 def _editing(request: Request, actor: Any, leader_id: int) -> Any:
@@ -83,10 +81,7 @@ def _editing(request: Request, actor: Any, leader_id: int) -> Any:
 @router.get("/{leader_id}")
 def edit_page(request: Request, leader_id: int) -> Response:
     actor = coordinator(request)
-    editing = _editing(request, actor, leader_id)
-    if editing is None:
-        return RedirectResponse("/coordinator/leaders", status_code=303)
-    return _page(request, actor, editing=editing)
+    return ROWS.edit(request, actor, _editing(request, actor, leader_id))
 
 
 def _read(request: Request, form: Form) -> dict[str, Any]:

@@ -64,10 +64,8 @@ def _shown(editing: Any) -> dict[str, Any]:
 
 @router.get("")
 def venues_page(request: Request) -> Response:
-    actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    notice = {"created": _("The venue was added."), "saved": _("The venue was saved.")}
-    return _page(request, actor, notice=notice.get(request.query_params.get("done", ""), ""))
+    return ROWS.listing(request, _("The venue was added."), _("The venue was saved."))
 
 
 def _editing(request: Request, actor: Any, venue_id: int) -> Any:
@@ -82,10 +80,7 @@ def _editing(request: Request, actor: Any, venue_id: int) -> Any:
 @router.get("/{venue_id}")
 def edit_page(request: Request, venue_id: int) -> Response:
     actor = coordinator(request)
-    editing = _editing(request, actor, venue_id)
-    if editing is None:
-        return RedirectResponse("/coordinator/venues", status_code=303)
-    return _page(request, actor, editing=editing)
+    return ROWS.edit(request, actor, _editing(request, actor, venue_id))
 
 
 def _read(form: Form) -> dict[str, Any]:

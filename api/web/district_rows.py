@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from api.web.forms import Form, submitted
 from api.web.sources import uow_factory
+from api.web.staff_session import coordinator
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,17 @@ class RowPage:
     fallback_field: str  # where a refusal that names no field is shown
     messages: Callable[[Any], dict[tuple[str, str], str]]  # the refusals in the reader's words
     page: Callable[..., Response]  # draws the list and the form: (request, actor, **options)
+
+    def listing(self, request: Request, added: str, saved: str) -> Response:
+        """The list and an empty form, with what the last post did (`?done=`)."""
+        notice = {"created": added, "saved": saved}.get(request.query_params.get("done", ""), "")
+        return self.page(request, coordinator(request), notice=notice)
+
+    def edit(self, request: Request, actor: Any, editing: Any) -> Response:
+        """The list and the form for `editing`; back to the list when there is no such row."""
+        if editing is None:
+            return RedirectResponse(self.path, status_code=303)
+        return self.page(request, actor, editing=editing)
 
     def create(
         self, request: Request, actor: Any, form: Form, data: dict, add: Callable
