@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, sources
-from api.web.coordinator import staff_page
 from api.web.district_rows import RowPage
 from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
@@ -24,42 +23,22 @@ from waitlist.services import leaders
 router = APIRouter(prefix="/coordinator/leaders", include_in_schema=False)
 
 
-def _page(
-    request: Request,
-    actor: Any,
-    *,
-    editing: Any = None,
-    values: dict | None = None,
-    errors: dict | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Response:
+def _context(request: Request, actor: Any, editing: Any) -> dict[str, Any]:
     rows = leaders.list_leaders(uow_factory(request, actor.actor)(readonly=True), actor)
     programmes = sources.programmes(request)
-    if values is None:
-        values = {"max_groups": "1", "programmes": [], "languages": ["sv"]}
-        if editing is not None:
-            values = editing.model_dump() | {
-                "max_groups": str(editing.max_groups),
-                "unavailable_weeks": ", ".join(editing.unavailable_weeks),
-            }
-    return staff_page(
-        request,
-        "coordinator/leaders.html",
-        {
-            "actor": actor,
-            "section": "leaders",
-            "leaders": rows.data,
-            "editing": editing,
-            "values": values,
-            "errors": errors or {},
-            "notice": notice,
-            "programme_options": [(p.slug, p.name) for p in programmes],
-            "programme_names": {p.slug: p.name for p in programmes},
-            "language_options": sources.language_options(language_of(request)),
-        },
-        status=status,
-    )
+    values = {"max_groups": "1", "programmes": [], "languages": ["sv"]}
+    if editing is not None:
+        values = editing.model_dump() | {
+            "max_groups": str(editing.max_groups),
+            "unavailable_weeks": ", ".join(editing.unavailable_weeks),
+        }
+    return {
+        "leaders": rows.data,
+        "values": values,
+        "programme_options": [(p.slug, p.name) for p in programmes],
+        "programme_names": {p.slug: p.name for p in programmes},
+        "language_options": sources.language_options(language_of(request)),
+    }
 
 
 @router.get("")
@@ -123,7 +102,7 @@ def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any]]:
     return form, _read(request, form)
 
 
-ROWS = RowPage("/coordinator/leaders", "label", _messages, _page)
+ROWS = RowPage("leaders", "label", _messages, _context)
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])

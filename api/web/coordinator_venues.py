@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, wording
-from api.web.coordinator import staff_page
 from api.web.district_rows import RowPage
 from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
@@ -26,34 +25,15 @@ FIELDS = (("name", 120, True), ("address", 200, True), ("accessibility", 500, Fa
           ("directions", 500, False))  # fmt: skip
 
 
-def _page(
-    request: Request,
-    actor: Any,
-    *,
-    editing: Any = None,
-    values: dict | None = None,
-    errors: dict | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Response:
+def _context(request: Request, actor: Any, editing: Any) -> dict[str, Any]:
     rows = venues.list_venues(uow_factory(request, actor.actor)(readonly=True), actor.district)
     _ = gettext_for(language_of(request))
-    return staff_page(
-        request,
-        "coordinator/venues.html",
-        {
-            "actor": actor,
-            "section": "venues",
-            "venues": rows.data,
-            "editing": editing,
-            "values": values if values is not None else _shown(editing),
-            "weekday_options": list(wording.weekday_names(_).items()),
-            "slot_options": list(wording.slot_names(_).items()),
-            "errors": errors or {},
-            "notice": notice,
-        },
-        status=status,
-    )
+    return {
+        "venues": rows.data,
+        "values": _shown(editing),
+        "weekday_options": list(wording.weekday_names(_).items()),
+        "slot_options": list(wording.slot_names(_).items()),
+    }
 
 
 def _shown(editing: Any) -> dict[str, Any]:
@@ -102,7 +82,7 @@ def _messages(_: Any) -> dict[tuple[str, str], str]:
     }
 
 
-ROWS = RowPage("/coordinator/venues", "name", _messages, _page)
+ROWS = RowPage("venues", "name", _messages, _context)
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import RedirectResponse, Response
 
+from api.web.coordinator import staff_page
 from api.web.forms import Form, submitted
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
@@ -21,10 +22,44 @@ from api.web.staff_session import coordinator
 
 @dataclass(frozen=True)
 class RowPage:
-    path: str  # the list, like /coordinator/venues
+    section: str  # "venues": the page /coordinator/venues and its template
     fallback_field: str  # where a refusal that names no field is shown
     messages: Callable[[Any], dict[tuple[str, str], str]]  # the refusals in the reader's words
-    page: Callable[..., Response]  # draws the list and the form: (request, actor, **options)
+    # The rows, the choices and the form's values for (request, actor, row being edited).
+    context: Callable[[Request, Any, Any], dict[str, Any]]
+
+    @property
+    def path(self) -> str:
+        return f"/coordinator/{self.section}"
+
+    def page(
+        self,
+        request: Request,
+        actor: Any,
+        *,
+        editing: Any = None,
+        values: dict | None = None,
+        errors: dict | None = None,
+        notice: str = "",
+        status: int = 200,
+    ) -> Response:
+        """The list and the form: empty, or `editing`'s, or as posted (`values`, `errors`)."""
+        context = self.context(request, actor, editing)
+        if values is not None:
+            context["values"] = values
+        return staff_page(
+            request,
+            f"coordinator/{self.section}.html",
+            context
+            | {
+                "actor": actor,
+                "section": self.section,
+                "editing": editing,
+                "errors": errors or {},
+                "notice": notice,
+            },
+            status=status,
+        )
 
     def listing(self, request: Request, added: str, saved: str) -> Response:
         """The list and an empty form, with what the last post did (`?done=`)."""
