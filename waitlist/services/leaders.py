@@ -116,14 +116,6 @@ def update_leader(
         before = _state(row)
         apply_changes(row, cmd.model_dump(exclude_unset=True))
         _checked(uow, row)
-        uow.session.add(row)
-        uow.record(
-            "leader",
-            row.id,
-            "leader_changed",
-            before=before,
-            after=_state(row),
-            district=row.district,
-        )
+        uow.changed("leader", row, before, _state(row))
         uow.commit()
         return to_public(row)

@@ -100,15 +100,7 @@ def update_venue(
         changes = _ordered(cmd.model_dump(mode="json", exclude_unset=True))
         apply_changes(row, changes, may_be_empty=("capacity",))  # no capacity: no limit
         row.updated_at = uow.now()
-        uow.session.add(row)
-        uow.record(
-            "venue",
-            row.id,
-            "venue_changed",
-            before=before,
-            after=_state(row),
-            district=row.district,
-        )
+        uow.changed("venue", row, before, _state(row))
         uow.commit()
         return to_public(row)
 
