@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, sources
-from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, submitted
+from api.web.district_rows import RowPage
+from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
@@ -23,50 +23,28 @@ from waitlist.services import leaders
 router = APIRouter(prefix="/coordinator/leaders", include_in_schema=False)
 
 
-def _page(
-    request: Request,
-    actor: Any,
-    *,
-    editing: Any = None,
-    values: dict | None = None,
-    errors: dict | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Response:
+def _context(request: Request, actor: Any, editing: Any) -> dict[str, Any]:
     rows = leaders.list_leaders(uow_factory(request, actor.actor)(readonly=True), actor)
     programmes = sources.programmes(request)
-    if values is None:
-        values = {"max_groups": "1", "programmes": [], "languages": ["sv"]}
-        if editing is not None:
-            values = editing.model_dump() | {
-                "max_groups": str(editing.max_groups),
-                "unavailable_weeks": ", ".join(editing.unavailable_weeks),
-            }
-    return staff_page(
-        request,
-        "coordinator/leaders.html",
-        {
-            "actor": actor,
-            "section": "leaders",
-            "leaders": rows.data,
-            "editing": editing,
-            "values": values,
-            "errors": errors or {},
-            "notice": notice,
-            "programme_options": [(p.slug, p.name) for p in programmes],
-            "programme_names": {p.slug: p.name for p in programmes},
-            "language_options": sources.language_options(language_of(request)),
-        },
-        status=status,
-    )
+    values = {"max_groups": "1", "programmes": [], "languages": ["sv"]}
+    if editing is not None:
+        values = editing.model_dump() | {
+            "max_groups": str(editing.max_groups),
+            "unavailable_weeks": ", ".join(editing.unavailable_weeks),
+        }
+    return {
+        "leaders": rows.data,
+        "values": values,
+        "programme_options": [(p.slug, p.name) for p in programmes],
+        "programme_names": {p.slug: p.name for p in programmes},
+        "language_options": sources.language_options(language_of(request)),
+    }
 
 
 @router.get("")
 def leaders_page(request: Request) -> Response:
-    actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    notice = {"created": _("The leader was added."), "saved": _("The leader was saved.")}
-    return _page(request, actor, notice=notice.get(request.query_params.get("done", ""), ""))
+    return ROWS.listing(request, _("The leader was added."), _("The leader was saved."))
 
 
 def _editing(request: Request, actor: Any, leader_id: int) -> Any:
@@ -82,10 +60,7 @@ def _editing(request: Request, actor: Any, leader_id: int) -> Any:
 @router.get("/{leader_id}")
 def edit_page(request: Request, leader_id: int) -> Response:
     actor = coordinator(request)
-    editing = _editing(request, actor, leader_id)
-    if editing is None:
-        return RedirectResponse("/coordinator/leaders", status_code=303)
-    return _page(request, actor, editing=editing)
+    return ROWS.edit(request, actor, _editing(request, actor, leader_id))
 
 
 def _read(request: Request, form: Form) -> dict[str, Any]:
@@ -116,7 +91,7 @@ def _messages(_: Any) -> dict[tuple[str, str], str]:
     }
 
 
-def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any], Any]:
+def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any]]:
     _ = gettext_for(language_of(request))
     missing = {
         "label": _("Give the leader's name."),
@@ -124,23 +99,16 @@ def _form(request: Request, posted: Any) -> tuple[Form, dict[str, Any], Any]:
         "languages": _("Choose at least one language the leader leads groups in."),
     }
     form = Form(posted, _, missing)
-    return form, _read(request, form), _
+    return form, _read(request, form)
+
+
+ROWS = RowPage("leaders", "label", _messages, _context)
 
 
 @router.post("", dependencies=[Depends(csrf.verify)])
 def create(request: Request, posted: PostedForm) -> Response:
-    actor = coordinator(request)
-    form, data, _ = _form(request, posted)
-    done = submitted(
-        form,
-        lambda: leaders.create_leader(
-            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-        ),
-        _messages(_),
-        "label",
-        "/coordinator/leaders?done=created",
-    )
-    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
+    form, data = _form(request, posted)
+    return ROWS.create(request, coordinator(request), form, data, leaders.create_leader)
 
 
 @router.post("/{leader_id}", dependencies=[Depends(csrf.verify)])
@@ -149,15 +117,6 @@ def save(request: Request, leader_id: int, posted: PostedForm) -> Response:
     editing = _editing(request, actor, leader_id)
     if editing is None:
         return RedirectResponse("/coordinator/leaders", status_code=303)
-    form, data, _ = _form(request, posted)
+    form, data = _form(request, posted)
     data["active"] = form.data.get("active") != "no"
-    done = submitted(
-        form,
-        lambda: leaders.update_leader(uow_factory(request, actor.actor)(), actor, leader_id, data),
-        _messages(_),
-        "label",
-        "/coordinator/leaders?done=saved",
-    )
-    return done or _page(
-        request, actor, editing=editing, values=form.values, errors=form.errors, status=422
-    )
+    return ROWS.save(request, actor, form, data, leaders.update_leader, editing)

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, wording
-from api.web.coordinator import staff_page
-from api.web.forms import Form, PostedForm, field_error, submitted
+from api.web.district_rows import RowPage
+from api.web.forms import Form, PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.sources import uow_factory
 from api.web.staff_session import coordinator
-from waitlist.domain.errors import DomainError, NotFound
+from waitlist.domain.errors import NotFound
 from waitlist.domain.values import Slot, Weekday
 from waitlist.services import venues
 
@@ -25,34 +25,15 @@ FIELDS = (("name", 120, True), ("address", 200, True), ("accessibility", 500, Fa
           ("directions", 500, False))  # fmt: skip
 
 
-def _page(
-    request: Request,
-    actor: Any,
-    *,
-    editing: Any = None,
-    values: dict | None = None,
-    errors: dict | None = None,
-    notice: str = "",
-    status: int = 200,
-) -> Response:
+def _context(request: Request, actor: Any, editing: Any) -> dict[str, Any]:
     rows = venues.list_venues(uow_factory(request, actor.actor)(readonly=True), actor.district)
     _ = gettext_for(language_of(request))
-    return staff_page(
-        request,
-        "coordinator/venues.html",
-        {
-            "actor": actor,
-            "section": "venues",
-            "venues": rows.data,
-            "editing": editing,
-            "values": values if values is not None else _shown(editing),
-            "weekday_options": list(wording.weekday_names(_).items()),
-            "slot_options": list(wording.slot_names(_).items()),
-            "errors": errors or {},
-            "notice": notice,
-        },
-        status=status,
-    )
+    return {
+        "venues": rows.data,
+        "values": _shown(editing),
+        "weekday_options": list(wording.weekday_names(_).items()),
+        "slot_options": list(wording.slot_names(_).items()),
+    }
 
 
 def _shown(editing: Any) -> dict[str, Any]:
@@ -63,22 +44,23 @@ def _shown(editing: Any) -> dict[str, Any]:
 
 @router.get("")
 def venues_page(request: Request) -> Response:
-    actor = coordinator(request)
     _ = gettext_for(language_of(request))
-    notice = {"created": _("The venue was added."), "saved": _("The venue was saved.")}
-    return _page(request, actor, notice=notice.get(request.query_params.get("done", ""), ""))
+    return ROWS.listing(request, _("The venue was added."), _("The venue was saved."))
+
+
+def _editing(request: Request, actor: Any, venue_id: int) -> Any:
+    """The district's venue, or None (another district's or none at all)."""
+    try:
+        venue = venues.get_venue(uow_factory(request, actor.actor)(readonly=True), venue_id)
+    except NotFound:
+        return None
+    return venue if venue.district == actor.district else None
 
 
 @router.get("/{venue_id}")
 def edit_page(request: Request, venue_id: int) -> Response:
     actor = coordinator(request)
-    try:
-        venue = venues.get_venue(uow_factory(request, actor.actor)(readonly=True), venue_id)
-    except NotFound:
-        return RedirectResponse("/coordinator/venues", status_code=303)
-    if venue.district != actor.district:
-        return RedirectResponse("/coordinator/venues", status_code=303)
-    return _page(request, actor, editing=venue)
+    return ROWS.edit(request, actor, _editing(request, actor, venue_id))
 
 
 def _read(form: Form) -> dict[str, Any]:
@@ -100,46 +82,21 @@ def _messages(_: Any) -> dict[tuple[str, str], str]:
     }
 
 
+ROWS = RowPage("venues", "name", _messages, _context)
+
+
 @router.post("", dependencies=[Depends(csrf.verify)])
 def create(request: Request, posted: PostedForm) -> Response:
-    actor = coordinator(request)
-    _ = gettext_for(language_of(request))
-    form = Form(posted, _)
-    data = _read(form)
-    done = submitted(
-        form,
-        lambda: venues.create_venue(
-            uow_factory(request, actor.actor)(), actor, data | {"district": actor.district}
-        ),
-        _messages(_),
-        "name",
-        "/coordinator/venues?done=created",
-    )
-    return done or _page(request, actor, values=form.values, errors=form.errors, status=422)
+    form = Form(posted, gettext_for(language_of(request)))
+    return ROWS.create(request, coordinator(request), form, _read(form), venues.create_venue)
 
 
 @router.post("/{venue_id}", dependencies=[Depends(csrf.verify)])
 def save(request: Request, venue_id: int, posted: PostedForm) -> Response:
     actor = coordinator(request)
-    _ = gettext_for(language_of(request))
-    form = Form(posted, _)
-    data = _read(form)
-    data_active = form.data.get("active") != "no"
-    if form.ok:
-        try:
-            venues.update_venue(
-                uow_factory(request, actor.actor)(), actor, venue_id, data | {"active": data_active}
-            )
-        except NotFound:
-            return RedirectResponse("/coordinator/venues", status_code=303)
-        except DomainError as exc:
-            field_error(form, exc, _messages(_), "name")
-        else:
-            return RedirectResponse("/coordinator/venues?done=saved", status_code=303)
-    try:
-        editing = venues.get_venue(uow_factory(request, actor.actor)(readonly=True), venue_id)
-    except NotFound:
+    editing = _editing(request, actor, venue_id)
+    if editing is None:
         return RedirectResponse("/coordinator/venues", status_code=303)
-    return _page(
-        request, actor, editing=editing, values=form.values, errors=form.errors, status=422
-    )
+    form = Form(posted, gettext_for(language_of(request)))
+    data = _read(form) | {"active": form.data.get("active") != "no"}
+    return ROWS.save(request, actor, form, data, venues.update_venue, editing)

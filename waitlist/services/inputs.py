@@ -38,6 +38,14 @@ def parse(model: type[M], data: dict[str, Any] | M) -> M:
     return parsed
 
 
+def apply_changes(row: Any, changes: dict[str, Any], *, may_be_empty: tuple[str, ...] = ()) -> None:
+    """Set each given field on `row`; a field sent as null is refused unless it may be empty."""
+    for name, value in changes.items():
+        if value is None and name not in may_be_empty:
+            raise InvalidInput(f"{name} cannot be empty.", field=name)
+        setattr(row, name, value)
+
+
 def _kind(annotation: Any) -> type | None:
     """`int` or `bool` for a field annotated with it (optionally `| None`), else None."""
     for kind in (bool, int):

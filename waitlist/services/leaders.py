@@ -18,7 +18,7 @@ from waitlist.domain.errors import InvalidInput, NotFound
 from waitlist.domain.leader import parse_weeks, validate_leader
 from waitlist.services import access, lookups
 from waitlist.services.access import Actor
-from waitlist.services.inputs import parse
+from waitlist.services.inputs import apply_changes, parse
 from waitlist.services.retry import retrying
 from waitlist.storage.tables import Leader, LeaderCreate, LeaderPublic, LeadersPublic, LeaderUpdate
 from waitlist.storage.uow import UnitOfWork
@@ -114,19 +114,8 @@ def update_leader(
     with uow:
         row = _mine(uow, actor, leader_id, lock=True)
         before = _state(row)
-        for name, value in cmd.model_dump(exclude_unset=True).items():
-            if value is None:
-                raise InvalidInput(f"{name} cannot be empty.", field=name)
-            setattr(row, name, value)
+        apply_changes(row, cmd.model_dump(exclude_unset=True))
         _checked(uow, row)
-        uow.session.add(row)
-        uow.record(
-            "leader",
-            row.id,
-            "leader_changed",
-            before=before,
-            after=_state(row),
-            district=row.district,
-        )
+        uow.changed("leader", row, before, _state(row))
         uow.commit()
         return to_public(row)

@@ -22,7 +22,7 @@ from waitlist.domain.values import Slot, Weekday
 from waitlist.holidays import holidays
 from waitlist.services import access, lookups
 from waitlist.services.access import Actor
-from waitlist.services.inputs import parse
+from waitlist.services.inputs import apply_changes, parse
 from waitlist.storage.tables import (
     Group,
     Venue,
@@ -97,20 +97,10 @@ def update_venue(
         row = _venue(uow, venue_id)
         access.require_coordinator_of(actor, row.district)
         before = _state(row)
-        for name, value in _ordered(cmd.model_dump(mode="json", exclude_unset=True)).items():
-            if value is None and name != "capacity":  # no capacity: no limit
-                raise InvalidInput(f"{name} cannot be empty.", field=name)
-            setattr(row, name, value)
+        changes = _ordered(cmd.model_dump(mode="json", exclude_unset=True))
+        apply_changes(row, changes, may_be_empty=("capacity",))  # no capacity: no limit
         row.updated_at = uow.now()
-        uow.session.add(row)
-        uow.record(
-            "venue",
-            row.id,
-            "venue_changed",
-            before=before,
-            after=_state(row),
-            district=row.district,
-        )
+        uow.changed("venue", row, before, _state(row))
         uow.commit()
         return to_public(row)
 

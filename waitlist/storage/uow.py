@@ -150,6 +150,13 @@ class UnitOfWork:
     def flush(self) -> None:
         self.session.flush()
 
+    def changed(self, entity: str, row: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Store a changed district row and record `<entity>_changed` with its district."""
+        self.session.add(row)
+        self.record(
+            entity, row.id, f"{entity}_changed", before=before, after=after, district=row.district
+        )
+
     def record(
         self,
         entity: str,
