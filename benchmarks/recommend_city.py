@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from solver.scenario.synthetic import reference, reference_districts, reference_programmes
@@ -43,6 +44,27 @@ SLOT_MIX = {"evening": 50, "day": 30, "morning": 10, "weekend": 10}
 
 def _pick(rng: random.Random, mix: dict[str, int]) -> str:
     return rng.choices(list(mix), weights=list(mix.values()))[0]
+
+
+def _leaders(
+    rng: random.Random, count: int, districts: list[str], speaks: Callable[[], set[str]]
+) -> list[Leader]:
+    """`count` leaders, each certified for one to three programmes, speaking the languages
+    `speaks` draws, in one of `districts`, free for one to three groups at once."""
+    found = []
+    for n in range(count):
+        progs = rng.sample(list(PROGRAMME_MIX), k=rng.choice([1, 2, 2, 3]))
+        langs = speaks()
+        found.append(
+            Leader(
+                id=f"l-{n + 1:03d}",
+                district=rng.choice(districts),
+                programmes=tuple(sorted(progs)),
+                max_groups=rng.choice([1, 2, 2, 3]),
+                languages=tuple(sorted(langs)),
+            )
+        )
+    return found
 
 
 def city_scenario(
@@ -87,19 +109,12 @@ def city_scenario(
         )
 
     slugs = [d.slug for d in districts]
-    leader_list = []
-    for n in range(leaders):
-        progs = rng.sample(list(PROGRAMME_MIX), k=rng.choice([1, 2, 2, 3]))
-        extra = [_pick(rng, LANGUAGE_MIX)] if rng.random() < 0.45 else []
-        leader_list.append(
-            Leader(
-                id=f"l-{n + 1:03d}",
-                district=rng.choice(slugs),
-                programmes=tuple(sorted(progs)),
-                max_groups=rng.choice([1, 2, 2, 3]),
-                languages=tuple(sorted({"sv", *extra})),
-            )
-        )
+    leader_list = _leaders(
+        rng,
+        leaders,
+        slugs,
+        lambda: {"sv", *([_pick(rng, LANGUAGE_MIX)] if rng.random() < 0.45 else [])},
+    )
 
     cands = []
     for n in range(candidates):
@@ -177,19 +192,12 @@ def varied_city(
         for d in slugs
         for n in range(rooms_per_district)
     )
-    leader_list = []
-    for n in range(leaders):
-        progs = rng.sample(list(PROGRAMME_MIX), k=rng.choice([1, 2, 2, 3]))
-        langs = {"sv"} | {_pick(rng, VARIED_LANGUAGES) for _ in range(rng.choice([1, 2, 3]))}
-        leader_list.append(
-            Leader(
-                id=f"l-{n + 1:03d}",
-                district=rng.choice(slugs),
-                programmes=tuple(sorted(progs)),
-                max_groups=rng.choice([1, 2, 2, 3]),
-                languages=tuple(sorted(langs)),
-            )
-        )
+    leader_list = _leaders(
+        rng,
+        leaders,
+        slugs,
+        lambda: {"sv"} | {_pick(rng, VARIED_LANGUAGES) for _ in range(rng.choice([1, 2, 3]))},
+    )
 
     def run_in_room(district: str, earliest: int, latest: int) -> dict[str, object]:
         slot = _pick(rng, SLOT_MIX)
