@@ -200,22 +200,47 @@ def _make(
 
 def _direct_facts(uow: UnitOfWork, app: Application, group: Group, travel: int) -> ReasonFacts:
     """The facts of an offer made outside a round (no queue place was recorded then)."""
-    facts = ReasonFacts(
+    cross = group.district != app.district
+    return direct_facts(
         programme=lookups.programme(uow, group.programme).name,
         home=lookups.district(uow, app.district).name,
+        host=lookups.district(uow, group.district).name if cross else None,
         weeks_waited=max(0, (uow.today() - app.queue_date).days // 7),
-        rule=Rule.OWN_DISTRICT,
         group_start=group.start,
+        travel=travel,
+        travel_limit=max(travel, app.max_travel_minutes or 0),
+        cross_after_weeks=uow.rules.cross_district_after_weeks,
     )
-    if group.district == app.district:
+
+
+def direct_facts(
+    *,
+    programme: str,
+    home: str,
+    host: str | None,
+    weeks_waited: int,
+    group_start: date,
+    travel: int,
+    travel_limit: int,
+    cross_after_weeks: int,
+) -> ReasonFacts:
+    """An offer outside a round in the parent's own district (`host` None) or in `host`."""
+    facts = ReasonFacts(
+        programme=programme,
+        home=home,
+        weeks_waited=weeks_waited,
+        rule=Rule.OWN_DISTRICT,
+        group_start=group_start,
+    )
+    if host is None:
         return facts
     return replace(
         facts,
         rule=Rule.CROSS_DISTRICT,
-        host=lookups.district(uow, group.district).name,
+        host=host,
         travel_minutes=travel,
-        travel_limit=max(travel, app.max_travel_minutes or 0),
-        cross_after_weeks=uow.rules.cross_district_after_weeks,
+        travel_limit=travel_limit,
+        cross_after_weeks=cross_after_weeks,
     )
 
 

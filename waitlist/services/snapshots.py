@@ -1,14 +1,81 @@
 """What audit events may say about an entity: state and anonymous facts, no personal data
-(no contact, no token, no child birth month)."""
+(no contact, no token, no child birth month).
+
+Each takes anything with the entity's columns: a stored row, or the demo seeder's row in
+memory (waitlist.demo), so both write the same events."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
-from waitlist.storage.tables import Application, Group, Offer
+
+class ApplicationFacts(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def queue_date(self) -> date: ...
+    @property
+    def lottery(self) -> int: ...
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def paused(self) -> bool: ...
+    @property
+    def expired_in_a_row(self) -> int: ...
+    @property
+    def cross_district(self) -> bool: ...
+    @property
+    def max_travel_minutes(self) -> int: ...
+    @property
+    def languages(self) -> list[str]: ...
+    @property
+    def slots(self) -> list[str]: ...
 
 
-def application_state(app: Application) -> dict[str, Any]:
+class OfferFacts(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def application_id(self) -> int: ...
+    @property
+    def group_id(self) -> int: ...
+    @property
+    def respond_by(self) -> date: ...
+    @property
+    def decline_reason(self) -> str | None: ...
+    @property
+    def cross_district(self) -> bool: ...
+    @property
+    def travel_minutes(self) -> int: ...
+    @property
+    def round_id(self) -> int | None: ...
+
+
+class GroupFacts(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def programme(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def weekday(self) -> str: ...
+    @property
+    def slot(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def min_size(self) -> int: ...
+    @property
+    def taken(self) -> int: ...
+
+
+def application_state(app: ApplicationFacts) -> dict[str, Any]:
     return {
         "status": app.status,
         "queue_date": app.queue_date.isoformat(),
@@ -23,7 +90,7 @@ def application_state(app: Application) -> dict[str, Any]:
     }
 
 
-def offer_state(offer: Offer) -> dict[str, Any]:
+def offer_state(offer: OfferFacts) -> dict[str, Any]:
     return {
         "status": offer.status,
         "application_id": offer.application_id,
@@ -36,7 +103,7 @@ def offer_state(offer: Offer) -> dict[str, Any]:
     }
 
 
-def group_state(group: Group) -> dict[str, Any]:
+def group_state(group: GroupFacts) -> dict[str, Any]:
     return {
         "status": group.status,
         "programme": group.programme,

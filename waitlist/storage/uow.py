@@ -27,10 +27,10 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import SessionTransaction
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from waitlist.domain.policy import Rules
 from waitlist.storage.columns import utcnow
@@ -136,8 +136,14 @@ class UnitOfWork:
     def _write_batched(self) -> None:
         for model, rows in self._batched.items():
             if rows:
-                self.session.execute(insert(model), rows)
+                self.insert_rows(model, rows)
                 rows.clear()
+
+    def insert_rows(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        """Rows of one table (every row with the same columns) in one multi-row INSERT, past
+        the ORM: no objects built, no identity map."""
+        table: Table = model.__table__  # type: ignore[attr-defined]
+        self.session.connection().execute(insert(table), rows)
 
     def rollback(self) -> None:
         if self._savepoints:
