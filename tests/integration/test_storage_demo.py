@@ -4,29 +4,38 @@ districts, groups that cannot fill in others)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlmodel import col, select
 
+from tests.support import demo_use_cases
+from tests.support.databases import BOTH, fresh_database
 from waitlist.config import Settings
 from waitlist.demo import already_seeded, seed_demo
 from waitlist.demo_profiles import DISTRICT_PROFILE
+from waitlist.domain.schedule import meeting_dates
+from waitlist.holidays import holidays
 from waitlist.reference import load_reference
+from waitlist.services import applications
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.digest import digest
-from waitlist.storage.tables import Application, Group, Offer, Staff
+from waitlist.storage.tables import Application, Event, Group, Offer, Staff
 from waitlist.storage.uow import UnitOfWork
 
 AS_OF = date(2026, 3, 2)
 
 
 def _seed(path, seed: int, weeks: int = 8):
-    engine = make_engine(f"sqlite:///{path}")
+    return _seed_url(f"sqlite:///{path}", seed, weeks)
+
+
+def _seed_url(url: str, seed: int, weeks: int = 8, seeder=seed_demo):
+    engine = make_engine(url)
     create_schema(engine)
     load_reference_data(UnitOfWork(engine))
-    summary = seed_demo(engine, Settings(), seed=seed, as_of=AS_OF, weeks=weeks)
+    summary = seeder(engine, Settings(), seed=seed, as_of=AS_OF, weeks=weeks)
     return engine, summary
 
 
@@ -119,3 +128,78 @@ def test_the_demo_city_has_long_queues_in_some_districts_and_unfilled_groups_in_
     hosts = Counter(DISTRICT_PROFILE[group.district] for _, group in placed_elsewhere)
     assert homes["long_queue"] > homes["cannot_fill"]
     assert hosts["cannot_fill"] > hosts["long_queue"]
+
+
+# Every step of the year, so that the comparison below covers each of them.
+YEAR_STEPS = {
+    "applied", "group_created", "leader_assigned", "group_opened", "offer_made", "offered",
+    "accepted", "enrolled", "declined", "offer_declined", "expired", "offer_expired", "paused",
+    "group_started", "group_completed", "completed", "group_cancelled", "revoked",
+    "offer_revoked", "withdrawn",
+}  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", BOTH)
+def test_the_seeder_writes_what_the_use_cases_would_have_written(kind, tmp_path_factory):
+    """The seeder plays the year in memory; the same year through the use cases (as the API
+    runs them) must give the same rows in every table: audit events and notices too."""
+    with (
+        fresh_database(kind, tmp_path_factory) as fast_url,
+        fresh_database(kind, tmp_path_factory) as reference_url,
+    ):
+        fast, summary = _seed_url(fast_url, 11, weeks=24)
+        reference, expected = _seed_url(
+            reference_url, 11, weeks=24, seeder=demo_use_cases.seed_demo
+        )
+        with UnitOfWork(fast, readonly=True) as uow:
+            actions = set(uow.session.exec(select(Event.action)).all())
+        found, wanted = digest(fast), digest(reference)
+        fast.dispose()
+        reference.dispose()
+    assert summary == expected
+    assert actions >= YEAR_STEPS
+    assert found.counts == wanted.counts
+    assert found.tables == wanted.tables
+
+
+@pytest.mark.slow
+def test_a_second_seeding_adds_a_year_beside_the_first(database_url):
+    """`waitlist seed --demo --force`: the second year's rows follow the first's ids, no room
+    holds two groups at once, and the use cases go on from there (on PostgreSQL the id
+    sequences continue after the seeded rows)."""
+    engine, _ = _seed_url(database_url, 3, weeks=10)
+    with UnitOfWork(engine, readonly=True) as uow:
+        first = len(uow.session.exec(select(Application.id)).all())
+    seed_demo(engine, Settings(), seed=4, as_of=AS_OF, weeks=10)
+    uow = UnitOfWork(engine, clock=lambda: datetime.combine(AS_OF, time(12), tzinfo=UTC))
+    applied = applications.apply(
+        uow,
+        {
+            "programme": "komet",
+            "district": "farsta",
+            "child_birth": "2018-05",
+            "languages": ["sv"],
+        },
+    )
+    with UnitOfWork(engine, readonly=True) as uow:
+        ids = uow.session.exec(select(Application.id).order_by(col(Application.id))).all()
+        held = uow.session.exec(
+            select(Group).where(
+                col(Group.status).in_(["planned", "recruiting", "running"]),
+                col(Group.venue_id).is_not(None),
+            )
+        ).all()
+    engine.dispose()
+    assert len(ids) > first + 1 and ids == list(range(1, len(ids) + 1))
+    assert applied.application.id == ids[-1]
+    days = holidays()
+    booked: dict[tuple, list[tuple[date, date]]] = {}
+    for group in held:
+        dates = meeting_dates(group.start, group.weekday, group.meetings or 1, days)
+        booked.setdefault((group.venue_id, group.weekday, group.slot), []).append(
+            (dates[0], dates[-1])
+        )
+    for spans in booked.values():
+        spans.sort()
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))

@@ -479,12 +479,14 @@ def _deadline_notices(uow: UnitOfWork) -> int:
     today = uow.today()
     soon = today + timedelta(days=uow.rules.deadline_notice_days)
     rows = uow.session.exec(
-        select(Offer).where(
+        select(Offer)
+        .where(
             Offer.status == OfferStatus.PENDING,
             Offer.reminded_at.is_(None),  # type: ignore[union-attr]
             Offer.respond_by >= today,
             Offer.respond_by <= soon,
         )
+        .order_by(col(Offer.id))  # the notices in the order the offers were made
     ).all()
     for offer in rows:
         offer.reminded_at = uow.now()
