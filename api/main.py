@@ -39,6 +39,7 @@ from api.routes import (
 )
 from api.web import render
 from waitlist.config import Settings, get_settings
+from waitlist.services import staff
 from waitlist.storage.db import make_engine
 
 # Resource routers under /api/v1, in the order they appear in the docs.
@@ -126,6 +127,7 @@ def warm_up(app: FastAPI) -> None:
     is waited for by the requests themselves)."""
     try:
         render.warm_up()
+        staff.dummy_hash()
         configure_mappers()
         with app.state.engine.connect():
             pass

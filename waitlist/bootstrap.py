@@ -11,20 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.engine import Engine
 
 from waitlist.config import Settings
 from waitlist.domain.login_throttle import Backoff
 from waitlist.domain.policy import Rules
-from waitlist.services.delivery import ChannelSender
-from waitlist.services.logins import LoginPolicy
-from waitlist.services.mail import SmtpSender, parse_smtp_url
-from waitlist.services.outbox import DemoSender, NoticeSender
-from waitlist.services.sms import ElksGateway, SmsSender
 from waitlist.storage.db import make_engine
 from waitlist.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from waitlist.services.logins import LoginPolicy
+    from waitlist.services.outbox import NoticeSender
+
+# The log-in policy and the notice senders (SMTP, SMS over HTTP, calendar files) are imported
+# by the functions that make them: a command that sends nothing (`waitlist seed --demo`, most
+# of the command line) does not load them.
 
 
 class UowFactory(Protocol):
@@ -56,6 +59,8 @@ def rules_from(settings: Settings) -> Rules:
 
 def login_policy(settings: Settings) -> LoginPolicy:
     """The log-in throttle's pauses (one policy for every login route)."""
+    from waitlist.services.logins import LoginPolicy
+
     pauses = {
         "base_seconds": settings.login_backoff_seconds,
         "max_seconds": settings.login_backoff_max_seconds,
@@ -98,6 +103,11 @@ def notice_sender(settings: Settings) -> NoticeSender:
     """The notice sender the settings ask for: e-mail over SMTP (`WAITLIST_SMTP_URL`) and SMS
     (`WAITLIST_SMS_URL`), or the demo's local outbox view when neither is set. A bad setting
     is an InvalidInput naming it."""
+    from waitlist.services.delivery import ChannelSender
+    from waitlist.services.mail import SmtpSender, parse_smtp_url
+    from waitlist.services.outbox import DemoSender
+    from waitlist.services.sms import ElksGateway, SmsSender
+
     if not settings.smtp_url and not settings.sms_url:
         return DemoSender()
     mail = None

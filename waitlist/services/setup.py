@@ -5,6 +5,8 @@ Idempotent: rows that exist are updated, missing ones added; nothing is deleted.
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from waitlist.reference import ReferenceData, load_reference
 from waitlist.storage.tables import District, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
@@ -12,8 +14,12 @@ from waitlist.storage.uow import UnitOfWork
 
 def _load(uow: UnitOfWork, data: ReferenceData) -> None:
     s = uow.session
+    # The rows already stored, read with one query per table (not one per row).
+    districts = {row.slug: row for row in s.exec(select(District)).all()}
+    travels = {(row.origin, row.destination): row for row in s.exec(select(Travel)).all()}
+    programmes = {row.slug: row for row in s.exec(select(Programme)).all()}
     for info in data.districts:
-        row = s.get(District, info.district.slug) or District(slug=info.district.slug, name="")
+        row = districts.get(info.district.slug) or District(slug=info.district.slug, name="")
         row.name = info.district.name
         row.lat, row.lon = info.lat, info.lon
         row.population, row.children_0_17 = info.population, info.children_0_17
@@ -23,13 +29,13 @@ def _load(uow: UnitOfWork, data: ReferenceData) -> None:
         for destination, minutes in row_minutes.items():
             if origin == destination:
                 continue
-            travel = s.get(Travel, (origin, destination))
+            travel = travels.get((origin, destination))
             if travel is None:
                 travel = Travel(origin=origin, destination=destination, minutes=minutes)
             travel.minutes = minutes
             s.add(travel)
     for p in data.programmes:
-        prog = s.get(Programme, p.slug) or Programme(
+        prog = programmes.get(p.slug) or Programme(
             slug=p.slug,
             name="",
             kind="",
