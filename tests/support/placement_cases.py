@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from solver.types import Application, District, Group, Policy, Programme, Result, Scenario
+from solver.types import Application, District, Group, PlacementResult, Policy, Programme, Scenario
 from waitlist.domain.crossing import planned_seats_per_week, projected_waits
 from waitlist.domain.eligibility import ineligibility
 from waitlist.domain.queue import in_queue_order, queue_key
@@ -166,7 +166,7 @@ def wants(s: Scenario, a: Application, g: Group) -> bool:
     )
 
 
-def rule_violations(s: Scenario, r: Result) -> list[str]:
+def rule_violations(s: Scenario, r: PlacementResult) -> list[str]:
     """Every rule of the brief the result breaks, as readable lines (empty when none)."""
     out: list[str] = []
     apps = {a.id: a for a in s.applications}
