@@ -14,6 +14,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from waitlist.domain.reasons import ReasonFacts
+
+# A scenario's districts and programmes are the domain's own values.
+from waitlist.domain.reference import District as District
+from waitlist.domain.reference import Programme as Programme
 from waitlist.domain.room import room_refusal
 
 
@@ -26,26 +30,6 @@ class Policy:
     min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline
     target_weeks: int = 8
     small_cell_min: int = 5
-
-
-@dataclass(frozen=True)
-class District:
-    slug: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Programme:
-    slug: str
-    name: str
-    kind: str
-    child_age_min: int
-    child_age_max: int
-    capacity: int
-    min_size: int
-    languages: tuple[str, ...] = ()
-    sessions: int | None = None
-    weeks: int | None = None
 
 
 @dataclass(frozen=True)

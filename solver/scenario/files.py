@@ -89,7 +89,10 @@ def parse_scenario(data: Any) -> Scenario:
     problems = _cross_field_problems(model)
     if problems:
         raise ScenarioError(problems)
-    return _to_scenario(model)
+    try:
+        return _to_scenario(model)
+    except InvalidInput as exc:  # a programme's sizes or ages (waitlist.domain.reference)
+        raise ScenarioError([f"$.programmes: {exc.message}"]) from None
 
 
 def _pydantic_problems(exc: ValidationError) -> list[str]:
@@ -191,8 +194,7 @@ def _to_scenario(m: ScenarioFile) -> Scenario:
         districts=tuple(District(d.slug, d.name) for d in m.districts),
         travel_minutes={o: dict(row) for o, row in m.travel_minutes.items()},
         programmes=tuple(
-            Programme(**{**q.model_dump(), "kind": str(q.kind), "languages": tuple(q.languages)})
-            for q in m.programmes
+            Programme(**{**q.model_dump(), "languages": tuple(q.languages)}) for q in m.programmes
         ),
         groups=tuple(
             Group(
