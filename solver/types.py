@@ -33,7 +33,9 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class Group:
+class GroupRun:
+    """What every group says about its run: a running group, a candidate, a planned one."""
+
     id: str
     programme: str
     district: str
@@ -43,6 +45,10 @@ class Group:
     language: str
     capacity: int
     min_size: int
+
+
+@dataclass(frozen=True)
+class Group(GroupRun):
     taken: int = 0
     status: str = "recruiting"
     room: str | None = None  # a listed room it holds (Scenario.rooms); None: not said
@@ -82,16 +88,7 @@ class Leader:
 
 
 @dataclass(frozen=True)
-class CandidateGroup:
-    id: str
-    programme: str
-    district: str
-    start: date
-    weekday: str
-    slot: str
-    language: str
-    capacity: int
-    min_size: int
+class CandidateGroup(GroupRun):
     room: str | None = None  # a listed room in its host district; None: a room is available
 
 
