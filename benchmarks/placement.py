@@ -16,6 +16,7 @@ import argparse
 import multiprocessing as mp
 import resource
 import time
+from dataclasses import asdict
 
 from solver.placement import baselines
 from solver.placement.pipeline import solve
@@ -52,7 +53,7 @@ def _run(size: str, method: str, out: mp.Queue) -> None:
             "cpu": cpu,
             "peak": _peak_mib(),
             "scenario": before,
-            "objective": dict(result.objective),
+            "objective": asdict(result.objective),
             "status": str(result.status),
         }
     )

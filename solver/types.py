@@ -6,12 +6,19 @@ These mirror the scenario and result files of docs/scenario.md ("waitlist-scenar
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
+from waitlist.domain.eligibility import Meeting
 from waitlist.domain.reasons import ReasonFacts
+
+# A scenario's districts and programmes are the domain's own values.
+from waitlist.domain.reference import District as District
+from waitlist.domain.reference import Programme as Programme
 from waitlist.domain.room import room_refusal
 
 
@@ -27,27 +34,9 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class District:
-    slug: str
-    name: str
+class GroupRun:
+    """What every group says about its run: a running group, a candidate, a planned one."""
 
-
-@dataclass(frozen=True)
-class Programme:
-    slug: str
-    name: str
-    kind: str
-    child_age_min: int
-    child_age_max: int
-    capacity: int
-    min_size: int
-    languages: tuple[str, ...] = ()
-    sessions: int | None = None
-    weeks: int | None = None
-
-
-@dataclass(frozen=True)
-class Group:
     id: str
     programme: str
     district: str
@@ -57,6 +46,10 @@ class Group:
     language: str
     capacity: int
     min_size: int
+
+
+@dataclass(frozen=True)
+class Group(GroupRun):
     taken: int = 0
     status: str = "recruiting"
     room: str | None = None  # a listed room it holds (Scenario.rooms); None: not said
@@ -64,6 +57,11 @@ class Group:
     @property
     def free(self) -> int:
         return max(0, self.capacity - self.taken)
+
+    @property
+    def short_of_min(self) -> int:
+        """Seats still to fill before the group reaches its minimum size (or is full)."""
+        return max(0, min(self.min_size, self.capacity) - self.taken)
 
 
 @dataclass(frozen=True)
@@ -91,16 +89,7 @@ class Leader:
 
 
 @dataclass(frozen=True)
-class CandidateGroup:
-    id: str
-    programme: str
-    district: str
-    start: date
-    weekday: str
-    slot: str
-    language: str
-    capacity: int
-    min_size: int
+class CandidateGroup(GroupRun):
     room: str | None = None  # a listed room in its host district; None: a room is available
 
 
@@ -126,21 +115,16 @@ class Room:
         return self.name or self.id
 
 
-class GroupShape(Protocol):
-    """Anything that describes a group's run: a stored group, a planned one, a candidate."""
+class GroupShape(Meeting, Protocol):
+    """Anything that describes a group's run: a stored group, a planned one, a candidate (when
+    it meets: its start, language and slot; and the rest below)."""
 
     @property
     def programme(self) -> str: ...
     @property
     def district(self) -> str: ...
     @property
-    def start(self) -> date: ...
-    @property
     def weekday(self) -> str: ...
-    @property
-    def slot(self) -> str: ...
-    @property
-    def language(self) -> str: ...
     @property
     def capacity(self) -> int: ...
     @property
@@ -228,11 +212,79 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
-class Result:
+class PlacementObjective:
+    """A placement result's figures (docs/placement.md): offers made at home and elsewhere,
+    parents left waiting, seats toward and groups reaching their minimum size, travel."""
+
+    placed: int = 0
+    own_district: int = 0
+    cross_district: int = 0
+    unplaced: int = 0
+    seats_toward_min_size: int = 0
+    groups_reaching_min_size: int = 0
+    travel_minutes_total: int = 0
+
+    @classmethod
+    def count(
+        cls, offers: Sequence[Offer], groups: Iterable[Group], waiting: int
+    ) -> PlacementObjective:
+        """The figures of `offers` into `groups`, out of `waiting` applications."""
+        short = {g.id: g.short_of_min for g in groups}
+        fill = reaching = 0
+        for group, count in Counter(o.group for o in offers).items():
+            need = short[group]
+            fill += min(count, need)
+            reaching += need > 0 and count >= need
+        away = sum(1 for o in offers if o.cross_district)
+        return cls(
+            placed=len(offers),
+            own_district=len(offers) - away,
+            cross_district=away,
+            unplaced=waiting - len(offers),
+            seats_toward_min_size=fill,
+            groups_reaching_min_size=reaching,
+            travel_minutes_total=sum(o.travel_minutes for o in offers),
+        )
+
+
+@dataclass(frozen=True)
+class RecommendObjective:
+    """A recommendation's figures, its lexicographic tiers first (docs/recommend.md)."""
+
+    weighted_waiting_weeks_removed: float = 0.0
+    waiting_weeks_removed: float = 0.0
+    groups_opened: int = 0
+    parents_served: int = 0
+    cross_district: int = 0
+    travel_minutes_total: int = 0
+    tier3_travel_and_start_weeks: float = 0.0
+    gap: float = 0.0
+
+
+@dataclass(frozen=True)
+class PlacementResult:
+    """A placement round's answer: an offer or a reason for every waiting application."""
+
     as_of: date
     status: SolveStatus
     offers: tuple[Offer, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
+    objective: PlacementObjective = field(default_factory=PlacementObjective)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def in_group(self, group: str, groups: Iterable[Group]) -> PlacementResult:
+        """Only the offers into `group` (one of `groups`), the figures counted over those."""
+        kept = tuple(o for o in self.offers if o.group == group)
+        objective = PlacementObjective.count(kept, groups, len(kept))
+        return PlacementResult(self.as_of, self.status, kept, (), objective, {})
+
+
+@dataclass(frozen=True)
+class RecommendResult:
+    """The group starts recommended, with their leaders, rooms and the parents they serve."""
+
+    as_of: date
+    status: SolveStatus
     recommendations: tuple[Recommendation, ...] = ()
-    objective: dict[str, float] = field(default_factory=dict)
+    objective: RecommendObjective = field(default_factory=RecommendObjective)
     metrics: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -43,7 +43,7 @@ from waitlist.config import Settings
 from waitlist.domain import lottery
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import check_application_transition, is_paused
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 from waitlist.domain.errors import Conflict, DomainError, InvalidInput
 from waitlist.domain.group import (
     GroupStatus,
@@ -748,19 +748,7 @@ class DemoCity:
         for app in candidates:
             if group.taken >= group.capacity:
                 break
-            if (
-                ineligibility(
-                    child_birth=app.child_birth or "",
-                    languages=app.languages,
-                    slots=app.slots,
-                    start=group.start,
-                    language=group.language,
-                    slot=group.slot,
-                    age_min=prog.child_age_min,
-                    age_max=prog.child_age_max,
-                )
-                is not None
-            ):
+            if why_not(app, group, prog) is not None:
                 continue
             offer = self.make_offer(app, group, reason)
             answer = _pick(self.rng, answers)

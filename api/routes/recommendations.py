@@ -7,6 +7,7 @@ follow its progress) and the latest older result, if any, marked `stale`."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from fastapi import APIRouter, Path, Query, Response
@@ -107,7 +108,7 @@ def list_recommendations(
         as_of=found.as_of if found else None,
         district=coordinator.district,
         status=str(found.result.status) if found else None,
-        objective={k: float(v) for k, v in found.result.objective.items()} if found else {},
+        objective=asdict(found.result.objective) if found else {},
         stale=asked.stale,
         job=JobPublic(
             id=job.id,

@@ -16,7 +16,6 @@ from waitlist.services import queues, rounds, views
 from waitlist.services.access import Actor
 from waitlist.services.groups import to_public as group_public
 from waitlist.services.outlook import outlook
-from waitlist.services.scenario_export import parse_ref
 from waitlist.storage.tables import (
     Application,
     Group,
@@ -90,11 +89,11 @@ class ProposedOffer:
     reason: str
 
 
-def reason_in(entry: dict, lang: str) -> str:
+def reason_in(entry: rounds.Reasoned, lang: str) -> str:
     """An offer's or unplaced application's reason in `lang`, from its facts when it has them."""
-    if entry.get("facts"):
-        return reasons.render(ReasonFacts.from_dict(entry["facts"]), lang)
-    return str(entry.get(f"reason_{lang}") or entry.get("reason", ""))
+    if entry.facts:
+        return reasons.render(ReasonFacts.from_dict(entry.facts), lang)
+    return (entry.reason_sv if lang == "sv" else "") or entry.reason
 
 
 def round_of(request: Request, actor: Actor, round_id: int) -> PlacementRoundPublic | None:
@@ -109,27 +108,30 @@ def round_of(request: Request, actor: Actor, round_id: int) -> PlacementRoundPub
 def proposed_offers(
     request: Request, actor: Actor, preview: PlacementRoundPublic, lang: str
 ) -> list[ProposedOffer]:
-    app_ids = [parse_ref(o["application"]) for o in preview.offers]
-    group_ids = [parse_ref(o["group"]) for o in preview.offers]
+    offers = rounds.proposed(preview)
     with sources.uow_factory(request, actor.actor)(readonly=True) as uow:
         apps = {
             a.id: (a.district, a.queue_date)
-            for a in uow.session.exec(select(Application).where(col(Application.id).in_(app_ids)))
+            for a in uow.session.exec(
+                select(Application).where(col(Application.id).in_([o.application for o in offers]))
+            )
         }
-        found = uow.session.exec(select(Group).where(col(Group.id).in_(group_ids))).all()
+        found = uow.session.exec(
+            select(Group).where(col(Group.id).in_([o.group for o in offers]))
+        ).all()
         groups_by_id = {g.id: group_public(uow, g) for g in found}
     rows = []
-    for offer, app_id, group_id in zip(preview.offers, app_ids, group_ids, strict=True):
-        home, queued = apps.get(app_id, ("", None))
+    for offer in offers:
+        home, queued = apps.get(offer.application, ("", None))
         rows.append(
             ProposedOffer(
-                application_id=app_id,
+                application_id=offer.application,
                 home=home,
                 queue_date=queued,
-                group=groups_by_id.get(group_id),
-                travel_minutes=int(offer.get("travel_minutes", 0)),
-                cross_district=bool(offer.get("cross_district")),
-                respond_by=date.fromisoformat(str(offer["respond_by"])),
+                group=groups_by_id.get(offer.group),
+                travel_minutes=offer.travel_minutes,
+                cross_district=offer.cross_district,
+                respond_by=offer.respond_by,
                 reason=reason_in(offer, lang),
             )
         )
@@ -137,5 +139,4 @@ def proposed_offers(
 
 
 def unplaced(preview: PlacementRoundPublic, lang: str) -> list[tuple[int, str]]:
-    rows = (preview.result or {}).get("unplaced", [])
-    return [(parse_ref(r["application"]), reason_in(r, lang)) for r in rows]
+    return [(u.application, reason_in(u, lang)) for u in rounds.unplaced(preview)]

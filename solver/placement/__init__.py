@@ -1,6 +1,6 @@
 """Placement rounds: which waiting parent gets which free seat, and why.
 
-    solve(scenario) -> Result   the one entry: data → model → solve → read back
+    solve(scenario) -> PlacementResult   the one entry: data → model → solve → read back
 
 pipeline (the steps), model (the min-cost flow and the group choice), explain (reasons from
 facts), metrics (the result's figures), baselines and assignment/priority_matching (the

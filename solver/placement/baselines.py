@@ -17,10 +17,10 @@ from ortools.graph.python import min_cost_flow
 
 from solver.placement.metrics import placement_metrics
 from solver.placement.model import PlacementData, build_data, offer_deadline
-from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
+from solver.types import Offer, PlacementResult, Scenario, SolveStatus, Unplaced
 
 
-def status_quo(scenario: Scenario) -> Result:
+def status_quo(scenario: Scenario) -> PlacementResult:
     data = build_data(scenario)
     left = list(data.free)
     placed: dict[int, int] = {}
@@ -33,7 +33,7 @@ def status_quo(scenario: Scenario) -> Result:
     return _result(data, placed, {}, set(), "status quo: first come, first served at home")
 
 
-def greedy_cross(scenario: Scenario) -> Result:
+def greedy_cross(scenario: Scenario) -> PlacementResult:
     data = build_data(scenario)
     left = list(data.free)
     placed: dict[int, int] = {}
@@ -57,7 +57,7 @@ def greedy_cross(scenario: Scenario) -> Result:
     return _result(data, placed, travel, away, "greedy: nearest free seat in queue order")
 
 
-def monolithic_flow(scenario: Scenario, timings: dict[str, float] | None = None) -> Result:
+def monolithic_flow(scenario: Scenario, timings: dict[str, float] | None = None) -> PlacementResult:
     """All parents, all seats, one flow: cost = -(queue weight) + own-district and travel."""
     started = time.perf_counter()
     data = build_data(scenario)
@@ -97,7 +97,7 @@ def monolithic_flow(scenario: Scenario, timings: dict[str, float] | None = None)
         timings["data"] = built - started
         timings["solve"] = time.perf_counter() - built
     if status != flow.OPTIMAL:
-        return Result(as_of=scenario.as_of, status=SolveStatus.UNKNOWN)
+        return PlacementResult(as_of=scenario.as_of, status=SolveStatus.UNKNOWN)
     used = np.flatnonzero(flow.flows(np.arange(arc_count, dtype=np.int32)))
     placed = {tails[k]: heads[k] - n for k in used}
     travel = {}
@@ -119,7 +119,7 @@ def _result(
     travel: dict[tuple[int, int], int],
     away: set[int],
     how: str,
-) -> Result:
+) -> PlacementResult:
     offers = tuple(
         Offer(
             data.apps[a].id,
@@ -136,7 +136,7 @@ def _result(
         for a, app in sorted(enumerate(data.apps), key=lambda item: item[1].id)
         if a not in placed
     )
-    objective, metrics = placement_metrics(data, placed, travel, away)
-    return Result(
-        data.scenario.as_of, SolveStatus.FEASIBLE, offers, unplaced, (), objective, metrics
+    objective, metrics = placement_metrics(data, offers, placed, travel)
+    return PlacementResult(
+        data.scenario.as_of, SolveStatus.FEASIBLE, offers, unplaced, objective, metrics
     )

@@ -5,36 +5,22 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from solver.placement.model import PlacementData
+from solver.types import Offer, PlacementObjective
 
 
 def placement_metrics(
     data: PlacementData,
+    offers: Sequence[Offer],
     placed: dict[int, int],
     travel: dict[tuple[int, int], int],
-    away: set[int],
-) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    offers_in = Counter(placed.values())
-    fill = 0
-    reaching = 0
-    for g, count in offers_in.items():
-        group = data.groups[g]
-        need = max(0, min(group.min_size, group.capacity) - group.taken)
-        fill += min(count, need)
-        if need > 0 and count >= need:
-            reaching += 1
-    travel_total = sum(travel.get((a, g), 0) for a, g in placed.items())
-    objective: dict[str, float] = {
-        "placed": len(placed),
-        "own_district": len(placed) - len(away),
-        "cross_district": len(away),
-        "unplaced": len(data.apps) - len(placed),
-        "seats_toward_min_size": fill,
-        "groups_reaching_min_size": reaching,
-        "travel_minutes_total": travel_total,
-    }
+) -> tuple[PlacementObjective, dict[str, dict[str, Any]]]:
+    """The objective of `offers` (made to `placed`: application -> group index) and the
+    equality figures."""
+    objective = PlacementObjective.count(offers, data.groups, len(data.apps))
     return objective, equality(data, placed, {a: travel.get((a, g), 0) for a, g in placed.items()})
 
 

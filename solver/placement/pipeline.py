@@ -15,13 +15,13 @@ from solver.placement.explain import offer_facts, unplaced_facts
 from solver.placement.metrics import placement_metrics
 from solver.placement.model import PlacementData, build_data, offer_deadline
 from solver.placement.priority_matching import PriorityMatcher
-from solver.types import Offer, Result, Scenario, SolveStatus, Unplaced
+from solver.types import Offer, PlacementResult, Scenario, SolveStatus, Unplaced
 from waitlist.reasons import render
 
 
 def solve(
     scenario: Scenario, *, time_limit_s: float = 60.0, timings: dict[str, float] | None = None
-) -> Result:
+) -> PlacementResult:
     """Optimal, deterministic offers for one placement round.
 
     When the time limit runs out, the remaining components keep a feasible assignment that
@@ -148,7 +148,7 @@ def choose_groups(
             arcs={a: arcs[a] for a in apps},
             travel=travel,
             free={g: free[g] for g in groups},
-            need={g: max(0, _need(data, g) - taken_now[g]) for g in groups},
+            need={g: max(0, data.groups[g].short_of_min - taken_now[g]) for g in groups},
         )
         chosen, sub_status = assign(component)
         if sub_status is not SolveStatus.OPTIMAL:
@@ -158,18 +158,13 @@ def choose_groups(
     return placed, status
 
 
-def _need(data: PlacementData, g: int) -> int:
-    group = data.groups[g]
-    return max(0, min(group.min_size, group.capacity) - group.taken)
-
-
 def read_back(
     data: PlacementData,
     placed: dict[int, int],
     travel: dict[tuple[int, int], int],
     away: set[int],
     status: SolveStatus,
-) -> Result:
+) -> PlacementResult:
     scenario = data.scenario
     offers, unplaced = [], []
     for a, app in enumerate(data.apps):
@@ -185,11 +180,12 @@ def read_back(
         else:
             facts = unplaced_facts(data, a)
             unplaced.append(Unplaced(app.id, render(facts, "en"), render(facts, "sv"), facts))
-    objective, metrics = placement_metrics(data, placed, travel, away)
-    return Result(
+    offers.sort(key=lambda o: o.application)
+    objective, metrics = placement_metrics(data, offers, placed, travel)
+    return PlacementResult(
         as_of=scenario.as_of,
         status=status,
-        offers=tuple(sorted(offers, key=lambda o: o.application)),
+        offers=tuple(offers),
         unplaced=tuple(sorted(unplaced, key=lambda u: u.application)),
         objective=objective,
         metrics=metrics,

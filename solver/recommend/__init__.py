@@ -1,6 +1,6 @@
 """Group-start recommendations: which candidate groups to open, with which leader and room.
 
-    recommend(scenario, ...) -> Result   the one entry (CP-SAT, staged, proven optimal)
+    recommend(scenario, ...) -> RecommendResult   the one entry (CP-SAT, staged, proven optimal)
 
 pipeline (data → model → solve → read back), data (the prepared input), candidates and rooms
 (what may open where), model and solve (the CP-SAT model and its stages), reduce (exact

@@ -1,8 +1,8 @@
 """Group-start recommendations: which candidate groups to open, who leads them, whom they serve.
 
-Plain data in (a Scenario), plain data out (a Result with `recommendations`, `objective` and a
-status). Phases: candidates → data (solver.recommend.data) → CP-SAT model and solve
-(solver.recommend.model) → read back → explanations (solver.recommend.explain).
+Plain data in (a Scenario), plain data out (a RecommendResult with `recommendations`,
+`objective` and a status). Phases: candidates → data (solver.recommend.data) → CP-SAT model
+and solve (solver.recommend.model) → read back → explanations (solver.recommend.explain).
 The objective and its strict order are documented in docs/recommend.md.
 """
 
@@ -21,7 +21,13 @@ from solver.recommend.reduce import merge_districts, respect_dominance
 from solver.recommend.rooms import place_in_rooms
 from solver.recommend.solve import solve
 from solver.recommend.start import greedy_plan
-from solver.types import Recommendation, Result, Scenario, SolveStatus
+from solver.types import (
+    Recommendation,
+    RecommendObjective,
+    RecommendResult,
+    Scenario,
+    SolveStatus,
+)
 
 __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
 
@@ -30,7 +36,7 @@ __all__ = ["ProgressUpdate", "RecommendOptions", "Run", "recommend", "run"]
 class Run:
     """A recommendation run with what the benchmark needs beyond the (reproducible) result."""
 
-    result: Result
+    result: RecommendResult
     prepared: Prepared
     solved: Solved
     plan: Plan
@@ -42,7 +48,7 @@ def recommend(
     scenario: Scenario,
     progress: Callable[[ProgressUpdate], None] | None = None,
     options: RecommendOptions | None = None,
-) -> Result:
+) -> RecommendResult:
     """Recommend group starts for a scenario. Same scenario and options → same result."""
     return run(scenario, progress, options).result
 
@@ -121,7 +127,7 @@ def read_back(prep: Prepared, solved: Solved) -> Plan:
     return Plan(leader_of, served)
 
 
-def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
+def _result(prep: Prepared, solved: Solved, plan: Plan) -> RecommendResult:
     explainer = Explainer(prep)
     apps = prep.applications
     served = plan.served
@@ -169,16 +175,16 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
         1 for c, ms in served.items() for i in ms if apps[i].district != prep.candidates[c].district
     )
     gap = 0.0 if solved.bound_t1 <= 0 else max(0.0, (solved.bound_t1 - t1) / solved.bound_t1)
-    objective = {
-        "weighted_waiting_weeks_removed": float(t1),
-        "waiting_weeks_removed": round(sum(explainer.waits[i] for i in all_served), 1),
-        "groups_opened": float(groups),
-        "parents_served": float(len(all_served)),
-        "cross_district": float(cross),
-        "travel_minutes_total": float(travel),
-        "tier3_travel_and_start_weeks": float(t3),
-        "gap": round(gap, 4),
-    }
+    objective = RecommendObjective(
+        weighted_waiting_weeks_removed=float(t1),
+        waiting_weeks_removed=round(sum(explainer.waits[i] for i in all_served), 1),
+        groups_opened=groups,
+        parents_served=len(all_served),
+        cross_district=cross,
+        travel_minutes_total=travel,
+        tier3_travel_and_start_weeks=float(t3),
+        gap=round(gap, 4),
+    )
     before = explainer.waits_by_district(set())
     after = explainer.waits_by_district(all_served)
     small = prep.scenario.policy.small_cell_min
@@ -211,7 +217,7 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> Result:
             "districts_over_target_after": spread_after["over_target"],
         },
     }
-    return Result(
+    return RecommendResult(
         as_of=prep.scenario.as_of,
         status=solved.status,
         recommendations=tuple(recs),

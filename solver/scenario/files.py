@@ -30,10 +30,11 @@ from solver.types import (
     Group,
     Leader,
     Offer,
+    PlacementResult,
     Policy,
     Programme,
     Recommendation,
-    Result,
+    RecommendResult,
     Room,
     Scenario,
     Unplaced,
@@ -88,7 +89,10 @@ def parse_scenario(data: Any) -> Scenario:
     problems = _cross_field_problems(model)
     if problems:
         raise ScenarioError(problems)
-    return _to_scenario(model)
+    try:
+        return _to_scenario(model)
+    except InvalidInput as exc:  # a programme's sizes or ages (waitlist.domain.reference)
+        raise ScenarioError([f"$.programmes: {exc.message}"]) from None
 
 
 def _pydantic_problems(exc: ValidationError) -> list[str]:
@@ -190,8 +194,7 @@ def _to_scenario(m: ScenarioFile) -> Scenario:
         districts=tuple(District(d.slug, d.name) for d in m.districts),
         travel_minutes={o: dict(row) for o, row in m.travel_minutes.items()},
         programmes=tuple(
-            Programme(**{**q.model_dump(), "kind": str(q.kind), "languages": tuple(q.languages)})
-            for q in m.programmes
+            Programme(**{**q.model_dump(), "languages": tuple(q.languages)}) for q in m.programmes
         ),
         groups=tuple(
             Group(
@@ -282,28 +285,35 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     )
 
 
-def result_to_dict(result: Result) -> dict[str, Any]:
-    """The result file as plain JSON data, lists sorted so equal results serialise equally."""
+def result_to_dict(result: PlacementResult | RecommendResult) -> dict[str, Any]:
+    """The result file as plain JSON data, lists sorted so equal results serialise equally.
+    Both solvers write the same file: a placement has no recommendations, a recommendation
+    no offers or unplaced applications."""
+    offers: tuple[Offer, ...] = ()
+    unplaced: tuple[Unplaced, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    if isinstance(result, PlacementResult):
+        offers, unplaced = result.offers, result.unplaced
+    else:
+        recommendations = result.recommendations
     return _json_object(
         {
             "format": RESULT_FORMAT,
             "as_of": result.as_of,
             "status": str(result.status),
-            "offers": sorted((_reasoned(o) for o in result.offers), key=lambda o: o["application"]),
-            "unplaced": sorted(
-                (_reasoned(u) for u in result.unplaced), key=lambda u: u["application"]
-            ),
+            "offers": sorted((_reasoned(o) for o in offers), key=lambda o: o["application"]),
+            "unplaced": sorted((_reasoned(u) for u in unplaced), key=lambda u: u["application"]),
             "recommendations": sorted(
-                (_recommendation(r) for r in result.recommendations),
+                (_recommendation(r) for r in recommendations),
                 key=lambda r: (r["candidate"], r["leader"]),
             ),
-            "objective": dict(result.objective),
+            "objective": asdict(result.objective),
             "metrics": dict(result.metrics),
         }
     )
 
 
-def offer_problems(scenario: Scenario, result: Result) -> list[str]:
+def offer_problems(scenario: Scenario, result: PlacementResult) -> list[str]:
     """The result file's rules on its offers that a JSON Schema cannot state, one line each:
     every offer names a listed application and group, once per application, and its
     `respond_by` lies after the scenario's date and before the group's first meeting (rule 10,
@@ -350,7 +360,7 @@ def _recommendation(r: Recommendation) -> dict[str, Any]:
     return out
 
 
-def result_to_json(result: Result) -> str:
+def result_to_json(result: PlacementResult | RecommendResult) -> str:
     """Byte-identical for equal results: sorted keys, no timestamps other than as_of."""
     return dumps(result_to_dict(result))
 
@@ -359,7 +369,7 @@ def dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_result(result: Result, path: str | Path) -> None:
+def write_result(result: PlacementResult | RecommendResult, path: str | Path) -> None:
     Path(path).write_text(result_to_json(result), encoding="utf-8")
 
 

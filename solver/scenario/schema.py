@@ -61,7 +61,9 @@ class ProgrammeIn(_Strict):
     weeks: NonNegative | None = None
 
 
-class GroupIn(_Strict):
+class _GroupRunIn(_Strict):
+    """What every group of a scenario, running or only a candidate, says about its run."""
+
     id: Id
     programme: str
     district: str
@@ -71,6 +73,9 @@ class GroupIn(_Strict):
     language: str
     capacity: NonNegative
     min_size: NonNegative
+
+
+class GroupIn(_GroupRunIn):
     taken: NonNegative = 0
     status: GroupStatus = GroupStatus.RECRUITING
     room: Id | None = Field(None, description="A listed room in the group's district it holds")
@@ -98,16 +103,7 @@ class LeaderIn(_Strict):
     unavailable_weeks: list[IsoWeek] = []
 
 
-class CandidateGroupIn(_Strict):
-    id: Id
-    programme: str
-    district: str
-    start: date
-    weekday: Weekday
-    slot: Slot
-    language: str
-    capacity: NonNegative
-    min_size: NonNegative
+class CandidateGroupIn(_GroupRunIn):
     room: Id | None = Field(None, description="A listed room in the host district")
 
 

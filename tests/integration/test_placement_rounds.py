@@ -162,3 +162,37 @@ def test_every_offer_keeps_the_facts_its_reason_is_told_from_in_any_language(wor
     # The round knew each parent's place in the queue; a direct offer says only what it knows.
     assert ReasonFacts.from_dict(by_app[apps[0]].reason_facts).queue_place == 1
     assert ReasonFacts.from_dict(by_app[direct].reason_facts).queue_place is None
+
+
+def test_a_round_for_one_group_keeps_its_offers_and_counts_its_figures_over_them_alone(world):
+    apps, home, away = _setup(world)
+    preview = rounds.preview_round(world.uow(actor="coordinator:farsta"), group=home)
+    proposed = rounds.proposed(preview)
+    assert {o.group for o in proposed} == {home}
+    assert {o.application for o in proposed} <= set(apps)
+    # The same seven figures as a whole round's (the group needed one seat to reach its
+    # minimum of one), with nobody left unplaced: the others wait for the next round.
+    assert preview.objective == {
+        "placed": 2,
+        "own_district": 2,
+        "cross_district": 0,
+        "unplaced": 0,
+        "seats_toward_min_size": 1,
+        "groups_reaching_min_size": 1,
+        "travel_minutes_total": 0,
+    }
+    assert preview.result["unplaced"] == []
+    elsewhere = rounds.preview_round(world.uow(actor="coordinator:farsta"), group=away)
+    assert elsewhere.offers == []
+    assert elsewhere.objective["placed"] == 0
+
+
+def test_a_previews_offers_read_back_as_typed_offers(world):
+    apps, home, _ = _setup(world)
+    preview = rounds.preview_round(world.uow(actor="coordinator:farsta"))
+    proposed = rounds.proposed(preview)
+    assert [(o.application, o.group) for o in proposed] == [
+        (parse_ref(o["application"]), parse_ref(o["group"])) for o in preview.offers
+    ]
+    assert all(o.respond_by > preview.as_of and o.reason for o in proposed)
+    assert rounds.unplaced(preview)[0].application in apps

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from solver.placement import solve
 from solver.scenario.files import offer_problems
-from solver.types import Result, SolveStatus
+from solver.types import PlacementResult, SolveStatus
 from tests.support.placement_cases import scenarios
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.offer import answer_deadline
@@ -84,5 +84,5 @@ def test_a_result_with_an_answer_due_on_the_start_day_breaks_the_result_rules(sc
     first = result.offers[0]
     start = next(g.start for g in scenario.groups if g.id == first.group)
     late = replace(first, respond_by=start)
-    broken = Result(scenario.as_of, SolveStatus.OPTIMAL, (late, *result.offers[1:]))
+    broken = PlacementResult(scenario.as_of, SolveStatus.OPTIMAL, (late, *result.offers[1:]))
     assert any("respond_by" in p and "first meeting" in p for p in offer_problems(scenario, broken))

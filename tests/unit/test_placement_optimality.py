@@ -18,9 +18,9 @@ from solver.types import (
     District,
     Group,
     Offer,
+    PlacementResult,
     Policy,
     Programme,
-    Result,
     Scenario,
     SolveStatus,
     Unplaced,
@@ -48,7 +48,7 @@ def objective(s: Scenario, offers: dict[str, str]) -> tuple:
     return served, fill, -travel
 
 
-def as_result(s: Scenario, offers: dict[str, str]) -> Result:
+def as_result(s: Scenario, offers: dict[str, str]) -> PlacementResult:
     groups = {g.id: g for g in s.groups}
     apps = {a.id: a for a in s.applications}
     made = []
@@ -58,7 +58,7 @@ def as_result(s: Scenario, offers: dict[str, str]) -> Result:
         due = min(AS_OF + timedelta(days=s.policy.offer_response_days), groups[g].start - DAY)
         made.append(Offer(a, g, due, cross, minutes, "r", "r"))
     rest = tuple(Unplaced(a, "r") for a in apps if a not in offers)
-    return Result(AS_OF, SolveStatus.OPTIMAL, tuple(made), rest)
+    return PlacementResult(AS_OF, SolveStatus.OPTIMAL, tuple(made), rest)
 
 
 def best_by_exhaustive_search(s: Scenario) -> tuple:
@@ -111,13 +111,13 @@ def test_group_choice_matches_the_linear_programme_with_the_same_parents_served(
     lp.Maximize(fill)
     assert lp.Solve() == lp.OPTIMAL
     best_fill = round(lp.Objective().Value())
-    assert result.objective["seats_toward_min_size"] == best_fill
+    assert result.objective.seats_toward_min_size == best_fill
     lp.Add(fill >= best_fill - 1e-6)
     lp.Minimize(
         sum(v * (scenario.travel(apps[a].district, g.district) or 0) for (a, g), v in x.items())
     )
     assert lp.Solve() == lp.OPTIMAL
-    assert result.objective["travel_minutes_total"] == round(lp.Objective().Value())
+    assert result.objective.travel_minutes_total == round(lp.Objective().Value())
 
 
 @settings(max_examples=60, deadline=None)
@@ -180,7 +180,7 @@ def test_a_hand_checked_round():
         ("b", "gs"),
         ("c", "gs"),
     }
-    assert result.objective["groups_reaching_min_size"] == 1
+    assert result.objective.groups_reaching_min_size == 1
     assert [u.application for u in result.unplaced] == ["d"]
     assert "limit 8" in result.unplaced[0].reason or "after 8 weeks" in result.unplaced[0].reason
 

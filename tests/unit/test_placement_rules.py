@@ -83,7 +83,7 @@ def test_an_empty_round_is_optimal_with_nothing_to_offer():
     result = solve(_tiny())
     assert result.status is SolveStatus.OPTIMAL
     assert (result.offers, result.unplaced) == ((), ())
-    assert result.objective["placed"] == 0
+    assert result.objective.placed == 0
 
 
 def test_one_seat_goes_to_the_earliest_of_tied_queue_dates_by_lottery():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from solver.types import Application, District, Group, Policy, Scenario
+from solver.types import Application, District, Group, Offer, Policy, Scenario
 from waitlist.services.round_inputs import changes, watched
 
 DAY = date(2026, 3, 2)
@@ -49,7 +49,7 @@ APPS = (
     _app("a-3", "skarpnack", 25),  # incoming, later
     _app("a-4", "farsta", 2, programme="abc"),  # another programme
 )
-OFFER = [{"application": "a-1", "group": "g-1"}]
+OFFER = [Offer("a-1", "g-1", date(2026, 3, 12), True, 19, "")]
 
 
 def test_with_strict_priority_every_resident_of_the_host_is_ahead_of_an_incoming_parent():

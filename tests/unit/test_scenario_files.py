@@ -124,6 +124,7 @@ def test_the_contract_example_parses():
         (lambda d: d["groups"][0].update(weekday="funday"), "$.groups[0].weekday: "),
         (lambda d: d["groups"][0].update(start="2026-02-30"), "$.groups[0].start: "),
         (lambda d: d["programmes"][0].update(child_age_min=12), "$.programmes[0].child_age_min"),
+        (lambda d: d["programmes"][0].update(min_size=0), "$.programmes: min_size must be at"),
         (lambda d: d["applications"][0].update(lottery="7"), "$.applications[0].lottery: "),
         (lambda d: d["applications"][0].update(child_birth="2019-13"), "$.applications[0].child"),
         (lambda d: d["applications"].append(d["applications"][0]), "$.applications[1].id: dupl"),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.types import Result, Scenario
+from solver.types import PlacementResult, Scenario
 from tests.support.placement_cases import eligible, rule_violations
 from tests.support.simulation_city import small_city
 from waitlist.simulation import builtin_policies, simulate
@@ -27,7 +27,7 @@ def city(tmp_path_factory):
     return small_city(tmp_path_factory.mktemp("city"))
 
 
-def check_round(spec: PolicySpec, scenario: Scenario, result: Result) -> None:
+def check_round(spec: PolicySpec, scenario: Scenario, result: PlacementResult) -> None:
     """Solver rounds keep every rule (the solver's own property checks); status-quo rounds
     keep the rules that baseline claims: seats, eligibility, one offer each, own district."""
     if spec.placement == "solver":

@@ -47,7 +47,7 @@ def recommend_command(
     if not quiet:
         typer.echo(
             f"\r{result.status}: {len(result.recommendations)} groups, "
-            f"{int(result.objective.get('parents_served', 0))} parents served" + " " * 30,
+            f"{result.objective.parents_served} parents served" + " " * 30,
             err=True,
         )
     write_result(result, output)

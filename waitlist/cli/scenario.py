@@ -17,7 +17,7 @@ from waitlist.cli import common
 from waitlist.cli.base import app, fail
 
 if TYPE_CHECKING:
-    from solver.types import Result, Scenario
+    from solver.types import PlacementResult, RecommendResult, Scenario
 
 
 # The arguments `solve` and `recommend` share.
@@ -65,7 +65,7 @@ def read_scenario(path: Path, output: Path | None) -> Scenario:
         raise  # fail() exits; this only tells the type checker
 
 
-def write_result(result: Result, output: Path | None) -> None:
+def write_result(result: PlacementResult | RecommendResult, output: Path | None) -> None:
     """The result file at `output`, written atomically, or on stdout."""
     from solver.scenario.files import result_to_json
 

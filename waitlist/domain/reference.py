@@ -24,7 +24,7 @@ class Programme:
     child_age_max: int
     capacity: int
     min_size: int
-    languages: tuple[str, ...]
+    languages: tuple[str, ...] = ()
     sessions: int | None = None
     weeks: int | None = None
 

@@ -13,7 +13,14 @@ from typing import Any
 
 from solver.recommend.data import RecommendOptions
 from solver.scenario.files import result_to_dict
-from solver.types import CandidateGroup, Recommendation, Result, Scenario, SolveStatus
+from solver.types import (
+    CandidateGroup,
+    Recommendation,
+    RecommendObjective,
+    RecommendResult,
+    Scenario,
+    SolveStatus,
+)
 
 
 def fingerprint(scenario_json: str, options: RecommendOptions) -> str:
@@ -23,7 +30,7 @@ def fingerprint(scenario_json: str, options: RecommendOptions) -> str:
     return digest.hexdigest()
 
 
-def dump_result(scenario: Scenario, result: Result) -> dict[str, Any]:
+def dump_result(scenario: Scenario, result: RecommendResult) -> dict[str, Any]:
     chosen = {r.candidate for r in result.recommendations}
     data = result_to_dict(result)
     return {
@@ -37,16 +44,16 @@ def dump_result(scenario: Scenario, result: Result) -> dict[str, Any]:
     }
 
 
-def load_result(data: dict[str, Any]) -> tuple[Result, dict[str, CandidateGroup]]:
+def load_result(data: dict[str, Any]) -> tuple[RecommendResult, dict[str, CandidateGroup]]:
     raw = data["result"]
-    result = Result(
+    result = RecommendResult(
         as_of=date.fromisoformat(raw["as_of"]),
         status=SolveStatus(raw["status"]),
         recommendations=tuple(
             Recommendation(**{**r, "applications": tuple(r.get("applications", ()))})
             for r in raw["recommendations"]
         ),
-        objective=dict(raw["objective"]),
+        objective=RecommendObjective(**raw["objective"]),
         metrics=dict(raw["metrics"]),
     )
     candidates = {

@@ -35,7 +35,7 @@ from solver.recommend import recommend
 from solver.recommend.candidates import generate_candidates
 from solver.recommend.data import RecommendOptions
 from solver.scenario.files import dumps, scenario_to_dict
-from solver.types import CandidateGroup, Recommendation, Result, Scenario
+from solver.types import CandidateGroup, Recommendation, RecommendResult, Scenario
 from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus
 from waitlist.services import access, groups, lookups
@@ -80,7 +80,7 @@ class Recommendations:
 
     as_of: date
     district: str | None
-    result: Result
+    result: RecommendResult
     candidates: dict[str, CandidateGroup]
 
     @property
@@ -115,7 +115,7 @@ def recommend_for(
 
 
 def for_district(
-    result: Result, candidates: dict[str, CandidateGroup], district: str | None
+    result: RecommendResult, candidates: dict[str, CandidateGroup], district: str | None
 ) -> Recommendations:
     """The city-wide plan with only the recommendations hosted in `district` (all if None)."""
     kept = tuple(

@@ -30,7 +30,7 @@ def drop_offer(
     with uow:
         row = access.check_round(uow, actor, round_id)
         check_round_transition(row.status, RoundStatus.DISCARDED.value)
-        if application_ref(application_id) not in {o["application"] for o in row.offers}:
+        if application_id not in {o.application for o in rounds.proposed(row)}:
             raise NotFound(
                 f"Preview {round_id} proposes no offer to application {application_id}.",
                 field="application",

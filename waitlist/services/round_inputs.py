@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from solver.types import Application, Group, Scenario
+from solver.types import Application, Group, Offer, Scenario
 from waitlist.domain.queue import queue_key
 from waitlist.domain.values import HomePriority
 
@@ -46,17 +47,17 @@ def fingerprint(item: Application | Group) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _ahead(scenario: Scenario, offers: list[dict[str, Any]]) -> set[str]:
+def _ahead(scenario: Scenario, offers: Sequence[Offer]) -> set[str]:
     """Applications the preview ranked ahead of an offered one (not offered themselves)."""
     apps = {a.id: a for a in scenario.applications}
     hosts = {g.id: g.district for g in scenario.groups}
-    offered = {o["application"] for o in offers}
+    offered = {o.application for o in offers}
     strict = scenario.policy.home_priority == HomePriority.STRICT
     # Per programme and host district: the latest queue key offered to a resident and to an
     # incoming parent (with `none`, the host does not matter: one entry per programme).
     latest: dict[tuple[str, str, bool], tuple[Any, ...]] = {}
     for offer in offers:
-        app, host = apps[offer["application"]], hosts[offer["group"]]
+        app, host = apps[offer.application], hosts[offer.group]
         resident = app.district == host
         slot = (app.programme, host if strict else "", resident if strict else True)
         key = queue_key(app)
@@ -81,10 +82,10 @@ def _ahead(scenario: Scenario, offers: list[dict[str, Any]]) -> set[str]:
     return ahead
 
 
-def watched(scenario: Scenario, offers: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+def watched(scenario: Scenario, offers: Sequence[Offer]) -> dict[str, dict[str, str]]:
     """Fingerprints of what a preview with these offers depends on."""
     programmes = {a.programme for a in scenario.applications}
-    relied = {o["application"] for o in offers} | _ahead(scenario, offers)
+    relied = {o.application for o in offers} | _ahead(scenario, offers)
     return {
         "groups": {g.id: fingerprint(g) for g in scenario.groups if g.programme in programmes},
         "applications": {a.id: fingerprint(a) for a in scenario.applications if a.id in relied},

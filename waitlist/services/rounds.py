@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -95,24 +95,25 @@ def preview_round(
         _check_scope(uow, day, district, group)
         scenario = database_scenario(uow, day, None if group is not None else district)
         scenario = without(scenario, left_out)
-        result = result_to_dict(solve(scenario))
+        result = solve(scenario)
         scope: dict[str, Any] = {}
         if group is not None:
-            result = _scoped(result, group)
+            result = result.in_group(group_ref(group), scenario.groups)
             scope = {"group": group}
         if left_out:
             scope[LEFT_OUT_KEY] = sorted(left_out)
-        scope[round_inputs.WATCH_KEY] = round_inputs.watched(scenario, result["offers"])
+        scope[round_inputs.WATCH_KEY] = round_inputs.watched(scenario, result.offers)
+        stored = result_to_dict(result)
         row = PlacementRound(
             at=uow.now(),
             actor=uow.actor,
             district=district,
             as_of=day,
             inputs_hash=inputs_hash(scenario),
-            objective=result["objective"],
+            objective=stored["objective"],
             status=RoundStatus.PREVIEW.value,
-            offers=result["offers"],
-            result={k: result[k] for k in ("status", "unplaced", "metrics")} | scope,
+            offers=stored["offers"],
+            result={k: stored[k] for k in ("status", "unplaced", "metrics")} | scope,
         )
         uow.session.add(row)
         uow.session.flush()
@@ -164,7 +165,7 @@ def commit_round(
             check_fresh(row.inputs_hash, inputs_hash(current))
         else:
             check_unchanged(round_inputs.changes(watch, current))
-        for offer in row.offers:
+        for offer in proposed(row):
             _make(uow, round_id, offer)
         row.status = RoundStatus.COMMITTED.value
         row.committed_at = uow.now()
@@ -190,37 +191,73 @@ def discard_round(
         return to_public(row)
 
 
-def _make(uow: UnitOfWork, round_id: int, offer: dict[str, Any]) -> None:
+def _make(uow: UnitOfWork, round_id: int, offer: Proposed) -> None:
     """One offer of the round; a seat or application that moved since means a stale preview
     (the exception leaves the outer transaction, which then rolls everything back)."""
     try:
         offers.make_offer(
             uow,
-            parse_ref(offer["application"]),
-            parse_ref(offer["group"]),
-            reason=offer["reason"],
+            offer.application,
+            offer.group,
+            reason=offer.reason,
             round_id=round_id,
-            facts=offer.get("facts"),
+            facts=offer.facts,
         )
     except (NoSeatLeft, Conflict, IllegalTransition, NotEligible, NotFound) as exc:
         raise StalePreview(
-            f"Offer {offer['application']} -> {offer['group']} can no longer be made "
-            f"({exc.message}); run the preview again.",
+            f"Offer {application_ref(offer.application)} -> {group_ref(offer.group)} can no "
+            f"longer be made ({exc.message}); run the preview again.",
             field="round",
         ) from exc
 
 
-def _scoped(result: dict[str, Any], group: int) -> dict[str, Any]:
-    """The round's offers in one group, and the objective counted over those alone."""
-    kept = [o for o in result["offers"] if o["group"] == group_ref(group)]
-    cross = sum(1 for o in kept if o["cross_district"])
-    objective = {
-        "placed": len(kept),
-        "own_district": len(kept) - cross,
-        "cross_district": cross,
-        "travel_minutes_total": sum(o["travel_minutes"] for o in kept),
+@dataclass(frozen=True, kw_only=True)
+class Reasoned:
+    """An application a round's preview speaks of, with the reason it gives (its facts, when
+    it has them, word it in any language)."""
+
+    application: int
+    reason: str = ""
+    reason_sv: str = ""
+    facts: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Proposed(Reasoned):
+    """An offer a preview proposes, as kept with the round."""
+
+    group: int
+    respond_by: date
+    cross_district: bool = False
+    travel_minutes: int = 0
+
+
+def _reasoned(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "application": parse_ref(entry["application"]),
+        "reason": str(entry.get("reason", "")),
+        "reason_sv": str(entry.get("reason_sv", "")),
+        "facts": entry.get("facts") or None,
     }
-    return result | {"offers": kept, "objective": objective, "unplaced": [], "metrics": {}}
+
+
+def proposed(row: PlacementRound | PlacementRoundPublic) -> list[Proposed]:
+    """The offers a round proposes (or made, once committed), in the round's order."""
+    return [
+        Proposed(
+            **_reasoned(o),
+            group=parse_ref(o["group"]),
+            respond_by=date.fromisoformat(str(o["respond_by"])),
+            cross_district=bool(o.get("cross_district")),
+            travel_minutes=int(o.get("travel_minutes", 0)),
+        )
+        for o in row.offers
+    ]
+
+
+def unplaced(row: PlacementRound | PlacementRoundPublic) -> list[Reasoned]:
+    """The applications a round's preview leaves waiting, each with its reason."""
+    return [Reasoned(**_reasoned(u)) for u in (row.result or {}).get("unplaced", [])]
 
 
 def _summary(row: PlacementRound) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from solver.types import Policy, Room, Scenario, group_from
 from solver.types import Programme as SProgramme
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.group import OFFERABLE_STATUSES, GroupStatus
+from waitlist.domain.values import ProgrammeKind
 from waitlist.services import lookups
 from waitlist.storage.tables import (
     Application,
@@ -89,7 +90,7 @@ def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scen
         SProgramme(
             slug=p.slug,
             name=p.name,
-            kind=p.kind,
+            kind=ProgrammeKind(p.kind),
             child_age_min=p.child_age_min,
             child_age_max=p.child_age_max,
             capacity=p.capacity,

@@ -16,7 +16,7 @@ import copy
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from solver.types import Result, Scenario
+from solver.types import PlacementResult, Scenario
 from waitlist.simulation import policy_runner
 from waitlist.simulation.arrivals import Arrival, PlannedGroup, round_date
 from waitlist.simulation.behaviour import ParentBehaviour
@@ -29,7 +29,7 @@ from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
 from waitlist.simulation.term_plan import TERM_WEEKS, replan_term
 from waitlist.simulation.weekly import week_stats
 
-RoundHook = Callable[[PolicySpec, Scenario, Result], None]
+RoundHook = Callable[[PolicySpec, Scenario, PlacementResult], None]
 
 
 class Engine:
@@ -190,7 +190,12 @@ class Engine:
             state.leader_groups.get(group.leader, set()).discard(group.id)
 
     def _apply_offers(
-        self, spec: PolicySpec, state: SimState, scenario: Scenario, result: Result, today: date
+        self,
+        spec: PolicySpec,
+        state: SimState,
+        scenario: Scenario,
+        result: PlacementResult,
+        today: date,
     ) -> int:
         offered = {g.id for g in scenario.groups}
         made = 0

@@ -9,11 +9,11 @@ from solver.placement.baselines import status_quo
 from solver.recommend.candidates import generate_candidates
 from solver.recommend.data import RecommendOptions
 from solver.recommend.pipeline import recommend as recommend_groups
-from solver.types import Result, Scenario, SolveStatus
+from solver.types import PlacementResult, RecommendResult, Scenario, SolveStatus
 from waitlist.simulation.policies import PolicySpec
 
 
-def place(spec: PolicySpec, scenario: Scenario) -> Result:
+def place(spec: PolicySpec, scenario: Scenario) -> PlacementResult:
     """The round's offers: the status-quo baseline or the placement solver."""
     if spec.placement == "status_quo":
         return status_quo(scenario)
@@ -49,8 +49,8 @@ def with_candidates(scenario: Scenario) -> Scenario:
     return replace(scenario, candidate_groups=candidates)
 
 
-def recommend(scenario: Scenario) -> Result:
+def recommend(scenario: Scenario) -> RecommendResult:
     """Group-start recommendations over the scenario's candidate groups and free leaders."""
     if not scenario.candidate_groups or not scenario.leaders:
-        return Result(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
+        return RecommendResult(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
     return recommend_groups(scenario, options=_recommend_options())
