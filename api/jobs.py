@@ -33,7 +33,7 @@ from sqlalchemy import Engine, delete, text, update
 from api import ratelimit
 from waitlist import bootstrap
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox, recommendation_jobs, simulation_jobs
+from waitlist.services import outbox, recommendation_jobs, simulation_jobs, term_plan_jobs
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -189,15 +189,21 @@ async def _scheduled(settings: Settings, env: dict[str, str]) -> None:
         await asyncio.sleep(settings.jobs_interval_seconds)
 
 
+def _any_queued(engine: Engine) -> bool:
+    return (
+        recommendation_jobs.queued(engine)
+        or term_plan_jobs.queued(engine)
+        or simulation_jobs.queued(engine)
+    )
+
+
 async def _recommendations(engine: Engine, settings: Settings, env: dict[str, str]) -> None:
-    """Whenever a recommendation or simulation job is queued, run it (and any queued
+    """Whenever a recommendation, term-plan or simulation job is queued, run it (and any queued
     meanwhile) in a child process (api.recommend_worker); look again every
     `recommend_poll_seconds`."""
     while True:
         try:
-            queued = await asyncio.to_thread(recommendation_jobs.queued, engine) or (
-                await asyncio.to_thread(simulation_jobs.queued, engine)
-            )
+            queued = await asyncio.to_thread(_any_queued, engine)
         except Exception as exc:  # the database was away: try again later
             log.error("job_failed", job="recommendations", error=type(exc).__name__)
             queued = False

@@ -1,6 +1,7 @@
 """The coordinator's workspace in a browser on a phone, in Swedish and English: the search
-box, a queue's members with filters, every pending offer, an offer removed from a preview and
-the group form's refusals, each with no serious accessibility problem (axe-core)."""
+box, a queue's members with filters and page by page, every pending offer, an offer removed
+from a preview and the group form's refusals, each with no serious accessibility problem
+(axe-core)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,13 @@ def test_the_workspace_pages_work_on_a_phone_without_serious_accessibility_probl
     page.wait_for_url("**sort=newest**")
     problems["queue (filtered)"] = serious_violations(page)
     screenshot(page, f"coordinator-queue-phone-{lang}")
+
+    page.goto("/coordinator/queues/komet?sort=newest")  # the demo's longest queue: 50 a page
+    page.click("nav.pager a[rel=next]")
+    page.wait_for_url("**sort=newest&page=2")
+    assert page.locator("nav.pager a[rel=prev]").is_visible()
+    assert page.locator("#field-sort").input_value() == "newest"  # the order kept
+    problems["queue (page 2)"] = serious_violations(page)
 
     page.goto("/coordinator/offers")
     problems["offers"] = serious_violations(page)
