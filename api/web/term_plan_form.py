@@ -157,17 +157,17 @@ class TermPlanPages:
     def progress(self, request: Request, who: Principal, job_id: int) -> Response:
         """A plan's state and progress as JSON, for the page's live view (site.js)."""
         try:
-            seen = term_plan_jobs.view(
+            run = term_plan_jobs.progress(
                 sources.uow_factory(request, who.actor)(readonly=True), who, job_id
             )
         except NotFound:
             return JSONResponse({"detail": "no such plan"}, status_code=404)
         body = {
-            "id": seen.run.id,
-            "state": seen.run.state,
-            "finished": seen.run.finished,
-            "step": seen.run.step,
-            "steps": seen.run.steps,
-            "text": progress_text(seen.run, language_of(request)),
+            "id": run.id,
+            "state": run.state,
+            "finished": run.finished,
+            "step": run.step,
+            "steps": run.steps,
+            "text": progress_text(run, language_of(request)),
         }
         return JSONResponse(body, headers={"Cache-Control": "no-store"})

@@ -91,6 +91,9 @@ def test_the_page_answers_at_once_with_progress_and_a_worker_makes_the_plan(desk
     assert "The queues have changed since this plan was made" in stale.text
     missing = desk.get("/management/term-plan/99999")
     assert missing.status_code == 404 and "There is no term plan 99999" in missing.text
+    assert desk.get("/management/term-plan/99999/progress").status_code == 404
+    assert desk.get("/management/term-plan/0").status_code == 422
+    assert desk.get("/management/term-plan/plan").status_code == 422
 
 
 def test_the_plan_puts_groups_where_the_queue_is_in_english_and_swedish(desk):

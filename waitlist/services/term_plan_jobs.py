@@ -9,7 +9,8 @@ plan is kept per fingerprint of the planner's input.
   and what-if jobs are claimed), reads the planner's input and hashes it: a plan already kept
   for that fingerprint is copied, else it plans, writing the step it is at (also a
   heartbeat; a beat every half minute besides, as a step can take long).
-- `view` reads one job with the plan to show: its own when done (stale when the queues have
+- `progress` reads one job's state and step (polled by the page); `view` reads one job with
+  the plan to show: its own when done (stale when the queues have
   changed since), else the latest plan for the same request on earlier data, marked stale.
 - `purge` forgets finished jobs older than the retention period, except the newest plan.
 """
@@ -49,7 +50,9 @@ from waitlist.storage.job_tables import TermPlanJob
 from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
-__all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "TermPlanRun", "TermPlanView", "ask", "view"]
+__all__ = [
+    "DONE", "FAILED", "QUEUED", "RUNNING", "TermPlanRun", "TermPlanView", "ask", "progress", "view",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,16 @@ def view(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanView:
             stale=shown is not None and shown.mark != current,
             district=actor.district if actor.role == access.COORDINATOR else None,
         )
+
+
+def progress(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanRun:
+    """One job's state and step, without its plan (what the page's live view polls)."""
+    with uow:
+        require_planner(actor)
+        job = uow.session.get(TermPlanJob, job_id)
+        if job is None:
+            raise NotFound(f"There is no term plan {job_id}.", field="plan")
+        return _run(job)
 
 
 def queued(engine: Engine) -> bool:
