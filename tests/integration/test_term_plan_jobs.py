@@ -7,6 +7,7 @@ own district only."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy import update
 
 from tests.support.foundation import World, new_world
 from waitlist.domain.errors import Forbidden, InvalidInput
-from waitlist.services import access, term_plan_jobs
+from waitlist.services import access, job_claims, term_plan_jobs
 from waitlist.services.job_claims import STALE_AFTER
 from waitlist.services.term_plan_text import cell_lines, effect_lines
 from waitlist.storage.columns import utcnow
@@ -128,3 +129,18 @@ def test_bad_requests_are_named_and_only_planners_ask(world):
 def _effects(seen: term_plan_jobs.TermPlanView) -> list[str]:
     assert seen.planned is not None
     return [line.text for line in effect_lines(seen.planned, "en", seen.district)]
+
+
+def test_a_long_plan_keeps_beating_so_no_other_worker_takes_it(world):
+    job_id = _ask(world)
+    claimed = job_claims.claim(world.engine, TermPlanJob, "slow-worker")
+    assert claimed is not None and claimed.id == job_id
+    long_ago = utcnow() - STALE_AFTER - timedelta(minutes=1)
+    with world.engine.begin() as conn:
+        conn.execute(update(TermPlanJob).values(heartbeat_at=long_ago))
+    assert job_claims.any_claimable(world.engine, TermPlanJob)  # looks stopped
+    with job_claims.beating(world.engine, TermPlanJob, job_id, "slow-worker", every=0.01):
+        deadline = time.monotonic() + 120  # a ceiling on a loaded machine, not a duration
+        while job_claims.any_claimable(world.engine, TermPlanJob):
+            assert time.monotonic() < deadline, "no heartbeat was written"
+    assert term_plan_jobs.run_next(world.engine, "other-worker") is None
