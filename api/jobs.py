@@ -1,4 +1,6 @@
-"""Background jobs of `waitlist serve`: offer expiry, deadline notices, the outbox, clean-up.
+"""Background jobs of `waitlist serve`: offer expiry, deadline notices, the outbox, clean-up
+(rate-limit windows, log-in records, idempotency keys, and finished recommendation, term-plan
+and what-if jobs older than `job_keep_days`).
 
 Every worker process runs this loop, but each tick's singleton work (expiring offers) runs in
 one process at a time: on PostgreSQL it is guarded by a session-level advisory lock taken with
@@ -33,7 +35,7 @@ from sqlalchemy import Engine, delete, text, update
 from api import ratelimit
 from waitlist import bootstrap
 from waitlist.config import Settings, public_url
-from waitlist.services import outbox, recommendation_jobs, simulation_jobs
+from waitlist.services import outbox, recommendation_jobs, simulation_jobs, term_plan_jobs
 from waitlist.storage.columns import utcnow
 from waitlist.storage.idempotency import IdempotencyRecord
 
@@ -44,6 +46,7 @@ EXPIRY_LOCK_KEY = 0x5741_4954_4C49_5354 & 0x7FFF_FFFF_FFFF_FFFF
 IDEMPOTENCY_KEEP = timedelta(hours=24)
 DRAIN_REST = 2.0  # the outbox drain pauses twice as long as each batch took
 CHILD_STOP_SECONDS = 10.0  # a job child asked to end is killed after this
+JOB_KEEP = timedelta(days=Settings.model_fields["job_keep_days"].default)
 
 
 @contextlib.contextmanager
@@ -70,9 +73,9 @@ def expire_offers(engine: Engine, settings: Settings, today: date | None = None)
     return expiry.run(bootstrap.uow_factory(engine, settings, actor="system:expiry", today=today))
 
 
-def purge(engine: Engine) -> None:
+def purge(engine: Engine, job_keep: timedelta = JOB_KEEP) -> None:
     ratelimit.purge_old(engine)
-    recommendation_jobs.purge(engine)
+    purge_jobs(engine, job_keep)
     from waitlist.services import logins
     from waitlist.storage.uow import UnitOfWork
 
@@ -95,6 +98,14 @@ def purge(engine: Engine) -> None:
         session.commit()
 
 
+def purge_jobs(engine: Engine, keep: timedelta) -> None:
+    """Forget finished recommendation, term-plan and what-if jobs asked for longer than `keep`
+    ago, except the newest results the pages show (each service knows which)."""
+    recommendation_jobs.purge(engine, keep)
+    term_plan_jobs.purge(engine, keep)
+    simulation_jobs.purge(engine, keep)
+
+
 def tick(
     engine: Engine,
     settings: Settings,
@@ -109,7 +120,7 @@ def tick(
     with singleton(engine) as mine:
         if mine:
             _safely("expire_offers", lambda: expire_offers(engine, settings))
-            _safely("purge", lambda: purge(engine))
+            _safely("purge", lambda: purge(engine, timedelta(days=settings.job_keep_days)))
     _safely(
         "outbox",
         # At most a third of the worker's time: its pages come first.
@@ -189,15 +200,21 @@ async def _scheduled(settings: Settings, env: dict[str, str]) -> None:
         await asyncio.sleep(settings.jobs_interval_seconds)
 
 
+def _any_queued(engine: Engine) -> bool:
+    return (
+        recommendation_jobs.queued(engine)
+        or term_plan_jobs.queued(engine)
+        or simulation_jobs.queued(engine)
+    )
+
+
 async def _recommendations(engine: Engine, settings: Settings, env: dict[str, str]) -> None:
-    """Whenever a recommendation or simulation job is queued, run it (and any queued
+    """Whenever a recommendation, term-plan or simulation job is queued, run it (and any queued
     meanwhile) in a child process (api.recommend_worker); look again every
     `recommend_poll_seconds`."""
     while True:
         try:
-            queued = await asyncio.to_thread(recommendation_jobs.queued, engine) or (
-                await asyncio.to_thread(simulation_jobs.queued, engine)
-            )
+            queued = await asyncio.to_thread(_any_queued, engine)
         except Exception as exc:  # the database was away: try again later
             log.error("job_failed", job="recommendations", error=type(exc).__name__)
             queued = False

@@ -1,4 +1,4 @@
-"""Solve the queued group-start recommendations and run the queued what-if simulations, then
+"""Solve the queued group-start recommendations, term plans and what-if simulations, then
 exit: `python -m api.recommend_worker`.
 
 `waitlist serve` starts this in a child process whenever a job is queued (api.jobs), so the
@@ -14,7 +14,7 @@ import os
 
 from waitlist.bootstrap import rules_from
 from waitlist.config import get_settings
-from waitlist.services import recommendation_jobs, simulation_jobs
+from waitlist.services import recommendation_jobs, simulation_jobs, term_plan_jobs
 from waitlist.storage.db import make_engine
 
 
@@ -25,7 +25,8 @@ def worker_name() -> str:
 
 
 def main() -> int:
-    """Run jobs until none is queued (recommendations first); how many were run."""
+    """Run jobs until none is queued (recommendations, then term plans, then what-ifs); how
+    many were run."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)  # the pages come first: a page waits less behind a solve than at 5
     settings = get_settings()
@@ -34,6 +35,7 @@ def main() -> int:
     try:
         while (
             recommendation_jobs.run_next(engine, worker, rules) is not None
+            or term_plan_jobs.run_next(engine, worker, rules) is not None
             or simulation_jobs.run_next(engine, worker) is not None
         ):
             solved += 1

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     sms_from: str = "Waitlist"
     # How often an idle worker looks for a queued group-start recommendation to solve.
     recommend_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Finished background jobs (recommendations, term plans, what-if runs) are removed by the
+    # clean-up job once asked for longer ago than this; the newest results the pages show stay.
+    job_keep_days: int = Field(default=7, ge=1, le=3650)
     # Staff log-ins (every login route): failures free of any pause per account and address,
     # then pauses doubling from login_backoff_seconds up to login_backoff_max_seconds. The
     # looser login_address_free_failures counts an address over all accounts, and an account

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
 
-from api.deps import CurrentCoordinator, UowDep
+from api.deps import CurrentCoordinator, Page, UowDep, paging
 from api.problems import problem_responses
 from waitlist.services import access, queue_members, queues
 from waitlist.services.queue_members import MemberQuery
@@ -68,14 +68,17 @@ class QueueMembersPublic(BaseModel):
     district: str
     programme: str
     data: list[QueueMemberPublic]
-    count: int
+    count: int = Field(description="How many members match in all (`data` is one page of them)")
+    limit: int
+    offset: int
 
 
 @router.get(
     "/{district}/{programme}/members",
     response_model=QueueMembersPublic,
     responses=problem_responses(401, 403, 404, 422),
-    summary="My district's queue for one programme with what decides offers, filtered, sorted",
+    summary="My district's queue for one programme with what decides offers, filtered, sorted,"
+    " 50 at a time (`limit`, `offset`); each member's `position` is their place in the queue",
 )
 def members(
     district: str,
@@ -87,14 +90,28 @@ def members(
     cross_district: bool | None = Query(default=None),
     age_fit: Literal["fits", "too_young", "too_old"] | None = Query(default=None),
     sort: Literal["position", "newest", "travel"] = Query(default="position"),
+    page: Annotated[Page, Depends(paging(50))] = Page(50, 0),
 ) -> QueueMembersPublic:
     query = MemberQuery(
         language=language, slot=slot, cross_district=cross_district, age_fit=age_fit, sort=sort
     )
-    found = queue_members.members(
-        uow(readonly=True), coordinator, programme, query, district=district
+    found = queue_members.members_page(
+        uow(readonly=True),
+        coordinator,
+        programme,
+        query,
+        limit=page.limit,
+        offset=page.offset,
+        district=district,
     )
     return QueueMembersPublic.model_validate(
-        {"district": district, "programme": programme, "data": found, "count": len(found)},
+        {
+            "district": district,
+            "programme": programme,
+            "data": found.members,
+            "count": found.total,
+            "limit": page.limit,
+            "offset": page.offset,
+        },
         from_attributes=True,
     )

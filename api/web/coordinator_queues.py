@@ -13,7 +13,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.web import queue_words, sources
+from api.web import paging, queue_words, sources
 from api.web.coordinator import staff_page
 from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
@@ -22,9 +22,11 @@ from api.web.staff_session import coordinator
 from waitlist.domain.errors import NotFound
 from waitlist.services import queue_members, table_files, views
 from waitlist.services.queue_members import AgeFit, MemberQuery, Sort
+from waitlist.storage.tables import OfferPublic
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
-OFFERS_PER_PAGE = 50
+OFFERS_PER_PAGE = paging.PER_PAGE
+MEMBERS_PER_PAGE = paging.PER_PAGE
 
 
 @router.get("/find")
@@ -96,11 +98,20 @@ def queue_page(request: Request, programme: str) -> Response:
         return staff_page(request, "error.html", {"actor": actor}, status=404)
     form = Form(request.query_params, _)  # type: ignore[arg-type]
     query = _query(form, request)
-    found = []
+    number = paging.page_number(form)
+    found = queue_members.MemberPage([], 0)
     if form.ok:
-        found = queue_members.members(
-            sources.uow_factory(request, actor.actor)(readonly=True), actor, programme, query
+        found = queue_members.members_page(
+            sources.uow_factory(request, actor.actor)(readonly=True),
+            actor,
+            programme,
+            query,
+            limit=MEMBERS_PER_PAGE,
+            offset=paging.offset(number, MEMBERS_PER_PAGE),
         )
+    pages = paging.Pages.of(
+        form, request, number, found.total, len(found.members), MEMBERS_PER_PAGE
+    )
     return staff_page(
         request,
         "coordinator/queue.html",
@@ -108,7 +119,9 @@ def queue_page(request: Request, programme: str) -> Response:
             "actor": actor,
             "section": "overview",
             "programme": prog,
-            "members": found,
+            "members": found.members if form.ok else [],
+            "total": found.total,
+            "pages": pages,
             "values": form.values,
             "errors": form.errors,
             "filtered": any(
@@ -128,30 +141,31 @@ def offers_page(request: Request) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
     form = Form(request.query_params, _)  # type: ignore[arg-type]
-    page = form.integer("page", low=1, high=10_000, required=False) or 1
+    number = paging.page_number(form)
     make = sources.uow_factory(request, actor.actor)
-    rows, total = views.list_offers(
-        make(readonly=True),
-        actor,
-        status="pending",
-        limit=OFFERS_PER_PAGE,
-        offset=(page - 1) * OFFERS_PER_PAGE,
-    )
+    rows: list[OfferPublic] = []
+    total = 0
+    if form.ok:
+        rows, total = views.list_offers(
+            make(readonly=True),
+            actor,
+            status="pending",
+            limit=OFFERS_PER_PAGE,
+            offset=paging.offset(number, OFFERS_PER_PAGE),
+        )
+    pages = paging.Pages.of(form, request, number, total, len(rows), OFFERS_PER_PAGE)
     with make(readonly=True) as uow:
         today = uow.today()
     in_groups = {g: views.get_group(make(readonly=True), g) for g in {o.group_id for o in rows}}
-    pages = max(1, -(-total // OFFERS_PER_PAGE))
     return staff_page(
         request,
         "coordinator/offers.html",
         {
             "actor": actor,
             "section": "overview",
-            "offers": rows,
+            "offers": rows if form.ok else [],
             "total": total,
-            "page": min(page, pages),
             "pages": pages,
-            "first": (page - 1) * OFFERS_PER_PAGE + 1,
             "today": today,
             "groups": in_groups,
             "names": sources.district_names(request),

@@ -1,21 +1,25 @@
-"""Term planning on the coordinators' pages: the same form and plan as management's (the plan
-is city-wide, so two coordinators see the same advice), in the coordinators' layout."""
+"""Term planning on the coordinators' pages: the same form and plans as management's (a plan
+is city-wide, so two coordinators asking the same share it), in the coordinators' layout,
+showing the effect in the coordinator's own district (api.web.term_plan_form)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from api.web import csrf, sources, term_plan_form
+from api.deps import Id
+from api.web import csrf, sources
 from api.web.coordinator import staff_page
 from api.web.forms import PostedForm
 from api.web.staff_session import coordinator
-from waitlist.services.term_planning import TERM_WEEKS
+from api.web.term_plan_form import TermPlanPages
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 
 
-def _page(request: Request, context: dict, status: int = 200) -> Response:
+def _page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
     context = {
         "actor": coordinator(request),
         "section": "term-plan",
@@ -25,13 +29,24 @@ def _page(request: Request, context: dict, status: int = 200) -> Response:
     return staff_page(request, "coordinator/term_plan.html", context, status=status)
 
 
+PAGES = TermPlanPages("/coordinator/term-plan", _page)
+
+
 @router.get("/term-plan")
 def term_plan_page(request: Request) -> Response:
-    return _page(request, {"values": {"term_weeks": str(TERM_WEEKS)}, "errors": {}})
+    return PAGES.form(request)
 
 
 @router.post("/term-plan", dependencies=[Depends(csrf.verify)])
 def term_plan(request: Request, posted: PostedForm) -> Response:
-    values, errors, extra = term_plan_form.plan_from_form(request, coordinator(request), posted)
-    context = {"values": values, "errors": errors, **extra}
-    return _page(request, context, status=422 if errors else 200)
+    return PAGES.ask(request, coordinator(request), posted)
+
+
+@router.get("/term-plan/{job_id}")
+def plan_page(request: Request, job_id: Id) -> Response:
+    return PAGES.plan(request, coordinator(request), job_id)
+
+
+@router.get("/term-plan/{job_id}/progress")
+def plan_progress(request: Request, job_id: Id) -> Response:
+    return PAGES.progress(request, coordinator(request), job_id)

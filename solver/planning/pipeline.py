@@ -7,6 +7,7 @@ before and after, parents expected to be served, and the projected wait of each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from solver.planning.data import (
@@ -21,17 +22,27 @@ from solver.planning.data import projected_wait_weeks as wait
 from solver.planning.model import FOUND, PER_MILLE, Built, Solved, build, solve
 from solver.types import SolveStatus
 
+STEPS = 2  # the plan, then the usual plan on the same model (the yardstick)
 
-def plan_term(data: TermInput, options: PlanOptions | None = None) -> TermPlan:
-    """Where to plan next term's groups so that waits even out. Same input → same plan."""
+
+def plan_term(
+    data: TermInput,
+    options: PlanOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TermPlan:
+    """Where to plan next term's groups so that waits even out. Same input → same plan.
+    `progress(step, STEPS)` is called as each of the two solves starts."""
     options = options or PlanOptions()
+    report = progress or (lambda _step, _steps: None)
     data = merged(data)
     if not data.demand:
         return TermPlan(SolveStatus.OPTIMAL, effects=_effects(data, None, None, None, None))
+    report(1, STEPS)
     plan_model = build(data, baseline=False)
     planned = solve(plan_model, options)
     if planned.status not in FOUND:
         return TermPlan(planned.status)
+    report(2, STEPS)
     base_model = build(data, baseline=True)
     base = solve(base_model, options)
     if base.status not in FOUND:

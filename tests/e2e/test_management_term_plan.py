@@ -1,6 +1,8 @@
-"""Term planning on the management pages (HTTP, SQLite): a budget in, the groups placed where
-the queue is and the effect per district in the reader's language; bad input named next to
-its field."""
+"""Term planning on the management and coordinators' pages (HTTP, SQLite and PostgreSQL): a
+budget in, the plan's page at once with its progress ("Check again" without JavaScript), the
+plan worked out by a worker, then the groups placed where the queue is and the effect per
+district in the reader's language; a coordinator sees their own district's effect; bad input
+named next to its field."""
 
 from __future__ import annotations
 
@@ -10,25 +12,17 @@ from datetime import date
 import pytest
 
 from tests.support.api import HOME, PASSWORD, api_client, build_city
-from waitlist.services import applications
+from waitlist.services import applications, term_plan_jobs
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PLAN_PAGE = re.compile(r"/(?:management|coordinator)/term-plan/(\d+)$")
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    city = build_city(f"sqlite:///{tmp_path_factory.mktemp('db') / 'waitlist.db'}")
+def desk(module_database_url):
+    city = build_city(module_database_url)
     for i in range(14):  # more than the recruiting group in HOME can take
-        applications.apply(
-            city.uow(),
-            {
-                "programme": "komet",
-                "district": HOME,
-                "languages": ["sv"],
-                "slots": ["evening"],
-                "child_birth": f"{date.today().year - 6}-{i % 12 + 1:02d}",
-            },
-        )
+        _parent(city, i)
     client = api_client(city)
     token = CSRF.search(client.get("/management/login").text).group(1)
     done = client.post(
@@ -41,10 +35,65 @@ def desk(tmp_path_factory):
     city.engine.dispose()
 
 
-def _plan(client, lang: str, **data: str):
+def _parent(city, i: int = 0) -> None:
+    applications.apply(
+        city.uow(),
+        {
+            "programme": "komet",
+            "district": HOME,
+            "languages": ["sv"],
+            "slots": ["evening"],
+            "child_birth": f"{date.today().year - 6}-{i % 12 + 1:02d}",
+        },
+    )
+
+
+def _ask(client, lang: str, side: str = "management", **data: str):
     client.cookies.set("lang", lang)
-    token = CSRF.search(client.get("/management/term-plan").text).group(1)
-    return client.post("/management/term-plan", data={"csrf_token": token, **data})
+    token = CSRF.search(client.get(f"/{side}/term-plan").text).group(1)
+    return client.post(
+        f"/{side}/term-plan", data={"csrf_token": token, **data}, follow_redirects=False
+    )
+
+
+def _plan(client, lang: str, side: str = "management", **data: str):
+    """Ask, let a worker plan, and open the plan's page."""
+    asked = _ask(client, lang, side, **data)
+    assert asked.status_code == 303, asked.text
+    term_plan_jobs.run_next(client.city.engine, "test-worker")
+    return client.get(asked.headers["location"])
+
+
+def test_the_page_answers_at_once_with_progress_and_a_worker_makes_the_plan(desk):
+    _parent(desk.city)  # a new parent: the inputs differ from every earlier test's
+    asked = _ask(desk, "en", **{"budget-komet": "2", "term_weeks": "20"})
+    assert asked.status_code == 303
+    job_id = int(PLAN_PAGE.search(asked.headers["location"]).group(1))
+    waiting = desk.get(f"/management/term-plan/{job_id}")
+    assert waiting.status_code == 200
+    assert "Waiting for a free worker to plan the term." in waiting.text
+    assert f'action="/management/term-plan/{job_id}"' in waiting.text  # "Check again"
+    assert "Effect per district" not in waiting.text
+    progress = desk.get(f"/management/term-plan/{job_id}/progress").json()
+    assert (progress["state"], progress["finished"]) == ("queued", False)
+    assert term_plan_jobs.run_next(desk.city.engine, "test-worker") == job_id
+    done = desk.get(f"/management/term-plan/{job_id}")
+    assert "The plan is ready." in done.text and "Check again" not in done.text
+    assert "Effect per district, against the usual plan" in done.text
+    assert desk.get(f"/management/term-plan/{job_id}/progress").json()["finished"] is True
+    # the same form again: the kept plan, nothing left to do for a worker
+    again = _ask(desk, "en", **{"budget-komet": "2", "term_weeks": "20"})
+    assert again.headers["location"] == asked.headers["location"]
+    assert term_plan_jobs.run_next(desk.city.engine, "test-worker") is None
+    # a new parent: the plan says it is stale
+    _parent(desk.city)
+    stale = desk.get(f"/management/term-plan/{job_id}")
+    assert "The queues have changed since this plan was made" in stale.text
+    missing = desk.get("/management/term-plan/99999")
+    assert missing.status_code == 404 and "There is no term plan 99999" in missing.text
+    assert desk.get("/management/term-plan/99999/progress").status_code == 404
+    assert desk.get("/management/term-plan/0").status_code == 422
+    assert desk.get("/management/term-plan/plan").status_code == 422
 
 
 def test_the_plan_puts_groups_where_the_queue_is_in_english_and_swedish(desk):
@@ -54,6 +103,7 @@ def test_the_plan_puts_groups_where_the_queue_is_in_english_and_swedish(desk):
     assert "1 Komet group in Swedish in" in english.text
     swedish = _plan(desk, "sv", **{"budget-komet": "1", "term_weeks": "20"})
     assert swedish.status_code == 200
+    assert "Planen är klar." in swedish.text
     assert "1 Komet-grupp på svenska i" in swedish.text or "1 grupp Komet" in swedish.text
 
 
@@ -67,13 +117,14 @@ def test_the_plan_puts_groups_where_the_queue_is_in_english_and_swedish(desk):
     ],
 )
 def test_bad_input_is_named_next_to_its_field(desk, data, field):
-    response = _plan(desk, "en", **data)
+    response = _ask(desk, "en", **data)
     assert response.status_code == 422
     assert f'id="error-{field}"' in response.text
 
 
-def test_a_coordinator_plans_the_term_in_the_coordinators_layout(desk):
+def test_a_coordinator_plans_the_term_and_sees_their_own_districts_effect(desk):
     client = api_client(desk.city)
+    client.city = desk.city
     client.cookies.set("lang", "en")
     token = CSRF.search(client.get("/coordinator/login").text).group(1)
     client.post(
@@ -82,10 +133,15 @@ def test_a_coordinator_plans_the_term_in_the_coordinators_layout(desk):
     )
     page = client.get("/coordinator/term-plan")
     assert page.status_code == 200 and 'action="/coordinator/term-plan"' in page.text
-    token = CSRF.search(page.text).group(1)
-    planned = client.post(
-        "/coordinator/term-plan",
-        data={"csrf_token": token, "budget-komet": "1", "term_weeks": "20"},
-    )
+    planned = _plan(client, "en", "coordinator", **{"budget-komet": "1", "term_weeks": "20"})
     assert planned.status_code == 200, planned.text
+    assert "Effect in Farsta, against the usual plan" in planned.text
     assert "1 Komet group in Swedish in" in planned.text
+    effects = re.search(r'<ul class="plan-effects">(.*?)</ul>', planned.text, re.S).group(1)
+    lines = re.findall(r"<li>(.*?)</li>", effects, re.S)
+    assert lines and all(line.startswith("Farsta ") for line in lines)
+    # management's page of the same plan names the other district too
+    job_id = PLAN_PAGE.search(str(planned.url)).group(1)
+    city = desk.get(f"/management/term-plan/{job_id}")
+    shown = re.search(r'<ul class="plan-effects">(.*?)</ul>', city.text, re.S).group(1)
+    assert any(not line.startswith("Farsta ") for line in re.findall(r"<li>(.*?)</li>", shown))

@@ -1,6 +1,7 @@
 """The coordinator's workspace in a browser on a phone, in Swedish and English: the search
-box, a queue's members with filters, every pending offer, an offer removed from a preview and
-the group form's refusals, each with no serious accessibility problem (axe-core)."""
+box, a queue's members with filters and page by page, every pending offer, an offer removed
+from a preview and the group form's refusals, each with no serious accessibility problem
+(axe-core)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,18 @@ def test_the_workspace_pages_work_on_a_phone_without_serious_accessibility_probl
     page.locator("#error-start").wait_for()
     problems["groups (start in the past)"] = serious_violations(page)
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_long_queue_goes_page_by_page_on_a_phone(chromium, live_server, lang):
+    page = new_page(chromium, live_server, PHONE, lang)
+    log_in(page, "enskede-arsta-vantor")  # the demo's longest queue: Komet, over 50 waiting
+    page.goto("/coordinator/queues/komet?sort=newest")
+    first = page.locator("tbody tr").count()
+    page.click("nav.pager a[rel=next]")
+    page.wait_for_url("**sort=newest&page=2")
+    assert first == 50 and page.locator("tbody tr").count() >= 1
+    assert page.locator("nav.pager a[rel=prev]").is_visible()
+    assert page.locator("#field-sort").input_value() == "newest"  # the order kept
+    assert serious_violations(page) == []
+    screenshot(page, f"coordinator-queue-page-2-phone-{lang}")

@@ -10,6 +10,9 @@ claims it fails, visibly. A worker writes only to a job it still holds (`set_min
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +52,28 @@ def set_mine(
     with Session(engine) as session:
         session.execute(mine(table, job_id, worker).values(**values))
         session.commit()
+
+
+@contextlib.contextmanager
+def beating(
+    engine: Engine, table: type[SQLModel], job_id: int, worker: str, every: float = 30.0
+) -> Iterator[None]:
+    """While the block runs, write the job's heartbeat every `every` seconds (a long solve
+    that reports no progress of its own is not taken for a stopped worker's)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every):
+            with contextlib.suppress(Exception):  # the database away: the next beat tries
+                set_mine(engine, table, job_id, worker, heartbeat_at=utcnow())
+
+    beater = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beater.join()
 
 
 def any_claimable(engine: Engine, table: type[SQLModel]) -> bool:

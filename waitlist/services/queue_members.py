@@ -3,6 +3,7 @@ order with what decides their offers, and the district's whole queue for a downl
 
     find_application(uow, actor, number)          -> Found: the application, its place, its offer
     members(uow, actor, programme, MemberQuery)   -> list[QueueMember] (filtered and sorted)
+    members_page(..., limit=, offset=)            -> MemberPage: one page of them and how many
     district_queue(uow, actor)                    -> list[QueueMember], every programme
 
 Each checks access inside its own transaction: a coordinator reaches their own district's
@@ -94,6 +95,15 @@ class MemberQuery:
 
 
 @dataclass(frozen=True)
+class MemberPage:
+    """One page of a queue's members (each keeps its place in the whole queue) and how many
+    members match in all."""
+
+    members: list[QueueMember]
+    total: int
+
+
+@dataclass(frozen=True)
 class Found:
     member: QueueMember | None  # None unless waiting
     status: str
@@ -182,6 +192,25 @@ def members(
         prog = lookups.programme(uow, programme)
         kept = [m for m in _queue(uow, own, prog) if query.keeps(m)]
         return _sorted(kept, query.sort)
+
+
+def members_page(
+    uow: UnitOfWork,
+    actor: Actor,
+    programme: str,
+    query: MemberQuery | None = None,
+    *,
+    limit: int,
+    offset: int = 0,
+    district: str | None = None,
+) -> MemberPage:
+    """`limit` of the members `members` gives, after the first `offset`."""
+    if limit < 1:
+        raise InvalidInput(f"limit must be 1 or more, got {limit}", field="limit")
+    if offset < 0:
+        raise InvalidInput(f"offset must be 0 or more, got {offset}", field="offset")
+    found = members(uow, actor, programme, query, district=district)
+    return MemberPage(found[offset : offset + limit], len(found))
 
 
 def district_queue(uow: UnitOfWork, actor: Actor) -> list[QueueMember]:

@@ -49,7 +49,7 @@ from waitlist.storage.uow import UnitOfWork
 # A running job whose worker has not written for this long is claimed again: longer than the
 # solver's time limit, as the second stage writes no progress.
 STALE_AFTER = job_claims.STALE_AFTER
-KEEP = timedelta(days=2)
+KEEP = timedelta(days=7)  # the default of the setting job_keep_days
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def run_next(
     return job_id
 
 
-def purge(engine: Engine, keep: timedelta = KEEP) -> None:
+def purge(engine: Engine, keep: timedelta = KEEP) -> int:
     """Forget jobs asked for longer than `keep` ago, except the latest result (shown, marked
     stale, until a newer one is ready)."""
     with Session(engine) as session:
@@ -182,8 +182,11 @@ def purge(engine: Engine, keep: timedelta = KEEP) -> None:
         )
         gone = col(RecommendationProgress.job_id).in_(old)
         session.execute(delete(RecommendationProgress).where(gone))
-        session.execute(delete(RecommendationJob).where(col(RecommendationJob.id).in_(old)))
+        removed = session.execute(
+            delete(RecommendationJob).where(col(RecommendationJob.id).in_(old))
+        )
         session.commit()
+        return int(removed.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _set(engine: Engine, job_id: int, worker: str, **values: Any) -> None:

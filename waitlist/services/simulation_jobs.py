@@ -7,17 +7,18 @@
   calibration, writing the rounds done after every round (also a heartbeat); when done it
   keeps each policy's headline figures.
 - `job` and `recent` read one job, or the latest ones to compare.
+- `purge` forgets finished runs older than the retention period, except the latest ones.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col, select
 
 from waitlist.domain.errors import Forbidden, InvalidInput, NotFound
 from waitlist.services import access, job_claims
@@ -158,6 +159,23 @@ def run_next(engine: Engine, worker: str) -> int | None:
         values = {"state": FAILED, "error": type(exc).__name__[:200]}
     job_claims.set_mine(engine, SimulationJob, job_id, worker, finished_at=utcnow(), **values)
     return job_id
+
+
+def purge(engine: Engine, keep: timedelta) -> int:
+    """Forget finished runs asked for longer than `keep` ago, except the newest RECENT (the
+    runs the management page compares); how many."""
+    with Session(engine) as session:
+        shown = select(SimulationJob.id).order_by(col(SimulationJob.id).desc()).limit(RECENT)
+        kept = list(session.exec(shown).all())
+        gone = session.execute(
+            delete(SimulationJob).where(
+                col(SimulationJob.requested_at) < utcnow() - keep,
+                col(SimulationJob.state).in_([DONE, FAILED]),
+                col(SimulationJob.id).not_in(kept),
+            )
+        )
+        session.commit()
+        return int(gone.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _require_management(actor: access.Actor) -> None:

@@ -74,11 +74,13 @@ def effect_text(e: Effect, planned: PlannedTerm, lang: str) -> str:
     return text
 
 
-def effect_lines(planned: PlannedTerm, lang: str) -> list[EffectLine]:
+def effect_lines(planned: PlannedTerm, lang: str, district: str | None = None) -> list[EffectLine]:
     """One line per district and programme whose groups or waits change, districts in Swedish
-    order, then programmes by name."""
+    order, then programmes by name (`district`: that district's lines only)."""
     out = []
     for e in planned.plan.effects:
+        if district is not None and e.district != district:
+            continue
         if e.groups_before == e.groups_after and e.wait_before == e.wait_after:
             continue
         out.append(
@@ -119,10 +121,15 @@ def cell_text(cell: PlannedCell, planned: PlannedTerm, lang: str) -> str:
     }
 
 
-def cell_lines(planned: PlannedTerm, lang: str) -> list[str]:
+def cell_lines(planned: PlannedTerm, lang: str, district: str | None = None) -> list[str]:
+    """The groups to plan (`district`: those held there or taking its parents)."""
     names = planned.district_names
     cells = sorted(
-        planned.plan.cells,
+        (
+            c
+            for c in planned.plan.cells
+            if district is None or c.district == district or c.by_home.get(district)
+        ),
         key=lambda c: (swedish_key(names.get(c.district, c.district)), c.programme, c.language),
     )
     return [cell_text(c, planned, lang) for c in cells]

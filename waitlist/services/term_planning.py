@@ -13,6 +13,7 @@ Nothing is stored: the plan is advice, and the groups are created as usual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,7 +24,7 @@ from solver.types import Application as SApplication
 from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access
 from waitlist.services.scenario_export import database_scenario, solver_application
-from waitlist.storage.tables import Application, District
+from waitlist.storage.tables import Application, District, Programme
 from waitlist.storage.uow import UnitOfWork
 
 TERM_WEEKS = 20
@@ -44,6 +45,25 @@ class PlannedTerm:
     programme_names: dict[str, str]
 
 
+@dataclass(frozen=True)
+class TermRequest:
+    """What is asked, checked: the day the queues are read, the term and its budget."""
+
+    as_of: date
+    term_start: date
+    term_weeks: int
+    budget: dict[str, int]
+
+
+@dataclass(frozen=True)
+class TermData:
+    """The planner's input read from the database, with the names to word its plan."""
+
+    data: TermInput
+    district_names: dict[str, str]
+    programme_names: dict[str, str]
+
+
 def plan_next_term(
     uow: UnitOfWork,
     actor: access.Actor,
@@ -53,38 +73,67 @@ def plan_next_term(
     term_weeks: int = TERM_WEEKS,
     as_of: date | None = None,
     options: PlanOptions = OPTIONS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PlannedTerm:
     """Where to plan the term's `budget` (programme -> groups) so that waits even out.
 
     Forbidden unless the actor is management or a coordinator; InvalidInput naming the field
     for an unknown programme, a negative or empty budget, or a term out of range."""
     with uow:
-        if actor.kind != "staff" or actor.role not in (access.MANAGEMENT, access.COORDINATOR):
-            raise Forbidden("Only management and coordinators plan terms.", field="actor")
-        day = as_of or uow.today()
-        start = term_start or day + timedelta(weeks=LEAD_WEEKS)
-        scenario = database_scenario(uow, day)
-        _check(budget, {p.slug for p in scenario.programmes}, day, start, term_weeks)
-        ends = start + timedelta(weeks=term_weeks)
-        free: dict[tuple[str, str], int] = {}
-        for g in scenario.groups:
-            if g.start < start:
-                free[g.district, g.programme] = free.get((g.district, g.programme), 0) + g.free
-        wanted = {prog for prog, n in budget.items() if n > 0}
-        demand = forecast_demand(
-            [a for a in scenario.applications if a.programme in wanted],
-            [a for a in _recent(uow, day) if a.programme in wanted],
-            lookback_weeks=LOOKBACK_WEEKS,
-            horizon_weeks=max(1, (ends - day).days // 7),
-            free_seats=free,
+        asked = checked_request(
+            uow, actor, budget, term_start=term_start, term_weeks=term_weeks, as_of=as_of
         )
-        limits: dict[str, int] = {}
-        for leader in scenario.leaders:
-            runs = leader.max_groups * max(1, term_weeks // GROUP_WEEKS)
-            limits[leader.district] = limits.get(leader.district, 0) + runs
-        if scenario.leaders:  # leaders are known: a district without any hosts nothing
-            limits = {d.slug: limits.get(d.slug, 0) for d in scenario.districts}
-        children = {d.slug: d.children_0_17 or 0 for d in uow.session.exec(select(District)).all()}
+        read = term_data(uow, asked)
+    return planned_term(asked, read, options, progress)
+
+
+def checked_request(
+    uow: UnitOfWork,
+    actor: access.Actor,
+    budget: dict[str, int],
+    *,
+    term_start: date | None = None,
+    term_weeks: int = TERM_WEEKS,
+    as_of: date | None = None,
+) -> TermRequest:
+    """The request, checked inside the caller's transaction (see `plan_next_term`)."""
+    require_planner(actor)
+    day = as_of or uow.today()
+    start = term_start or day + timedelta(weeks=LEAD_WEEKS)
+    programmes = set(uow.session.exec(select(Programme.slug)).all())
+    _check(budget, programmes, day, start, term_weeks)
+    return TermRequest(day, start, term_weeks, dict(budget))
+
+
+def require_planner(actor: access.Actor) -> None:
+    if actor.kind != "staff" or actor.role not in (access.MANAGEMENT, access.COORDINATOR):
+        raise Forbidden("Only management and coordinators plan terms.", field="actor")
+
+
+def term_data(uow: UnitOfWork, asked: TermRequest) -> TermData:
+    """The planner's input as the database holds it (inside the caller's transaction)."""
+    day, start, term_weeks, budget = asked.as_of, asked.term_start, asked.term_weeks, asked.budget
+    scenario = database_scenario(uow, day)
+    ends = start + timedelta(weeks=term_weeks)
+    free: dict[tuple[str, str], int] = {}
+    for g in scenario.groups:
+        if g.start < start:
+            free[g.district, g.programme] = free.get((g.district, g.programme), 0) + g.free
+    wanted = {prog for prog, n in budget.items() if n > 0}
+    demand = forecast_demand(
+        [a for a in scenario.applications if a.programme in wanted],
+        [a for a in _recent(uow, day) if a.programme in wanted],
+        lookback_weeks=LOOKBACK_WEEKS,
+        horizon_weeks=max(1, (ends - day).days // 7),
+        free_seats=free,
+    )
+    limits: dict[str, int] = {}
+    for leader in scenario.leaders:
+        runs = leader.max_groups * max(1, term_weeks // GROUP_WEEKS)
+        limits[leader.district] = limits.get(leader.district, 0) + runs
+    if scenario.leaders:  # leaders are known: a district without any hosts nothing
+        limits = {d.slug: limits.get(d.slug, 0) for d in scenario.districts}
+    children = {d.slug: d.children_0_17 or 0 for d in uow.session.exec(select(District)).all()}
     data = TermInput(
         term_start=start,
         term_weeks=term_weeks,
@@ -96,14 +145,28 @@ def plan_next_term(
         baseline=by_population(budget, children),
         host_limits=limits,
     )
-    return PlannedTerm(
-        as_of=day,
-        term_start=start,
-        term_weeks=term_weeks,
-        budget=dict(budget),
-        plan=plan_term(data, options),
+    return TermData(
+        data,
         district_names={d.slug: d.name for d in scenario.districts},
         programme_names={p.slug: p.name for p in scenario.programmes},
+    )
+
+
+def planned_term(
+    asked: TermRequest,
+    read: TermData,
+    options: PlanOptions = OPTIONS,
+    progress: Callable[[int, int], None] | None = None,
+) -> PlannedTerm:
+    """Solve the plan (no database: the long part, run outside any transaction)."""
+    return PlannedTerm(
+        as_of=asked.as_of,
+        term_start=asked.term_start,
+        term_weeks=asked.term_weeks,
+        budget=dict(asked.budget),
+        plan=plan_term(read.data, options, progress),
+        district_names=read.district_names,
+        programme_names=read.programme_names,
     )
 
 

@@ -70,3 +70,38 @@ class SimulationJob(SQLModel, table=True):
     rounds_done: int = 0
     rounds_total: int = 0
     figures: dict[str, Any] | None = json_dict(nullable=True)
+
+
+class TermPlanJob(SQLModel, table=True):
+    """A term plan asked for from the management or the coordinators' pages: the budget and
+    the term on the database as it was (`mark`), run by a worker (claimed like a
+    recommendation job), its progress in steps, and the plan when done (`result`), kept per
+    fingerprint of the planner's input."""
+
+    __tablename__ = "term_plan_job"
+    id: int | None = Field(default=None, primary_key=True)
+    # The day, the latest audit event, the rules and the request: while no event is written
+    # the same request finds this job with one query.
+    mark: str = Field(max_length=96, unique=True)
+    # The request alone (budget and term): the same request on earlier data, shown as stale
+    # while this one is worked out.
+    request_key: str = Field(max_length=64, index=True)
+    as_of: date
+    term_start: date
+    term_weeks: int
+    budget: dict[str, Any] = json_dict()
+    # The hash of the planner's input, set by the worker: equal inputs reached by other
+    # events share a plan (copied, not solved again).
+    fingerprint: str | None = Field(default=None, max_length=64, index=True)
+    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
+    requested_at: datetime = Field(default_factory=utcnow)
+    requested_by: str = Field(max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+    step: int = 0
+    steps: int = 0
+    result: dict[str, Any] | None = json_dict(nullable=True)

@@ -29,6 +29,7 @@ from waitlist.storage.job_tables import (
     RecommendationJob,
     RecommendationProgress,
     SimulationJob,
+    TermPlanJob,
 )
 from waitlist.storage.login_tables import LoginThrottle, StaffLoginAddress
 from waitlist.storage.notices import SentNotice
@@ -99,6 +100,7 @@ __all__ = [
     "RecommendationJob",
     "RecommendationProgress",
     "SimulationJob",
+    "TermPlanJob",
     "Programme",
     "ProgrammePublic",
     "RateLimitWindow",
