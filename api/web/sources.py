@@ -122,6 +122,9 @@ def status_view(request: Request, token: str) -> StatusView:
     group_id = app.group_id
     enrolled = app.status == "enrolled" and group_id is not None
     after = make().rules.cross_district_after_weeks
+    with make(readonly=True) as uow:  # the programme and the districts' names: one read
+        programme_row = plain(uow.session.get_one(Programme, app.programme))
+        names = dict(uow.session.exec(select(District.slug, District.name)).all())
     shown = status.pending_group.id if status.pending_group else group_id if enrolled else None
     return StatusView(
         actor=actor,
@@ -131,8 +134,8 @@ def status_view(request: Request, token: str) -> StatusView:
             if enrolled and group_id is not None
             else None
         ),
-        programme=next(p for p in programmes(request) if p.slug == app.programme),
-        names=district_names(request),
+        programme=programme_row,
+        names=names,
         cross_district_from=cross_district_from(app.queue_date, after)
         if app.cross_district
         else None,
