@@ -94,7 +94,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or make_engine(settings.database_url)
 
     @app.get("/health", tags=["health"], response_model=Health)
-    def health() -> Health:
+    async def health() -> Health:
+        # On the event loop: no database, no thread of the pool (taken by pages and log-ins)
         return Health(status="ok")
 
     install_problem_handlers(app)

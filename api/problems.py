@@ -114,6 +114,20 @@ class LoginPaused(ProblemError):
 PAUSED_ANSWER_SECONDS = 1.0
 
 
+class LoginBusy(ProblemError):
+    """A log-in refused unchecked and uncharged: this server process is already checking as
+    many passwords as it takes at once (waitlist.services.logins.PasswordChecks)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            503,
+            f"Many log-ins are being checked right now; try again in {retry_after} seconds.",
+            code="login_busy",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
+
+
 async def hold_back(exc: LoginPaused) -> None:
     await asyncio.sleep(min(PAUSED_ANSWER_SECONDS, exc.retry_after))
 

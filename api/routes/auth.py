@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import ratelimit
 from api.deps import EngineDep, OptionalPrincipal, SettingsDep, client_ip
-from api.problems import LoginPaused, ProblemError, problem_responses
+from api.problems import LoginBusy, LoginPaused, ProblemError, problem_responses
 from api.security import SESSION_COOKIE, read_access_token
 from api.web.staff_session import log_in
 from waitlist.config import secure_cookies
@@ -49,7 +49,7 @@ class LoggedOut(BaseModel):
 @router.post(
     "/login",
     response_model=TokenPublic,
-    responses=problem_responses(401, 422, 429),
+    responses=problem_responses(401, 422, 429, 503),
     summary="Log in as district staff",
 )
 def login(
@@ -63,6 +63,8 @@ def login(
     result = ratelimit.staff_login(
         engine, settings, body.username, body.password, client_ip(request)
     )
+    if result.busy:
+        raise LoginBusy(result.retry_after)
     if result.throttled:
         raise LoginPaused(result.retry_after)
     staff = result.staff

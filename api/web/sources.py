@@ -12,7 +12,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel, col, select
 from starlette.requests import Request
 
 from api.security import parent_identity
@@ -25,6 +25,7 @@ from waitlist.services import views
 from waitlist.services.access import Actor
 from waitlist.services.views import ParentStatus
 from waitlist.services.where_when import WhereAndWhen, where_and_when
+from waitlist.storage.db import lone_statement
 from waitlist.storage.tables import District, Group, GroupPublic, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
@@ -103,8 +104,9 @@ class StatusView:
 
 def parent_actor(request: Request, token: str) -> Actor:
     """The parent a status link belongs to (through the one identity interface)."""
-    with Session(engine_of(request)) as session:
-        application_id = parent_identity.resolve(session, token)
+    # One read, begun as a reader: on SQLite a plain session would take the one write lock.
+    with lone_statement(engine_of(request), write=False) as conn:
+        application_id = parent_identity.resolve(conn, token)
     if application_id is None:
         raise NotFound("No application matches this link.", field="token")
     return Actor(kind="parent", application_id=application_id)
@@ -120,6 +122,9 @@ def status_view(request: Request, token: str) -> StatusView:
     group_id = app.group_id
     enrolled = app.status == "enrolled" and group_id is not None
     after = make().rules.cross_district_after_weeks
+    with make(readonly=True) as uow:  # the programme and the districts' names: one read
+        programme_row = plain(uow.session.get_one(Programme, app.programme))
+        names = dict(uow.session.exec(select(District.slug, District.name)).all())
     shown = status.pending_group.id if status.pending_group else group_id if enrolled else None
     return StatusView(
         actor=actor,
@@ -129,8 +134,8 @@ def status_view(request: Request, token: str) -> StatusView:
             if enrolled and group_id is not None
             else None
         ),
-        programme=next(p for p in programmes(request) if p.slug == app.programme),
-        names=district_names(request),
+        programme=programme_row,
+        names=names,
         cross_district_from=cross_district_from(app.queue_date, after)
         if app.cross_district
         else None,

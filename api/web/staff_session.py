@@ -108,7 +108,8 @@ def staff_login(
     """The posted log-in form of an account of `role`: a redirect to `target` with the session
     cookie, or `again` given the form's values (never the password) and errors, `refusal` the
     error when the username, password or role is wrong."""
-    form = Form(posted, gettext_for(language_of(request)))
+    _ = gettext_for(language_of(request))
+    form = Form(posted, _)
     username = form.text("username", max_length=64)
     password = form.text("password", max_length=128)
     form.values.pop("password", None)  # never echoed back
@@ -118,6 +119,18 @@ def staff_login(
         engine = sources.engine_of(request)
         result = ratelimit.staff_login(engine, settings, username, password, client)
         who = result.staff
+        if result.busy:  # the form again, the password unchecked: try again in a moment
+            form.fail(
+                "password",
+                _(
+                    "Many log-ins are being checked right now, so yours was not. "
+                    "Try again in a moment."
+                ),
+            )
+            page = again({"values": form.values, "errors": form.errors})
+            page.status_code = 503
+            page.headers["Retry-After"] = str(result.retry_after)
+            return page
         if result.throttled:
             raise LoginPaused(result.retry_after)  # a page saying when (api.web.errors)
         if who is None or who.role != role:

@@ -73,7 +73,7 @@ def _page(
             "just_applied": new == "applied",
             "sent_to": _sent_to(request, view) if new == "applied" else None,
             # A notice bounced or a number was refused: ask the parent to check it.
-            "unreachable": _unreachable(request, view),
+            "unreachable": view.status.unreachable,
             "contact_value": contact_value,
             "status_name": wording.application_status(_, view.status.application.status),
             "wait_basis": lambda e: wording.wait_basis(_, e, language_of(request)),
@@ -86,11 +86,6 @@ def _page(
 def _sent_to(request: Request, view: sources.StatusView) -> str | None:
     make = sources.uow_factory(request, view.actor.actor)
     return link_notice.link_sent_to(make(readonly=True), view.actor)
-
-
-def _unreachable(request: Request, view: sources.StatusView) -> str | None:
-    make = sources.uow_factory(request, view.actor.actor)
-    return link_notice.unreachable_contact(make(readonly=True), view.actor)
 
 
 def _notices(_: Callable[[str], str]) -> dict[str, str]:

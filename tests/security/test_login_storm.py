@@ -158,8 +158,11 @@ def test_a_small_login_storm_while_parents_apply_answers_no_5xx(city_url: str) -
         with client_at(base, OWNER) as owner:
             assert api_login(owner, PASSWORD).status_code == 200
     assert applied == [201] * 10
-    assert not [status for status in statuses if status >= 500]
+    # No server error; a guess that finds the process's password checks all taken is told
+    # to try again (503 login_busy, charged nothing, checked nothing).
+    assert not [status for status in statuses if status >= 500 and status != 503]
     # 4 addresses x 15 guesses: at most 3 checked from each, and 10 in all for the account
-    # from addresses it never logged in from; the rest paused.
-    assert statuses[401] + statuses[422] == 10
-    assert statuses[429] == 50
+    # from addresses it never logged in from; the rest paused (or busy).
+    checked = statuses[401] + statuses[422]
+    assert 3 <= checked <= 10  # how many of the 10 depends on which attempts found it busy
+    assert statuses[429] + statuses[503] == 60 - checked

@@ -5,10 +5,13 @@ open while a password is checked."""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -38,11 +41,15 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+# Room for every attempt these tests send at once: the throttle's answers, never "busy".
+ROOMY = logins.PasswordChecks(waiting=64)
+
+
 def attempt(engine: Engine, password: str, address: str) -> logins.LoginResult:
     def make(*, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(engine, readonly=readonly)
 
-    return logins.log_in(make, "manager", password, address, SLOW)
+    return logins.log_in(make, "manager", password, address, SLOW, checks=ROOMY)
 
 
 def outcomes(results: list[logins.LoginResult]) -> list[str]:
@@ -193,4 +200,100 @@ def test_no_login_route_holds_the_write_lock_through_argon2(
             )
     assert answer.status_code in (200, 303)
     assert writes and all(writes)
+    engine.dispose()
+
+
+def test_a_login_finding_every_password_check_taken_is_busy_and_charged_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = count_password_checks(monkeypatch)
+    checks = logins.PasswordChecks(waiting=0)
+
+    def make(*, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, readonly=readonly)
+
+    with checks.turn() as mine:  # another log-in holds the one place
+        assert mine
+        busy = [
+            logins.log_in(make, "manager", f"guess {i}", "10.0.0.8", SLOW, checks=checks)
+            for i in range(5)
+        ]
+    assert all(r.busy and not r.throttled and r.staff is None for r in busy)
+    assert {r.retry_after for r in busy} == {logins.BUSY_RETRY_SECONDS}
+    assert checked == []
+    # Nothing was charged: the address still has its three free attempts, then the owner's
+    # right password gets in.
+    after = [
+        logins.log_in(make, "manager", p, "10.0.0.8", SLOW, checks=checks)
+        for p in ("a", "b", PASSWORD)
+    ]
+    assert outcomes(after) == ["wrong", "wrong", "in"]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="thread niceness is Linux's")
+def test_a_password_is_checked_at_a_lower_priority_than_the_pages(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    checks = logins.PasswordChecks(niceness=5)
+    count_password_checks(
+        monkeypatch,
+        during=lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
+    )
+
+    def make(*, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, readonly=readonly)
+
+    result = logins.log_in(make, "manager", PASSWORD, "10.0.0.10", SLOW, checks=checks)
+    assert result.staff is not None
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(19, here + 5)]
+
+
+@pytest.mark.parametrize("route", ["/api/v1/auth/login", "/management/login"])
+def test_a_busy_login_route_says_when_to_try_again(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.web import csrf
+    from waitlist.config import Settings
+
+    engine = make_engine(database_url)
+    create_schema(engine)
+    staff.create_staff(
+        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+    )
+    checked = count_password_checks(monkeypatch)
+    full = logins.PasswordChecks(waiting=0)
+    monkeypatch.setattr(logins, "CHECKS", full)
+    settings = Settings(database_url=database_url, jobs_interval_seconds=0, cookie_secure=False)
+    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
+        token = ""
+        if not route.startswith("/api/"):
+            form = client.get(route).text
+            token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+
+        def log_in() -> Any:
+            if route.startswith("/api/"):
+                return client.post(route, json={"username": "manager", "password": PASSWORD})
+            return client.post(
+                route,
+                data={"username": "manager", "password": PASSWORD, csrf.FIELD: token},
+                follow_redirects=False,
+            )
+
+        with full.turn():  # every place taken
+            answer = log_in()
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == str(logins.BUSY_RETRY_SECONDS)
+        if route.startswith("/api/"):
+            assert answer.json()["code"] == "login_busy"
+        else:
+            assert "Many log-ins are being checked right now" in answer.text
+            assert 'name="username"' in answer.text  # the form again, to send once more
+        assert checked == []
+        # Once a place is free the same log-in works.
+        assert log_in().status_code in (200, 303)
     engine.dispose()

@@ -13,6 +13,7 @@ from sqlmodel import select
 from waitlist.services import access
 from waitlist.services.access import Actor
 from waitlist.storage.record_tables import Outbox
+from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 
 PHONE_SHOWN = 4  # the last digits of a phone number shown
@@ -53,7 +54,11 @@ def unreachable_contact(uow: UnitOfWork, actor: Actor) -> str | None:
     if actor.application_id is None:
         return None
     with uow:
-        app = access.check_application(uow, actor, actor.application_id)
-        if not app.contact or app.contact_unreachable_at is None or app.erased_at is not None:
-            return None
-        return mask_contact(app.contact)
+        return unreachable_of(access.check_application(uow, actor, actor.application_id))
+
+
+def unreachable_of(app: Application) -> str | None:
+    """`unreachable_contact` for an application already read (and access-checked)."""
+    if not app.contact or app.contact_unreachable_at is None or app.erased_at is not None:
+        return None
+    return mask_contact(app.contact)

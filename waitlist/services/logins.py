@@ -7,7 +7,11 @@ Order of work, so that a guess costs nobody else anything:
 2. claim the attempt: one short write transaction charges it as a failure in every bucket
    that applies (`waitlist.domain.login_throttle`), or refuses it if another attempt closed a
    bucket meanwhile;
-3. check the password with no transaction open (argon2 takes tens of milliseconds of CPU);
+3. check the password with no transaction open, on the process's one password-check thread
+   at a lower priority (`PasswordChecks`: argon2 takes about a quarter of a second of CPU on
+   several threads; checks running side by side at the pages' priority took the machine's
+   cores from every page); when that thread already has its queue full the attempt is refused
+   unchecked and uncharged, as busy, to be tried again in a second;
 4. when it was right, a second short write: the account x address bucket starts afresh, the
    address bucket gets its charge back, the address is remembered as the owner's, and the
    log-in is audited.
@@ -21,9 +25,12 @@ account-wide bucket, so guesses from elsewhere never lock the owner out of their
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, text
@@ -38,6 +45,7 @@ from waitlist.storage.staff_tables import Staff, StaffPublic
 from waitlist.storage.uow import UnitOfWork
 
 KNOWN_ADDRESS_DAYS = 180
+BUSY_RETRY_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,51 @@ class LoginResult:
 
     staff: StaffPublic | None = None
     retry_after: int = 0
+    busy: bool = False  # refused because the process's password checks are all taken
 
     @property
     def throttled(self) -> bool:
-        return self.retry_after > 0
+        return self.retry_after > 0 and not self.busy
+
+
+class PasswordChecks:
+    """A process's password checks: one at a time, on a thread of its own whose niceness is
+    raised by `niceness` (argon2's own threads inherit it), with at most `waiting` more
+    attempts queued behind it. A page and a check that both want the CPU: the page gets it.
+
+    `turn()` yields whether the caller got a place (it holds it until the block ends);
+    `matches()` runs one check in that place and waits for it."""
+
+    def __init__(self, waiting: int = 2, niceness: int = 10) -> None:
+        self._places = threading.BoundedSemaphore(waiting + 1)
+        self._niceness = niceness
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="password-check", initializer=self._lower_priority
+        )
+
+    def _lower_priority(self) -> None:
+        try:  # on Linux the niceness is the thread's own, and threads it starts inherit it
+            thread = threading.get_native_id()
+            current = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, current + self._niceness))
+        except (AttributeError, OSError):  # elsewhere: the process's priority
+            pass
+
+    @contextmanager
+    def turn(self) -> Iterator[bool]:
+        got = self._places.acquire(blocking=False)
+        try:
+            yield got
+        finally:
+            if got:
+                self._places.release()
+
+    def matches(self, password: str, password_hash: str | None) -> bool:
+        return self._pool.submit(staff_accounts.password_matches, password, password_hash).result()
+
+
+# The process's checks (each worker process of a server has its own).
+CHECKS = PasswordChecks()
 
 
 class PauseMemory:
@@ -123,10 +172,13 @@ def log_in(
     *,
     memory: PauseMemory | None = None,
     now: float | None = None,
+    checks: PasswordChecks | None = None,
 ) -> LoginResult:
     """Check `username`'s `password` for a caller at `address`, throttled (see above).
-    `memory`: the process's pauses (one per database), to refuse paused attempts cheaply."""
+    `memory`: the process's pauses (one per database), to refuse paused attempts cheaply;
+    `checks`: where the password is checked (the process's `CHECKS` by default)."""
     policy = policy or LoginPolicy()
+    checks = checks or CHECKS
     memory = memory or PauseMemory()
     moment = time.time() if now is None else now
     place = _digest(address)
@@ -158,14 +210,17 @@ def log_in(
         password_hash = None if staff is None or not staff.active else staff.password_hash
     if wait > 0:
         return LoginResult(retry_after=_retry_after(wait))
-    # 2. Claim the attempt in every bucket, or be refused.
-    wait, closes = _claim(make_uow, buckets, moment)
-    memory.remember({bucket: closes[bucket] for bucket in steady}, moment)
-    if wait > 0:
-        return LoginResult(retry_after=_retry_after(wait))
-    # 3. The password, outside any transaction.
-    if not staff_accounts.password_matches(password, password_hash):
-        return LoginResult()
+    with checks.turn() as ours:
+        if not ours:  # busy: nothing charged, nothing checked
+            return LoginResult(retry_after=BUSY_RETRY_SECONDS, busy=True)
+        # 2. Claim the attempt in every bucket, or be refused.
+        wait, closes = _claim(make_uow, buckets, moment)
+        memory.remember({bucket: closes[bucket] for bucket in steady}, moment)
+        if wait > 0:
+            return LoginResult(retry_after=_retry_after(wait))
+        # 3. The password, outside any transaction, in its turn.
+        if not checks.matches(password, password_hash):
+            return LoginResult()
     # 4. Right: settle the counters, remember the address, audit.
     assert account is not None
     _settle(make_uow, account, buckets, place, known, moment)

@@ -124,6 +124,9 @@ def queued(engine: Engine) -> bool:
     return job_claims.any_claimable(engine, RecommendationJob)
 
 
+PROGRESS_EVERY_SECONDS = 0.5
+
+
 def run_next(
     engine: Engine,
     worker: str,
@@ -136,7 +139,15 @@ def run_next(
         return None
     job_id, day = claimed
 
+    last = [-PROGRESS_EVERY_SECONDS]
+
     def report(update_: ProgressUpdate) -> None:
+        # At most one write per PROGRESS_EVERY_SECONDS: each takes the database's write lock
+        # (SQLite's only one) from a process at low priority, which a loaded machine may
+        # leave waiting while it holds it, and every page that counts a visit waits too.
+        if update_.seconds - last[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last[0] = update_.seconds
         with Session(engine) as session:
             session.add(
                 RecommendationProgress(

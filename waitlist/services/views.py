@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from waitlist.domain.application import ApplicationStatus
 from waitlist.domain.errors import Forbidden
 from waitlist.domain.offer import OfferStatus
-from waitlist.services import access, queues
+from waitlist.services import access, link_notice, queues
 from waitlist.services.access import Actor
 from waitlist.services.applications import to_public as application_public
 from waitlist.services.groups import to_public as group_public
@@ -52,6 +52,8 @@ class ParentStatus:
     standing: queues.Standing
     pending_offer: OfferPublic | None
     pending_group: GroupPublic | None
+    # The contact a notice could not be delivered to for good, masked (link_notice).
+    unreachable: str | None = None
 
 
 def _own_application(actor: Actor) -> int:
@@ -98,6 +100,7 @@ def parent_status(uow: UnitOfWork, actor: Actor, *, elsewhere: bool = False) -> 
             standing=standing,
             pending_offer=offer_public(offer) if offer is not None else None,
             pending_group=group_public(uow, group) if group is not None else None,
+            unreachable=link_notice.unreachable_of(app),
         )
 
 
