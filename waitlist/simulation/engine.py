@@ -5,7 +5,9 @@ answers arrive and unanswered offers expire; impatient parents withdraw; groups 
 their start day start or, below minimum size, are cancelled and their parents return with
 their original queue date; the policy makes offers on the round's Scenario; (policy 3, monthly)
 recommended groups open and invite the parents they name (monthly.py); the week's figures
-are recorded. Policy 4 first plans the coming term's groups again, each term (term_plan.py).
+are recorded. Policy 4 first plans the coming term's groups again, each term (term_plan.py);
+a policy whose supply follows applications shares them out again (supply.py), and one whose
+groups take the queue's language announces each planned group in it (supply.py).
 Parents' answers and patience come from seeded per-parent streams (behaviour.py), never from
 the policy.
 """
@@ -26,6 +28,7 @@ from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.snapshot import build_scenario
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
+from waitlist.simulation.supply import announced_language, reshare_term
 from waitlist.simulation.term_plan import TERM_WEEKS, replan_term
 from waitlist.simulation.weekly import week_stats
 
@@ -74,6 +77,8 @@ class Engine:
         since = week - self.cal.warmup_weeks
         if spec.group_starts == "term_plan" and measured and since % TERM_WEEKS == 0:
             replan_term(self, spec, state, today, week)
+        if spec.supply_follows == "applications" and measured and since % TERM_WEEKS == 0:
+            reshare_term(self, state, today, week)
         self._arrive(state, week)
         self._open_planned(spec, state, today)
         self._answers(spec, state, today)
@@ -109,7 +114,8 @@ class Engine:
             min_size = min(g.capacity, spec.min_size.get(g.programme, g.min_size))
             state.groups[g.id] = SimGroup(
                 id=g.id, programme=g.programme, district=g.district, start=g.start,
-                weeks=g.weeks, weekday=g.weekday, slot=g.slot, language=g.language,
+                weeks=g.weeks, weekday=g.weekday, slot=g.slot,
+                language=announced_language(self.cal, spec, state, g),
                 capacity=g.capacity, min_size=min_size,
             )  # fmt: skip
 
