@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.simulation_city import small_city
+from tests.support.simulation_city import CALIBRATION, small_city
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.supply import language_for_queue, share_groups
 from waitlist.simulation import builtin_policies
@@ -259,3 +259,38 @@ def test_a_year_of_rounds_with_the_supply_levers_keeps_every_seat_rule(tmp_path)
     most = {lid: max_groups for lid, max_groups, *_ in leader_ids(city)}
     for lead, groups in state.leader_groups.items():
         assert len(groups) <= most[lead]
+
+
+def test_parents_who_did_not_opt_in_are_asked_once_and_their_answer_is_their_own(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy({"name": "ask", "opt_in_prompt_weeks": 3, "opt_in_prompt_minutes": 20})
+    assert spec.describe()["opt_in_prompt_weeks"] == 3
+    _, asked = _run(city, spec, 12)
+    _, again = _run(city, spec, 12)
+    _, never = _run(city, parse_policy({"name": "plain"}), 12)
+    prompted = [a for a in asked.apps.values() if a.prompt_minutes is not None]
+    assert prompted and asked.counters["opt_in_prompts"] == len(prompted)
+    assert all(not a.arrival.cross_district for a in prompted)  # only those who did not opt in
+    yes = [a for a in prompted if a.prompt_minutes]
+    assert 0 < len(yes) < len(prompted)  # about half say yes (the calibration's share)
+    assert all(a.opted_in and a.travel_limit == 20 for a in yes)
+    assert {a.id: a.prompt_minutes for a in prompted} == {
+        a.id: a.prompt_minutes for a in again.apps.values() if a.prompt_minutes is not None
+    }
+    assert all(a.prompt_minutes is None for a in never.apps.values())
+    # A parent who said yes may now be placed in another district, within the 20 minutes.
+    moved = [a for a in yes if a.status in ("enrolled", "placed") and a.cross_district]
+    assert all(a.travel_minutes <= 20 for a in moved)
+
+
+def test_the_share_who_say_yes_is_a_calibration_assumption(tmp_path):
+    behaviour = dict(CALIBRATION["behaviour"], prompt_yes_share=1.0)
+    city = small_city(tmp_path, behaviour=behaviour)
+    assert city.prompt_yes_share == 1.0
+    assert small_city(tmp_path).prompt_yes_share == 0.5  # when the file gives none
+    with pytest.raises(InvalidInput) as err:
+        small_city(tmp_path, behaviour=dict(behaviour, prompt_yes_share=1.5))
+    assert err.value.field == "behaviour.prompt_yes_share"
+    with pytest.raises(InvalidInput) as err:
+        parse_policy({"name": "p", "opt_in_prompt_minutes": 0})
+    assert err.value.field == "opt_in_prompt_minutes"

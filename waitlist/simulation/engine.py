@@ -83,6 +83,7 @@ class Engine:
         self._open_planned(spec, state, today)
         self._answers(spec, state, today)
         self._withdrawals(state, today)
+        self._prompts(spec, state, today)
         self._starts(state, today, week, measured)
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=False)
         result = policy_runner.place(spec, scenario)
@@ -163,6 +164,27 @@ class Engine:
                 waited = (today - app.arrival.queue_date).days / 7.0
                 if waited >= self.behaviour.patience_weeks(app.id):
                     app.status, app.ended = "withdrawn", today
+
+    def _prompts(self, spec: PolicySpec, state: SimState, today: date) -> None:
+        """The policy's opt-in prompt: a parent who did not opt in, still waiting after
+        `opt_in_prompt_weeks`, is asked once whether a seat in another district within
+        `opt_in_prompt_minutes` would do; their answer is their own seeded draw."""
+        weeks = spec.opt_in_prompt_weeks
+        if weeks is None:
+            return
+        for app in state.apps.values():
+            if (
+                app.status != "waiting"
+                or app.arrival.cross_district
+                or app.prompt_minutes is not None
+            ):
+                continue
+            if (today - app.arrival.queue_date).days < 7 * weeks:
+                continue
+            yes = self.behaviour.says_yes_to_prompt(app.id)
+            app.prompt_minutes = spec.opt_in_prompt_minutes if yes else 0
+            state.count("opt_in_prompts")
+            state.count("opt_in_prompt_yes", int(yes))
 
     def _starts(self, state: SimState, today: date, week: int, measured: bool) -> None:
         for group in sorted(state.groups.values(), key=lambda g: g.id):

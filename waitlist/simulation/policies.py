@@ -12,7 +12,9 @@ A policy file (JSON) names how placement rounds are run and which settings they 
      "min_size": {"komet": 5},         # minimum group sizes by programme (others unchanged)
      "supply_follows": "plan",         # "plan" | "applications": where each term's groups go
      "planned_language": "plan",       # "plan" | "queue": the language a group is announced in
-     "leader_reach_minutes": 0}        # leaders may lead groups this far from their district
+     "leader_reach_minutes": 0,        # leaders may lead groups this far from their district
+     "opt_in_prompt_weeks": null,      # ask parents who did not opt in again after this wait
+     "opt_in_prompt_minutes": 20}      # ... whether a seat this near in another district would do
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ class PolicySpec:
     supply_follows: str = "plan"
     planned_language: str = "plan"
     leader_reach_minutes: int = 0
+    # The opt-in prompt (engine.py): a parent who did not opt in is asked once, after this
+    # many weeks without an offer, whether a seat within opt_in_prompt_minutes would do.
+    opt_in_prompt_weeks: int | None = None
+    opt_in_prompt_minutes: int = 20
 
     def describe(self) -> dict[str, Any]:
         """The policy as recorded in the report (enough to rebuild it)."""
@@ -69,6 +75,8 @@ class PolicySpec:
             "supply_follows": self.supply_follows,
             "planned_language": self.planned_language,
             "leader_reach_minutes": self.leader_reach_minutes,
+            "opt_in_prompt_weeks": self.opt_in_prompt_weeks,
+            "opt_in_prompt_minutes": self.opt_in_prompt_minutes,
         }
 
 
@@ -94,6 +102,7 @@ _KEYS = {
     "target_weeks",
     "max_travel_minutes", "min_size", "description",
     "supply_follows", "planned_language", "leader_reach_minutes",
+    "opt_in_prompt_weeks", "opt_in_prompt_minutes",
 }  # fmt: skip
 
 
@@ -178,6 +187,8 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
         supply_follows=follows,
         planned_language=language,
         leader_reach_minutes=_int(raw, "leader_reach_minutes", 0) or 0,
+        opt_in_prompt_weeks=_int(raw, "opt_in_prompt_weeks", None),
+        opt_in_prompt_minutes=_int(raw, "opt_in_prompt_minutes", 20, minimum=1) or 20,
     )
 
 
