@@ -38,3 +38,21 @@ def test_the_second_city_differs_from_the_default_in_need_supply_and_opt_in():
     assert ratio["angered"] > 3 * ratio["centrum"]
     assert gbg.seats_per_application < sthlm.seats_per_application
     assert gbg.opt_in_share["default"] < sthlm.opt_in_share["default"]
+
+
+def test_the_city_wide_mean_wait_is_reported_beside_the_median(tmp_path):
+    from tests.support.simulation_city import small_city
+    from waitlist.simulation import simulate
+    from waitlist.simulation.arrivals import round_date
+
+    city = small_city(tmp_path)
+    run = simulate(city, weeks=6, seed=5, policies=[parse_policy({"name": "cross"})])
+    outcome = run.outcomes[0]
+    end = round_date(city, city.warmup_weeks + 6 - 1)
+    waits = [
+        outcome.state.apps[a].wait_days(end)
+        for a in outcome.cohort
+        if outcome.state.apps[a].status in ("enrolled", "placed", "waiting", "offered")
+    ]
+    assert waits
+    assert outcome.summary["mean_wait_weeks"] == round(sum(waits) / len(waits) / 7, 1)

@@ -60,7 +60,7 @@ def weekday_for(slot: str) -> str:
     return _SLOT_WEEKDAYS.get(slot, "wed")
 
 
-def _pick(rng: np.random.Generator, weights: dict) -> object:
+def pick(rng: np.random.Generator, weights: dict) -> object:
     keys = sorted(weights, key=str)
     p = np.array([weights[k] for k in keys], dtype=float)
     return keys[int(rng.choice(len(keys), p=p / p.sum()))]
@@ -94,13 +94,13 @@ def generate_arrivals(cal: Calibration, seed: int, total_weeks: int) -> list[Arr
                     birth_year = queue_date.year - age - (1 if month > queue_date.month else 0)
                     # Every arrival takes the same number of draws whatever the shares, so a
                     # calibration change alters only the parents it is about.
-                    main = str(_pick(rng, cal.district_share(cal.parent_languages, d.slug)))
+                    main = str(pick(rng, cal.district_share(cal.parent_languages, d.slug)))
                     also_swedish = rng.random() < cal.also_swedish_share
                     langs = [main, "sv"] if main != "sv" and also_swedish else [main]
-                    slot = str(_pick(rng, cal.slot_preferences))
+                    slot = str(pick(rng, cal.slot_preferences))
                     slots = tuple(sorted(cal.group_slots)) if slot == "any" else (slot,)
                     opt_in = bool(rng.random() < cal.district_share(cal.opt_in_share, d.slug))
-                    limit = int(_pick(rng, cal.max_travel_minutes))  # type: ignore[call-overload]
+                    limit = int(pick(rng, cal.max_travel_minutes))  # type: ignore[call-overload]
                     travel = limit if opt_in else 0
                     out.append(
                         Arrival(
@@ -132,12 +132,12 @@ def groups_per_year(cal: Calibration, district: str, programme: str) -> float:
     return seats / prog["capacity"]
 
 
-def _group_language(rng: np.random.Generator, cal: Calibration, district: str, prog: dict) -> str:
+def group_language(rng: np.random.Generator, cal: Calibration, district: str, prog: dict) -> str:
     """A planned group's language, among those the programme is run in (Swedish otherwise)."""
     offered = set(prog.get("languages") or ["sv"])
     weights = cal.district_share(cal.group_languages, district)
     usable = {k: v for k, v in weights.items() if k in offered and v > 0}
-    return str(_pick(rng, usable)) if usable else "sv"
+    return str(pick(rng, usable)) if usable else "sv"
 
 
 def generate_plan(cal: Calibration, seed: int, total_weeks: int) -> list[PlannedGroup]:
@@ -155,7 +155,7 @@ def generate_plan(cal: Calibration, seed: int, total_weeks: int) -> list[Planned
             k = 0
             while t < horizon:
                 k += 1
-                slot = str(_pick(rng, cal.group_slots))
+                slot = str(pick(rng, cal.group_slots))
                 out.append(
                     PlannedGroup(
                         id=f"g-{d.slug}-{prog['slug']}-{k}",
@@ -165,7 +165,7 @@ def generate_plan(cal: Calibration, seed: int, total_weeks: int) -> list[Planned
                         weeks=int(prog.get("weeks") or 8),
                         weekday=weekday_for(slot),
                         slot=slot,
-                        language=_group_language(rng, cal, d.slug, prog),
+                        language=group_language(rng, cal, d.slug, prog),
                         capacity=int(prog["capacity"]),
                         min_size=int(prog["min_size"]),
                     )

@@ -42,6 +42,12 @@ class ParentBehaviour:
         u = random.Random(f"{self._seed}/patience/{app_id}").random()
         return -math.log(1.0 - u) * self._cal.patience_weeks_mean
 
+    def says_yes_to_prompt(self, app_id: str) -> bool:
+        """Whether a parent who did not opt in accepts seats nearby when asked again (drawn
+        once per parent from its own stream, so the answer never depends on the policy)."""
+        u = random.Random(f"{self._seed}/prompt/{app_id}").random()
+        return u < self._cal.prompt_yes_share
+
     def response(self, app_id: str, offer_number: int, *, cross_district: bool) -> Response:
         """The answer to the offer_number-th offer (0-based) this application receives."""
         draws = self._draws.setdefault(app_id, [])

@@ -37,6 +37,9 @@ class CityDistrict:
     children: int
 
 
+PROMPT_YES_SHARE = 0.5  # assumption: half of those asked again accept a seat nearby
+
+
 @dataclass(frozen=True)
 class LeaderPool:
     """Certified leaders free to run groups beyond a district's plan."""
@@ -78,6 +81,9 @@ class Calibration:
     max_expired_offers: int
     leaders: tuple[LeaderPool, ...]
     source: dict[str, Any]  # the parsed JSON, recorded in reports so a run reproduces
+    # Share of parents who did not opt in and say yes when asked again (a policy's opt-in
+    # prompt); optional in the file.
+    prompt_yes_share: float = PROMPT_YES_SHARE
 
     def district_share(self, table: dict[str, Any], district: str) -> Any:
         return table.get(district, table["default"])
@@ -266,5 +272,8 @@ def parse_calibration(raw: Any, *, base: Path | None = None) -> Calibration:
             number(field_of(behaviour, "max_expired_offers", int, "behaviour"), "behaviour")
         ),
         leaders=tuple(leaders),
+        prompt_yes_share=share(
+            behaviour.get("prompt_yes_share", PROMPT_YES_SHARE), "behaviour.prompt_yes_share"
+        ),
         source=raw,
     )

@@ -5,7 +5,9 @@ answers arrive and unanswered offers expire; impatient parents withdraw; groups 
 their start day start or, below minimum size, are cancelled and their parents return with
 their original queue date; the policy makes offers on the round's Scenario; (policy 3, monthly)
 recommended groups open and invite the parents they name (monthly.py); the week's figures
-are recorded. Policy 4 first plans the coming term's groups again, each term (term_plan.py).
+are recorded. Policy 4 first plans the coming term's groups again, each term (term_plan.py);
+a policy whose supply follows applications shares them out again (supply.py), and one whose
+groups take the queue's language announces each planned group in it (supply.py).
 Parents' answers and patience come from seeded per-parent streams (behaviour.py), never from
 the policy.
 """
@@ -26,6 +28,7 @@ from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.snapshot import build_scenario
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
+from waitlist.simulation.supply import announced_language, reshare_term
 from waitlist.simulation.term_plan import TERM_WEEKS, replan_term
 from waitlist.simulation.weekly import week_stats
 
@@ -74,10 +77,13 @@ class Engine:
         since = week - self.cal.warmup_weeks
         if spec.group_starts == "term_plan" and measured and since % TERM_WEEKS == 0:
             replan_term(self, spec, state, today, week)
+        if spec.supply_follows == "applications" and measured and since % TERM_WEEKS == 0:
+            reshare_term(self, state, today, week)
         self._arrive(state, week)
         self._open_planned(spec, state, today)
         self._answers(spec, state, today)
         self._withdrawals(state, today)
+        self._prompts(spec, state, today)
         self._starts(state, today, week, measured)
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=False)
         result = policy_runner.place(spec, scenario)
@@ -109,7 +115,8 @@ class Engine:
             min_size = min(g.capacity, spec.min_size.get(g.programme, g.min_size))
             state.groups[g.id] = SimGroup(
                 id=g.id, programme=g.programme, district=g.district, start=g.start,
-                weeks=g.weeks, weekday=g.weekday, slot=g.slot, language=g.language,
+                weeks=g.weeks, weekday=g.weekday, slot=g.slot,
+                language=announced_language(self.cal, spec, state, g),
                 capacity=g.capacity, min_size=min_size,
             )  # fmt: skip
 
@@ -157,6 +164,27 @@ class Engine:
                 waited = (today - app.arrival.queue_date).days / 7.0
                 if waited >= self.behaviour.patience_weeks(app.id):
                     app.status, app.ended = "withdrawn", today
+
+    def _prompts(self, spec: PolicySpec, state: SimState, today: date) -> None:
+        """The policy's opt-in prompt: a parent who did not opt in, still waiting after
+        `opt_in_prompt_weeks`, is asked once whether a seat in another district within
+        `opt_in_prompt_minutes` would do; their answer is their own seeded draw."""
+        weeks = spec.opt_in_prompt_weeks
+        if weeks is None:
+            return
+        for app in state.apps.values():
+            if (
+                app.status != "waiting"
+                or app.arrival.cross_district
+                or app.prompt_minutes is not None
+            ):
+                continue
+            if (today - app.arrival.queue_date).days < 7 * weeks:
+                continue
+            yes = self.behaviour.says_yes_to_prompt(app.id)
+            app.prompt_minutes = spec.opt_in_prompt_minutes if yes else 0
+            state.count("opt_in_prompts")
+            state.count("opt_in_prompt_yes", int(yes))
 
     def _starts(self, state: SimState, today: date, week: int, measured: bool) -> None:
         for group in sorted(state.groups.values(), key=lambda g: g.id):

@@ -34,8 +34,8 @@ def open_recommended_groups(
     horizon = today + timedelta(weeks=PROSPECT_WEEKS)
     upcoming = [g for g in engine.plan[state.next_planned :] if g.start <= horizon]
     scenario = with_plan(scenario, upcoming)
-    scenario = policy_runner.with_candidates(scenario)
-    result = policy_runner.recommend(scenario)
+    scenario = policy_runner.with_candidates(scenario, spec)
+    result = policy_runner.recommend(scenario, spec)
     candidates = {c.id: c for c in scenario.candidate_groups}
     capacity = {lead.id: lead.max_groups for lead in scenario.leaders}
     weeks = {p["slug"]: int(p.get("weeks") or 8) for p in engine.cal.programmes}

@@ -9,7 +9,12 @@ A policy file (JSON) names how placement rounds are run and which settings they 
      "cross_district_after_weeks": 4, "home_priority": "strict",
      "offer_response_days": 10, "target_weeks": 8,
      "max_travel_minutes": 30,         # caps every parent's own limit (null: no cap)
-     "min_size": {"komet": 5}}         # minimum group sizes by programme (others unchanged)
+     "min_size": {"komet": 5},         # minimum group sizes by programme (others unchanged)
+     "supply_follows": "plan",         # "plan" | "applications": where each term's groups go
+     "planned_language": "plan",       # "plan" | "queue": the language a group is announced in
+     "leader_reach_minutes": 0,        # leaders may lead groups this far from their district
+     "opt_in_prompt_weeks": null,      # ask parents who did not opt in again after this wait
+     "opt_in_prompt_minutes": 20}      # ... whether a seat this near in another district would do
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from waitlist.translations import N_
 
 PLACEMENTS = ("status_quo", "solver")
 GROUP_STARTS = ("plan", "recommendations", "term_plan")
+SUPPLY_FOLLOWS = ("plan", "applications")
+PLANNED_LANGUAGES = ("plan", "queue")
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,15 @@ class PolicySpec:
     settings: Policy = field(default_factory=Policy)
     max_travel_minutes: int | None = None
     min_size: dict[str, int] = field(default_factory=dict)
+    # Supply levers (supply.py): where each term's planned groups go, the language a planned
+    # group is announced in, and how far from their own district a leader may lead a group.
+    supply_follows: str = "plan"
+    planned_language: str = "plan"
+    leader_reach_minutes: int = 0
+    # The opt-in prompt (engine.py): a parent who did not opt in is asked once, after this
+    # many weeks without an offer, whether a seat within opt_in_prompt_minutes would do.
+    opt_in_prompt_weeks: int | None = None
+    opt_in_prompt_minutes: int = 20
 
     def describe(self) -> dict[str, Any]:
         """The policy as recorded in the report (enough to rebuild it)."""
@@ -56,6 +72,11 @@ class PolicySpec:
             "target_weeks": s.target_weeks,
             "max_travel_minutes": self.max_travel_minutes,
             "min_size": dict(sorted(self.min_size.items())),
+            "supply_follows": self.supply_follows,
+            "planned_language": self.planned_language,
+            "leader_reach_minutes": self.leader_reach_minutes,
+            "opt_in_prompt_weeks": self.opt_in_prompt_weeks,
+            "opt_in_prompt_minutes": self.opt_in_prompt_minutes,
         }
 
 
@@ -80,6 +101,8 @@ _KEYS = {
     "cross_district_after_weeks", "cross_district_test", "home_priority", "offer_response_days",
     "target_weeks",
     "max_travel_minutes", "min_size", "description",
+    "supply_follows", "planned_language", "leader_reach_minutes",
+    "opt_in_prompt_weeks", "opt_in_prompt_minutes",
 }  # fmt: skip
 
 
@@ -128,6 +151,23 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
             f"cross_district_test: must be one of {', '.join(CROSS_TESTS)}",
             field="cross_district_test",
         )
+    follows = raw.get("supply_follows", "plan")
+    if follows not in SUPPLY_FOLLOWS:
+        raise InvalidInput(
+            f"supply_follows: must be one of {', '.join(SUPPLY_FOLLOWS)}", field="supply_follows"
+        )
+    language = raw.get("planned_language", "plan")
+    if language not in PLANNED_LANGUAGES:
+        raise InvalidInput(
+            f"planned_language: must be one of {', '.join(PLANNED_LANGUAGES)}",
+            field="planned_language",
+        )
+    if follows != "plan" and starts == "term_plan":
+        raise InvalidInput(
+            "supply_follows: the term plan already places each term's groups; use 'plan' with "
+            "group_starts 'term_plan'",
+            field="supply_follows",
+        )
     settings = Policy(
         cross_district_after_weeks=_int(raw, "cross_district_after_weeks", 8) or 0,
         cross_district_test=test,
@@ -144,6 +184,11 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
         settings=settings,
         max_travel_minutes=_int(raw, "max_travel_minutes", None),
         min_size=dict(min_size),
+        supply_follows=follows,
+        planned_language=language,
+        leader_reach_minutes=_int(raw, "leader_reach_minutes", 0) or 0,
+        opt_in_prompt_weeks=_int(raw, "opt_in_prompt_weeks", None),
+        opt_in_prompt_minutes=_int(raw, "opt_in_prompt_minutes", 20, minimum=1) or 20,
     )
 
 

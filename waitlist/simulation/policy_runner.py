@@ -27,13 +27,17 @@ RECOMMEND_DETERMINISTIC_LIMIT = 1.0
 RECOMMEND_TIME_LIMIT_S = 60.0
 
 
-def _recommend_options() -> RecommendOptions:
+def _recommend_options(spec: PolicySpec) -> RecommendOptions:
+    """The recommender's options: its work limits, and how far a leader may lead a group from
+    their own district (the policy's `leader_reach_minutes`)."""
     return RecommendOptions(
-        time_limit_s=RECOMMEND_TIME_LIMIT_S, deterministic_limit=RECOMMEND_DETERMINISTIC_LIMIT
+        leader_reach_minutes=spec.leader_reach_minutes,
+        time_limit_s=RECOMMEND_TIME_LIMIT_S,
+        deterministic_limit=RECOMMEND_DETERMINISTIC_LIMIT,
     )
 
 
-def with_candidates(scenario: Scenario) -> Scenario:
+def with_candidates(scenario: Scenario, spec: PolicySpec) -> Scenario:
     """Candidate groups from the recommender's own generator, hosted where parents live.
 
     Only hosts where at least one waiting parent of the programme and language lives are
@@ -43,14 +47,14 @@ def with_candidates(scenario: Scenario) -> Scenario:
     homes = {(a.programme, a.district, lang) for a in scenario.applications for lang in a.languages}
     candidates = tuple(
         c
-        for c in generate_candidates(scenario, _recommend_options())
+        for c in generate_candidates(scenario, _recommend_options(spec))
         if (c.programme, c.district, c.language) in homes
     )
     return replace(scenario, candidate_groups=candidates)
 
 
-def recommend(scenario: Scenario) -> RecommendResult:
+def recommend(scenario: Scenario, spec: PolicySpec) -> RecommendResult:
     """Group-start recommendations over the scenario's candidate groups and free leaders."""
     if not scenario.candidate_groups or not scenario.leaders:
         return RecommendResult(as_of=scenario.as_of, status=SolveStatus.OPTIMAL)
-    return recommend_groups(scenario, options=_recommend_options())
+    return recommend_groups(scenario, options=_recommend_options(spec))

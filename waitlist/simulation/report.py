@@ -32,6 +32,7 @@ def table_columns(_: Gettext) -> tuple[tuple[str, str], ...]:
         ("withdrawn", _("Withdrawn applications")),
         ("expired", _("Expired applications")),
         ("median_wait_weeks", _("Median wait (weeks)")),
+        ("mean_wait_weeks", _("Mean wait (weeks)")),
         ("p90_wait_weeks", _("P90 wait (weeks)")),
         ("max_min_ratio", _("Max/min of district medians")),
         ("metrics_median_wait_ratio", _("Max/min of district medians, management metrics")),

@@ -61,12 +61,8 @@ def build_scenario(
             child_birth=a.arrival.child_birth,
             languages=a.arrival.languages,
             slots=a.arrival.slots,
-            cross_district=a.arrival.cross_district,
-            max_travel_minutes=(
-                a.arrival.max_travel_minutes
-                if cap is None
-                else min(cap, a.arrival.max_travel_minutes)
-            ),
+            cross_district=a.opted_in,
+            max_travel_minutes=a.travel_limit if cap is None else min(cap, a.travel_limit),
         )  # fmt: skip
         for a in sorted(state.apps.values(), key=lambda a: a.id)
         if a.status == "waiting"

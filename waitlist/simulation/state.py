@@ -32,10 +32,24 @@ class SimApp:
     returned_on: date | None = None
     declines: list[tuple[date, str]] = field(default_factory=list)  # day, host district
     expiries: list[date] = field(default_factory=list)
+    # A policy's opt-in prompt: None until asked; then the travel limit they accepted (0: no).
+    prompt_minutes: int | None = None
 
     @property
     def id(self) -> str:
         return self.arrival.id
+
+    @property
+    def opted_in(self) -> bool:
+        """Seats in other districts are fine: opted in when applying, or said yes when asked."""
+        return self.arrival.cross_district or bool(self.prompt_minutes)
+
+    @property
+    def travel_limit(self) -> int:
+        """Most minutes to a seat elsewhere: as applied, or as accepted when asked again."""
+        if self.arrival.cross_district:
+            return self.arrival.max_travel_minutes
+        return self.prompt_minutes or 0
 
     def wait_days(self, today: date) -> int:
         """Queue date to the offer of the seat held, or to today while still waiting."""

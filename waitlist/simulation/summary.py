@@ -65,6 +65,7 @@ def summarise(
         "arrivals_and_open": len(cohort),
         **outcome,
         "median_wait_weeks": _r(median_weeks(everyone)),
+        "mean_wait_weeks": _r(sum(everyone) / len(everyone) / 7.0 if everyone else None),
         "p90_wait_weeks": _r(percentile_weeks(everyone, 90)),
         "max_min_ratio": _r(ratio_of_medians(medians), 2),
         "share_within_target": _r(within / known if known else None, 3),

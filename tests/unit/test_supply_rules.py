@@ -1,0 +1,296 @@
+"""Where planned groups go and in which language (waitlist.domain.supply), and the policy
+levers that use them in the simulation: each term's groups shared by applications, groups
+announced in the queue's language, leaders who lead groups in a neighbouring district."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.support.simulation_city import CALIBRATION, small_city
+from waitlist.domain.errors import InvalidInput
+from waitlist.domain.supply import language_for_queue, share_groups
+from waitlist.simulation import builtin_policies
+from waitlist.simulation.arrivals import (
+    Arrival,
+    PlannedGroup,
+    generate_arrivals,
+    generate_plan,
+    round_date,
+)
+from waitlist.simulation.engine import Engine
+from waitlist.simulation.policies import parse_policy
+from waitlist.simulation.policy_runner import _recommend_options
+from waitlist.simulation.snapshot import leader_ids
+from waitlist.simulation.state import SimApp, SimGroup, SimState
+from waitlist.simulation.supply import announced_language, leader_languages
+from waitlist.simulation.term_plan import TERM_WEEKS
+
+KEYS = st.sampled_from(["a", "b", "c", "d", "e"])
+LANGS = st.sampled_from(["sv", "ar", "so", "ti"])
+
+
+@given(st.integers(0, 60), st.dictionaries(KEYS, st.floats(0, 500), min_size=1))
+def test_a_budget_is_shared_exactly_and_each_share_is_its_quota_rounded(budget, weights):
+    shares = share_groups(budget, weights)
+    assert set(shares) == set(weights)
+    assert sum(shares.values()) == budget
+    total = sum(weights.values())
+    for key, n in shares.items():
+        quota = budget * weights[key] / total if total > 0 else budget / len(weights)
+        assert math.floor(quota) - 1e-9 <= n <= math.ceil(quota) + 1e-9
+
+
+@given(st.integers(0, 60), st.dictionaries(KEYS, st.floats(0, 500), min_size=2))
+def test_more_applications_never_mean_fewer_groups(budget, weights):
+    shares = share_groups(budget, weights)
+    ordered = sorted(weights, key=lambda k: weights[k])
+    for low, high in zip(ordered, ordered[1:], strict=False):
+        if weights[high] > weights[low]:
+            assert shares[high] >= shares[low]
+
+
+def test_share_groups_by_applications():
+    assert share_groups(10, {"north": 60, "centre": 30, "south": 10}) == {
+        "north": 6,
+        "centre": 3,
+        "south": 1,
+    }
+    assert share_groups(3, {"north": 0, "south": 0}) in ({"north": 2, "south": 1},)
+    with pytest.raises(ValueError):
+        share_groups(-1, {"north": 1})
+
+
+QUEUE = st.lists(st.lists(LANGS, min_size=1, max_size=2, unique=True), max_size=30)
+SIZE = st.integers(1, 8)
+
+
+@given(QUEUE, st.sets(LANGS), LANGS, SIZE)
+def test_a_group_is_announced_in_an_allowed_language_or_the_planned_one(
+    unseated, allowed, plan, size
+):
+    chosen = language_for_queue(unseated, allowed, plan, size)
+    assert chosen == plan or chosen in allowed
+
+
+@given(QUEUE, st.sets(LANGS), LANGS, SIZE)
+def test_a_language_is_changed_only_for_enough_parents_who_have_no_other(
+    unseated, allowed, plan, size
+):
+    usable = allowed | {plan}
+    only = Counter()
+    for langs in unseated:
+        if len(usable & set(langs)) == 1:
+            only.update(usable & set(langs))
+    chosen = language_for_queue(unseated, allowed, plan, size)
+    if chosen != plan:
+        assert only[chosen] >= size
+        assert only[chosen] > only[plan]
+    assert all(only[lang] <= max(only[chosen], size - 1) for lang in usable)
+
+
+def test_parents_who_also_take_swedish_do_not_move_the_language():
+    queue = [("ar",)] * 5 + [("sv",)] * 2 + [("ar", "sv")] * 9
+    assert language_for_queue(queue, {"sv", "ar"}, "sv", 5) == "ar"
+    assert language_for_queue(queue, {"sv", "ar"}, "sv", 6) == "sv"  # too few to start it
+    assert language_for_queue(queue, {"sv"}, "sv", 5) == "sv"  # no leader for Arabic
+    assert language_for_queue([("ar", "sv")] * 9, {"sv", "ar"}, "sv", 5) == "sv"
+    assert language_for_queue([], {"sv", "ar"}, "ar", 5) == "ar"  # nobody waits: as planned
+
+
+def test_the_policy_file_states_the_supply_levers_and_the_report_records_them():
+    spec = parse_policy(
+        {
+            "name": "p",
+            "group_starts": "recommendations",
+            "supply_follows": "applications",
+            "planned_language": "queue",
+            "leader_reach_minutes": 20,
+        }
+    )
+    described = spec.describe()
+    assert described["supply_follows"] == "applications"
+    assert described["planned_language"] == "queue"
+    assert described["leader_reach_minutes"] == 20
+    assert _recommend_options(spec).leader_reach_minutes == 20
+    plain = parse_policy({"name": "q"})
+    assert (plain.supply_follows, plain.planned_language, plain.leader_reach_minutes) == (
+        "plan",
+        "plan",
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"supply_follows": "need"}, "supply_follows"),
+        ({"planned_language": "any"}, "planned_language"),
+        ({"leader_reach_minutes": -5}, "leader_reach_minutes"),
+        ({"leader_reach_minutes": "20"}, "leader_reach_minutes"),
+        ({"supply_follows": "applications", "group_starts": "term_plan"}, "supply_follows"),
+    ],
+)
+def test_a_bad_supply_lever_is_refused_naming_the_key(raw, field):
+    with pytest.raises(InvalidInput) as err:
+        parse_policy({"name": "p", **raw})
+    assert err.value.field == field
+    assert field in err.value.message
+
+
+def test_leaders_within_reach_bring_their_languages(tmp_path):
+    city = small_city(tmp_path)
+    komet = next(p for p in city.programmes if p["slug"] == "komet")
+    abc = next(p for p in city.programmes if p["slug"] == "abc")
+    assert leader_languages(city, "centre", komet, 0) == {"sv"}
+    assert leader_languages(city, "centre", komet, 20) == {"sv", "ar"}  # north is 18 min away
+    assert leader_languages(city, "south", komet, 20) == {"sv"}  # north is 35 min away
+    assert leader_languages(city, "centre", abc, 20) == {"sv"}  # ABC is run in Swedish only
+
+
+def _run(city, spec, weeks):  # noqa: ANN001, ANN202
+    total = city.warmup_weeks + weeks
+    plan = generate_plan(city, 11, total)
+    engine = Engine(city, 11, generate_arrivals(city, 11, total), plan)
+    state = engine.warm_up(builtin_policies()[0])
+    for week in range(city.warmup_weeks, total):
+        engine.run_round(spec, state, week, measured=True)
+        assert all(g.taken <= g.capacity for g in state.groups.values())
+    return engine, state
+
+
+def test_each_term_is_shared_by_applications_within_the_same_budget(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy({"name": "share", "supply_follows": "applications"})
+    engine, state = _run(city, spec, TERM_WEEKS + 2)
+    assert state.counters["terms_reshared"] == 2
+    opens = round_date(city, city.warmup_weeks) + timedelta(weeks=city.recruit_weeks)
+    ends = opens + timedelta(weeks=TERM_WEEKS)
+
+    def term(groups) -> Counter:  # noqa: ANN001
+        return Counter((g.programme, g.district) for g in groups if opens < g.start <= ends)
+
+    before, after = term(engine.plan), term(state.plan or [])
+    for prog in ("komet", "abc"):
+        assert sum(n for (p, _), n in after.items() if p == prog) == sum(
+            n for (p, _), n in before.items() if p == prog
+        )
+    # North applies most (need 1.8 against 0.6 in the south): it gains groups, south loses.
+    assert sum(n for (_, d), n in after.items() if d == "north") > sum(
+        n for (_, d), n in before.items() if d == "north"
+    )
+    assert sum(n for (_, d), n in after.items() if d == "south") < sum(
+        n for (_, d), n in before.items() if d == "south"
+    )
+
+
+def _waiting(n: int, district: str, languages: tuple[str, ...], *, start: int = 0) -> list:
+    return [
+        SimApp(
+            Arrival(
+                id=f"a-{district}-{start + i}", week=0, queue_date=date(2025, 12, 1) + timedelta(i),
+                programme="komet", district=district, child_birth="2019-05", languages=languages,
+                slots=("evening",), cross_district=True, max_travel_minutes=20, lottery=i,
+            )
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _planned(district: str, language: str = "sv") -> PlannedGroup:
+    return PlannedGroup(
+        id=f"g-{district}", programme="komet", district=district, start=date(2026, 3, 5),
+        weeks=6, weekday="thu", slot="evening", language=language, capacity=10, min_size=5,
+    )  # fmt: skip
+
+
+def _state(apps: list, groups: tuple = ()) -> SimState:
+    return SimState(apps={a.id: a for a in apps}, groups={g.id: g for g in groups})
+
+
+def test_a_group_is_announced_in_the_language_parents_with_no_seat_can_only_take(tmp_path):
+    city = small_city(tmp_path)
+    queue = parse_policy({"name": "queue", "planned_language": "queue"})
+    plain = parse_policy({"name": "plain"})
+    arabic_only = _waiting(5, "north", ("ar",)) + _waiting(8, "north", ("sv", "ar"), start=5)
+    group = _planned("north")
+    assert announced_language(city, queue, _state(arabic_only), group) == "ar"
+    assert announced_language(city, plain, _state(arabic_only), group) == "sv"  # as planned
+    # Four are too few to start it; the parents who also take Swedish do not count.
+    assert announced_language(city, queue, _state(arabic_only[1:]), group) == "sv"
+    # An Arabic group recruiting within their reach with free seats: they have a seat in sight.
+    recruiting = SimGroup(
+        id="r-1", programme="komet", district="centre", start=date(2026, 2, 5), weeks=6,
+        weekday="thu", slot="evening", language="ar", capacity=10, min_size=5,
+    )  # fmt: skip
+    assert announced_language(city, queue, _state(arabic_only, (recruiting,)), group) == "sv"
+
+
+def test_a_neighbouring_districts_leaders_bring_their_language_within_reach(tmp_path):
+    city = small_city(tmp_path)  # only the north runs groups in Arabic; centre is 18 min away
+    near = parse_policy({"name": "near", "planned_language": "queue", "leader_reach_minutes": 20})
+    home = parse_policy({"name": "home", "planned_language": "queue"})
+    state = _state(_waiting(6, "centre", ("ar",)))
+    assert announced_language(city, home, state, _planned("centre")) == "sv"
+    assert announced_language(city, near, state, _planned("centre")) == "ar"
+    south = _state(_waiting(6, "south", ("ar",)))  # 35 minutes from the north
+    assert announced_language(city, near, south, _planned("south")) == "sv"
+
+
+def test_a_year_of_rounds_with_the_supply_levers_keeps_every_seat_rule(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy(
+        {
+            "name": "all",
+            "group_starts": "recommendations",
+            "supply_follows": "applications",
+            "planned_language": "queue",
+            "leader_reach_minutes": 20,
+        }
+    )
+    _, state = _run(city, spec, 30)  # _run checks no group is ever over capacity
+    assert state.counters["groups_started"] > 0
+    assert state.counters["groups_recommended"] > 0
+    most = {lid: max_groups for lid, max_groups, *_ in leader_ids(city)}
+    for lead, groups in state.leader_groups.items():
+        assert len(groups) <= most[lead]
+
+
+def test_parents_who_did_not_opt_in_are_asked_once_and_their_answer_is_their_own(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy({"name": "ask", "opt_in_prompt_weeks": 3, "opt_in_prompt_minutes": 20})
+    assert spec.describe()["opt_in_prompt_weeks"] == 3
+    _, asked = _run(city, spec, 12)
+    _, again = _run(city, spec, 12)
+    _, never = _run(city, parse_policy({"name": "plain"}), 12)
+    prompted = [a for a in asked.apps.values() if a.prompt_minutes is not None]
+    assert prompted and asked.counters["opt_in_prompts"] == len(prompted)
+    assert all(not a.arrival.cross_district for a in prompted)  # only those who did not opt in
+    yes = [a for a in prompted if a.prompt_minutes]
+    assert 0 < len(yes) < len(prompted)  # about half say yes (the calibration's share)
+    assert all(a.opted_in and a.travel_limit == 20 for a in yes)
+    assert {a.id: a.prompt_minutes for a in prompted} == {
+        a.id: a.prompt_minutes for a in again.apps.values() if a.prompt_minutes is not None
+    }
+    assert all(a.prompt_minutes is None for a in never.apps.values())
+    # A parent who said yes may now be placed in another district, within the 20 minutes.
+    moved = [a for a in yes if a.status in ("enrolled", "placed") and a.cross_district]
+    assert all(a.travel_minutes <= 20 for a in moved)
+
+
+def test_the_share_who_say_yes_is_a_calibration_assumption(tmp_path):
+    behaviour = dict(CALIBRATION["behaviour"], prompt_yes_share=1.0)
+    city = small_city(tmp_path, behaviour=behaviour)
+    assert city.prompt_yes_share == 1.0
+    assert small_city(tmp_path).prompt_yes_share == 0.5  # when the file gives none
+    with pytest.raises(InvalidInput) as err:
+        small_city(tmp_path, behaviour=dict(behaviour, prompt_yes_share=1.5))
+    assert err.value.field == "behaviour.prompt_yes_share"
+    with pytest.raises(InvalidInput) as err:
+        parse_policy({"name": "p", "opt_in_prompt_minutes": 0})
+    assert err.value.field == "opt_in_prompt_minutes"

@@ -1,0 +1,161 @@
+"""Supply levers of a policy file: where each term's planned groups go, and in which language.
+
+`supply_follows: applications` (reshare_term): at the start of the period and every
+TERM_WEEKS after it, the planned groups of the coming term (those not yet announced) are
+shared among districts again, per programme, in proportion to the applications each district
+sent in the last TERM_WEEKS (all programmes together: a district's share of the city's
+applications), by `waitlist.domain.supply.share_groups`. The number of groups of each
+programme in the term stays the plan's. A district keeps its own planned groups up to its new
+share (spread evenly over the term); a district whose share grew gets the difference as new
+groups, spread evenly over the term, with slot and language drawn as the plan draws them (its
+own seeded stream per term).
+
+`planned_language: queue` (announced_language): when a planned group opens for recruiting,
+it is announced in the language that at least its minimum size of its district's waiting
+parents with no free seat in sight (in a recruiting group within their reach, in a language
+they take) can only take (`waitlist.domain.supply.language_for_queue`), among
+the languages the programme runs in that leaders within reach run groups in: the
+calibration's group languages of its own district and of districts within
+`leader_reach_minutes`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from waitlist.domain.queue import queue_key
+from waitlist.domain.supply import language_for_queue, share_groups
+from waitlist.simulation.arrivals import (
+    STREAM_SUPPLY,
+    Arrival,
+    PlannedGroup,
+    group_language,
+    pick,
+    round_date,
+    weekday_for,
+)
+from waitlist.simulation.calibration import Calibration
+from waitlist.simulation.policies import PolicySpec
+from waitlist.simulation.state import SimGroup, SimState
+from waitlist.simulation.term_plan import TERM_WEEKS
+
+if TYPE_CHECKING:
+    from waitlist.simulation.engine import Engine
+
+STREAM_RESHARE = 3  # its own stream, so the shared arrivals and plan draw the same numbers
+
+
+def _evenly(items: list[PlannedGroup], n: int) -> list[PlannedGroup]:
+    """n of the items, spread evenly over them (all of them when n >= len(items))."""
+    if n >= len(items):
+        return list(items)
+    return [items[int((i + 0.5) * len(items) / n)] for i in range(n)]
+
+
+def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> None:
+    """Share the coming term's planned groups among districts by last term's applications."""
+    cal = engine.cal
+    plan = state.plan if state.plan is not None else list(engine.plan)
+    opens = today + timedelta(weeks=cal.recruit_weeks)  # groups up to here are announced
+    ends = opens + timedelta(weeks=TERM_WEEKS)
+    ahead = plan[state.next_planned :]
+    term = [g for g in ahead if opens < g.start <= ends]
+    since = today - timedelta(weeks=TERM_WEEKS)
+    applied = {d.slug: 0.0 for d in cal.districts}
+    for app in state.apps.values():
+        if since <= app.arrival.queue_date < today:
+            applied[app.arrival.district] += 1
+    rng = np.random.default_rng([engine.seed, STREAM_SUPPLY, STREAM_RESHARE, week])
+    programmes = {p["slug"]: p for p in cal.programmes}
+    first = week + cal.recruit_weeks
+    new: list[PlannedGroup] = []
+    for slug in sorted({g.programme for g in term}):
+        own = [g for g in term if g.programme == slug]
+        shares = share_groups(len(own), applied)
+        prog = programmes[slug]
+        for district in sorted(shares):
+            have = [g for g in own if g.district == district]
+            n = shares[district]
+            new += _evenly(have, n)
+            extra = n - len(have)
+            for i in range(max(0, extra)):
+                at = first + int((i + 0.5) * TERM_WEEKS / extra)
+                slot = str(pick(rng, cal.group_slots))
+                new.append(
+                    PlannedGroup(
+                        id=f"s{week:03d}-{district}-{slug}-{i + 1}",
+                        programme=slug,
+                        district=district,
+                        start=round_date(cal, at) + timedelta(days=2),
+                        weeks=int(prog.get("weeks") or 8),
+                        weekday=weekday_for(slot),
+                        slot=slot,
+                        language=group_language(rng, cal, district, prog),
+                        capacity=int(prog["capacity"]),
+                        min_size=int(prog["min_size"]),
+                    )
+                )
+    kept = [g for g in ahead if g not in term]
+    state.plan = plan[: state.next_planned] + sorted(kept + new, key=lambda g: (g.start, g.id))
+    state.count("terms_reshared")
+
+
+def leader_languages(cal: Calibration, district: str, programme: dict, reach: int) -> set[str]:
+    """Languages a group of `programme` in `district` can be led in: the group languages of the
+    district and of the districts within `reach` minutes, that the programme runs in."""
+    near = [district] + [
+        d.slug
+        for d in cal.districts
+        if d.slug != district and cal.travel.get(district, {}).get(d.slug, reach + 1) <= reach
+    ]
+    runs_in = set(programme.get("languages") or ["sv"])
+    return {
+        lang
+        for d in near
+        for lang, weight in cal.district_share(cal.group_languages, d).items()
+        if weight > 0 and lang in runs_in
+    }
+
+
+def announced_language(
+    cal: Calibration, spec: PolicySpec, state: SimState, group: PlannedGroup
+) -> str:
+    """The language a planned group opens for recruiting in, under the policy."""
+    if spec.planned_language != "queue":
+        return group.language
+    prog = next(p for p in cal.programmes if p["slug"] == group.programme)
+    free = {
+        g.id: g.capacity - g.taken
+        for g in state.groups.values()
+        if g.status == "recruiting" and g.programme == group.programme and g.taken < g.capacity
+    }
+    unseated: list[tuple[str, ...]] = []
+    for app in sorted(state.apps.values(), key=lambda a: queue_key(a.arrival)):
+        a = app.arrival
+        if app.status != "waiting" or (a.district, a.programme) != (
+            group.district,
+            group.programme,
+        ):
+            continue
+        seat = next((gid for gid in sorted(free) if _in_sight(cal, a, state.groups[gid])), None)
+        if seat is None:
+            unseated.append(a.languages)
+            continue
+        free[seat] -= 1
+        if free[seat] == 0:
+            del free[seat]
+    allowed = leader_languages(cal, group.district, prog, spec.leader_reach_minutes)
+    return language_for_queue(unseated, allowed, group.language, group.min_size)
+
+
+def _in_sight(cal: Calibration, a: Arrival, g: SimGroup) -> bool:
+    """A free seat the parent could take: their language, at home or within their reach."""
+    if g.language not in a.languages:
+        return False
+    if g.district == a.district:
+        return True
+    minutes = cal.travel.get(a.district, {}).get(g.district)
+    return a.cross_district and minutes is not None and minutes <= a.max_travel_minutes
