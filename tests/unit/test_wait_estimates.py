@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from waitlist.domain.estimates import (
     by_band,
     conformal_quantiles,
     raw_wait_weeks,
+    speaks_group_language,
 )
 from waitlist.domain.queue import SeatBatch, estimate_wait
 
@@ -170,3 +172,89 @@ def test_a_calibrated_range_is_said_plainly_in_swedish_and_english():
     assert wait_range(sv, open_ended, "sv") == "12 veckor eller mer"
     assert wait_range(en, open_ended, "en") == "12 weeks or more"
     assert wait_basis(sv, open_ended, "sv").startswith("Troligast 12 veckor eller mer; 8 av 10")
+
+
+def _by_language(fitting: list[float], others: list[float]) -> QueueHistory:
+    """Parents who speak the queue's group language (Swedish) waited `fitting` weeks, the
+    others `others` weeks, all in the same band."""
+    outcomes = [Outcome(10.0, w, True, True) for w in fitting]
+    outcomes += [Outcome(10.0, w, True, False) for w in others]
+    return QueueHistory(moves=26.0, levels=(by_band(outcomes),), group_languages=frozenset({"sv"}))
+
+
+@pytest.mark.parametrize(
+    ("languages", "low", "high"),
+    [(["sv", "ar"], 2, 5), (["so"], 30, 35), (None, 2, 34)],
+)
+def test_parents_who_speak_no_language_of_the_queues_groups_are_told_their_own_wait(
+    languages, low, high
+):
+    """Parents who speak none of the languages the queue's groups are run in wait for a
+    group in their language: their range comes from such parents' waits, the others' from
+    theirs; when the languages are not known (the apply form) everyone in the place counts."""
+    history = _by_language(
+        [float(2 + i % 4) for i in range(MIN_OUTCOMES)],
+        [float(30 + i % 6) for i in range(MIN_OUTCOMES)],
+    )
+    est = estimate_wait(
+        position=10,
+        today=TODAY,
+        seats=(),
+        placements_in_window=0,
+        history=history,
+        languages=languages,
+    )
+    assert (est.basis, est.low_weeks, est.high_weeks) == ("history", low, high)
+
+
+def test_a_queue_without_groups_says_nothing_about_languages():
+    assert speaks_group_language(["so"], []) is None
+    assert speaks_group_language(["so", "sv"], ["sv"]) is True
+    assert speaks_group_language(["so"], ["sv", "ar"]) is False
+
+
+@st.composite
+def _outcomes(draw: st.DrawFn) -> list[Outcome]:
+    """A queue's history: raw predictions, waits, offers or not, languages or not known."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    short = draw(st.booleans())  # many waits under a week, or long ones
+    return [
+        Outcome(
+            rng.uniform(0, 200),
+            float(rng.randint(0, 2 if short else 80)),
+            rng.random() < 0.7,
+            rng.choice([True, False, None]),
+        )
+        for _ in range(draw(st.integers(MIN_OUTCOMES, 3 * MIN_OUTCOMES)))
+    ]
+
+
+@settings(max_examples=60)
+@given(
+    _outcomes(),
+    st.integers(1, 400),
+    st.floats(0, 300),
+    st.sampled_from([None, ["sv"], ["so"]]),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 20)), max_size=3),
+)
+def test_every_range_is_ordered_and_never_negative(outcomes, position, moves, languages, seats):
+    """Whatever the history, seats and languages: 0 <= lower end <= most likely <= upper end,
+    and a calibrated range states its coverage."""
+    history = QueueHistory(moves, (by_band(outcomes),), group_languages=frozenset({"sv"}))
+    est = estimate_wait(
+        position=position,
+        today=TODAY,
+        seats=[SeatBatch(TODAY + timedelta(weeks=w), free) for w, free in seats],
+        placements_in_window=0,
+        history=history,
+        languages=languages,
+    )
+    if est.basis != "history":
+        return
+    assert est.low_weeks is not None and est.likely_weeks is not None
+    assert 0 <= est.low_weeks <= est.likely_weeks
+    assert est.coverage == COVERAGE
+    if est.open_ended:
+        assert est.high_weeks is None
+    else:
+        assert est.high_weeks is not None and est.likely_weeks <= est.high_weeks

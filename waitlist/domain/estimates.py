@@ -15,6 +15,12 @@ likely wait their median. When the past waits and the new one are exchangeable, 
 holds the wait with probability at least `coverage`, whatever drives the waits: the raw
 prediction only chooses which past parents count as "in your place".
 
+Parents who speak none of the languages the queue's groups are run in wait for a group in
+their language, not for their place in the queue: their waits are calibrated apart from the
+others' ("parents in your place" are the parents in the same band who, like you, do or do not
+speak a language of the queue's groups). When that is not known (the apply form), everyone in
+the band counts.
+
 Outcomes still open (the parent still waits, or withdrew without an offer) are known only to
 be at least as long as the weeks seen so far: they are weighted as Kaplan-Meier does (each
 one's weight passes on to the longer waits), which is the plain empirical distribution when
@@ -33,6 +39,7 @@ COVERAGE = 0.8  # 8 parents in 10: the share of parents whose wait falls inside 
 PACE_WINDOW_WEEKS = 26  # the pace is counted over the last half year
 HISTORY_WEEKS = 26  # outcomes of ranges shown in the last half year calibrate the range
 MIN_OUTCOMES = 60  # fewer outcomes than this in a queue: its district's, then the city's
+GROUP_LANGUAGE_WEEKS = 52  # a queue's groups: those started in the last year or still to start
 
 
 BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
@@ -45,10 +52,25 @@ class Outcome:
     raw_weeks: float
     waited_weeks: float
     offered: bool  # False: no offer yet (still waiting, or withdrew): the wait is at least this
+    fits: bool | None = None  # spoke a language of the queue's groups (None: not known)
 
     @property
     def band(self) -> int:
         return band_of(self.raw_weeks)
+
+
+Key = tuple[int, bool | None]  # band, and whether the parent speaks a group's language
+
+
+def speaks_group_language(
+    parent_languages: Iterable[str], group_languages: Iterable[str]
+) -> bool | None:
+    """Whether a parent speaks a language the queue's groups are run in; None when the queue
+    has no groups to say (then every parent in the band counts alike)."""
+    offered = set(group_languages)
+    if not offered:
+        return None
+    return not offered.isdisjoint(parent_languages)
 
 
 def band_of(raw_weeks: float) -> int:
@@ -167,20 +189,29 @@ class QueueHistory:
     (the queue's, then its district's, then the city's), the first that calibrates is used."""
 
     moves: float  # parents who left the queue ahead of others in the pace window, net
-    levels: tuple[Mapping[int, PastOutcomes], ...]
+    levels: tuple[Mapping[Key, PastOutcomes], ...]
     window_weeks: int = PACE_WINDOW_WEEKS
+    # The languages the queue's groups are run in (started in the last year or to start).
+    group_languages: frozenset[str] = frozenset()
 
-    def calibrated(self, raw_weeks: float) -> PastOutcomes | None:
-        band = band_of(raw_weeks)
-        return pooled(level[band] for level in self.levels if band in level)
+    def calibrated(self, raw_weeks: float, fits: bool | None = None) -> PastOutcomes | None:
+        """The outcomes of the parents in the same place: the same band and, when known, the
+        same answer to whether they speak a language of the queue's groups."""
+        key = (band_of(raw_weeks), fits)
+        return pooled(level[key] for level in self.levels if key in level)
 
 
-def by_band(outcomes: Iterable[Outcome], coverage: float = COVERAGE) -> dict[int, PastOutcomes]:
-    """Outcomes sorted into their bands, each ready to calibrate."""
-    bands: dict[int, list[Outcome]] = {}
+def by_band(outcomes: Iterable[Outcome], coverage: float = COVERAGE) -> dict[Key, PastOutcomes]:
+    """Outcomes sorted into their bands, each band whole (key `(band, None)`) and split by
+    whether the parent spoke a language of the queue's groups (`(band, True)`, `(band, False)`;
+    outcomes not known either way count only in the whole band), each ready to calibrate."""
+    bands: dict[Key, list[Outcome]] = {}
     for outcome in outcomes:
-        bands.setdefault(outcome.band, []).append(outcome)
-    return {band: PastOutcomes(tuple(found), coverage) for band, found in bands.items()}
+        band = outcome.band
+        bands.setdefault((band, None), []).append(outcome)
+        if outcome.fits is not None:
+            bands.setdefault((band, outcome.fits), []).append(outcome)
+    return {key: PastOutcomes(tuple(found), coverage) for key, found in bands.items()}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, TypeVar
 
-from waitlist.domain.estimates import QueueHistory, calibrated_range, raw_wait_weeks
+from waitlist.domain.estimates import (
+    QueueHistory,
+    calibrated_range,
+    raw_wait_weeks,
+    speaks_group_language,
+)
 
 
 class Queued(Protocol):
@@ -91,6 +96,7 @@ def estimate_wait(
     window_weeks: int = THROUGHPUT_WINDOW_WEEKS,
     not_before: date | None = None,
     history: QueueHistory | None = None,
+    languages: Sequence[str] | None = None,
 ) -> WaitEstimate:
     """Estimate a wait as a range: the one rule for the status page, the notices, the apply
     form and the simulation.
@@ -98,7 +104,9 @@ def estimate_wait(
     With a `history` that calibrates (waitlist.domain.estimates: the queue's pace and how past
     predictions fared), the range is a prediction interval holding the wait for
     `history.coverage` of parents in the same place (a similar raw prediction), with the
-    most likely wait inside it.
+    most likely wait inside it. `languages`: the parent's (None: not known, as on the apply
+    form); "the same place" is then among the parents who, like this one, do or do not speak
+    a language the queue's groups are run in (waitlist.domain.estimates.speaks_group_language).
     Without one, the rule of thumb below gives a range with no measured coverage.
 
     Seats: upcoming groups this parent fits, by start date. In the best case the parents
@@ -116,7 +124,10 @@ def estimate_wait(
     floor = (not_before - today).days / 7 if not_before is not None and not_before > today else 0
     if history is not None:
         raw = raw_wait_weeks(position, history.moves, history.window_weeks)
-        past = history.calibrated(raw)
+        fits = None
+        if languages is not None:
+            fits = speaks_group_language(languages, history.group_languages)
+        past = history.calibrated(raw, fits)
         shown = calibrated_range(past) if past is not None else None
         if shown is not None:
             # Free seats already open for recruiting reach the parent's place: an offer may

@@ -349,6 +349,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
             placements_in_window=mine.placed,
             not_before=young,
             history=queue_history(uow, app.district, app.programme),
+            languages=app.languages,
         ),
         home=True,
     )
@@ -375,6 +376,7 @@ def _standing(uow: UnitOfWork, app: Application, *, elsewhere_too: bool = True) 
                         placements_in_window=_placements(uow, t.destination, app.programme),
                         not_before=young,
                         history=queue_history(uow, t.destination, app.programme),
+                        languages=app.languages,
                     ),
                 )
             )

@@ -7,7 +7,9 @@ the last 26 weeks, who was waiting that day (queued, not withdrawn yet, no offer
 accepted), in queue order; the queue's pace then (offers made to its parents and withdrawals
 over the half year before, less offers declined or left unanswered, whose parents came back);
 and what followed: the weeks until each parent's next offer, or, while none came, the weeks
-seen so far. Kept per process for the day, until an application or offer changes.
+seen so far; and whether each parent speaks a language the queue's groups are run in (groups
+started in the last year or still to start, not cancelled). Kept per process for the day,
+until an application, offer or group changes.
 """
 
 from __future__ import annotations
@@ -22,16 +24,19 @@ from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.estimates import (
+    GROUP_LANGUAGE_WEEKS,
     HISTORY_WEEKS,
     PACE_WINDOW_WEEKS,
     Outcome,
     QueueHistory,
     by_band,
     raw_wait_weeks,
+    speaks_group_language,
 )
+from waitlist.domain.group import GroupStatus
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.queue import queue_key
-from waitlist.storage.tables import Application, Offer
+from waitlist.storage.tables import Application, Group, Offer
 from waitlist.storage.uow import UnitOfWork
 
 _ENDED = (S.WITHDRAWN,)
@@ -44,6 +49,7 @@ class _App:
     queue_date: date
     lottery: int
     ended: date | None  # withdrawn on
+    languages: tuple[str, ...]
     offers: tuple[tuple[date, date | None, bool], ...]  # made, answered, came back after it
 
 
@@ -57,7 +63,8 @@ def queue_history(uow: UnitOfWork, district: str, programme: str) -> QueueHistor
     if found is None:
         if len(_CACHE) > 512:
             _CACHE.clear()
-        found = _CACHE[key] = _rebuild(_load(uow, district, programme), today)
+        languages = _group_languages(uow, district, programme, today)
+        found = _CACHE[key] = _rebuild(_load(uow, district, programme), today, languages)
     return found
 
 
@@ -71,7 +78,26 @@ def _version(uow: UnitOfWork, district: str, programme: str) -> tuple[Any, ...]:
         .join(Application, col(Application.id) == col(Offer.application_id))
         .where(*in_queue)
     ).one()
-    return (*apps, *offers)
+    groups = uow.session.exec(
+        select(func.count(), func.max(Group.updated_at)).where(  # type: ignore[call-overload]
+            col(Group.district) == district, col(Group.programme) == programme
+        )
+    ).one()
+    return (*apps, *offers, *groups)
+
+
+def _group_languages(uow: UnitOfWork, district: str, programme: str, today: date) -> frozenset[str]:
+    """The languages the queue's groups are run in: started in the last year or to start."""
+    since = today - timedelta(weeks=GROUP_LANGUAGE_WEEKS)
+    rows = uow.session.exec(
+        select(col(Group.language)).where(
+            col(Group.district) == district,
+            col(Group.programme) == programme,
+            col(Group.status) != GroupStatus.CANCELLED,
+            col(Group.start) > since,
+        )
+    ).all()
+    return frozenset(rows)
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -87,6 +113,7 @@ def _load(uow: UnitOfWork, district: str, programme: str) -> list[_App]:
             col(Application.lottery),
             col(Application.status),
             col(Application.updated_at),
+            col(Application.languages),
         ).where(*in_queue)
     ).all()
     offers: dict[int, list[tuple[date, date | None, bool]]] = {}
@@ -105,6 +132,7 @@ def _load(uow: UnitOfWork, district: str, programme: str) -> list[_App]:
             queue_date=r.queue_date,
             lottery=r.lottery,
             ended=r.updated_at.date() if r.status in _ENDED else None,
+            languages=tuple(r.languages or ()),
             offers=tuple(sorted(offers.get(r.id, []))),
         )
         for r in rows
@@ -138,8 +166,9 @@ def _next_offer(app: _App, day: date) -> date | None:
     return next((made for made, _, _ in app.offers if made > day), None)
 
 
-def _rebuild(apps: list[_App], today: date) -> QueueHistory:
+def _rebuild(apps: list[_App], today: date, languages: frozenset[str]) -> QueueHistory:
     outcomes: list[Outcome] = []
+    fits = {app.id: speaks_group_language(app.languages, languages) for app in apps}
     for weeks_ago in range(1, HISTORY_WEEKS + 1):
         day = today - timedelta(weeks=weeks_ago)
         waiting = sorted((a for a in apps if _waiting_on(a, day)), key=queue_key)
@@ -148,9 +177,9 @@ def _rebuild(apps: list[_App], today: date) -> QueueHistory:
             raw = raw_wait_weeks(position, pace)
             offer = _next_offer(app, day)
             if offer is not None and offer <= today:
-                outcomes.append(Outcome(raw, (offer - day).days / 7, True))
+                outcomes.append(Outcome(raw, (offer - day).days / 7, True, fits[app.id]))
             else:
                 until = app.ended if app.ended is not None and app.ended > day else today
-                outcomes.append(Outcome(raw, (until - day).days / 7, False))
+                outcomes.append(Outcome(raw, (until - day).days / 7, False, fits[app.id]))
     moves = _moves(apps, today - timedelta(weeks=PACE_WINDOW_WEEKS), today)
-    return QueueHistory(moves=moves, levels=(by_band(outcomes),))
+    return QueueHistory(moves=moves, levels=(by_band(outcomes),), group_languages=languages)

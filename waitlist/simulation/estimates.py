@@ -6,7 +6,9 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
 
 - calibrated: the queue's pace and the outcomes of the ranges shown in the last half year
   (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
-  that week, and the free seats of the queue's groups open for recruiting;
+  that week, among parents who, like this one, did or did not speak a language of the
+  queue's groups (those started in the last year or still to start), and the free seats of
+  the queue's groups open for recruiting;
 - rule of thumb: the same function without history (free seats of the queue's recruiting
   groups and its placements over the last year, +-30 %), for comparison.
 
@@ -23,19 +25,23 @@ is given beside it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
 from waitlist.domain.estimates import (
+    GROUP_LANGUAGE_WEEKS,
     HISTORY_WEEKS,
     PACE_WINDOW_WEEKS,
+    Key,
     Outcome,
     PastOutcomes,
     QueueHistory,
     by_band,
     raw_wait_weeks,
+    speaks_group_language,
 )
 from waitlist.domain.queue import THROUGHPUT_WINDOW_WEEKS, SeatBatch, estimate_wait, in_queue_order
 
@@ -55,14 +61,15 @@ class Shown:
     high: int | None
     thumb_low: int | None
     thumb_high: int | None
+    fits: bool | None = None  # spoke a language of the queue's groups
     offered_on: date | None = None
     closed_on: date | None = None  # withdrew or closed without an offer
 
     def outcome(self, today: date) -> Outcome:
         if self.offered_on is not None:
-            return Outcome(self.raw, (self.offered_on - self.day).days / 7, True)
+            return Outcome(self.raw, (self.offered_on - self.day).days / 7, True, self.fits)
         until = self.closed_on or today
-        return Outcome(self.raw, (until - self.day).days / 7, False)
+        return Outcome(self.raw, (until - self.day).days / 7, False, self.fits)
 
 
 @dataclass
@@ -90,18 +97,22 @@ def record_week(state: Any, today: date, week: int) -> None:
     histories = _Histories(log, today, week)
     seats = _free_seats(state, today)
     placed = _placements(state, today)
+    languages = _group_languages(state, today)
     queues: dict[Queue, list[Any]] = defaultdict(list)
     for app_id, queue in waiting.items():
         queues[queue].append(state.apps[app_id].arrival)
     for queue, arrivals in sorted(queues.items()):
-        history = histories.for_queue(queue)
+        offered = frozenset(languages.get(queue, ()))
+        history = histories.for_queue(queue, offered)
         for position, arrival in enumerate(in_queue_order(arrivals), start=1):
+            fits = speaks_group_language(arrival.languages, offered)
             calibrated = estimate_wait(
                 position=position,
                 today=today,
                 seats=seats.get(queue, ()),
                 placements_in_window=0,
                 history=history,
+                languages=arrival.languages,
             )
             thumb = estimate_wait(
                 position=position,
@@ -119,6 +130,7 @@ def record_week(state: Any, today: date, week: int) -> None:
                 high=calibrated.high_weeks,
                 thumb_low=thumb.low_weeks,
                 thumb_high=thumb.high_weeks,
+                fits=fits,
             )
             log.shown.append(shown)
             log.open.setdefault(arrival.id, []).append(shown)
@@ -151,40 +163,84 @@ def _count_moves(log: EstimateLog, state: Any, waiting: dict[str, Queue], week: 
         log.moves.setdefault(queue, []).append((week, n))
 
 
+class _Bands(Mapping[Key, PastOutcomes]):
+    """A level's outcomes by band, sorted only when a queue first needs this level."""
+
+    def __init__(self, outcomes: Callable[[], Iterable[Outcome]]) -> None:
+        self._outcomes = outcomes
+        self._bands: dict[Key, PastOutcomes] | None = None
+
+    @property
+    def bands(self) -> dict[Key, PastOutcomes]:
+        if self._bands is None:
+            self._bands = by_band(self._outcomes())
+        return self._bands
+
+    def __getitem__(self, key: Key) -> PastOutcomes:
+        return self.bands[key]
+
+    def __iter__(self) -> Iterator[Key]:
+        return iter(self.bands)
+
+    def __len__(self) -> int:
+        return len(self.bands)
+
+
 class _Histories:
-    """The week's histories: per queue, district and city, built when first asked for."""
+    """The week's histories: per queue, district and city, each built when first asked for
+    (most queues calibrate on their own, so the district's and the city's are rarely built)."""
 
     def __init__(self, log: EstimateLog, today: date, week: int) -> None:
         self.today, self.week = today, week
         self.window = min(PACE_WINDOW_WEEKS, max(week, 1))
         since = today - timedelta(weeks=HISTORY_WEEKS)
-        self.outcomes: dict[Queue, tuple[Outcome, ...]] = {}
+        self.shown: dict[Queue, list[Shown]] = {}
         for queue, shown in log.by_queue.items():
-            kept = [s for s in shown if s.day > since]
-            log.by_queue[queue] = kept
-            self.outcomes[queue] = tuple(s.outcome(today) for s in kept)
+            first = next((i for i, s in enumerate(shown) if s.day > since), len(shown))
+            if first:
+                del shown[:first]  # shown in week order: the oldest leave the window first
+            self.shown[queue] = shown
         self.moves = {
             queue: float(sum(n for w, n in moves if w > week - self.window))
             for queue, moves in log.moves.items()
         }
-        self._past: dict[Queue | str, dict[int, PastOutcomes]] = {}  # by queue, district, "" (city)
+        self._outcomes: dict[Queue, list[Outcome]] = {}
+        self._past: dict[Queue | str, _Bands] = {}  # by queue, district, "" (city)
 
     def raw(self, queue: Queue, position: int) -> float:
         return raw_wait_weeks(position, self.moves.get(queue, 0.0), self.window)
 
-    def for_queue(self, queue: Queue) -> QueueHistory:
+    def outcomes(self, queue: Queue) -> list[Outcome]:
+        if queue not in self._outcomes:
+            today = self.today
+            self._outcomes[queue] = [s.outcome(today) for s in self.shown.get(queue, ())]
+        return self._outcomes[queue]
+
+    def _level(self, key: Queue | str, queues: Callable[[], Iterable[Queue]]) -> _Bands:
+        if key not in self._past:
+            self._past[key] = _Bands(lambda: (o for q in queues() for o in self.outcomes(q)))
+        return self._past[key]
+
+    def for_queue(self, queue: Queue, group_languages: frozenset[str]) -> QueueHistory:
         """The queue's pace, with its outcomes, its district's and the city's, by band."""
         district = queue[0]
-        if queue not in self._past:
-            self._past[queue] = by_band(self.outcomes.get(queue, ()))
-        if district not in self._past:
-            self._past[district] = by_band(
-                o for q, outs in self.outcomes.items() if q[0] == district for o in outs
-            )
-        if "" not in self._past:
-            self._past[""] = by_band(o for outs in self.outcomes.values() for o in outs)
-        levels = (self._past[queue], self._past[district], self._past[""])
-        return QueueHistory(self.moves.get(queue, 0.0), levels, self.window)
+        levels = (
+            self._level(queue, lambda: (queue,)),
+            self._level(district, lambda: (q for q in self.shown if q[0] == district)),
+            self._level("", lambda: self.shown),
+        )
+        return QueueHistory(self.moves.get(queue, 0.0), levels, self.window, group_languages)
+
+
+def _group_languages(state: Any, today: date) -> dict[Queue, set[str]]:
+    """The languages each queue's groups are run in: groups started in the last year, or
+    still to start, not cancelled."""
+    since = today - timedelta(weeks=GROUP_LANGUAGE_WEEKS)
+    languages: dict[Queue, set[str]] = defaultdict(set)
+    for g in state.groups.values():
+        if g.status != "cancelled" and g.start > since:
+            languages[(g.district, g.programme)].add(g.language)
+    return languages
 
 
 def _free_seats(state: Any, today: date) -> dict[Queue, list[SeatBatch]]:
