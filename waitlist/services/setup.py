@@ -5,46 +5,54 @@ Idempotent: rows that exist are updated, missing ones added; nothing is deleted.
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from waitlist.reference import ReferenceData, load_reference
 from waitlist.storage.tables import District, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
 
 def _load(uow: UnitOfWork, data: ReferenceData) -> None:
+    # Each table is read once and written in one flush (a lookup per row would flush and query
+    # once per travel pair: a few hundred round trips for every new database).
     s = uow.session
-    for info in data.districts:
-        row = s.get(District, info.district.slug) or District(slug=info.district.slug, name="")
-        row.name = info.district.name
-        row.lat, row.lon = info.lat, info.lon
-        row.population, row.children_0_17 = info.population, info.children_0_17
-        s.add(row)
-    s.flush()
-    for origin, row_minutes in data.travel_minutes.items():
-        for destination, minutes in row_minutes.items():
-            if origin == destination:
-                continue
-            travel = s.get(Travel, (origin, destination))
-            if travel is None:
-                travel = Travel(origin=origin, destination=destination, minutes=minutes)
-            travel.minutes = minutes
-            s.add(travel)
-    for p in data.programmes:
-        prog = s.get(Programme, p.slug) or Programme(
-            slug=p.slug,
-            name="",
-            kind="",
-            child_age_min=0,
-            child_age_max=0,
-            capacity=1,
-            min_size=1,
-        )
-        prog.name, prog.kind = p.name, p.kind.value
-        prog.child_age_min, prog.child_age_max = p.child_age_min, p.child_age_max
-        prog.capacity, prog.min_size = p.capacity, p.min_size
-        prog.sessions, prog.weeks = p.sessions, p.weeks
-        prog.languages = list(p.languages)
-        s.add(prog)
-    s.flush()
+    with s.no_autoflush:
+        districts = {row.slug: row for row in s.exec(select(District))}
+        for info in data.districts:
+            row = districts.get(info.district.slug) or District(slug=info.district.slug, name="")
+            row.name = info.district.name
+            row.lat, row.lon = info.lat, info.lon
+            row.population, row.children_0_17 = info.population, info.children_0_17
+            s.add(row)
+        s.flush()
+        travels = {(row.origin, row.destination): row for row in s.exec(select(Travel))}
+        for origin, row_minutes in data.travel_minutes.items():
+            for destination, minutes in row_minutes.items():
+                if origin == destination:
+                    continue
+                travel = travels.get((origin, destination))
+                if travel is None:
+                    travel = Travel(origin=origin, destination=destination, minutes=minutes)
+                travel.minutes = minutes
+                s.add(travel)
+        programmes = {row.slug: row for row in s.exec(select(Programme))}
+        for p in data.programmes:
+            prog = programmes.get(p.slug) or Programme(
+                slug=p.slug,
+                name="",
+                kind="",
+                child_age_min=0,
+                child_age_max=0,
+                capacity=1,
+                min_size=1,
+            )
+            prog.name, prog.kind = p.name, p.kind.value
+            prog.child_age_min, prog.child_age_max = p.child_age_min, p.child_age_max
+            prog.capacity, prog.min_size = p.capacity, p.min_size
+            prog.sessions, prog.weeks = p.sessions, p.weeks
+            prog.languages = list(p.languages)
+            s.add(prog)
+        s.flush()
 
 
 def load_reference_data(uow: UnitOfWork, data: ReferenceData | None = None) -> None:
