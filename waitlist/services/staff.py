@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pwdlib import PasswordHash
@@ -16,8 +17,13 @@ from waitlist.storage.tables import Staff, StaffCreate, StaffPublic, StaffRole
 from waitlist.storage.uow import UnitOfWork
 
 _hasher = PasswordHash((Argon2Hasher(),))
-# Verifying against this keeps the time of a failed login the same for unknown usernames.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps the time of a failed login the same for unknown usernames
+    (made on first use: hashing is slow on purpose, and most processes never need it)."""
+    return _hasher.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -34,7 +40,7 @@ def verify_password(password: str, password_hash: str) -> bool:
 def password_matches(password: str, password_hash: str | None) -> bool:
     """Whether `password` is right; with no hash (no such account) as slow as with one."""
     if password_hash is None:
-        verify_password(password, _DUMMY_HASH)
+        verify_password(password, _dummy_hash())
         return False
     return verify_password(password, password_hash)
 
@@ -87,7 +93,7 @@ def authenticate(uow: UnitOfWork, username: str, password: str) -> StaffPublic |
             else uow.session.exec(select(Staff).where(Staff.username == username)).first()
         )
         if staff is None or not staff.active:
-            verify_password(password, _DUMMY_HASH)
+            verify_password(password, _dummy_hash())
             return None
         if not verify_password(password, staff.password_hash):
             return None
