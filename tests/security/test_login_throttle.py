@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import Engine
 
+from tests.support.passwords import quick_hash
 from waitlist.domain.login_throttle import Backoff
 from waitlist.services import logins, staff
 from waitlist.storage.db import create_schema, make_engine
@@ -32,7 +33,9 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     create_schema(engine)
     staff.create_staff(
-        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+        UnitOfWork(engine),
+        {"username": "manager", "role": "management", "password": PASSWORD},
+        password_hash=quick_hash(PASSWORD),
     )
     yield engine
     engine.dispose()
@@ -141,7 +144,9 @@ def test_no_write_lock_is_held_while_a_password_is_checked(
     engine = make_engine(sqlite_url)
     create_schema(engine)
     staff.create_staff(
-        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+        UnitOfWork(engine),
+        {"username": "manager", "role": "management", "password": PASSWORD},
+        password_hash=quick_hash(PASSWORD),
     )
     writes: list[bool] = []
 
@@ -169,7 +174,9 @@ def test_no_login_route_holds_the_write_lock_through_argon2(
     engine = make_engine(sqlite_url)
     create_schema(engine)
     staff.create_staff(
-        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+        UnitOfWork(engine),
+        {"username": "manager", "role": "management", "password": PASSWORD},
+        password_hash=quick_hash(PASSWORD),
     )
     writes: list[bool] = []
     real = Argon2Hasher.verify
