@@ -85,6 +85,7 @@ def test_a_paused_attempt_checks_no_password(
     assert len(checked) == 3
 
 
+@pytest.mark.slow  # threads racing
 def test_attempts_sent_at_once_cannot_slip_through_together(engine: Engine) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda i: attempt(engine, f"guess {i}", "10.0.0.5"), range(24)))
