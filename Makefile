@@ -36,7 +36,7 @@ lint: install
 ## make check: the fast loop (lint, types, layer contracts, the tests not marked slow: no
 ## PostgreSQL, no browser, no large searches)
 check: lint
-	$(BIN)/pytest -n 2 -q -m "not slow"
+	WAITLIST_TEST_BUDGET=small $(BIN)/pytest -n 2 -q -m "not slow"
 
 ## make test: the whole suite, SQLite and PostgreSQL (started by scripts/postgres.sh), browsers
 test: install lint

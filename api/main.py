@@ -74,10 +74,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         from api import jobs
 
         # Sync endpoints and dependencies run on this process's thread pool (anyio's).
-        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        current: Settings = app.state.settings  # (read at start: the app keeps no state)
+        to_thread.current_default_thread_limiter().total_tokens = current.worker_threads
         # Beside the first requests, not before them: a start answers /health at once.
         warming = asyncio.create_task(asyncio.to_thread(warm_up, app))
-        async with jobs.running(app.state.engine, settings):
+        async with jobs.running(app.state.engine, current):
             yield
         await warming
 

@@ -20,8 +20,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import jwt
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Table
 from sqlalchemy import bindparam as sa_bindparam
 from sqlalchemy import select as sa_select
@@ -37,26 +35,7 @@ ACCESS_TOKEN_MINUTES = 30
 _JWT_ALGORITHM = "HS256"
 _AUDIENCE = "waitlist-staff"
 
-password_hash = PasswordHash((Argon2Hasher(),))
-# Verified against when the account does not exist, so timing does not reveal which do.
-_DUMMY_HASH = password_hash.hash(secrets.token_urlsafe(16))
-
-
 Principal = Actor  # the caller of one request, as the services know it
-
-
-def verify_password(plain: str, hashed: str | None) -> bool:
-    if not hashed:
-        password_hash.verify(plain, _DUMMY_HASH)
-        return False
-    try:
-        return password_hash.verify(plain, hashed)
-    except Exception:  # a malformed stored hash is a failed login, not a server error
-        return False
-
-
-def hash_password(plain: str) -> str:
-    return password_hash.hash(plain)
 
 
 # --- staff tokens -----------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
+from tests.support import budgets
 from tests.support.databases import BOTH, PG_ENV, fresh_database, postgres_database
 
 if TYPE_CHECKING:
@@ -22,6 +24,13 @@ if TYPE_CHECKING:
 # The app refuses a key written anywhere in the source tree: every test process gets a random
 # one (servers started by the tests inherit it). tests/security starts servers without it.
 os.environ.setdefault("WAITLIST_SECRET_KEY", secrets.token_urlsafe(32))
+
+
+# `make check` (WAITLIST_TEST_BUDGET=small): properties without a budget of their own try ten
+# examples instead of Hypothesis' hundred (tests.support.budgets scales the others).
+settings.register_profile("small", max_examples=10)
+if budgets.SMALL:
+    settings.load_profile("small")
 
 
 def in_ci() -> bool:

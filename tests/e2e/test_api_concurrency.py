@@ -32,6 +32,9 @@ from waitlist.domain.offer import OfferStatus
 from waitlist.services import applications, expiry, offers
 from waitlist.storage.tables import Application, Group, Offer
 
+# A real two-worker server raced by threads.
+pytestmark = pytest.mark.slow
+
 SEATS = 10
 PARENTS = 40
 SEAT_TRIALS = 20

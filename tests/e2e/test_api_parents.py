@@ -131,6 +131,7 @@ def test_the_same_idempotency_key_with_another_body_is_refused(
     assert _applications(city) == 1
 
 
+@pytest.mark.slow  # threads racing
 def test_concurrent_duplicates_make_one_application_and_the_others_get_409(
     city: City, client: TestClient
 ) -> None:

@@ -48,7 +48,7 @@ def dashboard(chromium, live_server):  # noqa: ANN001, ANN201
     )
     log_in_as_management(page)
     for chart in CHARTS:
-        page.wait_for_selector(f"#{chart} svg.main-svg", timeout=30_000)
+        page.wait_for_selector(f"#{chart} svg.main-svg", timeout=120_000)
     yield page, problems
     page.context.close()
 
@@ -108,14 +108,14 @@ def test_the_charting_library_is_served_by_the_app_itself(dashboard, live_server
     page, _ = dashboard
     sources = page.eval_on_selector_all("script[src]", "els => els.map(e => e.src)")
     assert sources and all(s.startswith(live_server.url) for s in sources), sources
-    response = httpx.get(f"{live_server.url}/management/assets/plotly.min.js", timeout=10)
+    response = httpx.get(f"{live_server.url}/management/assets/plotly.min.js", timeout=120)
     assert response.status_code == 200 and len(response.content) > 1_000_000
 
 
 def test_the_page_and_its_charts_speak_swedish_by_default(chromium, live_server) -> None:  # noqa: ANN001
     page = new_page(chromium, live_server, DESK, lang="sv")
     log_in_as_management(page)
-    page.wait_for_selector("#chart-waits svg.main-svg", timeout=30_000)
+    page.wait_for_selector("#chart-waits svg.main-svg", timeout=120_000)
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.locator("h1").inner_text() == "Väntetider och jämlikhet mellan stadsdelar"
     chart = page.locator("#chart-waits").inner_text()

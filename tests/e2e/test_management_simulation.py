@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from api.routes.management_simulation import SUGGESTED_COMMAND, report_policy
 from api.security import SESSION_COOKIE
-from tests.support.api import build_city, login, settings_for
+from tests.support.api import api_client, build_city, login
 from tests.support.simulation_city import two_policies_two_weeks
 from waitlist.simulation import report as simulation_report
 
@@ -48,13 +47,13 @@ def _register(reports: Path, html: Path) -> None:
 
 
 def _client(city, username: str | None) -> TestClient:  # noqa: ANN001
-    app = create_app(settings_for(city.url), city.engine)
-    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False)
+    client = api_client(city)
     if username:
         client.cookies.set(SESSION_COOKIE, login(client, username))
     return client
 
 
+@pytest.mark.slow  # a real two-week simulation report
 def test_management_sees_the_latest_report_inside_the_sites_layout(
     city,  # noqa: ANN001
     reports,  # noqa: ANN001
@@ -76,6 +75,7 @@ def test_management_sees_the_latest_report_inside_the_sites_layout(
     assert response.headers["cache-control"] == "no-store"
 
 
+@pytest.mark.slow  # a real two-week simulation report
 def test_the_report_file_as_written_keeps_a_policy_of_its_own(report_html) -> None:  # noqa: ANN001
     policy = report_policy(report_html.read_text("utf-8"))
     assert "default-src 'none'" in policy and "img-src data:" in policy
@@ -96,6 +96,7 @@ def test_a_script_or_head_in_a_report_file_does_not_reach_the_page(city, reports
     assert "<h1>What-if simulation</h1>" in page
 
 
+@pytest.mark.slow  # a real two-week simulation report
 def test_the_report_is_served_in_the_language_of_the_session(city, reports, report_html) -> None:  # noqa: ANN001
     _register(reports, report_html)
     client = _client(city, "manager")
@@ -122,6 +123,7 @@ def test_an_older_english_only_report_is_served_to_a_swedish_reader(
     assert "p{}" not in response.text  # its own styles stay out of the site's page
 
 
+@pytest.mark.slow  # a real two-week simulation report
 def test_the_dashboard_links_to_the_simulation(city, reports, report_html) -> None:  # noqa: ANN001
     client = _client(city, "manager")
     assert 'href="/management/simulation"' in client.get("/management?lang=en").text
@@ -150,6 +152,7 @@ def test_a_registered_report_that_was_deleted_counts_as_none(city, reports, tmp_
     assert response.status_code == 200 and "No simulation report" in response.text
 
 
+@pytest.mark.slow  # a real two-week simulation report
 def test_a_coordinator_is_refused_and_an_anonymous_visitor_sent_to_log_in(
     city,  # noqa: ANN001
     reports,  # noqa: ANN001

@@ -48,6 +48,7 @@ def _jobs(city) -> list[SimulationJob]:
         return list(session.exec(select(SimulationJob)).all())
 
 
+@pytest.mark.slow  # a whole what-if simulation
 def test_an_uploaded_policy_runs_in_the_background_and_its_figures_are_compared(desk):
     client, city = desk
     policy = {"name": "short-threshold", "label": "After 4 weeks", "cross_district_after_weeks": 4}

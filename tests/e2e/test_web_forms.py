@@ -91,7 +91,7 @@ def test_a_form_without_a_valid_csrf_token_is_refused_and_nothing_is_stored(clie
     data = {**GOOD}
     assert client.post("/apply/komet", data=data).status_code == 403
     token = _token(client, "/apply/komet")
-    with httpx.Client(base_url=live_server.url) as other:
+    with httpx.Client(base_url=live_server.url, timeout=120) as other:
         foreign = _token(other, "/apply/komet")  # valid elsewhere, not for this browser
     assert client.post("/apply/komet", data={**data, "csrf_token": foreign}).status_code == 403
     forged = token.split(".")[0] + ".0000"

@@ -120,6 +120,7 @@ def test_a_paced_drain_told_to_stop_starts_no_further_batch(city: City) -> None:
     assert _count(city, SentNotice) == 3
 
 
+@pytest.mark.slow  # threads racing
 def test_workers_draining_at_once_never_send_a_notice_twice(city: City) -> None:
     for i in range(12):
         _offer(city, group="home" if i % 2 else "other")
@@ -161,6 +162,7 @@ def test_the_job_tick_expires_overdue_offers_and_sends_the_notices(city: City) -
     assert _count(city, SentNotice) >= 1
 
 
+@pytest.mark.slow  # a subprocess server
 def test_a_serving_app_sends_notices_from_its_jobs_child_and_ends_it_on_stopping(
     city: City, monkeypatch: pytest.MonkeyPatch
 ) -> None:

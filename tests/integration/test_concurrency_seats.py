@@ -17,6 +17,9 @@ from waitlist.domain.errors import NoSeatLeft
 from waitlist.services import applications, offers
 from waitlist.storage.tables import Application, Group, Offer
 
+# Threads racing for the same seats.
+pytestmark = pytest.mark.slow
+
 PARENTS, SEATS, TRIALS = 40, 10, 20
 
 

@@ -26,6 +26,9 @@ from waitlist.config import Settings
 from waitlist.services import applications, offers, outbox
 from waitlist.storage.tables import Application, Outbox
 
+# Real SMTP and HTTP servers on sockets.
+pytestmark = pytest.mark.slow
+
 BASE = "https://testserver"
 
 

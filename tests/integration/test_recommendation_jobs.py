@@ -107,6 +107,7 @@ def test_equal_inputs_reached_again_share_the_kept_result(world):
     assert set(solved) == {first.id}
 
 
+@pytest.mark.slow  # threads racing
 def test_of_two_workers_only_one_takes_a_job(world, monkeypatch):
     job = recommendation_jobs.ask(world.uow).job
     solving, go_on = threading.Event(), threading.Event()

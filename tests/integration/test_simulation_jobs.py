@@ -27,6 +27,7 @@ def world(database_url) -> World:
     w.engine.dispose()
 
 
+@pytest.mark.slow  # two workers race, each a whole simulation
 def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
     spec = simulation_jobs.builtin("cross-district")
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)
@@ -46,6 +47,7 @@ def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
     assert all(p["max_min_ratio"] is None or p["max_min_ratio"] >= 1 for p in run.figures)
 
 
+@pytest.mark.slow  # a whole what-if simulation
 def test_a_run_whose_worker_stopped_is_taken_over(world):
     spec = simulation_jobs.builtin("cross-district")
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)

@@ -73,16 +73,16 @@ def test_demo_mode_serves_a_weak_key_on_loopback_only(tmp_path):
     assert refused.returncode == 2
     assert "demo mode serves only on 127.0.0.1" in refused.stderr
     with serving(deployment, **demo) as base:
-        assert httpx.get(f"{base}/health").status_code == 200
+        assert httpx.get(f"{base}/health", timeout=120).status_code == 200
 
 
 def test_after_rotation_the_previous_key_verifies_until_its_deadline(tmp_path):
     deployment = deploy(tmp_path / "site", "sqlite")
-    with serving(deployment) as base, httpx.Client(base_url=base) as client:
+    with serving(deployment) as base, httpx.Client(base_url=base, timeout=120) as client:
         token = log_in(client, "manager")
     rotated = cli("rotate-key", "--grace-minutes", "30", env=deployment.env, cwd=deployment.folder)
     assert rotated.returncode == 0, rotated.stderr
-    with serving(deployment) as base, httpx.Client(base_url=base) as client:
+    with serving(deployment) as base, httpx.Client(base_url=base, timeout=120) as client:
         me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200  # signed with the previous key, inside the grace time
         fresh = log_in(client, "manager")

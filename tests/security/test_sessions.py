@@ -222,4 +222,4 @@ def test_answers_carrying_a_secret_are_not_stored_and_carry_hsts(site):
     for answer in (login, applied, replay, status_page):
         assert answer.headers.get("Cache-Control") == "no-store", answer.request.url
         assert answer.headers.get("Strict-Transport-Security", "").startswith("max-age=")
-    assert "Strict-Transport-Security" in httpx.get(f"{base}/health").headers
+    assert "Strict-Transport-Security" in httpx.get(f"{base}/health", timeout=120).headers

@@ -112,16 +112,16 @@ class LiveServer:
         self._wait()
 
     def _wait(self) -> None:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # a bound on a hang: a loaded machine imports slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with code {self.process.returncode}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=5).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("the server did not answer /health within 60 s")
+        raise RuntimeError("the server did not answer /health within 300 s")
 
     def count(self, table: str) -> int:
         """How many rows `table` of the served database holds now."""
@@ -135,7 +135,7 @@ class LiveServer:
     def stop(self) -> None:
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log.close()
@@ -172,7 +172,9 @@ def new_page(chromium, live_server: LiveServer, viewport: dict | None = None, la
     )
     context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # Waits are on states (an element shown, a page loaded); this is only their ceiling, wide
+    # enough for a machine running two suites at once.
+    page.set_default_timeout(120_000)
     return page
 
 

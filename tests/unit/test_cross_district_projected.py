@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from solver.placement import solve
 from solver.scenario.files import parse_scenario, scenario_to_dict
 from solver.types import Application, District, Group, Policy, Programme, Scenario, SolveStatus
+from tests.support.budgets import examples
 from tests.support.placement_cases import AS_OF, rule_violations, scenarios
 from waitlist.domain.crossing import (
     CrossTest,
@@ -24,7 +25,7 @@ from waitlist.domain.reasons import Rule
 waits = st.lists(st.integers(0, 400), max_size=30).map(lambda w: sorted(w, reverse=True))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(waits, st.integers(0, 10), st.floats(0, 20), st.integers(0, 26), st.integers(0, 30))
 def test_who_may_cross_on_the_projection_is_always_the_front_of_the_queue(
     waited, free, rate, lookahead, after
@@ -68,7 +69,7 @@ def test_planned_seats_count_only_groups_starting_within_the_lookahead():
     assert planned_seats_per_week(groups, lookahead_weeks=8) == 24 / 8
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(scenarios())
 def test_rules_one_to_five_hold_for_every_scenario_under_the_projected_test(scenario):
     scenario = replace(scenario, policy=replace(scenario.policy, cross_district_test="projected"))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.budgets import examples
 from waitlist.metrics import tables
 from waitlist.metrics.compute import compute
 from waitlist.metrics.disclosure import determined_cells
@@ -62,7 +63,7 @@ def published(report) -> dict[tuple[str, str, str], int | None]:
     return shown
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(history(), max_size=70), st.integers(2, 6))
 def test_no_published_figure_reveals_a_small_count(records, k):
     report = build_report(
@@ -93,7 +94,7 @@ def _assert_nothing_small_revealed(shown: dict, rels: list, k: int) -> None:
     assert determined_cells(rels, hidden) == set()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(history(), max_size=50), st.integers(2, 6))
 def test_statistics_are_shown_only_over_shown_counts_of_at_least_k(records, k):
     report = build_report(
@@ -110,7 +111,7 @@ def test_statistics_are_shown_only_over_shown_counts_of_at_least_k(records, k):
             assert not all(shown) or row["target_decided"] >= k
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.lists(history(), max_size=60), st.integers(2, 6))
 def test_a_weekly_snapshot_reveals_no_small_number_waiting(records, k):
     from waitlist.metrics.history import _snapshot

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from solver.placement import solve
 from solver.scenario.files import offer_problems
 from solver.types import PlacementResult, SolveStatus
+from tests.support.budgets import examples
 from tests.support.placement_cases import scenarios
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.offer import answer_deadline
@@ -62,7 +63,7 @@ def test_every_deadline_falls_before_the_first_meeting_and_leaves_time(made, day
         assert due == usual or (due - made).days >= minimum
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(scenarios())
 def test_no_round_offers_a_seat_answered_after_the_group_starts(scenario):
     result = solve(scenario)
@@ -75,7 +76,7 @@ def test_no_round_offers_a_seat_answered_after_the_group_starts(scenario):
         )
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(scenarios())
 def test_a_result_with_an_answer_due_on_the_start_day_breaks_the_result_rules(scenario):
     result = solve(scenario)

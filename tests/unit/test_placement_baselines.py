@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from solver.placement import solve
 from solver.placement.baselines import greedy_cross, monolithic_flow, status_quo
 from solver.types import Application, District, Group, Policy, Programme, Scenario
+from tests.support.budgets import examples
 from tests.support.placement_cases import AS_OF, rule_violations, scenarios
 
 KOMET = Programme("komet", "Komet", "parent_group", 3, 11, 12, 1)
@@ -24,13 +25,13 @@ def app(aid: str, district: str, queued: date, slots: tuple[str, ...], cross=Fal
     return Application(aid, "komet", district, queued, 1, "2019-05", ("sv",), slots, cross, 30)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(scenarios())
 def test_the_optimiser_places_at_least_as_many_as_the_status_quo(scenario):
     assert solve(scenario).objective.placed >= status_quo(scenario).objective.placed
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_the_status_quo_never_crosses_a_border(scenario):
     assert all(not o.cross_district for o in status_quo(scenario).offers)
@@ -84,7 +85,7 @@ def test_the_greedy_heuristic_breaks_home_priority_and_the_checks_notice():
     assert [o.application for o in solve(scenario).offers] == ["resident"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_the_monolithic_flow_respects_seats_and_eligibility(scenario):
     problems = rule_violations(scenario, monolithic_flow(scenario))

@@ -25,6 +25,7 @@ from solver.types import (
     SolveStatus,
     Unplaced,
 )
+from tests.support.budgets import examples
 from tests.support.placement_cases import AS_OF, eligible, free, rule_violations, scenarios, wants
 from waitlist.domain.queue import queue_key
 
@@ -74,7 +75,7 @@ def best_by_exhaustive_search(s: Scenario) -> tuple:
     return best
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(scenarios(max_apps=5, max_groups=3))
 def test_tiny_rounds_reach_the_best_objective_found_by_exhaustive_search(scenario):
     result = solve(scenario)
@@ -82,7 +83,7 @@ def test_tiny_rounds_reach_the_best_objective_found_by_exhaustive_search(scenari
     assert mine == best_by_exhaustive_search(scenario)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(scenarios(max_apps=14, max_groups=6))
 def test_group_choice_matches_the_linear_programme_with_the_same_parents_served(scenario):
     """Given who is served and where (own district or not), GLOP finds the same seats toward
@@ -120,7 +121,7 @@ def test_group_choice_matches_the_linear_programme_with_the_same_parents_served(
     assert result.objective.travel_minutes_total == round(lp.Objective().Value())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(scenarios(max_apps=16, max_groups=6, policy="strict"))
 def test_own_district_service_weighs_what_the_linear_programme_finds(scenario):
     """Serving residents in queue order is the max-weight matching for weights that fall
@@ -185,7 +186,7 @@ def test_a_hand_checked_round():
     assert "limit 8" in result.unplaced[0].reason or "after 8 weeks" in result.unplaced[0].reason
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(scenarios(max_apps=8, max_groups=5))
 def test_memoised_eligibility_agrees_with_the_domain_rule(scenario):
     open_groups = tuple(

@@ -21,10 +21,11 @@ from solver.types import (
     Scenario,
     SolveStatus,
 )
+from tests.support.budgets import examples
 from tests.support.placement_cases import rule_violations, scenarios
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(scenarios())
 def test_every_rule_holds_for_every_scenario(scenario):
     result = solve(scenario)
@@ -32,7 +33,7 @@ def test_every_rule_holds_for_every_scenario(scenario):
     assert rule_violations(scenario, result) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_shuffled_input_gives_the_same_result_byte_for_byte(scenario, rnd: random.Random):
     def shuffled(items):
@@ -50,7 +51,7 @@ def test_shuffled_input_gives_the_same_result_byte_for_byte(scenario, rnd: rando
     assert result_to_json(solve(other)) == result_to_json(solve(scenario))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(scenarios())
 def test_unplaced_applications_each_have_a_reason_in_both_languages(scenario):
     for unplaced in solve(scenario).unplaced:
@@ -58,7 +59,7 @@ def test_unplaced_applications_each_have_a_reason_in_both_languages(scenario):
         assert unplaced.reason_sv.startswith("Har väntat ")
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(scenarios())
 def test_out_of_time_the_round_is_feasible_and_serves_the_same_parents(scenario):
     rushed, full = solve(scenario, time_limit_s=-1), solve(scenario)

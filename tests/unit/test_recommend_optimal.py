@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from solver.recommend.data import can_lead, can_serve
 from solver.recommend.pipeline import run
 from solver.types import Scenario, SolveStatus
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import (
     pooled_queues,
     pooled_rooms,
@@ -86,7 +87,9 @@ def brute_force(scenario: Scenario, weight: dict[str, int]) -> tuple[int, int, i
     return best
 
 
-SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SMALL = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @SMALL
@@ -124,7 +127,7 @@ def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_forc
     solved_as_brute_force_says(city)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.one_of(shared_rooms(), shared_rooms(), roomed_cities().filter(lambda s: s.candidate_groups))
 )
@@ -136,7 +139,7 @@ def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_bo
     assert all(r.room == by_id[r.candidate].room for r in done.result.recommendations)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pooled_rooms())
 def test_with_interchangeable_rooms_pooled_the_optimum_holds_and_no_room_is_double_booked(city):
     # Candidates listed in each of two rooms: the model pools the rooms (solver.recommend.rooms) and

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from solver.recommend.data import can_serve
 from solver.recommend.pipeline import recommend
 from solver.types import Group, Leader, candidate_from, group_from
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import AS_OF, candidate, parent, scenario, tiny_cities
 
 
@@ -81,7 +82,7 @@ def test_own_district_parents_are_kept_before_parents_from_elsewhere():
     assert served(recommend(city)) == {"a-000", "a-001", "a-002", "a-003"}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     tiny_cities(),
     st.sampled_from(["farsta", "skarpnack", "alvsjo"]),

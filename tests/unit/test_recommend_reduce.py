@@ -12,10 +12,13 @@ from solver.recommend.baseline import longest_queue_first
 from solver.recommend.pipeline import run
 from solver.recommend.reduce import dominated_pairs, respect_dominance
 from solver.types import Leader, Scenario, SolveStatus
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import ABC, candidate, parent, scenario, tiny_cities
 from tests.unit.test_recommend_optimal import brute_force
 
-SMALL = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SMALL = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def one_site(city: Scenario) -> Scenario:

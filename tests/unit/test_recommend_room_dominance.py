@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from solver.recommend.pipeline import run
 from solver.recommend.reduce import room_dominance
 from solver.types import Leader, Programme, Room
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import AS_OF, KOMET, ROOMS, candidate, parent, scenario
 from tests.unit.test_recommend_optimal import rooms_fit, solved_as_brute_force_says
 from waitlist.domain.leader import iso_week
@@ -66,7 +67,7 @@ def copies_in_rooms(draw):
     return replace(city, rooms=(*ROOMS, THIRD))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(copies_in_rooms())
 def test_copies_of_a_group_in_several_rooms_keep_the_brute_force_optimum(city):
     done = solved_as_brute_force_says(city)

@@ -23,6 +23,7 @@ from solver.scenario.files import (
     scenario_to_dict,
 )
 from solver.types import Group, Leader, Programme
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import AS_OF, ROOMS, candidate, parent, scenario, tiny_cities
 from tests.unit.test_recommend_optimal import rooms_fit
 from tests.unit.test_scenario_files import EXAMPLE
@@ -223,7 +224,7 @@ def test_generated_candidates_in_a_district_with_rooms_are_one_per_room():
     assert [c.id for c in without] == ["gen-komet-farsta-sv-evening"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_cities(max_apps=12, max_candidates=0), st.integers(1, 2))
 def test_generated_candidates_never_put_two_recommended_groups_in_one_room_at_once(city, n):
     # Every district lists n rooms; generated candidates start together, so a room takes at most

@@ -9,10 +9,13 @@ from hypothesis import HealthCheck, given, settings
 
 from solver.recommend.pipeline import recommend, run
 from solver.types import Scenario, SolveStatus
+from tests.support.budgets import examples
 from tests.support.recommend_scenarios import tiny_cities
 from waitlist.domain.eligibility import why_not
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def lookup(scenario: Scenario):

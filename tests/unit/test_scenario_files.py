@@ -18,6 +18,7 @@ from solver.scenario.files import (
     scenario_json_schema,
     scenario_to_dict,
 )
+from tests.support.budgets import examples
 from tests.support.placement_cases import scenarios
 
 EXAMPLE = {
@@ -154,14 +155,14 @@ def test_non_ascii_keys_get_a_quoted_path():
     assert problems == ["$.travel_minutes[\"Skär holmen\"]: unknown district 'Skär holmen'"]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_a_scenario_survives_the_round_trip_through_its_file(scenario):
     data = json.loads(json.dumps(scenario_to_dict(scenario)))
     assert scenario_to_dict(parse_scenario(data)) == scenario_to_dict(scenario)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_results_are_written_byte_identically_with_sorted_keys(scenario):
     first, second = result_to_json(solve(scenario)), result_to_json(solve(scenario))

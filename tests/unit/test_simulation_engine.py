@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solver.types import PlacementResult, Scenario
+from tests.support.budgets import examples
 from tests.support.placement_cases import eligible, rule_violations
 from tests.support.simulation_city import small_city
 from waitlist.simulation import builtin_policies, simulate
@@ -133,7 +134,7 @@ def test_leaders_never_lead_more_groups_than_they_may(city):
     assert state.counters.get("groups_recommended", 0) > 0, "no group was ever recommended"
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=examples(8), deadline=None)
 @given(
     seed=st.integers(min_value=0, max_value=10_000),
     demand=st.sampled_from([4.0, 20.0, 60.0]),

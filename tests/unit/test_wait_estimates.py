@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.budgets import examples
 from waitlist.domain.estimates import (
     COVERAGE,
     MIN_OUTCOMES,
@@ -53,7 +54,7 @@ def test_the_range_holds_its_most_likely_wait(values, coverage):
     assert q.high is None or q.median <= q.high
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.lists(st.integers(0, 40).map(float), min_size=2, max_size=40), coverages)
 def test_on_exchangeable_waits_the_range_holds_at_least_its_coverage(values, coverage):
     """The finite-sample guarantee, exactly: each wait in turn is the new one and the others
