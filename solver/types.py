@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
+from waitlist.domain.eligibility import Meeting
 from waitlist.domain.reasons import ReasonFacts
 
 # A scenario's districts and programmes are the domain's own values.
@@ -114,21 +115,16 @@ class Room:
         return self.name or self.id
 
 
-class GroupShape(Protocol):
-    """Anything that describes a group's run: a stored group, a planned one, a candidate."""
+class GroupShape(Meeting, Protocol):
+    """Anything that describes a group's run: a stored group, a planned one, a candidate (when
+    it meets: its start, language and slot; and the rest below)."""
 
     @property
     def programme(self) -> str: ...
     @property
     def district(self) -> str: ...
     @property
-    def start(self) -> date: ...
-    @property
     def weekday(self) -> str: ...
-    @property
-    def slot(self) -> str: ...
-    @property
-    def language(self) -> str: ...
     @property
     def capacity(self) -> int: ...
     @property

@@ -28,7 +28,7 @@ from solver.recommend.rooms import (
     session_count,
 )
 from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 from waitlist.domain.leader import free_for
 
 
@@ -72,17 +72,7 @@ def can_serve(
             return False
     if prog is None:
         prog = next(p for p in scenario.programmes if p.slug == cand.programme)
-    why_not = ineligibility(
-        child_birth=app.child_birth,
-        languages=app.languages,
-        slots=app.slots,
-        start=cand.start,
-        language=cand.language,
-        slot=cand.slot,
-        age_min=prog.child_age_min,
-        age_max=prog.child_age_max,
-    )
-    return why_not is None
+    return why_not(app, cand, prog) is None
 
 
 def can_lead(leader: Leader, cand: CandidateGroup, scenario: Scenario, reach: int) -> bool:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from solver.types import Application, District, Group, PlacementResult, Policy, Programme, Scenario
 from waitlist.domain.crossing import planned_seats_per_week, projected_waits
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 from waitlist.domain.queue import in_queue_order, queue_key
 
 AS_OF = date(2026, 3, 2)
@@ -102,19 +102,7 @@ def eligible(s: Scenario, a: Application, g: Group) -> bool:
     if a.programme != g.programme:
         return False
     prog = next(p for p in s.programmes if p.slug == g.programme)
-    return (
-        ineligibility(
-            child_birth=a.child_birth,
-            languages=a.languages,
-            slots=a.slots,
-            start=g.start,
-            language=g.language,
-            slot=g.slot,
-            age_min=prog.child_age_min,
-            age_max=prog.child_age_max,
-        )
-        is None
-    )
+    return why_not(a, g, prog) is None
 
 
 def projected_days(s: Scenario, a: Application) -> int:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from solver.recommend.pipeline import recommend, run
 from solver.types import Scenario, SolveStatus
 from tests.support.recommend_scenarios import tiny_cities
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -67,17 +67,7 @@ def test_every_served_parent_is_eligible_within_travel_and_served_at_most_once(c
             seen.add(app_id)
             app = apps[app_id]
             assert app.programme == cand.programme
-            why_not = ineligibility(
-                child_birth=app.child_birth,
-                languages=app.languages,
-                slots=app.slots,
-                start=cand.start,
-                language=cand.language,
-                slot=cand.slot,
-                age_min=prog.child_age_min,
-                age_max=prog.child_age_max,
-            )
-            assert why_not is None
+            assert why_not(app, cand, prog) is None
             if app.district != cand.district:
                 assert app.cross_district
                 minutes = city.travel(app.district, cand.district)

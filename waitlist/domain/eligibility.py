@@ -6,8 +6,9 @@ group-start recommender alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Protocol
 
 from waitlist.domain.values import parse_year_month
 
@@ -68,6 +69,54 @@ def ineligibility(
     if slot_set and slot not in slot_set:
         return "slot"
     return None
+
+
+class Applicant(Protocol):
+    """What eligibility reads of an application (stored, the solver's, simulated)."""
+
+    @property
+    def child_birth(self) -> str | None: ...
+    @property
+    def languages(self) -> Sequence[str]: ...
+    @property
+    def slots(self) -> Sequence[str]: ...
+
+
+class Meeting(Protocol):
+    """When and how a group meets: its first day, language and time slot."""
+
+    @property
+    def start(self) -> date: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def slot(self) -> str: ...
+
+
+class AgeRange(Protocol):
+    """A programme's ages (both ends included)."""
+
+    @property
+    def child_age_min(self) -> int: ...
+    @property
+    def child_age_max(self) -> int: ...
+
+
+def why_not(app: Applicant, group: Meeting, ages: AgeRange) -> str | None:
+    """`ineligibility` of this application for this group of a programme with these ages; an
+    application whose child's birth month was erased fits no group ('age')."""
+    if app.child_birth is None:
+        return "age"
+    return ineligibility(
+        child_birth=app.child_birth,
+        languages=app.languages,
+        slots=app.slots,
+        start=group.start,
+        language=group.language,
+        slot=group.slot,
+        age_min=ages.child_age_min,
+        age_max=ages.child_age_max,
+    )
 
 
 def is_eligible(**kwargs: object) -> bool:

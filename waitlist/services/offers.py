@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 from waitlist.domain.errors import (
     Conflict,
     IllegalTransition,
@@ -67,16 +67,7 @@ def _check_fits(uow: UnitOfWork, app: Application, group: Group) -> int:
     prog = lookups.programme(uow, group.programme)
     if app.child_birth is None:
         raise NotEligible("The application's data was erased.", field="application")
-    why = ineligibility(
-        child_birth=app.child_birth,
-        languages=app.languages,
-        slots=app.slots,
-        start=group.start,
-        language=group.language,
-        slot=group.slot,
-        age_min=prog.child_age_min,
-        age_max=prog.child_age_max,
-    )
+    why = why_not(app, group, prog)
     if why is not None:
         raise NotEligible(f"Not eligible: {_WHY_NOT[why]}.", field=why)
     travel = lookups.travel_minutes(uow, app.district, group.district)

@@ -31,7 +31,7 @@ from sqlalchemy import String, and_, bindparam, cast, func, or_, true
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
-from waitlist.domain.eligibility import ineligibility, too_young_until
+from waitlist.domain.eligibility import too_young_until, why_not
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.queue import (
@@ -267,19 +267,7 @@ def _fitting(app: Application, groups: Sequence[Any]) -> list[SeatBatch]:
     return [
         SeatBatch(start=g.start, free=g.capacity - g.taken)
         for g in groups
-        if g.start is not None
-        and app.child_birth is not None
-        and ineligibility(
-            child_birth=app.child_birth,
-            languages=app.languages,
-            slots=app.slots,
-            start=g.start,
-            language=g.language,
-            slot=g.slot,
-            age_min=g.child_age_min,
-            age_max=g.child_age_max,
-        )
-        is None
+        if g.start is not None and why_not(app, g, g) is None
     ]
 
 
