@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
 from waitlist.domain.eligibility import Meeting
+from waitlist.domain.policy import Rules
 from waitlist.domain.reasons import ReasonFacts
 
 # A scenario's districts and programmes are the domain's own values.
@@ -31,6 +32,13 @@ class Policy:
     min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline
     target_weeks: int = 8
     small_cell_min: int = 5
+
+    @classmethod
+    def of(cls, rules: Rules, small_cell_min: int = 5) -> Policy:
+        """The placement policy within an installation's rules (waitlist.domain.policy): each
+        of its values is the rule of the same name."""
+        shared = {f.name: getattr(rules, f.name) for f in fields(cls) if hasattr(rules, f.name)}
+        return cls(**shared, small_cell_min=small_cell_min)
 
 
 @dataclass(frozen=True)
