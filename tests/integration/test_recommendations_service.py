@@ -8,10 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from tests.support.foundation import World, new_world
+from tests.support.foundation import World, coordinator, new_world
 from waitlist.domain.errors import Forbidden, StalePreview
 from waitlist.services import groups, recommendation_jobs, recommendations, rounds
-from waitlist.services.access import Actor
 from waitlist.storage.tables import Application, Event, Group, Offer
 
 
@@ -20,10 +19,6 @@ def world(database_url) -> World:
     w = new_world(database_url)
     yield w
     w.engine.dispose()
-
-
-def coordinator(district: str) -> Actor:
-    return Actor(kind="staff", role="coordinator", district=district, staff_id=1)
 
 
 def _rows(world: World, table):

@@ -12,10 +12,16 @@ from sqlalchemy.engine import Engine
 from waitlist.domain.policy import Rules
 from waitlist.domain.schedule import WEEKDAYS
 from waitlist.services import applications, groups, setup
+from waitlist.services.access import Actor
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def coordinator(district: str, staff_id: int = 1) -> Actor:
+    """A coordinator of `district`, as a signed-in member of staff."""
+    return Actor(kind="staff", role="coordinator", district=district, staff_id=staff_id)
 
 
 @dataclass
