@@ -4,15 +4,12 @@ its field."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 
-from tests.support.api import HOME, PASSWORD, api_client, build_city
+from tests.support.api import CSRF, HOME, api_client, build_city, form_login
 from waitlist.services import applications
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +27,7 @@ def desk(tmp_path_factory):
             },
         )
     client = api_client(city)
-    token = CSRF.search(client.get("/management/login").text).group(1)
-    done = client.post(
-        "/management/login",
-        data={"csrf_token": token, "username": "manager", "password": PASSWORD},
-    )
-    assert done.status_code in (200, 303), done.text
+    form_login(client, "/management", "manager")
     client.city = city
     yield client
     city.engine.dispose()
@@ -75,11 +67,7 @@ def test_bad_input_is_named_next_to_its_field(desk, data, field):
 def test_a_coordinator_plans_the_term_in_the_coordinators_layout(desk):
     client = api_client(desk.city)
     client.cookies.set("lang", "en")
-    token = CSRF.search(client.get("/coordinator/login").text).group(1)
-    client.post(
-        "/coordinator/login",
-        data={"csrf_token": token, "username": "coord-home", "password": PASSWORD},
-    )
+    form_login(client, "/coordinator", "coord-home")
     page = client.get("/coordinator/term-plan")
     assert page.status_code == 200 and 'action="/coordinator/term-plan"' in page.text
     token = CSRF.search(page.text).group(1)
