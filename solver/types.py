@@ -140,18 +140,9 @@ class GroupShape(Meeting, Protocol):
 
 
 def candidate_from(src: GroupShape, *, id: str) -> CandidateGroup:
-    """A CandidateGroup with the run of `src` under the given id."""
-    return CandidateGroup(
-        id=id,
-        programme=src.programme,
-        district=src.district,
-        start=src.start,
-        weekday=src.weekday,
-        slot=src.slot,
-        language=src.language,
-        capacity=src.capacity,
-        min_size=src.min_size,
-    )
+    """A CandidateGroup with the run of `src` (every field of GroupRun) under the given id."""
+    run = {f.name: getattr(src, f.name) for f in fields(GroupRun) if f.name != "id"}
+    return CandidateGroup(id=id, **run)
 
 
 def group_from(src: GroupShape, *, id: str, taken: int = 0, status: str = "recruiting") -> Group:
