@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from waitlist.domain.policy import Rules
 from waitlist.domain.schedule import WEEKDAYS
@@ -47,6 +48,11 @@ class World:
 
     def uow(self, **kwargs: Any) -> UnitOfWork:
         return UnitOfWork(self.engine, clock=self.clock, rules=self.rules, **kwargs)
+
+    def rows(self, table: type) -> list[Any]:
+        """Every row of `table`, read in a transaction of its own."""
+        with self.uow(readonly=True) as uow:
+            return list(uow.session.exec(select(table)))
 
     def apply(self, **overrides: Any) -> applications.Applied:
         data: dict[str, Any] = {
