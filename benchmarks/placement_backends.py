@@ -8,6 +8,8 @@ nation. CPU seconds; the flows column covers both flow stages of every component
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -17,32 +19,44 @@ from solver.placement.pipeline import admit, build_data, choose_groups
 from solver.scenario import synthetic
 
 
-def _need(data: PlacementData, g: int) -> int:
-    group = data.groups[g]
-    return max(0, min(group.min_size, group.capacity) - group.taken)
-
-
-def _grouped(arcs: dict[int, list[int]], var: dict) -> tuple[dict, dict]:  # noqa: ARG001
-    by_app: dict[int, list] = {}
-    by_group: dict[int, list] = {}
-    for (a, g), v in var.items():
+def _fill_toward_min(
+    data: PlacementData,
+    arcs: dict[int, list[int]],
+    *,
+    choice: Callable[[], Any],
+    seats_short: Callable[[int], Any],
+    add: Callable[[Any], Any],
+    exactly_one: Callable[[list[Any]], Any],
+) -> list[Any]:
+    """The fill step in either solver's terms: each admitted parent in one eligible group, no
+    group over its free seats; returns, per group, the seats it gets toward its minimum."""
+    x = {(a, g): choice() for a, gs in arcs.items() for g in gs}
+    by_app: dict[int, list[Any]] = {}
+    by_group: dict[int, list[Any]] = {}
+    for (a, g), v in x.items():
         by_app.setdefault(a, []).append(v)
         by_group.setdefault(g, []).append(v)
-    return by_app, by_group
+    for vs in by_app.values():
+        exactly_one(vs)
+    under = []
+    for g, vs in by_group.items():
+        add(sum(vs) <= data.free[g])
+        u = seats_short(data.groups[g].short_of_min)
+        add(u <= sum(vs))
+        under.append(u)
+    return under
 
 
 def with_glop(data: PlacementData, arcs: dict[int, list[int]]) -> float:
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    x = {(a, g): lp.NumVar(0, 1, "") for a, gs in arcs.items() for g in gs}
-    by_app, by_group = _grouped(arcs, x)
-    for vs in by_app.values():
-        lp.Add(sum(vs) == 1)
-    under = []
-    for g, vs in by_group.items():
-        lp.Add(sum(vs) <= data.free[g])
-        u = lp.NumVar(0, _need(data, g), "")
-        lp.Add(u <= sum(vs))
-        under.append(u)
+    under = _fill_toward_min(
+        data,
+        arcs,
+        choice=lambda: lp.NumVar(0, 1, ""),
+        seats_short=lambda most: lp.NumVar(0, most, ""),
+        add=lp.Add,
+        exactly_one=lambda vs: lp.Add(sum(vs) == 1),
+    )
     lp.Maximize(sum(under))
     lp.Solve()
     return lp.Objective().Value()
@@ -50,16 +64,14 @@ def with_glop(data: PlacementData, arcs: dict[int, list[int]]) -> float:
 
 def with_cp_sat(data: PlacementData, arcs: dict[int, list[int]], limit: float) -> str:
     model = cp_model.CpModel()
-    y = {(a, g): model.NewBoolVar("") for a, gs in arcs.items() for g in gs}
-    by_app, by_group = _grouped(arcs, y)
-    for vs in by_app.values():
-        model.AddExactlyOne(vs)
-    under = []
-    for g, vs in by_group.items():
-        model.Add(sum(vs) <= data.free[g])
-        u = model.NewIntVar(0, _need(data, g), "")
-        model.Add(u <= sum(vs))
-        under.append(u)
+    under = _fill_toward_min(
+        data,
+        arcs,
+        choice=lambda: model.NewBoolVar(""),
+        seats_short=lambda most: model.NewIntVar(0, most, ""),
+        add=model.Add,
+        exactly_one=model.AddExactlyOne,
+    )
     model.Maximize(sum(under))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -83,7 +95,7 @@ def main() -> None:
         counts: dict[int, int] = {}
         for g in placed.values():
             counts[g] = counts.get(g, 0) + 1
-        fill = sum(min(n, _need(data, g)) for g, n in counts.items())
+        fill = sum(min(n, data.groups[g].short_of_min) for g, n in counts.items())
         clock = time.process_time()
         glop = with_glop(data, arcs)
         glop_s = time.process_time() - clock

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
 from waitlist.domain.eligibility import Meeting
+from waitlist.domain.policy import Rules
 from waitlist.domain.reasons import ReasonFacts
 
 # A scenario's districts and programmes are the domain's own values.
@@ -31,6 +32,13 @@ class Policy:
     min_response_days: int = 3  # rule 10: see waitlist.domain.offer.answer_deadline
     target_weeks: int = 8
     small_cell_min: int = 5
+
+    @classmethod
+    def of(cls, rules: Rules, small_cell_min: int = 5) -> Policy:
+        """The placement policy within an installation's rules (waitlist.domain.policy): each
+        of its values is the rule of the same name."""
+        shared = {f.name: getattr(rules, f.name) for f in fields(cls) if hasattr(rules, f.name)}
+        return cls(**shared, small_cell_min=small_cell_min)
 
 
 @dataclass(frozen=True)
@@ -132,18 +140,9 @@ class GroupShape(Meeting, Protocol):
 
 
 def candidate_from(src: GroupShape, *, id: str) -> CandidateGroup:
-    """A CandidateGroup with the run of `src` under the given id."""
-    return CandidateGroup(
-        id=id,
-        programme=src.programme,
-        district=src.district,
-        start=src.start,
-        weekday=src.weekday,
-        slot=src.slot,
-        language=src.language,
-        capacity=src.capacity,
-        min_size=src.min_size,
-    )
+    """A CandidateGroup with the run of `src` (every field of GroupRun) under the given id."""
+    run = {f.name: getattr(src, f.name) for f in fields(GroupRun) if f.name != "id"}
+    return CandidateGroup(id=id, **run)
 
 
 def group_from(src: GroupShape, *, id: str, taken: int = 0, status: str = "recruiting") -> Group:

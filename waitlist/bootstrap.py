@@ -9,6 +9,7 @@ receive a unit of work (or a factory of them) and never read settings themselves
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -45,16 +46,10 @@ def engine_for(url: str) -> Engine:
 
 
 def rules_from(settings: Settings) -> Rules:
-    """The placement and offer policy, as plain values for the domain."""
-    return Rules(
-        offer_response_days=settings.offer_response_days,
-        min_response_days=settings.min_response_days,
-        max_expired_offers=settings.max_expired_offers,
-        cross_district_after_weeks=settings.cross_district_after_weeks,
-        cross_district_test=settings.cross_district_test,
-        home_priority=settings.home_priority,
-        target_weeks=settings.target_weeks,
-    )
+    """The placement and offer policy, as plain values for the domain: each rule the setting
+    of the same name (WAITLIST_<NAME>), where there is one."""
+    configured = {f.name for f in fields(Rules)} & set(type(settings).model_fields)
+    return Rules(**{name: getattr(settings, name) for name in configured})
 
 
 def login_policy(settings: Settings) -> LoginPolicy:

@@ -25,11 +25,7 @@ def status_quo(scenario: Scenario) -> PlacementResult:
     left = list(data.free)
     placed: dict[int, int] = {}
     for a in range(len(data.apps)):
-        for g in _by_start(data, data.home_arcs(a)):
-            if left[g] > 0:
-                left[g] -= 1
-                placed[a] = g
-                break
+        _seat_at_home(data, a, left, placed)
     return _result(data, placed, {}, set(), "status quo: first come, first served at home")
 
 
@@ -40,11 +36,7 @@ def greedy_cross(scenario: Scenario) -> PlacementResult:
     travel: dict[tuple[int, int], int] = {}
     away: set[int] = set()
     for a in range(len(data.apps)):
-        for g in _by_start(data, data.home_arcs(a)):
-            if left[g] > 0:
-                left[g] -= 1
-                placed[a] = g
-                break
+        _seat_at_home(data, a, left, placed)
         if a in placed or not data.may_cross(a):
             continue
         for g, minutes in data.away_arcs(a):  # nearest first
@@ -107,6 +99,15 @@ def monolithic_flow(scenario: Scenario, timings: dict[str, float] | None = None)
             away.add(a)
             travel[(a, g)] = data.scenario.travel(data.apps[a].district, data.groups[g].district)
     return _result(data, placed, travel, away, "one min-cost flow over everything")  # type: ignore[arg-type]
+
+
+def _seat_at_home(data: PlacementData, a: int, left: list[int], placed: dict[int, int]) -> None:
+    """Seat `a` in the earliest-starting home group with a seat left, if there is one."""
+    for g in _by_start(data, data.home_arcs(a)):
+        if left[g] > 0:
+            left[g] -= 1
+            placed[a] = g
+            return
 
 
 def _by_start(data: PlacementData, groups: list[int]) -> list[int]:

@@ -11,10 +11,9 @@ from datetime import date
 
 import pytest
 
-from tests.support.api import HOME, PASSWORD, api_client, build_city
+from tests.support.api import CSRF, HOME, api_client, build_city, form_login
 from waitlist.services import applications, term_plan_jobs
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PLAN_PAGE = re.compile(r"/(?:management|coordinator)/term-plan/(\d+)$")
 
 
@@ -24,12 +23,7 @@ def desk(module_database_url):
     for i in range(14):  # more than the recruiting group in HOME can take
         _parent(city, i)
     client = api_client(city)
-    token = CSRF.search(client.get("/management/login").text).group(1)
-    done = client.post(
-        "/management/login",
-        data={"csrf_token": token, "username": "manager", "password": PASSWORD},
-    )
-    assert done.status_code in (200, 303), done.text
+    form_login(client, "/management", "manager")
     client.city = city
     yield client
     city.engine.dispose()
@@ -126,11 +120,7 @@ def test_a_coordinator_plans_the_term_and_sees_their_own_districts_effect(desk):
     client = api_client(desk.city)
     client.city = desk.city
     client.cookies.set("lang", "en")
-    token = CSRF.search(client.get("/coordinator/login").text).group(1)
-    client.post(
-        "/coordinator/login",
-        data={"csrf_token": token, "username": "coord-home", "password": PASSWORD},
-    )
+    form_login(client, "/coordinator", "coord-home")
     page = client.get("/coordinator/term-plan")
     assert page.status_code == 200 and 'action="/coordinator/term-plan"' in page.text
     planned = _plan(client, "en", "coordinator", **{"budget-komet": "1", "term_weeks": "20"})

@@ -6,16 +6,13 @@ a bad upload is named next to its field and queues nothing."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from sqlmodel import Session, select
 
-from tests.support.api import PASSWORD, api_client, build_city
+from tests.support.api import CSRF, api_client, build_city, form_login
 from waitlist.services import simulation_jobs
 from waitlist.storage.tables import SimulationJob
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -23,12 +20,7 @@ def desk(tmp_path):
     city = build_city(f"sqlite:///{tmp_path / 'waitlist.db'}")
     client = api_client(city)
     client.cookies.set("lang", "en")
-    token = CSRF.search(client.get("/management/login").text).group(1)
-    done = client.post(
-        "/management/login",
-        data={"csrf_token": token, "username": "manager", "password": PASSWORD},
-    )
-    assert done.status_code in (200, 303), done.text
+    form_login(client, "/management", "manager")
     yield client, city
     city.engine.dispose()
 

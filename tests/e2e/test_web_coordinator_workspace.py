@@ -12,19 +12,12 @@ from datetime import date, timedelta
 import pytest
 
 from api.web import coordinator_queues
-from tests.support.api import HOME, OTHER, PASSWORD, api_client, apply, build_city
+from tests.support.api import CSRF, HOME, OTHER, api_client, apply, build_city, form_login
 from waitlist.services import offers
-
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _log_in(client, username: str = "coord-home") -> None:
-    token = CSRF.search(client.get("/coordinator/login").text).group(1)
-    done = client.post(
-        "/coordinator/login",
-        data={"csrf_token": token, "username": username, "password": PASSWORD},
-    )
-    assert done.status_code in (200, 303), done.text
+    form_login(client, "/coordinator", username)
 
 
 @pytest.fixture

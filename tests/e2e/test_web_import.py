@@ -9,11 +9,10 @@ import re
 import pytest
 from sqlmodel import select
 
-from tests.support.api import HOME, PASSWORD, api_client, build_city
+from tests.support.api import CSRF, HOME, api_client, build_city, form_login
 from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SHEET = (
     "external_id;programme;queue_date;child_birth;languages;cross_district\n"
     "A-1;komet;2025-10-01;2019-05;sv;nej\n"
@@ -25,12 +24,7 @@ SHEET = (
 def desk(tmp_path):
     city = build_city(f"sqlite:///{tmp_path / 'waitlist.db'}")
     client = api_client(city)
-    token = CSRF.search(client.get("/coordinator/login").text).group(1)
-    done = client.post(
-        "/coordinator/login",
-        data={"csrf_token": token, "username": "coord-home", "password": PASSWORD},
-    )
-    assert done.status_code in (200, 303), done.text
+    form_login(client, "/coordinator", "coord-home")
     yield client, city
     city.engine.dispose()
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.support.api import HOME, OTHER, City, application_body, group_body
+from tests.support.foundation import coordinator
 from waitlist.domain.errors import Forbidden, NotFound
 from waitlist.services import applications, groups, offers, rounds, views
 from waitlist.services.access import Actor
-
-
-def coordinator(district: str) -> Actor:
-    return Actor(kind="staff", role="coordinator", district=district, staff_id=1)
 
 
 def test_a_group_of_another_district_cannot_be_started_completed_or_cancelled(city: City) -> None:

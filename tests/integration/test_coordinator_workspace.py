@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from tests.support.foundation import World, new_world
+from tests.support.foundation import World, coordinator, new_world
 from waitlist.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from waitlist.services import groups, offers, queue_members, round_edits, rounds, views
 from waitlist.services.access import Actor
@@ -18,8 +18,8 @@ from waitlist.services.queue_members import MemberQuery
 from waitlist.services.scenario_export import application_ref, parse_ref
 from waitlist.storage.tables import Application, Offer, PlacementRound
 
-HOME = Actor(kind="staff", role="coordinator", district="farsta", staff_id=1)
-OTHER = Actor(kind="staff", role="coordinator", district="skarpnack", staff_id=2)
+HOME = coordinator("farsta")
+OTHER = coordinator("skarpnack", 2)
 MANAGER = Actor(kind="staff", role="management", staff_id=3)
 
 

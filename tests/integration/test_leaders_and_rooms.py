@@ -7,11 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support.foundation import World, new_world
+from tests.support.foundation import World, coordinator, new_world
 from waitlist.domain.errors import DomainError, Forbidden, InvalidInput
 from waitlist.domain.leader import iso_week
 from waitlist.services import groups, leaders, recommendations, venues
-from waitlist.services.access import Actor
 
 
 @pytest.fixture
@@ -19,10 +18,6 @@ def world(database_url) -> World:
     w = new_world(database_url)
     yield w
     w.engine.dispose()
-
-
-def coordinator(district: str) -> Actor:
-    return Actor(kind="staff", role="coordinator", district=district, staff_id=1)
 
 
 FARSTA = coordinator("farsta")

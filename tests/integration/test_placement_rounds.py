@@ -5,7 +5,6 @@ something its offers depend on changed."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from tests.support.foundation import World, new_world
 from waitlist.domain.errors import IllegalTransition, StalePreview
@@ -19,11 +18,6 @@ def world(database_url) -> World:
     w = new_world(database_url)
     yield w
     w.engine.dispose()
-
-
-def _rows(world: World, table):
-    with world.uow(readonly=True) as uow:
-        return list(uow.session.exec(select(table)))
 
 
 def _setup(world: World) -> tuple[list[int], int, int]:
@@ -41,8 +35,8 @@ def test_a_preview_takes_no_seat_and_makes_no_offer(world):
     assert preview.status == "preview"
     assert len(preview.offers) == 2
     assert preview.objective["placed"] == 2
-    assert all(g.taken == 0 for g in _rows(world, Group))
-    assert _rows(world, Offer) == []
+    assert all(g.taken == 0 for g in world.rows(Group))
+    assert world.rows(Offer) == []
 
 
 def test_committing_a_preview_makes_every_offer_and_records_who_and_when(world):
@@ -52,12 +46,12 @@ def test_committing_a_preview_makes_every_offer_and_records_who_and_when(world):
     assert committed.status == "committed"
     assert committed.committed_by == "coordinator:farsta"
     assert committed.committed_at is not None
-    made = _rows(world, Offer)
-    lottery = {a.id: a.lottery for a in _rows(world, Application)}
+    made = world.rows(Offer)
+    lottery = {a.id: a.lottery for a in world.rows(Application)}
     same_day = sorted(apps[1:], key=lambda a: (lottery[a], a))  # same queue date: lottery
     assert {o.application_id for o in made} == {apps[0], same_day[0]}
     assert all(o.round_id == preview.id and o.reason for o in made)
-    assert {g.id: g.taken for g in _rows(world, Group)}[home] == 2
+    assert {g.id: g.taken for g in world.rows(Group)}[home] == 2
     with pytest.raises(IllegalTransition):
         rounds.commit_round(world.uow(), preview.id)
 
@@ -67,13 +61,13 @@ def test_a_seat_taken_after_the_preview_makes_the_commit_stale_and_writes_nothin
     preview = rounds.preview_round(world.uow())
     late = world.apply(district="skarpnack").application.id
     offers.make_offer(world.uow(), late, away)
-    before = {g.id: g.taken for g in _rows(world, Group)}
+    before = {g.id: g.taken for g in world.rows(Group)}
     with pytest.raises(StalePreview):
         rounds.commit_round(world.uow(), preview.id)
-    assert {g.id: g.taken for g in _rows(world, Group)} == before
-    assert [o.application_id for o in _rows(world, Offer)] == [late]
-    assert [r.status for r in _rows(world, PlacementRound)] == ["preview"]
-    statuses = {a.id: a.status for a in _rows(world, Application)}
+    assert {g.id: g.taken for g in world.rows(Group)} == before
+    assert [o.application_id for o in world.rows(Offer)] == [late]
+    assert [r.status for r in world.rows(PlacementRound)] == ["preview"]
+    statuses = {a.id: a.status for a in world.rows(Application)}
     assert all(statuses[a] == "waiting" for a in apps)
 
 
@@ -94,7 +88,7 @@ def test_a_parent_applying_after_the_preview_does_not_make_the_commit_stale(worl
     ]
     committed = rounds.commit_round(world.uow(), preview.id)
     assert committed.status == "committed"
-    offered = {o.application_id for o in _rows(world, Offer)}
+    offered = {o.application_id for o in world.rows(Offer)}
     assert len(offered) == 2 and not offered & set(newcomers)
 
 
@@ -108,7 +102,7 @@ def test_a_change_behind_everyone_offered_or_in_another_programme_keeps_the_prev
     groups.cancel_group(world.uow(), other)  # nobody in the round applied for abc
     world.group(capacity=5, min_size=1)  # a new group: filled by the next round
     assert rounds.commit_round(world.uow(), preview.id).status == "committed"
-    assert {o.application_id for o in _rows(world, Offer)} == offered
+    assert {o.application_id for o in world.rows(Offer)} == offered
 
 
 def test_a_parent_ranked_ahead_of_an_offered_one_changing_makes_the_commit_stale(world):
@@ -121,7 +115,7 @@ def test_a_parent_ranked_ahead_of_an_offered_one_changing_makes_the_commit_stale
     with pytest.raises(StalePreview) as info:
         rounds.commit_round(world.uow(), preview.id)
     assert application_ref(ahead) in info.value.message
-    assert _rows(world, Offer) == []
+    assert world.rows(Offer) == []
 
 
 def test_an_offered_parent_no_longer_waiting_makes_the_commit_stale(world):
@@ -131,15 +125,15 @@ def test_an_offered_parent_no_longer_waiting_makes_the_commit_stale(world):
     applications.withdraw(world.uow(), first)
     with pytest.raises(StalePreview, match="run the preview again"):
         rounds.commit_round(world.uow(), preview.id)
-    assert _rows(world, Offer) == []
-    assert [r.status for r in _rows(world, PlacementRound)] == ["preview"]
+    assert world.rows(Offer) == []
+    assert [r.status for r in world.rows(PlacementRound)] == ["preview"]
 
 
 def test_a_previews_fingerprints_are_kept_with_the_round_and_never_shown(world):
     _setup(world)
     preview = rounds.preview_round(world.uow())
     assert "watch" not in (preview.result or {})
-    [row] = _rows(world, PlacementRound)
+    [row] = world.rows(PlacementRound)
     assert row.result and set(row.result["watch"]) == {"groups", "applications"}
 
 
@@ -152,7 +146,7 @@ def test_every_offer_keeps_the_facts_its_reason_is_told_from_in_any_language(wor
     rounds.commit_round(world.uow(actor="coordinator:farsta"), preview.id)
     direct = world.apply(district="skarpnack").application.id
     offers.make_offer(world.uow(), direct, away)
-    by_app = {o.application_id: o for o in _rows(world, Offer)}
+    by_app = {o.application_id: o for o in world.rows(Offer)}
     for app_id in (*[a for a in apps if a in by_app], direct):
         facts = ReasonFacts.from_dict(by_app[app_id].reason_facts)
         assert facts.rule is Rule.OWN_DISTRICT or app_id == apps[0]

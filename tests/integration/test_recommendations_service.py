@@ -6,12 +6,10 @@ trail."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
-from tests.support.foundation import World, new_world
+from tests.support.foundation import World, coordinator, new_world
 from waitlist.domain.errors import Forbidden, StalePreview
 from waitlist.services import groups, recommendation_jobs, recommendations, rounds
-from waitlist.services.access import Actor
 from waitlist.storage.tables import Application, Event, Group, Offer
 
 
@@ -20,15 +18,6 @@ def world(database_url) -> World:
     w = new_world(database_url)
     yield w
     w.engine.dispose()
-
-
-def coordinator(district: str) -> Actor:
-    return Actor(kind="staff", role="coordinator", district=district, staff_id=1)
-
-
-def _rows(world: World, table):
-    with world.uow(readonly=True) as uow:
-        return list(uow.session.exec(select(table)))
 
 
 def _leader(world: World, district: str = "farsta", max_groups: int = 1) -> int:
@@ -108,23 +97,23 @@ def test_accepting_creates_the_group_with_its_leader_and_the_next_round_offers_i
     )
     assert done.group.district == "farsta" and done.group.status == "recruiting"
     assert done.group.leaders == [leader]
-    assert done.group.taken == 0 and _rows(world, Offer) == []  # nothing solved on accepting
-    actions = [(e.entity, e.action) for e in _rows(world, Event) if e.entity != "application"]
+    assert done.group.taken == 0 and world.rows(Offer) == []  # nothing solved on accepting
+    actions = [(e.entity, e.action) for e in world.rows(Event) if e.entity != "application"]
     for expected in [
         ("group", "group_created"),
         ("group", "leader_assigned"),
         ("group", "recommendation_accepted"),
     ]:
         assert expected in actions
-    accepted = next(e for e in _rows(world, Event) if e.action == "recommendation_accepted")
+    accepted = next(e for e in world.rows(Event) if e.action == "recommendation_accepted")
     assert accepted.actor == "coordinator:farsta:1"
     assert accepted.after["serves"] == {"farsta": 7}
 
     committed = _next_round(world)
-    made = _rows(world, Offer)
+    made = world.rows(Offer)
     assert sorted(o.application_id for o in made) == sorted(parents)
     assert all(o.group_id == done.group.id and o.round_id == committed.id for o in made)
-    assert {a.status for a in _rows(world, Application)} == {"offered"}
+    assert {a.status for a in world.rows(Application)} == {"offered"}
 
 
 def test_a_coordinator_cannot_accept_a_group_hosted_in_another_district(world):
@@ -132,7 +121,7 @@ def test_a_coordinator_cannot_accept_a_group_hosted_in_another_district(world):
     [rec] = _computed(world).result.recommendations
     with pytest.raises(Forbidden):
         recommendations.accept_recommendation(world.uow(), coordinator("skarpnack"), rec.candidate)
-    assert _rows(world, Group) == [] and _rows(world, Offer) == []
+    assert world.rows(Group) == [] and world.rows(Offer) == []
 
 
 def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
@@ -144,7 +133,7 @@ def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
     assert _computed(world).result.recommendations == ()
     with pytest.raises(StalePreview):  # kept, and not among them
         recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
-    assert len(_rows(world, Group)) == 1
+    assert len(world.rows(Group)) == 1
 
 
 def test_nothing_can_be_accepted_before_the_recommendations_are_computed(world):
@@ -153,7 +142,7 @@ def test_nothing_can_be_accepted_before_the_recommendations_are_computed(world):
     recommendation_jobs.ask(world.uow)
     with pytest.raises(StalePreview):
         recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
-    assert _rows(world, Group) == []
+    assert world.rows(Group) == []
 
 
 def test_a_leader_busy_with_a_group_is_not_recommended_again(world):
@@ -174,7 +163,7 @@ def test_parents_pooled_from_a_neighbouring_district_get_offers_across_the_borde
     assert rec.serves == {"farsta": 4, "skarpnack": 3}
     done = recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
     committed = _next_round(world, district=None)
-    offered = {o.application_id: o for o in _rows(world, Offer)}
+    offered = {o.application_id: o for o in world.rows(Offer)}
     assert sorted(offered) == sorted(home + away)
     assert committed.objective["cross_district"] == 3
     assert all(offered[a].group_id == done.group.id for a in away)
@@ -191,8 +180,8 @@ def test_accepting_makes_no_offer(world):
     _seven_waiting_twelve_weeks(world)
     [rec] = _computed(world).result.recommendations
     recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
-    assert _rows(world, Offer) == []
-    assert {a.status for a in _rows(world, Application)} == {"waiting"}
+    assert world.rows(Offer) == []
+    assert {a.status for a in world.rows(Application)} == {"waiting"}
 
 
 def test_asking_twice_on_the_same_database_gives_the_same_answer(world):

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from tests.support.foundation import World, new_world
+from tests.support.foundation import World, coordinator, new_world
 from waitlist.cli import app as cli_app
 from waitlist.config import get_settings
 from waitlist.domain.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
@@ -20,8 +20,8 @@ from waitlist.services.calendar_file import meetings_ics
 from waitlist.services.where_when import where_and_when
 from waitlist.storage.tables import Offer
 
-FARSTA = Actor(kind="staff", role="coordinator", district="farsta", staff_id=1)
-SKARPNACK = Actor(kind="staff", role="coordinator", district="skarpnack", staff_id=2)
+FARSTA = coordinator("farsta")
+SKARPNACK = coordinator("skarpnack", 2)
 
 
 @pytest.fixture

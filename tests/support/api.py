@@ -4,6 +4,7 @@ real uvicorn server on 127.0.0.1, and the roles of the access matrix."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -132,6 +133,20 @@ def login(client: httpx.Client | TestClient, username: str) -> str:
     response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return str(response.json()["access_token"])
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+"""The form's CSRF token in a page."""
+
+
+def form_login(client: httpx.Client | TestClient, desk: str, username: str) -> None:
+    """Sign in through a staff desk's login form (`/coordinator` or `/management`)."""
+    token = CSRF.search(client.get(f"{desk}/login").text).group(1)
+    done = client.post(
+        f"{desk}/login",
+        data={"csrf_token": token, "username": username, "password": PASSWORD},
+    )
+    assert done.status_code in (200, 303), done.text
 
 
 def bearer(token: str | None) -> dict[str, str]:

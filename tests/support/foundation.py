@@ -8,14 +8,21 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from waitlist.domain.policy import Rules
 from waitlist.domain.schedule import WEEKDAYS
 from waitlist.services import applications, groups, setup
+from waitlist.services.access import Actor
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def coordinator(district: str, staff_id: int = 1) -> Actor:
+    """A coordinator of `district`, as a signed-in member of staff."""
+    return Actor(kind="staff", role="coordinator", district=district, staff_id=staff_id)
 
 
 @dataclass
@@ -41,6 +48,11 @@ class World:
 
     def uow(self, **kwargs: Any) -> UnitOfWork:
         return UnitOfWork(self.engine, clock=self.clock, rules=self.rules, **kwargs)
+
+    def rows(self, table: type) -> list[Any]:
+        """Every row of `table`, read in a transaction of its own."""
+        with self.uow(readonly=True) as uow:
+            return list(uow.session.exec(select(table)))
 
     def apply(self, **overrides: Any) -> applications.Applied:
         data: dict[str, Any] = {

@@ -6,6 +6,8 @@ code: they look only at the scenario and the offers.
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
@@ -216,3 +218,14 @@ def rule_violations(s: Scenario, r: PlacementResult) -> list[str]:
                 if envy and queue_key(b) > queue_key(a):
                     out.append(f"justified envy: {a.id} unplaced, later {b.id} holds {g.id}")
     return out
+
+
+def shuffled(scenario: Scenario, rnd: random.Random, *lists: str) -> Scenario:
+    """The scenario with the named lists (groups, applications, ...) in another order."""
+
+    def mixed(items: tuple) -> tuple:
+        out = list(items)
+        rnd.shuffle(out)
+        return tuple(out)
+
+    return replace(scenario, **{name: mixed(getattr(scenario, name)) for name in lists})

@@ -85,6 +85,20 @@ def candidate(
     )
 
 
+def small_candidate(draw, n: int, district: str = "farsta", weeks_ahead: int = 4) -> CandidateGroup:
+    """Candidate `c-n` of either programme in `district`, of one to three seats with a
+    minimum size that fits."""
+    capacity = draw(st.integers(1, 3))
+    return candidate(
+        f"c-{n}",
+        district,
+        programme=draw(st.sampled_from(["komet", "abc"])),
+        capacity=capacity,
+        min_size=draw(st.integers(1, capacity)),
+        weeks_ahead=weeks_ahead,
+    )
+
+
 def scenario(apps=(), candidates=(), leaders=(), programmes=(KOMET,)) -> Scenario:
     return Scenario(
         as_of=AS_OF,
@@ -224,23 +238,24 @@ def roomed_cities(draw, max_apps: int = 6, max_candidates: int = 3) -> Scenario:
     )
     groups = ()
     if draw(st.booleans()):
-        groups = (
-            Group(
-                id="g-1",
-                programme="komet",
-                district="farsta",
-                start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
-                weekday="tue",
-                slot=draw(st.sampled_from(["evening", "day"])),
-                language="sv",
-                capacity=3,
-                min_size=2,
-                taken=3,
-                status="running",
-                room="r-farsta-1",
-            ),
-        )
+        groups = (running_in_first_room(draw, "komet", min_size=2, slots=("evening", "day")),)
     return replace(city, programmes=programmes, candidate_groups=cands, groups=groups, rooms=ROOMS)
+
+
+def mixed_parents(draw, fewest: int, most: int) -> list[Application]:
+    """Parents of both programmes waiting from one to thirty weeks, most in Farsta, every one
+    willing to travel 25 minutes."""
+    return [
+        parent(
+            n,
+            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
+            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
+            cross=True,
+            travel=25,
+            programme=draw(st.sampled_from(["komet", "abc"])),
+        )
+        for n in range(draw(st.integers(fewest, most)))
+    ]
 
 
 @st.composite
@@ -256,34 +271,13 @@ def shared_rooms(draw) -> Scenario:
             "abc", "ABC", "parent_group", 3, 12, 3, 1, ("sv",), sessions=draw(st.integers(1, 4))
         ),
     )
-    apps = [
-        parent(
-            n,
-            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
-            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
-            cross=True,
-            travel=25,
-            programme=draw(st.sampled_from(["komet", "abc"])),
-        )
-        for n in range(draw(st.integers(3, 6)))
-    ]
+    apps = mixed_parents(draw, 3, 6)
     cands = []
     for n in range(draw(st.integers(2, 3))):
         district = draw(st.sampled_from(["farsta", "farsta", "farsta", "skarpnack"]))
         rooms = [f"r-{district}-1"] * 3 + [f"r-{district}-2", None]
-        cands.append(
-            replace(
-                candidate(
-                    f"c-{n}",
-                    district,
-                    programme=draw(st.sampled_from(["komet", "abc"])),
-                    capacity=(capacity := draw(st.integers(1, 3))),
-                    min_size=draw(st.integers(1, capacity)),
-                    weeks_ahead=draw(st.integers(4, 6)),
-                ),
-                room=draw(st.sampled_from(rooms)),
-            )
-        )
+        base = small_candidate(draw, n, district, weeks_ahead=draw(st.integers(4, 6)))
+        cands.append(replace(base, room=draw(st.sampled_from(rooms))))
     leaders = [
         Leader(f"l-{p}-{d}", d, (p,), 2, ("sv",))
         for p in ("komet", "abc")
@@ -302,28 +296,10 @@ def pooled_rooms(draw) -> Scenario:
         replace(KOMET, capacity=3, min_size=2, sessions=draw(st.integers(1, 4))),
         replace(ABC, capacity=3, min_size=1, sessions=draw(st.integers(1, 4))),
     )
-    apps = [
-        parent(
-            n,
-            draw(st.sampled_from(["farsta", "farsta", "skarpnack"])),
-            weeks=draw(st.sampled_from([1, 4, 9, 16, 30])),
-            cross=True,
-            travel=25,
-            programme=draw(st.sampled_from(["komet", "abc"])),
-        )
-        for n in range(draw(st.integers(2, 5)))
-    ]
+    apps = mixed_parents(draw, 2, 5)
     cands = []
     for n in range(draw(st.integers(1, 3))):
-        capacity = draw(st.integers(1, 3))
-        base = candidate(
-            f"c-{n}",
-            "farsta",
-            programme=draw(st.sampled_from(["komet", "abc"])),
-            capacity=capacity,
-            min_size=draw(st.integers(1, capacity)),
-            weeks_ahead=draw(st.integers(4, 6)),
-        )
+        base = small_candidate(draw, n, weeks_ahead=draw(st.integers(4, 6)))
         for room in (1, 2):
             cands.append(replace(base, id=f"{base.id}-{room}", room=f"r-farsta-{room}"))
     if draw(st.integers(0, 4)) == 0:
@@ -335,19 +311,23 @@ def pooled_rooms(draw) -> Scenario:
     return replace(scenario(apps, cands, leaders, programmes), groups=groups, rooms=ROOMS)
 
 
-def running_in_first_room(draw) -> Group:
-    """A full, running ABC group in Farsta's first room on Tuesday evenings, started up to six
-    weeks after the scenario date: it holds the room for its sessions."""
+def running_in_first_room(
+    draw, programme: str = "abc", min_size: int = 1, slots: tuple[str, ...] = ("evening",)
+) -> Group:
+    """A full, running group (ABC unless said) in Farsta's first room on Tuesdays (evenings
+    unless other slots are said), started up to six weeks after the scenario date: it holds
+    the room for its sessions."""
+    start = AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1)
     return Group(
         id="g-1",
-        programme="abc",
+        programme=programme,
         district="farsta",
-        start=AS_OF + timedelta(weeks=draw(st.integers(0, 6)), days=1),
+        start=start,
         weekday="tue",
-        slot="evening",
+        slot=draw(st.sampled_from(slots)),
         language="sv",
         capacity=3,
-        min_size=1,
+        min_size=min_size,
         taken=3,
         status="running",
         room="r-farsta-1",

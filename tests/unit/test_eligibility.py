@@ -1,10 +1,11 @@
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waitlist.domain.eligibility import child_age_on, ineligibility
+from waitlist.domain.eligibility import child_age_on, ineligibility, why_not
 from waitlist.domain.errors import InvalidInput
 
 
@@ -69,3 +70,28 @@ def test_age_grows_by_exactly_one_year_per_year(year, month, start):
     later = date(start.year + 1, start.month, min(start.day, 28))
     same_year = date(start.year, start.month, min(start.day, 28))
     assert child_age_on(birth, later) == child_age_on(birth, same_year) + 1
+
+
+@given(
+    birth=st.sampled_from(["2010-01", "2019-05", "2024-01"]),
+    languages=st.lists(st.sampled_from(["sv", "ar", "so"]), max_size=2),
+    slots=st.lists(st.sampled_from(["day", "evening"]), max_size=2),
+    language=st.sampled_from(["sv", "ar"]),
+    slot=st.sampled_from(["day", "evening"]),
+)
+def test_asking_with_the_application_and_group_gives_the_same_answer(
+    birth, languages, slots, language, slot
+):
+    app = SimpleNamespace(child_birth=birth, languages=languages, slots=slots)
+    group = SimpleNamespace(start=date(2026, 3, 16), language=language, slot=slot)
+    ages = SimpleNamespace(child_age_min=3, child_age_max=11)
+    expected = check(
+        child_birth=birth, languages=languages, slots=slots, language=language, slot=slot
+    )
+    assert why_not(app, group, ages) == expected
+
+
+def test_an_application_whose_birth_month_was_erased_fits_no_group():
+    app = SimpleNamespace(child_birth=None, languages=["sv"], slots=[])
+    group = SimpleNamespace(start=date(2026, 3, 16), language="sv", slot="evening")
+    assert why_not(app, group, SimpleNamespace(child_age_min=0, child_age_max=17)) == "age"

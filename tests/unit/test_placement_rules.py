@@ -4,7 +4,6 @@ deterministic: the same scenario, shuffled, gives the same result byte for byte.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date
 
 from hypothesis import given, settings
@@ -22,7 +21,7 @@ from solver.types import (
     SolveStatus,
 )
 from tests.support.budgets import examples
-from tests.support.placement_cases import rule_violations, scenarios
+from tests.support.placement_cases import rule_violations, scenarios, shuffled
 
 
 @settings(max_examples=examples(200), deadline=None)
@@ -36,18 +35,7 @@ def test_every_rule_holds_for_every_scenario(scenario):
 @settings(max_examples=examples(100), deadline=None)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_shuffled_input_gives_the_same_result_byte_for_byte(scenario, rnd: random.Random):
-    def shuffled(items):
-        items = list(items)
-        rnd.shuffle(items)
-        return tuple(items)
-
-    other = replace(
-        scenario,
-        groups=shuffled(scenario.groups),
-        applications=shuffled(scenario.applications),
-        districts=shuffled(scenario.districts),
-        programmes=shuffled(scenario.programmes),
-    )
+    other = shuffled(scenario, rnd, "groups", "applications", "districts", "programmes")
     assert result_to_json(solve(other)) == result_to_json(solve(scenario))
 
 

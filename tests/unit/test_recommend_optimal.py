@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.recommend.data import can_lead, can_serve
-from solver.recommend.pipeline import run
-from solver.types import Scenario, SolveStatus
+from solver.recommend.pipeline import Run, run
+from solver.types import CandidateGroup, Scenario, SolveStatus
 from tests.support.budgets import examples
 from tests.support.recommend_scenarios import (
     pooled_queues,
@@ -95,13 +95,10 @@ SMALL = settings(
 @SMALL
 @given(tiny_cities(max_apps=6, max_candidates=3).filter(lambda s: s.candidate_groups))
 def test_brute_force_over_all_subsets_of_candidates_agrees_with_the_optimum(city):
-    done = run(city)
-    assert done.result.status is SolveStatus.OPTIMAL
-    prep = done.prepared
-    weight = {a.id: w for a, w in zip(prep.applications, prep.weight, strict=True)}
-    t1, groups, t3 = done.solved.tiers
-    assert (t1, -groups, -t3) == brute_force(city, weight)
+    done = solved_as_brute_force_says(city)
     # The result's own account agrees with the tiers.
+    weight = weights(done)
+    t1, groups, _ = done.solved.tiers
     served = [a for r in done.result.recommendations for a in r.applications]
     assert sum(weight[a] for a in served) == t1
     assert len(done.result.recommendations) == groups
@@ -111,12 +108,24 @@ def solved_as_brute_force_says(city):
     """Solve `city`, check it is proven optimal with the tiers exhaustive search finds."""
     done = run(city)
     assert done.result.status is SolveStatus.OPTIMAL
-    weight = {
-        a.id: w for a, w in zip(done.prepared.applications, done.prepared.weight, strict=True)
-    }
     t1, groups, t3 = done.solved.tiers
-    assert (t1, -groups, -t3) == brute_force(city, weight)
+    assert (t1, -groups, -t3) == brute_force(city, weights(done))
     return done
+
+
+def weights(done: Run) -> dict[str, int]:
+    """Each application's weight in the first tier, by id."""
+    prep = done.prepared
+    return {a.id: w for a, w in zip(prep.applications, prep.weight, strict=True)}
+
+
+def solved_in_rooms(city: Scenario) -> tuple[Run, dict[str, CandidateGroup]]:
+    """`solved_as_brute_force_says`, and no room double-booked by the groups it opens; the run
+    and the city's candidates by id."""
+    done = solved_as_brute_force_says(city)
+    by_id = {c.id: c for c in city.candidate_groups}
+    assert rooms_fit(city, [by_id[r.candidate] for r in done.result.recommendations])
+    return done, by_id
 
 
 @SMALL
@@ -132,10 +141,7 @@ def test_with_several_parents_per_queue_the_tightened_model_keeps_the_brute_forc
     st.one_of(shared_rooms(), shared_rooms(), roomed_cities().filter(lambda s: s.candidate_groups))
 )
 def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_booked(city):
-    done = solved_as_brute_force_says(city)
-    by_id = {c.id: c for c in city.candidate_groups}
-    opened = [by_id[r.candidate] for r in done.result.recommendations]
-    assert rooms_fit(city, opened)
+    done, by_id = solved_in_rooms(city)
     assert all(r.room == by_id[r.candidate].room for r in done.result.recommendations)
 
 
@@ -144,6 +150,4 @@ def test_with_rooms_brute_force_agrees_with_the_optimum_and_no_room_is_double_bo
 def test_with_interchangeable_rooms_pooled_the_optimum_holds_and_no_room_is_double_booked(city):
     # Candidates listed in each of two rooms: the model pools the rooms (solver.recommend.rooms) and
     # gives the opened groups their rooms afterwards.
-    done = solved_as_brute_force_says(city)
-    by_id = {c.id: c for c in city.candidate_groups}
-    assert rooms_fit(city, [by_id[r.candidate] for r in done.result.recommendations])
+    solved_in_rooms(city)

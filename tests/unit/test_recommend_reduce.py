@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from solver.recommend.baseline import longest_queue_first
 from solver.recommend.pipeline import run
 from solver.recommend.reduce import dominated_pairs, respect_dominance
-from solver.types import Leader, Scenario, SolveStatus
+from solver.types import Leader, Scenario
 from tests.support.budgets import examples
 from tests.support.recommend_scenarios import ABC, candidate, parent, scenario, tiny_cities
-from tests.unit.test_recommend_optimal import brute_force
+from tests.unit.test_recommend_optimal import solved_as_brute_force_says
 
 SMALL = settings(
     max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -114,12 +114,7 @@ def test_a_later_candidate_is_never_required_before_an_earlier_one_it_dominates(
     )
 )
 def test_on_crowded_single_site_cities_the_reduced_model_keeps_the_brute_force_optimum(city):
-    done = run(city)
-    assert done.result.status is SolveStatus.OPTIMAL
-    prep = done.prepared
-    weight = {a.id: w for a, w in zip(prep.applications, prep.weight, strict=True)}
-    t1, groups, t3 = done.solved.tiers
-    assert (t1, -groups, -t3) == brute_force(city, weight)
+    solved_as_brute_force_says(city)
 
 
 @SMALL

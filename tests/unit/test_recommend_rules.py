@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 
 from solver.recommend.pipeline import recommend, run
 from solver.types import Scenario, SolveStatus
 from tests.support.budgets import examples
+from tests.support.placement_cases import shuffled
 from tests.support.recommend_scenarios import tiny_cities
 from waitlist.domain.eligibility import why_not
 
@@ -84,15 +84,5 @@ def test_the_same_input_gives_the_same_output_also_when_shuffled(city, rnd: rand
     again = recommend(city)
     assert first == again
 
-    def shuffled(items):
-        items = list(items)
-        rnd.shuffle(items)
-        return tuple(items)
-
-    mixed = replace(
-        city,
-        applications=shuffled(city.applications),
-        candidate_groups=shuffled(city.candidate_groups),
-        leaders=shuffled(city.leaders),
-    )
+    mixed = shuffled(city, rnd, "applications", "candidate_groups", "leaders")
     assert recommend(mixed) == first

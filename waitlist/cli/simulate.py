@@ -129,17 +129,11 @@ def _writable_folder(out: Path) -> None:
 
 def _settings_policy():  # type: ignore[no-untyped-def]
     """The placement policy configured for this installation (WAITLIST_ settings)."""
+    from waitlist.bootstrap import rules_from
     from waitlist.config import get_settings
 
     st = get_settings()
-    return Policy(
-        cross_district_after_weeks=st.cross_district_after_weeks,
-        cross_district_test=st.cross_district_test,
-        home_priority=st.home_priority,
-        offer_response_days=st.offer_response_days,
-        target_weeks=st.target_weeks,
-        small_cell_min=st.small_cell_min,
-    )
+    return Policy.of(rules_from(st), small_cell_min=st.small_cell_min)
 
 
 def _replay(cal):  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ from waitlist.holidays import holidays
 from waitlist.services import access, leaders, lookups, venues
 from waitlist.services.access import Actor
 from waitlist.services.inputs import check_text, parse
-from waitlist.services.lifecycle import close_offer, set_status
+from waitlist.services.lifecycle import close_offer, record_status, set_status
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import group_state
 from waitlist.storage.tables import (
@@ -155,18 +155,7 @@ def _move(
     check_group_transition(
         group.status, target, enrolled=enrolled_count(uow, group.id or 0), min_size=group.min_size
     )
-    group.status = target
-    group.updated_at = uow.now()
-    uow.session.add(group)
-    uow.record(
-        "group",
-        group.id,
-        action,
-        before=before,
-        after=group_state(group),
-        district=group.district,
-        programme=group.programme,
-    )
+    record_status(uow, "group", group, target, action, before, group_state)
 
 
 def _may_change(uow: UnitOfWork, actor: Actor | None, group_id: int) -> None:

@@ -1,12 +1,16 @@
 """State changes that both applications and offers need, in one place (no cycle between them).
 
 set_status(uow, app, target, action)   an application moves on its state machine, audited
+record_status(uow, kind, row, ...)     a checked move stored and audited (applications, groups)
 pending_offer(uow, app_id)             the application's open offer, locked, or None
 close_offer(uow, offer, status, action) an offer ends other than by accepting: seat back,
                                        parent back to waiting with the queue date kept
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlmodel import select
 
@@ -18,22 +22,38 @@ from waitlist.services.snapshots import application_state, offer_state
 from waitlist.storage.tables import Application, Group, Offer
 from waitlist.storage.uow import UnitOfWork
 
+Row = TypeVar("Row", Application, Group)
+
 
 def set_status(uow: UnitOfWork, app: Application, target: str, action: str) -> None:
     """Move an application through its state machine and record the change."""
     before = application_state(app)
     check_application_transition(app.status, target)
-    app.status = target
-    app.updated_at = uow.now()
-    uow.session.add(app)
+    record_status(uow, "application", app, target, action, before, application_state)
+
+
+def record_status(
+    uow: UnitOfWork,
+    kind: str,
+    row: Row,
+    target: str,
+    action: str,
+    before: dict[str, Any],
+    state: Callable[[Row], dict[str, Any]],
+) -> None:
+    """Give an application or group the status its state machine allowed (checked by the
+    caller) and record the change, `before` and `state(row)` after, in the audit log."""
+    row.status = target
+    row.updated_at = uow.now()
+    uow.session.add(row)
     uow.record(
-        "application",
-        app.id,
+        kind,
+        row.id,
         action,
         before=before,
-        after=application_state(app),
-        district=app.district,
-        programme=app.programme,
+        after=state(row),
+        district=row.district,
+        programme=row.programme,
     )
 
 

@@ -71,15 +71,7 @@ def solver_application(a: Application) -> SApplication:
 
 def _scenario(uow: UnitOfWork, as_of: date, district: str | None = None) -> Scenario:
     s = uow.session
-    r = uow.rules
-    policy = Policy(
-        cross_district_after_weeks=r.cross_district_after_weeks,
-        cross_district_test=r.cross_district_test,
-        home_priority=r.home_priority,
-        offer_response_days=r.offer_response_days,
-        min_response_days=r.min_response_days,
-        target_weeks=r.target_weeks,
-    )
+    policy = Policy.of(uow.rules)
     districts = tuple(
         SDistrict(d.slug, d.name) for d in s.exec(select(District).order_by(col(District.slug)))
     )
