@@ -16,7 +16,9 @@ played in memory with the domain's rules (the state machines, eligibility, answe
 room and leader checks) and writes the rows and the audit events the use cases would have
 written, the same ids in the same order, with one multi-row INSERT per table: a year through
 the use cases took about 40,000 statements. `tests/support/demo_use_cases.py` plays the same
-year through the use cases, and a test compares every table of the two.
+year through the use cases, and a test compares every table of the two. A second seeding
+(`--force`) plays its year on its own rows; the groups already stored keep their rooms and
+count for their leaders, but are not moved on.
 
 Random draws come from `random.Random(seed)` only; the lottery seed is drawn from it too.
 """
