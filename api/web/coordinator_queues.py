@@ -100,7 +100,7 @@ def queue_page(request: Request, programme: str) -> Response:
     query = _query(form, request)
     number = paging.page_number(form)
     found = queue_members.MemberPage([], 0)
-    if form.ok:
+    if not set(form.errors) - {"page"}:  # a wrong page still says how many there are
         found = queue_members.members_page(
             sources.uow_factory(request, actor.actor)(readonly=True),
             actor,
@@ -145,7 +145,7 @@ def offers_page(request: Request) -> Response:
     make = sources.uow_factory(request, actor.actor)
     rows: list[OfferPublic] = []
     total = 0
-    if form.ok:
+    if not set(form.errors) - {"page"}:
         rows, total = views.list_offers(
             make(readonly=True),
             actor,

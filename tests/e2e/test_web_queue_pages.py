@@ -82,7 +82,7 @@ def test_a_page_that_is_not_there_is_named(queue, monkeypatch, page, message):
     answer = queue.get("/coordinator/queues/komet", params={"page": page})
     assert answer.status_code == 422
     assert message in answer.text and 'href="#members-title"' in answer.text
-    assert _members(answer.text) == []
+    assert _members(answer.text) == [] and "5 waiting parents" in answer.text
 
 
 def test_the_offers_page_names_a_page_that_is_not_there(queue):
