@@ -294,3 +294,33 @@ def test_the_share_who_say_yes_is_a_calibration_assumption(tmp_path):
     with pytest.raises(InvalidInput) as err:
         parse_policy({"name": "p", "opt_in_prompt_minutes": 0})
     assert err.value.field == "opt_in_prompt_minutes"
+
+
+def test_the_wait_estimate_recorder_only_observes_a_run(tmp_path, monkeypatch):
+    """Runs explored without the recorder (it costs most of a run's time) give the figures
+    of the full command."""
+    from waitlist.simulation import engine as engine_module
+    from waitlist.simulation import simulate
+
+    city = small_city(tmp_path)
+    specs = [
+        parse_policy({"name": "status-quo", "placement": "status_quo"}),
+        parse_policy(
+            {
+                "name": "all",
+                "group_starts": "recommendations",
+                "supply_follows": "applications",
+                "planned_language": "queue",
+                "leader_reach_minutes": 20,
+                "opt_in_prompt_weeks": 3,
+            }
+        ),
+    ]
+
+    def figures(run) -> list:  # noqa: ANN001
+        return [{k: v for k, v in o.summary.items() if k != "estimates"} for o in run.outcomes]
+
+    full = simulate(city, weeks=10, seed=4, policies=specs)
+    monkeypatch.setattr(engine_module, "record_week", lambda *args, **kwargs: None)
+    quick = simulate(city, weeks=10, seed=4, policies=specs)
+    assert figures(quick) == figures(full)

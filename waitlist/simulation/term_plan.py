@@ -58,11 +58,6 @@ def replan_term(engine: Engine, spec: PolicySpec, state: SimState, today: date, 
         horizon_weeks=cal.recruit_weeks + TERM_WEEKS,
         free_seats=free,
     )
-    import os
-    from dataclasses import replace as _r
-
-    if os.environ.get("TP_HOME_ONLY"):
-        demand = tuple(_r(c, max_travel_minutes=0) for c in demand)
     data = TermInput(
         term_start=opens,
         term_weeks=TERM_WEEKS,
