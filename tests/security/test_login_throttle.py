@@ -299,9 +299,42 @@ def test_a_busy_login_route_says_when_to_try_again(
         if route.startswith("/api/"):
             assert answer.json()["code"] == "login_busy"
         else:
-            assert "Many log-ins are being checked right now" in answer.text
+            said = ("Many log-ins are being checked right now", "Många inloggningar kontrolleras")
+            assert any(words in answer.text for words in said)
             assert 'name="username"' in answer.text  # the form again, to send once more
         assert checked == []
         # Once a place is free the same log-in works.
         assert log_in().status_code in (200, 303)
+    engine.dispose()
+
+
+def test_health_answers_while_every_thread_of_the_pool_waits_on_a_password(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from waitlist.config import Settings
+
+    engine = make_engine(sqlite_url)
+    create_schema(engine)
+    staff.create_staff(
+        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
+    )
+    checking, release = threading.Event(), threading.Event()
+    count_password_checks(monkeypatch, during=lambda: (checking.set(), release.wait(60)))
+    settings = Settings(
+        database_url=sqlite_url, jobs_interval_seconds=0, cookie_secure=False, worker_threads=1
+    )
+    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
+        body = {"username": "manager", "password": PASSWORD}
+        with ThreadPoolExecutor(max_workers=2) as side:
+            login = side.submit(client.post, "/api/v1/auth/login", json=body)
+            assert checking.wait(60)  # the pool's one thread now waits for the check
+            health = side.submit(client.get, "/health")
+            try:  # a /health that needed a thread would wait for the check (released below)
+                assert health.result(timeout=60).json() == {"status": "ok"}
+            finally:
+                release.set()
+            assert login.result().status_code == 200
     engine.dispose()
