@@ -1,0 +1,74 @@
+"""A parent who speaks none of the languages the queue's groups are run in is told the wait of
+parents like them, not of the parents who fit the queue's groups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.support.api import HOME, City, application_body, bearer, city_client
+from waitlist.storage.tables import Application, Offer
+
+PAST_PARENTS = 240  # one every day and a half over the last year
+SWEDISH_WAIT_DAYS = 21  # Swedish speakers: offered a seat at home three weeks after joining
+SOMALI_WAIT_DAYS = 70  # every fourth parent speaks only Somali: ten weeks, in another district
+
+
+def _history(built: City) -> None:
+    today = date.today()
+    with Session(built.engine) as session:
+        for n in range(PAST_PARENTS):
+            somali = n % 4 == 0
+            wait = SOMALI_WAIT_DAYS if somali else SWEDISH_WAIT_DAYS
+            joined = today - timedelta(days=n * 3 // 2 + wait + 1)
+            app = Application(
+                programme="komet", district=HOME, child_birth=f"{today.year - 6}-03",
+                languages=["so"] if somali else ["sv"], slots=["evening"], queue_date=joined,
+                lottery=n, status="completed",
+            )  # fmt: skip
+            session.add(app)
+            session.flush()
+            offered = datetime.combine(joined + timedelta(days=wait), time(9), UTC)
+            session.add(
+                Offer(
+                    application_id=app.id or 0,
+                    group_id=built.groups["other" if somali else "home"],
+                    status="accepted",
+                    made_at=offered,
+                    answered_at=offered + timedelta(days=1),
+                    respond_by=offered.date() + timedelta(days=10),
+                )  # fmt: skip
+            )
+        session.commit()
+
+
+@pytest.fixture(scope="module")
+def city(module_database_url: str) -> Iterator[tuple[City, TestClient]]:
+    with city_client(module_database_url, _history) as served:
+        yield served
+
+
+def _estimate(client: TestClient, languages: list[str]) -> dict[str, int]:
+    body = application_body(cross_district=False, max_travel_minutes=0, languages=languages)
+    response = client.post("/api/v1/applications", json=body)
+    assert response.status_code == 201, response.text
+    token = response.json()["status_token"]
+    me = client.get("/api/v1/applications/me", headers=bearer(token)).json()
+    estimate: dict[str, int] = me["home"]["estimate"]
+    assert estimate["basis"] == "history" and estimate["coverage"] == 0.8
+    return estimate
+
+
+def test_each_parent_is_told_the_wait_of_parents_who_speak_as_they_do(city):
+    _, client = city
+    somali = _estimate(client, ["so"])
+    swedish = _estimate(client, ["sv", "so"])
+    # Parents like them, seen in any week of their wait, were offered a seat up to ten weeks
+    # later; the parents who speak Swedish within three.
+    assert 0 <= somali["low_weeks"] <= somali["likely_weeks"] <= somali["high_weeks"]
+    assert 8 <= somali["high_weeks"] <= 11
+    assert 0 <= swedish["low_weeks"] <= swedish["likely_weeks"] <= swedish["high_weeks"] <= 4
