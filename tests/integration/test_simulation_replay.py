@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.support.foundation import new_world
@@ -47,6 +48,7 @@ def test_a_replay_runs_every_policy_over_the_applications_and_groups_in_the_data
     assert cross.summary["offers_refused_by_engine"] == 0
 
 
+@pytest.mark.slow  # a whole simulation through the command line
 def test_simulate_from_db_replays_the_configured_database(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'replay.db'}"
     world = new_world(url)

@@ -23,10 +23,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.main import create_app
+from tests.support.databases import reference_database
 from tests.support.passwords import quick_hash
 from waitlist.config import Settings
-from waitlist.services import groups, setup
-from waitlist.storage.db import create_schema, make_engine
+from waitlist.services import groups
 from waitlist.storage.tables import Staff
 from waitlist.storage.uow import UnitOfWork
 
@@ -64,10 +64,8 @@ class City:
 
 def build_city(url: str) -> City:
     """Reference data, three staff accounts, a recruiting group in each of two districts."""
-    engine = make_engine(url)
-    create_schema(engine)
+    engine = reference_database(url)
     city = City(url=url, engine=engine)
-    setup.load_reference_data(city.uow())
     with Session(engine) as session:
         for username, role, district in (
             ("coord-home", "coordinator", HOME),

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from tests.support.databases import reference_database
 from waitlist.domain.policy import Rules
 from waitlist.domain.schedule import WEEKDAYS
-from waitlist.services import applications, groups, setup
+from waitlist.services import applications, groups
 from waitlist.services.access import Actor
-from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -87,10 +87,7 @@ class World:
 
 
 def new_world(url: str, rules: Rules | None = None) -> World:
-    engine = make_engine(url)
-    create_schema(engine)
-    world = World(engine=engine, rules=rules or Rules())
-    setup.load_reference_data(world.uow())
+    world = World(engine=reference_database(url), rules=rules or Rules())
     with world.uow() as uow:  # a fixed lottery seed: the same draws, the same histories
         applications.current_seed(uow, "5eed" * 8)
         uow.commit()
