@@ -65,12 +65,20 @@ class Shown:
     fits: bool | None = None  # spoke a language of the queue's groups
     offered_on: date | None = None
     closed_on: date | None = None  # withdrew or closed without an offer
+    settled: Outcome | None = None  # the outcome once it can no longer change
 
     def outcome(self, today: date) -> Outcome:
+        if self.settled is not None:
+            return self.settled
         if self.offered_on is not None:
-            return Outcome(self.raw, (self.offered_on - self.day).days / 7, True, self.fits)
-        until = self.closed_on or today
-        return Outcome(self.raw, (until - self.day).days / 7, False, self.fits)
+            waited = (self.offered_on - self.day).days / 7
+            self.settled = Outcome(self.raw, waited, True, self.fits)
+            return self.settled
+        if self.closed_on is not None:
+            waited = (self.closed_on - self.day).days / 7
+            self.settled = Outcome(self.raw, waited, False, self.fits)
+            return self.settled
+        return Outcome(self.raw, (today - self.day).days / 7, False, self.fits)
 
 
 @dataclass
