@@ -31,6 +31,7 @@ range has no upper end ("6 weeks or more"): that is what the history can say.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -75,7 +76,7 @@ def speaks_group_language(
 
 def band_of(raw_weeks: float) -> int:
     """The band of parents "in the same place": 0 (under 4 weeks) to 4 (52 or more)."""
-    return sum(raw_weeks >= edge for edge in BANDS)
+    return bisect_right(BANDS, raw_weeks)
 
 
 def raw_wait_weeks(position: int, moves: float, window_weeks: int = PACE_WINDOW_WEEKS) -> float:
@@ -212,6 +213,17 @@ def by_band(outcomes: Iterable[Outcome], coverage: float = COVERAGE) -> dict[Key
         if outcome.fits is not None:
             bands.setdefault((band, outcome.fits), []).append(outcome)
     return {key: PastOutcomes(tuple(found), coverage) for key, found in bands.items()}
+
+
+def merged(
+    parts: Iterable[Mapping[Key, PastOutcomes]], coverage: float = COVERAGE
+) -> dict[Key, PastOutcomes]:
+    """Several queues' outcomes by band (from by_band) as one level: a district's, the city's."""
+    found: dict[Key, list[Outcome]] = {}
+    for part in parts:
+        for key, past in part.items():
+            found.setdefault(key, []).extend(past.outcomes)
+    return {key: PastOutcomes(tuple(outcomes), coverage) for key, outcomes in found.items()}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from waitlist.domain.estimates import (
     PastOutcomes,
     QueueHistory,
     by_band,
+    merged,
     raw_wait_weeks,
     speaks_group_language,
 )
@@ -64,12 +65,20 @@ class Shown:
     fits: bool | None = None  # spoke a language of the queue's groups
     offered_on: date | None = None
     closed_on: date | None = None  # withdrew or closed without an offer
+    settled: Outcome | None = None  # the outcome once it can no longer change
 
     def outcome(self, today: date) -> Outcome:
+        if self.settled is not None:
+            return self.settled
         if self.offered_on is not None:
-            return Outcome(self.raw, (self.offered_on - self.day).days / 7, True, self.fits)
-        until = self.closed_on or today
-        return Outcome(self.raw, (until - self.day).days / 7, False, self.fits)
+            waited = (self.offered_on - self.day).days / 7
+            self.settled = Outcome(self.raw, waited, True, self.fits)
+            return self.settled
+        if self.closed_on is not None:
+            waited = (self.closed_on - self.day).days / 7
+            self.settled = Outcome(self.raw, waited, False, self.fits)
+            return self.settled
+        return Outcome(self.raw, (today - self.day).days / 7, False, self.fits)
 
 
 @dataclass
@@ -166,14 +175,14 @@ def _count_moves(log: EstimateLog, state: Any, waiting: dict[str, Queue], week: 
 class _Bands(Mapping[Key, PastOutcomes]):
     """A level's outcomes by band, sorted only when a queue first needs this level."""
 
-    def __init__(self, outcomes: Callable[[], Iterable[Outcome]]) -> None:
-        self._outcomes = outcomes
+    def __init__(self, build: Callable[[], dict[Key, PastOutcomes]]) -> None:
+        self._build = build
         self._bands: dict[Key, PastOutcomes] | None = None
 
     @property
     def bands(self) -> dict[Key, PastOutcomes]:
         if self._bands is None:
-            self._bands = by_band(self._outcomes())
+            self._bands = self._build()
         return self._bands
 
     def __getitem__(self, key: Key) -> PastOutcomes:
@@ -216,18 +225,24 @@ class _Histories:
             self._outcomes[queue] = [s.outcome(today) for s in self.shown.get(queue, ())]
         return self._outcomes[queue]
 
-    def _level(self, key: Queue | str, queues: Callable[[], Iterable[Queue]]) -> _Bands:
+    def _queue(self, queue: Queue) -> _Bands:
+        if queue not in self._past:
+            self._past[queue] = _Bands(lambda: by_band(self.outcomes(queue)))
+        return self._past[queue]
+
+    def _level(self, key: str, queues: Callable[[], Iterable[Queue]]) -> _Bands:
+        """A district's or the city's: its queues' outcomes by band, put together."""
         if key not in self._past:
-            self._past[key] = _Bands(lambda: (o for q in queues() for o in self.outcomes(q)))
+            self._past[key] = _Bands(lambda: merged(self._queue(q) for q in queues()))
         return self._past[key]
 
     def for_queue(self, queue: Queue, group_languages: frozenset[str]) -> QueueHistory:
         """The queue's pace, with its outcomes, its district's and the city's, by band."""
         district = queue[0]
         levels = (
-            self._level(queue, lambda: (queue,)),
-            self._level(district, lambda: (q for q in self.shown if q[0] == district)),
-            self._level("", lambda: self.shown),
+            self._queue(queue),
+            self._level(district, lambda: [q for q in self.shown if q[0] == district]),
+            self._level("", lambda: list(self.shown)),
         )
         return QueueHistory(self.moves.get(queue, 0.0), levels, self.window, group_languages)
 
