@@ -4,13 +4,13 @@ stopped is taken over."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
 from tests.support.foundation import World, new_world
+from tests.support.jobs import race_two_workers
 from waitlist.domain.errors import Forbidden
 from waitlist.services import access, simulation_jobs
 from waitlist.services.job_claims import STALE_AFTER
@@ -31,16 +31,7 @@ def world(database_url) -> World:
 def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
     spec = simulation_jobs.builtin("cross-district")
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)
-    ran: list[int | None] = []
-    workers = [
-        threading.Thread(target=lambda w=w: ran.append(simulation_jobs.run_next(world.engine, w)))
-        for w in ("worker-a", "worker-b")
-    ]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    assert sorted(ran, key=str) == sorted([job_id, None], key=str)
+    assert race_two_workers(simulation_jobs.run_next, world.engine) == [job_id, None]
     run = simulation_jobs.job(world.uow(readonly=True), MANAGER, job_id)
     assert run.state == simulation_jobs.DONE and run.rounds_done == run.rounds_total == 2
     assert [p["name"] for p in run.figures] == ["status-quo", "cross-district"]
