@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.support.foundation import World, new_world
-from tests.support.jobs import race_two_workers
+from tests.support.jobs import abandon, race_two_workers
 from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access, job_claims, term_plan_jobs
 from waitlist.services.job_claims import STALE_AFTER
@@ -76,13 +76,7 @@ def test_a_changed_queue_makes_the_plan_stale_until_the_new_one_is_ready(world):
 
 def test_a_plan_whose_worker_stopped_is_taken_over(world):
     job_id = _ask(world)
-    long_ago = utcnow() - STALE_AFTER - timedelta(minutes=1)
-    with world.engine.begin() as conn:
-        conn.execute(
-            update(TermPlanJob)
-            .where(TermPlanJob.id == job_id)
-            .values(state="running", claimed_by="gone", heartbeat_at=long_ago, attempts=1)
-        )
+    abandon(world.engine, TermPlanJob, job_id)
     assert term_plan_jobs.run_next(world.engine, "worker-new") == job_id
     assert term_plan_jobs.view(world.uow(readonly=True), MANAGER, job_id).run.state == "done"
 

@@ -1,11 +1,18 @@
-"""Background jobs in the tests: two workers racing for the next queued job."""
+"""Background jobs in the tests: two workers racing for the next queued job, a job left
+behind by a worker that stopped."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
+
+from waitlist.services.job_claims import STALE_AFTER
+from waitlist.storage.columns import utcnow
 
 
 def race_two_workers(
@@ -23,3 +30,15 @@ def race_two_workers(
     for t in workers:
         t.join()
     return sorted(ran, key=lambda job_id: job_id is None)
+
+
+def abandon(engine: Engine, table: Any, job_id: int) -> None:
+    """Leave job `job_id` of `table` as a worker that stopped leaves it: running, claimed by
+    `gone`, its last heartbeat longer ago than STALE_AFTER, one attempt made."""
+    long_ago = utcnow() - STALE_AFTER - timedelta(minutes=1)
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.id == job_id)
+            .values(state="running", claimed_by="gone", heartbeat_at=long_ago, attempts=1)
+        )
