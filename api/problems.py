@@ -94,7 +94,15 @@ class ProblemError(Exception):
         self.headers = headers
 
 
-class LoginPaused(ProblemError):
+class RetryLater(ProblemError):
+    """A request refused for now, saying in how many seconds to try again (`Retry-After`)."""
+
+    def __init__(self, status: int, detail: str, *, code: str, retry_after: int) -> None:
+        super().__init__(status, detail, code=code, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class LoginPaused(RetryLater):
     """A log-in refused unchecked: this account or address is paused after wrong passwords.
 
     The answer is held back for up to PAUSED_ANSWER_SECONDS on the event loop (no thread, no
@@ -102,30 +110,20 @@ class LoginPaused(ProblemError):
     as the server can refuse."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            429,
-            f"Too many failed log-ins; try again in {retry_after} seconds.",
-            code="login_throttled",
-            headers={"Retry-After": str(retry_after)},
-        )
-        self.retry_after = retry_after
+        detail = f"Too many failed log-ins; try again in {retry_after} seconds."
+        super().__init__(429, detail, code="login_throttled", retry_after=retry_after)
 
 
 PAUSED_ANSWER_SECONDS = 1.0
 
 
-class LoginBusy(ProblemError):
+class LoginBusy(RetryLater):
     """A log-in refused unchecked and uncharged: this server process is already checking as
     many passwords as it takes at once (waitlist.services.logins.PasswordChecks)."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            503,
-            f"Many log-ins are being checked right now; try again in {retry_after} seconds.",
-            code="login_busy",
-            headers={"Retry-After": str(retry_after)},
-        )
-        self.retry_after = retry_after
+        detail = f"Many log-ins are being checked right now; try again in {retry_after} seconds."
+        super().__init__(503, detail, code="login_busy", retry_after=retry_after)
 
 
 async def hold_back(exc: LoginPaused) -> None:

@@ -39,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,12 +47,11 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 from harness import free_port
 from sqlmodel import Session
 
 from waitlist.services import setup, staff
-from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.db import create_schema, make_engine, scratch_postgres
 from waitlist.storage.tables import Staff
 from waitlist.storage.uow import UnitOfWork
 
@@ -111,17 +109,8 @@ def database(postgres: bool) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    admin = admin_url()
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{admin.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with scratch_postgres(admin_url(), "bench_") as url:
+        yield url
 
 
 def seed(url: str) -> None:

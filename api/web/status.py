@@ -7,6 +7,7 @@ action then goes through the same access check and use case as the API.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -27,10 +28,12 @@ from waitlist.services import (
     views,
 )
 from waitlist.services.calendar_file import MEDIA_TYPE, meetings_ics
+from waitlist.storage.uow import UnitOfWork
 
 router = APIRouter(include_in_schema=False)
 PARENT_FORM = [Depends(csrf.verify), Depends(limits.parent_form)]
 TOKEN_PAGE = [Depends(limits.token_page)]
+T = TypeVar("T")
 DECLINE_REASONS = ("time", "language", "distance", "other")
 
 
@@ -129,6 +132,26 @@ def _act(request: Request, token: str, action: Callable[[access.Actor], object],
     return RedirectResponse(f"/status/{token}?done={done}", status_code=303)
 
 
+def _parent(request: Request, token: str) -> access.Actor | None:
+    """The parent the status link `token` belongs to, or None for no such link."""
+    try:
+        return sources.parent_actor(request, token)
+    except NotFound:
+        return None
+
+
+def _on_own(
+    request: Request, use_case: Callable[[UnitOfWork, int], T]
+) -> Callable[[access.Actor], T]:
+    """`use_case(uow, application id)` on the parent's own application, as the parent."""
+
+    def run(actor: access.Actor) -> T:
+        make = sources.uow_factory(request, actor.actor)
+        return use_case(make(), actor.application_id)  # type: ignore[arg-type]
+
+    return run
+
+
 def _offer_id(raw: object) -> int:
     if not isinstance(raw, str) or not raw.isdigit() or len(raw) > 12:
         raise NotFound("There is no such offer.", field="offer")
@@ -188,18 +211,13 @@ def change_contact(request: Request, token: str, posted: PostedForm) -> Response
 
 @router.post("/status/{token}/resume", dependencies=PARENT_FORM)
 def resume(request: Request, token: str) -> Response:
-    def run(actor: access.Actor) -> None:
-        make = sources.uow_factory(request, actor.actor)
-        applications.resume(make(), actor.application_id)  # type: ignore[arg-type]
-
-    return _act(request, token, run, "resumed")
+    return _act(request, token, _on_own(request, applications.resume), "resumed")
 
 
 @router.get("/status/{token}/data.json", dependencies=TOKEN_PAGE)
 def download(request: Request, token: str) -> Response:
-    try:
-        actor = sources.parent_actor(request, token)
-    except NotFound:
+    actor = _parent(request, token)
+    if actor is None:
         return not_found(request)
     data = views.export_data(sources.uow_factory(request, actor.actor)(readonly=True), actor)
     return _private_download(JSONResponse(data), "my-application.json")
@@ -240,30 +258,22 @@ def confirm(request: Request, token: str, what: str) -> Response:
 
 @router.post("/status/{token}/withdraw", dependencies=PARENT_FORM)
 def withdraw(request: Request, token: str) -> Response:
-    def run(actor: access.Actor) -> None:
-        make = sources.uow_factory(request, actor.actor)
-        applications.withdraw(make(), actor.application_id)  # type: ignore[arg-type]
-
-    return _act(request, token, run, "withdrawn")
+    return _act(request, token, _on_own(request, applications.withdraw), "withdrawn")
 
 
 @router.post("/status/{token}/erase", dependencies=PARENT_FORM)
 def erase(request: Request, token: str) -> Response:
-    try:
-        actor = sources.parent_actor(request, token)
-    except NotFound:
+    actor = _parent(request, token)
+    if actor is None:
         return not_found(request)
-    make = sources.uow_factory(request, actor.actor)
-    applications.erase(make(), actor.application_id)  # type: ignore[arg-type]
+    _on_own(request, applications.erase)(actor)
     return render(request, "parents/erased.html", {})
 
 
 @router.post("/status/{token}/new-link", dependencies=PARENT_FORM)
 def new_link(request: Request, token: str) -> Response:
-    try:
-        actor = sources.parent_actor(request, token)
-    except NotFound:
+    actor = _parent(request, token)
+    if actor is None:
         return not_found(request)
-    make = sources.uow_factory(request, actor.actor)
-    fresh = parent_tokens.rotate(make(), actor.application_id)  # type: ignore[arg-type]
+    fresh = _on_own(request, parent_tokens.rotate)(actor)
     return RedirectResponse(f"/status/{fresh.token}?new=1", status_code=303)

@@ -70,7 +70,7 @@ def _max_fill(c: Component, node: dict[int, int], tails: list[int], heads: list[
         h += [sink, sink]
         cap += [c.need[g], c.free[g] - c.need[g]]
         cost += [-1, 0]
-    flow = _network(t, h, cap, cost, [1] * n + [0] * len(c.groups) + [-n])
+    flow = network(t, h, cap, cost, [1] * n + [0] * len(c.groups) + [-n])
     if flow.solve() != flow.OPTIMAL:
         return None
     return -int(flow.optimal_cost())
@@ -112,7 +112,7 @@ def _solve(
         h += [need_node, extra_node]
         cap += [c.need[g], c.free[g] - c.need[g]]
         cost += [0, 0]
-    flow = _network(t, h, cap, cost, [1] * n + [0] * g_count + [-fill, fill - n])
+    flow = network(t, h, cap, cost, [1] * n + [0] * g_count + [-fill, fill - n])
     status = flow.solve()
     if status != flow.OPTIMAL:
         mapped = SolveStatus.INFEASIBLE if status == flow.INFEASIBLE else SolveStatus.UNKNOWN
@@ -121,9 +121,10 @@ def _solve(
     return arc_flows, SolveStatus.OPTIMAL
 
 
-def _network(
+def network(
     tails: list[int], heads: list[int], caps: list[int], costs: list[int], supplies: list[int]
 ) -> min_cost_flow.SimpleMinCostFlow:
+    """A min-cost flow over the arcs `tails[k] -> heads[k]`, nodes numbered 0.. by `supplies`."""
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
         np.asarray(tails, dtype=np.int32),

@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
+from solver.placement.assignment import network
 from solver.placement.metrics import placement_metrics
 from solver.placement.model import PlacementData, build_data, offer_deadline
 from solver.types import Offer, PlacementResult, Scenario, SolveStatus, Unplaced
@@ -73,16 +73,8 @@ def monolithic_flow(scenario: Scenario, timings: dict[str, float] | None = None)
     heads += [sink] * (n + groups)
     caps = [1] * arc_count + [1] * n + list(data.free)
     costs += [0] * n + [0] * groups
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.asarray(tails, dtype=np.int32),
-        np.asarray(heads, dtype=np.int32),
-        np.asarray(caps, dtype=np.int64),
-        np.asarray(costs, dtype=np.int64),
-    )
     # Every parent sends one unit: through a seat, or straight to the sink (not placed).
-    supplies = [1] * n + [0] * groups + [-n]
-    flow.set_nodes_supplies(np.arange(n + groups + 1, dtype=np.int32), np.asarray(supplies))
+    flow = network(tails, heads, caps, costs, [1] * n + [0] * groups + [-n])
     built = time.perf_counter()
     status = flow.solve()
     if timings is not None:

@@ -5,11 +5,11 @@ validation (types, unknown keys, ranges). Cross-field rules live in solver/scena
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from waitlist.domain.group import GroupStatus
 from waitlist.domain.values import HomePriority, ProgrammeKind, Slot, Weekday
 
 SCENARIO_FORMAT = "waitlist-scenario/1"
@@ -19,14 +19,6 @@ NonNegative = Annotated[int, Field(ge=0)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 IsoWeek = Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g. 2026-W14")]
 YearMonth = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="Birth year and month")]
-
-
-class GroupStatus(StrEnum):
-    PLANNED = "planned"
-    RECRUITING = "recruiting"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
 
 
 class _Strict(BaseModel):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from tests.support.api import City, api_client, application_body, bearer, login
+from tests.support.api import City, api_client, application_body, bearer, group_body, login
 from waitlist.storage.tables import Application, Event, Group
 
 
@@ -25,15 +25,8 @@ def test_text_with_control_characters_is_a_422_naming_the_field(city: City) -> N
     client: TestClient = api_client(city)
     coordinator = bearer(login(client, "coord-home"))
     before = _counts(city)
-    group = {
-        "programme": "komet",
-        "district": "farsta",
-        "start": (date.today() + timedelta(days=30)).isoformat(),
-        "slot": "evening",
-        "language": "sv",
-        "capacity": 10,
-        "min_size": 2,
-    }
+    start = (date.today() + timedelta(days=30)).isoformat()
+    group = group_body(start=start, capacity=10, min_size=2)
     cases = [
         ("/api/v1/applications", application_body(contact="a\x00b"), {}, "contact"),
         ("/api/v1/applications", application_body(contact="a@b.se\nBcc: c@d.se"), {}, "contact"),

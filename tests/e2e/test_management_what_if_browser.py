@@ -11,7 +11,14 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.api import PASSWORD, build_city
-from tests.support.browser import DESK, PHONE, LiveServer, new_page, screenshot
+from tests.support.browser import (
+    DESK,
+    PHONE,
+    LiveServer,
+    log_in_as_management,
+    new_page,
+    screenshot,
+)
 from tests.support.browser import serious_violations as axe_violations
 from waitlist.services import simulation_jobs, term_plan_jobs
 
@@ -33,12 +40,7 @@ def site(tmp_path_factory) -> Iterator[tuple[LiveServer, object]]:  # noqa: ANN0
 
 def _manager(chromium, server, lang: str, size: str):  # noqa: ANN001, ANN202
     page = new_page(chromium, server, SIZES[size], lang=lang)
-    page.set_default_timeout(120_000)
-    page.goto("/management/login")
-    page.fill("#field-username", "manager")
-    page.fill("#field-password", PASSWORD)
-    page.click("button[type=submit]:not(.secondary)")
-    page.wait_for_url("**/management")
+    log_in_as_management(page, "manager", PASSWORD)
     return page
 
 

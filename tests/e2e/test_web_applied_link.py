@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -102,3 +103,25 @@ def test_a_replaced_link_is_not_said_to_have_been_sent(city) -> None:  # noqa: A
     assert fresh.status_code == 200 and fresh.url.query == b"new=1"
     assert "Save this personal link" in fresh.text
     assert "We have also sent" not in fresh.text and 'id="link-sent"' not in fresh.text
+
+
+def _post(client: TestClient, path: str) -> httpx.Response:
+    csrf = TOKEN.search(client.get(path).text)
+    assert csrf
+    return client.post(path, data={"csrf_token": csrf.group(1)})
+
+
+def test_a_parent_downloads_withdraws_and_erases_from_the_status_link(city) -> None:  # noqa: ANN001
+    client, page = _apply(city, "en", "parent.person@example.se")
+    status_path = re.search(r'href="https://testserver(/status/[^"?]+)"', page)
+    assert status_path
+    link = status_path.group(1)
+    data = client.get(f"{link}/data.json")
+    assert data.status_code == 200 and data.headers["Cache-Control"] == "no-store"
+    assert "attachment" in data.headers["Content-Disposition"]
+    withdrawn = _post(client, f"{link}/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.url.query == b"done=withdrawn"
+    erased = _post(client, f"{link}/erase")
+    assert erased.status_code == 200
+    # the link is gone with the data
+    assert client.get(f"{link}/data.json").status_code == 404

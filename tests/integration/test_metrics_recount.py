@@ -9,12 +9,11 @@ from datetime import date
 
 import pytest
 
-from tests.support.metrics_recount import compare, read_history, recount
+from tests.support.metrics_recount import compare, published, read_history, recount
 from waitlist.config import Settings
 from waitlist.demo import seed_demo
 from waitlist.metrics.load import load_inputs
 from waitlist.metrics.periods import parse_period
-from waitlist.metrics.report import Options, build_reports
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
@@ -55,15 +54,7 @@ def test_every_published_figure_equals_a_recount_from_the_raw_events(database_ur
 
     inputs = load_inputs(engine)
     for k in (1, 5):  # everything shown, then small cells suppressed as published
-        reports = build_reports(
-            inputs.applications,
-            inputs.groups,
-            QUARTERS,
-            Options(small_cell_min=k),
-            districts=inputs.districts,
-            programmes=inputs.programmes,
-        )
-        for report in reports:
+        for report in published(inputs, QUARTERS, k):
             truth = recount(apps, groups, report.period.start, report.period.end)
             result = compare(report, truth, k)
             assert result.compared > 1_000

@@ -6,15 +6,13 @@ makes it stale until the new one is ready."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 from sqlmodel import select
 
 from tests.support.foundation import World, new_world
+from tests.support.jobs import abandon
 from waitlist.services import groups, recommendation_jobs, recommendations
-from waitlist.storage.columns import utcnow
 from waitlist.storage.tables import RecommendationJob, RecommendationProgress
 
 
@@ -134,14 +132,7 @@ def test_of_two_workers_only_one_takes_a_job(world, monkeypatch):
 
 def test_a_job_whose_worker_stopped_is_taken_over(world):
     job = recommendation_jobs.ask(world.uow).job
-    long_ago = utcnow() - recommendation_jobs.STALE_AFTER - timedelta(minutes=1)
-    with world.uow() as uow:
-        uow.session.execute(
-            update(RecommendationJob)
-            .where(RecommendationJob.id == job.id)
-            .values(state="running", claimed_by="gone", heartbeat_at=long_ago, attempts=1)
-        )
-        uow.commit()
+    abandon(world.engine, RecommendationJob, job.id or 0)
     assert _run(world, "worker-2") == job.id
     [done] = _jobs(world)
     assert done.state == "done" and done.claimed_by == "worker-2" and done.attempts == 2

@@ -4,17 +4,12 @@ stopped is taken over."""
 
 from __future__ import annotations
 
-import threading
-from datetime import timedelta
-
 import pytest
-from sqlalchemy import update
 
 from tests.support.foundation import World, new_world
+from tests.support.jobs import abandon, race_two_workers
 from waitlist.domain.errors import Forbidden
 from waitlist.services import access, simulation_jobs
-from waitlist.services.job_claims import STALE_AFTER
-from waitlist.storage.columns import utcnow
 from waitlist.storage.tables import SimulationJob
 
 MANAGER = access.Actor(kind="staff", role=access.MANAGEMENT, staff_id=1)
@@ -31,16 +26,7 @@ def world(database_url) -> World:
 def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
     spec = simulation_jobs.builtin("cross-district")
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)
-    ran: list[int | None] = []
-    workers = [
-        threading.Thread(target=lambda w=w: ran.append(simulation_jobs.run_next(world.engine, w)))
-        for w in ("worker-a", "worker-b")
-    ]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    assert sorted(ran, key=str) == sorted([job_id, None], key=str)
+    assert race_two_workers(simulation_jobs.run_next, world.engine) == [job_id, None]
     run = simulation_jobs.job(world.uow(readonly=True), MANAGER, job_id)
     assert run.state == simulation_jobs.DONE and run.rounds_done == run.rounds_total == 2
     assert [p["name"] for p in run.figures] == ["status-quo", "cross-district"]
@@ -51,13 +37,7 @@ def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
 def test_a_run_whose_worker_stopped_is_taken_over(world):
     spec = simulation_jobs.builtin("cross-district")
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)
-    long_ago = utcnow() - STALE_AFTER - timedelta(minutes=1)
-    with world.engine.begin() as conn:
-        conn.execute(
-            update(SimulationJob)
-            .where(SimulationJob.id == job_id)
-            .values(state="running", claimed_by="gone", heartbeat_at=long_ago, attempts=1)
-        )
+    abandon(world.engine, SimulationJob, job_id)
     assert simulation_jobs.run_next(world.engine, "worker-new") == job_id
     assert simulation_jobs.job(world.uow(readonly=True), MANAGER, job_id).state == "done"
 

@@ -6,7 +6,6 @@ own district only."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from tests.support.foundation import World, new_world
+from tests.support.jobs import abandon, race_two_workers
 from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access, job_claims, term_plan_jobs
 from waitlist.services.job_claims import STALE_AFTER
@@ -45,16 +45,7 @@ def test_one_of_two_workers_plans_an_asked_term_and_the_same_ask_finds_it_kept(w
     job_id = _ask(world)
     waiting = term_plan_jobs.view(world.uow(readonly=True), MANAGER, job_id)
     assert waiting.run.state == "queued" and waiting.planned is None and not waiting.stale
-    ran: list[int | None] = []
-    workers = [
-        threading.Thread(target=lambda w=w: ran.append(term_plan_jobs.run_next(world.engine, w)))
-        for w in ("worker-a", "worker-b")
-    ]
-    for t in workers:
-        t.start()
-    for t in workers:
-        t.join()
-    assert sorted(ran, key=str) == sorted([job_id, None], key=str)
+    assert race_two_workers(term_plan_jobs.run_next, world.engine) == [job_id, None]
     done = term_plan_jobs.view(world.uow(readonly=True), MANAGER, job_id)
     assert done.run.state == "done" and (done.run.step, done.run.steps) == (2, 2)
     assert done.planned is not None and not done.stale
@@ -85,13 +76,7 @@ def test_a_changed_queue_makes_the_plan_stale_until_the_new_one_is_ready(world):
 
 def test_a_plan_whose_worker_stopped_is_taken_over(world):
     job_id = _ask(world)
-    long_ago = utcnow() - STALE_AFTER - timedelta(minutes=1)
-    with world.engine.begin() as conn:
-        conn.execute(
-            update(TermPlanJob)
-            .where(TermPlanJob.id == job_id)
-            .values(state="running", claimed_by="gone", heartbeat_at=long_ago, attempts=1)
-        )
+    abandon(world.engine, TermPlanJob, job_id)
     assert term_plan_jobs.run_next(world.engine, "worker-new") == job_id
     assert term_plan_jobs.view(world.uow(readonly=True), MANAGER, job_id).run.state == "done"
 

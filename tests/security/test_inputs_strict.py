@@ -11,7 +11,6 @@ The HTTP refusals are tried against a real uvicorn server (SQLite and PostgreSQL
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from tests.support.api import (
     Served,
     application_body,
     build_city,
+    group_body,
     login,
     served_city,
 )
@@ -178,15 +178,7 @@ def test_staff_requests_take_no_boolean_for_a_number(served: Served) -> None:
     assert offer.json()["field"] == "body.application_id"
     created = served.client.post(
         "/api/v1/groups",
-        json={
-            "programme": "komet",
-            "district": "farsta",
-            "start": (date.today() + timedelta(days=90)).isoformat(),
-            "slot": "evening",
-            "language": "sv",
-            "capacity": True,
-            "min_size": 1,
-        },
+        json=group_body(capacity=True, min_size=1),
         headers=headers,
     )
     assert created.status_code == 422, created.text

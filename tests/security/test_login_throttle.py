@@ -31,15 +31,49 @@ SLOW = logins.LoginPolicy(
 )
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+def _with_manager(url: str) -> Engine:
+    """A new schema at `url` with one management account, `manager` (password PASSWORD)."""
+    engine = make_engine(url)
     create_schema(engine)
     staff.create_staff(
         UnitOfWork(engine),
         {"username": "manager", "role": "management", "password": PASSWORD},
         password_hash=quick_hash(PASSWORD),
     )
+    return engine
+
+
+def _app_client(url: str, engine: Engine, **settings: Any) -> Any:
+    """A test client of the whole application on `engine` (jobs off, plain-HTTP cookies,
+    `settings` as given)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from waitlist.config import Settings
+
+    config = Settings(database_url=url, jobs_interval_seconds=0, cookie_secure=False, **settings)
+    return TestClient(create_app(config, engine), base_url="http://127.0.0.1")
+
+
+def _log_in_through(client: Any, route: str) -> Any:
+    """`manager` logs in through `route`: the API's JSON, or the page's form as a browser
+    sends it (the form brings its own token)."""
+    from api.web import csrf
+
+    if route.startswith("/api/"):
+        return client.post(route, json={"username": "manager", "password": PASSWORD})
+    form = client.get(route).text
+    token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    return client.post(
+        route,
+        data={"username": "manager", "password": PASSWORD, csrf.FIELD: token},
+        follow_redirects=False,
+    )
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = _with_manager(database_url)
     yield engine
     engine.dispose()
 
@@ -149,13 +183,7 @@ def test_no_write_lock_is_held_while_a_password_is_checked(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SQLite has one writer at a time: a log-in holding it through argon2 stalls every apply.
-    engine = make_engine(sqlite_url)
-    create_schema(engine)
-    staff.create_staff(
-        UnitOfWork(engine),
-        {"username": "manager", "role": "management", "password": PASSWORD},
-        password_hash=quick_hash(PASSWORD),
-    )
+    engine = _with_manager(sqlite_url)
     writes: list[bool] = []
 
     def another_writer() -> None:
@@ -172,20 +200,9 @@ def test_no_write_lock_is_held_while_a_password_is_checked(
 def test_no_login_route_holds_the_write_lock_through_argon2(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
-    from fastapi.testclient import TestClient
     from pwdlib.hashers.argon2 import Argon2Hasher
 
-    from api.main import create_app
-    from api.web import csrf
-    from waitlist.config import Settings
-
-    engine = make_engine(sqlite_url)
-    create_schema(engine)
-    staff.create_staff(
-        UnitOfWork(engine),
-        {"username": "manager", "role": "management", "password": PASSWORD},
-        password_hash=quick_hash(PASSWORD),
-    )
+    engine = _with_manager(sqlite_url)
     writes: list[bool] = []
     real = Argon2Hasher.verify
 
@@ -194,18 +211,8 @@ def test_no_login_route_holds_the_write_lock_through_argon2(
         return real(self, password, hash)
 
     monkeypatch.setattr(Argon2Hasher, "verify", probing)
-    settings = Settings(database_url=sqlite_url, jobs_interval_seconds=0, cookie_secure=False)
-    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
-        if route.startswith("/api/"):
-            answer = client.post(route, json={"username": "manager", "password": PASSWORD})
-        else:
-            form = client.get(route).text  # as a browser: the form brings its own token
-            token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-            answer = client.post(
-                route,
-                data={"username": "manager", "password": PASSWORD, csrf.FIELD: token},
-                follow_redirects=False,
-            )
+    with _app_client(sqlite_url, engine) as client:
+        answer = _log_in_through(client, route)
     assert answer.status_code in (200, 303)
     assert writes and all(writes)
     engine.dispose()
@@ -262,38 +269,13 @@ def test_a_password_is_checked_at_a_lower_priority_than_the_pages(
 def test_a_busy_login_route_says_when_to_try_again(
     database_url: str, monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
-    from fastapi.testclient import TestClient
-
-    from api.main import create_app
-    from api.web import csrf
-    from waitlist.config import Settings
-
-    engine = make_engine(database_url)
-    create_schema(engine)
-    staff.create_staff(
-        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
-    )
+    engine = _with_manager(database_url)
     checked = count_password_checks(monkeypatch)
     full = logins.PasswordChecks(waiting=0)
     monkeypatch.setattr(logins, "CHECKS", full)
-    settings = Settings(database_url=database_url, jobs_interval_seconds=0, cookie_secure=False)
-    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
-        token = ""
-        if not route.startswith("/api/"):
-            form = client.get(route).text
-            token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-
-        def log_in() -> Any:
-            if route.startswith("/api/"):
-                return client.post(route, json={"username": "manager", "password": PASSWORD})
-            return client.post(
-                route,
-                data={"username": "manager", "password": PASSWORD, csrf.FIELD: token},
-                follow_redirects=False,
-            )
-
+    with _app_client(database_url, engine) as client:
         with full.turn():  # every place taken
-            answer = log_in()
+            answer = _log_in_through(client, route)
         assert answer.status_code == 503
         assert answer.headers["Retry-After"] == str(logins.BUSY_RETRY_SECONDS)
         if route.startswith("/api/"):
@@ -304,29 +286,17 @@ def test_a_busy_login_route_says_when_to_try_again(
             assert 'name="username"' in answer.text  # the form again, to send once more
         assert checked == []
         # Once a place is free the same log-in works.
-        assert log_in().status_code in (200, 303)
+        assert _log_in_through(client, route).status_code in (200, 303)
     engine.dispose()
 
 
 def test_health_answers_while_every_thread_of_the_pool_waits_on_a_password(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fastapi.testclient import TestClient
-
-    from api.main import create_app
-    from waitlist.config import Settings
-
-    engine = make_engine(sqlite_url)
-    create_schema(engine)
-    staff.create_staff(
-        UnitOfWork(engine), {"username": "manager", "role": "management", "password": PASSWORD}
-    )
+    engine = _with_manager(sqlite_url)
     checking, release = threading.Event(), threading.Event()
     count_password_checks(monkeypatch, during=lambda: (checking.set(), release.wait(60)))
-    settings = Settings(
-        database_url=sqlite_url, jobs_interval_seconds=0, cookie_secure=False, worker_threads=1
-    )
-    with TestClient(create_app(settings, engine), base_url="http://127.0.0.1") as client:
+    with _app_client(sqlite_url, engine, worker_threads=1) as client:
         body = {"username": "manager", "password": PASSWORD}
         with ThreadPoolExecutor(max_workers=2) as side:
             login = side.submit(client.post, "/api/v1/auth/login", json=body)

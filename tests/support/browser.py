@@ -246,12 +246,16 @@ def fill_new_group(desk, start: date) -> None:  # noqa: ANN001
     desk.fill("#field-min_size", "5")
 
 
-def log_in_as_management(page) -> None:  # noqa: ANN001
+def log_in_as_management(
+    page,  # noqa: ANN001
+    username: str = "management",
+    password: str = DEMO_PASSWORD,
+) -> None:
     # The first page after log-in computes a quarter and 26 weeks: slow on a loaded machine.
     page.set_default_timeout(120_000)
     page.goto("/management/login")
-    page.fill("#field-username", "management")
-    page.fill("#field-password", DEMO_PASSWORD)
+    page.fill("#field-username", username)
+    page.fill("#field-password", password)
     page.click("button[type=submit]:not(.secondary)")
     page.wait_for_url("**/management")
 

@@ -276,22 +276,28 @@ def compare(report: Any, truth: Truth, k: int) -> Comparison:
     return out
 
 
-def main(url: str, label: str, k: int = 5) -> None:
-    from waitlist.metrics.load import load_inputs
-    from waitlist.metrics.periods import parse_period
-    from waitlist.metrics.report import Options, build_report
+def published(inputs: Any, periods: list[Any], k: int) -> list[Any]:
+    """The reports of `periods` as published from the loaded `inputs`
+    (waitlist.metrics.load), cells of fewer than `k` people suppressed."""
+    from waitlist.metrics.report import Options, build_reports
 
-    engine = sa.create_engine(url)
-    period = parse_period(label)
-    inputs = load_inputs(engine)
-    report = build_report(
+    return build_reports(
         inputs.applications,
         inputs.groups,
-        period,
+        periods,
         Options(small_cell_min=k),
         districts=inputs.districts,
         programmes=inputs.programmes,
     )
+
+
+def main(url: str, label: str, k: int = 5) -> None:
+    from waitlist.metrics.load import load_inputs
+    from waitlist.metrics.periods import parse_period
+
+    engine = sa.create_engine(url)
+    period = parse_period(label)
+    [report] = published(load_inputs(engine), [period], k)
     apps, groups = read_history(engine)
     result = compare(report, recount(apps, groups, period.start, period.end), k)
     print(

@@ -40,7 +40,7 @@ from waitlist.simulation.arrivals import (
 from waitlist.simulation.calibration import Calibration
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.state import SimGroup, SimState
-from waitlist.simulation.term_plan import TERM_WEEKS
+from waitlist.simulation.term_plan import TERM_WEEKS, coming_term
 
 if TYPE_CHECKING:
     from waitlist.simulation.engine import Engine
@@ -58,11 +58,8 @@ def _evenly(items: list[PlannedGroup], n: int) -> list[PlannedGroup]:
 def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> None:
     """Share the coming term's planned groups among districts by last term's applications."""
     cal = engine.cal
-    plan = state.plan if state.plan is not None else list(engine.plan)
-    opens = today + timedelta(weeks=cal.recruit_weeks)  # groups up to here are announced
-    ends = opens + timedelta(weeks=TERM_WEEKS)
-    ahead = plan[state.next_planned :]
-    term = [g for g in ahead if opens < g.start <= ends]
+    coming = coming_term(engine, state, today)
+    term = coming.term
     since = today - timedelta(weeks=TERM_WEEKS)
     applied = {d.slug: 0.0 for d in cal.districts}
     for app in state.apps.values():
@@ -98,8 +95,7 @@ def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> Non
                         min_size=int(prog["min_size"]),
                     )
                 )
-    kept = [g for g in ahead if g not in term]
-    state.plan = plan[: state.next_planned] + sorted(kept + new, key=lambda g: (g.start, g.id))
+    coming.replace(state, new)
     state.count("terms_reshared")
 
 

@@ -10,6 +10,7 @@ announced in their district) and as many new ones as applied in the last TERM_WE
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,14 +28,39 @@ TERM_WEEKS = 26
 OPTIONS = PlanOptions()
 
 
-def replan_term(engine: Engine, spec: PolicySpec, state: SimState, today: date, week: int) -> None:
-    """Replace the population plan's groups of the coming term by the term planner's."""
-    cal = engine.cal
+@dataclass(frozen=True)
+class ComingTerm:
+    """The plan as it stands and the part of it a term's step plans again."""
+
+    plan: list[PlannedGroup]
+    next_planned: int
+    opens: date  # groups starting up to here are announced
+    ahead: list[PlannedGroup]  # the plan's groups not yet opened
+    term: list[PlannedGroup]  # those of `ahead` that start in the coming term
+
+    def replace(self, state: SimState, new: list[PlannedGroup]) -> None:
+        """The plan with the coming term's groups replaced by `new`."""
+        kept = [g for g in self.ahead if g not in self.term]
+        done = self.plan[: self.next_planned]
+        state.plan = done + sorted(kept + new, key=lambda g: (g.start, g.id))
+
+
+def coming_term(engine: Engine, state: SimState, today: date) -> ComingTerm:
+    """The groups of the plan that start in the TERM_WEEKS after those already announced
+    (`recruit_weeks` ahead of `today`)."""
     plan = state.plan if state.plan is not None else list(engine.plan)
-    opens = today + timedelta(weeks=cal.recruit_weeks)  # groups up to here are announced
+    opens = today + timedelta(weeks=engine.cal.recruit_weeks)
     ends = opens + timedelta(weeks=TERM_WEEKS)
     ahead = plan[state.next_planned :]
     term = [g for g in ahead if opens < g.start <= ends]
+    return ComingTerm(plan, state.next_planned, opens, ahead, term)
+
+
+def replan_term(engine: Engine, spec: PolicySpec, state: SimState, today: date, week: int) -> None:
+    """Replace the population plan's groups of the coming term by the term planner's."""
+    cal = engine.cal
+    coming = coming_term(engine, state, today)
+    opens, ahead, term = coming.opens, coming.ahead, coming.term
     budget: dict[str, int] = {}
     baseline: dict[tuple[str, str], int] = {}
     for g in term:
@@ -96,5 +122,4 @@ def replan_term(engine: Engine, spec: PolicySpec, state: SimState, today: date, 
                     min_size=sizes[cell.programme][1],
                 )
             )
-    kept = [g for g in ahead if g not in term]
-    state.plan = plan[: state.next_planned] + sorted(kept + new, key=lambda g: (g.start, g.id))
+    coming.replace(state, new)

@@ -19,12 +19,13 @@ and closed per request under load.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
@@ -171,6 +172,22 @@ def drop_schema(engine: Engine) -> None:
     import waitlist.storage.tables  # noqa: F401
 
     SQLModel.metadata.drop_all(engine)
+
+
+@contextmanager
+def scratch_postgres(admin_url: str, prefix: str) -> Iterator[str]:
+    """URL of a brand-new, empty database on the PostgreSQL server of `admin_url` (named
+    `prefix` and a random suffix), dropped afterwards (tests and benchmarks)."""
+    name = f"{prefix}{uuid.uuid4().hex[:16]}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def alembic_config(url: str) -> Any:

@@ -17,7 +17,23 @@ from sqlmodel import Field, SQLModel
 from waitlist.storage.columns import json_dict, utcnow
 
 
-class RecommendationJob(SQLModel, table=True):
+class JobClaim(SQLModel):
+    """The columns every background job has: its state, who asked for it and when, and the
+    worker's claim on it (waitlist.services.job_claims: claimed by one worker of any process,
+    kept alive by its heartbeat, taken over when that stops; `attempts` counts the claims,
+    `error` says why the last run failed)."""
+
+    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
+    requested_at: datetime = Field(default_factory=utcnow)
+    requested_by: str = Field(max_length=64)
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    attempts: int = 0
+    error: str | None = Field(default=None, max_length=200)
+
+
+class RecommendationJob(JobClaim, table=True):
     __tablename__ = "recommendation_job"
     id: int | None = Field(default=None, primary_key=True)
     # The day, the latest audit event and the rules when asked: while no event is written the
@@ -27,15 +43,7 @@ class RecommendationJob(SQLModel, table=True):
     # The hash of the scenario the solver got, set by the worker: equal inputs reached by
     # other events share a result (copied, not solved again).
     fingerprint: str | None = Field(default=None, max_length=64, index=True)
-    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
-    requested_at: datetime = Field(default_factory=utcnow)
-    requested_by: str = Field(max_length=64)
-    claimed_by: str | None = Field(default=None, max_length=128)
-    claimed_at: datetime | None = None
-    heartbeat_at: datetime | None = None
     finished_at: datetime | None = Field(default=None, index=True)
-    attempts: int = 0
-    error: str | None = Field(default=None, max_length=200)
     result: dict[str, Any] | None = json_dict(nullable=True)
 
 
@@ -48,7 +56,7 @@ class RecommendationProgress(SQLModel, table=True):
     bound: float
 
 
-class SimulationJob(SQLModel, table=True):
+class SimulationJob(JobClaim, table=True):
     """A what-if simulation asked for from the management page: the policy (as a policy file
     holds it) against the status quo, run by a worker (claimed like a recommendation job), its
     progress in rounds, and the headline figures of each policy when done."""
@@ -58,21 +66,13 @@ class SimulationJob(SQLModel, table=True):
     policy: dict[str, Any] = json_dict()
     weeks: int
     seed: int
-    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
-    requested_at: datetime = Field(default_factory=utcnow)
-    requested_by: str = Field(max_length=64)
-    claimed_by: str | None = Field(default=None, max_length=128)
-    claimed_at: datetime | None = None
-    heartbeat_at: datetime | None = None
     finished_at: datetime | None = None
-    attempts: int = 0
-    error: str | None = Field(default=None, max_length=200)
     rounds_done: int = 0
     rounds_total: int = 0
     figures: dict[str, Any] | None = json_dict(nullable=True)
 
 
-class TermPlanJob(SQLModel, table=True):
+class TermPlanJob(JobClaim, table=True):
     """A term plan asked for from the management or the coordinators' pages: the budget and
     the term on the database as it was (`mark`), run by a worker (claimed like a
     recommendation job), its progress in steps, and the plan when done (`result`), kept per
@@ -93,15 +93,7 @@ class TermPlanJob(SQLModel, table=True):
     # The hash of the planner's input, set by the worker: equal inputs reached by other
     # events share a plan (copied, not solved again).
     fingerprint: str | None = Field(default=None, max_length=64, index=True)
-    state: str = Field(default="queued", max_length=16, index=True)  # queued|running|done|failed
-    requested_at: datetime = Field(default_factory=utcnow)
-    requested_by: str = Field(max_length=64)
-    claimed_by: str | None = Field(default=None, max_length=128)
-    claimed_at: datetime | None = None
-    heartbeat_at: datetime | None = None
     finished_at: datetime | None = Field(default=None, index=True)
-    attempts: int = 0
-    error: str | None = Field(default=None, max_length=200)
     step: int = 0
     steps: int = 0
     result: dict[str, Any] | None = json_dict(nullable=True)
