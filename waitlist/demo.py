@@ -69,7 +69,7 @@ from waitlist.holidays import holidays
 from waitlist.reference import load_reference
 from waitlist.services import groups, setup, staff
 from waitlist.services.applications import TOKEN_PREFIX, current_seed
-from waitlist.services.offers import direct_facts
+from waitlist.services.offers import direct_facts, offer_made_notice
 from waitlist.services.snapshots import application_state, group_state, offer_state
 from waitlist.storage.tables import (
     Application,
@@ -393,22 +393,18 @@ class DemoCity:
         return [*rooms, None]
 
     # --- the use cases' steps, in memory ---------------------------------------------------
-    def record(self, entity: str, row: Any, action: str, **values: Any) -> None:
-        self.uow.record(entity, row.id, action, district=row.district, **values)
-
     def set_status(self, app: _App, target: str, action: str) -> None:
         """waitlist.services.lifecycle.set_status."""
         before = application_state(app)
         check_application_transition(app.status, target)
         app.status = target
         app.updated_at = self.now
-        self.record(
+        self.uow.record_row(
             "application",
             app,
             action,
             before=before,
             after=application_state(app),
-            programme=app.programme,
         )
 
     def close_offer(
@@ -425,14 +421,8 @@ class DemoCity:
         if group.taken > 0:
             group.taken -= 1
             group.updated_at = self.now
-        self.uow.record(
-            "offer",
-            offer.id,
-            action,
-            before=before,
-            after=offer_state(offer),
-            district=group.district,
-            programme=group.programme,
+        self.uow.record_row(
+            "offer", offer, action, before=before, after=offer_state(offer), place=group
         )
         app = self.apps[offer.application_id]
         if app.status == S.OFFERED:
@@ -452,13 +442,12 @@ class DemoCity:
         )
         group.status = target
         group.updated_at = self.now
-        self.record(
+        self.uow.record_row(
             "group",
             group,
             action,
             before=before,
             after=group_state(group),
-            programme=group.programme,
         )
 
     def group_pending(self, group: _Group) -> list[_Offer]:
@@ -522,9 +511,7 @@ class DemoCity:
         self.next_app += 1
         self.apps[app.id] = app
         self.queues.setdefault((district, prog.slug), []).append(app)
-        self.record(
-            "application", app, "applied", after=application_state(app), programme=app.programme
-        )
+        self.uow.record_row("application", app, "applied", after=application_state(app))
         if contact:
             self.uow.notify("applied", f"application:{app.id}", {"token": token})
         self.stats["applications"] += 1
@@ -624,9 +611,7 @@ class DemoCity:
         self.next_group += 1
         self.groups[group.id] = group
         self.held.append(group)
-        self.record(
-            "group", group, "group_created", after=group_state(group), programme=group.programme
-        )
+        self.uow.record_row("group", group, "group_created", after=group_state(group))
         return group
 
     def room_free(
@@ -663,12 +648,11 @@ class DemoCity:
         check_leader_free(busy, leader.max_groups)
         self.links.append((group.id, leader.id))
         self.leading.setdefault(leader.id, []).append(group.id)
-        self.record(
+        self.uow.record_row(
             "group",
             group,
             "leader_assigned",
             after={"leader_id": leader.id},
-            programme=group.programme,
         )
 
     def offer_seats(self) -> None:
@@ -801,27 +785,9 @@ class DemoCity:
         self.next_offer += 1
         self.offers[offer.id] = offer
         self.pending[offer.id] = offer
-        self.uow.record(
-            "offer",
-            offer.id,
-            "offer_made",
-            after=offer_state(offer),
-            district=group.district,
-            programme=group.programme,
-        )
+        self.uow.record_row("offer", offer, "offer_made", after=offer_state(offer), place=group)
         self.set_status(app, S.OFFERED, "offered")
-        self.uow.notify(
-            "offer_made",
-            f"application:{app.id}",
-            {
-                "offer_id": offer.id,
-                "group_id": group.id,
-                "programme": group.programme,
-                "district": group.district,
-                "start": group.start.isoformat(),
-                "respond_by": offer.respond_by.isoformat(),
-            },
-        )
+        self.uow.notify("offer_made", f"application:{app.id}", offer_made_notice(offer, group))
         return offer
 
     def answer_offers(self) -> None:
@@ -850,14 +816,8 @@ class DemoCity:
         offer.answered_at = self.now
         del self.pending[offer.id]
         group = self.groups[offer.group_id]
-        self.uow.record(
-            "offer",
-            offer.id,
-            "accepted",
-            before=before,
-            after=offer_state(offer),
-            district=group.district,
-            programme=group.programme,
+        self.uow.record_row(
+            "offer", offer, "accepted", before=before, after=offer_state(offer), place=group
         )
         app = self.apps[offer.application_id]
         app.group_id = offer.group_id
@@ -890,12 +850,11 @@ class DemoCity:
             app.expired_in_a_row += 1
             app.paused = is_paused(app.expired_in_a_row, self.rules.max_expired_offers)
             if app.paused:
-                self.record(
+                self.uow.record_row(
                     "application",
                     app,
                     "paused",
                     after={"expired_in_a_row": app.expired_in_a_row},
-                    programme=app.programme,
                 )
 
     def deadline_notices(self) -> None:

@@ -7,7 +7,7 @@ follow its progress) and the latest older result, if any, marked `stale`."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from fastapi import APIRouter, Path, Query, Response
@@ -16,23 +16,18 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentCoordinator, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import PlanningDay, Strict
-from solver.types import CandidateGroup, Recommendation, candidate_from
+from solver.types import CandidateGroup, GroupRun, Recommendation, candidate_from
 from waitlist.services import recommendation_jobs, recommendations
 from waitlist.storage.tables import GroupPublic
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"])
 
 
-class CandidatePublic(BaseModel):
-    id: str
-    programme: str
-    district: str
-    start: date
-    weekday: str
-    slot: str
-    language: str
-    capacity: int
-    min_size: int
+# The candidate group as the API shows it: the run every group describes (no docstring: the
+# schema's description stays empty).
+@dataclass(frozen=True)
+class CandidatePublic(GroupRun):
+    pass
 
 
 class RecommendationPublic(BaseModel):
@@ -74,7 +69,7 @@ class AcceptRequest(Strict):
 
 def _public(rec: Recommendation, candidate: CandidateGroup) -> RecommendationPublic:
     return RecommendationPublic(
-        candidate=CandidatePublic.model_validate(candidate, from_attributes=True),
+        candidate=CandidatePublic(**{f.name: getattr(candidate, f.name) for f in fields(GroupRun)}),
         leader=rec.leader,
         serves=dict(rec.serves),
         parents=len(rec.applications) or sum(rec.serves.values()),

@@ -166,14 +166,7 @@ def _apply(
     uow.session.flush()
     assert app.id is not None
     app.lottery = lottery.draw(seed.seed, app.id)
-    uow.record(
-        "application",
-        app.id,
-        "applied",
-        after=application_state(app),
-        district=app.district,
-        programme=app.programme,
-    )
+    uow.record_row("application", app, "applied", after=application_state(app))
     if app.contact:
         # The personal link goes to the contact address too; the outbox keeps the token only
         # until the notice is sent (waitlist.services.outbox).
@@ -239,7 +232,7 @@ def erase(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         erasure.forget_answers_and_notes(uow.session, application_id)
         app.erased_at = uow.now()
         uow.session.add(app)
-        uow.record("application", app.id, "erased", district=app.district, programme=app.programme)
+        uow.record_row("application", app, "erased")
         uow.commit()
         public = to_public(app)
     forget_old_pages(uow.engine)
@@ -255,15 +248,7 @@ def resume(uow: UnitOfWork, application_id: int) -> ApplicationPublic:
         app.paused = False
         app.expired_in_a_row = 0
         uow.session.add(app)
-        uow.record(
-            "application",
-            app.id,
-            "resumed",
-            before=before,
-            after=application_state(app),
-            district=app.district,
-            programme=app.programme,
-        )
+        uow.record_row("application", app, "resumed", before=before, after=application_state(app))
         uow.commit()
         return to_public(app)
 
@@ -287,14 +272,7 @@ def choose_to_wait(uow: UnitOfWork, application_id: int, reason: str) -> Applica
                 f"Only a waiting application can choose to wait (it is {app.status}).",
                 field="application",
             )
-        uow.record(
-            "application",
-            app.id,
-            "chose_to_wait",
-            after={"reason": reason},
-            district=app.district,
-            programme=app.programme,
-        )
+        uow.record_row("application", app, "chose_to_wait", after={"reason": reason})
         uow.commit()
         return to_public(app)
 

@@ -67,8 +67,6 @@ def change_contact(
                 row.attempts = 0
                 uow.session.add(row)
         # The event says that it changed, never what to: the contact is personal data.
-        uow.record(
-            "application", app.id, "contact_changed", district=app.district, programme=app.programme
-        )
+        uow.record_row("application", app, "contact_changed")
         uow.commit()
         return to_public(app)

@@ -118,14 +118,7 @@ def _create(uow: UnitOfWork, cmd: GroupCreate) -> Group:
     group.created_at = group.updated_at = uow.now()
     uow.session.add(group)
     uow.session.flush()
-    uow.record(
-        "group",
-        group.id,
-        "group_created",
-        after=group_state(group),
-        district=group.district,
-        programme=group.programme,
-    )
+    uow.record_row("group", group, "group_created", after=group_state(group))
     return group
 
 
@@ -326,14 +319,7 @@ def _assign(uow: UnitOfWork, group: Group, leader: Leader) -> None:
     ).one()
     check_leader_free(busy, leader.max_groups)
     uow.session.add(GroupLeaderLink(group_id=group.id or 0, leader_id=leader.id or 0))
-    uow.record(
-        "group",
-        group.id,
-        "leader_assigned",
-        after={"leader_id": leader.id},
-        district=group.district,
-        programme=group.programme,
-    )
+    uow.record_row("group", group, "leader_assigned", after={"leader_id": leader.id})
 
 
 @retrying

@@ -14,17 +14,27 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, and_, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
+from waitlist.domain.errors import NotFound
 from waitlist.storage.columns import utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # A running job whose worker has not written for this long is claimed again.
 STALE_AFTER = timedelta(minutes=3)
+T = TypeVar("T", bound=SQLModel)
 MAX_ATTEMPTS = 3
+
+
+def get_job(session: Session, table: type[T], job_id: int, missing: str, field: str) -> T:
+    """Job `job_id` of `table`; NotFound saying `missing` (naming `field`) when there is none."""
+    row = session.get(table, job_id)
+    if row is None:
+        raise NotFound(missing, field=field)
+    return row
 
 
 def claimable(table: type[SQLModel], now: datetime):  # noqa: ANN201

@@ -46,15 +46,7 @@ def record_status(
     row.status = target
     row.updated_at = uow.now()
     uow.session.add(row)
-    uow.record(
-        kind,
-        row.id,
-        action,
-        before=before,
-        after=state(row),
-        district=row.district,
-        programme=row.programme,
-    )
+    uow.record_row(kind, row, action, before=before, after=state(row))
 
 
 def pending_offer(uow: UnitOfWork, app_id: int) -> Offer | None:

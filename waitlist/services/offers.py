@@ -174,19 +174,21 @@ def _make(
     )
     set_status(uow, app, S.OFFERED, "offered")
     if notify:
-        uow.notify(
-            "offer_made",
-            f"application:{app.id}",
-            {
-                "offer_id": offer.id,
-                "group_id": group.id,
-                "programme": group.programme,
-                "district": group.district,
-                "start": group.start.isoformat(),
-                "respond_by": offer.respond_by.isoformat(),
-            },
-        )
+        uow.notify("offer_made", f"application:{app.id}", offer_made_notice(offer, group))
     return offer
+
+
+def offer_made_notice(offer: Any, group: Any) -> dict[str, Any]:
+    """What the parent's notice of a new offer says: the offer, its group and the deadline
+    (`offer` and `group` as stored, or as the demo seeder holds them)."""
+    return {
+        "offer_id": offer.id,
+        "group_id": group.id,
+        "programme": group.programme,
+        "district": group.district,
+        "start": group.start.isoformat(),
+        "respond_by": offer.respond_by.isoformat(),
+    }
 
 
 def _direct_facts(uow: UnitOfWork, app: Application, group: Group, travel: int) -> ReasonFacts:
@@ -295,15 +297,7 @@ def _accept(uow: UnitOfWork, offer: Offer) -> Offer:
     uow.session.add(offer)
     group = uow.session.get(Group, offer.group_id)  # read only: the seat is already held
     assert group is not None
-    uow.record(
-        "offer",
-        offer.id,
-        "accepted",
-        before=before,
-        after=offer_state(offer),
-        district=group.district,
-        programme=group.programme,
-    )
+    uow.record_row("offer", offer, "accepted", before=before, after=offer_state(offer), place=group)
     app = lookups.application(uow, offer.application_id)
     app.group_id = offer.group_id
     app.expired_in_a_row = 0
@@ -446,13 +440,8 @@ def _expire_due(uow: UnitOfWork) -> list[int]:
         app.paused = is_paused(app.expired_in_a_row, uow.rules.max_expired_offers)
         uow.session.add(app)
         if app.paused:
-            uow.record(
-                "application",
-                app.id,
-                "paused",
-                after={"expired_in_a_row": app.expired_in_a_row},
-                district=app.district,
-                programme=app.programme,
+            uow.record_row(
+                "application", app, "paused", after={"expired_in_a_row": app.expired_in_a_row}
             )
     return [o.id for o in due if o.id is not None]
 

@@ -30,12 +30,6 @@ def rotate(uow: UnitOfWork, application_id: int) -> NewToken:
         app.token_hash = hash_token(token)
         uow.session.add(app)
         forget_secrets(uow.session, f"application:{app.id}")  # the old link is dead anyway
-        uow.record(
-            "application",
-            app.id,
-            "token_replaced",
-            district=app.district,
-            programme=app.programme,
-        )
+        uow.record_row("application", app, "token_replaced")
         uow.commit()
         return NewToken(application_id=application_id, token=token)

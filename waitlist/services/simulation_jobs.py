@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, delete
 from sqlmodel import Session, col, select
 
-from waitlist.domain.errors import Forbidden, InvalidInput, NotFound
+from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access, job_claims
 from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
 from waitlist.simulation import builtin_policies, load_calibration, simulate
@@ -107,9 +107,9 @@ def start(
 def job(uow: UnitOfWork, actor: access.Actor, job_id: int) -> SimulationRun:
     with uow:
         _require_management(actor)
-        row = uow.session.get(SimulationJob, job_id)
-        if row is None:
-            raise NotFound(f"There is no simulation {job_id}.", field="run")
+        row = job_claims.get_job(
+            uow.session, SimulationJob, job_id, f"There is no simulation {job_id}.", "run"
+        )
         return _run(row)
 
 

@@ -31,7 +31,6 @@ from sqlmodel import Session, col, select
 
 from solver.planning import Effect, PlannedCell, TermPlan
 from solver.types import SolveStatus
-from waitlist.domain.errors import NotFound
 from waitlist.domain.policy import Rules
 from waitlist.services import access, job_claims
 from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
@@ -113,9 +112,9 @@ def ask(
 def view(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanView:
     with uow:
         require_planner(actor)
-        job = uow.session.get(TermPlanJob, job_id)
-        if job is None:
-            raise NotFound(f"There is no term plan {job_id}.", field="plan")
+        job = job_claims.get_job(
+            uow.session, TermPlanJob, job_id, f"There is no term plan {job_id}.", "plan"
+        )
         asked = _request(job)
         now = TermRequest(uow.today(), job.term_start, job.term_weeks, dict(job.budget))
         current = _mark(uow, now)
@@ -133,9 +132,9 @@ def progress(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanRun:
     """One job's state and step, without its plan (what the page's live view polls)."""
     with uow:
         require_planner(actor)
-        job = uow.session.get(TermPlanJob, job_id)
-        if job is None:
-            raise NotFound(f"There is no term plan {job_id}.", field="plan")
+        job = job_claims.get_job(
+            uow.session, TermPlanJob, job_id, f"There is no term plan {job_id}.", "plan"
+        )
         return _run(job)
 
 

@@ -191,6 +191,29 @@ class UnitOfWork:
         else:
             self.session.add(Event(**values))
 
+    def record_row(
+        self,
+        entity: str,
+        row: Any,
+        action: str,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        place: Any = None,
+    ) -> None:
+        """An audit event about `row` (its id), filed under the district and programme of
+        `place` (an application or a group; `row` itself when not given)."""
+        where = row if place is None else place
+        self.record(
+            entity,
+            row.id,
+            action,
+            before=before,
+            after=after,
+            district=where.district,
+            programme=where.programme,
+        )
+
     def notify(self, kind: str, recipient: str, payload: dict[str, Any]) -> None:
         """Queue a notice in the outbox, in this transaction."""
         values: dict[str, Any] = {"created_at": self.now(), "kind": kind, "recipient": recipient}

@@ -88,21 +88,29 @@
     return Plotly.newPlot(id, side, layout(turned), config);
   }
 
+  // Two figures per district side by side (the first dark, the second light), each with its
+  // hidden figures drawn as hatched bars up to `top`.
+  function pairedBars(id, chart, top, first, second, lay) {
+    districtBars(id, [
+      { type: "bar", name: first.name, x: names, marker: { color: blue }, y: first.y,
+        offsetgroup: first.group },
+      { type: "bar", name: second.name, x: names, marker: { color: light }, y: second.y,
+        offsetgroup: second.group },
+      hiddenBars(chart, names, first.y, top, first.group),
+      hiddenBars(chart, names, second.y, top, second.group)
+    ], lay);
+  }
+
   var names = data.waits.map(function (w) { return w.name; });
   var target = data.target_weeks;
   var t = targetLine(target, L.target);
   var medians = data.waits.map(function (w) { return w.offer_median_weeks; });
   var p90s = data.waits.map(function (w) { return w.offer_p90_weeks; });
   var waitTop = highest([medians, p90s], target);
-  districtBars("chart-waits", [
-    { type: "bar", name: L.median, x: names, marker: { color: blue }, y: medians,
-      offsetgroup: "median" },
-    { type: "bar", name: L.p90, x: names, marker: { color: light }, y: p90s,
-      offsetgroup: "p90" },
-    hiddenBars("waits", names, medians, waitTop, "median"),
-    hiddenBars("waits", names, p90s, waitTop, "p90")
-  ], { barmode: "group", shapes: t.shapes, annotations: t.annotations,
-        yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } });
+  pairedBars("chart-waits", "waits", waitTop,
+    { name: L.median, y: medians, group: "median" }, { name: L.p90, y: p90s, group: "p90" },
+    { barmode: "group", shapes: t.shapes, annotations: t.annotations,
+      yaxis: { title: { text: L.weeks_to_offer }, rangemode: "tozero" } });
 
   var shares = data.waits.map(function (w) { return w.share_within_target; });
   districtBars("chart-share", [
@@ -163,12 +171,7 @@
   var ins = data.waits.map(function (w) { return w.placed_in; });
   var outs = data.waits.map(function (w) { return w.placed_out; });
   var flowTop = highest([ins, outs], 1);
-  districtBars("chart-flows", [
-    { type: "bar", name: L.placed_in, x: names, marker: { color: blue }, y: ins,
-      offsetgroup: "in" },
-    { type: "bar", name: L.placed_out, x: names, marker: { color: light }, y: outs,
-      offsetgroup: "out" },
-    hiddenBars("flows", names, ins, flowTop, "in"),
-    hiddenBars("flows", names, outs, flowTop, "out")
-  ], { barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } });
+  pairedBars("chart-flows", "flows", flowTop,
+    { name: L.placed_in, y: ins, group: "in" }, { name: L.placed_out, y: outs, group: "out" },
+    { barmode: "group", yaxis: { title: { text: L.placements }, rangemode: "tozero" } });
 })();
