@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from tests.support import budgets
 from tests.support.databases import BOTH, PG_ENV, fresh_database, postgres_database
@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 os.environ.setdefault("WAITLIST_SECRET_KEY", secrets.token_urlsafe(32))
 
 
+# The suite must hold on a loaded machine: no property fails because generating or running an
+# example took long (Hypothesis' deadline and its "too slow" health check measure wall-clock).
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # `make check` (WAITLIST_TEST_BUDGET=small): properties without a budget of their own try ten
 # examples instead of Hypothesis' hundred (tests.support.budgets scales the others).
-settings.register_profile("small", max_examples=10)
-if budgets.SMALL:
-    settings.load_profile("small")
+settings.register_profile("small", settings.get_profile("suite"), max_examples=10)
+settings.load_profile("small" if budgets.SMALL else "suite")
 
 
 def in_ci() -> bool:
