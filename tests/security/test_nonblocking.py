@@ -53,6 +53,9 @@ PURE = {
     "setattr",
     "str",
     "tuple",
+    "type",
+    # a dataclass's field list (dataclasses.fields)
+    "fields",
     # str, dict and header methods
     "encode",
     "get",
