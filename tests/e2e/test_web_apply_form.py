@@ -151,9 +151,10 @@ def test_a_parent_corrects_errors_switches_language_and_applies(
     assert links.count() == 2
     assert serious_violations(page) == []
     screenshot(page, f"apply-errors-{lang}-{screen}")
-    links.first.click()  # the summary takes you to the field
-    assert page.evaluate("document.activeElement.id") == "field-district" or page.url.endswith(
-        "#field-district"
+    links.first.click()  # the summary takes you to the field (wait: not instant under load)
+    page.wait_for_function(
+        "document.activeElement.id === 'field-district'"
+        " || location.hash === '#field-district'"
     )
 
     page.click(".lang-switch")
