@@ -153,8 +153,7 @@ def test_a_parent_corrects_errors_switches_language_and_applies(
     screenshot(page, f"apply-errors-{lang}-{screen}")
     links.first.click()  # the summary takes you to the field (wait: not instant under load)
     page.wait_for_function(
-        "document.activeElement.id === 'field-district'"
-        " || location.hash === '#field-district'"
+        "document.activeElement.id === 'field-district' || location.hash === '#field-district'"
     )
 
     page.click(".lang-switch")
