@@ -39,6 +39,7 @@ def test_the_same_seed_and_inputs_give_an_identical_report(tmp_path):
         assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.slow  # a whole simulation and its charts: left to `make test`
 def test_a_report_records_the_seed_the_inputs_and_every_policy(tmp_path):
     city = small_city(tmp_path)
     run = simulate(city, weeks=WEEKS, seed=5, policies=_policies())
@@ -70,6 +71,7 @@ SWEDISH_HEADINGS = (
 )
 
 
+@pytest.mark.slow  # a whole simulation and its charts: left to `make test`
 def test_the_report_is_written_in_english_and_in_swedish(tmp_path):
     city = small_city(tmp_path)
     run = simulate(city, weeks=2, seed=5, policies=builtin_policies()[:2])

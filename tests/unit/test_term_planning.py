@@ -118,6 +118,7 @@ def test_a_small_term_is_planned_as_well_as_brute_force_can():
     assert solver_value(data) == brute_force(data)
 
 
+@pytest.mark.slow  # six exhaustive searches; the fast loop keeps the one above
 @pytest.mark.parametrize("seed", range(6))
 def test_random_small_terms_match_brute_force(seed: int):
     rng = random.Random(seed)
