@@ -4,14 +4,13 @@ the status page in Swedish and English, with the same figures in the API."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from tests.support.api import HOME, City, application_body, bearer, city_client
-from waitlist.storage.tables import Application, Offer
+from tests.support.api import City, application_body, bearer, city_client
+from tests.support.wait_history import PastParent, add_past_parents
 
 PAST_PARENTS = 120  # one every three days over the last year
 WAIT_DAYS = 21  # each was offered a seat three weeks after joining
@@ -21,28 +20,8 @@ def _history(built: City) -> None:
     """A year of the home Komet queue: parents joined every three days and were offered a
     seat three weeks later, which they took."""
     today = date.today()
-    with Session(built.engine) as session:
-        for n in range(PAST_PARENTS):
-            joined = today - timedelta(days=3 * n + WAIT_DAYS + 1)
-            app = Application(
-                programme="komet", district=HOME, child_birth=f"{today.year - 6}-03",
-                languages=["sv"], slots=["evening"], queue_date=joined, lottery=n,
-                status="completed",
-            )  # fmt: skip
-            session.add(app)
-            session.flush()
-            offered = datetime.combine(joined + timedelta(days=WAIT_DAYS), time(9), UTC)
-            session.add(
-                Offer(
-                    application_id=app.id or 0,
-                    group_id=built.groups["home"],
-                    status="accepted",
-                    made_at=offered,
-                    answered_at=offered + timedelta(days=1),
-                    respond_by=offered.date() + timedelta(days=10),
-                )  # fmt: skip
-            )
-        session.commit()
+    joined = [today - timedelta(days=3 * n + WAIT_DAYS + 1) for n in range(PAST_PARENTS)]
+    add_past_parents(built, [PastParent(day, WAIT_DAYS) for day in joined])
 
 
 @pytest.fixture(scope="module")

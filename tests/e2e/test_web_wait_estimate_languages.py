@@ -4,14 +4,13 @@ parents like them, not of the parents who fit the queue's groups."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from tests.support.api import HOME, City, application_body, bearer, city_client
-from waitlist.storage.tables import Application, Offer
+from tests.support.api import City, application_body, bearer, city_client
+from tests.support.wait_history import PastParent, add_past_parents
 
 PAST_PARENTS = 240  # one every day and a half over the last year
 SWEDISH_WAIT_DAYS = 21  # Swedish speakers: offered a seat at home three weeks after joining
@@ -20,30 +19,16 @@ SOMALI_WAIT_DAYS = 70  # every fourth parent speaks only Somali: ten weeks, in a
 
 def _history(built: City) -> None:
     today = date.today()
-    with Session(built.engine) as session:
-        for n in range(PAST_PARENTS):
-            somali = n % 4 == 0
-            wait = SOMALI_WAIT_DAYS if somali else SWEDISH_WAIT_DAYS
-            joined = today - timedelta(days=n * 3 // 2 + wait + 1)
-            app = Application(
-                programme="komet", district=HOME, child_birth=f"{today.year - 6}-03",
-                languages=["so"] if somali else ["sv"], slots=["evening"], queue_date=joined,
-                lottery=n, status="completed",
-            )  # fmt: skip
-            session.add(app)
-            session.flush()
-            offered = datetime.combine(joined + timedelta(days=wait), time(9), UTC)
-            session.add(
-                Offer(
-                    application_id=app.id or 0,
-                    group_id=built.groups["other" if somali else "home"],
-                    status="accepted",
-                    made_at=offered,
-                    answered_at=offered + timedelta(days=1),
-                    respond_by=offered.date() + timedelta(days=10),
-                )  # fmt: skip
-            )
-        session.commit()
+    parents = []
+    for n in range(PAST_PARENTS):
+        somali = n % 4 == 0
+        wait = SOMALI_WAIT_DAYS if somali else SWEDISH_WAIT_DAYS
+        joined = today - timedelta(days=n * 3 // 2 + wait + 1)
+        if somali:
+            parents.append(PastParent(joined, wait, ("so",), "other"))
+        else:
+            parents.append(PastParent(joined, wait))
+    add_past_parents(built, parents)
 
 
 @pytest.fixture(scope="module")
