@@ -126,6 +126,6 @@ def test_the_simulation_report_sits_inside_the_site(chromium, site, lang, size) 
     screenshot(page, f"management-simulation-{lang}-{size}")
     page.click("a.lang-switch")
     other = "en" if lang == "sv" else "sv"
-    assert page.get_attribute("html", "lang") == other
+    page.wait_for_function(f"document.documentElement.lang === '{other}'")
     assert page.locator("main img").count() == 2
     page.context.close()

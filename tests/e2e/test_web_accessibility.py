@@ -82,6 +82,7 @@ def test_parent_pages_have_no_serious_accessibility_problems(chromium, live_serv
         problems[path] = serious_violations(page) + overflowing(page)
     page.goto("/apply/komet")
     page.click("button[type=submit]:not(.secondary)")  # empty form: the error summary
+    page.wait_for_selector(".error-summary")
     problems["/apply/komet (errors)"] = serious_violations(page)
     status = _apply(page)
     problems["status"] = serious_violations(page)
@@ -120,7 +121,7 @@ def test_the_language_switch_is_one_click_and_sticks(chromium, live_server):
     page.goto("/")
     assert page.get_attribute("html", "lang") == "sv"
     page.click("a.lang-switch")
-    assert page.get_attribute("html", "lang") == "en"
+    page.wait_for_function("document.documentElement.lang === 'en'")
     page.goto("/apply/komet")
     assert page.get_attribute("html", "lang") == "en"
     assert "Apply for Komet" in page.text_content("h1")
