@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import UploadFile
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from api.routes.management_pages import management_page, manager_of
 from api.security import Principal
 from api.web import csrf, sources
 from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
+from api.web.job_progress import job_answer, no_such_job
 from waitlist.domain.errors import DomainError, NotFound
 from waitlist.services import simulation_jobs
 from waitlist.services.simulation_jobs import DONE, FAILED, QUEUED, RUNNING, SimulationRun
@@ -166,16 +167,10 @@ def run_progress(request: Request, job_id: int) -> Response:
             sources.uow_factory(request, who.actor)(readonly=True), who, job_id
         )
     except NotFound:
-        return JSONResponse({"detail": "no such run"}, status_code=404)
-    body = {
-        "id": run.id,
-        "state": run.state,
-        "finished": run.finished,
-        "rounds_done": run.rounds_done,
-        "rounds_total": run.rounds_total,
-        "text": progress_text(run, language_of(request)),
-    }
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        return no_such_job("run")
+    text = progress_text(run, language_of(request))
+    figures = {"rounds_done": run.rounds_done, "rounds_total": run.rounds_total}
+    return job_answer(run.id, run.state, run.finished, text, **figures)
 
 
 def _whole(text: str) -> int | None:

@@ -11,13 +11,13 @@ creates the group with its leader; its seats are offered by the next placement r
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from api.web import csrf, desk, sources
 from api.web.coordinator import staff_page
 from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
-from api.web.job_progress import progress_json, progress_text
+from api.web.job_progress import no_such_job, progress_json, progress_text
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import DomainError
 from waitlist.services import recommendation_jobs, round_edits, rounds
@@ -185,9 +185,8 @@ def recommendation_job(request: Request, job_id: int) -> Response:
         sources.uow_factory(request, actor.actor)(readonly=True), job_id
     )
     if job is None:
-        return JSONResponse({"detail": "no such job"}, status_code=404)
-    body = progress_json(job, gettext_for(lang), lang)
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        return no_such_job("job")
+    return progress_json(job, gettext_for(lang), lang)
 
 
 @router.post("/recommendations/accept", dependencies=[Depends(csrf.verify)])

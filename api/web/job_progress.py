@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from babel.numbers import format_decimal
+from fastapi.responses import JSONResponse
 
 from waitlist.services.recommendation_jobs import DONE, FAILED, QUEUED, JobState
 
@@ -33,14 +34,26 @@ def progress_text(job: JobState, _: Callable[[str], str], lang: str) -> str:
     }
 
 
-def progress_json(job: JobState, _: Callable[[str], str], lang: str) -> dict[str, Any]:
+def progress_json(job: JobState, _: Callable[[str], str], lang: str) -> JSONResponse:
     last = job.progress
-    return {
-        "id": job.id,
-        "state": job.state,
-        "finished": job.finished,
-        "elapsed_s": job.elapsed_s,
-        "objective": last.objective if last else None,
-        "bound": last.bound if last else None,
-        "text": progress_text(job, _, lang),
-    }
+    return job_answer(
+        job.id,
+        job.state,
+        job.finished,
+        progress_text(job, _, lang),
+        elapsed_s=job.elapsed_s,
+        objective=last.objective if last else None,
+        bound=last.bound if last else None,
+    )
+
+
+def job_answer(job_id: int, state: str, finished: bool, text: str, **figures: Any) -> JSONResponse:
+    """A background job's state for a page's live view (site.js reads `finished` and `text`;
+    the figures are for other readers), never cached."""
+    body = {"id": job_id, "state": state, "finished": finished, **figures, "text": text}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def no_such_job(what: str) -> JSONResponse:
+    """The answer for a job number that is not there (or not the caller's)."""
+    return JSONResponse({"detail": f"no such {what}"}, status_code=404)

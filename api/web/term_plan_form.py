@@ -18,11 +18,12 @@ from typing import Any
 
 from fastapi import Request
 from starlette.datastructures import FormData
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from api.security import Principal
 from api.web import sources
 from api.web.i18n import gettext_for, language_of
+from api.web.job_progress import job_answer, no_such_job
 from waitlist.domain.errors import DomainError, NotFound
 from waitlist.services import term_plan_jobs
 from waitlist.services.job_claims import DONE, FAILED, QUEUED
@@ -161,13 +162,6 @@ class TermPlanPages:
                 sources.uow_factory(request, who.actor)(readonly=True), who, job_id
             )
         except NotFound:
-            return JSONResponse({"detail": "no such plan"}, status_code=404)
-        body = {
-            "id": run.id,
-            "state": run.state,
-            "finished": run.finished,
-            "step": run.step,
-            "steps": run.steps,
-            "text": progress_text(run, language_of(request)),
-        }
-        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+            return no_such_job("plan")
+        text = progress_text(run, language_of(request))
+        return job_answer(run.id, run.state, run.finished, text, step=run.step, steps=run.steps)
