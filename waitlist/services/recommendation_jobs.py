@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -217,10 +217,22 @@ def _by_mark(session: Session, mark: str) -> RecommendationJob | None:
     return session.exec(select(RecommendationJob).where(RecommendationJob.mark == mark)).first()
 
 
+# Audit events about things the recommender never reads: a log-in, a staff account, a
+# notice sent again, a round previewed or edited (a committed round's offers have their own
+# events). Any other event may be a change to its input, so it makes a new mark.
+UNRELATED_EVENTS = ("staff", "notice", "placement_round")
+
+
 def _mark(uow: UnitOfWork, day: date, options: RecommendOptions) -> str:
-    """What the inputs depend on: the day, the latest audit event (every change to
-    applications, offers, groups and leaders writes one), the rules and the options."""
-    last = uow.session.exec(select(func.max(Event.id))).one()
+    """What the inputs depend on: the day, the latest audit event that may be about them
+    (every change to applications, offers, groups, leaders, venues and the reference data
+    writes one), the rules and the options."""
+    last = uow.session.exec(  # from the newest back: a few rows read, not the whole table
+        select(Event.id)
+        .where(col(Event.entity).not_in(UNRELATED_EVENTS))
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
     setup = fingerprint(repr(uow.rules), options)[:16]
     return f"{day.isoformat()}:{last or 0}:{setup}"
 
