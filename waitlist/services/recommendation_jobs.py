@@ -39,11 +39,11 @@ from waitlist.services.recommendations import (
     OPTIONS,
     Recommendations,
     for_district,
+    inputs_mark,
     scenario_for,
 )
 from waitlist.storage.columns import utcnow
 from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
-from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
 # A running job whose worker has not written for this long is claimed again: longer than the
@@ -98,7 +98,7 @@ def ask(
         day = as_of or uow.today()
         if district is not None:
             lookups.district(uow, district)
-        mark = _mark(uow, day, options)
+        mark = inputs_mark(uow, day, options)
         job = _by_mark(uow.session, mark)
     if job is None or job.state == FAILED:
         _queue(make_uow(), mark, day)
@@ -215,26 +215,6 @@ def _claim(engine: Engine, worker: str) -> tuple[int, date] | None:
 
 def _by_mark(session: Session, mark: str) -> RecommendationJob | None:
     return session.exec(select(RecommendationJob).where(RecommendationJob.mark == mark)).first()
-
-
-# Audit events about things the recommender never reads: a log-in, a staff account, a
-# notice sent again, a round previewed or edited (a committed round's offers have their own
-# events). Any other event may be a change to its input, so it makes a new mark.
-UNRELATED_EVENTS = ("staff", "notice", "placement_round")
-
-
-def _mark(uow: UnitOfWork, day: date, options: RecommendOptions) -> str:
-    """What the inputs depend on: the day, the latest audit event that may be about them
-    (every change to applications, offers, groups, leaders, venues and the reference data
-    writes one), the rules and the options."""
-    last = uow.session.exec(  # from the newest back: a few rows read, not the whole table
-        select(Event.id)
-        .where(col(Event.entity).not_in(UNRELATED_EVENTS))
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
-    setup = fingerprint(repr(uow.rules), options)[:16]
-    return f"{day.isoformat()}:{last or 0}:{setup}"
 
 
 def _queue(uow: UnitOfWork, mark: str, day: date) -> None:
