@@ -1,8 +1,9 @@
 """Rate limits on parent endpoints: per client IP and per status token, fixed windows.
 
-The counters are rows in the database (`rate_limit_window`, unlogged on PostgreSQL), all of a
-request's buckets bumped with one upsert statement (on PostgreSQL in autocommit: one round
-trip), so every worker process sees the same counts. Windows that can no longer matter are
+The counters are rows in the database (`rate_limit_window`, unlogged on PostgreSQL; on a SQLite
+file, in a file of their own beside it: `waitlist.storage.db.counters`), all of a request's
+buckets bumped with one upsert statement (on PostgreSQL in autocommit: one round trip), so
+every worker process sees the same counts. Windows that can no longer matter are
 purged by the scheduled jobs (`purge_old`).
 
 The one thing a process remembers is a refusal, until its window ends: a count only rises
@@ -29,7 +30,7 @@ from api.problems import ProblemError
 from waitlist import bootstrap
 from waitlist.config import Settings
 from waitlist.services import logins
-from waitlist.storage.db import lone_statement
+from waitlist.storage.db import counters, lone_statement
 from waitlist.storage.idempotency import RateLimitWindow
 
 
@@ -84,7 +85,7 @@ def check(engine: Engine, limits: dict[str, Limit], *, now: float | None = None)
     params: dict[str, Any] = {}
     for i, (bucket, window) in enumerate(sorted(windows.items())):
         params[f"b{i}"], params[f"w{i}"] = bucket, window
-    with lone_statement(engine, write=True) as conn:
+    with lone_statement(counters(engine), write=True) as conn:
         rows = conn.execute(_bump_statement(len(windows)), params).all()
     counts = dict(rows)
     over = {
@@ -120,7 +121,7 @@ def _refuse(window_end: int, moment: float) -> None:
 def purge_old(engine: Engine, *, older_than_seconds: int = 3600, now: float | None = None) -> int:
     """Delete counters of windows that started long ago (no limit's window is that long)."""
     cutoff = int((time.time() if now is None else now) - older_than_seconds)
-    with Session(engine) as session:
+    with Session(counters(engine)) as session:
         result = session.execute(
             delete(RateLimitWindow).where(RateLimitWindow.window < cutoff)  # type: ignore[arg-type]
         )

@@ -35,7 +35,7 @@ PAGES = TermPlanPages("/management/term-plan", _page)
 @router.get("/term-plan")
 def term_plan_page(request: Request) -> Response:
     who = manager_of(request)
-    return who if isinstance(who, Response) else PAGES.form(request)
+    return who if isinstance(who, Response) else PAGES.form(request, who)
 
 
 @router.post("/term-plan", dependencies=[Depends(csrf.verify)])

@@ -34,7 +34,7 @@ PAGES = TermPlanPages("/coordinator/term-plan", _page)
 
 @router.get("/term-plan")
 def term_plan_page(request: Request) -> Response:
-    return PAGES.form(request)
+    return PAGES.form(request, coordinator(request))
 
 
 @router.post("/term-plan", dependencies=[Depends(csrf.verify)])

@@ -3,7 +3,9 @@ programme, the term's first day and length) asks for a plan and goes to its page
 worker plans in the background (waitlist.services.term_plan_jobs). The plan's page shows the
 progress (live through site.js from its JSON view, or a "Check again" button without
 JavaScript), then the plan's effect per district and the groups to plan, in the reader's
-language. A coordinator sees the effect in their own district.
+language. A coordinator sees the effect in their own district. Below the form, the plans
+asked for before, newest first, 20 a page (`?page=N`): when, who asked (a role, never a
+name), the state, and a link to each.
 
 `TermPlanPages(base, render, who)` gives each side's routes their answers; `render(request,
 context, status)` draws the side's page with the shared body (term_plan_body.html).
@@ -21,7 +23,8 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from api.security import Principal
-from api.web import sources
+from api.web import paging, sources
+from api.web.forms import Form
 from api.web.i18n import gettext_for, language_of
 from api.web.job_progress import job_answer, no_such_job
 from waitlist.domain.errors import DomainError, NotFound
@@ -32,6 +35,7 @@ from waitlist.services.term_planning import TERM_WEEKS
 from waitlist.storage.columns import utcnow
 
 Render = Callable[[Request, dict[str, Any], int], Response]
+RECENT_PER_PAGE = 20
 
 
 def read_form(
@@ -97,8 +101,30 @@ class TermPlanPages:
     base: str  # "/management/term-plan"
     render: Render
 
-    def form(self, request: Request) -> Response:
-        return self.render(request, {"values": {"term_weeks": str(TERM_WEEKS)}, "errors": {}}, 200)
+    def form(self, request: Request, who: Principal) -> Response:
+        """The form, and the plans asked for before, newest first, a page at a time."""
+        _ = gettext_for(language_of(request))
+        query = Form(request.query_params, _)  # type: ignore[arg-type]
+        number = paging.page_number(query)
+        asked: list[term_plan_jobs.AskedPlan] = []
+        total = 0
+        if query.ok:
+            asked, total = term_plan_jobs.recent(
+                sources.uow_factory(request, who.actor)(readonly=True),
+                who,
+                limit=RECENT_PER_PAGE,
+                offset=paging.offset(number, RECENT_PER_PAGE),
+            )
+        pages = paging.Pages.of(query, request, number, total, len(asked), RECENT_PER_PAGE)
+        context = {
+            "values": {"term_weeks": str(TERM_WEEKS)},
+            "errors": query.errors,
+            "recent": asked if query.ok else [],
+            "recent_total": total,
+            "pages": pages,
+            "district_names": sources.district_names(request),
+        }
+        return self.render(request, context, 200 if query.ok else 422)
 
     def ask(self, request: Request, who: Principal, posted: FormData) -> Response:
         """Check the form and go to the plan's page (queued, or kept from an earlier ask)."""

@@ -135,3 +135,57 @@ def test_a_coordinator_plans_the_term_and_sees_their_own_districts_effect(desk):
     city = desk.get(f"/management/term-plan/{job_id}")
     shown = re.search(r'<ul class="plan-effects">(.*?)</ul>', city.text, re.S).group(1)
     assert any(not line.startswith("Farsta ") for line in re.findall(r"<li>(.*?)</li>", shown))
+
+
+RECENT = re.compile(r'<section aria-labelledby="recent-title">(.*?)</section>', re.S)
+
+
+def _recent_rows(page: str) -> list[str]:
+    section = RECENT.search(page)
+    assert section, "no list of term plans on the page"
+    return re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S)[1:]  # past the header
+
+
+def test_the_plans_asked_for_are_listed_newest_first_with_a_role_never_a_name(desk):
+    _parent(desk.city)  # a new parent: these requests are new ones
+    coordinator = api_client(desk.city)
+    form_login(coordinator, "/coordinator", "coord-home")
+    asked = {"budget-komet": "3", "term_weeks": "11"}
+    by_coordinator = _ask(coordinator, "en", "coordinator", **asked)
+    by_management = _ask(desk, "en", **{"budget-komet": "4", "term_weeks": "12"})
+    first = PLAN_PAGE.search(by_coordinator.headers["location"]).group(1)
+    second = PLAN_PAGE.search(by_management.headers["location"]).group(1)
+
+    page = desk.get("/management/term-plan")
+    assert page.status_code == 200
+    newest, older = _recent_rows(page.text)[:2]
+    assert f'href="/management/term-plan/{second}"' in newest and "Management" in newest
+    assert "12 weeks" in newest and ">4<" in newest and "Waiting for a worker" in newest
+    assert f'href="/management/term-plan/{first}"' in older
+    assert "A coordinator in Farsta" in older and "11 weeks" in older
+    listed = RECENT.search(page.text).group(1)
+    assert "coord-home" not in listed and "coordinator:" not in listed  # no member of staff
+    # a coordinator's list links to the coordinators' pages, in Swedish too
+    coordinator.cookies.set("lang", "sv")
+    theirs = coordinator.get("/coordinator/term-plan").text
+    assert "Beställda terminsplaner" in theirs and "Ledningen" in _recent_rows(theirs)[0]
+    assert f'href="/coordinator/term-plan/{second}"' in _recent_rows(theirs)[0]
+    # a plan worked out says so
+    term_plan_jobs.run_next(desk.city.engine, "test-worker")
+    term_plan_jobs.run_next(desk.city.engine, "test-worker")
+    assert all("Ready" in row for row in _recent_rows(desk.get("/management/term-plan").text)[:2])
+
+
+def test_the_list_of_plans_is_paged(desk, monkeypatch):
+    _ask(desk, "en", **{"budget-komet": "5", "term_weeks": "13"})
+    monkeypatch.setattr("api.web.term_plan_form.RECENT_PER_PAGE", 1)
+    page = desk.get("/management/term-plan")
+    [only] = _recent_rows(page.text)
+    assert "13 weeks" in only and 'rel="next"' in page.text and 'rel="prev"' not in page.text
+    second = desk.get("/management/term-plan?page=2")
+    assert second.status_code == 200 and "13 weeks" not in _recent_rows(second.text)[0]
+    assert 'rel="prev"' in second.text
+    for wrong in ("999999", "abc"):
+        refused = desk.get(f"/management/term-plan?page={wrong}")
+        assert refused.status_code == 422
+        assert 'href="#recent-title"' in refused.text  # the error summary points at the list

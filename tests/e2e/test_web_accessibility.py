@@ -112,6 +112,16 @@ def test_coordinator_pages_have_no_serious_accessibility_problems(chromium, live
     page.goto("/coordinator/recommendations")
     wait_for_recommendations(page)
     problems["/coordinator/recommendations (computed)"] = serious_violations(page)
+    # Term planning: the form, a plan asked for, and the list of plans asked for.
+    page.goto("/coordinator/term-plan")
+    problems["/coordinator/term-plan"] = serious_violations(page)
+    page.fill("#field-budget-komet", "1")
+    page.click("form[action='/coordinator/term-plan'] button[type=submit]")
+    page.wait_for_url("**/coordinator/term-plan/*")
+    problems["/coordinator/term-plan/N"] = serious_violations(page)
+    page.goto("/coordinator/term-plan")
+    assert page.locator("#recent-title").is_visible()
+    problems["/coordinator/term-plan (plans asked for)"] = serious_violations(page)
     assert {path: found for path, found in problems.items() if found} == {}
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 import pytest
 from sqlalchemy import text
 
 from api import ratelimit
 from api.problems import ProblemError
-from waitlist.storage.db import create_schema, make_engine
+from waitlist.storage.db import counters, create_schema, make_engine
 
 NOW = 1_800_000_030.0  # 30 s into a one-minute window
 
@@ -41,7 +44,7 @@ def test_a_limit_of_zero_is_switched_off_and_counts_nothing(engine):
 
 
 def stored_count(engine, bucket: str) -> int:
-    with engine.connect() as conn:
+    with counters(engine).connect() as conn:
         value = conn.execute(
             text("SELECT count FROM rate_limit_window WHERE bucket = :b"), {"b": bucket}
         ).scalar()
@@ -93,3 +96,30 @@ def test_the_memory_of_refusals_stays_bounded_and_forgets_ended_windows_first(en
     assert {bucket for bucket, _, _ in remembered} >= {"ip:10.0.1.3", "ip:10.0.1.4"}
     with pytest.raises(ProblemError):  # forgotten or not, the database still refuses it
         ratelimit.check(engine, {"ip:10.0.1.2": limit}, now=NOW + 61)
+
+
+def test_on_a_sqlite_file_counting_never_waits_for_the_databases_writers(sqlite_url):
+    """A page counts its request while another process holds the database's write lock (a
+    solve writing its progress): the count is kept beside the database and goes through."""
+    engine = make_engine(sqlite_url)
+    try:
+        create_schema(engine)
+        holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # the write lock, held until the count is done
+        counted = threading.Event()
+
+        def count() -> None:
+            ratelimit.check(engine, {"tok:page": ratelimit.Limit(5, 60)}, now=NOW)
+            counted.set()
+
+        counter = threading.Thread(target=count, daemon=True)
+        counter.start()
+        try:  # far less than the 30 s a writer would wait for the lock before failing
+            assert counted.wait(timeout=20)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+            counter.join()
+        assert stored_count(engine, "tok:page") == 1
+    finally:
+        engine.dispose()

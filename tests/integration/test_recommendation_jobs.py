@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from tests.support.foundation import World, new_world
 from tests.support.jobs import abandon
-from waitlist.services import groups, recommendation_jobs, recommendations
+from waitlist.services import applications, groups, recommendation_jobs, recommendations
 from waitlist.storage.tables import RecommendationJob, RecommendationProgress
 
 
@@ -91,10 +91,9 @@ def test_a_change_makes_the_kept_result_stale_until_the_new_one_is_computed(worl
 def test_equal_inputs_reached_again_share_the_kept_result(world):
     recommendation_jobs.ask(world.uow)
     _run(world)
-    # An audit event that changes nothing the recommender reads: a new job, the same inputs.
-    with world.uow() as uow:
-        uow.record("staff", 1, "logged_in")
-        uow.commit()
+    # A parent applies and withdraws: a new job, the same inputs as before.
+    applied = world.apply(slots=["evening"])
+    applications.withdraw(world.uow(), applied.application.id)
     asked = recommendation_jobs.ask(world.uow)
     assert asked.stale
     _run(world)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.foundation import World, coordinator, new_world
 from waitlist.domain.errors import Forbidden, StalePreview
-from waitlist.services import groups, recommendation_jobs, recommendations, rounds
+from waitlist.services import applications, groups, recommendation_jobs, recommendations, rounds
 from waitlist.storage.tables import Application, Event, Group, Offer
 
 
@@ -134,6 +134,27 @@ def test_a_recommendation_that_is_no_longer_made_cannot_be_accepted(world):
     with pytest.raises(StalePreview):  # kept, and not among them
         recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
     assert len(world.rows(Group)) == 1
+
+
+def test_accepting_answers_from_the_kept_result_without_reading_the_city(world, monkeypatch):
+    _seven_waiting_twelve_weeks(world)
+    [rec] = _computed(world).result.recommendations
+
+    def city_read(*args, **kwargs):
+        raise AssertionError("the city was read to accept a kept recommendation")
+
+    monkeypatch.setattr(recommendations, "scenario_for", city_read)
+    done = recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    assert done.group.status == "recruiting"
+
+
+def test_a_kept_result_for_the_same_input_reached_otherwise_can_be_accepted(world):
+    _seven_waiting_twelve_weeks(world)
+    [rec] = _computed(world).result.recommendations
+    applied = world.apply(slots=["evening"])  # a parent applies and withdraws: the same input
+    applications.withdraw(world.uow(), applied.application.id)
+    done = recommendations.accept_recommendation(world.uow(), coordinator("farsta"), rec.candidate)
+    assert done.group.status == "recruiting"
 
 
 def test_nothing_can_be_accepted_before_the_recommendations_are_computed(world):

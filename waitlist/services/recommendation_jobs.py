@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -39,11 +39,11 @@ from waitlist.services.recommendations import (
     OPTIONS,
     Recommendations,
     for_district,
+    inputs_mark,
     scenario_for,
 )
 from waitlist.storage.columns import utcnow
 from waitlist.storage.job_tables import RecommendationJob, RecommendationProgress
-from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
 # A running job whose worker has not written for this long is claimed again: longer than the
@@ -98,7 +98,7 @@ def ask(
         day = as_of or uow.today()
         if district is not None:
             lookups.district(uow, district)
-        mark = _mark(uow, day, options)
+        mark = inputs_mark(uow, day, options)
         job = _by_mark(uow.session, mark)
     if job is None or job.state == FAILED:
         _queue(make_uow(), mark, day)
@@ -215,14 +215,6 @@ def _claim(engine: Engine, worker: str) -> tuple[int, date] | None:
 
 def _by_mark(session: Session, mark: str) -> RecommendationJob | None:
     return session.exec(select(RecommendationJob).where(RecommendationJob.mark == mark)).first()
-
-
-def _mark(uow: UnitOfWork, day: date, options: RecommendOptions) -> str:
-    """What the inputs depend on: the day, the latest audit event (every change to
-    applications, offers, groups and leaders writes one), the rules and the options."""
-    last = uow.session.exec(select(func.max(Event.id))).one()
-    setup = fingerprint(repr(uow.rules), options)[:16]
-    return f"{day.isoformat()}:{last or 0}:{setup}"
 
 
 def _queue(uow: UnitOfWork, mark: str, day: date) -> None:

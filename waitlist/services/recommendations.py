@@ -46,6 +46,7 @@ from waitlist.services.scenario_export import (
     parse_ref,
     rooms_in_use,
 )
+from waitlist.storage.record_tables import Event
 from waitlist.storage.tables import (
     Group,
     GroupCreate,
@@ -133,14 +134,18 @@ def for_district(
 
 def kept(uow: UnitOfWork, day: date, options: RecommendOptions = OPTIONS) -> Recommendations:
     """The city-wide recommendations kept for the database as it is now, inside the caller's
-    `with uow:`. StalePreview when none is kept for these inputs (not computed yet, or the
-    queues or groups changed since)."""
-    key = fingerprint(dumps(scenario_to_dict(scenario_for(uow, day))), options)
-    job = uow.session.exec(
-        select(RecommendationJob).where(
-            RecommendationJob.fingerprint == key, RecommendationJob.state == "done"
-        )
-    ).first()
+    `with uow:`: the job for the current mark when it is done (one query), else a result kept
+    for the same input (built and hashed: a change since left the input as it was).
+    StalePreview when none is kept for these inputs (not computed yet, or the queues or
+    groups changed since)."""
+    mark = inputs_mark(uow, day, options)
+    found = select(RecommendationJob).where(
+        RecommendationJob.state == "done", col(RecommendationJob.result).is_not(None)
+    )
+    job = uow.session.exec(found.where(RecommendationJob.mark == mark)).first()
+    if job is None:
+        key = fingerprint(dumps(scenario_to_dict(scenario_for(uow, day))), options)
+        job = uow.session.exec(found.where(RecommendationJob.fingerprint == key)).first()
     if job is None or job.result is None:
         raise StalePreview(
             "The recommendations are being computed for the queues and groups as they are now; "
@@ -148,6 +153,26 @@ def kept(uow: UnitOfWork, day: date, options: RecommendOptions = OPTIONS) -> Rec
             field="candidate",
         )
     return for_district(*load_result(job.result), None)
+
+
+# Audit events about things the recommender never reads: a log-in, a staff account, a
+# notice sent again, a round previewed or edited (a committed round's offers have their own
+# events). Any other event may be a change to its input, so it makes a new mark.
+UNRELATED_EVENTS = ("staff", "notice", "placement_round")
+
+
+def inputs_mark(uow: UnitOfWork, day: date, options: RecommendOptions) -> str:
+    """What the inputs depend on: the day, the latest audit event that may be about them
+    (every change to applications, offers, groups, leaders, venues and the reference data
+    writes one), the rules and the options."""
+    last = uow.session.exec(  # from the newest back: a few rows read, not the whole table
+        select(Event.id)
+        .where(col(Event.entity).not_in(UNRELATED_EVENTS))
+        .order_by(col(Event.id).desc())
+        .limit(1)
+    ).first()
+    setup = fingerprint(repr(uow.rules), options)[:16]
+    return f"{day.isoformat()}:{last or 0}:{setup}"
 
 
 def accept_recommendation(

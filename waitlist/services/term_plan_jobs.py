@@ -12,6 +12,8 @@ plan is kept per fingerprint of the planner's input.
 - `progress` reads one job's state and step (polled by the page); `view` reads one job with
   the plan to show: its own when done (stale when the queues have
   changed since), else the latest plan for the same request on earlier data, marked stale.
+- `recent` lists the plans asked for, newest first, a page at a time: when, by whom as a role
+  (a coordinator's district with it, never a member of staff), the state and the request.
 - `purge` forgets finished jobs older than the retention period, except the newest plan.
 """
 
@@ -50,7 +52,8 @@ from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
 __all__ = [
-    "DONE", "FAILED", "QUEUED", "RUNNING", "TermPlanRun", "TermPlanView", "ask", "progress", "view",
+    "DONE", "FAILED", "QUEUED", "RUNNING", "AskedPlan", "TermPlanRun", "TermPlanView", "ask",
+    "progress", "recent", "view",
 ]  # fmt: skip
 
 
@@ -126,6 +129,54 @@ def view(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanView:
             stale=shown is not None and shown.mark != current,
             district=actor.district if actor.role == access.COORDINATOR else None,
         )
+
+
+@dataclass(frozen=True)
+class AskedPlan:
+    """One term plan in the list of those asked for: who asked as a role only
+    (`coordinator`, with their district, or `management`; `other` for anything else, such as
+    a command line), never which member of staff."""
+
+    id: int
+    requested_at: datetime
+    role: str
+    district: str | None
+    state: str
+    term_start: date
+    term_weeks: int
+    groups: int  # the budget: groups of every programme together
+
+
+def recent(
+    uow: UnitOfWork, actor: access.Actor, *, limit: int, offset: int = 0
+) -> tuple[list[AskedPlan], int]:
+    """The term plans asked for, newest first: `limit` of them from `offset`, and how many
+    there are in all."""
+    with uow:
+        require_planner(actor)
+        total = uow.session.exec(select(func.count()).select_from(TermPlanJob)).one()
+        rows = uow.session.exec(
+            select(TermPlanJob)
+            .order_by(col(TermPlanJob.requested_at).desc(), col(TermPlanJob.id).desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        return [_asked(job) for job in rows], int(total)
+
+
+def _asked(job: TermPlanJob) -> AskedPlan:
+    role, _, rest = job.requested_by.partition(":")
+    district = rest.partition(":")[0] if role == access.COORDINATOR else None
+    return AskedPlan(
+        id=job.id or 0,
+        requested_at=job.requested_at,
+        role=role if role in (access.COORDINATOR, access.MANAGEMENT) else "other",
+        district=district or None,
+        state=job.state,
+        term_start=job.term_start,
+        term_weeks=job.term_weeks,
+        groups=sum(int(n) for n in job.budget.values()),
+    )
 
 
 def progress(uow: UnitOfWork, actor: access.Actor, job_id: int) -> TermPlanRun:

@@ -18,6 +18,7 @@ and closed per request under load.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -77,6 +78,38 @@ def reader(engine: Engine) -> Engine:
     cached = engine.__dict__.get("_waitlist_reader")
     if cached is None:
         cached = engine.__dict__["_waitlist_reader"] = engine.execution_options(**{READONLY: True})
+    return cached  # type: ignore[no-any-return]
+
+
+_COUNTERS = "_waitlist_counters"
+_COUNTERS_LOCK = threading.Lock()
+
+
+def counters(engine: Engine) -> Engine:
+    """The engine for the rate-limit counters (`rate_limit_window`), made once per engine.
+
+    On a SQLite file they live in a file of their own beside the database (its name and
+    `-ratelimit`), created on first use: SQLite has one write lock per file, and a page that
+    counts a request then waits only behind other counts (a moment each), never behind the
+    database's writers (a solve writing its progress from a low-priority process, a round's
+    offers, a log-in storm's throttle). The counters matter for minutes only (purged after an
+    hour, like the rows PostgreSQL keeps unlogged). PostgreSQL and an in-memory SQLite
+    database keep them in the database itself."""
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return engine
+    with _COUNTERS_LOCK:
+        cached = engine.__dict__.get(_COUNTERS)
+        if cached is None:
+            from sqlalchemy.schema import CreateTable
+
+            from waitlist.storage.idempotency import RateLimitWindow
+
+            path = f"{engine.url.database}-ratelimit"
+            cached = make_engine(engine.url.set(database=path).render_as_string(False))
+            table = RateLimitWindow.__table__  # type: ignore[attr-defined]
+            with cached.begin() as conn:  # several processes may start at once
+                conn.execute(CreateTable(table, if_not_exists=True))
+            engine.__dict__[_COUNTERS] = cached
     return cached  # type: ignore[no-any-return]
 
 
