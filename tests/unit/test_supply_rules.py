@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from tests.support.simulation_city import CALIBRATION, small_city
 from waitlist.domain.errors import InvalidInput
-from waitlist.domain.supply import language_for_queue, share_groups
+from waitlist.domain.supply import (
+    language_for_queue,
+    share_by_projected_wait,
+    share_groups,
+    unseated_demand,
+)
 from waitlist.simulation import builtin_policies
 from waitlist.simulation.arrivals import (
     Arrival,
@@ -64,6 +69,75 @@ def test_share_groups_by_applications():
     assert share_groups(3, {"north": 0, "south": 0}) == {"north": 2, "south": 1}  # equal shares
     with pytest.raises(ValueError):
         share_groups(-1, {"north": 1})
+
+
+DEMAND = st.dictionaries(KEYS, st.one_of(st.just(0.0), st.floats(0.5, 500)), min_size=1)
+
+
+def _wait(demand: float, groups: int) -> float:
+    """A queue's projected wait per group (the unit does not matter for comparing)."""
+    return math.inf if groups == 0 else demand / groups
+
+
+@given(st.integers(0, 60), DEMAND)
+def test_a_budget_shared_by_projected_wait_is_exact_and_leaves_none_longer_than_needed(
+    budget, demand
+):
+    shares = share_by_projected_wait(budget, demand)
+    assert set(shares) == set(demand)
+    assert sum(shares.values()) == budget
+    wanting = [k for k in demand if demand[k] > 0]
+    if not wanting:
+        return
+    assert all(shares[k] == 0 for k in demand if demand[k] == 0)
+    # No group could go elsewhere and shorten the longest projected wait: every district's
+    # wait with its groups is at most any other's wait without its last group.
+    longest = max(_wait(demand[k], shares[k]) for k in wanting)
+    for k in wanting:
+        if shares[k] > 0:
+            assert longest <= _wait(demand[k], shares[k] - 1) * (1 + 1e-9)
+
+
+@given(st.integers(0, 60), DEMAND)
+def test_every_district_with_parents_to_seat_gets_a_group_before_any_gets_a_second(budget, demand):
+    shares = share_by_projected_wait(budget, demand)
+    wanting = [k for k in demand if demand[k] > 0]
+    if any(shares[k] == 0 for k in wanting):
+        assert all(n <= 1 for n in shares.values())
+    if wanting and budget >= len(wanting):
+        assert all(shares[k] >= 1 for k in wanting)
+
+
+@given(st.integers(0, 60), DEMAND)
+def test_more_parents_to_seat_never_mean_fewer_groups(budget, demand):
+    shares = share_by_projected_wait(budget, demand)
+    for low in demand:
+        for high in demand:
+            if demand[high] > demand[low]:
+                assert shares[high] >= shares[low]
+
+
+@given(st.integers(0, 200), st.integers(0, 200), st.integers(-5, 200))
+def test_parents_to_seat_are_the_queue_and_the_expected_less_the_free_seats(
+    waiting, expected, free
+):
+    assert unseated_demand(waiting, expected, free) == max(0, waiting + expected - max(0, free))
+
+
+def test_share_by_projected_wait():
+    # The first group each, then where the most parents are left per group.
+    assert share_by_projected_wait(7, {"north": 30, "centre": 10, "south": 5}) == {
+        "centre": 2,
+        "north": 4,
+        "south": 1,
+    }
+    # Applications would give the south nothing (share_groups: 4, 1, 0); its queue gets one.
+    assert share_by_projected_wait(5, {"north": 40, "centre": 10, "south": 3})["south"] == 1
+    assert share_groups(5, {"north": 40, "centre": 10, "south": 3})["south"] == 0
+    assert share_by_projected_wait(3, {"north": 0, "south": 0}) == {"north": 2, "south": 1}
+    assert share_by_projected_wait(3, {"north": 5, "south": 0}) == {"north": 3, "south": 0}
+    with pytest.raises(ValueError):
+        share_by_projected_wait(-1, {"north": 1})
 
 
 QUEUE = st.lists(st.lists(LANGS, min_size=1, max_size=2, unique=True), max_size=30)
@@ -134,6 +208,8 @@ def test_the_policy_file_states_the_supply_levers_and_the_report_records_them():
         ({"leader_reach_minutes": -5}, "leader_reach_minutes"),
         ({"leader_reach_minutes": "20"}, "leader_reach_minutes"),
         ({"supply_follows": "applications", "group_starts": "term_plan"}, "supply_follows"),
+        ({"supply_follows": "projected_wait", "group_starts": "term_plan"}, "supply_follows"),
+        ({"supply_follows": "wait"}, "supply_follows"),
     ],
 )
 def test_a_bad_supply_lever_is_refused_naming_the_key(raw, field):
@@ -186,6 +262,30 @@ def test_each_term_is_shared_by_applications_within_the_same_budget(tmp_path):
     )
     assert sum(n for (_, d), n in after.items() if d == "south") < sum(
         n for (_, d), n in before.items() if d == "south"
+    )
+
+
+def test_each_term_is_shared_by_projected_wait_within_the_same_budget(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy({"name": "wait", "supply_follows": "projected_wait"})
+    assert spec.describe()["supply_follows"] == "projected_wait"
+    engine, state = _run(city, spec, TERM_WEEKS + 2)
+    assert state.counters["terms_reshared"] == 2
+    opens = round_date(city, city.warmup_weeks) + timedelta(weeks=city.recruit_weeks)
+    ends = opens + timedelta(weeks=TERM_WEEKS)
+
+    def term(groups) -> Counter:  # noqa: ANN001
+        return Counter((g.programme, g.district) for g in groups if opens < g.start <= ends)
+
+    before, after = term(engine.plan), term(state.plan or [])
+    assert after != before
+    for prog in ("komet", "abc"):
+        assert sum(n for (p, _), n in after.items() if p == prog) == sum(
+            n for (p, _), n in before.items() if p == prog
+        )
+    # The north's queue is the longest (need 1.8 against 0.6 in the south): it gains groups.
+    assert sum(n for (_, d), n in after.items() if d == "north") > sum(
+        n for (_, d), n in before.items() if d == "north"
     )
 
 

@@ -3,6 +3,11 @@
 - `share_groups`: a budget of groups shared among districts in proportion to a weight each
   (for example the applications each district sent last term), whole groups only, the total
   exactly the budget (largest remainders).
+- `share_by_projected_wait`: a budget of groups given out one at a time, each to the district
+  whose parents would wait longest for a seat without it (the parents it must still seat per
+  group it has): every district with parents to seat gets a group before any gets a second,
+  and the longest projected wait left is as short as any sharing of the budget can make it.
+- `unseated_demand`: the parents a district's queue must still seat in the coming term.
 - `language_for_queue`: the language a planned group is announced in, chosen from the queue
   it will serve: the language that enough parents of its district's queue with no seat in
   sight can only take (among the languages its leaders can run it in) to start it.
@@ -41,6 +46,48 @@ def share_groups(budget: int, weights: Mapping[str, float]) -> dict[str, int]:
     for k in order[:left]:
         shares[k] += 1
     return shares
+
+
+def share_by_projected_wait(budget: int, demand: Mapping[str, float]) -> dict[str, int]:
+    """`budget` whole groups shared so that the longest projected wait is as short as it can be.
+
+    `demand`: the parents each key's queue must still seat (`unseated_demand`). The projected
+    wait of a key with `n` groups grows with `demand / n` (unbounded with no group), so the
+    groups are given out one at a time, each to the key with the longest projected wait left
+    (ties: the larger demand, then the key's order): a highest-averages sharing with divisor
+    `n` (Adams). Every key with demand gets a group before any key gets a second; a key with no
+    demand gets none while another has some. The shares add up to `budget` exactly. With no
+    positive demand the groups are shared equally (`share_groups`).
+    """
+    if budget < 0:
+        raise ValueError("budget must be 0 or more")
+    clean = {k: max(0.0, float(v)) for k, v in demand.items()}
+    if not any(clean.values()):
+        return share_groups(budget, clean)
+    shares = dict.fromkeys(sorted(clean), 0)
+    wanting = [k for k in shares if clean[k] > 0]
+    for _ in range(budget):
+        best = wanting[0]
+        for key in wanting[1:]:  # strictly longer wins: ties stay with the earlier key
+            if _longer(clean[key], shares[key], clean[best], shares[best]):
+                best = key
+        shares[best] += 1
+    return shares
+
+
+def _longer(demand: float, groups: int, other: float, other_groups: int) -> bool:
+    """Whether a queue with `demand` and `groups` waits longer per group than the other (or as
+    long, with the larger demand)."""
+    mine = math.inf if groups == 0 else demand / groups
+    theirs = math.inf if other_groups == 0 else other / other_groups
+    return mine > theirs or (mine == theirs and demand > other)
+
+
+def unseated_demand(waiting: int, expected: int, free_seats: int) -> float:
+    """Parents a queue must still seat in the coming term: those waiting now and those
+    expected to apply (as many as applied in the last term), less the free seats of its
+    groups already announced; never below zero."""
+    return float(max(0, waiting + expected - max(0, free_seats)))
 
 
 def language_for_queue(

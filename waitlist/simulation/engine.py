@@ -77,8 +77,8 @@ class Engine:
         since = week - self.cal.warmup_weeks
         if spec.group_starts == "term_plan" and measured and since % TERM_WEEKS == 0:
             replan_term(self, spec, state, today, week)
-        if spec.supply_follows == "applications" and measured and since % TERM_WEEKS == 0:
-            reshare_term(self, state, today, week)
+        if spec.supply_follows != "plan" and measured and since % TERM_WEEKS == 0:
+            reshare_term(self, state, today, week, spec.supply_follows)
         self._arrive(state, week)
         self._open_planned(spec, state, today)
         self._answers(spec, state, today)

@@ -10,7 +10,8 @@ A policy file (JSON) names how placement rounds are run and which settings they 
      "offer_response_days": 10, "target_weeks": 8,
      "max_travel_minutes": 30,         # caps every parent's own limit (null: no cap)
      "min_size": {"komet": 5},         # minimum group sizes by programme (others unchanged)
-     "supply_follows": "plan",         # "plan" | "applications": where each term's groups go
+     "supply_follows": "plan",         # "plan" | "applications" | "projected_wait": where
+                                       # each term's groups go
      "planned_language": "plan",       # "plan" | "queue": the language a group is announced in
      "leader_reach_minutes": 0,        # leaders may lead groups this far from their district
      "opt_in_prompt_weeks": null,      # ask parents who did not opt in again after this wait
@@ -32,7 +33,7 @@ from waitlist.translations import N_
 
 PLACEMENTS = ("status_quo", "solver")
 GROUP_STARTS = ("plan", "recommendations", "term_plan")
-SUPPLY_FOLLOWS = ("plan", "applications")
+SUPPLY_FOLLOWS = ("plan", "applications", "projected_wait")
 PLANNED_LANGUAGES = ("plan", "queue")
 
 

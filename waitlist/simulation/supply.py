@@ -10,6 +10,14 @@ share (spread evenly over the term); a district whose share grew gets the differ
 groups, spread evenly over the term, with slot and language drawn as the plan draws them (its
 own seeded stream per term).
 
+`supply_follows: projected_wait` (reshare_term too): the same step and the same budget, but
+each programme's groups are given out one at a time, each to the district whose parents of
+that programme would wait longest for a seat without it (`waitlist.domain.supply.
+share_by_projected_wait`): the parents its queue must still seat in the term per group it has.
+Those parents are the ones waiting now plus as many as applied for the programme in the last
+TERM_WEEKS, less the free seats of its groups already announced or opening before the term
+(`unseated_demand`).
+
 `planned_language: queue` (announced_language): when a planned group opens for recruiting,
 it is announced in the language that at least its minimum size of its district's waiting
 parents with no free seat in sight (in a recruiting group within their reach, in a language
@@ -27,7 +35,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from waitlist.domain.queue import queue_key
-from waitlist.domain.supply import language_for_queue, share_groups
+from waitlist.domain.supply import (
+    language_for_queue,
+    share_by_projected_wait,
+    share_groups,
+    unseated_demand,
+)
 from waitlist.simulation.arrivals import (
     STREAM_SUPPLY,
     Arrival,
@@ -55,8 +68,11 @@ def _evenly(items: list[PlannedGroup], n: int) -> list[PlannedGroup]:
     return [items[int((i + 0.5) * len(items) / n)] for i in range(n)]
 
 
-def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> None:
-    """Share the coming term's planned groups among districts by last term's applications."""
+def reshare_term(
+    engine: Engine, state: SimState, today: date, week: int, follows: str = "applications"
+) -> None:
+    """Share the coming term's planned groups among districts again: by last term's
+    applications (`follows` "applications") or by the projected wait ("projected_wait")."""
     cal = engine.cal
     coming = coming_term(engine, state, today)
     term = coming.term
@@ -65,13 +81,18 @@ def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> Non
     for app in state.apps.values():
         if since <= app.arrival.queue_date < today:
             applied[app.arrival.district] += 1
+    unseated = _unseated(engine, state, today, since) if follows == "projected_wait" else {}
     rng = np.random.default_rng([engine.seed, STREAM_SUPPLY, STREAM_RESHARE, week])
     programmes = {p["slug"]: p for p in cal.programmes}
     first = week + cal.recruit_weeks
     new: list[PlannedGroup] = []
     for slug in sorted({g.programme for g in term}):
         own = [g for g in term if g.programme == slug]
-        shares = share_groups(len(own), applied)
+        if follows == "projected_wait":
+            demand = {d: unseated.get((d, slug), 0.0) for d in applied}
+            shares = share_by_projected_wait(len(own), demand)
+        else:
+            shares = share_groups(len(own), applied)
         prog = programmes[slug]
         for district in sorted(shares):
             have = [g for g in own if g.district == district]
@@ -97,6 +118,35 @@ def reshare_term(engine: Engine, state: SimState, today: date, week: int) -> Non
                 )
     coming.replace(state, new)
     state.count("terms_reshared")
+
+
+def _unseated(
+    engine: Engine, state: SimState, today: date, since: date
+) -> dict[tuple[str, str], float]:
+    """(district, programme) -> the parents its queue must still seat in the coming term."""
+    opens = today + timedelta(weeks=engine.cal.recruit_weeks)
+    free: dict[tuple[str, str], int] = {}
+    for g in state.groups.values():
+        if g.status == "recruiting":
+            free[g.district, g.programme] = free.get((g.district, g.programme), 0) + max(
+                0, g.capacity - g.taken
+            )
+    plan = state.plan if state.plan is not None else engine.plan
+    for pg in plan[state.next_planned :]:
+        if pg.start <= opens:  # opens before the term: its seats serve the queue first
+            free[pg.district, pg.programme] = free.get((pg.district, pg.programme), 0) + pg.capacity
+    waiting: dict[tuple[str, str], int] = {}
+    expected: dict[tuple[str, str], int] = {}
+    for app in state.apps.values():
+        key = (app.arrival.district, app.arrival.programme)
+        if app.status == "waiting":
+            waiting[key] = waiting.get(key, 0) + 1
+        if since <= app.arrival.queue_date < today:
+            expected[key] = expected.get(key, 0) + 1
+    return {
+        key: unseated_demand(waiting.get(key, 0), expected.get(key, 0), free.get(key, 0))
+        for key in sorted(set(waiting) | set(expected))
+    }
 
 
 def leader_languages(cal: Calibration, district: str, programme: dict, reach: int) -> set[str]:
