@@ -31,6 +31,7 @@ Usage (from the repository root, with the project's virtualenv; about a minute p
 
     python scripts/hops.py                     # this tree
     python scripts/hops.py --against 5d489e3   # that commit (extracted with git archive), then this
+                                               # (repeat --against for more commits, oldest first)
     python scripts/hops.py --against-root DIR  # another checkout, then this
     python scripts/hops.py --detail            # also the modules, each hop with a call that makes
                                                # it, and the deepest chain
@@ -611,8 +612,17 @@ def detail(name: str, result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, help="the tree to measure (default: this one)")
-    parser.add_argument("--against", metavar="COMMIT", help="also measure this commit")
-    parser.add_argument("--against-root", type=Path, help="also measure this checkout")
+    parser.add_argument(
+        "--against", metavar="COMMIT", action="append", default=[], help="also this commit"
+    )
+    parser.add_argument(
+        "--against-root",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="also this checkout",
+    )
     parser.add_argument("--detail", action="store_true", help="modules, hops, deepest chain")
     parser.add_argument("--path", choices=PATHS, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)
@@ -623,12 +633,12 @@ def main() -> None:
         args.json.write_text(json.dumps(measured, indent=1), encoding="utf-8")
         return
     columns: list[tuple[str, dict[str, Any]]] = []
-    if args.against:
-        with extracted(args.against) as base:
-            columns.append((args.against, run_tree(base)))
-    elif args.against_root:
-        other = run_tree(args.against_root.resolve())
-        columns.append((other["tree"], other))
+    for commit in args.against:
+        with extracted(commit) as tree:
+            columns.append((commit, run_tree(tree)))
+    for other in args.against_root:
+        measured = run_tree(other.resolve())
+        columns.append((measured["tree"], measured))
     here = run_tree(root)
     columns.append((here["tree"], here))
     out = [table(columns)]
