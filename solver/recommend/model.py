@@ -14,14 +14,12 @@ The staged solve is solver.recommend.solve; exact reductions are solver.recommen
 from __future__ import annotations
 
 import itertools
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ortools.sat.python import cp_model
 
-from solver.recommend.data import Prepared, RecommendOptions
+from solver.recommend.data import Prepared
 from solver.recommend.reduce import dominated_pairs, room_dominance
 from solver.recommend.rooms import in_room_order
 from solver.types import SolveStatus
@@ -200,53 +198,6 @@ def build(prep: Prepared) -> Built:
     return Built(
         m, count, opened_of, lead, flow, buckets, travel, t1e, t2e, t3e, t3se, t3max + 1, picks
     )
-
-
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution of stage 1 (waiting-weeks removed) and its bound."""
-
-    def __init__(self, report: Callable[[ProgressUpdate], None] | None, started: float) -> None:
-        super().__init__()
-        self.report = report
-        self.started = started
-        self.first: float | None = None
-
-    def on_solution_callback(self) -> None:
-        now = time.perf_counter() - self.started
-        if self.first is None:
-            self.first = now
-        if self.report is not None:
-            best, bound = self.objective_value, self.best_objective_bound
-            self.report(ProgressUpdate(round(now, 3), round(best, 1), round(bound, 1)))
-
-
-_STATUS = {
-    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
-}
-
-
-def _solver(opts: RecommendOptions, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = opts.num_workers
-    solver.parameters.random_seed = opts.random_seed
-    if opts.num_workers > 1:
-        # Interleaved search is deterministic whatever the thread timing.
-        solver.parameters.interleave_search = True
-    # Linear relaxation with cuts: the bound that proves optimality here (measured).
-    solver.parameters.linearization_level = 2
-    # Every constraint in the relaxation from the start: with the tightening rows of build()
-    # the first LP bound is close, and adding rows only once violated delayed it (measured).
-    solver.parameters.add_lp_constraints_lazily = False
-    # The hint is a complete feasible plan, taken as the first solution before the search;
-    # following it in the search as well only delayed the proof (varied cities: stage 1 from
-    # 14.3 to 9.5 s of CPU, measured).
-    solver.parameters.hint_conflict_limit = 0
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.max_deterministic_time = opts.deterministic_limit
-    return solver
 
 
 def add_hint(

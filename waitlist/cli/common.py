@@ -1,5 +1,6 @@
 """What every command shares: the settings, the database, dates and files checked the same
-way, and library errors turned into one line with exit code 2."""
+way, scenario and result files (`solve` and `recommend`), and library errors turned into one
+line with exit code 2."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
@@ -18,7 +20,19 @@ from waitlist.cli.base import fail
 from waitlist.config import Settings, get_settings
 from waitlist.domain.errors import DomainError
 
+if TYPE_CHECKING:
+    from solver.types import PlacementResult, RecommendResult, Scenario
+
 PLANNING_WINDOW_DAYS = 366
+
+# The arguments of the commands that read a scenario file (`solve`, `recommend`).
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (waitlist-scenario/1).")]
+ResultFile = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Result file (default stdout).")
+]
+TimeLimit = Annotated[
+    float, typer.Option("--time-limit", help="Seconds before settling for feasible.")
+]
 
 
 def settings() -> Settings:
@@ -74,6 +88,33 @@ def write_atomically(path: Path, data: bytes, field: str = "-o") -> None:
         Path(tmp).replace(path)
     except OSError as exc:
         fail(f"{field}: cannot write {str(path)!r}: {exc.strerror or exc}")
+
+
+def read_scenario(path: Path, output: Path | None) -> Scenario:
+    """The scenario file, after checking `output` can be written; a scenario that breaks the
+    contract prints one `error:` line per problem and exits 2."""
+    from solver.scenario.files import ScenarioError, load_scenario
+
+    if output is not None:
+        check_output(output)
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for problem in exc.problems[:-1]:
+            typer.echo(f"error: {problem}", err=True)
+        fail(exc.problems[-1])
+        raise  # fail() exits; this only tells the type checker
+
+
+def write_result(result: PlacementResult | RecommendResult, output: Path | None) -> None:
+    """The result file at `output`, written atomically, or on stdout."""
+    from solver.scenario.files import result_to_json
+
+    text = result_to_json(result)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    write_atomically(output, text.encode("utf-8"))
 
 
 def near_today(day: date | None, field: str, *, future: bool = True) -> date | None:

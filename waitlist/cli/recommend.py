@@ -10,15 +10,15 @@ from typing import Annotated
 
 import typer
 
+from waitlist.cli import common
 from waitlist.cli.base import app, fail
-from waitlist.cli.scenario import ResultFile, ScenarioFile, TimeLimit
 
 
 @app.command("recommend")
 def recommend_command(
-    scenario: ScenarioFile,
-    output: ResultFile = None,
-    time_limit: TimeLimit = 60.0,
+    scenario: common.ScenarioFile,
+    output: common.ResultFile = None,
+    time_limit: common.TimeLimit = 60.0,
     max_groups: Annotated[
         int | None, typer.Option("--max-groups", help="Open at most this many new groups.")
     ] = None,
@@ -26,9 +26,8 @@ def recommend_command(
 ) -> None:
     """Recommend which groups to start, where, when, with whom, and what it does to waits."""
     from solver.recommend.pipeline import ProgressUpdate, RecommendOptions, recommend
-    from waitlist.cli.scenario import read_scenario, write_result
 
-    parsed = read_scenario(scenario, output)
+    parsed = common.read_scenario(scenario, output)
     if time_limit <= 0:
         fail("--time-limit must be more than 0 seconds")
     if max_groups is not None and max_groups < 0:
@@ -50,4 +49,4 @@ def recommend_command(
             f"{result.objective.parents_served} parents served" + " " * 30,
             err=True,
         )
-    write_result(result, output)
+    common.write_result(result, output)

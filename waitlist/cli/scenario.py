@@ -8,31 +8,19 @@ and exits with code 2; nothing is written.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from waitlist.cli import common
 from waitlist.cli.base import app, fail
 
-if TYPE_CHECKING:
-    from solver.types import PlacementResult, RecommendResult, Scenario
-
-
-# The arguments `solve` and `recommend` share.
-ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (waitlist-scenario/1).")]
-ResultFile = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Result file (default stdout).")
-]
-TimeLimit = Annotated[
-    float, typer.Option("--time-limit", help="Seconds before settling for feasible.")
-]
-
 
 @app.command("solve")
 def solve_command(
-    scenario: ScenarioFile, output: ResultFile = None, time_limit: TimeLimit = 60.0
+    scenario: common.ScenarioFile,
+    output: common.ResultFile = None,
+    time_limit: common.TimeLimit = 60.0,
 ) -> None:
     """Solve a placement round offline: offers with reasons, as a result file."""
     from solver.placement import solve
@@ -41,39 +29,12 @@ def solve_command(
         fail("--time-limit must be more than 0 seconds")
     from solver.scenario.files import offer_problems
 
-    parsed = read_scenario(scenario, output)
+    parsed = common.read_scenario(scenario, output)
     result = solve(parsed, time_limit_s=time_limit)
     problems = offer_problems(parsed, result)  # a result that breaks its rules is never written
     if problems:
         fail("; ".join(problems), code=1)
-    write_result(result, output)
-
-
-def read_scenario(path: Path, output: Path | None) -> Scenario:
-    """The scenario file, after checking `output` can be written; a scenario that breaks the
-    contract prints one `error:` line per problem and exits 2."""
-    from solver.scenario.files import ScenarioError, load_scenario
-
-    if output is not None:
-        common.check_output(output)
-    try:
-        return load_scenario(path)
-    except ScenarioError as exc:
-        for problem in exc.problems[:-1]:
-            typer.echo(f"error: {problem}", err=True)
-        fail(exc.problems[-1])
-        raise  # fail() exits; this only tells the type checker
-
-
-def write_result(result: PlacementResult | RecommendResult, output: Path | None) -> None:
-    """The result file at `output`, written atomically, or on stdout."""
-    from solver.scenario.files import result_to_json
-
-    text = result_to_json(result)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    common.write_atomically(output, text.encode("utf-8"))
+    common.write_result(result, output)
 
 
 @app.command("schema")

@@ -113,7 +113,7 @@ def _deadline(
     return asked
 
 
-def _make(
+def add_offer(
     uow: UnitOfWork,
     application_id: int,
     group_id: int,
@@ -125,6 +125,9 @@ def _make(
     direct: bool = False,
     facts: dict[str, Any] | None = None,
 ) -> Offer:
+    """One offer, inside the caller's open transaction (a round commits all of its offers in
+    one): checks the application, eligibility and reach, takes the seat, records the event and
+    the parent's notice. `make_offer` is the same as a use case of its own."""
     app = lookups.application(uow, application_id)
     if app.status != S.WAITING:
         raise IllegalTransition(
@@ -244,18 +247,16 @@ def make_offer(
     group_id: int,
     *,
     reason: str = "",
-    round_id: int | None = None,
     respond_by: date | None = None,
     facts: dict[str, Any] | None = None,
 ) -> OfferPublic:
     """Offer a seat: checks eligibility, reach and one-pending-offer, takes the seat."""
     with uow:
-        offer = _make(
+        offer = add_offer(
             uow,
             application_id,
             group_id,
             reason=reason,
-            round_id=round_id,
             respond_by=respond_by,
             facts=facts,
         )
@@ -334,7 +335,7 @@ def offer_directly(
     with uow:
         access.check_group_change(uow, actor, group_id)
         access.check_application(uow, actor, application_id)
-        offer = _make(uow, application_id, group_id, reason=text, notify=not enrol, direct=True)
+        offer = add_offer(uow, application_id, group_id, reason=text, notify=not enrol, direct=True)
         if enrol:
             _accept(uow, offer)
         uow.commit()
@@ -348,7 +349,7 @@ def accept_seat(uow: UnitOfWork, application_id: int, group_id: int, *, reason: 
     """
     text = direct_reason(reason)
     with uow:
-        offer = _make(uow, application_id, group_id, reason=text, notify=False, direct=True)
+        offer = add_offer(uow, application_id, group_id, reason=text, notify=False, direct=True)
         _accept(uow, offer)
         uow.commit()
         return to_public(offer)

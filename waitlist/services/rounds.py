@@ -192,10 +192,11 @@ def discard_round(
 
 
 def _make(uow: UnitOfWork, round_id: int, offer: Proposed) -> None:
-    """One offer of the round; a seat or application that moved since means a stale preview
-    (the exception leaves the outer transaction, which then rolls everything back)."""
+    """One offer of the round, in the round's transaction; a seat or application that moved
+    since means a stale preview (the exception leaves the transaction, which then rolls
+    everything back)."""
     try:
-        offers.make_offer(
+        offers.add_offer(
             uow,
             offer.application,
             offer.group,
