@@ -424,3 +424,16 @@ def test_the_wait_estimate_recorder_only_observes_a_run(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "record_week", lambda *args, **kwargs: None)
     quick = simulate(city, weeks=10, seed=4, policies=specs)
     assert figures(quick) == figures(full)
+
+
+def test_the_published_policy_files_load_and_are_named_as_their_files():
+    from pathlib import Path
+
+    from waitlist.simulation.policies import load_policy
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "policies"
+    files = sorted(folder.glob("*.json"))
+    assert files
+    for path in files:
+        assert load_policy(path).name == path.stem
+    assert load_policy(folder / "wait-starts.json").supply_follows == "projected_wait"
