@@ -58,7 +58,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from types import CodeType, FrameType
+from types import CodeType, FrameType, ModuleType
 from typing import Any
 
 PACKAGES = ("api", "waitlist", "solver")
@@ -178,15 +178,13 @@ class Profiler:
         tree, self.tree = self.tree, Tree()
         return tree
 
-    def __call__(self, frame: FrameType, event: str, arg: Any) -> None:
+    def __call__(self, frame: FrameType, event: str, _arg: Any) -> None:
         stack: list[Frame] | None = getattr(self._local, "stack", None)
         if event == "call":
             self._call(frame, stack)
         elif event == "return":
             if stack and stack[-1].frame is frame:
                 stack.pop()
-        elif event == "c_call" and stack:
-            self._cached(arg, stack)
 
     def _call(self, frame: FrameType, stack: list[Frame] | None) -> None:
         code = frame.f_code
@@ -197,7 +195,12 @@ class Profiler:
                 self._local.stack = [entry]
                 self._reach([entry])
             return
-        module = self.module_of(code.co_filename)
+        if code is THROUGH_CACHE:  # a call of a cached product function, hit or miss
+            cached = frame.f_locals["self"].cached
+            wrapped = cached.__wrapped__.__code__
+            module, function = self.module_of(wrapped.co_filename), wrapped.co_qualname
+        else:
+            module, function = self.module_of(code.co_filename), code.co_qualname
         if module is None:
             return
         parent = stack[-1]
@@ -207,22 +210,9 @@ class Profiler:
         written = caller is parent.frame and code.co_name != "<module>"
         hop = module != parent.module and code.co_name != "<genexpr>"
         followed = parent.followed and written
-        callee = Frame(frame, module, code.co_qualname, followed, parent.hops + hop, hop)
+        callee = Frame(frame, module, function, followed, parent.hops + hop, hop)
         stack.append(callee)
         self._reach(stack)
-
-    def _cached(self, function: Any, stack: list[Frame]) -> None:
-        """A hit of an lru_cache'd product function runs no Python frame of its own: count
-        the call it stands for."""
-        code = getattr(getattr(function, "__wrapped__", None), "__code__", None)
-        if not isinstance(code, CodeType) or not hasattr(function, "cache_info"):
-            return
-        module = self.module_of(code.co_filename)
-        if module is not None:
-            parent = stack[-1]
-            hop = module != parent.module
-            leaf = Frame(None, module, code.co_qualname, parent.followed, parent.hops + hop, hop)
-            self._reach([*stack, leaf])
 
     def _reach(self, stack: list[Frame]) -> None:
         """Record the call at the top of `stack` (the entry's frame at the bottom)."""
@@ -240,6 +230,48 @@ class Profiler:
             if callee.hops > tree.depth or not tree.chain:
                 tree.depth = callee.hops
                 tree.chain = [item.module for i, item in enumerate(stack) if i == 0 or item.hop]
+
+
+class ThroughCache:
+    """Stands in for an `lru_cache`d product function while a path is measured: a call the
+    cache answers runs no Python frame of the function, so the profiler would not see it; this
+    plain method call it does see, as a call of the function."""
+
+    def __init__(self, cached: Any) -> None:
+        self.cached = cached
+        self.__wrapped__ = cached.__wrapped__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.cached(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # cache_clear, cache_info, ...
+        return getattr(self.cached, name)
+
+
+THROUGH_CACHE = ThroughCache.__call__.__code__
+
+
+@contextmanager
+def caches_seen(root: Path) -> Iterator[None]:
+    """Every product module's names for its cached product functions go through ThroughCache
+    while the block runs (modules imported later take the stand-in from the module that
+    defines the function)."""
+    replaced: list[tuple[ModuleType, str, Any]] = []
+    profiler = Profiler(root)
+    for module in list(sys.modules.values()):
+        if profiler.module_of(getattr(module, "__file__", None) or "<none>") is None:
+            continue
+        for name, value in list(vars(module).items()):
+            code = getattr(getattr(value, "__wrapped__", None), "__code__", None)
+            if hasattr(value, "cache_info") and isinstance(code, CodeType):
+                if profiler.module_of(code.co_filename) is not None:
+                    replaced.append((module, name, value))
+                    setattr(module, name, ThroughCache(value))
+    try:
+        yield
+    finally:
+        for module, name, value in replaced:
+            setattr(module, name, value)
 
 
 @contextmanager
@@ -451,7 +483,11 @@ def measure_api(root: Path, path: str) -> Tree:
     entries = [route(api, *entry) for entry in ENTRY_POINTS[path]]
 
     profiler = Profiler(root)
-    with profiling(profiler), TestClient(api, base_url="https://testserver") as client:
+    with (
+        profiling(profiler),
+        TestClient(api, base_url="https://testserver") as client,
+        caches_seen(root),
+    ):
         login = {"username": COORDINATOR, "password": PASSWORD}
         token = _check(client.post("/api/v1/auth/login", json=login), 200, "log-in")
         staff = {"Authorization": f"Bearer {token['access_token']}"}
@@ -488,7 +524,7 @@ def measure_recommend(root: Path, work: Path) -> Tree:
     scenario, result = work / "scenario.json", work / "result.json"
     scenario.write_text(json.dumps(recommend_scenario(date.today()), indent=2), encoding="utf-8")
     profiler = Profiler(root)
-    with profiling(profiler), profiler.armed(recommend):
+    with profiling(profiler), caches_seen(root), profiler.armed(recommend):
         done = CliRunner().invoke(cli, ["recommend", str(scenario), "-o", str(result), "-q"])
     if done.exit_code != 0:
         raise SystemExit(f"waitlist recommend: exit {done.exit_code} {done.output}")

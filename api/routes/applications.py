@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from api.deps import (
     CurrentParent,
@@ -66,8 +67,8 @@ def apply(body: ApplyRequest, uow: UowDep, idempotent: IdempotentDep) -> Respons
         return Applied(application=result.application, status_token=result.token)
 
     def work(seal: Sealer) -> Applied:
-        def then(unit: UnitOfWork, result: applications.Applied) -> None:
-            seal(unit.session, answer(result), result.application.id)
+        def then(session: Session, result: applications.Applied) -> None:
+            seal(session, answer(result), result.application.id)
 
         return answer(
             applications.apply(uow(actor_override="parent:new"), body.model_dump(), then=then)

@@ -42,7 +42,7 @@ def accept(
             uow(),
             offer_id,
             actor=parent_,
-            then=lambda unit, offer: seal(unit.session, offer, parent_.application_id),
+            then=lambda session, offer: seal(session, offer, parent_.application_id),
         )
 
     return idempotent.run(f"accept:offer/{offer_id}:{parent_.actor}", None, work)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from waitlist.domain import lottery
 from waitlist.domain.application import ApplicationStatus as S
@@ -179,18 +179,18 @@ def apply(
     uow: UnitOfWork,
     cmd: NewApplication | dict[str, Any],
     *,
-    then: Callable[[UnitOfWork, Applied], None] | None = None,
+    then: Callable[[Session, Applied], None] | None = None,
 ) -> Applied:
     """A parent applies: validated, queue date today, lottery drawn once, token issued.
 
-    `then` runs in the same transaction just before it commits (the HTTP layer stores the
+    `then` gets the transaction's session just before it commits (the HTTP layer stores the
     idempotent answer there, so the application and its answer exist together or not at all).
     """
     command = parse(NewApplication, cmd)
     with uow:
         result = _apply(uow, command)
         if then is not None:
-            then(uow, result)
+            then(uow.session, result)
         uow.commit()
     return result
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import is_paused
@@ -270,18 +270,18 @@ def accept_offer(
     offer_id: int,
     *,
     actor: Actor | None = None,
-    then: Callable[[UnitOfWork, OfferPublic], None] | None = None,
+    then: Callable[[Session, OfferPublic], None] | None = None,
 ) -> OfferPublic:
     """The parent says yes before the deadline: enrolled in the group (the seat is already held).
     `actor`, when given, must be that parent (None: a trusted caller, such as a job).
-    `then` runs in the same transaction just before it commits (see applications.apply)."""
+    `then` gets the transaction's session just before it commits (see applications.apply)."""
     with uow:
         _may_answer(uow, actor, offer_id)
         offer, _ = lookups.offer_and_application(uow, offer_id)
         offer = _accept(uow, offer)
         public = to_public(offer)
         if then is not None:
-            then(uow, public)
+            then(uow.session, public)
         uow.commit()
         return public
 
