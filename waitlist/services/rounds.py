@@ -45,6 +45,7 @@ from waitlist.domain.round import (
 )
 from waitlist.services import access, lookups, offers, round_inputs
 from waitlist.services.access import Actor
+from waitlist.services.retry import retrying
 from waitlist.services.scenario_export import (
     application_ref,
     database_scenario,
@@ -150,6 +151,7 @@ def _round(uow: UnitOfWork, round_id: int, actor: Actor | None) -> PlacementRoun
     return row
 
 
+@retrying  # a deadlock with a parent's answer rolls the whole commit back: run it again
 def commit_round(
     uow: UnitOfWork, round_id: int, *, actor: Actor | None = None
 ) -> PlacementRoundPublic:
@@ -178,6 +180,7 @@ def commit_round(
         return to_public(row)
 
 
+@retrying
 def discard_round(
     uow: UnitOfWork, round_id: int, *, actor: Actor | None = None
 ) -> PlacementRoundPublic:
