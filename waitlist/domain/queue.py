@@ -128,7 +128,7 @@ def estimate_wait(
         if languages is not None:
             fits = speaks_group_language(languages, history.group_languages)
         past = history.calibrated(raw, fits)
-        shown = calibrated_range(past) if past is not None else None
+        shown = calibrated_range(past, history.level) if past is not None else None
         if shown is not None:
             # Free seats already open for recruiting reach the parent's place: an offer may
             # come any week now, whatever the queue's past waits say (a new term's groups).
