@@ -18,8 +18,8 @@ prediction only chooses which past parents count as "in your place".
 Parents who speak none of the languages the queue's groups are run in wait for a group in
 their language, not for their place in the queue: their waits are calibrated apart from the
 others' ("parents in your place" are the parents in the same band who, like you, do or do not
-speak a language of the queue's groups). When that is not known (the apply form), everyone in
-the band counts.
+speak a language of the queue's groups). When that is not known (the apply form before a
+language is ticked), everyone in the band counts.
 
 Outcomes still open (the parent still waits, or withdrew without an offer) are known only to
 be at least as long as the weeks seen so far: they are weighted as Kaplan-Meier does (each
