@@ -61,11 +61,16 @@ TRAVEL_OPTIONS = (15, 20, 30, 45, 60)
 DEFAULT_TRAVEL = 30
 
 
-def _outlook(request: Request, programme: str, district: str) -> list:
+def _outlook(request: Request, programme: str, values: dict) -> list:
+    """The waits the form shows: for the languages and times ticked, once any language is."""
+    district = str(values.get("district") or "")
     if not district:
         return []
+    languages = [str(v) for v in values.get("languages") or []]
+    slots = [str(v) for v in values.get("slots") or []]
+    uow = sources.uow_factory(request)(readonly=True)
     try:
-        return outlook(sources.uow_factory(request)(readonly=True), programme, district, 60)
+        return outlook(uow, programme, district, 60, languages or None, slots)
     except DomainError:
         return []
 
@@ -73,9 +78,8 @@ def _outlook(request: Request, programme: str, district: str) -> list:
 def _apply_page(request: Request, prog, values: dict, errors: dict, status: int = 200) -> Response:
     lang = language_of(request)
     _ = gettext_for(lang)
-    district = str(values.get("district") or "")
     travel = values.get("max_travel_minutes") or DEFAULT_TRAVEL
-    rows = _outlook(request, prog.slug, district)
+    rows = _outlook(request, prog.slug, values)
     return render(
         request,
         "parents/apply.html",

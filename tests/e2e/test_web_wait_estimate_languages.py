@@ -3,6 +3,8 @@ parents like them, not of the parents who fit the queue's groups."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -57,3 +59,32 @@ def test_each_parent_is_told_the_wait_of_parents_who_speak_as_they_do(city):
     assert 0 <= somali["low_weeks"] <= somali["likely_weeks"] <= somali["high_weeks"]
     assert 8 <= somali["high_weeks"] <= 11
     assert 0 <= swedish["low_weeks"] <= swedish["likely_weeks"] <= swedish["high_weeks"] <= 4
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HOME_ROW = re.compile(
+    r'<tr><th scope="row">[^<]*<span class="muted">.*?</th><td[^>]*>.*?</td><td>(.*?)</td></tr>',
+    re.S,
+)
+
+
+def _apply_page_weeks(client: TestClient, languages: list[str]) -> list[int]:
+    """The weeks in the home district's wait on the apply form, for the languages ticked."""
+    token = CSRF.search(client.get("/apply/komet").text)
+    assert token
+    client.cookies.set("lang", "en")
+    form = {"csrf_token": token.group(1), "district": HOME, "languages": languages}
+    page = client.post("/apply/komet", data={**form, "action": "reach"})
+    assert page.status_code == 200, page.text
+    row = HOME_ROW.search(page.text)
+    assert row, "no wait shown for the home district"
+    return [int(n) for n in re.findall(r"\d+", html.unescape(row.group(1)))]
+
+
+def test_the_apply_form_tells_each_parent_the_wait_of_parents_who_speak_as_they_do(city):
+    """Before applying, the wait shown follows the languages ticked, as the status page will."""
+    _, client = city
+    somali = _apply_page_weeks(client, ["so"])
+    swedish = _apply_page_weeks(client, ["sv"])
+    assert len(somali) == 2 and 8 <= somali[1] <= 11, somali
+    assert len(swedish) == 2 and swedish[1] <= 4, swedish

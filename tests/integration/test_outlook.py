@@ -3,9 +3,11 @@ time by minutes, each with the queue a newcomer would join behind."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from waitlist.services import applications, setup
+from waitlist.services import applications, groups, setup
 from waitlist.services.outlook import outlook
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.uow import UnitOfWork
@@ -52,3 +54,41 @@ def test_a_newcomer_queues_behind_residents_and_incoming_parents(engine):
     assert rows["skarpnack"].queue_length == 3 + 1
     assert not rows["farsta"].estimate.known  # no groups, no history: no number, a reason
     assert rows["farsta"].estimate.reason
+
+
+def _group(engine, language: str, slot: str) -> None:  # noqa: ANN001
+    today = UnitOfWork(engine).today()
+    groups.create_group(
+        UnitOfWork(engine),
+        {
+            "programme": "komet",
+            "district": "farsta",
+            "start": today + timedelta(weeks=6),
+            "slot": slot,
+            "language": language,
+            "capacity": 8,
+            "min_size": 4,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("languages", "slots", "known"),
+    [
+        (["sv"], ["evening"], True),
+        (["sv"], [], True),  # any time works
+        (["sv"], ["morning"], False),  # the only group meets in the evening
+        (["so"], ["evening"], False),  # ... and in Swedish
+        (None, [], True),  # nothing ticked yet: every free seat counts
+    ],
+)
+def test_the_wait_counts_only_the_seats_of_groups_the_parent_can_join(
+    engine, languages, slots, known
+):
+    """A parent who can only come in the mornings waits for a morning group: the evening
+    group's free seats do not shorten the wait the form shows them."""
+    _group(engine, "sv", "evening")
+    home = outlook(UnitOfWork(engine), "komet", "farsta", 0, languages, slots)[0]
+    assert home.estimate.known is known
+    if known:
+        assert (home.estimate.low_weeks, home.estimate.high_weeks) == (6, 6)

@@ -12,12 +12,15 @@ from hypothesis import strategies as st
 
 from tests.support.budgets import examples
 from waitlist.domain.estimates import (
+    ADAPT_STEP,
     COVERAGE,
     MIN_OUTCOMES,
     Outcome,
     QueueHistory,
+    adapted_level,
     by_band,
     conformal_quantiles,
+    range_held,
     raw_wait_weeks,
     speaks_group_language,
 )
@@ -90,9 +93,11 @@ def test_when_many_waited_longer_than_any_wait_seen_the_range_has_no_upper_end()
     assert q is not None and q.high is None and q.low <= q.median
 
 
-def _history(waited: list[float], raw: float = 10.0, moves: float = 26.0) -> QueueHistory:
+def _history(
+    waited: list[float], raw: float = 10.0, moves: float = 26.0, level: float = COVERAGE
+) -> QueueHistory:
     outcomes = [Outcome(raw, w, True) for w in waited]
-    return QueueHistory(moves=moves, levels=(by_band(outcomes),))
+    return QueueHistory(moves=moves, levels=(by_band(outcomes),), level=level)
 
 
 def test_the_estimate_from_history_is_the_conformal_range_of_the_waits_in_the_same_place():
@@ -237,11 +242,17 @@ def _outcomes(draw: st.DrawFn) -> list[Outcome]:
     st.floats(0, 300),
     st.sampled_from([None, ["sv"], ["so"]]),
     st.lists(st.tuples(st.integers(0, 30), st.integers(0, 20)), max_size=3),
+    st.floats(-5, 5),
 )
-def test_every_range_is_ordered_and_never_negative(outcomes, position, moves, languages, seats):
-    """Whatever the history, seats and languages: 0 <= lower end <= most likely <= upper end,
-    and a calibrated range states its coverage."""
-    history = QueueHistory(moves, (by_band(outcomes),), group_languages=frozenset({"sv"}))
+def test_every_range_is_ordered_and_never_negative(
+    outcomes, position, moves, languages, seats, level
+):
+    """Whatever the history, seats, languages and adapted level: 0 <= lower end <= most
+    likely <= upper end, and a calibrated range states its coverage (the promise, not the
+    level it was taken at)."""
+    history = QueueHistory(
+        moves, (by_band(outcomes),), group_languages=frozenset({"sv"}), level=level
+    )
     est = estimate_wait(
         position=position,
         today=TODAY,
@@ -259,3 +270,86 @@ def test_every_range_is_ordered_and_never_negative(outcomes, position, moves, la
         assert est.high_weeks is None
     else:
         assert est.high_weeks is not None and est.likely_weeks <= est.high_weeks
+
+
+@settings(max_examples=60)
+@given(_outcomes(), st.integers(1, 400), st.floats(0, 300), st.floats(-5, 5), st.floats(-5, 5))
+def test_a_higher_adapted_level_never_gives_a_narrower_range(outcomes, position, moves, a, b):
+    """Adaptive calibration only ever widens ranges after misses: at a higher level the range
+    starts no later and ends no sooner (an open end counts as the latest)."""
+    lower, higher = sorted((a, b))
+
+    def shown(level: float):
+        history = QueueHistory(moves, (by_band(outcomes),), level=level)
+        return estimate_wait(
+            position=position, today=TODAY, seats=(), placements_in_window=0, history=history
+        )
+
+    narrow, wide = shown(lower), shown(higher)
+    if narrow.basis != "history":
+        return
+    assert wide.low_weeks is not None and narrow.low_weeks is not None
+    assert wide.low_weeks <= narrow.low_weeks
+    assert wide.high_weeks is None or (
+        narrow.high_weeks is not None and narrow.high_weeks <= wide.high_weeks
+    )
+
+
+def test_after_ranges_missed_the_next_parents_see_a_wider_range():
+    """Offers came sooner than the queue's past waits said (a new term's groups): the misses
+    raise the district's level, and the next range starts sooner (and ends later)."""
+    waited = [1.0 + i / 2 for i in range(MIN_OUTCOMES)]  # 1 to 30.5 weeks
+    level = COVERAGE
+    for _ in range(10):
+        level = adapted_level(level, missed=True)
+
+    def shown(level: float):
+        return estimate_wait(
+            position=10,
+            today=TODAY,
+            seats=(),
+            placements_in_window=0,
+            history=_history(waited, level=level),
+        )
+
+    before, after = shown(COVERAGE), shown(level)
+    assert (before.low_weeks, before.high_weeks) == (3, 28)
+    assert after.low_weeks is not None and after.low_weeks < 3
+    assert after.high_weeks is None or after.high_weeks > 28
+    assert after.coverage == COVERAGE
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=400), st.floats(0.5, 0.95))
+def test_the_adapted_level_counts_misses_against_the_promise(missed, coverage):
+    """The level moves by the misses in excess of 1 - coverage: its distance from the start
+    is step x ranges x (share missed - (1 - coverage)), so a level that stays within bounds
+    keeps the share of misses near 1 - coverage."""
+    level = coverage
+    for m in missed:
+        level = adapted_level(level, m, coverage)
+    share = sum(missed) / len(missed)
+    expected = ADAPT_STEP * len(missed) * (share - (1 - coverage))
+    assert math.isclose(level - coverage, expected, abs_tol=1e-9)
+
+
+@given(
+    st.integers(0, 60),
+    st.one_of(st.none(), st.integers(0, 60)),
+    st.floats(0, 120),
+    st.floats(0, 60),
+)
+def test_once_known_whether_a_range_held_more_waiting_does_not_change_it(low, high, waited, more):
+    """Without an offer, a verdict once known stays the same however long the parent waits."""
+    if high is not None and high < low:
+        low, high = high, low
+    first = range_held(low, high, waited, offered=False)
+    if first is not None:
+        assert range_held(low, high, waited + more, offered=False) == first
+
+
+def test_an_offer_settles_whether_the_range_held():
+    assert range_held(6, 11, 8.0, offered=True) is True
+    assert range_held(6, 11, 3.0, offered=True) is False
+    assert range_held(6, None, 30.0, offered=True) is True
+    assert range_held(6, 11, 5.0, offered=False) is None
+    assert range_held(6, 11, 12.0, offered=False) is False

@@ -63,6 +63,14 @@ def ineligibility(
     """
     if not age_fits(child_birth, start, age_min, age_max):
         return "age"
+    return meeting_misfit(languages=languages, slots=slots, language=language, slot=slot)
+
+
+def meeting_misfit(
+    *, languages: Iterable[str], slots: Iterable[str], language: str, slot: str
+) -> str | None:
+    """Why a parent cannot take part in a group run in `language` at `slot` ('language' or
+    'slot'), or None when they can; no slots chosen means any time works."""
     if language not in set(languages):
         return "language"
     slot_set = set(slots)

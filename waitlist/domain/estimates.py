@@ -18,8 +18,8 @@ prediction only chooses which past parents count as "in your place".
 Parents who speak none of the languages the queue's groups are run in wait for a group in
 their language, not for their place in the queue: their waits are calibrated apart from the
 others' ("parents in your place" are the parents in the same band who, like you, do or do not
-speak a language of the queue's groups). When that is not known (the apply form), everyone in
-the band counts.
+speak a language of the queue's groups). When that is not known (the apply form before a
+language is ticked), everyone in the band counts.
 
 Outcomes still open (the parent still waits, or withdrew without an offer) are known only to
 be at least as long as the weeks seen so far: they are weighted as Kaplan-Meier does (each
@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 COVERAGE = 0.8  # 8 parents in 10: the share of parents whose wait falls inside the range
@@ -44,6 +44,12 @@ GROUP_LANGUAGE_WEEKS = 52  # a queue's groups: those started in the last year or
 
 
 BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
+
+# Adaptive calibration: each range whose outcome becomes known moves its district's working
+# level by ADAPT_STEP x (missed - (1 - coverage)); the quantiles are taken at that level, kept
+# within these bounds (the promise to parents stays `coverage`).
+ADAPT_STEP = 0.02
+LEVEL_BOUNDS = (0.5, 0.97)
 
 
 @dataclass(frozen=True)
@@ -163,16 +169,56 @@ class PastOutcomes:
 
     outcomes: tuple[Outcome, ...]
     coverage: float = COVERAGE
+    _at: dict[float, Quantiles | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @cached_property
     def quantiles(self) -> Quantiles | None:
         """Calibrated quantiles (the upper one None: no upper end), or None when the outcomes
         are too few, or none of them was an offer."""
+        return self.quantiles_at(self.coverage)
+
+    def quantiles_at(self, level: float) -> Quantiles | None:
+        """The quantiles taken at a working `level` instead of the coverage (adaptive
+        calibration: waitlist.domain.estimates.adapted_level), kept per level."""
         if len(self.outcomes) < MIN_OUTCOMES:
             return None
-        return conformal_quantiles(
-            [(o.waited_weeks, o.offered) for o in self.outcomes], self.coverage
-        )
+        if level not in self._at:
+            self._at[level] = conformal_quantiles(
+                [(o.waited_weeks, o.offered) for o in self.outcomes], level
+            )
+        return self._at[level]
+
+
+def adapted_level(
+    level: float, missed: bool, coverage: float = COVERAGE, step: float = ADAPT_STEP
+) -> float:
+    """Adaptive conformal calibration (Gibbs and Candès, 2021): the level after one more range
+    whose outcome is known. A miss raises it (wider ranges), a hit lowers it a little, so that
+    over time `coverage` of the ranges hold however the queue's pace changes: the misses' share
+    stays within (1 + step) / (step x ranges) of 1 - coverage. The level itself is not bounded
+    (that is what keeps the guarantee); working_level bounds what the quantiles are taken at."""
+    return level + step * ((1.0 if missed else 0.0) - (1.0 - coverage))
+
+
+def working_level(level: float) -> float:
+    """The level the quantiles are taken at: the adapted level within LEVEL_BOUNDS."""
+    low, high = LEVEL_BOUNDS
+    return min(high, max(low, level))
+
+
+def range_held(low: int, high: int | None, waited_weeks: float, offered: bool) -> bool | None:
+    """Whether a range shown `waited_weeks` ago held, once that is known: True or False, or
+    None while it is not known yet (and never, if the parent leaves without an offer now).
+    `offered`: the offer came at `waited_weeks` (else none has come so far)."""
+    if offered:
+        return low <= waited_weeks and (high is None or waited_weeks <= high)
+    if high is not None and waited_weeks > high:
+        return False  # waited past the upper end without an offer
+    if high is None and waited_weeks >= low:
+        return True  # "low weeks or more", and that many have passed
+    return None
 
 
 def pooled(levels: Iterable[PastOutcomes]) -> PastOutcomes | None:
@@ -194,6 +240,8 @@ class QueueHistory:
     window_weeks: int = PACE_WINDOW_WEEKS
     # The languages the queue's groups are run in (started in the last year or to start).
     group_languages: frozenset[str] = frozenset()
+    # The working level the quantiles are taken at (adaptive calibration of the district).
+    level: float = COVERAGE
 
     def calibrated(self, raw_weeks: float, fits: bool | None = None) -> PastOutcomes | None:
         """The outcomes of the parents in the same place: the same band and, when known, the
@@ -234,9 +282,11 @@ class CalibratedRange:
     coverage: float
 
 
-def calibrated_range(past: PastOutcomes) -> CalibratedRange | None:
-    """The range as shown, in whole weeks: widened outwards, the likely wait inside it."""
-    q = past.quantiles
+def calibrated_range(past: PastOutcomes, level: float | None = None) -> CalibratedRange | None:
+    """The range as shown, in whole weeks: widened outwards, the likely wait inside it. With
+    a working `level` (adaptive calibration) the quantiles are taken at it; the coverage the
+    range promises stays the outcomes' own."""
+    q = past.quantiles if level is None else past.quantiles_at(working_level(level))
     if q is None:
         return None
     low = math.floor(q.low + 1e-9)

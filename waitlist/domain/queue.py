@@ -103,10 +103,12 @@ def estimate_wait(
 
     With a `history` that calibrates (waitlist.domain.estimates: the queue's pace and how past
     predictions fared), the range is a prediction interval holding the wait for
-    `history.coverage` of parents in the same place (a similar raw prediction), with the
+    `history.coverage` of parents in the same place (a similar raw prediction), its quantiles
+    taken at the history's adapted `level` (waitlist.domain.estimates.adapted_level), with the
     most likely wait inside it. `languages`: the parent's (None: not known, as on the apply
-    form); "the same place" is then among the parents who, like this one, do or do not speak
-    a language the queue's groups are run in (waitlist.domain.estimates.speaks_group_language).
+    form before one is ticked); "the same place" is then among the parents who, like this
+    one, do or do not speak a language the queue's groups are run in
+    (waitlist.domain.estimates.speaks_group_language).
     Without one, the rule of thumb below gives a range with no measured coverage.
 
     Seats: upcoming groups this parent fits, by start date. In the best case the parents
@@ -128,7 +130,7 @@ def estimate_wait(
         if languages is not None:
             fits = speaks_group_language(languages, history.group_languages)
         past = history.calibrated(raw, fits)
-        shown = calibrated_range(past) if past is not None else None
+        shown = calibrated_range(past, history.level) if past is not None else None
         if shown is not None:
             # Free seats already open for recruiting reach the parent's place: an offer may
             # come any week now, whatever the queue's past waits say (a new term's groups).

@@ -1,14 +1,18 @@
 """What a parent who applies today can expect: the wait range at home and in every district
 within a travel time, so the apply form can show what opting in to other districts gains.
 
-    outlook(uow, programme, home, max_minutes) -> list[DistrictOutlook], home first
+    outlook(uow, programme, home, max_minutes, languages=None, slots=())
+        -> list[DistrictOutlook], home first
 
 A newcomer joins the end of each queue (every waiting parent has an earlier or equal queue
 date). In another district they also come after that district's own waiting residents and the
 incoming parents already queued there, which is the same under both home-priority policies for
-someone who joins today. The estimate uses waitlist.domain.queue.estimate_wait with the open
-groups' free seats (any language or time slot: the form does not know the parent's yet) and
-the queue's placements over the last year.
+someone who joins today. The estimate uses waitlist.domain.queue.estimate_wait with the
+queue's history, its open groups' free seats and its placements over the last year. With the
+languages (and times) the parent ticked, the range is that of parents who, like them, do or
+do not speak a language of the queue's groups, and only the free seats of groups run in
+their languages at their times count; without them, every parent in their place and every
+free seat.
 
 Working it out reads every queue within reach and their histories (about 100 ms of CPU on the
 demo city), so the result is kept per process for each programme, home and travel time, with
@@ -20,6 +24,7 @@ afresh; so does a new day. The districts' names are read afresh at each visit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,6 +32,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus
+from waitlist.domain.eligibility import meeting_misfit
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.queue import SeatBatch, WaitEstimate, estimate_wait
@@ -47,7 +53,15 @@ class DistrictOutlook:
     home: bool
 
 
-def _free_seats(uow: UnitOfWork, district: str, programme: str) -> list[SeatBatch]:
+@dataclass(frozen=True)
+class _Parent:
+    """What the form knows of the parent: languages (None: not ticked yet) and times."""
+
+    languages: tuple[str, ...] | None
+    slots: tuple[str, ...]
+
+
+def _free_seats(uow: UnitOfWork, district: str, programme: str, parent: _Parent) -> list[SeatBatch]:
     groups = uow.session.exec(
         select(Group).where(
             Group.district == district,
@@ -57,11 +71,19 @@ def _free_seats(uow: UnitOfWork, district: str, programme: str) -> list[SeatBatc
             Group.taken < Group.capacity,
         )
     ).all()
-    return [SeatBatch(start=g.start, free=g.capacity - g.taken) for g in groups]
+    return [
+        SeatBatch(start=g.start, free=g.capacity - g.taken)
+        for g in groups
+        if parent.languages is None
+        or meeting_misfit(
+            languages=parent.languages, slots=parent.slots, language=g.language, slot=g.slot
+        )
+        is None
+    ]
 
 
 def _one(
-    uow: UnitOfWork, district: str, programme: str, minutes: int, home: bool
+    uow: UnitOfWork, district: str, programme: str, minutes: int, home: bool, parent: _Parent
 ) -> DistrictOutlook:
     ahead = len(_waiting(uow, district, programme))
     if not home:
@@ -74,16 +96,26 @@ def _one(
         estimate=estimate_wait(
             position=ahead + 1,
             today=uow.today(),
-            seats=_free_seats(uow, district, programme),
+            seats=_free_seats(uow, district, programme, parent),
             placements_in_window=_placements(uow, district, programme),
             history=queue_history(uow, district, programme),
+            languages=parent.languages,
         ),
         home=home,
     )
 
 
-def outlook(uow: UnitOfWork, programme: str, home: str, max_minutes: int) -> list[DistrictOutlook]:
-    """Home district first, then districts within `max_minutes` by travel time."""
+def outlook(
+    uow: UnitOfWork,
+    programme: str,
+    home: str,
+    max_minutes: int,
+    languages: Sequence[str] | None = None,
+    slots: Sequence[str] = (),
+) -> list[DistrictOutlook]:
+    """Home district first, then districts within `max_minutes` by travel time, for a parent
+    who takes part in `languages` at `slots` (None, or none ticked: not known yet; no slots:
+    any time)."""
     if max_minutes < 0:
         raise InvalidInput(
             f"max_travel_minutes must be 0 or more, got {max_minutes}.",
@@ -92,12 +124,23 @@ def outlook(uow: UnitOfWork, programme: str, home: str, max_minutes: int) -> lis
     with uow:
         lookups.programme(uow, programme)
         lookups.district(uow, home)
-        key = (str(uow.engine.url), programme, home, max_minutes, uow.today(), *_fingerprint(uow))
+        parent = _Parent(
+            tuple(sorted(set(languages))) if languages else None, tuple(sorted(set(slots)))
+        )
+        key = (
+            str(uow.engine.url),
+            programme,
+            home,
+            max_minutes,
+            parent,
+            uow.today(),
+            *_fingerprint(uow),
+        )
         kept = _KEPT.get(key)
         if kept is None:
             if len(_KEPT) >= _KEPT_MAX:
                 _KEPT.clear()
-            kept = _KEPT[key] = tuple(_work_out(uow, programme, home, max_minutes))
+            kept = _KEPT[key] = tuple(_work_out(uow, programme, home, max_minutes, parent))
         names = dict(uow.session.exec(select(District.slug, District.name)).all())
         return [replace(row, name=names.get(row.district, row.name)) for row in kept]
 
@@ -147,9 +190,9 @@ def _fingerprint(uow: UnitOfWork) -> tuple[Any, ...]:
 
 
 def _work_out(
-    uow: UnitOfWork, programme: str, home: str, max_minutes: int
+    uow: UnitOfWork, programme: str, home: str, max_minutes: int, parent: _Parent
 ) -> list[DistrictOutlook]:
-    result = [_one(uow, home, programme, 0, True)]
+    result = [_one(uow, home, programme, 0, True, parent)]
     reachable = uow.session.exec(
         select(Travel)
         .where(Travel.origin == home, Travel.minutes <= max_minutes)
@@ -157,5 +200,5 @@ def _work_out(
     ).all()
     for travel in reachable:
         if travel.destination != home:
-            result.append(_one(uow, travel.destination, programme, travel.minutes, False))
+            result.append(_one(uow, travel.destination, programme, travel.minutes, False, parent))
     return result

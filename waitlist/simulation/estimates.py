@@ -9,6 +9,9 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
   that week, among parents who, like this one, did or did not speak a language of the
   queue's groups (those started in the last year or still to start), and the free seats of
   the queue's groups open for recruiting;
+  the quantiles taken at the district's adapted level (waitlist.domain.estimates
+  .adapted_level: each range whose outcome became known since moves it, a miss up, a hit a
+  little down);
 - rule of thumb: the same function without history (free seats of the queue's recruiting
   groups and its placements over the last year, +-30 %), for comparison.
 
@@ -32,6 +35,7 @@ from statistics import median
 from typing import Any
 
 from waitlist.domain.estimates import (
+    COVERAGE,
     GROUP_LANGUAGE_WEEKS,
     HISTORY_WEEKS,
     PACE_WINDOW_WEEKS,
@@ -39,8 +43,10 @@ from waitlist.domain.estimates import (
     Outcome,
     PastOutcomes,
     QueueHistory,
+    adapted_level,
     by_band,
     merged,
+    range_held,
     raw_wait_weeks,
     speaks_group_language,
 )
@@ -89,6 +95,8 @@ class EstimateLog:
     waiting: dict[str, Queue] = field(default_factory=dict)  # last week's waiting parents
     moves: dict[Queue, list[tuple[int, int]]] = field(default_factory=dict)  # (week, net moves)
     by_queue: dict[Queue, list[Shown]] = field(default_factory=dict)  # the history window
+    levels: dict[str, float] = field(default_factory=dict)  # adapted level, by district
+    unsettled: list[Shown] = field(default_factory=list)  # ranges whose outcome is not known
 
 
 def record_week(state: Any, today: date, week: int) -> None:
@@ -96,6 +104,7 @@ def record_week(state: Any, today: date, week: int) -> None:
     week's moves per queue, show this week's ranges."""
     log: EstimateLog = state.estimates
     _settle(log, state, today)
+    _adapt(log, today)
     waiting = {
         a.id: (a.arrival.district, a.arrival.programme)
         for a in state.apps.values()
@@ -112,7 +121,7 @@ def record_week(state: Any, today: date, week: int) -> None:
         queues[queue].append(state.apps[app_id].arrival)
     for queue, arrivals in sorted(queues.items()):
         offered = frozenset(languages.get(queue, ()))
-        history = histories.for_queue(queue, offered)
+        history = histories.for_queue(queue, offered, log.levels.get(queue[0], COVERAGE))
         for position, arrival in enumerate(in_queue_order(arrivals), start=1):
             fits = speaks_group_language(arrival.languages, offered)
             calibrated = estimate_wait(
@@ -142,6 +151,8 @@ def record_week(state: Any, today: date, week: int) -> None:
                 fits=fits,
             )
             log.shown.append(shown)
+            if shown.low is not None:
+                log.unsettled.append(shown)
             log.open.setdefault(arrival.id, []).append(shown)
             log.by_queue.setdefault(queue, []).append(shown)
             log.offers_seen[arrival.id] = state.apps[arrival.id].offers
@@ -156,6 +167,26 @@ def _settle(log: EstimateLog, state: Any, today: date) -> None:
         elif app.status in ("withdrawn", "expired"):
             for shown in log.open.pop(app_id):
                 shown.closed_on = app.ended or today
+
+
+def _adapt(log: EstimateLog, today: date) -> None:
+    """Adaptive calibration: every range whose outcome became known (the offer came, or its
+    upper end passed without one, or "N weeks or more" and N weeks passed) moves its district's
+    level (waitlist.domain.estimates.adapted_level). A parent who left without an offer before
+    that tells nothing."""
+    unsettled = []
+    for s in log.unsettled:
+        assert s.low is not None
+        offered = s.offered_on is not None
+        until = s.offered_on or s.closed_on or today
+        held = range_held(s.low, s.high, (until - s.day).days / 7, offered)
+        if held is None:
+            if s.closed_on is None:
+                unsettled.append(s)
+            continue
+        district = s.queue[0]
+        log.levels[district] = adapted_level(log.levels.get(district, COVERAGE), not held)
+    log.unsettled = unsettled
 
 
 def _count_moves(log: EstimateLog, state: Any, waiting: dict[str, Queue], week: int) -> None:
@@ -236,15 +267,18 @@ class _Histories:
             self._past[key] = _Bands(lambda: merged(self._queue(q) for q in queues()))
         return self._past[key]
 
-    def for_queue(self, queue: Queue, group_languages: frozenset[str]) -> QueueHistory:
-        """The queue's pace, with its outcomes, its district's and the city's, by band."""
+    def for_queue(
+        self, queue: Queue, group_languages: frozenset[str], level: float = COVERAGE
+    ) -> QueueHistory:
+        """The queue's pace, with its outcomes, its district's and the city's, by band, and the
+        district's adapted level."""
         district = queue[0]
         levels = (
             self._queue(queue),
             self._level(district, lambda: [q for q in self.shown if q[0] == district]),
             self._level("", lambda: list(self.shown)),
         )
-        return QueueHistory(self.moves.get(queue, 0.0), levels, self.window, group_languages)
+        return QueueHistory(self.moves.get(queue, 0.0), levels, self.window, group_languages, level)
 
 
 def _group_languages(state: Any, today: date) -> dict[Queue, set[str]]:
