@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.api import City, application_body, bearer, city_client
+from tests.support.api import HOME, City, application_body, bearer, city_client
 from tests.support.wait_history import PastParent, add_past_parents
 
 PAST_PARENTS = 240  # one every day and a half over the last year
