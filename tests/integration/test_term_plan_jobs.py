@@ -15,7 +15,7 @@ from sqlalchemy import update
 from tests.support.foundation import World, new_world
 from tests.support.jobs import abandon, race_two_workers
 from waitlist.domain.errors import Forbidden, InvalidInput
-from waitlist.services import access, job_claims, term_plan_jobs
+from waitlist.services import access, job_claims, rounds, term_plan_jobs
 from waitlist.services.job_claims import STALE_AFTER
 from waitlist.services.term_plan_text import cell_lines, effect_lines
 from waitlist.storage.columns import utcnow
@@ -129,3 +129,15 @@ def test_a_long_plan_keeps_beating_so_no_other_worker_takes_it(world):
         while job_claims.any_claimable(world.engine, TermPlanJob):
             assert time.monotonic() < deadline, "no heartbeat was written"
     assert term_plan_jobs.run_next(world.engine, "other-worker") is None
+
+
+def test_a_log_in_or_a_round_preview_keeps_the_plan_fresh(world):
+    first = _ask(world)
+    term_plan_jobs.run_next(world.engine, "worker-a")
+    with world.uow() as uow:  # a coordinator logs in: nothing the planner reads
+        uow.record("staff", 2, "logged_in")
+        uow.commit()
+    rounds.preview_round(world.uow(), district=NEED)
+    kept = term_plan_jobs.view(world.uow(readonly=True), MANAGER, first)
+    assert kept.run.state == "done" and not kept.stale
+    assert _ask(world) == first  # asked again: the same plan, nothing to compute

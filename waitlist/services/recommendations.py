@@ -39,6 +39,7 @@ from solver.types import CandidateGroup, Recommendation, RecommendResult, Scenar
 from waitlist.domain.errors import StalePreview
 from waitlist.domain.group import GroupStatus
 from waitlist.services import access, groups, lookups
+from waitlist.services.input_events import latest_input_event
 from waitlist.services.recommendation_results import fingerprint, load_result
 from waitlist.services.scenario_export import (
     database_scenario,
@@ -46,7 +47,6 @@ from waitlist.services.scenario_export import (
     parse_ref,
     rooms_in_use,
 )
-from waitlist.storage.record_tables import Event
 from waitlist.storage.tables import (
     Group,
     GroupCreate,
@@ -155,24 +155,12 @@ def kept(uow: UnitOfWork, day: date, options: RecommendOptions = OPTIONS) -> Rec
     return for_district(*load_result(job.result), None)
 
 
-# Audit events about things the recommender never reads: a log-in, a staff account, a
-# notice sent again, a round previewed or edited (a committed round's offers have their own
-# events). Any other event may be a change to its input, so it makes a new mark.
-UNRELATED_EVENTS = ("staff", "notice", "placement_round")
-
-
 def inputs_mark(uow: UnitOfWork, day: date, options: RecommendOptions) -> str:
     """What the inputs depend on: the day, the latest audit event that may be about them
     (every change to applications, offers, groups, leaders, venues and the reference data
     writes one), the rules and the options."""
-    last = uow.session.exec(  # from the newest back: a few rows read, not the whole table
-        select(Event.id)
-        .where(col(Event.entity).not_in(UNRELATED_EVENTS))
-        .order_by(col(Event.id).desc())
-        .limit(1)
-    ).first()
     setup = fingerprint(repr(uow.rules), options)[:16]
-    return f"{day.isoformat()}:{last or 0}:{setup}"
+    return f"{day.isoformat()}:{latest_input_event(uow)}:{setup}"
 
 
 def accept_recommendation(

@@ -35,6 +35,7 @@ from solver.planning import Effect, PlannedCell, TermPlan
 from solver.types import SolveStatus
 from waitlist.domain.policy import Rules
 from waitlist.services import access, job_claims
+from waitlist.services.input_events import latest_input_event
 from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
 from waitlist.services.term_planning import (
     OPTIONS,
@@ -48,7 +49,6 @@ from waitlist.services.term_planning import (
 )
 from waitlist.storage.columns import utcnow
 from waitlist.storage.job_tables import TermPlanJob
-from waitlist.storage.record_tables import Event
 from waitlist.storage.uow import UnitOfWork
 
 __all__ = [
@@ -289,11 +289,10 @@ def _request_key(asked: TermRequest) -> str:
 
 
 def _mark(uow: UnitOfWork, asked: TermRequest) -> str:
-    """What the plan depends on: the day, the latest audit event (every change to
-    applications, offers, groups and leaders writes one), the rules and the request."""
-    last = uow.session.exec(select(func.max(Event.id))).one()
+    """What the plan depends on: the day, the latest audit event that may be about its input
+    (a log-in or a notice is not), the rules and the request."""
     setup = hashlib.sha256(f"{uow.rules!r}{OPTIONS!r}{_request_key(asked)}".encode()).hexdigest()
-    return f"{asked.as_of.isoformat()}:{last or 0}:{setup[:32]}"
+    return f"{asked.as_of.isoformat()}:{latest_input_event(uow)}:{setup[:32]}"
 
 
 def _fingerprint(data: object) -> str:
