@@ -240,9 +240,12 @@ def _run(city, spec, weeks):  # noqa: ANN001, ANN202
     return engine, state
 
 
-def test_each_term_is_shared_by_applications_within_the_same_budget(tmp_path):
+def _term_shares(tmp_path, policy: dict[str, str]) -> tuple[Counter, Counter]:  # noqa: ANN001
+    """Groups per (programme, district) starting in the first re-shared term, as planned and
+    as the policy shared them; the budget per programme is the same in both."""
     city = small_city(tmp_path)
-    spec = parse_policy({"name": "share", "supply_follows": "applications"})
+    spec = parse_policy(policy)
+    assert spec.describe()["supply_follows"] == policy["supply_follows"]
     engine, state = _run(city, spec, TERM_WEEKS + 2)
     assert state.counters["terms_reshared"] == 2
     opens = round_date(city, city.warmup_weeks) + timedelta(weeks=city.recruit_weeks)
@@ -256,37 +259,25 @@ def test_each_term_is_shared_by_applications_within_the_same_budget(tmp_path):
         assert sum(n for (p, _), n in after.items() if p == prog) == sum(
             n for (p, _), n in before.items() if p == prog
         )
+    return before, after
+
+
+def _in(district: str, shares: Counter) -> int:
+    return sum(n for (_, d), n in shares.items() if d == district)
+
+
+def test_each_term_is_shared_by_applications_within_the_same_budget(tmp_path):
+    before, after = _term_shares(tmp_path, {"name": "share", "supply_follows": "applications"})
     # North applies most (need 1.8 against 0.6 in the south): it gains groups, south loses.
-    assert sum(n for (_, d), n in after.items() if d == "north") > sum(
-        n for (_, d), n in before.items() if d == "north"
-    )
-    assert sum(n for (_, d), n in after.items() if d == "south") < sum(
-        n for (_, d), n in before.items() if d == "south"
-    )
+    assert _in("north", after) > _in("north", before)
+    assert _in("south", after) < _in("south", before)
 
 
 def test_each_term_is_shared_by_projected_wait_within_the_same_budget(tmp_path):
-    city = small_city(tmp_path)
-    spec = parse_policy({"name": "wait", "supply_follows": "projected_wait"})
-    assert spec.describe()["supply_follows"] == "projected_wait"
-    engine, state = _run(city, spec, TERM_WEEKS + 2)
-    assert state.counters["terms_reshared"] == 2
-    opens = round_date(city, city.warmup_weeks) + timedelta(weeks=city.recruit_weeks)
-    ends = opens + timedelta(weeks=TERM_WEEKS)
-
-    def term(groups) -> Counter:  # noqa: ANN001
-        return Counter((g.programme, g.district) for g in groups if opens < g.start <= ends)
-
-    before, after = term(engine.plan), term(state.plan or [])
+    before, after = _term_shares(tmp_path, {"name": "wait", "supply_follows": "projected_wait"})
     assert after != before
-    for prog in ("komet", "abc"):
-        assert sum(n for (p, _), n in after.items() if p == prog) == sum(
-            n for (p, _), n in before.items() if p == prog
-        )
     # The north's queue is the longest (need 1.8 against 0.6 in the south): it gains groups.
-    assert sum(n for (_, d), n in after.items() if d == "north") > sum(
-        n for (_, d), n in before.items() if d == "north"
-    )
+    assert _in("north", after) > _in("north", before)
 
 
 def _waiting(n: int, district: str, languages: tuple[str, ...], *, start: int = 0) -> list:
