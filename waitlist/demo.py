@@ -67,7 +67,7 @@ from waitlist.domain.schedule import check_meetings, group_times, meeting_dates
 from waitlist.domain.values import ProgrammeKind
 from waitlist.holidays import holidays
 from waitlist.reference import load_reference
-from waitlist.services import groups, setup, staff
+from waitlist.services import groups, outbox, setup, staff
 from waitlist.services.applications import TOKEN_PREFIX, current_seed
 from waitlist.services.offers import direct_facts, offer_made_notice
 from waitlist.services.snapshots import application_state, group_state, offer_state
@@ -965,6 +965,9 @@ class DemoCity:
             for _ in range(2):
                 self.plan_groups(horizon_weeks=(1, 8))
             self.write()
+            uow.commit()
+        with uow:  # the year's notices went out in their day: only today's are left to send
+            outbox.delivered_before(uow.session, self.now.replace(hour=0))
             uow.commit()
         s = self.stats
         return (

@@ -21,7 +21,7 @@ from waitlist.services import applications
 from waitlist.services.setup import load_reference_data
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.digest import digest
-from waitlist.storage.tables import Application, Event, Group, Offer, Staff
+from waitlist.storage.tables import Application, Event, Group, Offer, Outbox, Staff
 from waitlist.storage.uow import UnitOfWork
 
 AS_OF = date(2026, 3, 2)
@@ -203,3 +203,15 @@ def test_a_second_seeding_adds_a_year_beside_the_first(database_url):
     for spans in booked.values():
         spans.sort()
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_the_demo_years_notices_are_history_and_only_todays_wait_for_the_sender(tmp_path):
+    engine, _ = _seed(tmp_path / "notices.db", 5)
+    today = datetime.combine(AS_OF, time(0), tzinfo=UTC)
+    with UnitOfWork(engine, readonly=True) as uow:
+        rows = uow.session.exec(select(Outbox)).all()
+    past = [r for r in rows if r.created_at.replace(tzinfo=UTC) < today]
+    assert past and all(r.sent_at is not None for r in past)
+    assert not any("token" in (r.payload or {}) for r in past)  # sent: no secret kept
+    assert any(r.sent_at is None for r in rows)  # today's notices are still to be sent
+    engine.dispose()

@@ -27,7 +27,7 @@ from waitlist.domain.offer import answer_deadline
 from waitlist.domain.queue import in_queue_order
 from waitlist.domain.values import ProgrammeKind
 from waitlist.reference import load_reference
-from waitlist.services import applications, groups, offers, setup, staff
+from waitlist.services import applications, groups, offers, outbox, setup, staff
 from waitlist.services.applications import current_seed
 from waitlist.storage.tables import (
     Application,
@@ -501,6 +501,9 @@ class DemoCity:
             self.answer_offers()
             for _ in range(2):
                 self.plan_groups(horizon_weeks=(1, 8))
+            uow.commit()
+        with uow:
+            outbox.delivered_before(uow.session, self.now.replace(hour=0))
             uow.commit()
         s = self.stats
         return (
