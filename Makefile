@@ -49,4 +49,4 @@ bench: install
 	  sh -c 'for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done'
 
 clean-db:
-	rm -f var/waitlist.db var/waitlist.db-wal var/waitlist.db-shm
+	rm -f var/waitlist.db var/waitlist.db-wal var/waitlist.db-shm var/waitlist.db-ratelimit var/waitlist.db-ratelimit-wal var/waitlist.db-ratelimit-shm
