@@ -4,8 +4,8 @@ imported, the first queries prepared).
 
     python benchmarks/first_visits.py [--settle 5]
 
-A real uvicorn (one worker, background jobs on) on a copy of the demo city (SQLite, built
-once into .pytest_cache as the browser tests do). `--settle` seconds after /health first
+A real uvicorn (one worker, background jobs on) on a freshly seeded demo city
+(SQLite, `waitlist seed --demo`). `--settle` seconds after /health first
 answers (the start's own work done), each page is asked twice, in order: the parents' pages,
 a parent's status page, the coordinator's pages (logged in) and management's. Milliseconds
 of each visit, the load average beside them.

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
-from harness import ROOT, free_port
+from harness import ROOT, demo_database, free_port
 from login_storm import cpu_seconds
 
 STATE = re.compile(r'id="recommendations" data-state="(\w+)"')
@@ -62,22 +62,16 @@ def start_server(
 
 
 def demo_server(prefix: str, *, rate_limits: bool = False) -> tuple[subprocess.Popen, str]:
-    """A server on a fresh copy of the demo database (built once into .pytest_cache, as the
-    browser tests do), in a temporary folder whose name starts with `prefix`."""
+    """A server on a freshly seeded demo city, in a temporary folder whose name starts with
+    `prefix`."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     url = demo_copy(work / "demo.db")
     return start_server(url, work / "server.log", rate_limits=rate_limits)
 
 
 def demo_copy(target: Path) -> str:
-    """A copy of the demo city at `target` (built once into .pytest_cache, shared with the
-    browser tests); its SQLAlchemy URL."""
-    sys.path.insert(0, str(ROOT))
-    from tests.support.browser import demo_database
-
-    cache = ROOT / ".pytest_cache" / "d" / "web-demo-db"
-    cache.mkdir(parents=True, exist_ok=True)
-    return demo_database(cache, target)
+    """A freshly seeded demo city at `target` (benchmarks.harness); its SQLAlchemy URL."""
+    return demo_database(target)
 
 
 def log_in(client: httpx.Client) -> None:

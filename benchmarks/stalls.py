@@ -4,8 +4,8 @@
     python benchmarks/stalls.py [--attackers 4] [--quiet 15] [--storm 15] [--parents 8]
 
 A real uvicorn (one worker, background jobs on: the solve runs in its child process,
-api.recommend_worker) on a copy of the demo city (SQLite, built once into .pytest_cache as
-the browser tests do). /health is asked 10 times a second and `--parents` parents (who applied
+api.recommend_worker) on a freshly seeded demo city (SQLite,
+`waitlist seed --demo`). /health is asked 10 times a second and `--parents` parents (who applied
 through the API) each open their status page every 2 s, each from an address and a thread of
 their own; the server runs with the parents' rate limits as shipped (each status page view is
 counted in the database, as in production). Four phases, one after the other:
