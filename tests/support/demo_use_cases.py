@@ -20,7 +20,7 @@ from waitlist import bootstrap
 from waitlist import demo_profiles as P
 from waitlist import demo_venues as V
 from waitlist.config import Settings
-from waitlist.domain.eligibility import ineligibility
+from waitlist.domain.eligibility import why_not
 from waitlist.domain.errors import Conflict, DomainError, InvalidInput
 from waitlist.domain.group import GroupStatus
 from waitlist.domain.offer import answer_deadline
@@ -394,19 +394,7 @@ class DemoCity:
         for app in candidates:
             if group.taken >= group.capacity:
                 break
-            if (
-                ineligibility(
-                    child_birth=app.child_birth or "",
-                    languages=app.languages,
-                    slots=app.slots,
-                    start=group.start,
-                    language=group.language,
-                    slot=group.slot,
-                    age_min=prog.child_age_min,
-                    age_max=prog.child_age_max,
-                )
-                is not None
-            ):
+            if why_not(app, group, prog) is not None:
                 continue
             offer = offers.make_offer(self.uow, app.id, group.id or 0, reason=reason)
             answer = _pick(self.rng, answers)
