@@ -177,6 +177,8 @@ def test_the_plans_asked_for_are_listed_newest_first_with_a_role_never_a_name(de
 
 
 def test_the_list_of_plans_is_paged(desk, monkeypatch):
+    # Two plans of its own: the list has a second page whatever the module asked before.
+    _ask(desk, "en", **{"budget-komet": "4", "term_weeks": "17"})
     _ask(desk, "en", **{"budget-komet": "5", "term_weeks": "13"})
     monkeypatch.setattr("api.web.term_plan_form.RECENT_PER_PAGE", 1)
     page = desk.get("/management/term-plan")
