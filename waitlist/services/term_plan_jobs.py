@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from solver.planning import Effect, PlannedCell, TermPlan
@@ -157,6 +158,7 @@ def recent(
         total = uow.session.exec(select(func.count()).select_from(TermPlanJob)).one()
         rows = uow.session.exec(
             select(TermPlanJob)
+            .options(defer(TermPlanJob.result))  # type: ignore[arg-type]  # no plan is read
             .order_by(col(TermPlanJob.requested_at).desc(), col(TermPlanJob.id).desc())
             .limit(limit)
             .offset(offset)
