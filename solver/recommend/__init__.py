@@ -3,7 +3,7 @@
     recommend(scenario, ...) -> RecommendResult   the one entry (CP-SAT, staged, proven optimal)
 
 pipeline (data → model → solve → read back), data (the prepared input), candidates and rooms
-(what may open where), model and solve (the CP-SAT model and its stages), reduce (exact
+(what may open where), model (the CP-SAT model and its staged solve), reduce (exact
 reductions), explain (reasons), baseline (what a coordinator would do by hand).
 """
 

@@ -16,10 +16,9 @@ from typing import Any
 from solver.recommend.candidates import generate_candidates
 from solver.recommend.data import Prepared, RecommendOptions, opened_members, prepare
 from solver.recommend.explain import Explainer, med, ratio, spread
-from solver.recommend.model import ProgressUpdate, Solved, add_hint, build
+from solver.recommend.model import ProgressUpdate, Solved, add_hint, build, solve
 from solver.recommend.reduce import merge_districts, respect_dominance
 from solver.recommend.rooms import place_in_rooms
-from solver.recommend.solve import solve
 from solver.recommend.start import greedy_plan
 from solver.types import (
     Recommendation,
