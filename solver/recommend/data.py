@@ -9,16 +9,19 @@ Parents with the same programme, home district and the same set of candidates th
 are interchangeable for the model except for their weight; they form one *class*. Inside a class
 the model serves a prefix in queue order (queue date, then lottery), so queue order holds there
 by construction and the model stays small.
+
+Recommendations see the plan: the parents the scenario's planned and recruiting groups need to
+start are out of every candidate's reach (`kept_for_plan`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 from typing import Any
 
-from solver.recommend.plan import kept_for_plan
 from solver.recommend.rooms import (
     Booking,
     RoomPool,
@@ -27,8 +30,9 @@ from solver.recommend.rooms import (
     room_rows,
     session_count,
 )
-from solver.types import Application, CandidateGroup, Leader, Programme, Scenario
+from solver.types import Application, CandidateGroup, Leader, Programme, Scenario, candidate_from
 from waitlist.domain.eligibility import why_not
+from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.leader import free_for
 
 
@@ -73,6 +77,56 @@ def can_serve(
     if prog is None:
         prog = next(p for p in scenario.programmes if p.slug == cand.programme)
     return why_not(app, cand, prog) is None
+
+
+def kept_for_plan(
+    scenario: Scenario,
+    apps: tuple[Application, ...],
+    programmes: dict[str, Programme],
+) -> frozenset[int]:
+    """Indices into `apps` (queue order) of the parents the scenario's planned and recruiting
+    groups need to reach their minimum sizes.
+
+    A planned or recruiting group below its minimum size starts only if enough waiting parents
+    take its seats. A recommended group that takes those parents first makes it cancel, and its
+    parents go back to the queue (rule 7). So each such group (earliest start first) keeps the
+    parents it needs to reach its minimum: first those of its own district (rule 4: they are
+    offered its seats first), then parents within reach who opted in, each in queue order. A
+    group that cannot yet reach its minimum from the waiting parents keeps those there are:
+    parents who apply before it starts may still fill it. The kept parents stay in the scenario
+    (the waiting times before and after still count them); they are only out of every
+    candidate's reach."""
+    by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, app in enumerate(apps):
+        by_cell[(app.programme, app.district)].append(i)
+    districts = sorted({d.slug for d in scenario.districts} | {a.district for a in apps})
+    kept: set[int] = set()
+    groups = sorted(
+        (g for g in scenario.groups if g.status in OFFERABLE_STATUSES),
+        key=lambda g: (g.start, g.id),
+    )
+    for group in groups:
+        need = max(0, min(group.min_size, group.capacity) - group.taken)
+        prog = programmes.get(group.programme)
+        if need == 0 or prog is None:
+            continue
+        seat = candidate_from(group, id=group.id)
+        own = [i for i in by_cell.get((group.programme, group.district), ()) if i not in kept]
+        others = [
+            i
+            for d in districts
+            if d != group.district and scenario.travel(d, group.district) is not None
+            for i in by_cell.get((group.programme, d), ())
+            if i not in kept
+        ]
+        takers: list[int] = []
+        for i in [*own, *sorted(others)]:
+            if can_serve(apps[i], seat, scenario, prog):
+                takers.append(i)
+                if len(takers) == need:
+                    break
+        kept.update(takers)
+    return frozenset(kept)
 
 
 def can_lead(leader: Leader, cand: CandidateGroup, scenario: Scenario, reach: int) -> bool:
@@ -186,7 +240,7 @@ def prepare(
     programmes = {p.slug: p for p in scenario.programmes}
     held = held_by_groups(scenario)
     rooms = {r.id: r for r in scenario.rooms}
-    kept = kept_for_plan(scenario, apps, programmes, can_serve)  # plan.py
+    kept = kept_for_plan(scenario, apps, programmes)
     for cand in all_cands:
         prog = programmes.get(cand.programme)
         served = tuple(

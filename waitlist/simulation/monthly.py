@@ -26,7 +26,7 @@ def open_recommended_groups(
 
     After this round's offers the recommender sees the parents still waiting, the recruiting
     groups and the planned groups starting within PROSPECT_WEEKS: it leaves every such group
-    the parents it needs to reach its minimum size (solver/recommend/plan.py).
+    the parents it needs to reach its minimum size (solver.recommend.data.kept_for_plan).
     """
     scenario = build_scenario(engine.cal, spec, state, today, with_leaders=True)
     if not scenario.applications or not scenario.leaders:
