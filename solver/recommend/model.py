@@ -12,9 +12,9 @@ M = T3max + 1, so one group more always costs more than any saving in travel and
 
 Stage 1 runs on the model with classes merged across districts (solver.recommend.reduce: travel
 plays no part in T1, and the merged model is much smaller), starting from a greedy plan
-(solver.recommend.start). Its groups are then given their best split of parents by district
-in the full model (the opened groups fixed: a quick solve), which starts stage 2 as a complete
-hint. Exact reductions are solver.recommend.reduce.
+(solver.recommend.pipeline.greedy_plan). Its groups are then given their best split of parents
+by district in the full model (the opened groups fixed: a quick solve), which starts stage 2 as
+a complete hint. Exact reductions are solver.recommend.reduce.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def add_hint(
     prep: Prepared, built: Built, served: dict[int, list[int]], leader_of: dict[Any, Any]
 ) -> None:
     """Start the search from a known plan (candidate -> parents, candidate -> leader), e.g. the
-    greedy plan of solver.recommend.start, so that a first recommendation comes at once."""
+    greedy plan of solver.recommend.pipeline, so that a first recommendation comes at once."""
     kind_of = {c: s for s, kd in enumerate(prep.kinds) for c in kd.members}
     class_of = {i: k for k, cls in enumerate(prep.classes) for i in cls.members}
     count: dict[int, int] = {}
