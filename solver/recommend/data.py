@@ -199,6 +199,7 @@ class Prepared:
     leads: dict[int, tuple[int, ...]]  # candidate -> leaders who could lead it
     kinds: tuple[Kind, ...]
     classes: tuple[ParentClass, ...]
+    travel: dict[tuple[int, int], int]  # (class, kind in its reach) -> minutes, home to host
     weight: tuple[int, ...]  # per application
     cell_median: dict[tuple[str, str], float]  # (district, programme) -> median wait, weeks
     not_viable: dict[str, str]  # candidate id -> 'size' | 'leader' | 'room'
@@ -307,6 +308,11 @@ def prepare(
         classes.append(
             ParentClass(slug, district, cands, tuple(ordered), tuple(weight[i] for i in ordered))
         )
+    travel = {
+        (k, s): scenario.travel(cls.district, kinds[s].district) or 0
+        for k, cls in enumerate(classes)
+        for s in cls.kinds
+    }
     return Prepared(
         scenario=scenario,
         options=options,
@@ -317,6 +323,7 @@ def prepare(
         leads=dict(enumerate(viable_leads)),
         kinds=tuple(kinds),
         classes=tuple(classes),
+        travel=travel,
         weight=weight,
         cell_median=cell_median,
         not_viable=not_viable,

@@ -49,7 +49,6 @@ class Built:
     lead: dict[tuple[int, int], cp_model.IntVar]  # (leader, kind): groups led
     flow: dict[tuple[int, int], cp_model.IntVar]  # (class, kind): parents served
     buckets: list[list[tuple[int, cp_model.IntVar]]]  # per class: (weight, served)
-    travel: dict[tuple[int, int], int]  # (class, kind) -> minutes
     t1: cp_model.LinearExpr
     t2: cp_model.LinearExpr
     t3: cp_model.LinearExpr
@@ -99,14 +98,12 @@ def build(prep: Prepared) -> Built:
         for j in kd.leads
     }
     flow: dict[tuple[int, int], cp_model.IntVar] = {}
-    travel: dict[tuple[int, int], int] = {}
     for k, cls in enumerate(classes):
         for s in cls.kinds:
             kd = kinds[s]
             per_group = min(len(cls.members), kd.capacity)
             ub = min(len(cls.members), kd.capacity * len(kd.members))
             flow[(k, s)] = m.new_int_var(0, ub, f"flow[{k},{s}]")
-            travel[(k, s)] = prep.scenario.travel(cls.district, kd.district) or 0
             # Nobody is served by unopened groups (per pair: a tighter relaxation).
             m.add(flow[(k, s)] <= per_group * count[s])
 
@@ -192,6 +189,7 @@ def build(prep: Prepared) -> Built:
     t1 = sum(w * v for row in buckets for w, v in row)
     t2 = sum(count)
     t3_start = sum(start_terms)
+    travel = prep.travel
     t3 = sum(travel[key] * v for key, v in flow.items()) + t3_start
     t3max = sum(
         len(cls.members) * max(travel[(k, s)] for s in cls.kinds) for k, cls in enumerate(classes)
@@ -203,9 +201,7 @@ def build(prep: Prepared) -> Built:
         for s, opened in opened_of.items()
         if kinds[s].bound
     }
-    return Built(
-        m, count, opened_of, lead, flow, buckets, travel, t1e, t2e, t3e, t3se, t3max + 1, picks
-    )
+    return Built(m, count, opened_of, lead, flow, buckets, t1e, t2e, t3e, t3se, t3max + 1, picks)
 
 
 def add_hint(
@@ -394,5 +390,5 @@ def _read_hint(prep: Prepared, m: cp_model.CpModel, built: Built, out: Solved) -
         for c, w in zip(prep.kinds[s].members, prep.kinds[s].start_weeks, strict=True)
         if c in opened_members(prep.kinds[s], n, out.picked.get(s))
     )
-    travel = sum(built.travel[key] * n for key, n in out.flow.items())
+    travel = sum(prep.travel[key] * n for key, n in out.flow.items())
     out.tiers = (out.tiers[0], sum(out.count.values()), travel + starts)

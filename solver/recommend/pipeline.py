@@ -226,11 +226,8 @@ def _result(prep: Prepared, solved: Solved, plan: Plan) -> RecommendResult:
     recs.sort(key=lambda r: (-r.effect["waiting_weeks_removed"], r.candidate))
 
     t1, groups, t3 = solved.tiers
-    travel = sum(
-        prep.scenario.travel(apps[i].district, prep.candidates[c].district) or 0
-        for c, members in served.items()
-        for i in members
-    )
+    # Each parent served travels from their class's home to their kind's host district.
+    travel = sum(prep.travel[key] * n for key, n in solved.flow.items())
     cross = sum(
         1 for c, ms in served.items() for i in ms if apps[i].district != prep.candidates[c].district
     )

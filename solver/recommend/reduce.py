@@ -63,7 +63,9 @@ def merge_districts(prep: Prepared) -> Prepared:
         ordered = sorted(members, key=lambda i: (-prep.weight[i], i))
         weights = tuple(prep.weight[i] for i in ordered)
         merged.append(ParentClass(programme, "", kinds, tuple(ordered), weights))
-    return dataclasses.replace(prep, classes=tuple(merged))
+    # A merged class has no one home: travel is counted from stage 2 on, in the full model.
+    travel = {(k, s): 0 for k, cls in enumerate(merged) for s in cls.kinds}
+    return dataclasses.replace(prep, classes=tuple(merged), travel=travel)
 
 
 def plan_from_merged(
@@ -74,15 +76,11 @@ def plan_from_merged(
     among equals), each sent to the kind nearest to their home among those the class feeds."""
     count, lead, flow = stage1.count, stage1.lead, stage1.flow
     pools: dict[int, list[int]] = {s: [] for s in count}
-    apps = prep.applications
+    home = {i: k for k, cls in enumerate(prep.classes) for i in cls.members}  # a parent's class
     for k, cls in enumerate(merged.classes):
         need = {s: n for s in cls.kinds if (n := flow.get((k, s), 0))}
         chosen = cls.members[: sum(need.values())]
-        pairs = sorted(
-            (prep.scenario.travel(apps[i].district, prep.kinds[s].district) or 0, i, s)
-            for i in chosen
-            for s in need
-        )
+        pairs = sorted((prep.travel[(home[i], s)], i, s) for i in chosen for s in need)
         placed: set[int] = set()
         for _, i, s in pairs:
             if i not in placed and need[s]:
