@@ -243,9 +243,9 @@ def _check_scope(uow: UnitOfWork, day: date, district: str | None, group: int | 
 def _round(uow: UnitOfWork, round_id: int, actor: Actor | None) -> PlacementRound:
     """The round; `actor`, when given, must coordinate the district it was run for (None: a
     trusted caller, such as the command line)."""
-    if actor is not None:
-        return access.check_round(uow, actor, round_id)
     row = lookups.by_id(uow, PlacementRound, round_id)
+    if actor is not None:
+        return access.check_round(actor, row, round_id)
     if row is None:
         raise NotFound(f"There is no placement round {round_id}.", field="round")
     return row
