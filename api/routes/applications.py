@@ -20,7 +20,6 @@ from api.deps import (
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer
 from api.problems import problem_responses
 from api.routes.schemas import (
     ApplicationsPage,
@@ -65,16 +64,19 @@ def _mine(parent_: Principal) -> int:
     summary="Apply (returns the parent's secret status token once)",
 )
 def apply(body: ApplyRequest, uow: NewParentUowDep, idempotent: IdempotentDep) -> Response:
+    attempt = idempotent.claim("apply", body, status_code=201)
+    if isinstance(attempt, Response):
+        return attempt
+
     def answer(result: applications.Applied) -> Applied:
         return Applied(application=result.application, status_token=result.token)
 
-    def work(seal: Sealer) -> Applied:
-        def then(session: Session, result: applications.Applied) -> None:
-            seal(session, answer(result), result.application.id)
+    def then(session: Session, result: applications.Applied) -> None:
+        attempt.seal(session, answer(result), result.application.id)
 
-        return answer(applications.apply(uow, body.model_dump(), then=then))
-
-    return idempotent.run("apply", body, work, status_code=201)
+    with attempt:
+        result = applications.apply(uow, body.model_dump(), then=then)
+    return attempt.respond(answer(result))
 
 
 @router.get(

@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from api.deps import (
     CurrentCoordinator,
@@ -18,7 +19,6 @@ from api.deps import (
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer
 from api.problems import ProblemError, problem_responses
 from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage
 from waitlist.services import offers, views
@@ -38,15 +38,16 @@ RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP a
 def accept(
     offer_id: Id, parent_: CurrentParent, uow: UowDep, idempotent: IdempotentDep
 ) -> Response:
-    def work(seal: Sealer) -> OfferPublic:
-        return offers.accept_offer(
-            uow,
-            offer_id,
-            actor=parent_,
-            then=lambda session, offer: seal(session, offer, parent_.application_id),
-        )
+    attempt = idempotent.claim(f"accept:offer/{offer_id}:{parent_.actor}", None)
+    if isinstance(attempt, Response):
+        return attempt
 
-    return idempotent.run(f"accept:offer/{offer_id}:{parent_.actor}", None, work)
+    def then(session: Session, offer: OfferPublic) -> None:
+        attempt.seal(session, offer, parent_.application_id)
+
+    with attempt:
+        accepted = offers.accept_offer(uow, offer_id, actor=parent_, then=then)
+    return attempt.respond(accepted)
 
 
 @router.post(
