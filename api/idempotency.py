@@ -30,9 +30,10 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from types import TracebackType
 from typing import Any
 
 from fastapi import Request
@@ -249,14 +250,13 @@ class Attempt:
         attempt = idempotent.claim("apply", body, status_code=201)
         if isinstance(attempt, Response):
             return attempt  # an earlier request with this key: its answer (or a refusal)
-        with attempt:
+        with attempt.running():
             done = use_case(uow, ..., then=lambda session, done: attempt.seal(session, ...))
         return attempt.respond(...)
 
     The use case calls `then` inside its transaction, just before it commits: `seal` stores
-    the answer there. Leaving the `with` block on a domain refusal (4xx) stores the refusal,
-    which the app's handler then answers; on any other failure the key is released so a
-    retry can run. Without an Idempotency-Key nothing is stored."""
+    the answer there. A domain refusal (4xx) is stored too; on any other failure the key is
+    released so a retry can run. Without an Idempotency-Key nothing is stored."""
 
     def __init__(self, request: Request, claimed: Claim | None, status_code: int) -> None:
         self.request = request
@@ -272,29 +272,29 @@ class Attempt:
     def respond(self, answer: BaseModel) -> JSONResponse:
         return JSONResponse(answer.model_dump(mode="json"), status_code=self.status_code)
 
-    def __enter__(self) -> Attempt:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if exc is None or self.claimed is None:
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Around the use case: a domain refusal (4xx) is stored, and answered by the app's
+        handler the same way; on any other failure the key is released."""
+        if self.claimed is None:
+            yield
             return
-        if isinstance(exc, LeaseLost):
+        try:
+            yield
+        except LeaseLost:
             raise ProblemError(
                 409,
                 f"A request with this {HEADER} is still being processed.",
                 code="idempotency_in_progress",
                 field=HEADER,
             ) from None
-        if isinstance(exc, DomainError):  # answered by the app's handler, the same way
+        except DomainError as exc:
             refusal = domain_problem(self.request, exc)
             self.claimed.finish(refusal.status_code, bytes(refusal.body))
-            return
-        self.claimed.release()
+            raise
+        except BaseException:
+            self.claimed.release()
+            raise
 
 
 @dataclass(frozen=True)

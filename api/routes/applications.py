@@ -74,7 +74,7 @@ def apply(body: ApplyRequest, uow: NewParentUowDep, idempotent: IdempotentDep) -
     def then(session: Session, result: applications.Applied) -> None:
         attempt.seal(session, answer(result), result.application.id)
 
-    with attempt:
+    with attempt.running():
         result = applications.apply(uow, body.model_dump(), then=then)
     return attempt.respond(answer(result))
 

@@ -45,7 +45,7 @@ def accept(
     def then(session: Session, offer: OfferPublic) -> None:
         attempt.seal(session, offer, parent_.application_id)
 
-    with attempt:
+    with attempt.running():
         accepted = offers.accept_offer(uow, offer_id, actor=parent_, then=then)
     return attempt.respond(accepted)
 
