@@ -31,6 +31,7 @@ from api.security import (
     token_is_current,
 )
 from waitlist import bootstrap
+from waitlist.bootstrap import UowFactory
 from waitlist.config import Settings
 from waitlist.storage.db import lone_statement
 from waitlist.storage.uow import UnitOfWork
@@ -212,14 +213,45 @@ async def _require_parent(principal: OptionalPrincipal) -> Principal:
 CurrentParent = Annotated[Principal, Depends(_require_parent)]
 
 
-async def get_uow_factory(
-    request: Request, principal: OptionalPrincipal
-) -> Callable[..., UnitOfWork]:
-    actor = principal.actor if principal is not None else "anonymous"
-    return bootstrap.uow_factory(request.app.state.engine, request.app.state.settings, actor=actor)
+def _actor(principal: Principal | None) -> str:
+    return principal.actor if principal is not None else "anonymous"
 
 
-UowDep = Annotated[Callable[..., UnitOfWork], Depends(get_uow_factory)]
+def _uow(request: Request, actor: str, *, readonly: bool = False) -> UnitOfWork:
+    state = request.app.state
+    return bootstrap.unit_of_work(state.engine, state.settings, actor=actor, readonly=readonly)
+
+
+async def get_uow_factory(request: Request, principal: OptionalPrincipal) -> UowFactory:
+    state = request.app.state
+    return bootstrap.uow_factory(state.engine, state.settings, actor=_actor(principal))
+
+
+UowFactoryDep = Annotated[UowFactory, Depends(get_uow_factory)]
+"""Units of work acting as the caller, made on demand: for a use case that decides itself
+which transactions it opens (read-only or not)."""
+
+
+async def get_uow(request: Request, principal: OptionalPrincipal) -> UnitOfWork:
+    return _uow(request, _actor(principal))
+
+
+async def get_read_uow(request: Request, principal: OptionalPrincipal) -> UnitOfWork:
+    return _uow(request, _actor(principal), readonly=True)
+
+
+async def get_new_parent_uow(request: Request) -> UnitOfWork:
+    return _uow(request, "parent:new")
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+"""The caller's unit of work, handed to one use case: it opens its transaction with it (and
+again, when it runs once more after a deadlock)."""
+ReadUowDep = Annotated[UnitOfWork, Depends(get_read_uow)]
+"""The caller's read-only unit of work, for a view."""
+NewParentUowDep = Annotated[UnitOfWork, Depends(get_new_parent_uow)]
+"""The unit of work of a parent who applies: the audit log names them `parent:new` (they
+have no application, and so no name, before it)."""
 
 IdempotencyKey = Annotated[
     str | None,

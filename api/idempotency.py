@@ -6,7 +6,7 @@
 
 Insert first: the key's row is committed (unique on scope + key) *before* the work starts, so
 two concurrent requests cannot both pass; the loser gets 409. The answer is stored by the work's
-own transaction (`Claim.seal_in`, guarded by the attempt's claim): the application and the
+own transaction (`Attempt.seal`, guarded by the attempt's claim): the application and the
 answer that names it are committed together or not at all. If the process dies before that
 commit, nothing was done and the key stays `pending` only until its lease ends
 (`idempotency_lease_seconds`); then a retry takes it over and does the work, once. An attempt
@@ -30,7 +30,8 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -243,92 +244,83 @@ def claim_key(
     )
 
 
-def run_idempotent(
-    request: Request,
-    *,
-    engine: Engine,
-    secret: str,
-    key: str | None,
-    scope: str,
-    body: BaseModel | None,
-    work: Callable[[Sealer], BaseModel],
-    status_code: int = 200,
-    lease: timedelta = DEFAULT_LEASE,
-) -> Response:
-    """Run `work` at most once per (scope, key); without a key, just run it.
+class Attempt:
+    """One run of an idempotent write, as a route does it:
 
-    `work` gets a `Sealer` to call inside its transaction, just before it commits, with the
-    answer and the application it is about; the answer is then stored in that transaction."""
-    if key is None:
-        result = work(lambda _session, _answer, _application_id: None)
-        return JSONResponse(result.model_dump(mode="json"), status_code=status_code)
-    claimed = claim_key(
-        engine,
-        secret,
-        scope=scope,
-        key=key,
-        fingerprint=request_fingerprint(request, body),
-        lease=lease,
-    )
-    if isinstance(claimed, Response):
-        return claimed
+        attempt = idempotent.claim("apply", body, status_code=201)
+        if isinstance(attempt, Response):
+            return attempt  # an earlier request with this key: its answer (or a refusal)
+        with attempt.running():
+            done = use_case(uow, ..., then=lambda session, done: attempt.seal(session, ...))
+        return attempt.respond(...)
 
-    def sealer(session: Session, answer: BaseModel, application_id: int | None) -> None:
-        body = _render(answer, status_code).body
-        claimed.seal_in(session, status_code, bytes(body), application_id)
+    The use case calls `then` inside its transaction, just before it commits: `seal` stores
+    the answer there. A domain refusal (4xx) is stored too; on any other failure the key is
+    released so a retry can run. Without an Idempotency-Key nothing is stored."""
 
-    try:
-        result = work(sealer)
-    except LeaseLost:
-        raise ProblemError(
-            409,
-            f"A request with this {HEADER} is still being processed.",
-            code="idempotency_in_progress",
-            field=HEADER,
-        ) from None
-    except DomainError as exc:
-        refusal = domain_problem(request, exc)
-        claimed.finish(refusal.status_code, bytes(refusal.body))
-        return refusal
-    except BaseException:
-        claimed.release()
-        raise
-    return _render(result, status_code)
+    def __init__(self, request: Request, claimed: Claim | None, status_code: int) -> None:
+        self.request = request
+        self.claimed = claimed
+        self.status_code = status_code
 
+    def seal(self, session: Session, answer: BaseModel, application_id: int | None) -> None:
+        """Store `answer` (about `application_id`) in the work's transaction."""
+        if self.claimed is not None:
+            body = self.respond(answer).body
+            self.claimed.seal_in(session, self.status_code, bytes(body), application_id)
 
-def _render(answer: BaseModel, status_code: int) -> JSONResponse:
-    return JSONResponse(answer.model_dump(mode="json"), status_code=status_code)
+    def respond(self, answer: BaseModel) -> JSONResponse:
+        return JSONResponse(answer.model_dump(mode="json"), status_code=self.status_code)
 
-
-# Stores the answer inside the work's transaction: (session, answer, application id).
-Sealer = Callable[[Session, BaseModel, "int | None"], None]
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Around the use case: a domain refusal (4xx) is stored, and answered by the app's
+        handler the same way; on any other failure the key is released."""
+        if self.claimed is None:
+            yield
+            return
+        try:
+            yield
+        except LeaseLost:
+            raise ProblemError(
+                409,
+                f"A request with this {HEADER} is still being processed.",
+                code="idempotency_in_progress",
+                field=HEADER,
+            ) from None
+        except DomainError as exc:
+            refusal = domain_problem(self.request, exc)
+            self.claimed.finish(refusal.status_code, bytes(refusal.body))
+            raise
+        except BaseException:
+            self.claimed.release()
+            raise
 
 
 @dataclass(frozen=True)
 class Idempotent:
     """A write the client may retry safely by sending the same Idempotency-Key (see
-    api/idempotency.py): `run` does the work at most once per key."""
+    api/idempotency.py): `claim` lets the work run at most once per key."""
 
     request: Request
     engine: Engine
     settings: Settings
     key: str | None
 
-    def run(
-        self,
-        scope: str,
-        body: BaseModel | None,
-        work: Callable[[Sealer], BaseModel],
-        status_code: int = 200,
-    ) -> Response:
-        return run_idempotent(
-            self.request,
-            engine=self.engine,
-            secret=self.settings.secret_key,
-            key=self.key,
-            lease=timedelta(seconds=self.settings.idempotency_lease_seconds),
+    def claim(
+        self, scope: str, body: BaseModel | None, status_code: int = 200
+    ) -> Attempt | Response:
+        """The attempt to run now, or the answer to an earlier request with this key."""
+        if self.key is None:
+            return Attempt(self.request, None, status_code)
+        claimed = claim_key(
+            self.engine,
+            self.settings.secret_key,
             scope=scope,
-            body=body,
-            work=work,
-            status_code=status_code,
+            key=self.key,
+            fingerprint=request_fingerprint(self.request, body),
+            lease=timedelta(seconds=self.settings.idempotency_lease_seconds),
         )
+        if isinstance(claimed, Response):
+            return claimed
+        return Attempt(self.request, claimed, status_code)

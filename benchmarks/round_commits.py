@@ -4,7 +4,7 @@ A demo city (SQLite, `waitlist seed --demo`) runs district rounds while the rest
 goes on: between each preview and its commit, `churn` things happen elsewhere or anywhere
 (a parent applies in a random district, or a random waiting parent withdraws). Each preview
 is judged by both rules in the same process: the baseline (any change to the whole snapshot's
-hash) and the dependency rule of waitlist.services.round_inputs (a watched group or parent
+hash) and the dependency rule of waitlist.services.rounds (a watched group or parent
 changed). Rounds are scoped to one district (a coordinator's round: that district's parents,
 every group) or city-wide (every parent, as `waitlist round preview` without --district and
 a round accepting a group-start recommendation). Previews are discarded after judging, so
@@ -29,7 +29,6 @@ from waitlist.config import Settings
 from waitlist.demo import seed_demo
 from waitlist.reference import load_reference
 from waitlist.services import applications, rounds, setup
-from waitlist.services.round_inputs import WATCH_KEY, changes
 from waitlist.services.scenario_export import database_scenario
 from waitlist.storage.db import create_schema, make_engine
 from waitlist.storage.tables import Application, PlacementRound
@@ -69,12 +68,12 @@ def _level(make, rng, districts, scope: str, churn: int, trials: int) -> None:  
         with make() as uow:
             row = uow.session.get(PlacementRound, preview.id)
             assert row is not None and row.result is not None
-            watch, recorded = row.result[WATCH_KEY], row.inputs_hash
+            watch, recorded = row.result[rounds.WATCH_KEY], row.inputs_hash
             current = database_scenario(uow, row.as_of, district)
         t0 = time.perf_counter()
         refused_hash += rounds.inputs_hash(current) != recorded
         t1 = time.perf_counter()
-        refused_deps += bool(changes(watch, current))
+        refused_deps += bool(rounds.changed_inputs(watch, current))
         t2 = time.perf_counter()
         hash_ms += (t1 - t0) * 1000
         deps_ms += (t2 - t1) * 1000

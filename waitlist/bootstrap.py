@@ -74,6 +74,14 @@ def pinned_clock(today: date | None) -> Callable[[], datetime] | None:
     return lambda: pinned
 
 
+def unit_of_work(
+    engine: Engine, settings: Settings, *, actor: str = "system", readonly: bool = False
+) -> UnitOfWork:
+    """One unit of work on `engine` with the policy from `settings`, acting as `actor` (an
+    API request's: `api/deps.py`)."""
+    return UnitOfWork(engine, actor=actor, rules=rules_from(settings), readonly=readonly)
+
+
 def uow_factory(
     engine: Engine,
     settings: Settings,

@@ -14,11 +14,12 @@ from api.deps import (
     CurrentStaff,
     Id,
     IdempotentDep,
+    NewParentUowDep,
     PageDep,
+    ReadUowDep,
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer
 from api.problems import problem_responses
 from api.routes.schemas import (
     ApplicationsPage,
@@ -62,19 +63,20 @@ def _mine(parent_: Principal) -> int:
     responses=problem_responses(404, 409, 422, 429),
     summary="Apply (returns the parent's secret status token once)",
 )
-def apply(body: ApplyRequest, uow: UowDep, idempotent: IdempotentDep) -> Response:
+def apply(body: ApplyRequest, uow: NewParentUowDep, idempotent: IdempotentDep) -> Response:
+    attempt = idempotent.claim("apply", body, status_code=201)
+    if isinstance(attempt, Response):
+        return attempt
+
     def answer(result: applications.Applied) -> Applied:
         return Applied(application=result.application, status_token=result.token)
 
-    def work(seal: Sealer) -> Applied:
-        def then(session: Session, result: applications.Applied) -> None:
-            seal(session, answer(result), result.application.id)
+    def then(session: Session, result: applications.Applied) -> None:
+        attempt.seal(session, answer(result), result.application.id)
 
-        return answer(
-            applications.apply(uow(actor_override="parent:new"), body.model_dump(), then=then)
-        )
-
-    return idempotent.run("apply", body, work, status_code=201)
+    with attempt.running():
+        result = applications.apply(uow, body.model_dump(), then=then)
+    return attempt.respond(answer(result))
 
 
 @router.get(
@@ -83,8 +85,8 @@ def apply(body: ApplyRequest, uow: UowDep, idempotent: IdempotentDep) -> Respons
     summary="My application: queue position, wait estimate, pending offer",
     **MY_READ,
 )
-def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
-    status = views.parent_status(uow(readonly=True), parent_)
+def my_status(parent_: CurrentParent, uow: ReadUowDep) -> ParentStatusPublic:
+    status = views.parent_status(uow, parent_)
     standing = status.standing
     return ParentStatusPublic.model_validate(
         {
@@ -105,8 +107,8 @@ def my_status(parent_: CurrentParent, uow: UowDep) -> ParentStatusPublic:
     summary="My queue position and wait estimate at home and in every district within reach",
     **MY_READ,
 )
-def my_outlook(parent_: CurrentParent, uow: UowDep) -> OutlookPublic:
-    standing = views.parent_outlook(uow(readonly=True), parent_)
+def my_outlook(parent_: CurrentParent, uow: ReadUowDep) -> OutlookPublic:
+    standing = views.parent_outlook(uow, parent_)
     return OutlookPublic.model_validate(
         {
             "status": standing.status,
@@ -123,8 +125,8 @@ def my_outlook(parent_: CurrentParent, uow: UowDep) -> OutlookPublic:
     summary="Download everything kept about my application",
     **MY_READ,
 )
-def export(parent_: CurrentParent, uow: UowDep) -> DataExport:
-    return DataExport.model_validate(views.export_data(uow(readonly=True), parent_))
+def export(parent_: CurrentParent, uow: ReadUowDep) -> DataExport:
+    return DataExport.model_validate(views.export_data(uow, parent_))
 
 
 @router.get(
@@ -134,14 +136,14 @@ def export(parent_: CurrentParent, uow: UowDep) -> DataExport:
     responses=problem_responses(401, 403, 429),
     summary="Notices sent to me (the demo's local outbox view)",
 )
-def my_notices(parent_: CurrentParent, uow: UowDep) -> list[SentNoticePublic]:
-    rows = views.sent_notices(uow(readonly=True), parent_)
+def my_notices(parent_: CurrentParent, uow: ReadUowDep) -> list[SentNoticePublic]:
+    rows = views.sent_notices(uow, parent_)
     return [SentNoticePublic.model_validate(r, from_attributes=True) for r in rows]
 
 
 def _own_change(use_case: Callable[[UnitOfWork, int], ApplicationPublic]) -> Callable[..., Any]:
     def change(parent_: CurrentParent, uow: UowDep) -> ApplicationPublic:
-        return use_case(uow(), _mine(parent_))
+        return use_case(uow, _mine(parent_))
 
     return change
 
@@ -172,7 +174,7 @@ for _method, _path, _name, _use_case, _summary in (
     **MY_CHANGE,
 )
 def replace_token(parent_: CurrentParent, uow: UowDep) -> NewStatusToken:
-    return NewStatusToken(status_token=parent_tokens.rotate(uow(), _mine(parent_)).token)
+    return NewStatusToken(status_token=parent_tokens.rotate(uow, _mine(parent_)).token)
 
 
 @router.get(
@@ -183,13 +185,13 @@ def replace_token(parent_: CurrentParent, uow: UowDep) -> NewStatusToken:
 )
 def list_applications(
     staff: CurrentStaff,
-    uow: UowDep,
+    uow: ReadUowDep,
     page: PageDep,
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
 ) -> ApplicationsPage:
     rows, count = views.list_applications(
-        uow(readonly=True),
+        uow,
         staff,
         programme=programme,
         status=status,
@@ -205,5 +207,5 @@ def list_applications(
     responses=problem_responses(401, 403, 404),
     summary="One application of my district (coordinators)",
 )
-def get_application(application_id: Id, staff: CurrentStaff, uow: UowDep) -> ApplicationPublic:
-    return views.get_application(uow(readonly=True), staff, application_id)
+def get_application(application_id: Id, staff: CurrentStaff, uow: ReadUowDep) -> ApplicationPublic:
+    return views.get_application(uow, staff, application_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentCoordinator, PageDep, UowDep
+from api.deps import CurrentCoordinator, PageDep, ReadUowDep
 from api.problems import problem_responses
 from api.routes.schemas import EventsPage
 from waitlist.services import views
@@ -20,13 +20,13 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 )
 def audit(
     coordinator: CurrentCoordinator,
-    uow: UowDep,
+    uow: ReadUowDep,
     page: PageDep,
     entity: str | None = Query(default=None, max_length=32),
     entity_id: str | None = Query(default=None, max_length=64),
 ) -> EventsPage:
     rows, count = views.audit_events(
-        uow(readonly=True),
+        uow,
         coordinator,
         entity=entity,
         entity_id=entity_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentCoordinator, CurrentStaff, Id, PageDep, UowDep
+from api.deps import CurrentCoordinator, CurrentStaff, Id, PageDep, ReadUowDep, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import CancelRequest, GroupCreateRequest, GroupsPage, MakeOfferRequest
 from waitlist.services import groups, offers, views
@@ -24,14 +24,14 @@ router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
 )
 def list_groups(
     _staff: CurrentStaff,
-    uow: UowDep,
+    uow: ReadUowDep,
     page: PageDep,
     district: str | None = Query(default=None, max_length=64),
     programme: str | None = Query(default=None, max_length=64),
     status: str | None = Query(default=None, max_length=16),
 ) -> GroupsPage:
     rows, count = views.list_groups(
-        uow(readonly=True),
+        uow,
         district=district,
         programme=programme,
         status=status,
@@ -54,7 +54,7 @@ def create_group(
     command = body.model_dump(exclude={"planned"}) | {
         "status": "planned" if body.planned else "recruiting"
     }
-    return groups.create_group(uow(), command, actor=coordinator)
+    return groups.create_group(uow, command, actor=coordinator)
 
 
 @router.get(
@@ -63,8 +63,8 @@ def create_group(
     responses=problem_responses(401, 403, 404),
     summary="One group",
 )
-def get_group(group_id: Id, _staff: CurrentStaff, uow: UowDep) -> GroupPublic:
-    return views.get_group(uow(readonly=True), group_id)
+def get_group(group_id: Id, _staff: CurrentStaff, uow: ReadUowDep) -> GroupPublic:
+    return views.get_group(uow, group_id)
 
 
 # Open, start, complete: one change of a group of my district, with the same answers; the use
@@ -78,7 +78,7 @@ CHANGE: dict[str, Any] = {
 
 def _change(use_case: Callable[..., GroupPublic]) -> Callable[..., GroupPublic]:
     def change(group_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> GroupPublic:
-        return use_case(uow(), group_id, actor=coordinator)
+        return use_case(uow, group_id, actor=coordinator)
 
     return change
 
@@ -107,7 +107,7 @@ def cancel_group(
     group_id: Id, coordinator: CurrentCoordinator, uow: UowDep, body: CancelRequest | None = None
 ) -> GroupPublic:
     reason = body.reason if body else ""
-    return groups.cancel_group(uow(), group_id, reason, actor=coordinator)
+    return groups.cancel_group(uow, group_id, reason, actor=coordinator)
 
 
 @router.post(
@@ -121,5 +121,5 @@ def make_offer(
     group_id: Id, body: MakeOfferRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> OfferPublic:
     return offers.offer_directly(
-        uow(), coordinator, body.application_id, group_id, reason=body.reason
+        uow, coordinator, body.application_id, group_id, reason=body.reason
     )

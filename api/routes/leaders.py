@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import CurrentCoordinator, Id, UowDep
+from api.deps import CurrentCoordinator, Id, ReadUowDep, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import LeaderCreateRequest, LeaderUpdateRequest
 from waitlist.services import leaders
@@ -19,8 +19,8 @@ router = APIRouter(prefix="/api/v1/leaders", tags=["leaders"])
     responses=problem_responses(401, 403),
     summary="The leaders of my district",
 )
-def list_leaders(coordinator: CurrentCoordinator, uow: UowDep) -> LeadersPublic:
-    return leaders.list_leaders(uow(readonly=True), coordinator)
+def list_leaders(coordinator: CurrentCoordinator, uow: ReadUowDep) -> LeadersPublic:
+    return leaders.list_leaders(uow, coordinator)
 
 
 @router.post(
@@ -33,7 +33,7 @@ def list_leaders(coordinator: CurrentCoordinator, uow: UowDep) -> LeadersPublic:
 def create_leader(
     body: LeaderCreateRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> LeaderPublic:
-    return leaders.create_leader(uow(), coordinator, body.model_dump())
+    return leaders.create_leader(uow, coordinator, body.model_dump())
 
 
 @router.get(
@@ -42,8 +42,8 @@ def create_leader(
     responses=problem_responses(401, 403, 404),
     summary="One leader of my district",
 )
-def get_leader(leader_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> LeaderPublic:
-    return leaders.get_leader(uow(readonly=True), coordinator, leader_id)
+def get_leader(leader_id: Id, coordinator: CurrentCoordinator, uow: ReadUowDep) -> LeaderPublic:
+    return leaders.get_leader(uow, coordinator, leader_id)
 
 
 @router.patch(
@@ -55,4 +55,4 @@ def get_leader(leader_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> L
 def update_leader(
     leader_id: Id, body: LeaderUpdateRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> LeaderPublic:
-    return leaders.update_leader(uow(), coordinator, leader_id, body.model_dump(exclude_unset=True))
+    return leaders.update_leader(uow, coordinator, leader_id, body.model_dump(exclude_unset=True))

@@ -6,6 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from api.deps import (
     CurrentCoordinator,
@@ -14,10 +15,10 @@ from api.deps import (
     IdempotentDep,
     OptionalPrincipal,
     PageDep,
+    ReadUowDep,
     UowDep,
     parent_rate_limit,
 )
-from api.idempotency import Sealer
 from api.problems import ProblemError, problem_responses
 from api.routes.schemas import DeclineRequest, ExpiredOffers, OffersPage
 from waitlist.services import offers, views
@@ -37,15 +38,16 @@ RATE_LIMITED = [Depends(parent_rate_limit)]  # parent endpoints: per client IP a
 def accept(
     offer_id: Id, parent_: CurrentParent, uow: UowDep, idempotent: IdempotentDep
 ) -> Response:
-    def work(seal: Sealer) -> OfferPublic:
-        return offers.accept_offer(
-            uow(),
-            offer_id,
-            actor=parent_,
-            then=lambda session, offer: seal(session, offer, parent_.application_id),
-        )
+    attempt = idempotent.claim(f"accept:offer/{offer_id}:{parent_.actor}", None)
+    if isinstance(attempt, Response):
+        return attempt
 
-    return idempotent.run(f"accept:offer/{offer_id}:{parent_.actor}", None, work)
+    def then(session: Session, offer: OfferPublic) -> None:
+        attempt.seal(session, offer, parent_.application_id)
+
+    with attempt.running():
+        accepted = offers.accept_offer(uow, offer_id, actor=parent_, then=then)
+    return attempt.respond(accepted)
 
 
 @router.post(
@@ -59,7 +61,7 @@ def decline(
     offer_id: Id, parent_: CurrentParent, uow: UowDep, body: DeclineRequest | None = None
 ) -> OfferPublic:
     reason = body.reason.value if body is not None and body.reason is not None else None
-    return offers.decline_offer(uow(), offer_id, reason, actor=parent_)
+    return offers.decline_offer(uow, offer_id, reason, actor=parent_)
 
 
 @router.get(
@@ -69,10 +71,10 @@ def decline(
     responses=problem_responses(401, 403, 404),
     summary="One offer (its parent, or a coordinator of its district)",
 )
-def get_offer(offer_id: Id, principal: OptionalPrincipal, uow: UowDep) -> OfferPublic:
+def get_offer(offer_id: Id, principal: OptionalPrincipal, uow: ReadUowDep) -> OfferPublic:
     if principal is None:
         raise ProblemError(401, "Please log in.", headers={"WWW-Authenticate": "Bearer"})
-    return views.get_offer(uow(readonly=True), principal, offer_id)
+    return views.get_offer(uow, principal, offer_id)
 
 
 @router.get(
@@ -83,7 +85,7 @@ def get_offer(offer_id: Id, principal: OptionalPrincipal, uow: UowDep) -> OfferP
 )
 def list_offers(
     coordinator: CurrentCoordinator,
-    uow: UowDep,
+    uow: ReadUowDep,
     page: PageDep,
     status: str | None = Query(default=None, max_length=16),
     due_by: date | None = Query(
@@ -91,7 +93,7 @@ def list_offers(
     ),
 ) -> OffersPage:
     rows, count = views.list_offers(
-        uow(readonly=True),
+        uow,
         coordinator,
         status=status,
         due_by=due_by,
@@ -108,7 +110,7 @@ def list_offers(
     summary="Expire every offer past its respond-by date now (also runs on a schedule)",
 )
 def expire(_coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
-    return ExpiredOffers(expired=offers.expire_offers(uow()))
+    return ExpiredOffers(expired=offers.expire_offers(uow))
 
 
 @router.post(
@@ -118,4 +120,4 @@ def expire(_coordinator: CurrentCoordinator, uow: UowDep) -> ExpiredOffers:
     summary="Withdraw a pending offer in my district (the parent keeps their place)",
 )
 def revoke(offer_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> OfferPublic:
-    return offers.revoke_offer(uow(), offer_id, actor=coordinator)
+    return offers.revoke_offer(uow, offer_id, actor=coordinator)

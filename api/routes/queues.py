@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentCoordinator, Page, UowDep, paging
+from api.deps import CurrentCoordinator, Page, ReadUowDep, paging
 from api.problems import problem_responses
 from waitlist.services import access, queue_members, queues
 from waitlist.services.queue_members import MemberQuery
@@ -40,10 +40,10 @@ class QueuePublic(BaseModel):
     summary="My district's queue for one programme, in order",
 )
 def queue(
-    district: str, programme: str, coordinator: CurrentCoordinator, uow: UowDep
+    district: str, programme: str, coordinator: CurrentCoordinator, uow: ReadUowDep
 ) -> QueuePublic:
     access.require_coordinator_of(coordinator, district)
-    entries = queues.queue_of(uow(readonly=True), district, programme)
+    entries = queues.queue_of(uow, district, programme)
     return QueuePublic.model_validate(
         {"district": district, "programme": programme, "data": entries, "count": len(entries)},
         from_attributes=True,
@@ -84,7 +84,7 @@ def members(
     district: str,
     programme: str,
     coordinator: CurrentCoordinator,
-    uow: UowDep,
+    uow: ReadUowDep,
     language: str | None = Query(default=None, max_length=8),
     slot: str | None = Query(default=None, max_length=16),
     cross_district: bool | None = Query(default=None),
@@ -96,7 +96,7 @@ def members(
         language=language, slot=slot, cross_district=cross_district, age_fit=age_fit, sort=sort
     )
     found = queue_members.members_page(
-        uow(readonly=True),
+        uow,
         coordinator,
         programme,
         query,

@@ -13,7 +13,7 @@ from datetime import date
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentCoordinator, UowDep
+from api.deps import CurrentCoordinator, UowDep, UowFactoryDep
 from api.problems import problem_responses
 from api.routes.schemas import PlanningDay, Strict
 from solver.types import CandidateGroup, GroupRun, Recommendation, candidate_from
@@ -90,11 +90,11 @@ def _public(rec: Recommendation, candidate: CandidateGroup) -> RecommendationPub
 )
 def list_recommendations(
     coordinator: CurrentCoordinator,
-    uow: UowDep,
+    make_uow: UowFactoryDep,
     response: Response,
     as_of: PlanningDay | None = Query(default=None, description="Day of the plan (default today)"),
 ) -> RecommendationsPublic:
-    asked = recommendation_jobs.ask(uow, as_of=as_of, district=coordinator.district)
+    asked = recommendation_jobs.ask(make_uow, as_of=as_of, district=coordinator.district)
     found, job = asked.recommendations, asked.job
     if found is None or asked.stale:
         response.status_code = 202
@@ -132,7 +132,7 @@ def accept(
     body: AcceptRequest | None = None,
 ) -> AcceptedPublic:
     done = recommendations.accept_recommendation(
-        uow(), coordinator, candidate, as_of=body.as_of if body else None
+        uow, coordinator, candidate, as_of=body.as_of if body else None
     )
     cand = candidate_from(done.group, id=candidate)
     return AcceptedPublic(recommendation=_public(done.recommendation, cand), group=done.group)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentCoordinator, Id, Page, UowDep, paging
+from api.deps import CurrentCoordinator, Id, Page, ReadUowDep, UowDep, paging
 from api.problems import problem_responses
 from api.routes.schemas import MAX_ID, PlanningDay, Strict
 from waitlist.services import round_edits, rounds, views
@@ -41,7 +41,7 @@ def preview(
     coordinator: CurrentCoordinator, uow: UowDep, body: PreviewRequest | None = None
 ) -> PlacementRoundPublic:
     as_of = body.as_of if body is not None else None
-    return rounds.preview_round(uow(), as_of=as_of, district=coordinator.district)
+    return rounds.preview_round(uow, as_of=as_of, district=coordinator.district)
 
 
 def _decide(use_case: Callable[..., PlacementRoundPublic]) -> Callable[..., PlacementRoundPublic]:
@@ -49,7 +49,7 @@ def _decide(use_case: Callable[..., PlacementRoundPublic]) -> Callable[..., Plac
     transaction)."""
 
     def decide(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
-        return use_case(uow(), round_id, actor=coordinator)
+        return use_case(uow, round_id, actor=coordinator)
 
     return decide
 
@@ -83,7 +83,7 @@ for _action, _use_case, _summary in (
 def drop(
     round_id: Id, body: DropRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> PlacementRoundPublic:
-    return round_edits.drop_offer(uow(), coordinator, round_id, body.application_id)
+    return round_edits.drop_offer(uow, coordinator, round_id, body.application_id)
 
 
 @router.get(
@@ -94,12 +94,10 @@ def drop(
 )
 def list_rounds(
     coordinator: CurrentCoordinator,
-    uow: UowDep,
+    uow: ReadUowDep,
     page: Annotated[Page, Depends(paging(50))],
 ) -> RoundsPage:
-    rows, count = views.list_rounds(
-        uow(readonly=True), coordinator, limit=page.limit, offset=page.offset
-    )
+    rows, count = views.list_rounds(uow, coordinator, limit=page.limit, offset=page.offset)
     return RoundsPage(data=rows, count=count)
 
 
@@ -109,5 +107,7 @@ def list_rounds(
     responses=problem_responses(401, 403, 404),
     summary="One placement round: inputs hash, objective, offers and their reasons",
 )
-def get_round(round_id: Id, coordinator: CurrentCoordinator, uow: UowDep) -> PlacementRoundPublic:
-    return views.get_round(uow(readonly=True), coordinator, round_id)
+def get_round(
+    round_id: Id, coordinator: CurrentCoordinator, uow: ReadUowDep
+) -> PlacementRoundPublic:
+    return views.get_round(uow, coordinator, round_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentCoordinator, CurrentStaff, Id, UowDep
+from api.deps import CurrentCoordinator, CurrentStaff, Id, ReadUowDep, UowDep
 from api.problems import problem_responses
 from api.routes.schemas import VenueCreateRequest, VenueUpdateRequest
 from waitlist.services import venues
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/api/v1/venues", tags=["venues"])
     summary="Venues (filter by district)",
 )
 def list_venues(
-    _staff: CurrentStaff, uow: UowDep, district: str | None = Query(default=None, max_length=64)
+    _staff: CurrentStaff, uow: ReadUowDep, district: str | None = Query(default=None, max_length=64)
 ) -> VenuesPublic:
-    return venues.list_venues(uow(readonly=True), district)
+    return venues.list_venues(uow, district)
 
 
 @router.post(
@@ -35,7 +35,7 @@ def list_venues(
 def create_venue(
     body: VenueCreateRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> VenuePublic:
-    return venues.create_venue(uow(), coordinator, body.model_dump())
+    return venues.create_venue(uow, coordinator, body.model_dump())
 
 
 @router.get(
@@ -44,8 +44,8 @@ def create_venue(
     responses=problem_responses(401, 403, 404),
     summary="One venue",
 )
-def get_venue(venue_id: Id, _staff: CurrentStaff, uow: UowDep) -> VenuePublic:
-    return venues.get_venue(uow(readonly=True), venue_id)
+def get_venue(venue_id: Id, _staff: CurrentStaff, uow: ReadUowDep) -> VenuePublic:
+    return venues.get_venue(uow, venue_id)
 
 
 @router.patch(
@@ -57,4 +57,4 @@ def get_venue(venue_id: Id, _staff: CurrentStaff, uow: UowDep) -> VenuePublic:
 def update_venue(
     venue_id: Id, body: VenueUpdateRequest, coordinator: CurrentCoordinator, uow: UowDep
 ) -> VenuePublic:
-    return venues.update_venue(uow(), coordinator, venue_id, body.model_dump(exclude_unset=True))
+    return venues.update_venue(uow, coordinator, venue_id, body.model_dump(exclude_unset=True))

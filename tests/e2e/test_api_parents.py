@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from tests.support.api import (
@@ -19,7 +21,8 @@ from tests.support.api import (
     login,
     offer_home_seat,
 )
-from waitlist.services import offers
+from waitlist.services import applications, offers
+from waitlist.storage.idempotency import IdempotencyRecord
 from waitlist.storage.tables import Application, Event
 
 
@@ -157,6 +160,31 @@ def test_a_stored_refusal_is_replayed_too(city: City, client: TestClient) -> Non
     assert first.status_code == second.status_code == 404
     assert first.json()["field"] == "district"
     assert first.content == second.content
+
+
+def test_an_attempt_whose_key_was_taken_over_makes_nothing_and_is_told_to_retry(
+    city: City, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow first attempt outlived its lease and a retry took the key over: the first one's
+    application is rolled back with it, so only the retry's can exist."""
+    use_case = applications.apply
+
+    def taken_over_first(*args: Any, **kwargs: Any) -> applications.Applied:
+        with Session(city.engine) as session:  # what a retry after the lease does
+            session.execute(update(IdempotencyRecord).values(claim="the-retry"))
+            session.commit()
+        return use_case(*args, **kwargs)
+
+    monkeypatch.setattr(applications, "apply", taken_over_first)
+    late = client.post(
+        "/api/v1/applications", json=application_body(), headers={"Idempotency-Key": "apply-5"}
+    )
+    assert late.status_code == 409, late.text
+    assert late.json()["code"] == "idempotency_in_progress"
+    assert _applications(city) == 0
+    with Session(city.engine) as session:
+        record = session.exec(select(IdempotencyRecord)).one()
+    assert (record.state, record.claim) == ("pending", "the-retry")
 
 
 def test_accept_with_an_idempotency_key_is_answered_once(city: City, client: TestClient) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from solver.types import Application, District, Group, Offer, Policy, Scenario
-from waitlist.services.round_inputs import changes, watched
+from waitlist.services.rounds import changed_inputs, watched_inputs
 
 DAY = date(2026, 3, 2)
 
@@ -53,22 +53,22 @@ OFFER = [Offer("a-1", "g-1", date(2026, 3, 12), True, 19, "")]
 
 
 def test_with_strict_priority_every_resident_of_the_host_is_ahead_of_an_incoming_parent():
-    watch = watched(_scenario("strict", *APPS), OFFER)
+    watch = watched_inputs(_scenario("strict", *APPS), OFFER)
     assert set(watch["applications"]) == {"a-1", "a-2"}
     assert set(watch["groups"]) == {"g-1", "g-2"}  # someone applied for abc too
 
 
 def test_with_no_priority_only_earlier_parents_are_ahead():
-    watch = watched(_scenario("none", *APPS), OFFER)
+    watch = watched_inputs(_scenario("none", *APPS), OFFER)
     assert set(watch["applications"]) == {"a-1"}
 
 
 def test_only_a_watched_change_is_reported():
     scenario = _scenario("strict", *APPS)
-    watch = watched(scenario, OFFER)
+    watch = watched_inputs(scenario, OFFER)
     later = replace(scenario, applications=(*APPS[:2], _app("a-9", "farsta", 28)))  # a-3 left
-    assert changes(watch, later) == []
+    assert changed_inputs(watch, later) == []
     fuller = replace(scenario, groups=(replace(GROUP, taken=3), OTHER))
-    assert changes(watch, fuller) == ["group g-1 changed (seats taken, capacity or status)"]
+    assert changed_inputs(watch, fuller) == ["group g-1 changed (seats taken, capacity or status)"]
     gone = replace(scenario, applications=(APPS[0], APPS[2]))  # a-2, ahead, withdrew
-    assert changes(watch, gone) == ["application a-2 is no longer waiting as it was"]
+    assert changed_inputs(watch, gone) == ["application a-2 is no longer waiting as it was"]

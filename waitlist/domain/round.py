@@ -2,7 +2,7 @@
 
 A round is one solver run over a snapshot. Its preview can be inspected; committing it makes
 the offers. A preview is stale, and cannot be committed, when something its offers depend on
-changed since it was computed (what that is: waitlist.services.round_inputs).
+changed since it was computed (what that is: waitlist.services.rounds).
 """
 
 from __future__ import annotations

@@ -149,9 +149,9 @@ def check_application_scope(uow: UnitOfWork, actor: Actor, application_id: int) 
         check_application(uow, actor, application_id)
 
 
-def check_round(uow: UnitOfWork, actor: Actor, round_id: int) -> PlacementRound:
-    """The placement round, if the actor coordinates the district it was run for."""
-    row = lookups.by_id(uow, PlacementRound, round_id)
+def check_round(actor: Actor, row: PlacementRound | None, round_id: int) -> PlacementRound:
+    """The placement round `round_id` (`row`, as the caller loaded it: None if there is none),
+    if the actor coordinates the district it was run for."""
     if row is None or not actor.is_coordinator or row.district != actor.district:
         raise _hidden("round", round_id)
     return row

@@ -27,10 +27,10 @@ from waitlist.domain.errors import IllegalTransition, InvalidInput, NotEligible,
 from waitlist.domain.offer import OfferStatus
 from waitlist.domain.values import check_contact, parse_year_month
 from waitlist.reference import load_reference
-from waitlist.services import erasure, lookups, seats
+from waitlist.services import erasure, lookups
 from waitlist.services.commands import NewApplication
 from waitlist.services.inputs import parse
-from waitlist.services.lifecycle import close_offer, pending_offer, set_status
+from waitlist.services.lifecycle import close_offer, pending_offer, release_seat, set_status
 from waitlist.services.outbox import forget_secrets
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import application_state
@@ -201,7 +201,7 @@ def _withdraw(uow: UnitOfWork, app: Application) -> None:
         if offer is not None:
             close_offer(uow, offer, OfferStatus.REVOKED, "revoked", application=app)
     elif app.status == S.ENROLLED and app.group_id is not None:
-        seats.release_seat(uow, app.group_id)
+        release_seat(uow, app.group_id)
     set_status(uow, app, S.WITHDRAWN, "withdrawn")
 
 

@@ -13,11 +13,6 @@ from waitlist.domain.errors import InvalidInput
 M = TypeVar("M", bound=BaseModel)
 
 
-# Identifiers in a database fit a signed 32-bit integer; a larger (or non-positive) id names
-# nothing, and PostgreSQL would refuse to even compare it.
-MAX_ID = 2**31 - 1
-
-
 def parse(model: type[M], data: dict[str, Any] | M) -> M:
     """Validate `data` as `model`; the first problem becomes an InvalidInput naming the field."""
     if isinstance(data, model):
@@ -86,11 +81,6 @@ def check_text(value: Any, field: str) -> None:
         for key, item in value.items():
             check_text(key, field)
             check_text(item, field)
-
-
-def valid_id(key: Any) -> bool:
-    """True if `key` can be a stored row's id (a positive 32-bit integer)."""
-    return isinstance(key, int) and not isinstance(key, bool) and 0 < key <= MAX_ID
 
 
 def parse_date(value: str | date, field: str) -> date:

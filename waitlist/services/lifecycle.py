@@ -5,6 +5,17 @@ record_status(uow, kind, row, ...)     a checked move stored and audited (applic
 pending_offer(uow, app_id)             the application's open offer, locked, or None
 close_offer(uow, offer, status, action) an offer ends other than by accepting: seat back,
                                        parent back to waiting with the queue date kept
+take_seat(uow, group_id)               a seat held for a new offer (NoSeatLeft if full)
+release_seat(uow, group_id)            the seat back (an offer closed, a parent left a group)
+
+Seats are taken and released with one guarded UPDATE each, never read-modify-write:
+
+    UPDATE programme_group SET taken = taken + 1
+     WHERE id = :g AND taken < capacity AND status IN ('planned', 'recruiting')
+
+The database evaluates the guard and the increment atomically (SQLite under its write lock,
+PostgreSQL under the row lock the UPDATE takes), so no interleaving of callers can push
+`taken` above `capacity` (rule 3). A zero row count means the group was full.
 """
 
 from __future__ import annotations
@@ -12,12 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 
 from waitlist.domain.application import ApplicationStatus as S
 from waitlist.domain.application import check_application_transition
+from waitlist.domain.errors import IllegalTransition, NoSeatLeft
+from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.offer import OfferStatus, check_offer_transition
-from waitlist.services import lookups, seats
+from waitlist.services import lookups
 from waitlist.services.snapshots import application_state, offer_state
 from waitlist.storage.tables import Application, Group, Offer
 from waitlist.storage.uow import UnitOfWork
@@ -74,7 +88,7 @@ def close_offer(
     offer.answered_at = uow.now()
     offer.decline_reason = decline_reason
     uow.session.add(offer)
-    seats.release_seat(uow, offer.group_id)
+    release_seat(uow, offer.group_id)
     group = uow.session.get(Group, offer.group_id)
     uow.record(
         "offer",
@@ -88,3 +102,46 @@ def close_offer(
     app = application or lookups.application(uow, offer.application_id)
     if app.status == S.OFFERED:
         set_status(uow, app, S.WAITING, f"offer_{action}")
+
+
+def take_seat(uow: UnitOfWork, group_id: int) -> None:
+    """Take one seat in a group still taking offers, or raise (nothing changed then).
+
+    The guard also checks the status, so a seat can never be taken in a group that was
+    cancelled or started by a concurrent transaction after the caller read it.
+    """
+    result = uow.session.execute(
+        update(Group)
+        .where(
+            Group.id == group_id,  # type: ignore[arg-type]
+            Group.taken < Group.capacity,  # type: ignore[arg-type]
+            col(Group.status).in_([s.value for s in OFFERABLE_STATUSES]),
+        )
+        .values(taken=Group.taken + 1, updated_at=uow.now())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        _refresh(uow, group_id)
+        group = uow.session.get(Group, group_id)
+        if group is not None and group.status not in OFFERABLE_STATUSES:
+            raise IllegalTransition(f"A {group.status} group takes no new offers.", field="group")
+        raise NoSeatLeft("The group has no free seat left.", field="group")
+    _refresh(uow, group_id)
+
+
+def release_seat(uow: UnitOfWork, group_id: int) -> None:
+    uow.session.execute(
+        update(Group)
+        .where(Group.id == group_id, Group.taken > 0)  # type: ignore[arg-type]
+        .values(taken=Group.taken - 1, updated_at=uow.now())
+        .execution_options(synchronize_session=False)
+    )
+    _refresh(uow, group_id)
+
+
+def _refresh(uow: UnitOfWork, group_id: int) -> None:
+    # Only rows already loaded in this session need refreshing; others load fresh anyway.
+    key = uow.session.identity_key(Group, group_id)
+    cached = uow.session.identity_map.get(key)
+    if cached is not None:
+        uow.session.refresh(cached)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import select
 
 from waitlist.domain.errors import NotFound
-from waitlist.services.inputs import has_control, valid_id
 from waitlist.storage.tables import Application, District, Group, Leader, Offer, Programme, Travel
 from waitlist.storage.uow import UnitOfWork
 
+# Identifiers in a database fit a signed 32-bit integer; a larger (or non-positive) id names
+# nothing, and PostgreSQL would refuse to even compare it.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(key: Any) -> bool:
+    """True if `key` can be a stored row's id (a positive 32-bit integer)."""
+    return isinstance(key, int) and not isinstance(key, bool) and 0 < key <= MAX_ID
+
 
 def _slug_row(uow: UnitOfWork, model: type, slug: str):  # type: ignore[no-untyped-def]
-    # A slug that is not text, or holds a control character, names nothing (and PostgreSQL
-    # would refuse a NUL in the query itself).
-    if not isinstance(slug, str) or has_control(slug):
+    # A slug that is not text names nothing, nor does one with a NUL, which PostgreSQL would
+    # refuse in the query itself (other text that names no row finds none).
+    if not isinstance(slug, str) or "\x00" in slug:
         return None
     row = uow.session.get(model, slug)
     if row is not None:

@@ -37,9 +37,9 @@ from waitlist.domain.offer import (
     parse_decline_reason,
 )
 from waitlist.domain.reasons import ReasonFacts, Rule
-from waitlist.services import access, lookups, seats
+from waitlist.services import access, lookups
 from waitlist.services.access import Actor
-from waitlist.services.lifecycle import close_offer, pending_offer, set_status
+from waitlist.services.lifecycle import close_offer, pending_offer, set_status, take_seat
 from waitlist.services.retry import retrying
 from waitlist.services.snapshots import offer_state
 from waitlist.storage.tables import Application, Group, Offer, OfferPublic
@@ -149,7 +149,7 @@ def add_offer(
     travel = _check_fits(uow, app, group)
     today = uow.today()
     deadline = _deadline(uow, group, today, respond_by, immediate=not notify)
-    seats.take_seat(uow, group_id)
+    take_seat(uow, group_id)
     offer = Offer(
         application_id=application_id,
         group_id=group_id,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from waitlist.domain.errors import NotFound
 from waitlist.domain.round import RoundStatus, check_round_transition
-from waitlist.services import access, rounds
+from waitlist.services import access, lookups, rounds
 from waitlist.services.access import Actor
 from waitlist.services.scenario_export import application_ref
-from waitlist.storage.tables import PlacementRoundPublic
+from waitlist.storage.tables import PlacementRound, PlacementRoundPublic
 from waitlist.storage.uow import UnitOfWork
 
 
@@ -28,7 +28,7 @@ def drop_offer(
 ) -> PlacementRoundPublic:
     """A new preview of the same round without `application_id`'s proposed offer."""
     with uow:
-        row = access.check_round(uow, actor, round_id)
+        row = access.check_round(actor, lookups.by_id(uow, PlacementRound, round_id), round_id)
         check_round_transition(row.status, RoundStatus.DISCARDED.value)
         if application_id not in {o.application for o in rounds.proposed(row)}:
             raise NotFound(

@@ -2,14 +2,36 @@
 then commit (every offer made at once, or none).
 
 The preview keeps a hash of the scenario it was solved from (for the record) and fingerprints
-of what its offers depend on (waitlist.services.round_inputs): the groups, the parents it
-offers seats to and the parents it ranked ahead of them. Committing rebuilds the scenario
-from the database as of the same date: if any of those changed (a seat taken, a group
-cancelled, a parent ahead withdrawn or paused), the commit raises StalePreview and writes
-nothing; the coordinator runs a new preview. A parent who applied after the preview does
-not make it stale: the next round serves them. Offers are made through
+of what its offers depend on (`watched_inputs`, below): the groups, the parents it offers
+seats to and the parents it ranked ahead of them. Committing rebuilds the scenario from the
+database as of the same date: if any of those changed (a seat taken, a group cancelled, a
+parent ahead withdrawn or paused), the commit raises StalePreview and writes nothing; the
+coordinator runs a new preview. A parent who applied after the preview does not make it
+stale: the next round serves them. Offers are made through
 waitlist.services.offers, the one path for making offers (eligibility, reach, the guarded
 seat UPDATE, audit event, notice), inside one transaction with the round's own update.
+
+What a preview depends on: it is stale only if something it relied on changed, not if
+anything at all in the city changed. It relies on
+
+- every group in its snapshot of a programme someone in the snapshot applied for (seats
+  taken, capacity, status, date, slot, language): a seat taken or freed, a group cancelled
+  or started changes which offers are possible or best;
+- every application it offers a seat to: still waiting, not paused, unchanged;
+- every application it ranked ahead of an offered one: if that parent withdrew, was offered
+  a seat elsewhere, or was paused, the offers behind them may no longer be the right ones.
+  "Ahead" follows the home-priority policy, per host district: with `strict`, every resident
+  of the host is ahead of an incoming parent and residents earlier in queue order are ahead
+  of a resident; with `none`, queue order alone decides.
+
+Everything else may change between preview and commit without making the commit stale: an
+application that arrived (or a group created) after the preview is served by the next round;
+a parent behind everyone offered a seat could not have been served first. The commit itself
+still makes each offer through the guarded seat UPDATE, in one transaction: a seat lost at
+the last moment fails the whole commit. The preview stores a short SHA-256 fingerprint of
+each watched group and application with the round (never shown: an application's
+fingerprint covers its birth month); the commit compares them with a fresh snapshot as of
+the same date.
 
 A round may be scoped to one group (`group=`), as when a coordinator accepts a group-start
 recommendation: the solver then sees every district's waiting parents and every group (so the
@@ -20,13 +42,17 @@ threshold), and the round keeps only the offers it makes in that group.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
 from solver.placement import solve
 from solver.scenario.files import dumps, result_to_dict, scenario_to_dict
+from solver.types import Application as SApplication
+from solver.types import Group as SGroup
+from solver.types import Offer as SOffer
 from solver.types import Scenario
 from waitlist.domain.errors import (
     Conflict,
@@ -37,13 +63,15 @@ from waitlist.domain.errors import (
     NotFound,
     StalePreview,
 )
+from waitlist.domain.queue import queue_key
 from waitlist.domain.round import (
     RoundStatus,
     check_fresh,
     check_round_transition,
     check_unchanged,
 )
-from waitlist.services import access, lookups, offers, round_inputs
+from waitlist.domain.values import HomePriority
+from waitlist.services import access, lookups, offers
 from waitlist.services.access import Actor
 from waitlist.services.retry import retrying
 from waitlist.services.scenario_export import (
@@ -79,6 +107,78 @@ def without(scenario: Scenario, left_out: Collection[int]) -> Scenario:
     return replace(scenario, applications=kept)
 
 
+# What a preview depends on (see the module's docstring).
+
+WATCH_KEY = "watch"
+
+
+def fingerprint(item: SApplication | SGroup) -> str:
+    data = asdict(item)
+    if data.get("room", "") is None:  # optional field: a group without a room hashes as before
+        del data["room"]
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _ahead(scenario: Scenario, offers: Sequence[SOffer]) -> set[str]:
+    """Applications the preview ranked ahead of an offered one (not offered themselves)."""
+    apps = {a.id: a for a in scenario.applications}
+    hosts = {g.id: g.district for g in scenario.groups}
+    offered = {o.application for o in offers}
+    strict = scenario.policy.home_priority == HomePriority.STRICT
+    # Per programme and host district: the latest queue key offered to a resident and to an
+    # incoming parent (with `none`, the host does not matter: one entry per programme).
+    latest: dict[tuple[str, str, bool], tuple[Any, ...]] = {}
+    for offer in offers:
+        app, host = apps[offer.application], hosts[offer.group]
+        resident = app.district == host
+        slot = (app.programme, host if strict else "", resident if strict else True)
+        key = queue_key(app)
+        latest[slot] = max(latest.get(slot, key), key)
+    ahead: set[str] = set()
+    for app in scenario.applications:
+        if app.id in offered:
+            continue
+        key = queue_key(app)
+        for (programme, host, resident), last in latest.items():
+            if app.programme != programme:
+                continue
+            if not strict:
+                before = key < last
+            elif resident:  # an offer to a resident: earlier residents of that host
+                before = app.district == host and key < last
+            else:  # an offer to an incoming parent: every resident, earlier incoming parents
+                before = app.district == host or key < last
+            if before:
+                ahead.add(app.id)
+                break
+    return ahead
+
+
+def watched_inputs(scenario: Scenario, offers: Sequence[SOffer]) -> dict[str, dict[str, str]]:
+    """Fingerprints of what a preview with these offers depends on."""
+    programmes = {a.programme for a in scenario.applications}
+    relied = {o.application for o in offers} | _ahead(scenario, offers)
+    return {
+        "groups": {g.id: fingerprint(g) for g in scenario.groups if g.programme in programmes},
+        "applications": {a.id: fingerprint(a) for a in scenario.applications if a.id in relied},
+    }
+
+
+def changed_inputs(watch: dict[str, dict[str, str]], scenario: Scenario) -> list[str]:
+    """What changed since the preview, in words (empty: the preview still holds)."""
+    groups = {g.id: fingerprint(g) for g in scenario.groups}
+    apps = {a.id: fingerprint(a) for a in scenario.applications}
+    found = []
+    for ref, print_ in sorted(watch.get("groups", {}).items()):
+        if groups.get(ref) != print_:
+            found.append(f"group {ref} changed (seats taken, capacity or status)")
+    for ref, print_ in sorted(watch.get("applications", {}).items()):
+        if apps.get(ref) != print_:
+            found.append(f"application {ref} is no longer waiting as it was")
+    return found
+
+
 def preview_round(
     uow: UnitOfWork,
     *,
@@ -103,7 +203,7 @@ def preview_round(
             scope = {"group": group}
         if left_out:
             scope[LEFT_OUT_KEY] = sorted(left_out)
-        scope[round_inputs.WATCH_KEY] = round_inputs.watched(scenario, result.offers)
+        scope[WATCH_KEY] = watched_inputs(scenario, result.offers)
         stored = result_to_dict(result)
         row = PlacementRound(
             at=uow.now(),
@@ -143,9 +243,9 @@ def _check_scope(uow: UnitOfWork, day: date, district: str | None, group: int | 
 def _round(uow: UnitOfWork, round_id: int, actor: Actor | None) -> PlacementRound:
     """The round; `actor`, when given, must coordinate the district it was run for (None: a
     trusted caller, such as the command line)."""
-    if actor is not None:
-        return access.check_round(uow, actor, round_id)
     row = lookups.by_id(uow, PlacementRound, round_id)
+    if actor is not None:
+        return access.check_round(actor, row, round_id)
     if row is None:
         raise NotFound(f"There is no placement round {round_id}.", field="round")
     return row
@@ -162,11 +262,11 @@ def commit_round(
         scoped = (row.result or {}).get("group") is not None
         current = database_scenario(uow, row.as_of, None if scoped else row.district)
         current = without(current, (row.result or {}).get(LEFT_OUT_KEY, ()))
-        watch = (row.result or {}).get(round_inputs.WATCH_KEY)
+        watch = (row.result or {}).get(WATCH_KEY)
         if watch is None:  # a preview recorded before fingerprints: the whole snapshot
             check_fresh(row.inputs_hash, inputs_hash(current))
         else:
-            check_unchanged(round_inputs.changes(watch, current))
+            check_unchanged(changed_inputs(watch, current))
         for offer in proposed(row):
             _make(uow, round_id, offer)
         row.status = RoundStatus.COMMITTED.value

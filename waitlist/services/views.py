@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from waitlist.domain.application import ApplicationStatus
 from waitlist.domain.errors import Forbidden
 from waitlist.domain.offer import OfferStatus
-from waitlist.services import access, link_notice, queues
+from waitlist.services import access, link_notice, lookups, queues
 from waitlist.services.access import Actor
 from waitlist.services.applications import to_public as application_public
 from waitlist.services.groups import to_public as group_public
@@ -273,8 +273,6 @@ def list_groups(
 
 
 def get_group(uow: UnitOfWork, group_id: int) -> GroupPublic:
-    from waitlist.services import lookups
-
     with uow:
         return group_public(uow, lookups.group(uow, group_id))
 
@@ -343,5 +341,5 @@ def list_rounds(
 
 def get_round(uow: UnitOfWork, actor: Actor, round_id: int) -> PlacementRoundPublic:
     with uow:
-        row = access.check_round(uow, actor, round_id)
+        row = access.check_round(actor, lookups.by_id(uow, PlacementRound, round_id), round_id)
         return PlacementRoundPublic.model_validate(row, from_attributes=True)

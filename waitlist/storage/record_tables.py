@@ -106,5 +106,5 @@ class PlacementRoundPublic(SQLModel):
     @classmethod
     def _without_fingerprints(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         # What the commit checks stays with the round: an application's fingerprint covers
-        # its birth month (waitlist.services.round_inputs).
+        # its birth month (waitlist.services.rounds).
         return None if value is None else {k: v for k, v in value.items() if k != "watch"}
