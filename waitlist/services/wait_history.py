@@ -142,7 +142,7 @@ class _Queue:
 
 
 _CACHE: dict[tuple[Any, ...], QueueHistory] = {}
-_LEVELS: dict[tuple[Any, ...], float] = {}
+_LEVELS: dict[tuple[Any, ...], tuple[tuple[Any, ...], float]] = {}
 
 
 def queue_history(uow: UnitOfWork, district: str, programme: str) -> QueueHistory:
@@ -151,27 +151,35 @@ def queue_history(uow: UnitOfWork, district: str, programme: str) -> QueueHistor
     today = uow.today()
     key = (str(uow.engine.url), district, programme, today, *_version(uow, district, programme))
     found = _CACHE.get(key)
+    rebuilt = found is None
     if found is None:
         if len(_CACHE) > 512:
             _CACHE.clear()
         found = _CACHE[key] = _queue(uow, district, programme).history(today)
-    return replace(found, level=district_level(uow, district))
+    if not any(len(past.outcomes) >= MIN_OUTCOMES for past in found.levels[0].values()):
+        return found  # it calibrates no range: the level would change nothing
+    return replace(found, level=district_level(uow, district, recheck=rebuilt))
 
 
-def district_level(uow: UnitOfWork, district: str) -> float:
-    """The district's adapted level today, replayed from its stored history (kept per process
-    for the day, while the applications queued before today stay the same)."""
+def district_level(uow: UnitOfWork, district: str, *, recheck: bool = True) -> float:
+    """The district's adapted level today, replayed from its stored history, kept per process
+    for the day while the applications queued before today stay the same (checked when
+    `recheck`: a queue's history rebuilt because it changed, or asked for the level alone)."""
     today = uow.today()
-    before = uow.session.exec(
-        select(func.count(), func.max(Application.id)).where(  # type: ignore[call-overload]
-            col(Application.district) == district, col(Application.queue_date) < today
-        )
-    ).one()
+    key = (str(uow.engine.url), district, today)
+    found = _LEVELS.get(key)
+    if found is not None and not recheck:
+        return found[1]
     # Not today's applications and offers (they count from tomorrow): only a history that
     # changed before today (data imported, a database restored) replays the level again.
-    key = (str(uow.engine.url), district, today, *before)
-    found = _LEVELS.get(key)
-    if found is None:
+    before = tuple(
+        uow.session.exec(
+            select(func.count(), func.max(Application.id)).where(  # type: ignore[call-overload]
+                col(Application.district) == district, col(Application.queue_date) < today
+            )
+        ).one()
+    )
+    if found is None or found[0] != before:
         if len(_LEVELS) > 512:
             _LEVELS.clear()
         programmes = uow.session.exec(
@@ -181,8 +189,8 @@ def district_level(uow: UnitOfWork, district: str) -> float:
             .order_by(col(Application.programme))
         ).all()
         queues = [_queue(uow, district, programme) for programme in programmes]
-        found = _LEVELS[key] = replay_level(district, queues, today)
-    return found
+        found = _LEVELS[key] = (before, replay_level(district, queues, today))
+    return found[1]
 
 
 def replay_level(district: str, queues: Sequence[_Queue], today: date) -> float:
