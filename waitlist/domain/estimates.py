@@ -277,7 +277,7 @@ def settle_levels(
                 still.append(shown)
             continue
         district = shown.district
-        moved[district] = adapted_level(moved.get(district, coverage), not held, coverage)
+        moved[district] = adapted_level(moved.get(district, coverage), not held, coverage=coverage)
     return moved, still
 
 
