@@ -18,6 +18,7 @@ class PastParent:
     wait_days: int  # from joining to the offer
     languages: tuple[str, ...] = ("sv",)
     group: str = "home"  # the key in City.groups of the group offered
+    district: str = HOME  # the queue they joined
 
 
 def add_past_parents(built: City, parents: list[PastParent]) -> None:
@@ -26,7 +27,7 @@ def add_past_parents(built: City, parents: list[PastParent]) -> None:
     with Session(built.engine) as session:
         for n, past in enumerate(parents):
             app = Application(
-                programme="komet", district=HOME, child_birth=f"{today.year - 6}-03",
+                programme="komet", district=past.district, child_birth=f"{today.year - 6}-03",
                 languages=list(past.languages), slots=["evening"], queue_date=past.joined,
                 lottery=n, status="completed",
             )  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -22,6 +23,7 @@ from waitlist.domain.estimates import (
     conformal_quantiles,
     range_held,
     raw_wait_weeks,
+    settle_levels,
     speaks_group_language,
 )
 from waitlist.domain.queue import SeatBatch, estimate_wait
@@ -353,3 +355,59 @@ def test_an_offer_settles_whether_the_range_held():
     assert range_held(6, None, 30.0, offered=True) is True
     assert range_held(6, 11, 5.0, offered=False) is None
     assert range_held(6, 11, 12.0, offered=False) is False
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A range shown on `day` and what followed (waitlist.domain.estimates.ShownRange)."""
+
+    district: str
+    day: date
+    low: int | None
+    high: int | None
+    offered_on: date | None = None
+    closed_on: date | None = None
+
+
+@st.composite
+def _shown_ranges(draw: st.DrawFn) -> _Shown:
+    day = TODAY + timedelta(days=draw(st.integers(0, 120)))
+    low = draw(st.integers(0, 12))
+    high = draw(st.one_of(st.none(), st.integers(low, low + 12)))
+    after = timedelta(days=draw(st.integers(0, 200)))
+    followed = draw(st.sampled_from(("offered", "left", "waiting")))
+    return _Shown(
+        district=draw(st.sampled_from(("farsta", "skarpnack"))),
+        day=day,
+        low=low,
+        high=high,
+        offered_on=day + after if followed == "offered" else None,
+        closed_on=day + after if followed == "left" else None,
+    )
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(_shown_ranges(), max_size=40), st.integers(0, 300), st.integers(0, 300))
+def test_settling_ranges_week_by_week_moves_the_levels_as_settling_them_at_once(shown, first, more):
+    """What the service replays from its stored history and what the simulation keeps as it
+    runs agree: settling the ranges on one day and what is still open on a later day gives
+    the levels (and leaves open the ranges) that settling them all on the later day gives;
+    an offer or a leaving after the day settled is not known yet."""
+    halfway, end = TODAY + timedelta(days=first), TODAY + timedelta(days=first + more)
+    levels, pending = settle_levels({}, shown, halfway)
+    levels, pending = settle_levels(levels, pending, end)
+    at_once, still = settle_levels({}, shown, end)
+    assert pending == still
+    assert levels.keys() == at_once.keys()
+    for district, level in at_once.items():
+        assert math.isclose(levels[district], level, abs_tol=1e-9)
+
+
+def test_a_range_moves_its_districts_level_once_its_outcome_is_known():
+    shown = _Shown("farsta", TODAY, 2, 4, offered_on=TODAY + timedelta(weeks=6))
+    levels, pending = settle_levels({}, [shown], TODAY + timedelta(weeks=3))
+    assert (levels, pending) == ({}, [shown])  # no offer yet, the upper end not passed
+    levels, pending = settle_levels({}, [shown], TODAY + timedelta(weeks=5))
+    assert levels == {"farsta": adapted_level(COVERAGE, missed=True)} and pending == []
+    left = _Shown("farsta", TODAY, 2, 4, closed_on=TODAY + timedelta(weeks=1))
+    assert settle_levels({}, [left], TODAY + timedelta(weeks=5)) == ({}, [])

@@ -34,7 +34,9 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
+from typing import Protocol, TypeVar
 
 COVERAGE = 0.8  # 8 parents in 10: the share of parents whose wait falls inside the range
 PACE_WINDOW_WEEKS = 26  # the pace is counted over the last half year
@@ -50,6 +52,9 @@ BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
 # within these bounds (the promise to parents stays `coverage`).
 ADAPT_STEP = 0.02
 LEVEL_BOUNDS = (0.5, 0.97)
+# The service replays the ranges its pages would have shown over the last year, week by week,
+# to know each district's level (the simulation keeps it as it runs).
+LEVEL_WEEKS = 52
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,61 @@ def range_held(low: int, high: int | None, waited_weeks: float, offered: bool) -
     if high is None and waited_weeks >= low:
         return True  # "low weeks or more", and that many have passed
     return None
+
+
+class ShownRange(Protocol):
+    """A range shown to a parent on `day`, and what followed as far as it is known: the day of
+    their next offer, or the day they left the queue without one (None: not, or not yet)."""
+
+    @property
+    def district(self) -> str: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def low(self) -> int | None: ...
+    @property
+    def high(self) -> int | None: ...
+    @property
+    def offered_on(self) -> date | None: ...
+    @property
+    def closed_on(self) -> date | None: ...
+
+
+R = TypeVar("R", bound=ShownRange)
+
+
+def _known_by(day: date | None, today: date) -> date | None:
+    return day if day is not None and day <= today else None
+
+
+def settle_levels(
+    levels: Mapping[str, float], pending: Iterable[R], today: date, coverage: float = COVERAGE
+) -> tuple[dict[str, float], list[R]]:
+    """The districts' levels once what is known `today` about the `pending` ranges is counted:
+    every range whose outcome is known by then (the offer came; its upper end passed without
+    one; "N weeks or more" and N weeks passed) moves its district's level (adapted_level; a
+    district not in `levels` starts from `coverage`). Returned with the ranges still not known,
+    in their order; a range whose parent left without an offer before that is dropped (no
+    wait followed). An offer or a leaving dated after `today` is not known yet: so the same
+    ranges settled on one day and then on a later one move the levels as settling them on
+    the later day at once does, the one rule for the simulation (every week as it runs) and
+    the service (replaying its stored history)."""
+    moved = dict(levels)
+    still: list[R] = []
+    for shown in pending:
+        if shown.low is None:
+            continue
+        offered_on = _known_by(shown.offered_on, today)
+        closed_on = _known_by(shown.closed_on, today)
+        waited = ((offered_on or closed_on or today) - shown.day).days / 7
+        held = range_held(shown.low, shown.high, waited, offered_on is not None)
+        if held is None:
+            if closed_on is None:
+                still.append(shown)
+            continue
+        district = shown.district
+        moved[district] = adapted_level(moved.get(district, coverage), not held, coverage=coverage)
+    return moved, still
 
 
 def pooled(levels: Iterable[PastOutcomes]) -> PastOutcomes | None:

@@ -10,7 +10,7 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
   queue's groups (those started in the last year or still to start), and the free seats of
   the queue's groups open for recruiting;
   the quantiles taken at the district's adapted level (waitlist.domain.estimates
-  .adapted_level: each range whose outcome became known since moves it, a miss up, a hit a
+  .settle_levels: each range whose outcome became known since moves it, a miss up, a hit a
   little down);
 - rule of thumb: the same function without history (free seats of the queue's recruiting
   groups and its placements over the last year, +-30 %), for comparison.
@@ -43,11 +43,10 @@ from waitlist.domain.estimates import (
     Outcome,
     PastOutcomes,
     QueueHistory,
-    adapted_level,
     by_band,
     merged,
-    range_held,
     raw_wait_weeks,
+    settle_levels,
     speaks_group_language,
 )
 from waitlist.domain.queue import THROUGHPUT_WINDOW_WEEKS, SeatBatch, estimate_wait, in_queue_order
@@ -72,6 +71,10 @@ class Shown:
     offered_on: date | None = None
     closed_on: date | None = None  # withdrew or closed without an offer
     settled: Outcome | None = None  # the outcome once it can no longer change
+
+    @property
+    def district(self) -> str:
+        return self.queue[0]
 
     def outcome(self, today: date) -> Outcome:
         if self.settled is not None:
@@ -172,21 +175,9 @@ def _settle(log: EstimateLog, state: Any, today: date) -> None:
 def _adapt(log: EstimateLog, today: date) -> None:
     """Adaptive calibration: every range whose outcome became known (the offer came, or its
     upper end passed without one, or "N weeks or more" and N weeks passed) moves its district's
-    level (waitlist.domain.estimates.adapted_level). A parent who left without an offer before
-    that tells nothing."""
-    unsettled = []
-    for s in log.unsettled:
-        assert s.low is not None
-        offered = s.offered_on is not None
-        until = s.offered_on or s.closed_on or today
-        held = range_held(s.low, s.high, (until - s.day).days / 7, offered)
-        if held is None:
-            if s.closed_on is None:
-                unsettled.append(s)
-            continue
-        district = s.queue[0]
-        log.levels[district] = adapted_level(log.levels.get(district, COVERAGE), not held)
-    log.unsettled = unsettled
+    level (waitlist.domain.estimates.settle_levels, the rule the service replays too). A
+    parent who left without an offer before that tells nothing."""
+    log.levels, log.unsettled = settle_levels(log.levels, log.unsettled, today)
 
 
 def _count_moves(log: EstimateLog, state: Any, waiting: dict[str, Queue], week: int) -> None:
