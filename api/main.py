@@ -9,8 +9,10 @@ can serve the same database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import structlog
@@ -38,8 +40,9 @@ from api.routes import (
     venues,
 )
 from api.web import render
+from waitlist import bootstrap
 from waitlist.config import Settings, get_settings
-from waitlist.services import staff
+from waitlist.services import staff, wait_history
 from waitlist.storage.db import make_engine
 
 # Resource routers under /api/v1, in the order they appear in the docs.
@@ -78,8 +81,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         to_thread.current_default_thread_limiter().total_tokens = current.worker_threads
         # Beside the first requests, not before them: a start answers /health at once.
         warming = asyncio.create_task(asyncio.to_thread(warm_up, app))
-        async with jobs.running(app.state.engine, current):
-            yield
+        levels = (
+            asyncio.create_task(_levels_each_day(app))
+            if current.jobs_interval_seconds > 0
+            else None
+        )
+        try:
+            async with jobs.running(app.state.engine, current):
+                yield
+        finally:
+            if levels is not None:
+                levels.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await levels
         await warming
 
     app = FastAPI(
@@ -138,6 +152,26 @@ def warm_up(app: FastAPI) -> None:
             route.matches(nowhere | {"headers": [], "query_string": b""})
     except Exception as exc:
         structlog.get_logger("api.main").warning("warm_up_failed", error=type(exc).__name__)
+
+
+async def _levels_each_day(app: FastAPI) -> None:
+    """While the app serves (with its jobs): replay every district's wait-range level at the
+    start and again just after each midnight (UTC, the day of the units of work), each in a
+    thread of its own, so the first status page or apply form of the day does not pay it
+    (waitlist.services.wait_history.warm_levels). A failure leaves it to the pages."""
+    while True:
+        await asyncio.to_thread(_warm_levels, app)
+        now = datetime.now(UTC)
+        next_day = datetime.combine(now.date() + timedelta(days=1), time(0, 1), tzinfo=UTC)
+        await asyncio.sleep((next_day - now).total_seconds())
+
+
+def _warm_levels(app: FastAPI) -> None:
+    try:
+        engine, settings = app.state.engine, app.state.settings
+        wait_history.warm_levels(bootstrap.unit_of_work(engine, settings, readonly=True))
+    except Exception as exc:
+        structlog.get_logger("api.main").warning("warm_levels_failed", error=type(exc).__name__)
 
 
 app: FastAPI  # built by __getattr__ below

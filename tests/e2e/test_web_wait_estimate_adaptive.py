@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -19,6 +21,7 @@ from tests.support.api import HOME, OTHER, City, application_body, bearer, city_
 from tests.support.wait_history import PastParent, add_past_parents
 from waitlist.domain.estimates import COVERAGE
 from waitlist.domain.queue import estimate_wait
+from waitlist.services import wait_history
 from waitlist.services.wait_history import district_level, queue_history
 from waitlist.storage.tables import Group
 from waitlist.storage.uow import UnitOfWork
@@ -144,3 +147,53 @@ def test_the_apply_form_shows_the_range_the_status_page_will(city):
     weeks = [int(n) for n in re.findall(r"\d+", html.unescape(row.group(1)))]
     _, shown = _applied(client, HOME)  # the next parent in the queue, as the form said
     assert weeks == [shown["low_weeks"], shown["high_weeks"]]
+
+
+def test_levels_replayed_ahead_leave_no_replay_to_the_first_page_of_the_day(
+    city, monkeypatch: pytest.MonkeyPatch
+):
+    built, client = city
+    replays: list[str] = []
+    replay = wait_history.replay_level
+
+    def counted(district, queues, today):  # type: ignore[no-untyped-def]
+        replays.append(district)
+        return replay(district, queues, today)
+
+    monkeypatch.setattr(wait_history, "replay_level", counted)
+    monkeypatch.setattr(wait_history, "_LEVELS", {})  # a new day: no level kept yet
+    token, _ = _applied(client, HOME)
+    assert replays == [HOME]  # without the replay ahead, the page paid it
+
+    monkeypatch.setattr(wait_history, "_LEVELS", {})
+    assert wait_history.warm_levels(UnitOfWork(built.engine)) == sorted([HOME, OTHER])
+    assert replays == [HOME, HOME, OTHER]
+    client.cookies.set("lang", "en")
+    assert "8 in 10 parents in your place" in client.get(f"/status/{token}").text
+    _applied(client, OTHER)
+    assert replays == [HOME, HOME, OTHER]  # the pages found today's levels ready
+
+
+def test_a_serving_app_replays_the_levels_when_it_starts(city, monkeypatch: pytest.MonkeyPatch):
+    from api import jobs
+    from api.main import create_app
+    from tests.support.api import settings_for
+
+    built, _ = city
+    started = threading.Event()
+
+    def warm(uow: UnitOfWork) -> list[str]:
+        assert uow.engine is built.engine and uow.readonly
+        started.set()
+        return []
+
+    @asynccontextmanager
+    async def no_jobs(*args: object) -> AsyncIterator[None]:
+        yield  # the job children are not what this test is about
+
+    monkeypatch.setattr(wait_history, "warm_levels", warm)
+    monkeypatch.setattr(jobs, "running", no_jobs)
+    app = create_app(settings_for(built.url, jobs_interval_seconds=60), built.engine)
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+        assert started.wait(timeout=600)  # a bound on a hang, not a measure

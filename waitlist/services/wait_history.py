@@ -20,7 +20,9 @@ waiting in each of the district's queues is shown the range the status page woul
 that day (the queue's history rebuilt as it was known that day, at the level reached so far);
 each range whose outcome became known by a later week moves the level. Offers and
 withdrawals up to yesterday count, so the level is the same all day; it is kept per process
-for the day (the first page to ask pays the replay: docs/estimates.md gives its cost). The
+for the day. A server replays every district's level when it starts and just after each
+midnight (warm_levels, from api.main), so no parent's page waits for it (docs/estimates.md
+gives its cost); a page asking before that pays the replay itself. The
 free seats of step 4 (docs/estimates.md) are not in the replay: which seats were free on a
 past day is not stored.
 """
@@ -191,6 +193,19 @@ def district_level(uow: UnitOfWork, district: str, *, recheck: bool = True) -> f
         queues = [_queue(uow, district, programme) for programme in programmes]
         found = _LEVELS[key] = (before, replay_level(district, queues, today))
     return found[1]
+
+
+def warm_levels(uow: UnitOfWork) -> list[str]:
+    """Replay today's level of every district with stored applications ahead of the first page
+    that would ask for it; the districts, in order. A level already kept for today is only
+    checked (the applications queued before today unchanged)."""
+    with uow:
+        districts = uow.session.exec(
+            select(col(Application.district)).distinct().order_by(col(Application.district))
+        ).all()
+        for district in districts:
+            district_level(uow, district)
+    return list(districts)
 
 
 def replay_level(district: str, queues: Sequence[_Queue], today: date) -> float:
