@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from waitlist.domain.estimates import (
     COVERAGE,
     MIN_OUTCOMES,
     Outcome,
+    PastRange,
     QueueHistory,
     adapted_level,
     by_band,
@@ -357,26 +357,14 @@ def test_an_offer_settles_whether_the_range_held():
     assert range_held(6, 11, 12.0, offered=False) is False
 
 
-@dataclass(frozen=True)
-class _Shown:
-    """A range shown on `day` and what followed (waitlist.domain.estimates.ShownRange)."""
-
-    district: str
-    day: date
-    low: int | None
-    high: int | None
-    offered_on: date | None = None
-    closed_on: date | None = None
-
-
 @st.composite
-def _shown_ranges(draw: st.DrawFn) -> _Shown:
+def _shown_ranges(draw: st.DrawFn) -> PastRange:
     day = TODAY + timedelta(days=draw(st.integers(0, 120)))
     low = draw(st.integers(0, 12))
     high = draw(st.one_of(st.none(), st.integers(low, low + 12)))
     after = timedelta(days=draw(st.integers(0, 200)))
     followed = draw(st.sampled_from(("offered", "left", "waiting")))
-    return _Shown(
+    return PastRange(
         district=draw(st.sampled_from(("farsta", "skarpnack"))),
         day=day,
         low=low,
@@ -404,10 +392,10 @@ def test_settling_ranges_week_by_week_moves_the_levels_as_settling_them_at_once(
 
 
 def test_a_range_moves_its_districts_level_once_its_outcome_is_known():
-    shown = _Shown("farsta", TODAY, 2, 4, offered_on=TODAY + timedelta(weeks=6))
+    shown = PastRange("farsta", TODAY, 2, 4, offered_on=TODAY + timedelta(weeks=6))
     levels, pending = settle_levels({}, [shown], TODAY + timedelta(weeks=3))
     assert (levels, pending) == ({}, [shown])  # no offer yet, the upper end not passed
     levels, pending = settle_levels({}, [shown], TODAY + timedelta(weeks=5))
     assert levels == {"farsta": adapted_level(COVERAGE, missed=True)} and pending == []
-    left = _Shown("farsta", TODAY, 2, 4, closed_on=TODAY + timedelta(weeks=1))
+    left = PastRange("farsta", TODAY, 2, 4, closed_on=TODAY + timedelta(weeks=1))
     assert settle_levels({}, [left], TODAY + timedelta(weeks=5)) == ({}, [])

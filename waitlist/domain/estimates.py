@@ -244,6 +244,18 @@ class ShownRange(Protocol):
     def closed_on(self) -> date | None: ...
 
 
+@dataclass(frozen=True)
+class PastRange:
+    """A ShownRange as the service replays it from stored history and the tests draw it."""
+
+    district: str
+    day: date
+    low: int | None
+    high: int | None
+    offered_on: date | None = None
+    closed_on: date | None = None
+
+
 R = TypeVar("R", bound=ShownRange)
 
 

@@ -46,6 +46,7 @@ from waitlist.domain.estimates import (
     MIN_OUTCOMES,
     PACE_WINDOW_WEEKS,
     Outcome,
+    PastRange,
     QueueHistory,
     by_band,
     raw_wait_weeks,
@@ -70,18 +71,6 @@ class _App:
     ended: date | None  # withdrawn on
     languages: tuple[str, ...]
     offers: tuple[tuple[date, date | None, bool], ...]  # made, answered, came back after it
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """A range the status page would have shown on `day` (waitlist.domain.estimates.ShownRange)."""
-
-    district: str
-    day: date
-    low: int | None
-    high: int | None
-    offered_on: date | None
-    closed_on: date | None
 
 
 class _Waiting(NamedTuple):
@@ -213,7 +202,7 @@ def replay_level(district: str, queues: Sequence[_Queue], today: date) -> float:
     then waiting the range the status page would have shown (its quantiles at the level
     reached so far), and settling what followed as it became known, up to yesterday."""
     levels: dict[str, float] = {}
-    pending: list[_Shown] = []
+    pending: list[PastRange] = []
     for weeks_ago in range(LEVEL_WEEKS, 0, -1):
         day = today - timedelta(weeks=weeks_ago)
         levels, pending = settle_levels(levels, pending, day)
@@ -238,7 +227,7 @@ def replay_level(district: str, queues: Sequence[_Queue], today: date) -> float:
                 if offer is not None and closed is not None and offer <= closed:
                     closed = None
                 pending.append(
-                    _Shown(district, day, shown.low_weeks, shown.high_weeks, offer, closed)
+                    PastRange(district, day, shown.low_weeks, shown.high_weeks, offer, closed)
                 )
     levels, _ = settle_levels(levels, pending, today - timedelta(days=1))
     return levels.get(district, COVERAGE)
