@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
+from waitlist.domain.eligibility import meeting_misfit
 from waitlist.domain.estimates import (
     COVERAGE,
     GROUP_LANGUAGE_WEEKS,
@@ -124,10 +125,11 @@ def record_week(state: Any, today: date, week: int) -> None:
         history = histories.for_queue(queue, offered, log.levels.get(queue[0], COVERAGE))
         for position, arrival in enumerate(in_queue_order(arrivals), start=1):
             fits = speaks_group_language(arrival.languages, offered)
+            fitting = _fitting(seats.get(queue, ()), arrival)
             calibrated = estimate_wait(
                 position=position,
                 today=today,
-                seats=seats.get(queue, ()),
+                seats=fitting,
                 placements_in_window=0,
                 history=history,
                 languages=arrival.languages,
@@ -135,7 +137,7 @@ def record_week(state: Any, today: date, week: int) -> None:
             thumb = estimate_wait(
                 position=position,
                 today=today,
-                seats=seats.get(queue, ()),
+                seats=fitting,
                 placements_in_window=placed.get(queue, 0),
             )
             shown = Shown(
@@ -292,12 +294,29 @@ def _group_languages(state: Any, today: date) -> dict[Queue, set[str]]:
     return languages
 
 
-def _free_seats(state: Any, today: date) -> dict[Queue, list[SeatBatch]]:
-    seats: dict[Queue, list[SeatBatch]] = defaultdict(list)
+def _free_seats(state: Any, today: date) -> dict[Queue, list[tuple[SeatBatch, str, str]]]:
+    """Free seats of each queue's groups open for recruiting, with each group's language and
+    time slot."""
+    seats: dict[Queue, list[tuple[SeatBatch, str, str]]] = defaultdict(list)
     for g in state.groups.values():
         if g.status == "recruiting" and g.start >= today and g.taken < g.capacity:
-            seats[(g.district, g.programme)].append(SeatBatch(g.start, g.capacity - g.taken))
+            batch = SeatBatch(g.start, g.capacity - g.taken)
+            seats[(g.district, g.programme)].append((batch, g.language, g.slot))
     return seats
+
+
+def _fitting(seats: Iterable[tuple[SeatBatch, str, str]], arrival: Any) -> list[SeatBatch]:
+    """The seats of groups run in a language the parent speaks at a time they chose
+    (waitlist.domain.eligibility.meeting_misfit), as the status page counts them: seats of a
+    group the parent cannot join bring no offer nearer."""
+    return [
+        batch
+        for batch, language, slot in seats
+        if meeting_misfit(
+            languages=arrival.languages, slots=arrival.slots, language=language, slot=slot
+        )
+        is None
+    ]
 
 
 def _placements(state: Any, today: date) -> dict[Queue, int]:
