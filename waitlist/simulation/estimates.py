@@ -8,12 +8,13 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
   (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
   that week, among parents who, like this one, did or did not speak a language of the
   queue's groups (those started in the last year or still to start), and the free seats of
-  the queue's groups open for recruiting;
+  the queue's groups open for recruiting that the parent can take (run in a language they
+  speak, at a time they chose);
   the quantiles taken at the district's adapted level (waitlist.domain.estimates
   .adapted_level: each range whose outcome became known since moves it, a miss up, a hit a
-  little down);
-- rule of thumb: the same function without history (free seats of the queue's recruiting
-  groups and its placements over the last year, +-30 %), for comparison.
+  little down; never below the promised coverage);
+- rule of thumb: the same function without history (the same free seats and the queue's
+  placements over the last year, +-30 %), for comparison.
 
 The wait that followed is the weeks from that week until the parent's next offer (in any
 district). A range shown in the measured weeks counts once the run has gone on past its upper
