@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +28,7 @@ from waitlist.domain.estimates import (
     speaks_group_language,
 )
 from waitlist.domain.queue import SeatBatch, estimate_wait
+from waitlist.simulation.estimates import _fitting
 
 TODAY = date(2026, 3, 2)
 waits = st.lists(st.integers(min_value=0, max_value=120).map(float), min_size=1, max_size=60)
@@ -399,3 +401,53 @@ def test_a_range_moves_its_districts_level_once_its_outcome_is_known():
     assert levels == {"farsta": adapted_level(COVERAGE, missed=True)} and pending == []
     left = PastRange("farsta", TODAY, 2, 4, closed_on=TODAY + timedelta(weeks=1))
     assert settle_levels({}, [left], TODAY + timedelta(weeks=5)) == ({}, [])
+
+
+@settings(max_examples=60)
+@given(_outcomes(), st.integers(1, 400), st.floats(0, 300), st.floats(-5, 5))
+def test_the_adapted_level_never_narrows_the_range_below_the_promised_one(
+    outcomes, position, moves, level
+):
+    """After ranges held more often than promised the level falls, but the range stays at
+    least the split-conformal one at the promised coverage: it starts no later and ends no
+    sooner (adaptive calibration only widens, when ranges missed)."""
+
+    def shown(level: float):
+        history = QueueHistory(moves, (by_band(outcomes),), level=level)
+        return estimate_wait(
+            position=position, today=TODAY, seats=(), placements_in_window=0, history=history
+        )
+
+    promised, adapted = shown(COVERAGE), shown(level)
+    if promised.basis != "history":
+        return
+    assert adapted.low_weeks is not None and promised.low_weeks is not None
+    assert adapted.low_weeks <= promised.low_weeks
+    assert adapted.high_weeks is None or (
+        promised.high_weeks is not None and promised.high_weeks <= adapted.high_weeks
+    )
+
+
+def test_in_the_simulation_seats_a_parent_cannot_join_do_not_open_their_range():
+    """As on the status page, only the free seats of groups run in a language the parent
+    speaks, at a time they chose, count: a Swedish group's seats bring no offer nearer to a
+    parent who speaks only Somali, and they are not told "0 weeks or more" because of them."""
+    batch = SeatBatch(TODAY + timedelta(weeks=5), 12)
+    seats = [(batch, "sv", "evening")]
+    somali = SimpleNamespace(languages=("so",), slots=())
+    mornings = SimpleNamespace(languages=("sv",), slots=("morning",))
+    swedish = SimpleNamespace(languages=("sv", "so"), slots=("evening",))
+    assert _fitting(seats, somali) == [] and _fitting(seats, mornings) == []
+    assert _fitting(seats, swedish) == [batch]
+    waited = [float(6 + (i % 6)) for i in range(MIN_OUTCOMES)]  # 6..11 weeks
+
+    def low(parent: SimpleNamespace) -> int | None:
+        return estimate_wait(
+            position=1,
+            today=TODAY,
+            seats=_fitting(seats, parent),
+            placements_in_window=0,
+            history=_history(waited, raw=1.0),
+        ).low_weeks
+
+    assert (low(somali), low(swedish)) == (6, 0)

@@ -49,9 +49,12 @@ BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
 
 # Adaptive calibration: each range whose outcome becomes known moves its district's working
 # level by ADAPT_STEP x (missed - (1 - coverage)); the quantiles are taken at that level, kept
-# within these bounds (the promise to parents stays `coverage`).
+# within these bounds (the promise to parents stays `coverage`). The lower bound is the
+# promise itself: the level widens ranges after misses, it never narrows them below the
+# split-conformal range at COVERAGE (narrowing after weeks of hits put the lower ends of a
+# queue whose offers come in bursts, a new term's groups, past the next burst).
 ADAPT_STEP = 0.02
-LEVEL_BOUNDS = (0.5, 0.97)
+LEVEL_BOUNDS = (COVERAGE, 0.97)
 # The service replays the ranges its pages would have shown over the last year, week by week,
 # to know each district's level (the simulation keeps it as it runs).
 LEVEL_WEEKS = 52
@@ -208,7 +211,8 @@ def adapted_level(
 
 
 def working_level(level: float) -> float:
-    """The level the quantiles are taken at: the adapted level within LEVEL_BOUNDS."""
+    """The level the quantiles are taken at: the adapted level within LEVEL_BOUNDS, so never
+    below the promised coverage (a range is never narrower than the split-conformal one)."""
     low, high = LEVEL_BOUNDS
     return min(high, max(low, level))
 

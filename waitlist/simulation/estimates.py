@@ -8,12 +8,13 @@ waitlist.domain.queue.estimate_wait, the same function the status page uses:
   (queue, else district, else city: waitlist.domain.estimates.pooled), only what was known
   that week, among parents who, like this one, did or did not speak a language of the
   queue's groups (those started in the last year or still to start), and the free seats of
-  the queue's groups open for recruiting;
+  the queue's groups open for recruiting that the parent can take (run in a language they
+  speak, at a time they chose);
   the quantiles taken at the district's adapted level (waitlist.domain.estimates
   .settle_levels: each range whose outcome became known since moves it, a miss up, a hit a
-  little down);
-- rule of thumb: the same function without history (free seats of the queue's recruiting
-  groups and its placements over the last year, +-30 %), for comparison.
+  little down; never below the promised coverage);
+- rule of thumb: the same function without history (the same free seats and the queue's
+  placements over the last year, +-30 %), for comparison.
 
 The wait that followed is the weeks from that week until the parent's next offer (in any
 district). A range shown in the measured weeks counts once the run has gone on past its upper
@@ -34,6 +35,7 @@ from datetime import date, timedelta
 from statistics import median
 from typing import Any
 
+from waitlist.domain.eligibility import meeting_misfit
 from waitlist.domain.estimates import (
     COVERAGE,
     GROUP_LANGUAGE_WEEKS,
@@ -127,10 +129,11 @@ def record_week(state: Any, today: date, week: int) -> None:
         history = histories.for_queue(queue, offered, log.levels.get(queue[0], COVERAGE))
         for position, arrival in enumerate(in_queue_order(arrivals), start=1):
             fits = speaks_group_language(arrival.languages, offered)
+            fitting = _fitting(seats.get(queue, ()), arrival)
             calibrated = estimate_wait(
                 position=position,
                 today=today,
-                seats=seats.get(queue, ()),
+                seats=fitting,
                 placements_in_window=0,
                 history=history,
                 languages=arrival.languages,
@@ -138,7 +141,7 @@ def record_week(state: Any, today: date, week: int) -> None:
             thumb = estimate_wait(
                 position=position,
                 today=today,
-                seats=seats.get(queue, ()),
+                seats=fitting,
                 placements_in_window=placed.get(queue, 0),
             )
             shown = Shown(
@@ -283,12 +286,29 @@ def _group_languages(state: Any, today: date) -> dict[Queue, set[str]]:
     return languages
 
 
-def _free_seats(state: Any, today: date) -> dict[Queue, list[SeatBatch]]:
-    seats: dict[Queue, list[SeatBatch]] = defaultdict(list)
+def _free_seats(state: Any, today: date) -> dict[Queue, list[tuple[SeatBatch, str, str]]]:
+    """Free seats of each queue's groups open for recruiting, with each group's language and
+    time slot."""
+    seats: dict[Queue, list[tuple[SeatBatch, str, str]]] = defaultdict(list)
     for g in state.groups.values():
         if g.status == "recruiting" and g.start >= today and g.taken < g.capacity:
-            seats[(g.district, g.programme)].append(SeatBatch(g.start, g.capacity - g.taken))
+            batch = SeatBatch(g.start, g.capacity - g.taken)
+            seats[(g.district, g.programme)].append((batch, g.language, g.slot))
     return seats
+
+
+def _fitting(seats: Iterable[tuple[SeatBatch, str, str]], arrival: Any) -> list[SeatBatch]:
+    """The seats of groups run in a language the parent speaks at a time they chose
+    (waitlist.domain.eligibility.meeting_misfit), as the status page counts them: seats of a
+    group the parent cannot join bring no offer nearer."""
+    return [
+        batch
+        for batch, language, slot in seats
+        if meeting_misfit(
+            languages=arrival.languages, slots=arrival.slots, language=language, slot=slot
+        )
+        is None
+    ]
 
 
 def _placements(state: Any, today: date) -> dict[Queue, int]:
