@@ -34,9 +34,16 @@ lint: install
 	$(BIN)/lint-imports
 
 ## make check: the fast loop (lint, types, layer contracts, the tests not marked slow: no
-## PostgreSQL, no browser, no large searches)
-check: lint
-	WAITLIST_TEST_BUDGET=small $(BIN)/pytest -n 2 -q -m "not slow"
+## PostgreSQL, no browser, no large searches). mypy runs beside the tests (its first run in
+## a clone takes a quarter of a minute) and its report follows theirs; either failing fails.
+check: install
+	$(BIN)/ruff check waitlist solver api tests benchmarks
+	$(BIN)/ruff format --check waitlist solver api tests benchmarks
+	$(BIN)/lint-imports
+	@mkdir -p var; $(BIN)/mypy > var/mypy.out 2>&1 & types=$$!; \
+	WAITLIST_TEST_BUDGET=small $(BIN)/pytest -n 2 -q -m "not slow"; tests=$$?; \
+	wait $$types; typed=$$?; echo "== mypy"; cat var/mypy.out; \
+	exit $$(( tests != 0 || typed != 0 ))
 
 ## make test: the whole suite, SQLite and PostgreSQL (started by scripts/postgres.sh), browsers
 test: install lint
