@@ -282,14 +282,22 @@ def test_a_higher_adapted_level_never_gives_a_narrower_range(outcomes, position,
     """Adaptive calibration only ever widens ranges after misses: at a higher level the range
     starts no later and ends no sooner (an open end counts as the latest)."""
     lower, higher = sorted((a, b))
+    _assert_within(
+        _shown_at(outcomes, position, moves, lower), _shown_at(outcomes, position, moves, higher)
+    )
 
-    def shown(level: float):
-        history = QueueHistory(moves, (by_band(outcomes),), level=level)
-        return estimate_wait(
-            position=position, today=TODAY, seats=(), placements_in_window=0, history=history
-        )
 
-    narrow, wide = shown(lower), shown(higher)
+def _shown_at(outcomes, position: int, moves: float, level: float):  # type: ignore[no-untyped-def]
+    """The range a parent in `position` is shown from `outcomes`, its quantiles at `level`."""
+    history = QueueHistory(moves, (by_band(outcomes),), level=level)
+    return estimate_wait(
+        position=position, today=TODAY, seats=(), placements_in_window=0, history=history
+    )
+
+
+def _assert_within(narrow, wide) -> None:  # type: ignore[no-untyped-def]
+    """`wide` starts no later and ends no sooner than `narrow` (an open end is the latest),
+    when `narrow` is calibrated on history."""
     if narrow.basis != "history":
         return
     assert wide.low_weeks is not None and narrow.low_weeks is not None
@@ -411,20 +419,8 @@ def test_the_adapted_level_never_narrows_the_range_below_the_promised_one(
     """After ranges held more often than promised the level falls, but the range stays at
     least the split-conformal one at the promised coverage: it starts no later and ends no
     sooner (adaptive calibration only widens, when ranges missed)."""
-
-    def shown(level: float):
-        history = QueueHistory(moves, (by_band(outcomes),), level=level)
-        return estimate_wait(
-            position=position, today=TODAY, seats=(), placements_in_window=0, history=history
-        )
-
-    promised, adapted = shown(COVERAGE), shown(level)
-    if promised.basis != "history":
-        return
-    assert adapted.low_weeks is not None and promised.low_weeks is not None
-    assert adapted.low_weeks <= promised.low_weeks
-    assert adapted.high_weeks is None or (
-        promised.high_weeks is not None and promised.high_weeks <= adapted.high_weeks
+    _assert_within(
+        _shown_at(outcomes, position, moves, COVERAGE), _shown_at(outcomes, position, moves, level)
     )
 
 
