@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint bench install seed clean-db
+.PHONY: run test check lint style bench install seed clean-db
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,19 +27,19 @@ run: install
 	@echo "Demo coordinator login: coordinator-farsta / demo-password (one account per district: coordinator-<district>)"
 	$(BIN)/waitlist serve --host $(HOST) --port $(PORT)
 
-lint: install
+## make lint: style and layer contracts (make style), then types
+lint: style
+	$(BIN)/mypy
+
+style: install
 	$(BIN)/ruff check waitlist solver api tests benchmarks
 	$(BIN)/ruff format --check waitlist solver api tests benchmarks
-	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 ## make check: the fast loop (lint, types, layer contracts, the tests not marked slow: no
 ## PostgreSQL, no browser, no large searches). mypy runs beside the tests (its first run in
 ## a clone takes a quarter of a minute) and its report follows theirs; either failing fails.
-check: install
-	$(BIN)/ruff check waitlist solver api tests benchmarks
-	$(BIN)/ruff format --check waitlist solver api tests benchmarks
-	$(BIN)/lint-imports
+check: style
 	@mkdir -p var; $(BIN)/mypy > var/mypy.out 2>&1 & types=$$!; \
 	WAITLIST_TEST_BUDGET=small $(BIN)/pytest -n 2 -q -m "not slow"; tests=$$?; \
 	wait $$types; typed=$$?; echo "== mypy"; cat var/mypy.out; \
