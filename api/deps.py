@@ -33,6 +33,7 @@ from api.security import (
 from waitlist import bootstrap
 from waitlist.bootstrap import UowFactory
 from waitlist.config import Settings
+from waitlist.services import lookups
 from waitlist.storage.db import lone_statement
 from waitlist.storage.uow import UnitOfWork
 
@@ -295,4 +296,4 @@ def paging(default_limit: int = 100) -> Callable[..., Page]:
 
 
 PageDep = Annotated[Page, Depends(paging())]
-Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="A record id")]
+Id = Annotated[int, Path(ge=1, le=lookups.MAX_ID, description="A record id")]

@@ -27,6 +27,7 @@ from waitlist.domain.values import (
     check_contact,
     parse_year_month,
 )
+from waitlist.services import lookups
 from waitlist.storage.tables import (
     ApplicationPublic,
     EventPublic,
@@ -59,7 +60,7 @@ GroupStartDay = Annotated[
 ]
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database
+MAX_ID = lookups.MAX_ID  # ids are 32-bit integers in every database
 
 
 # The same rules as the HTML form and the apply use case (waitlist.domain.values), so that no

@@ -20,7 +20,7 @@ from api.web.i18n import gettext_for, language_of
 from api.web.render import file_download
 from api.web.staff_session import coordinator
 from waitlist.domain.errors import NotFound
-from waitlist.services import queue_members, table_files, views
+from waitlist.services import lookups, queue_members, table_files, views
 from waitlist.services.queue_members import AgeFit, MemberQuery, Sort
 from waitlist.storage.tables import OfferPublic
 
@@ -34,7 +34,7 @@ def find(request: Request) -> Response:
     actor = coordinator(request)
     _ = gettext_for(language_of(request))
     form = Form(request.query_params, _)  # type: ignore[arg-type]
-    number = form.integer("number", low=1, high=2**31 - 1, required=False)
+    number = form.integer("number", low=1, high=lookups.MAX_ID, required=False)
     context = {"actor": actor, "section": "find", "values": form.values, "errors": form.errors}
     if number is None:
         return staff_page(
