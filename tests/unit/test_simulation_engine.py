@@ -173,3 +173,24 @@ def test_a_different_opt_in_share_changes_only_who_opts_in(tmp_path):
         replace(a, cross_district=False, max_travel_minutes=0) for a in other
     ]
     assert sum(a.cross_district for a in one) < sum(a.cross_district for a in other)
+
+
+def test_a_lower_minimum_size_starts_groups_the_reference_minimum_would_cancel(tmp_path):
+    # Modest demand: many planned groups stay below the reference minimum (Komet 5, ABC 4).
+    demand = {"applications_per_1000_children_per_year": 20.0, "need": {"default": 1.0}}
+    city = small_city(tmp_path, demand=demand)
+    reference = PolicySpec(name="reference", label="reference", placement="status_quo")
+    lower = PolicySpec(
+        name="lower", label="lower", placement="status_quo", min_size={"komet": 3, "abc": 3}
+    )
+    run = simulate(city, weeks=12, seed=3, policies=[reference, lower])
+    ref, low = run.outcomes
+    minimum = {p["slug"]: int(p["min_size"]) for p in city.programmes}
+
+    def started(outcome) -> list:  # noqa: ANN001
+        return [g for g in outcome.state.groups.values() if g.status in ("running", "completed")]
+
+    assert all(len(g.enrolled) >= minimum[g.programme] for g in started(ref))
+    assert any(len(g.enrolled) < minimum[g.programme] for g in started(low))
+    assert all(len(g.enrolled) >= 3 for g in started(low))
+    assert low.summary["groups_cancelled"] < ref.summary["groups_cancelled"]
