@@ -55,6 +55,15 @@ BANDS = (4, 12, 26, 52)  # raw-prediction band edges in weeks
 # queue whose offers come in bursts, a new term's groups, past the next burst).
 ADAPT_STEP = 0.02
 LEVEL_BOUNDS = (COVERAGE, 0.97)
+# Where ranges held far more often than promised the level falls below RISE_BELOW (0: adaptive
+# calibration would show no range at all, each net hit beyond the promise lowers it by
+# ADAPT_STEP x (1 - COVERAGE)). The quantiles stay at COVERAGE, but a range with no upper end
+# whose lower end the history holds at the longest wait for an offer seen (every such wait in
+# its lower tail: the history cannot say more) has that lower end raised RISE_WEEKS weeks for
+# each unit the level is below RISE_BELOW, never past the longest wait seen, offered or not.
+# Misses stop it: a raised lower end that an offer comes before raises the level again.
+RISE_BELOW = 0.0
+RISE_WEEKS = 5.0
 # The service replays the ranges its pages would have shown over the last year, week by week,
 # to know each district's level (the simulation keeps it as it runs).
 LEVEL_WEEKS = 52
@@ -111,6 +120,9 @@ class Quantiles:
     median: float
     high: float | None
     outcomes: int
+    # With no upper end and every wait for an offer within the lower tail: the longest wait
+    # seen (offered or not), as far as the lower end may be raised (RISE_WEEKS). Else None.
+    longest: float | None = None
 
 
 def _weights(scored: Sequence[tuple[float, bool]]) -> list[tuple[float, float]]:
@@ -167,7 +179,10 @@ def conformal_quantiles(scored: Sequence[tuple[float, bool]], coverage: float) -
                 high = value
     if median is None:  # most parents waited longer than any wait seen: at least that long
         median = masses[-1][0]
-    return Quantiles(low=low, median=max(median, low), high=high, outcomes=n)
+    longest = None
+    if high is None and cumulative * scale + 1 / (n + 1) <= tail + eps:
+        longest = max(value for value, _ in scored)
+    return Quantiles(low=low, median=max(median, low), high=high, outcomes=n, longest=longest)
 
 
 @dataclass(frozen=True)
@@ -358,16 +373,29 @@ class CalibratedRange:
     coverage: float
 
 
+def raised_low(q: Quantiles, level: float) -> float:
+    """The lower end of a range with no upper end, raised RISE_WEEKS weeks for each unit the
+    adapted `level` is below RISE_BELOW when the history holds it at the longest wait for an
+    offer seen (`q.longest` set), never past the longest wait seen."""
+    if q.longest is None or level >= RISE_BELOW:
+        return q.low
+    rise = round(RISE_WEEKS * (RISE_BELOW - level), 1)
+    return max(q.low, min(q.longest, q.low + rise))
+
+
 def calibrated_range(past: PastOutcomes, level: float | None = None) -> CalibratedRange | None:
     """The range as shown, in whole weeks: widened outwards, the likely wait inside it. With
-    a working `level` (adaptive calibration) the quantiles are taken at it; the coverage the
-    range promises stays the outcomes' own."""
+    a working `level` (adaptive calibration) the quantiles are taken at it, and a range with
+    no upper end held at the longest wait for an offer seen has its lower end raised when the
+    level is far below the coverage (raised_low); the coverage the range promises stays the
+    outcomes' own."""
     q = past.quantiles if level is None else past.quantiles_at(working_level(level))
     if q is None:
         return None
+    if q.high is None:
+        low = math.floor((q.low if level is None else raised_low(q, level)) + 1e-9)
+        return CalibratedRange(low, max(round(q.median), low), None, past.coverage)
     low = math.floor(q.low + 1e-9)
     likely = max(round(q.median), low)
-    if q.high is None:
-        return CalibratedRange(low, likely, None, past.coverage)
     high = max(low, math.ceil(q.high - 1e-9))
     return CalibratedRange(low, min(likely, high), high, past.coverage)
