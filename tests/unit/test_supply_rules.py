@@ -18,6 +18,7 @@ from waitlist.domain.supply import (
     language_for_queue,
     share_by_projected_wait,
     share_groups,
+    slot_for_queue,
     unseated_demand,
 )
 from waitlist.simulation import builtin_policies
@@ -31,9 +32,9 @@ from waitlist.simulation.arrivals import (
 from waitlist.simulation.engine import Engine
 from waitlist.simulation.policies import parse_policy
 from waitlist.simulation.policy_runner import _recommend_options
-from waitlist.simulation.snapshot import leader_ids
+from waitlist.simulation.snapshot import free_leaders, leader_ids
 from waitlist.simulation.state import SimApp, SimGroup, SimState
-from waitlist.simulation.supply import announced_language, leader_languages
+from waitlist.simulation.supply import announced_language, announced_slot, leader_languages
 from waitlist.simulation.term_plan import TERM_WEEKS
 
 KEYS = st.sampled_from(["a", "b", "c", "d", "e"])
@@ -177,6 +178,27 @@ def test_parents_who_also_take_swedish_do_not_move_the_language():
     assert language_for_queue([], {"sv", "ar"}, "ar", 5) == "ar"  # nobody waits: as planned
 
 
+SLOTS = st.sampled_from(["day", "evening"])
+
+
+@given(st.lists(st.lists(SLOTS, min_size=1, max_size=2, unique=True), max_size=30), SLOTS)
+def test_a_group_is_announced_at_the_time_the_most_parents_with_no_seat_can_come(unseated, plan):
+    can = Counter(slot for slots in unseated for slot in slots)
+    chosen = slot_for_queue(unseated, plan)
+    assert can[chosen] == max([can[plan], *can.values()])
+    if can[plan] == can[chosen]:
+        assert chosen == plan  # the plan's slot stays unless another suits strictly more
+    assert slot_for_queue(list(reversed(unseated)), plan) == chosen  # not the queue's order
+
+
+def test_parents_who_can_come_at_any_time_do_not_move_the_slot():
+    day_only, evening_only, any_time = [("day",)], [("evening",)], [("day", "evening")]
+    assert slot_for_queue(day_only * 3 + evening_only * 2 + any_time * 9, "evening") == "day"
+    assert slot_for_queue(day_only * 2 + evening_only * 2 + any_time * 9, "evening") == "evening"
+    assert slot_for_queue(any_time * 9, "day") == "day"
+    assert slot_for_queue([], "evening") == "evening"  # nobody waits: as planned
+
+
 def test_the_policy_file_states_the_supply_levers_and_the_report_records_them():
     spec = parse_policy(
         {
@@ -205,6 +227,13 @@ def test_the_policy_file_states_the_supply_levers_and_the_report_records_them():
     [
         ({"supply_follows": "need"}, "supply_follows"),
         ({"planned_language": "any"}, "planned_language"),
+        ({"planned_slot": "morning"}, "planned_slot"),
+        (
+            {"cancelled_leader_weeks": 0, "group_starts": "recommendations"},
+            "cancelled_leader_weeks",
+        ),
+        ({"cancelled_leader_weeks": 6}, "cancelled_leader_weeks"),  # no recommendations to lead
+        ({"cancelled_leader_weeks": 6, "group_starts": "term_plan"}, "cancelled_leader_weeks"),
         ({"leader_reach_minutes": -5}, "leader_reach_minutes"),
         ({"leader_reach_minutes": "20"}, "leader_reach_minutes"),
         ({"supply_follows": "applications", "group_starts": "term_plan"}, "supply_follows"),
@@ -280,13 +309,20 @@ def test_each_term_is_shared_by_projected_wait_within_the_same_budget(tmp_path):
     assert _in("north", after) > _in("north", before)
 
 
-def _waiting(n: int, district: str, languages: tuple[str, ...], *, start: int = 0) -> list:
+def _waiting(
+    n: int,
+    district: str,
+    languages: tuple[str, ...],
+    *,
+    start: int = 0,
+    slots: tuple[str, ...] = ("evening",),
+) -> list:
     return [
         SimApp(
             Arrival(
                 id=f"a-{district}-{start + i}", week=0, queue_date=date(2025, 12, 1) + timedelta(i),
                 programme="komet", district=district, child_birth="2019-05", languages=languages,
-                slots=("evening",), cross_district=True, max_travel_minutes=20, lottery=i,
+                slots=slots, cross_district=True, max_travel_minutes=20, lottery=i,
             )
         )
         for i in range(n)
@@ -320,6 +356,105 @@ def test_a_group_is_announced_in_the_language_parents_with_no_seat_can_only_take
         weekday="thu", slot="evening", language="ar", capacity=10, min_size=5,
     )  # fmt: skip
     assert announced_language(city, queue, _state(arabic_only, (recruiting,)), group) == "sv"
+
+
+def test_a_group_is_announced_at_the_time_its_queue_with_no_seat_can_come(tmp_path):
+    city = small_city(tmp_path)
+    queue = parse_policy({"name": "queue", "planned_language": "queue", "planned_slot": "queue"})
+    plain = parse_policy({"name": "plain", "planned_language": "queue"})
+    days = _waiting(3, "north", ("sv",), slots=("day",)) + _waiting(
+        2, "north", ("sv",), start=3
+    )  # three who can come only by day, two only in the evening
+    group = _planned("north")  # planned for the evening
+    assert announced_slot(city, queue, _state(days), group, "sv") == "day"
+    assert announced_slot(city, plain, _state(days), group, "sv") == "evening"  # as planned
+    assert queue.describe()["planned_slot"] == "queue"
+    assert plain.describe()["planned_slot"] == "plan"
+    # Parents who do not take the group's language are not its queue.
+    assert announced_slot(city, queue, _state(days), group, "ar") == "evening"
+    # A day group recruiting at home with free seats: the day parents have a seat in sight.
+    recruiting = SimGroup(
+        id="r-1", programme="komet", district="north", start=date(2026, 2, 5), weeks=6,
+        weekday="thu", slot="day", language="sv", capacity=10, min_size=5,
+    )  # fmt: skip
+    assert announced_slot(city, queue, _state(days, (recruiting,)), group, "sv") == "evening"
+    # An evening group does not put the day parents' seat in sight.
+    evening = SimGroup(
+        id="r-2", programme="komet", district="north", start=date(2026, 2, 5), weeks=6,
+        weekday="thu", slot="evening", language="sv", capacity=2, min_size=2,
+    )  # fmt: skip
+    assert announced_slot(city, queue, _state(days, (evening,)), group, "sv") == "day"
+
+
+def _cancelled_planned_group(city, spec, origin: str = "plan") -> tuple[SimState, date]:  # noqa: ANN001
+    """A planned group that reaches its start day with too few parents, under `spec`."""
+    engine = Engine(city, 11, [], [])
+    today = date(2026, 3, 5)
+    group = SimGroup(
+        id="g-south-komet-1", programme="komet", district="south", start=today, weeks=6,
+        weekday="thu", slot="evening", language="sv", capacity=10, min_size=5, origin=origin,
+    )  # fmt: skip
+    state = _state(_waiting(2, "south", ("sv",)), (group,))
+    for app in state.apps.values():
+        app.status, app.group = "enrolled", group.id
+        group.enrolled.add(app.id)
+    engine._starts(spec, state, today, week=40, measured=True)
+    assert group.status == "cancelled"
+    return state, today
+
+
+def test_a_cancelled_planned_groups_leader_may_lead_one_recommended_group_for_a_while(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy(
+        {"name": "freed", "group_starts": "recommendations", "cancelled_leader_weeks": 6}
+    )
+    assert spec.describe()["cancelled_leader_weeks"] == 6
+    state, today = _cancelled_planned_group(city, spec)
+    freed = [lead for lead in free_leaders(city, state, today) if lead.id.startswith("f-")]
+    assert [(lead.district, lead.max_groups, lead.languages) for lead in freed] == [
+        ("south", 1, ("sv",))  # the south's pool leaders lead in Swedish
+    ]
+    assert set(freed[0].programmes) == {p["slug"] for p in city.programmes}
+    # Still free six weeks on, not a day later.
+    assert [lead.id for lead in free_leaders(city, state, today + timedelta(weeks=6))
+            if lead.id.startswith("f-")] == [freed[0].id]  # fmt: skip
+    later = free_leaders(city, state, today + timedelta(weeks=6, days=1))
+    assert not [lead for lead in later if lead.id.startswith("f-")]
+    # Once given a group they lead that one only, even after it ends.
+    state.leader_groups[freed[0].id] = set()
+    assert not [lead for lead in free_leaders(city, state, today) if lead.id.startswith("f-")]
+
+
+def test_without_the_lever_a_cancelled_groups_leader_is_not_free(tmp_path):
+    city = small_city(tmp_path)
+    plain = parse_policy({"name": "plain", "group_starts": "recommendations"})
+    state, today = _cancelled_planned_group(city, plain)
+    assert not state.freed_leaders
+    spec = parse_policy(
+        {"name": "freed", "group_starts": "recommendations", "cancelled_leader_weeks": 6}
+    )
+    # A recommended group's leader is a pool leader already: freed as before, not twice.
+    state, today = _cancelled_planned_group(city, spec, origin="recommended")
+    assert not state.freed_leaders
+
+
+def test_a_year_with_freed_leaders_keeps_every_leader_to_their_groups(tmp_path):
+    city = small_city(tmp_path)
+    spec = parse_policy(
+        {
+            "name": "freed",
+            "group_starts": "recommendations",
+            "planned_slot": "queue",
+            "cancelled_leader_weeks": 6,
+            "min_size": {"komet": 8},  # many planned groups are cancelled
+        }
+    )
+    _, state = _run(city, spec, 30)
+    assert state.freed_leaders
+    led = Counter(g.leader for g in state.groups.values() if g.leader and g.leader.startswith("f-"))
+    assert led, "no freed leader led a recommended group"
+    assert set(led.values()) == {1}
+    assert set(led) <= set(state.freed_leaders)
 
 
 def test_a_neighbouring_districts_leaders_bring_their_language_within_reach(tmp_path):

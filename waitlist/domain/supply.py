@@ -11,6 +11,8 @@
 - `language_for_queue`: the language a planned group is announced in, chosen from the queue
   it will serve: the language that enough parents of its district's queue with no seat in
   sight can only take (among the languages its leaders can run it in) to start it.
+- `slot_for_queue`: the time of day a planned group is announced at, chosen from the same
+  queue: the slot the most of its parents with no seat in sight can come at.
 """
 
 from __future__ import annotations
@@ -117,4 +119,25 @@ def language_for_queue(
     for lang in sorted(usable):
         if only.get(lang, 0) > most and only[lang] >= min_size:
             best, most = lang, only[lang]
+    return best
+
+
+def slot_for_queue(unseated: Iterable[Iterable[str]], planned: str) -> str:
+    """The time of day (slot) to announce a group at, from the queue it serves.
+
+    `unseated`: the slots each waiting parent of the group's district and programme can come
+    at, for those who have no free seat in sight (none in a recruiting group within their
+    reach, in a language and at a time they take) and take the group's language. The group
+    takes the slot the most of them can come at; it keeps the planned slot unless another
+    slot suits strictly more of them (ties: the slot's name, so the choice never depends on
+    the order of the queue).
+    """
+    can: dict[str, int] = {}
+    for slots in unseated:
+        for slot in set(slots):
+            can[slot] = can.get(slot, 0) + 1
+    best, most = planned, can.get(planned, 0)
+    for slot in sorted(can):
+        if can[slot] > most:
+            best, most = slot, can[slot]
     return best

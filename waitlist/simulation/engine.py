@@ -28,7 +28,7 @@ from waitlist.simulation.monthly import open_recommended_groups
 from waitlist.simulation.policies import PolicySpec
 from waitlist.simulation.snapshot import build_scenario
 from waitlist.simulation.state import SimApp, SimGroup, SimOffer, SimState
-from waitlist.simulation.supply import announced_language, reshare_term
+from waitlist.simulation.supply import announced_language, announced_slot, reshare_term
 from waitlist.simulation.term_plan import TERM_WEEKS, replan_term
 from waitlist.simulation.weekly import week_stats
 
@@ -84,7 +84,7 @@ class Engine:
         self._answers(spec, state, today)
         self._withdrawals(state, today)
         self._prompts(spec, state, today)
-        self._starts(state, today, week, measured)
+        self._starts(spec, state, today, week, measured)
         scenario = build_scenario(self.cal, spec, state, today, with_leaders=False)
         result = policy_runner.place(spec, scenario)
         if self.round_hook is not None:
@@ -113,10 +113,11 @@ class Engine:
             g = plan[state.next_planned]
             state.next_planned += 1
             min_size = min(g.capacity, spec.min_size.get(g.programme, g.min_size))
+            language = announced_language(self.cal, spec, state, g)
             state.groups[g.id] = SimGroup(
                 id=g.id, programme=g.programme, district=g.district, start=g.start,
-                weeks=g.weeks, weekday=g.weekday, slot=g.slot,
-                language=announced_language(self.cal, spec, state, g),
+                weeks=g.weeks, weekday=g.weekday,
+                slot=announced_slot(self.cal, spec, state, g, language), language=language,
                 capacity=g.capacity, min_size=min_size,
             )  # fmt: skip
 
@@ -186,7 +187,9 @@ class Engine:
             state.count("opt_in_prompts")
             state.count("opt_in_prompt_yes", int(yes))
 
-    def _starts(self, state: SimState, today: date, week: int, measured: bool) -> None:
+    def _starts(
+        self, spec: PolicySpec, state: SimState, today: date, week: int, measured: bool
+    ) -> None:
         for group in sorted(state.groups.values(), key=lambda g: g.id):
             if group.status == "running" and group.end <= today:
                 group.status = "completed"
@@ -210,6 +213,10 @@ class Engine:
                     app.returned_on = today
                 group.enrolled.clear()
                 self._free_leader(state, group)
+                if spec.cancelled_leader_weeks and group.origin == "plan":
+                    # The leader booked for it may lead a recommended group instead.
+                    until = today + timedelta(weeks=spec.cancelled_leader_weeks)
+                    state.freed_leaders[f"f-{group.id}"] = (group.district, until)
                 if measured:
                     state.count("groups_cancelled")
 

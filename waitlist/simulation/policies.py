@@ -13,6 +13,9 @@ A policy file (JSON) names how placement rounds are run and which settings they 
      "supply_follows": "plan",         # "plan" | "applications" | "projected_wait": where
                                        # each term's groups go
      "planned_language": "plan",       # "plan" | "queue": the language a group is announced in
+     "planned_slot": "plan",           # "plan" | "queue": the time of day it is announced at
+     "cancelled_leader_weeks": null,   # a cancelled planned group's leader may lead a
+                                       # recommended group within this many weeks (null: no)
      "leader_reach_minutes": 0,        # leaders may lead groups this far from their district
      "opt_in_prompt_weeks": null,      # ask parents who did not opt in again after this wait
      "opt_in_prompt_minutes": 20}      # ... whether a seat this near in another district would do
@@ -35,6 +38,7 @@ PLACEMENTS = ("status_quo", "solver")
 GROUP_STARTS = ("plan", "recommendations", "term_plan")
 SUPPLY_FOLLOWS = ("plan", "applications", "projected_wait")
 PLANNED_LANGUAGES = ("plan", "queue")
+PLANNED_SLOTS = ("plan", "queue")
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,11 @@ class PolicySpec:
     # group is announced in, and how far from their own district a leader may lead a group.
     supply_follows: str = "plan"
     planned_language: str = "plan"
+    planned_slot: str = "plan"
     leader_reach_minutes: int = 0
+    # A planned group cancelled for too few parents frees its leader: for this many weeks
+    # they may lead one recommended group (monthly.py), as one of their district's leaders.
+    cancelled_leader_weeks: int | None = None
     # The opt-in prompt (engine.py): a parent who did not opt in is asked once, after this
     # many weeks without an offer, whether a seat within opt_in_prompt_minutes would do.
     opt_in_prompt_weeks: int | None = None
@@ -75,7 +83,9 @@ class PolicySpec:
             "min_size": dict(sorted(self.min_size.items())),
             "supply_follows": self.supply_follows,
             "planned_language": self.planned_language,
+            "planned_slot": self.planned_slot,
             "leader_reach_minutes": self.leader_reach_minutes,
+            "cancelled_leader_weeks": self.cancelled_leader_weeks,
             "opt_in_prompt_weeks": self.opt_in_prompt_weeks,
             "opt_in_prompt_minutes": self.opt_in_prompt_minutes,
         }
@@ -102,7 +112,8 @@ _KEYS = {
     "cross_district_after_weeks", "cross_district_test", "home_priority", "offer_response_days",
     "target_weeks",
     "max_travel_minutes", "min_size", "description",
-    "supply_follows", "planned_language", "leader_reach_minutes",
+    "supply_follows", "planned_language", "planned_slot", "leader_reach_minutes",
+    "cancelled_leader_weeks",
     "opt_in_prompt_weeks", "opt_in_prompt_minutes",
 }  # fmt: skip
 
@@ -163,6 +174,18 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
             f"planned_language: must be one of {', '.join(PLANNED_LANGUAGES)}",
             field="planned_language",
         )
+    slot = raw.get("planned_slot", "plan")
+    if slot not in PLANNED_SLOTS:
+        raise InvalidInput(
+            f"planned_slot: must be one of {', '.join(PLANNED_SLOTS)}", field="planned_slot"
+        )
+    freed = _int(raw, "cancelled_leader_weeks", None, minimum=1)
+    if freed is not None and starts != "recommendations":
+        raise InvalidInput(
+            "cancelled_leader_weeks: a freed leader leads a recommended group; use it with "
+            "group_starts 'recommendations'",
+            field="cancelled_leader_weeks",
+        )
     if follows != "plan" and starts == "term_plan":
         raise InvalidInput(
             "supply_follows: the term plan already places each term's groups; use 'plan' with "
@@ -187,7 +210,9 @@ def parse_policy(raw: Any, *, programmes: set[str] | None = None) -> PolicySpec:
         min_size=dict(min_size),
         supply_follows=follows,
         planned_language=language,
+        planned_slot=slot,
         leader_reach_minutes=_int(raw, "leader_reach_minutes", 0) or 0,
+        cancelled_leader_weeks=freed,
         opt_in_prompt_weeks=_int(raw, "opt_in_prompt_weeks", None),
         opt_in_prompt_minutes=_int(raw, "opt_in_prompt_minutes", 20, minimum=1) or 20,
     )

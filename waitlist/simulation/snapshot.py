@@ -67,7 +67,7 @@ def build_scenario(
         for a in sorted(state.apps.values(), key=lambda a: a.id)
         if a.status == "waiting"
     )
-    leaders = free_leaders(cal, state) if with_leaders else ()
+    leaders = free_leaders(cal, state, today) if with_leaders else ()
     return Scenario(
         as_of=today,
         policy=spec.settings,
@@ -103,13 +103,25 @@ def leader_ids(cal: Calibration) -> list[LeaderRow]:
     return out
 
 
-def free_leaders(cal: Calibration, state: SimState) -> tuple[Leader, ...]:
-    """Leaders with room for another group: max_groups minus groups they recruit for or run."""
+def free_leaders(cal: Calibration, state: SimState, today: date) -> tuple[Leader, ...]:
+    """Leaders with room for another group: max_groups minus groups they recruit for or run.
+
+    Also the leaders of cancelled planned groups still free (`cancelled_leader_weeks`): each
+    leads one group, with the languages and programmes of their own district's pool leaders.
+    """
     leaders = []
+    pools: dict[str, tuple[set[str], set[str]]] = {}
     for lid, max_groups, languages, programmes, district in leader_ids(cal):
+        langs, progs = pools.setdefault(district, (set(), set()))
+        langs.update(languages)
+        progs.update(programmes)
         busy = len(state.leader_groups.get(lid, ()))
         if busy < max_groups:
             leaders.append(Leader(lid, district, programmes, max_groups - busy, languages))
+    for lid, (district, until) in sorted(state.freed_leaders.items()):
+        if today <= until and lid not in state.leader_groups:
+            langs, progs = pools.get(district, ({"sv"}, {p["slug"] for p in cal.programmes}))
+            leaders.append(Leader(lid, district, tuple(sorted(progs)), 1, tuple(sorted(langs))))
     return tuple(leaders)
 
 

@@ -119,6 +119,9 @@ class SimState:
     next_arrival: int = 0
     next_planned: int = 0
     leader_groups: dict[str, set[str]] = field(default_factory=dict)
+    # Leaders of cancelled planned groups (policy `cancelled_leader_weeks`): id -> (district,
+    # last day they may be given a recommended group). Once given one they are in leader_groups.
+    freed_leaders: dict[str, tuple[str, date]] = field(default_factory=dict)
     accepted: list[tuple[int, str, int]] = field(default_factory=list)  # week, district, wait
     history: list[WeekStats] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)

@@ -25,6 +25,11 @@ they take) can only take (`waitlist.domain.supply.language_for_queue`), among
 the languages the programme runs in that leaders within reach run groups in: the
 calibration's group languages of its own district and of districts within
 `leader_reach_minutes`.
+
+`planned_slot: queue` (announced_slot): in the same step, the group is announced at the time
+of day (slot) the most of those parents who take its language can come at; a seat counts as
+in sight only at a time the parent can come (`waitlist.domain.supply.slot_for_queue`). The
+plan's slot stays unless another suits strictly more of them.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from waitlist.domain.supply import (
     language_for_queue,
     share_by_projected_wait,
     share_groups,
+    slot_for_queue,
     unseated_demand,
 )
 from waitlist.simulation.arrivals import (
@@ -173,12 +179,38 @@ def announced_language(
     if spec.planned_language != "queue":
         return group.language
     prog = next(p for p in cal.programmes if p["slug"] == group.programme)
+    unseated = [a.languages for a in _no_seat_in_sight(cal, state, group, by_slot=False)]
+    allowed = leader_languages(cal, group.district, prog, spec.leader_reach_minutes)
+    return language_for_queue(unseated, allowed, group.language, group.min_size)
+
+
+def announced_slot(
+    cal: Calibration, spec: PolicySpec, state: SimState, group: PlannedGroup, language: str
+) -> str:
+    """The time of day a planned group opens for recruiting at, under the policy: the slot the
+    most of its queue's parents with no seat in sight, who take `language`, can come at."""
+    if spec.planned_slot != "queue":
+        return group.slot
+    unseated = [
+        a.slots
+        for a in _no_seat_in_sight(cal, state, group, by_slot=True)
+        if language in a.languages
+    ]
+    return slot_for_queue(unseated, group.slot)
+
+
+def _no_seat_in_sight(
+    cal: Calibration, state: SimState, group: PlannedGroup, *, by_slot: bool
+) -> list[Arrival]:
+    """The waiting parents of the group's district and programme, in queue order, for whom no
+    free seat of a recruiting group is in sight (each seat counted once, for the first parent
+    in the queue it suits); by_slot: a seat suits only at a time of day the parent can come."""
     free = {
         g.id: g.capacity - g.taken
         for g in state.groups.values()
         if g.status == "recruiting" and g.programme == group.programme and g.taken < g.capacity
     }
-    unseated: list[tuple[str, ...]] = []
+    unseated: list[Arrival] = []
     for app in sorted(state.apps.values(), key=lambda a: queue_key(a.arrival)):
         a = app.arrival
         if app.status != "waiting" or (a.district, a.programme) != (
@@ -186,15 +218,22 @@ def announced_language(
             group.programme,
         ):
             continue
-        seat = next((gid for gid in sorted(free) if _in_sight(cal, a, state.groups[gid])), None)
+        seat = next(
+            (
+                gid
+                for gid in sorted(free)
+                if _in_sight(cal, a, state.groups[gid])
+                and (not by_slot or state.groups[gid].slot in a.slots)
+            ),
+            None,
+        )
         if seat is None:
-            unseated.append(a.languages)
+            unseated.append(a)
             continue
         free[seat] -= 1
         if free[seat] == 0:
             del free[seat]
-    allowed = leader_languages(cal, group.district, prog, spec.leader_reach_minutes)
-    return language_for_queue(unseated, allowed, group.language, group.min_size)
+    return unseated
 
 
 def _in_sight(cal: Calibration, a: Arrival, g: SimGroup) -> bool:
