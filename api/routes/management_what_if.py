@@ -18,11 +18,11 @@ from api.web.job_progress import job_answer, no_such_job
 from waitlist.domain.errors import DomainError, NotFound
 from waitlist.services import simulation_jobs
 from waitlist.services.simulation_jobs import DONE, FAILED, QUEUED, RUNNING, SimulationRun
-from waitlist.simulation import builtin_policies
+from waitlist.simulation.policies import page_policies
 
 router = APIRouter(prefix="/management/simulation", include_in_schema=False)
 UPLOAD = "upload"
-CHOICES = [s.name for s in builtin_policies()[1:]]  # the status quo is every run's yardstick
+CHOICES = [s.name for s in page_policies()]  # the status quo is every run's yardstick
 
 
 def what_if_context(request: Request, who: Principal) -> dict:
@@ -31,7 +31,7 @@ def what_if_context(request: Request, who: Principal) -> dict:
     runs = simulation_jobs.recent(sources.uow_factory(request, who.actor)(readonly=True), who)
     return {
         "runs": runs,
-        "choices": [(s.name, _(s.label)) for s in builtin_policies()[1:]],
+        "choices": [(s.name, _(s.label)) for s in page_policies()],
         "values": {"policy": CHOICES[-1], "weeks": "52", "seed": "2026"},
         "errors": {},
         "state_names": {

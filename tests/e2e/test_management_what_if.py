@@ -64,6 +64,17 @@ def test_an_uploaded_policy_runs_in_the_background_and_its_figures_are_compared(
     assert "Finished" in listing
 
 
+def test_the_best_measured_policy_is_offered_and_chosen_first(desk):
+    client, city = desk
+    page = client.get("/management/simulation").text
+    assert 'value="queue-starts" checked' in page
+    assert "5 Groups where the queue is, at times its parents can come" in page
+    response = _start(client, {"policy": "queue-starts", "weeks": "3", "seed": "1"})
+    assert response.status_code == 303
+    (job,) = _jobs(city)
+    assert job.policy["planned_slot"] == "queue" and job.policy["cancelled_leader_weeks"] == 6
+
+
 def test_a_built_in_policy_can_be_chosen(desk):
     client, city = desk
     response = _start(client, {"policy": "term-plan", "weeks": "3", "seed": "1"})

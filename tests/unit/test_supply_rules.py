@@ -563,3 +563,19 @@ def test_the_published_policy_files_load_and_are_named_as_their_files():
     for path in files:
         assert load_policy(path).name == path.stem
     assert load_policy(folder / "wait-starts.json").supply_follows == "projected_wait"
+
+
+def test_the_policy_the_page_offers_is_the_published_queue_starts_file():
+    from dataclasses import replace
+    from pathlib import Path
+
+    from waitlist.simulation.policies import load_policy, page_policies, queue_starts
+
+    folder = Path(__file__).resolve().parents[2] / "docs" / "policies"
+    offered = queue_starts()
+    published = load_policy(folder / "queue-starts.json")
+    assert replace(published, label=offered.label) == offered
+    assert offered.describe() == {**published.describe(), "label": offered.label}
+    assert [s.name for s in page_policies()] == [
+        "cross-district", "cross-district-starts", "term-plan", "queue-starts",
+    ]  # fmt: skip

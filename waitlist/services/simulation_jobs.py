@@ -24,7 +24,7 @@ from waitlist.domain.errors import Forbidden, InvalidInput
 from waitlist.services import access, job_claims
 from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
 from waitlist.simulation import builtin_policies, load_calibration, simulate
-from waitlist.simulation.policies import PolicySpec, parse_policy
+from waitlist.simulation.policies import PolicySpec, page_policies, parse_policy
 from waitlist.storage.columns import utcnow
 from waitlist.storage.job_tables import SimulationJob
 from waitlist.storage.uow import UnitOfWork
@@ -64,8 +64,9 @@ class SimulationRun:
 
 
 def builtin(name: str) -> PolicySpec:
-    """A built-in policy by name; InvalidInput naming the field `policy` otherwise."""
-    for spec in builtin_policies():
+    """A built-in policy, or one the what-if page offers, by name; InvalidInput naming the
+    field `policy` otherwise."""
+    for spec in builtin_policies()[:1] + page_policies():
         if spec.name == name:
             return spec
     raise InvalidInput(f"policy: there is no built-in policy {name!r}", field="policy")

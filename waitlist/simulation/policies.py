@@ -24,7 +24,7 @@ A policy file (JSON) names how placement rounds are run and which settings they 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,40 @@ def builtin_policies(settings: Policy | None = None) -> list[PolicySpec]:
         PolicySpec("term-plan", N_("4 Solver + each term's groups planned where the need is"),
                    placement="solver", group_starts="term_plan", settings=settings),
     ]  # fmt: skip
+
+
+def queue_starts(settings: Policy | None = None) -> PolicySpec:
+    """The best policy measured (docs/simulation.md, "Groups at the time their queue can come"):
+    cross-district after 6 weeks with the queue date deciding across districts, monthly
+    recommended groups, each term's groups shared by projected wait and announced in the
+    language and at the time of day their queue can come, parent groups that start with 4,
+    the opt-in prompt after 6 weeks, and a cancelled group's leader free for a recommended
+    group. `docs/policies/queue-starts.json` is the same policy as a file."""
+    base = settings or Policy()
+    parent_groups = (
+        "abc", "active-parenting", "connect", "familjeverkstan", "icdp", "komet", "ungdomskomet",
+    )  # fmt: skip
+    return PolicySpec(
+        "queue-starts",
+        N_("5 Groups where the queue is, at times its parents can come"),
+        placement="solver",
+        group_starts="recommendations",
+        settings=replace(base, cross_district_after_weeks=6, home_priority=HomePriority.NONE),
+        min_size=dict.fromkeys(parent_groups, 4),
+        supply_follows="projected_wait",
+        planned_language="queue",
+        planned_slot="queue",
+        leader_reach_minutes=20,
+        cancelled_leader_weeks=6,
+        opt_in_prompt_weeks=6,
+        opt_in_prompt_minutes=20,
+    )
+
+
+def page_policies(settings: Policy | None = None) -> list[PolicySpec]:
+    """The policies the what-if page offers beside the status quo: built-in 2 to 4 and
+    `queue-starts`."""
+    return builtin_policies(settings)[1:] + [queue_starts(settings)]
 
 
 _KEYS = {
