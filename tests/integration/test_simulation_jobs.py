@@ -35,11 +35,13 @@ def test_one_of_two_workers_runs_a_queued_what_if_and_keeps_its_figures(world):
 
 @pytest.mark.slow  # a whole what-if simulation
 def test_a_run_whose_worker_stopped_is_taken_over(world):
-    spec = simulation_jobs.builtin("cross-district")
+    spec = simulation_jobs.builtin("queue-starts")  # the page's first choice, every lever on
     job_id = simulation_jobs.start(world.uow(), MANAGER, spec, weeks=1, seed=4)
     abandon(world.engine, SimulationJob, job_id)
     assert simulation_jobs.run_next(world.engine, "worker-new") == job_id
-    assert simulation_jobs.job(world.uow(readonly=True), MANAGER, job_id).state == "done"
+    run = simulation_jobs.job(world.uow(readonly=True), MANAGER, job_id)
+    assert run.state == "done"
+    assert [p["name"] for p in run.figures] == ["status-quo", "queue-starts"]
 
 
 def test_only_management_starts_what_ifs(world):
