@@ -269,6 +269,11 @@ def _run(city, spec, weeks):  # noqa: ANN001, ANN202
     return engine, state
 
 
+def _recommending(name: str, **levers: object):  # noqa: ANN202
+    """A policy with monthly recommended groups and the given levers."""
+    return parse_policy({"name": name, "group_starts": "recommendations", **levers})
+
+
 def _term_shares(tmp_path, policy: dict[str, str]) -> tuple[Counter, Counter]:  # noqa: ANN001
     """Groups per (programme, district) starting in the first re-shared term, as planned and
     as the policy shared them; the budget per programme is the same in both."""
@@ -440,15 +445,9 @@ def test_without_the_lever_a_cancelled_groups_leader_is_not_free(tmp_path):
 
 def test_a_year_with_freed_leaders_keeps_every_leader_to_their_groups(tmp_path):
     city = small_city(tmp_path)
-    spec = parse_policy(
-        {
-            "name": "freed",
-            "group_starts": "recommendations",
-            "planned_slot": "queue",
-            "cancelled_leader_weeks": 6,
-            "min_size": {"komet": 8},  # many planned groups are cancelled
-        }
-    )
+    spec = _recommending(
+        "freed", planned_slot="queue", cancelled_leader_weeks=6, min_size={"komet": 8}
+    )  # a minimum of 8: many planned groups are cancelled
     _, state = _run(city, spec, 30)
     assert state.freed_leaders
     led = Counter(g.leader for g in state.groups.values() if g.leader and g.leader.startswith("f-"))
@@ -470,14 +469,8 @@ def test_a_neighbouring_districts_leaders_bring_their_language_within_reach(tmp_
 
 def test_a_year_of_rounds_with_the_supply_levers_keeps_every_seat_rule(tmp_path):
     city = small_city(tmp_path)
-    spec = parse_policy(
-        {
-            "name": "all",
-            "group_starts": "recommendations",
-            "supply_follows": "applications",
-            "planned_language": "queue",
-            "leader_reach_minutes": 20,
-        }
+    spec = _recommending(
+        "all", supply_follows="applications", planned_language="queue", leader_reach_minutes=20
     )
     _, state = _run(city, spec, 30)  # _run checks no group is ever over capacity
     assert state.counters["groups_started"] > 0
