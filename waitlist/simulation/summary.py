@@ -14,6 +14,19 @@ def _r(x: float | None, digits: int = 1) -> float | None:
     return None if x is None else round(x, digits)
 
 
+def district_waits(
+    cal: Calibration, state: SimState, cohort: list[str], end: date
+) -> dict[str, list[int]]:
+    """Each district's waits in days: placed parents to the offer of their seat, parents still
+    waiting to `end`; withdrawn and expired applications have none."""
+    waits: dict[str, list[int]] = {d.slug: [] for d in cal.districts}
+    for app_id in cohort:
+        app = state.apps[app_id]
+        if app.status in ("enrolled", "placed", "waiting", "offered"):
+            waits[app.arrival.district].append(app.wait_days(end))
+    return waits
+
+
 def summarise(
     cal: Calibration, state: SimState, cohort: list[str], end: date, target_weeks: int
 ) -> dict[str, Any]:
@@ -24,7 +37,7 @@ def summarise(
     applications count in the outcome columns but not in the wait figures.
     """
     outcome = {"placed": 0, "waiting": 0, "withdrawn": 0, "expired": 0}
-    waits: dict[str, list[int]] = {d.slug: [] for d in cal.districts}
+    waits = district_waits(cal, state, cohort, end)
     placed_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
     waiting_by: dict[str, int] = {d.slug: 0 for d in cal.districts}
     within = known = cross = travel = 0
@@ -35,7 +48,6 @@ def summarise(
             outcome["placed"] += 1
             placed_by[district] += 1
             wait = app.wait_days(end)
-            waits[district].append(wait)
             known += 1
             within += wait <= 7 * target_weeks
             if app.cross_district:
@@ -45,7 +57,6 @@ def summarise(
             outcome["waiting"] += 1
             waiting_by[district] += 1
             wait = app.wait_days(end)
-            waits[district].append(wait)
             if wait > 7 * target_weeks:
                 known += 1
         else:
