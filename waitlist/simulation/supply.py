@@ -210,14 +210,14 @@ def _no_seat_in_sight(
         for g in state.groups.values()
         if g.status == "recruiting" and g.programme == group.programme and g.taken < g.capacity
     }
+    queue = [
+        app.arrival
+        for app in state.apps.values()
+        if app.status == "waiting"
+        and (app.arrival.district, app.arrival.programme) == (group.district, group.programme)
+    ]
     unseated: list[Arrival] = []
-    for app in sorted(state.apps.values(), key=lambda a: queue_key(a.arrival)):
-        a = app.arrival
-        if app.status != "waiting" or (a.district, a.programme) != (
-            group.district,
-            group.programme,
-        ):
-            continue
+    for a in sorted(queue, key=queue_key):
         seat = next(
             (
                 gid
