@@ -1,5 +1,5 @@
 """The policy options of this change in the simulation: rule 5's test in a policy file, and
-the second city's calibration shipped beside the default one."""
+the second and third cities' calibrations shipped beside the default one."""
 
 from __future__ import annotations
 
@@ -56,3 +56,37 @@ def test_the_city_wide_mean_wait_is_reported_beside_the_median(tmp_path):
     ]
     assert waits
     assert outcome.summary["mean_wait_weeks"] == round(sum(waits) / len(waits) / 7, 1)
+
+
+def test_the_third_city_differs_from_both_others_and_its_travel_follows_its_stated_rule():
+    import json
+    import math
+
+    data = resources.files("waitlist.data")
+    mmo = load_calibration(str(data.joinpath("calibration_malmo.json")))
+    gbg = load_calibration(str(data.joinpath("calibration_goteborg.json")))
+    sthlm = load_calibration()
+    assert len(mmo.districts) == 10
+    slugs = {d.slug for d in mmo.districts}
+    assert slugs.isdisjoint({d.slug for d in sthlm.districts})
+    # Need outruns supply most in the small district with the highest need.
+    ratio = {d: yearly_demand(mmo, d, "komet") / groups_per_year(mmo, d, "komet") for d in slugs}
+    assert max(ratio, key=ratio.__getitem__) == "rosengard"
+    assert gbg.seats_per_application < mmo.seats_per_application < sthlm.seats_per_application
+    assert mmo.opt_in_share["default"] > sthlm.opt_in_share["default"]
+
+    city = json.loads(data.joinpath("malmo.json").read_text(encoding="utf-8"))
+    centre = {d["slug"]: (d["lat"], d["lon"]) for d in city["districts"]}
+
+    def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+        (la1, lo1), (la2, lo2) = (map(math.radians, a)), (map(math.radians, b))
+        h = (
+            math.sin((la2 - la1) / 2) ** 2
+            + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        )
+        return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+    for a in slugs:
+        for b in slugs:
+            want = 0 if a == b else round(8 + 2.5 * km(centre[a], centre[b]))
+            assert city["travel_minutes"][a][b] == want == city["travel_minutes"][b][a]
