@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Literal
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentCoordinator, Page, ReadUowDep, paging
 from api.problems import problem_responses
-from waitlist.services import access, queue_members, queues
+from waitlist.services import access, queue_members, queue_needs, queues
 from waitlist.services.queue_members import MemberQuery
 
 router = APIRouter(prefix="/api/v1/queues", tags=["queues"])
@@ -115,3 +116,33 @@ def members(
         },
         from_attributes=True,
     )
+
+
+class NextGroupPublic(BaseModel):
+    district: str
+    programme: str
+    waiting: int = Field(description="Waiting parents, not paused")
+    unseated: int = Field(description="Of them, those with no free seat in sight")
+    can_come: dict[str, int] = Field(
+        description="Time of day -> parents with no seat in sight, who take `language`, who "
+        "can come then"
+    )
+    slot: str | None = Field(description="The time of day the most of them can come at")
+    only: dict[str, int] = Field(
+        description="Language -> parents with no seat in sight who can take only that one"
+    )
+    language: str = Field(description="The language to run the next group in")
+    min_size: int
+
+
+@router.get(
+    "/{district}/{programme}/next-group",
+    response_model=NextGroupPublic,
+    responses=problem_responses(401, 403, 404),
+    summary="What my district's queue needs of its next group: time of day and language",
+)
+def next_group(
+    district: str, programme: str, coordinator: CurrentCoordinator, uow: ReadUowDep
+) -> NextGroupPublic:
+    (need,) = queue_needs.queue_needs(uow, coordinator, district, programme)
+    return NextGroupPublic.model_validate({"district": district, **asdict(need)})

@@ -6,6 +6,7 @@ Placement rounds and group-start recommendations are in coordinator_rounds.py.
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import RedirectResponse, Response
@@ -16,7 +17,7 @@ from api.web.i18n import gettext_for, language_of
 from api.web.render import render
 from api.web.staff_session import coordinator, logged_out, staff_login
 from waitlist.domain.errors import DomainError
-from waitlist.services import access, groups, venues
+from waitlist.services import access, groups, queue_needs, venues
 
 router = APIRouter(prefix="/coordinator", include_in_schema=False)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,6 +86,8 @@ def _groups_page(
     programmes = sources.programmes(request)
     open_groups = desk.open_groups(request, actor)
     rooms = venues.list_venues(sources.uow_factory(request)(readonly=True), actor.district).data
+    make = sources.uow_factory(request, actor.actor)
+    needs = queue_needs.queue_needs(make(readonly=True), actor, actor.district or "")
     return staff_page(
         request,
         "coordinator/groups.html",
@@ -94,7 +97,8 @@ def _groups_page(
             "groups": open_groups,
             "start_refusal": lambda g: group_words.start_refusal(_, g),
             "example_start": (sources.uow_factory(request)().today() + timedelta(weeks=2)),
-            "values": values or {"capacity": "12", "min_size": "6"},
+            "values": values or _suggested(request, programmes, needs),
+            "needs": needs,
             "errors": errors or {},
             "notice": notice,
             "programme_options": [(p.slug, p.name) for p in programmes],
@@ -108,6 +112,26 @@ def _groups_page(
         },
         status=status,
     )
+
+
+def _suggested(
+    request: Request, programmes: list[SimpleNamespace], needs: list[queue_needs.QueueNeed]
+) -> dict[str, str]:
+    """The create form's first values: a programme's suggested time and language when the
+    coordinator came from its row of the queue table (`?from_queue=<programme>`)."""
+    values = {"capacity": "12", "min_size": "6"}
+    slug = request.query_params.get("from_queue", "")
+    need = next((n for n in needs if n.programme == slug and n.slot), None)
+    prog = next((p for p in programmes if p.slug == slug), None)
+    if need is not None and prog is not None:
+        values |= {
+            "programme": slug,
+            "slot": need.slot or "",
+            "language": need.language,
+            "capacity": str(prog.capacity),
+            "min_size": str(prog.min_size),
+        }
+    return values
 
 
 @router.get("/groups")

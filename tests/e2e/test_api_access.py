@@ -70,6 +70,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/v1/groups/{group_id}/offers"): {CO},
     ("GET", "/api/v1/queues/{district}/{programme}"): {CO},
     ("GET", "/api/v1/queues/{district}/{programme}/members"): {CO},
+    ("GET", "/api/v1/queues/{district}/{programme}/next-group"): {CO},
     ("POST", "/api/v1/rounds/preview"): COORDINATORS,
     ("POST", "/api/v1/rounds/{round_id}/commit"): {CO},
     ("POST", "/api/v1/rounds/{round_id}/discard"): {CO},

@@ -12,7 +12,16 @@ from datetime import date, timedelta
 import pytest
 
 from api.web import coordinator_queues
-from tests.support.api import CSRF, HOME, OTHER, api_client, apply, build_city, form_login
+from tests.support.api import (
+    CSRF,
+    HOME,
+    OTHER,
+    api_client,
+    application_body,
+    apply,
+    build_city,
+    form_login,
+)
 from waitlist.services import offers
 
 
@@ -195,3 +204,29 @@ def test_start_is_offered_only_to_a_group_that_can_start_and_otherwise_the_reaso
         offer = offers.make_offer(city.uow(), app, home)
         offers.accept_offer(city.uow(), offer.id)
     assert f"/coordinator/groups/{home}/start" in desk.get("/coordinator/groups").text
+
+
+def _komet_row(page: str) -> str:
+    table = page[page.index('id="needs-title"') : page.index('id="create-title"')]
+    return re.sub(r"\s+", " ", table[table.index(">Komet<") :].split("</tr>")[0])
+
+
+def test_the_groups_page_says_what_the_queue_needs_and_fills_the_form_with_it(desk, city):
+    for _ in range(6):  # Arabic only, days only: the district's Swedish evening group fits none
+        body = {"languages": ["ar"], "slots": ["day"], "cross_district": False}
+        response = desk.post("/api/v1/applications", json=application_body(HOME, **body))
+        assert response.status_code == 201, response.text
+    apply(desk, HOME)  # Swedish, evenings: a seat in the open group is in sight
+    row = _komet_row(desk.get("/coordinator/groups").text)
+    # Waiting, with no seat in sight, who can come when, and the group that would seat them.
+    assert re.search(r'<td class="num">7</td> <td class="num">6</td> <td>Daytime: 6</td>', row)
+    assert "Daytime, in Arabic" in row and "6 parents can take only this language" in row
+    form = desk.get("/coordinator/groups", params={"from_queue": "komet"}).text
+    assert '<option value="day" selected>' in form and '<option value="ar" selected>' in form
+    assert re.search(r'name="min_size"[^>]*value="6"', form)  # Komet's minimum, not a guess
+    desk.cookies.set("lang", "sv")
+    row = _komet_row(desk.get("/coordinator/groups").text)
+    assert "Dagtid, på arabiska" in row and "6 föräldrar kan bara delta på det här språket" in row
+    # An unknown programme in the link fills nothing in and breaks nothing.
+    plain = desk.get("/coordinator/groups", params={"from_queue": "<x>"})
+    assert plain.status_code == 200 and '<option value="ar" selected>' not in plain.text

@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 from tests.support.simulation_city import CALIBRATION, small_city
 from waitlist.domain.errors import InvalidInput
 from waitlist.domain.supply import (
+    can_come,
     language_for_queue,
+    no_seat_in_sight,
+    only_takes,
     share_by_projected_wait,
     share_groups,
     slot_for_queue,
@@ -197,6 +200,45 @@ def test_parents_who_can_come_at_any_time_do_not_move_the_slot():
     assert slot_for_queue(day_only * 2 + evening_only * 2 + any_time * 9, "evening") == "evening"
     assert slot_for_queue(any_time * 9, "day") == "day"
     assert slot_for_queue([], "evening") == "evening"  # nobody waits: as planned
+
+
+@given(
+    st.lists(st.sets(st.sampled_from("abc"), max_size=3), max_size=25),
+    st.dictionaries(st.sampled_from("abc"), st.integers(0, 6)),
+    st.randoms(use_true_random=False),
+)
+def test_each_free_seat_takes_one_parent_off_the_queue_at_most(queue, seats, rnd):
+    parents = list(enumerate(queue))  # (place in the queue, the groups that would suit them)
+
+    def suits(parent: tuple[int, set[str]], group: str) -> bool:
+        return group in parent[1]
+
+    left = no_seat_in_sight(parents, seats, suits)
+    assert left == [p for p in parents if p in left]  # in queue order, nobody new
+    seated = [p for p in parents if p not in left]
+    assert len(seated) <= sum(seats.values())
+    # Nobody is left while a seat that suits them is still free after everyone before them.
+    free = dict(seats)
+    for parent in parents:
+        fits = sorted(g for g in parent[1] if free.get(g, 0) > 0)
+        assert (parent in left) == (not fits)
+        if fits:
+            free[fits[0]] -= 1
+    shuffled = list(seats.items())
+    rnd.shuffle(shuffled)
+    assert no_seat_in_sight(parents, dict(shuffled), suits) == left  # not the seats' order
+
+
+def test_no_seat_in_sight_counts_each_seat_once():
+    queue = ["first", "second", "third"]
+    assert no_seat_in_sight(queue, {1: 2}, lambda p, g: True) == ["third"]
+    assert no_seat_in_sight(queue, {1: 0}, lambda p, g: True) == queue
+    assert no_seat_in_sight(queue, {1: 5}, lambda p, g: p != "second") == ["second"]
+    assert only_takes([{"sv", "ar"}, {"ar"}, {"so"}, {"fi"}], {"sv", "ar", "so"}) == {
+        "ar": 1,
+        "so": 1,
+    }
+    assert can_come([("day",), ("day", "evening"), ()]) == {"day": 2, "evening": 1}
 
 
 def test_the_policy_file_states_the_supply_levers_and_the_report_records_them():

@@ -13,12 +13,19 @@
   sight can only take (among the languages its leaders can run it in) to start it.
 - `slot_for_queue`: the time of day a planned group is announced at, chosen from the same
   queue: the slot the most of its parents with no seat in sight can come at.
+- `no_seat_in_sight`: the parents of a queue for whom no free seat is in sight, each seat
+  counted once; the queue both rules above are applied to, in the simulation and on the
+  coordinator's groups page alike.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+P = TypeVar("P")
+K = TypeVar("K", str, int)
 
 
 def share_groups(budget: int, weights: Mapping[str, float]) -> dict[str, int]:
@@ -109,12 +116,7 @@ def language_for_queue(
     Otherwise it runs as planned.
     """
     usable = set(allowed) | {planned}
-    only: dict[str, int] = {}
-    for languages in unseated:
-        can = usable.intersection(languages)
-        if len(can) == 1:
-            lang = next(iter(can))
-            only[lang] = only.get(lang, 0) + 1
+    only = only_takes(unseated, usable)
     best, most = planned, only.get(planned, 0)
     for lang in sorted(usable):
         if only.get(lang, 0) > most and only[lang] >= min_size:
@@ -132,12 +134,54 @@ def slot_for_queue(unseated: Iterable[Iterable[str]], planned: str) -> str:
     slot suits strictly more of them (ties: the slot's name, so the choice never depends on
     the order of the queue).
     """
-    can: dict[str, int] = {}
-    for slots in unseated:
-        for slot in set(slots):
-            can[slot] = can.get(slot, 0) + 1
+    can = can_come(unseated)
     best, most = planned, can.get(planned, 0)
     for slot in sorted(can):
         if can[slot] > most:
             best, most = slot, can[slot]
     return best
+
+
+def only_takes(unseated: Iterable[Iterable[str]], usable: Iterable[str]) -> dict[str, int]:
+    """Language -> how many of the parents (each given as the languages they take) can take
+    that one of the `usable` languages and no other."""
+    usable = set(usable)
+    only: dict[str, int] = {}
+    for languages in unseated:
+        can = usable.intersection(languages)
+        if len(can) == 1:
+            lang = next(iter(can))
+            only[lang] = only.get(lang, 0) + 1
+    return only
+
+
+def can_come(unseated: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Slot -> how many of the parents (each given as the slots they can come at) can come then."""
+    can: dict[str, int] = {}
+    for slots in unseated:
+        for slot in set(slots):
+            can[slot] = can.get(slot, 0) + 1
+    return can
+
+
+def no_seat_in_sight(
+    queue: Iterable[P], seats: Mapping[K, int], suits: Callable[[P, K], bool]
+) -> list[P]:
+    """The parents of `queue` (in queue order) for whom no free seat is in sight.
+
+    `seats`: the free seats of each group (group key -> seats). Each seat is counted once, for
+    the first parent in the queue it `suits`, who takes it from the group whose key sorts
+    first; a parent no seat is left for is returned. So a group with 2 free seats takes two
+    parents off the queue, never more, and the result never depends on the order of `seats`.
+    """
+    free = {key: n for key, n in seats.items() if n > 0}
+    left: list[P] = []
+    for parent in queue:
+        seat = next((key for key in sorted(free) if suits(parent, key)), None)
+        if seat is None:
+            left.append(parent)
+            continue
+        free[seat] -= 1
+        if free[seat] == 0:
+            del free[seat]
+    return left

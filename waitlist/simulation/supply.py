@@ -42,6 +42,7 @@ import numpy as np
 from waitlist.domain.queue import queue_key
 from waitlist.domain.supply import (
     language_for_queue,
+    no_seat_in_sight,
     share_by_projected_wait,
     share_groups,
     slot_for_queue,
@@ -208,7 +209,7 @@ def _no_seat_in_sight(
     free = {
         g.id: g.capacity - g.taken
         for g in state.groups.values()
-        if g.status == "recruiting" and g.programme == group.programme and g.taken < g.capacity
+        if g.status == "recruiting" and g.programme == group.programme
     }
     queue = [
         app.arrival
@@ -216,24 +217,12 @@ def _no_seat_in_sight(
         if app.status == "waiting"
         and (app.arrival.district, app.arrival.programme) == (group.district, group.programme)
     ]
-    unseated: list[Arrival] = []
-    for a in sorted(queue, key=queue_key):
-        seat = next(
-            (
-                gid
-                for gid in sorted(free)
-                if _in_sight(cal, a, state.groups[gid])
-                and (not by_slot or state.groups[gid].slot in a.slots)
-            ),
-            None,
-        )
-        if seat is None:
-            unseated.append(a)
-            continue
-        free[seat] -= 1
-        if free[seat] == 0:
-            del free[seat]
-    return unseated
+
+    def suits(a: Arrival, gid: str) -> bool:
+        seat = state.groups[gid]
+        return _in_sight(cal, a, seat) and (not by_slot or seat.slot in a.slots)
+
+    return no_seat_in_sight(sorted(queue, key=queue_key), free, suits)
 
 
 def _in_sight(cal: Calibration, a: Arrival, g: SimGroup) -> bool:
