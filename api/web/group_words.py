@@ -19,9 +19,9 @@ def start_refusal(_: Gettext, group: GroupPublic) -> str:
     reasons = {
         StartRefusal.NOT_RECRUITING: _("It can start once it is open for recruiting."),
         StartRefusal.NOT_OPEN: _("It has already started or is over."),
+        # Worded so that every count reads right, 1 as well as 2 (no plural forms needed).
         StartRefusal.TOO_FEW: _(
-            "It can start when at least %(min)d parents have accepted a place; "
-            "%(enrolled)d have so far."
+            "Accepted a place so far: %(enrolled)d. At least %(min)d are needed to start."
         ),
     }
     if not group.start_refused:

@@ -199,7 +199,7 @@ def test_start_is_offered_only_to_a_group_that_can_start_and_otherwise_the_reaso
     home = city.groups["home"]
     assert f"/coordinator/groups/{home}/start" not in page
     assert f'id="why-not-start-{home}"' in page
-    assert "at least 2 parents have accepted a place; 0 have so far" in page
+    assert "Accepted a place so far: 0. At least 2 are needed to start." in page
     for app in [apply(desk, HOME)[0] for _ in range(2)]:
         offer = offers.make_offer(city.uow(), app, home)
         offers.accept_offer(city.uow(), offer.id)
