@@ -227,8 +227,8 @@ def _change(request: Request, group_id: int, action, done: str) -> Response:  # 
         text = refusals[done] % {"id": group_id} if exc.code == "illegal_transition" else None
         if done == "started" and "min" in exc.limits:
             text = _(
-                "Group #%(id)d cannot start yet: at least %(min)d parents must have accepted a "
-                "place, and %(enrolled)d have so far."
+                "Group #%(id)d cannot start yet. Accepted a place so far: %(enrolled)d. At least "
+                "%(min)d are needed to start."
             ) % {"id": group_id, **exc.limits}
         errors = {"group": text or exc.message}
         return _groups_page(request, actor, errors=errors, status=409)

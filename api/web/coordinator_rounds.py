@@ -53,7 +53,7 @@ def _round_page(
     done = request.query_params.get("done", "")
     notices = {
         "committed": _(
-            "The round is committed: %(num)d offers were made and the parents have been told."
+            "The round is committed and the parents have been told. Offers made: %(num)d."
         )
         % {"num": len(preview.offers)},
         "discarded": _("The preview was discarded. No offer was made."),
