@@ -116,6 +116,9 @@ def _cases(city: City) -> list[tuple[list[str], str]]:
         # queue
         (["queue", "farsta"], "Missing argument 'programme'"),
         (["queue", "far\x00sta", "komet"], "Unknown district"),
+        # next-group
+        (["next-group", "atlantis"], "Unknown district 'atlantis'"),
+        (["next-group", "farsta", "yoga"], "Unknown programme 'yoga'"),
         # offers expire
         (["offers", "expire", "--today", later], "today cannot be after today"),
         (["offers", "expire", "--today", "03/02/2026"], "today must be a date"),

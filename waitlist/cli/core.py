@@ -198,6 +198,39 @@ def queue(
         )
 
 
+@app.command("next-group")
+def next_group(
+    district: Annotated[str, typer.Argument(help="District slug.")],
+    programme: Annotated[
+        str | None, typer.Argument(help="Programme slug (default: every group programme).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What the district's queues need of their next group: parents with no free seat in
+    sight, the time of day most of them can come at, and the language."""
+    from waitlist.services.access import Actor
+    from waitlist.services.queue_needs import queue_needs
+
+    # The command runs as the district's coordinator would see it (only counts are shown).
+    actor = Actor(kind="staff", role="coordinator", district=district)
+    with common.errors():
+        needs = queue_needs(common.uow(readonly=True), actor, district, programme)
+    if as_json:
+        typer.echo(json.dumps([n.__dict__ for n in needs], indent=2, sort_keys=True))
+        return
+    typer.echo(f"{district}: what each queue needs of its next group")
+    typer.echo(f"{'programme':<34} {'waiting':>7} {'no seat':>7}  suggested")
+    for n in needs:
+        if n.slot is None:
+            hint = "every parent has a seat in sight"
+        else:
+            hint = f"{n.slot}, in {n.language}"
+            if n.only.get(n.language) and n.language != "sv":
+                hint += f" ({n.only[n.language]} can take only {n.language})"
+            hint += " - can come: " + ", ".join(f"{k} {v}" for k, v in sorted(n.can_come.items()))
+        typer.echo(f"{n.programme:<34} {n.waiting:>7} {n.unseated:>7}  {hint}")
+
+
 @offers_app.command("expire")
 def offers_expire(
     today: Annotated[str | None, typer.Option(help="Pretend today is this date.")] = None,
