@@ -49,7 +49,6 @@ def test_init_then_apply_then_the_queue_shows_the_parent(cli):
     assert [e["position"] for e in entries] == [1]
 
 
-
 def test_next_group_says_what_the_queue_needs_of_its_next_group(cli):
     assert cli("init").exit_code == 0
     assert cli(*APPLY, "--slot", "evening").exit_code == 0
@@ -61,6 +60,7 @@ def test_next_group_says_what_the_queue_needs_of_its_next_group(cli):
     (need,) = json.loads(cli("next-group", "farsta", "komet", "--json").output)
     assert (need["slot"], need["language"], need["can_come"]) == ("evening", "sv", {"evening": 1})
     assert json.loads(cli("next-group", "skarpnack", "--json").output) == []  # nobody waits
+
 
 @pytest.mark.parametrize(
     ("args", "message"),
