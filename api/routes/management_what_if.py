@@ -15,7 +15,7 @@ from api.web import csrf, sources
 from api.web.forms import PostedForm
 from api.web.i18n import gettext_for, language_of
 from api.web.job_progress import job_answer, no_such_job
-from waitlist.domain.errors import DomainError, NotFound
+from waitlist.domain.errors import DomainError, InvalidInput, NotFound
 from waitlist.services import simulation_jobs
 from waitlist.services.simulation_jobs import DONE, FAILED, QUEUED, RUNNING, SimulationRun
 from waitlist.simulation.policies import page_policies
@@ -32,7 +32,11 @@ def what_if_context(request: Request, who: Principal) -> dict:
     return {
         "runs": runs,
         "choices": [(s.name, _(s.label)) for s in page_policies()],
-        "values": {"policy": CHOICES[-1], "weeks": "52", "seed": "2026"},
+        "sources": [
+            ("demo", _("The demo city: a year of generated applications")),
+            ("history", _("Your own applications: this database's history")),
+        ],
+        "values": {"policy": CHOICES[-1], "source": "demo", "weeks": "52", "seed": "2026"},
         "errors": {},
         "state_names": {
             QUEUED: _("Waiting"),
@@ -76,6 +80,7 @@ def start_run(request: Request, posted: PostedForm) -> Response:
     choice = posted.get("policy")
     values = {
         "policy": choice if isinstance(choice, str) else "",
+        "source": str(posted.get("source") or "demo")[:16],
         "weeks": str(posted.get("weeks") or "").strip()[:10],
         "seed": str(posted.get("seed") or "").strip()[:12],
     }
@@ -105,7 +110,24 @@ def start_run(request: Request, posted: PostedForm) -> Response:
         }
     if seed is None:
         errors["seed"] = _("Seed: a whole number, like 2026.")
-    if errors or spec is None or weeks is None or seed is None:
+    if values["source"] not in simulation_jobs.SOURCES:
+        errors["source"] = _("Choose the applications to simulate.")
+    job_id = None
+    if not errors and spec is not None and weeks is not None and seed is not None:
+        try:
+            job_id = simulation_jobs.start(
+                sources.uow_factory(request, who.actor)(),
+                who,
+                spec,
+                weeks=weeks,
+                seed=seed,
+                source=values["source"],
+            )
+        except InvalidInput as exc:
+            if exc.field != "source":
+                raise
+            errors["source"] = _("This database holds no applications to replay yet.")
+    if job_id is None:
         context = {**what_if_context(request, who), "values": values, "errors": errors}
         return management_page(
             request,
@@ -113,9 +135,6 @@ def start_run(request: Request, posted: PostedForm) -> Response:
             {"actor": who, "section": "simulation", **context},
             status=422,
         )
-    job_id = simulation_jobs.start(
-        sources.uow_factory(request, who.actor)(), who, spec, weeks=weeks, seed=seed
-    )
     return RedirectResponse(f"/management/simulation/runs/{job_id}", status_code=303)
 
 

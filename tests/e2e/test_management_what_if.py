@@ -115,3 +115,62 @@ def test_only_management_may_start_a_run(desk):
     response = client.post("/management/simulation/runs", data={"policy": "cross-district"})
     assert response.status_code in (303, 403)
     assert _jobs(city) == []
+
+
+HISTORY = {"policy": "queue-starts", "weeks": "52", "seed": "1"}
+
+
+def _history(city, parents: int, weeks_ago: int) -> None:
+    """`parents` Komet applications in the home district, queued `weeks_ago` weeks ago, and
+    the home district's Komet group starting a week ago (arranged in the database)."""
+    from datetime import date, timedelta
+
+    from tests.support.api import application_body
+    from waitlist.services import applications
+    from waitlist.storage.tables import Application, Group
+
+    ids = [
+        applications.apply(city.uow(), application_body(cross_district=False)).application.id
+        for _ in range(parents)
+    ]
+    with Session(city.engine) as session:
+        for app_id in ids:
+            app = session.get(Application, app_id)
+            app.queue_date = date.today() - timedelta(weeks=weeks_ago)
+            session.add(app)
+        group = session.get(Group, city.groups["home"])
+        group.start = date.today() - timedelta(weeks=1)
+        session.add(group)
+        session.commit()
+
+
+def test_a_what_if_can_replay_this_databases_own_applications(desk):
+    client, city = desk
+    page = client.get("/management/simulation").text
+    assert 'value="demo" checked' in page and "Your own applications" in page
+    _history(city, parents=3, weeks_ago=3)
+    response = _start(client, {**HISTORY, "source": "history"})
+    assert response.status_code == 303, response.text
+    (job,) = _jobs(city)
+    assert job.source == "history"
+    assert simulation_jobs.run_next(city.engine, "test-worker") == job.id
+    (job,) = _jobs(city)
+    assert job.state == "done", job.error
+    # From the Monday before the first queue date to today, not the 52 weeks asked for.
+    assert job.weeks in (4, 5) and job.rounds_done == job.rounds_total == 2 * job.weeks
+    for figures in job.figures["policies"]:  # the three parents, under each policy
+        assert figures["placed"] + figures["waiting"] == 3
+    assert any(f["placed"] for f in job.figures["policies"])  # the home group seated someone
+    run_page = client.get(response.headers["location"]).text
+    assert "on your own applications and groups as this database holds them" in run_page
+    assert "your own applications" in client.get("/management/simulation").text
+
+
+def test_replaying_an_empty_database_or_an_unknown_source_is_named(desk):
+    client, city = desk
+    empty = _start(client, {**HISTORY, "source": "history"})
+    assert empty.status_code == 422
+    assert "This database holds no applications to replay yet." in empty.text
+    odd = _start(client, {**HISTORY, "source": "elsewhere"})
+    assert odd.status_code == 422 and "Choose the applications to simulate." in odd.text
+    assert _jobs(city) == []

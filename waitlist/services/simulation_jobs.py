@@ -3,9 +3,11 @@
 - `start` checks the policy (a built-in one by name, or an uploaded policy file, with the
   checks of `waitlist simulate --policy`: an error names the field) and queues a job.
 - `run_next` claims the oldest queued job (waitlist.services.job_claims, as recommendation
-  jobs are claimed) and simulates the status quo and the policy on the demo city's
-  calibration, writing the rounds done after every round (also a heartbeat); when done it
-  keeps each policy's headline figures.
+  jobs are claimed) and simulates the status quo and the policy, on the demo city's
+  calibration or (`source="history"`) on this database's own applications and groups
+  replayed week by week (waitlist.simulation.replay, as `waitlist simulate --from-db`),
+  writing the rounds done after every round (also a heartbeat); when done it keeps each
+  policy's headline figures.
 - `job` and `recent` read one job, or the latest ones to compare.
 - `purge` forgets finished runs older than the retention period, except the latest ones.
 """
@@ -25,14 +27,17 @@ from waitlist.services import access, job_claims
 from waitlist.services.job_claims import DONE, FAILED, QUEUED, RUNNING
 from waitlist.simulation import builtin_policies, load_calibration, simulate
 from waitlist.simulation.policies import PolicySpec, page_policies, parse_policy
+from waitlist.simulation.replay import load_history
 from waitlist.storage.columns import utcnow
 from waitlist.storage.job_tables import SimulationJob
+from waitlist.storage.tables import Application
 from waitlist.storage.uow import UnitOfWork
 
 __all__ = ["DONE", "FAILED", "QUEUED", "RUNNING", "SimulationRun", "job", "recent", "start"]
 
 RECENT = 10
 MAX_WEEKS = 104
+SOURCES = ("demo", "history")  # generated arrivals on the demo calibration, or this database
 MAX_UPLOAD_BYTES = 20_000
 HEADLINE = (
     "max_min_ratio",
@@ -50,6 +55,7 @@ class SimulationRun:
     state: str
     label: str
     name: str
+    source: str
     weeks: int
     seed: int
     requested_at: datetime
@@ -88,17 +94,38 @@ def read_upload(data: bytes) -> PolicySpec:
 
 
 def start(
-    uow: UnitOfWork, actor: access.Actor, spec: PolicySpec, *, weeks: int = 52, seed: int = 2026
+    uow: UnitOfWork,
+    actor: access.Actor,
+    spec: PolicySpec,
+    *,
+    weeks: int = 52,
+    seed: int = 2026,
+    source: str = "demo",
 ) -> int:
-    """Queue a simulation of `spec` against the status quo; the job's id."""
+    """Queue a simulation of `spec` against the status quo; the job's id. With `source`
+    "history" the run replays this database from its first queue date to today (`weeks` is
+    then the number of weeks that covers)."""
     with uow:
         _require_management(actor)
+        if source not in SOURCES:
+            raise InvalidInput("source: must be 'demo' or 'history'", field="source")
         if not 1 <= weeks <= MAX_WEEKS:
             raise InvalidInput(f"weeks: must be from 1 to {MAX_WEEKS}", field="weeks")
         if not 0 <= seed < 2**31:
             raise InvalidInput("seed: must be a whole number from 0", field="seed")
+        if (
+            source == "history"
+            and uow.session.exec(select(Application.id).limit(1)).first() is None
+        ):
+            raise InvalidInput(
+                "source: the database holds no applications to replay", field="source"
+            )
         row = SimulationJob(
-            policy=spec.describe(), weeks=weeks, seed=seed, requested_by=uow.actor[:64]
+            policy=spec.describe(),
+            source=source,
+            weeks=weeks,
+            seed=seed,
+            requested_by=uow.actor[:64],
         )
         uow.session.add(row)
         uow.commit()
@@ -146,7 +173,14 @@ def run_next(engine: Engine, worker: str) -> int | None:
         cal = load_calibration()
         spec = parse_policy(row.policy, programmes={p["slug"] for p in cal.programmes})
         policies = [builtin_policies()[0], spec]
-        run = simulate(cal, weeks=row.weeks, seed=row.seed, policies=policies, progress=progress)
+        weeks, history = row.weeks, None
+        if row.source == "history":
+            replay = load_history(UnitOfWork(engine, actor=worker[:64], readonly=True), cal)
+            cal, weeks, history = replay.calibration, replay.weeks, (replay.arrivals, replay.plan)
+            job_claims.set_mine(engine, SimulationJob, job_id, worker, weeks=weeks)
+        run = simulate(
+            cal, weeks=weeks, seed=row.seed, policies=policies, progress=progress, history=history
+        )
         figures = [
             {
                 "name": o.spec.name,
@@ -191,6 +225,7 @@ def _run(row: SimulationJob) -> SimulationRun:
         state=row.state,
         label=str(policy.get("label") or policy.get("name") or ""),
         name=str(policy.get("name") or ""),
+        source=row.source,
         weeks=row.weeks,
         seed=row.seed,
         requested_at=row.requested_at,

@@ -64,6 +64,9 @@ class SimulationJob(JobClaim, table=True):
     __tablename__ = "simulation_job"
     id: int | None = Field(default=None, primary_key=True)
     policy: dict[str, Any] = json_dict()
+    # "demo": generated arrivals on the demo city's calibration; "history": this database's
+    # own applications and groups replayed (waitlist.simulation.replay).
+    source: str = Field(default="demo", max_length=16)
     weeks: int
     seed: int
     finished_at: datetime | None = None
