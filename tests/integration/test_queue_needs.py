@@ -123,3 +123,9 @@ def test_individual_support_starts_no_group_and_is_not_listed(city: City) -> Non
     _apply(city, 1)
     listed = queue_needs(city.uow(), coordinator(HOME), HOME)
     assert [n.programme for n in listed] == ["komet"]
+
+
+def test_a_seat_at_a_time_the_parent_cannot_come_is_no_seat_in_sight(city: City) -> None:
+    _apply(city, 2, slots=["day"])  # the home group's 10 free seats are in the evening
+    need = _komet(city)
+    assert (need.waiting, need.unseated, need.slot, need.can_come) == (2, 2, "day", {"day": 2})

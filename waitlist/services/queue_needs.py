@@ -41,7 +41,7 @@ ANY_TIME = tuple(s.value for s in Slot)
 class QueueNeed:
     programme: str
     waiting: int  # waiting parents, not paused
-    unseated: int  # of them, those with no free seat in sight (any time of day)
+    unseated: int  # of them, those with no free seat in sight they can take
     can_come: dict[str, int]  # slot -> unseated parents who take `language` and can come then
     slot: str | None  # the time of day the most of them can come at (None: nobody)
     only: dict[str, int]  # language -> unseated parents who can take only that one
@@ -129,22 +129,22 @@ def _need(
         g = by_id[gid]
         return why_not(app, g, prog) is None and reach(app, g)
 
+    # The language from those with no seat in their language (at any time), as the
+    # simulation announces a group's language; the count and the time of day from those with
+    # no seat they can take at all.
     unseated = no_seat_in_sight(queue, seats, any_time)
+    none_fits = no_seat_in_sight(queue, seats, at_its_time)
     runs_in = set(prog.languages or [DEFAULT_LANGUAGE])
     led_in = {lang for one in leaders if prog.slug in one.programmes for lang in one.languages}
     allowed = runs_in & led_in if runs_in & led_in else runs_in
     planned = DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in allowed else min(allowed)
     language = language_for_queue([a.languages for a in unseated], allowed, planned, prog.min_size)
-    at_time = [
-        tuple(a.slots) or ANY_TIME
-        for a in no_seat_in_sight(queue, seats, at_its_time)
-        if language in a.languages
-    ]
+    at_time = [tuple(a.slots) or ANY_TIME for a in none_fits if language in a.languages]
     slot = slot_for_queue(at_time, "") or None
     return QueueNeed(
         programme=prog.slug,
         waiting=len(queue),
-        unseated=len(unseated),
+        unseated=len(none_fits),
         can_come=can_come(at_time),
         slot=slot,
         only=only_takes([a.languages for a in unseated], allowed),
