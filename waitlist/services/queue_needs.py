@@ -6,8 +6,9 @@ These are the rules the simulation's `queue-starts` policy announces planned gro
 (`waitlist.domain.supply`: `no_seat_in_sight`, `slot_for_queue`, `language_for_queue`), so a
 coordinator creating a group sees what the policy would choose. A free seat is in sight for a
 parent when the group is open for recruiting, starts today or later, has a seat left, fits the
-parent (age, language; time of day for the slot counts) and is in their own district, or
-within their travel limit in another district they opted in to. Paused parents want no offer
+parent (age, language and time of day; for the language suggestion, as in the simulation, age
+and language at any time) and is in their own district, or within their travel limit in
+another district they opted in to. Paused parents want no offer
 now and are left out. Only counts leave this module: no parent is named.
 """
 
