@@ -19,6 +19,7 @@ from waitlist.domain.crossing import (
     cross_district_test,
     planned_seats_per_week,
     projected_waits,
+    within_reach,
 )
 from waitlist.domain.reasons import Rule
 
@@ -152,3 +153,12 @@ def test_a_scenario_file_names_the_projected_test_and_leaves_the_default_out():
     assert "cross_district_test" not in scenario_to_dict(waited)["policy"]
     assert parse_scenario(scenario_to_dict(projected)) == projected
     assert parse_scenario(scenario_to_dict(waited)) == waited
+
+
+def test_a_group_elsewhere_is_within_reach_only_for_an_opted_in_parent_within_their_limit():
+    assert within_reach("farsta", "farsta", False, 0, None)  # home: always
+    assert within_reach("farsta", "skarpnack", True, 20, 19)
+    assert within_reach("farsta", "skarpnack", True, 19, 19)
+    assert not within_reach("farsta", "skarpnack", True, 18, 19)  # beyond the limit
+    assert not within_reach("farsta", "skarpnack", False, 60, 19)  # did not opt in
+    assert not within_reach("farsta", "skarpnack", True, 60, None)  # no known travel time

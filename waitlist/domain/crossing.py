@@ -96,3 +96,12 @@ def planned_seats_per_week(groups: Sequence[tuple[int, int]], *, lookahead_weeks
     weeks = max(1, lookahead_weeks)
     seats = sum(capacity for days, capacity in groups if 0 < days <= 7 * weeks)
     return seats / weeks
+
+
+def within_reach(home: str, host: str, opted_in: bool, limit: int, minutes: int | None) -> bool:
+    """Whether a group in `host` is within a parent's reach: always in their own district
+    (`home`); elsewhere only when they opted in and the travel `minutes` are known and within
+    their `limit`."""
+    if host == home:
+        return True
+    return opted_in and minutes is not None and minutes <= limit

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
+from waitlist.domain.crossing import within_reach
 from waitlist.domain.eligibility import why_not
 from waitlist.domain.group import OFFERABLE_STATUSES
 from waitlist.domain.supply import (
@@ -117,10 +118,10 @@ def _need(
     seats = {gid: g.capacity - g.taken for gid, g in by_id.items()}
 
     def reach(app: Application, g: Group) -> bool:
-        if g.district == district:
-            return True
         travel = minutes.get(g.district)
-        return app.cross_district and travel is not None and travel <= app.max_travel_minutes
+        return within_reach(
+            district, g.district, app.cross_district, app.max_travel_minutes, travel
+        )
 
     def any_time(app: Application, gid: int) -> bool:
         g = by_id[gid]

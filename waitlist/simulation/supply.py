@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from waitlist.domain.crossing import within_reach
 from waitlist.domain.queue import queue_key
 from waitlist.domain.supply import (
     language_for_queue,
@@ -227,9 +228,7 @@ def _no_seat_in_sight(
 
 def _in_sight(cal: Calibration, a: Arrival, g: SimGroup) -> bool:
     """A free seat the parent could take: their language, at home or within their reach."""
-    if g.language not in a.languages:
-        return False
-    if g.district == a.district:
-        return True
     minutes = cal.travel.get(a.district, {}).get(g.district)
-    return a.cross_district and minutes is not None and minutes <= a.max_travel_minutes
+    return g.language in a.languages and within_reach(
+        a.district, g.district, a.cross_district, a.max_travel_minutes, minutes
+    )
